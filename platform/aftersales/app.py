@@ -1,0 +1,56 @@
+"""The Litestar application factory: every route, dependency, guard and error handler is wired here."""
+
+from __future__ import annotations
+
+from litestar import Litestar
+from litestar.datastructures import State
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.spec import Components, SecurityScheme
+
+from aftersales import __version__
+from aftersales.identity.api import OAuthController, SignInController, TenantIdentityController
+from aftersales.identity.guards import BearerTokenMiddleware
+from aftersales.runtime import Runtime, build_runtime
+from aftersales.tenancy.api import OperatorController, TenantSelfController
+from aftersales.warranty.api import SerialController
+from aftersales.web.context import DEPENDENCIES
+from aftersales.web.health import health
+from aftersales.web.problems import EXCEPTION_HANDLERS
+
+
+def create_app(runtime: Runtime | None = None) -> Litestar:
+    """Build the application around ``runtime`` (default: built from the environment)."""
+    runtime = runtime or build_runtime()
+
+    async def close_runtime() -> None:
+        await runtime.close()
+
+    return Litestar(
+        route_handlers=[
+            health,
+            OAuthController,
+            SignInController,
+            TenantIdentityController,
+            TenantSelfController,
+            OperatorController,
+            SerialController,
+        ],
+        dependencies=DEPENDENCIES,
+        exception_handlers=EXCEPTION_HANDLERS,
+        middleware=[BearerTokenMiddleware],
+        state=State({"runtime": runtime}),
+        on_shutdown=[close_runtime],
+        openapi_config=OpenAPIConfig(
+            title="aftersales API",
+            version=__version__,
+            path="/schema",
+            components=Components(
+                security_schemes={
+                    "bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT",
+                                             description="Access token from /oauth/token or a sign-in endpoint"),
+                }
+            ),
+            security=[{"bearer": []}],
+        ),
+        debug=False,
+    )

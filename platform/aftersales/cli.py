@@ -1,0 +1,246 @@
+"""The ``aftersales`` command: migrate, onboard, demo, serve, and the operator's everyday chores.
+
+Every failure is one readable line on stderr and a non-zero exit; ``AFTERSALES_DEBUG=1`` adds the traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import os
+import secrets
+import sys
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from aftersales.errors import AftersalesError
+from aftersales.runtime import Runtime, build_runtime
+from aftersales.settings import load_settings
+
+T = TypeVar("T")
+
+
+def _fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)
+
+
+def friendly_errors(fn: Callable[..., T]) -> Callable[..., T]:
+    """Turn any exception into one line on stderr and exit status 1."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> T:
+        try:
+            return fn(*args, **kwargs)
+        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
+            raise
+        except AftersalesError as exc:
+            _fail(str(exc))
+        except Exception as exc:  # the last line of defence: no stack trace for users
+            if os.environ.get("AFTERSALES_DEBUG"):
+                raise
+            _fail(f"{type(exc).__name__}: {exc}")
+        raise AssertionError("unreachable")
+
+    return wrapper
+
+
+def run_with_runtime(work: Callable[[Runtime], Coroutine[Any, Any, T]]) -> T:
+    async def main() -> T:
+        runtime = build_runtime()
+        try:
+            return await work(runtime)
+        finally:
+            await runtime.close()
+
+    return asyncio.run(main())
+
+
+@click.group()
+def main() -> None:
+    """aftersales: after-sales service for many companies, one platform."""
+
+
+@main.command()
+@friendly_errors
+def migrate() -> None:
+    """Bring the database schema up to date (SQLite or PostgreSQL)."""
+    from aftersales.db.migrate import upgrade
+
+    settings = load_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    upgrade(settings)
+    click.echo("database is up to date")
+
+
+@main.command()
+@click.argument("manifests", nargs=-1, required=True, type=click.Path(path_type=Path))
+@friendly_errors
+def onboard(manifests: tuple[Path, ...]) -> None:
+    """Create or update tenants from TOML manifests (re-running updates, never duplicates)."""
+    from aftersales.tenancy.manifest import read_manifest_file
+    from aftersales.tenancy.services import onboard as onboard_tenant
+
+    async def work(runtime: Runtime) -> None:
+        raw = [(path, read_manifest_file(path)) for path in manifests]
+        async with runtime.db.transaction(None) as session:  # all manifests or none
+            for path, data in raw:
+                try:
+                    tenant, created = await onboard_tenant(session, runtime.plugins, data)
+                except AftersalesError as exc:
+                    raise type(exc)(f"{path}: {exc}") from None
+                click.echo(f"{'created' if created else 'updated'} {tenant.slug} ({tenant.vertical})")
+
+    run_with_runtime(work)
+
+
+@main.group()
+def tenants() -> None:
+    """The tenant directory."""
+
+
+@tenants.command("list")
+@friendly_errors
+def tenants_list() -> None:
+    """List every tenant: slug, status, vertical, currency, locales."""
+    from aftersales.tenancy.services import list_tenants
+
+    async def work(runtime: Runtime) -> None:
+        async with runtime.db.transaction(None) as session:
+            rows = await list_tenants(session)
+        if not rows:
+            click.echo("no tenants yet: run `aftersales onboard tenants/*.toml`")
+        for t in rows:
+            click.echo(f"{t.slug:<14} {t.status:<10} {t.vertical:<14} {t.currency:<4} {','.join(t.locales):<12} {t.name}")
+
+    run_with_runtime(work)
+
+
+@main.command()
+@friendly_errors
+def plugins() -> None:
+    """List the installed plugins; disabled ones with the reason."""
+    from aftersales.plugins import build_plugin_registry
+
+    registry = build_plugin_registry()
+    for name in registry.names:
+        info = registry.info(name)
+        click.echo(f"{name:<14} {info.kind:<9} {info.version:<8} {info.title}")
+    for failure in registry.failures.values():
+        click.echo(f"{failure.name:<14} DISABLED  {failure.reason}")
+
+
+@main.group()
+def operator() -> None:
+    """Platform operators."""
+
+
+@operator.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.password_option(envvar="AFTERSALES_OPERATOR_PASSWORD")
+@friendly_errors
+def operator_create(email: str, name: str, password: str) -> None:
+    """Create a platform operator who signs in at /operator/login."""
+    from aftersales.identity.services import create_operator
+
+    async def work(runtime: Runtime) -> None:
+        async with runtime.db.transaction(None) as session:
+            await create_operator(session, email=email, name=name, password=password)
+
+    run_with_runtime(work)
+    click.echo(f"operator {email} created")
+
+
+@main.group()
+def staff() -> None:
+    """Tenant staff."""
+
+
+@staff.command("create")
+@click.argument("tenant_slug")
+@click.argument("email")
+@click.option("--name", required=True)
+@click.option("--role", "roles", multiple=True, required=True, help="admin, agent, technician or finance")
+@click.option("--password", envvar="AFTERSALES_STAFF_PASSWORD", default=None, help="omit for SSO-only staff")
+@friendly_errors
+def staff_create(tenant_slug: str, email: str, name: str, roles: tuple[str, ...], password: str | None) -> None:
+    """Add a staff member to a tenant."""
+    from aftersales.identity.services import create_staff
+    from aftersales.tenancy.services import get_tenant
+
+    async def work(runtime: Runtime) -> None:
+        async with runtime.db.transaction(None) as platform:
+            tenant = await get_tenant(platform, tenant_slug)
+        async with runtime.db.transaction(tenant.id) as session:
+            await create_staff(session, email=email, name=name, roles=list(roles), password=password)
+
+    run_with_runtime(work)
+    click.echo(f"staff {email} added to {tenant_slug}")
+
+
+@main.group()
+def client() -> None:
+    """OAuth2 API clients (client-credentials grant)."""
+
+
+@client.command("create")
+@click.option("--tenant", "tenant_slug", default=None, help="the tenant its tokens are bound to")
+@click.option("--operator", "is_operator", is_flag=True, help="an operator client instead of a tenant's")
+@click.option("--name", required=True)
+@click.option("--scope", "scopes", multiple=True, required=True)
+@friendly_errors
+def client_create(tenant_slug: str | None, is_operator: bool, name: str, scopes: tuple[str, ...]) -> None:
+    """Register an API client and print its id and secret (the secret is shown once)."""
+    from aftersales.identity.services import create_api_client
+    from aftersales.tenancy.services import get_tenant
+
+    if bool(tenant_slug) == is_operator:
+        _fail("give exactly one of --tenant SLUG or --operator")
+
+    async def work(runtime: Runtime) -> tuple[str, str]:
+        async with runtime.db.transaction(None) as session:
+            tenant_id = (await get_tenant(session, tenant_slug)).id if tenant_slug else None
+            api_client, secret = await create_api_client(session, tenant_id=tenant_id, name=name, scopes=list(scopes))
+            return api_client.client_id, secret
+
+    client_id, secret = run_with_runtime(work)
+    click.echo(f"client_id={client_id}\nclient_secret={secret}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@friendly_errors
+def serve(host: str, port: int) -> None:
+    """Serve the API (and, as they arrive, the portal and console)."""
+    import uvicorn
+
+    uvicorn.run("aftersales.app:create_app", factory=True, host=host, port=port, log_level="info")
+
+
+@main.command()
+@click.option("--serve/--no-serve", "then_serve", default=True, help="start the server afterwards")
+@click.option("--port", default=8000, show_default=True, type=int)
+@friendly_errors
+def demo(then_serve: bool, port: int) -> None:
+    """Migrate, onboard every manifest in tenants/, create demo sign-ins, and serve."""
+    from aftersales.db.migrate import upgrade
+    from aftersales.demo import seed_demo
+
+    settings = load_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    upgrade(settings)
+    credentials_file = run_with_runtime(lambda runtime: seed_demo(runtime, password=secrets.token_urlsafe(12)))
+    click.echo(credentials_file.read_text())
+    click.echo(f"(saved in {credentials_file})")
+    if then_serve:
+        click.echo(f"serving on http://127.0.0.1:{port}  — API docs at http://127.0.0.1:{port}/schema")
+        serve.callback(host="127.0.0.1", port=port)  # type: ignore[misc]
+
+
+if __name__ == "__main__":
+    main()

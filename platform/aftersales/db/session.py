@@ -1,0 +1,152 @@
+"""Tenant-bound sessions: the ORM half of tenant isolation.
+
+A session is opened for exactly one tenant (``Database.session(tenant_id)``) or for the platform alone
+(``Database.platform_session()``). In a tenant session every ORM read, bulk UPDATE and bulk DELETE of a
+tenant-owned model gets ``tenant_id = :tenant`` (``with_loader_criteria``, which also reaches relationship
+loads and joined aliases), and every insert is stamped with the tenant or refused if it names another one.
+A platform session that touches a tenant-owned model raises :class:`~aftersales.errors.TenantNotBound`.
+
+On PostgreSQL each transaction also runs ``set_config('app.tenant_id', …, true)``: transaction-local, so a
+pooled connection never carries one tenant's setting into another's transaction. Row-level security
+(:mod:`aftersales.db.rls`) filters on it, so either layer alone holds.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction, with_loader_criteria
+
+from aftersales.db.base import TenantOwned
+from aftersales.errors import CrossTenantWrite, TenantNotBound
+
+TENANT_KEY = "aftersales.tenant_id"
+
+
+class TenantSession(Session):
+    """The sync session behind every :class:`AsyncSession` aftersales opens; carries the isolation events."""
+
+
+def bound_tenant(session: Session | AsyncSession) -> uuid.UUID | None:
+    """The tenant a session is bound to, or None for a platform session."""
+    return session.info.get(TENANT_KEY)
+
+
+def _touches_tenant_model(state: ORMExecuteState) -> bool:
+    return any(issubclass(mapper.class_, TenantOwned) for mapper in state.all_mappers)
+
+
+@event.listens_for(TenantSession, "do_orm_execute")
+def _scope_statement_to_tenant(state: ORMExecuteState) -> None:
+    if not _touches_tenant_model(state):
+        return
+    tenant_id = state.session.info.get(TENANT_KEY)
+    if tenant_id is None:
+        raise TenantNotBound("a tenant-owned table was queried from a session bound to no tenant")
+    if state.is_insert:
+        _stamp_insert_parameters(state, tenant_id)
+        return
+    state.statement = state.statement.options(
+        with_loader_criteria(TenantOwned, lambda cls: cls.tenant_id == tenant_id, include_aliases=True)
+    )
+
+
+def _stamp_insert_parameters(state: ORMExecuteState, tenant_id: uuid.UUID) -> None:
+    """Bulk ``session.execute(insert(Model), rows)``: stamp rows without a tenant, refuse rows of another."""
+    params = state.parameters
+    rows = params if isinstance(params, list) else [params] if params else []
+    for row in rows:
+        given = row.get("tenant_id")
+        if given is None:
+            row["tenant_id"] = tenant_id
+        elif given != tenant_id:
+            raise CrossTenantWrite("a bulk insert named another tenant's id")
+    inline = state.statement.compile().params.get("tenant_id")
+    if inline is not None and inline != tenant_id:
+        raise CrossTenantWrite("an insert named another tenant's id")
+
+
+@event.listens_for(TenantSession, "before_flush")
+def _stamp_and_check_writes(session: Session, flush_context: UOWTransaction, instances: Any) -> None:
+    tenant_id = session.info.get(TENANT_KEY)
+    for obj in session.new:
+        if not isinstance(obj, TenantOwned):
+            continue
+        if tenant_id is None:
+            raise TenantNotBound(f"cannot insert a {type(obj).__name__} from a session bound to no tenant")
+        if obj.tenant_id is None:
+            obj.tenant_id = tenant_id
+        elif obj.tenant_id != tenant_id:
+            raise CrossTenantWrite(f"cannot insert a {type(obj).__name__} of another tenant")
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, TenantOwned) and obj.tenant_id != tenant_id:
+            raise CrossTenantWrite(f"cannot change a {type(obj).__name__} of another tenant")
+
+
+@event.listens_for(TenantSession, "after_begin")
+def _set_postgres_tenant(session: Session, transaction: Any, connection: Any) -> None:
+    if connection.dialect.name != "postgresql":
+        return
+    tenant_id = session.info.get(TENANT_KEY)
+    connection.execute(
+        text("SELECT set_config('app.tenant_id', :tenant, true)"), {"tenant": str(tenant_id or "")}
+    )
+
+
+def _configure_sqlite(sync_engine: Engine) -> None:
+    @event.listens_for(sync_engine, "connect")
+    def _pragmas(dbapi_connection: Any, connection_record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+
+def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
+    """An async engine for ``url`` with aftersales' per-dialect setup (SQLite: foreign keys, WAL)."""
+    engine = create_async_engine(url, **kwargs)
+    if engine.dialect.name == "sqlite":
+        _configure_sqlite(engine.sync_engine)
+    return engine
+
+
+class Database:
+    """The engine and the two ways to open a session: for one tenant, or for the platform alone."""
+
+    def __init__(self, url: str, **engine_kwargs: Any) -> None:
+        self.url = url
+        self.engine = create_engine(url, **engine_kwargs)
+        self._sessions = async_sessionmaker(
+            self.engine, sync_session_class=TenantSession, expire_on_commit=False
+        )
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def session(self, tenant_id: uuid.UUID) -> AsyncSession:
+        """A session that sees and writes only ``tenant_id``'s rows."""
+        if tenant_id is None:
+            raise TenantNotBound("Database.session() needs a tenant id")
+        return self._sessions(info={TENANT_KEY: tenant_id})
+
+    def platform_session(self) -> AsyncSession:
+        """A session for platform tables only; touching a tenant-owned model raises."""
+        return self._sessions(info={})
+
+    @asynccontextmanager
+    async def transaction(self, tenant_id: uuid.UUID | None) -> AsyncIterator[AsyncSession]:
+        """One unit of work: commits when the block ends, rolls everything back when it raises."""
+        session = self.session(tenant_id) if tenant_id is not None else self.platform_session()
+        async with session, session.begin():
+            yield session
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()

@@ -1,0 +1,1 @@
+"""Identity: operators, staff, customers and API clients; passwords, access tokens and route guards."""

@@ -1,0 +1,69 @@
+"""Principals: platform operators, tenant staff, customers, and the API client directory."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from aftersales.db.base import Base, PlatformTable, TenantOwned, new_id, utcnow
+
+
+class Operator(PlatformTable, Base):
+    """A person who runs the platform itself (onboards and suspends tenants). Platform-level by design:
+    operators belong to no tenant."""
+
+    __tablename__ = "operators"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class StaffUser(TenantOwned, Base):
+    """A tenant's employee: admin, call-centre agent, technician or finance."""
+
+    __tablename__ = "staff_users"
+    __table_args__ = (UniqueConstraint("tenant_id", "email"),)
+
+    email: Mapped[str] = mapped_column(String(254))
+    name: Mapped[str] = mapped_column(String(200))
+    roles: Mapped[list[str]] = mapped_column(JSON)
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    """None for staff who sign in only through their company's OpenID Connect provider."""
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column()
+
+
+class Customer(TenantOwned, Base):
+    """An end customer of one tenant. The same person buying from two companies is two customers."""
+
+    __tablename__ = "customers"
+    __table_args__ = (UniqueConstraint("tenant_id", "email"), UniqueConstraint("tenant_id", "phone"))
+
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    locale: Mapped[str | None] = mapped_column(String(10))
+
+
+class ApiClient(PlatformTable, Base):
+    """An OAuth2 client (client-credentials grant). Platform-level by design: the token endpoint must find
+    the client, and from it the one tenant its tokens are bound to, before any tenant is known. A client with
+    no tenant is an operator client."""
+
+    __tablename__ = "api_clients"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    client_id: Mapped[str] = mapped_column(String(80), unique=True)
+    secret_hash: Mapped[str] = mapped_column(String(200))
+    tenant_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("tenants.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    scopes: Mapped[list[str]] = mapped_column(JSON)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

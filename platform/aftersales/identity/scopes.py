@@ -1,0 +1,34 @@
+"""The scope vocabulary of access tokens, and which scopes each staff role carries.
+
+Routes are guarded by scope (:mod:`aftersales.identity.guards`); staff tokens get the scopes of their roles,
+API-client tokens the scopes the tenant admin granted the client (and asked for in the token request).
+"""
+
+from __future__ import annotations
+
+OPERATOR = "platform:operate"
+
+TENANT_READ = "tenant:read"
+STAFF_READ = "staff:read"
+STAFF_WRITE = "staff:write"
+CLIENTS_WRITE = "clients:write"
+SERIALS_READ = "serials:read"
+
+TENANT_SCOPES = frozenset({TENANT_READ, STAFF_READ, STAFF_WRITE, CLIENTS_WRITE, SERIALS_READ})
+
+ROLES = ("admin", "agent", "technician", "finance")
+
+ROLE_SCOPES: dict[str, frozenset[str]] = {
+    "admin": TENANT_SCOPES,
+    "agent": frozenset({TENANT_READ, STAFF_READ, SERIALS_READ}),
+    "technician": frozenset({TENANT_READ, SERIALS_READ}),
+    "finance": frozenset({TENANT_READ, STAFF_READ}),
+}
+
+
+def scopes_for_roles(roles: list[str] | tuple[str, ...]) -> frozenset[str]:
+    """The union of the scopes of ``roles``."""
+    granted: frozenset[str] = frozenset()
+    for role in roles:
+        granted |= ROLE_SCOPES[role]
+    return granted

@@ -1,0 +1,169 @@
+"""Creating principals and checking their credentials. Every check returns a :class:`Principal` or raises."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from datetime import datetime, timedelta
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from aftersales.db.base import utcnow
+from aftersales.errors import AuthenticationFailed, Conflict, FieldError, InvalidInput
+from aftersales.identity.models import ApiClient, Operator, StaffUser
+from aftersales.identity.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
+from aftersales.identity.principals import Principal
+from aftersales.identity.scopes import OPERATOR, ROLES, TENANT_SCOPES, scopes_for_roles
+
+MAX_FAILED_LOGINS = 5
+LOCKOUT = timedelta(minutes=15)
+# Verified against when the account does not exist, so a wrong e-mail costs as long as a wrong password.
+_DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
+
+
+def _normalise_email(email: str, field: str = "email") -> str:
+    try:
+        return validate_email(email, check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        raise InvalidInput("invalid e-mail address", [FieldError(field, str(exc))]) from None
+
+
+def _check_password_strength(password: str) -> list[FieldError]:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return [FieldError("password", f"must be at least {MIN_PASSWORD_LENGTH} characters")]
+    return []
+
+
+async def create_operator(session: AsyncSession, *, email: str, name: str, password: str) -> Operator:
+    errors = _check_password_strength(password)
+    if errors:
+        raise InvalidInput("invalid operator", errors)
+    operator = Operator(email=_normalise_email(email), name=name, password_hash=hash_password(password))
+    session.add(operator)
+    await session.flush()
+    return operator
+
+
+async def create_staff(
+    session: AsyncSession, *, email: str, name: str, roles: list[str], password: str | None
+) -> StaffUser:
+    """Add a staff member to the session's tenant. A None password means SSO-only."""
+    errors: list[FieldError] = []
+    try:
+        normalised = _normalise_email(email)
+    except InvalidInput as exc:
+        errors += exc.errors
+        normalised = email
+    if not name.strip():
+        errors.append(FieldError("name", "must not be empty"))
+    if not roles:
+        errors.append(FieldError("roles", "at least one role is required"))
+    errors += [FieldError(f"roles.{i}", f"unknown role; one of {', '.join(ROLES)}") for i, r in enumerate(roles) if r not in ROLES]
+    if password is not None:
+        errors += _check_password_strength(password)
+    if errors:
+        raise InvalidInput("invalid staff member", errors)
+    if await session.scalar(select(StaffUser.id).where(StaffUser.email == normalised)):
+        raise Conflict(f"a staff member with e-mail {normalised} already exists")
+    staff = StaffUser(
+        email=normalised,
+        name=name.strip(),
+        roles=sorted(set(roles)),
+        password_hash=hash_password(password) if password is not None else None,
+    )
+    session.add(staff)
+    await session.flush()
+    return staff
+
+
+def staff_principal(staff: StaffUser) -> Principal:
+    return Principal(
+        kind="staff",
+        subject=str(staff.id),
+        tenant_id=staff.tenant_id,
+        scopes=scopes_for_roles(staff.roles),
+        roles=tuple(staff.roles),
+    )
+
+
+async def authenticate_staff(session: AsyncSession, *, email: str, password: str, now: datetime | None = None) -> Principal:
+    """Check a staff password in the session's tenant; 5 failures lock the account for 15 minutes."""
+    now = now or utcnow()
+    staff = await session.scalar(select(StaffUser).where(StaffUser.email == email.strip().lower()))
+    if staff is None or not staff.active:
+        verify_password(_DUMMY_HASH, password)
+        raise AuthenticationFailed("wrong e-mail or password")
+    if staff.locked_until is not None and staff.locked_until > now:
+        raise AuthenticationFailed("too many failed sign-ins; try again later")
+    if not verify_password(staff.password_hash, password):
+        staff.failed_logins += 1
+        if staff.failed_logins >= MAX_FAILED_LOGINS:
+            staff.locked_until = now + LOCKOUT
+            staff.failed_logins = 0
+        await session.flush()
+        raise AuthenticationFailed("wrong e-mail or password")
+    staff.failed_logins = 0
+    staff.locked_until = None
+    await session.flush()
+    return staff_principal(staff)
+
+
+async def authenticate_operator(session: AsyncSession, *, email: str, password: str) -> Principal:
+    operator = await session.scalar(select(Operator).where(Operator.email == email.strip().lower()))
+    if operator is None:
+        verify_password(_DUMMY_HASH, password)
+        raise AuthenticationFailed("wrong e-mail or password")
+    if not verify_password(operator.password_hash, password):
+        raise AuthenticationFailed("wrong e-mail or password")
+    return Principal(kind="operator", subject=str(operator.id), tenant_id=None, scopes=frozenset({OPERATOR}))
+
+
+async def create_api_client(
+    session: AsyncSession, *, tenant_id: uuid.UUID | None, name: str, scopes: list[str]
+) -> tuple[ApiClient, str]:
+    """Register an OAuth2 client; returns it with its secret, which is shown once and stored only hashed."""
+    allowed = TENANT_SCOPES if tenant_id is not None else frozenset({OPERATOR})
+    errors = [
+        FieldError(f"scopes.{i}", f"unknown scope {s!r}; one of {', '.join(sorted(allowed))}")
+        for i, s in enumerate(scopes)
+        if s not in allowed
+    ]
+    if not name.strip():
+        errors.append(FieldError("name", "must not be empty"))
+    if not scopes:
+        errors.append(FieldError("scopes", "at least one scope is required"))
+    if errors:
+        raise InvalidInput("invalid API client", errors)
+    secret = secrets.token_urlsafe(32)
+    client = ApiClient(
+        client_id=f"asc_{secrets.token_urlsafe(12)}",
+        secret_hash=hash_password(secret),
+        tenant_id=tenant_id,
+        name=name.strip(),
+        scopes=sorted(set(scopes)),
+    )
+    session.add(client)
+    await session.flush()
+    return client, secret
+
+
+async def authenticate_client(
+    session: AsyncSession, *, client_id: str, client_secret: str, requested_scopes: list[str] | None
+) -> Principal:
+    """Client-credentials grant: the client's tenant and the requested subset of its scopes."""
+    client = await session.scalar(select(ApiClient).where(ApiClient.client_id == client_id))
+    if client is None or not client.active:
+        verify_password(_DUMMY_HASH, client_secret)
+        raise AuthenticationFailed("unknown client or wrong secret")
+    if not verify_password(client.secret_hash, client_secret):
+        raise AuthenticationFailed("unknown client or wrong secret")
+    granted = frozenset(client.scopes)
+    if requested_scopes:
+        extra = set(requested_scopes) - granted
+        if extra:
+            raise InvalidInput("invalid scope", [FieldError("scope", f"not granted to this client: {' '.join(sorted(extra))}")])
+        granted = frozenset(requested_scopes)
+    kind = "client" if client.tenant_id is not None else "operator"
+    return Principal(kind=kind, subject=client.client_id, tenant_id=client.tenant_id, scopes=granted)

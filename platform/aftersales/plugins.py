@@ -1,0 +1,184 @@
+"""The plugin manager: discovery, validation, settings, and per-tenant dispatch.
+
+Built by :func:`build_plugin_registry` (a factory, never at import time, so each test gets a clean one).
+Plugins are found through the ``aftersales.verticals`` entry points, loaded and registered in name order, and
+validated one by one: a plugin that fails to import, implements a hook the contract does not have, has a bad
+signature, or describes itself wrongly is reported by name in :attr:`PluginRegistry.failures` and left out;
+the platform still starts.
+
+Dispatch: :meth:`PluginRegistry.hooks_for` returns the hook callers for one *plugin set* (a tenant's vertical
+plus add-ons): they reach the core defaults and those plugins only. Callers are cached per plugin set, not
+per tenant, so ten thousand tenants on three verticals share three sets of callers.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import pluggy
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from pydantic import ValidationError
+
+from aftersales import __version__, core_defaults, hookspecs
+from aftersales.errors import FieldError, InvalidInput
+from aftersales.values import PluginSettings, VerticalInfo
+
+
+@dataclass(frozen=True)
+class PluginFailure:
+    """A plugin that was found but left disabled, and why."""
+
+    name: str
+    reason: str
+
+
+class TenantHooks:
+    """Hook callers for one plugin set: ``hooks.aftersales_quote(tenant=…, job=…)``."""
+
+    def __init__(self, pm: pluggy.PluginManager, excluded: frozenset[object]) -> None:
+        self._callers: dict[str, Any] = {}
+        for name in dir(pm.hook):
+            if name.startswith("aftersales_"):
+                self._callers[name] = pm.subset_hook_caller(name, remove_plugins=excluded)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._callers[name]
+        except KeyError:
+            raise AttributeError(f"no hook named {name!r} in the aftersales contract") from None
+
+
+def _flatten_field_errors(error: ValidationError, prefix: str) -> list[FieldError]:
+    return [
+        FieldError(".".join([prefix, *(str(part) for part in e["loc"])]), e["msg"]) for e in error.errors()
+    ]
+
+
+class PluginRegistry:
+    """The validated plugins of this process and the per-plugin-set hook callers."""
+
+    def __init__(self, pm: pluggy.PluginManager) -> None:
+        self.pm = pm
+        self.infos: dict[str, VerticalInfo] = {}
+        self.failures: dict[str, PluginFailure] = {}
+        self._plugins: dict[str, object] = {}
+        self._hooks_cache: dict[frozenset[str], TenantHooks] = {}
+
+    # -- registration ------------------------------------------------------------------------------------
+
+    def add(self, name: str, plugin: object) -> bool:
+        """Register and validate one plugin; on any failure record it, unregister it, and return False."""
+        if name in self._plugins or name == core_defaults.NAME:
+            self._fail(name, "another plugin is already registered under this name")
+            return False
+        try:
+            self.pm.register(plugin, name=name)
+        except Exception as exc:  # pluggy raises PluginValidationError or ValueError on bad plugins
+            self._fail(name, f"invalid hook implementation: {exc}")
+            return False
+        try:
+            unknown = [c.name for c in self.pm.get_hookcallers(plugin) or [] if not c.has_spec()]
+            if unknown:
+                raise ValueError(f"implements hooks the contract does not have: {', '.join(sorted(unknown))}")
+            self.infos[name] = self._describe(name, plugin)
+        except Exception as exc:  # a plugin's own code may raise anything; it is reported, never fatal
+            self.pm.unregister(plugin)
+            self._fail(name, str(exc))
+            return False
+        self._plugins[name] = plugin
+        self._hooks_cache.clear()
+        return True
+
+    def _describe(self, name: str, plugin: object) -> VerticalInfo:
+        describe = getattr(plugin, "aftersales_vertical_info", None)
+        if describe is None:
+            raise ValueError("does not implement aftersales_vertical_info")
+        info = describe()
+        if not isinstance(info, VerticalInfo):
+            raise ValueError("aftersales_vertical_info must return a VerticalInfo")
+        if info.name != name:
+            raise ValueError(f"describes itself as {info.name!r} but is registered as {name!r}")
+        if not (isinstance(info.settings_schema, type) and issubclass(info.settings_schema, PluginSettings)):
+            raise ValueError("settings_schema must be a PluginSettings subclass")
+        try:
+            compatible = __version__ in SpecifierSet(info.requires_core, prereleases=True)
+        except InvalidSpecifier:
+            raise ValueError(f"requires_core {info.requires_core!r} is not a version specifier") from None
+        if not compatible:
+            raise ValueError(f"requires aftersales {info.requires_core}, this is {__version__}")
+        info.settings_schema()  # the defaults themselves must validate
+        return info
+
+    def _fail(self, name: str, reason: str) -> None:
+        self.failures[name] = PluginFailure(name, reason)
+
+    # -- queries -----------------------------------------------------------------------------------------
+
+    @property
+    def names(self) -> list[str]:
+        return sorted(self._plugins)
+
+    def verticals(self) -> list[str]:
+        return sorted(n for n, i in self.infos.items() if i.kind == "vertical")
+
+    def info(self, name: str) -> VerticalInfo:
+        return self.infos[name]
+
+    def hooks_for(self, plugin_names: Iterable[str]) -> TenantHooks:
+        """Hook callers reaching the core defaults and exactly ``plugin_names`` (unknown names are ignored)."""
+        key = frozenset(plugin_names)
+        hooks = self._hooks_cache.get(key)
+        if hooks is None:
+            excluded = frozenset(p for n, p in self._plugins.items() if n not in key)
+            hooks = self._hooks_cache[key] = TenantHooks(self.pm, excluded)
+        return hooks
+
+    @cached_property
+    def core_only(self) -> TenantHooks:
+        return self.hooks_for(())
+
+    def validate_settings(self, plugin: str, raw: Mapping[str, Any], *, field_prefix: str) -> PluginSettings:
+        """Validate a tenant's settings for ``plugin``; raise :class:`InvalidInput` listing every bad field."""
+        schema = self.infos[plugin].settings_schema
+        try:
+            return schema.model_validate(dict(raw))
+        except ValidationError as exc:
+            raise InvalidInput(
+                f"invalid settings for plugin {plugin!r}", _flatten_field_errors(exc, field_prefix)
+            ) from None
+
+
+def discover_entry_points() -> list[tuple[str, Any]]:
+    """The installed plugins' entry points, in name order (load order never decides a result)."""
+    eps = importlib.metadata.entry_points(group=hookspecs.ENTRY_POINT_GROUP)
+    return sorted(((ep.name, ep) for ep in eps), key=lambda pair: pair[0])
+
+
+def build_plugin_registry(
+    *, load_entry_points: bool = True, extra_plugins: Iterable[tuple[str, object]] = ()
+) -> PluginRegistry:
+    """Build a fresh plugin manager: the contract, the core defaults, installed plugins, then ``extra_plugins``.
+
+    :param load_entry_points: False gives a manager with the core defaults only (tests add what they need).
+    :param extra_plugins: (name, plugin) pairs registered after the installed ones, e.g. a test's spy.
+    """
+    pm = pluggy.PluginManager(hookspecs.PROJECT)
+    pm.add_hookspecs(hookspecs)
+    pm.register(core_defaults, name=core_defaults.NAME)
+    registry = PluginRegistry(pm)
+    candidates: list[tuple[str, Any]] = []
+    if load_entry_points:
+        for name, ep in discover_entry_points():
+            try:
+                candidates.append((name, ep.load()))
+            except Exception as exc:  # a broken plugin package must not stop the platform
+                registry._fail(name, f"failed to import: {type(exc).__name__}: {exc}")
+    candidates.extend(extra_plugins)
+    for name, plugin in candidates:
+        registry.add(name, plugin)
+    pm.check_pending()
+    return registry

@@ -1,0 +1,67 @@
+"""Configuration from the environment.
+
+Every setting is an ``AFTERSALES_*`` variable with a default that works on a laptop (embedded SQLite under
+``var/``, a signing key generated on first use). Production sets the database URLs, the public base URL and a
+signing key from its secret store.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(f"AFTERSALES_{name}", default)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Process-wide configuration, read once by :func:`load_settings`."""
+
+    database_url: str
+    """What the application connects with. On PostgreSQL: a role that does not own the tables (NOBYPASSRLS)."""
+    migration_database_url: str
+    """What ``aftersales migrate`` connects with: the owner of the tables."""
+    database_app_role: str | None
+    """PostgreSQL role granted table privileges after migrating (the role in ``database_url``)."""
+    base_url: str
+    """Public URL of the platform; the issuer of its access tokens."""
+    base_domain: str
+    """Portal hosts are ``{slug}.{base_domain}``."""
+    data_dir: Path
+    signing_key_pem: str | None
+    access_token_seconds: int = 900
+    tenants_dir: Path = field(default=REPO_ROOT / "tenants")
+    migrations_dir: Path = field(default=REPO_ROOT / "migrations")
+
+    @property
+    def token_audience(self) -> str:
+        """The audience every API access token is minted for and checked against."""
+        return f"{self.base_url.rstrip('/')}/api"
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.database_url.startswith("postgresql")
+
+
+def load_settings() -> Settings:
+    """Read the settings from the environment."""
+    data_dir = Path(_env("DATA_DIR", str(REPO_ROOT / "var")))
+    default_db = f"sqlite+aiosqlite:///{data_dir / 'aftersales.db'}"
+    database_url = _env("DATABASE_URL", default_db)
+    key_file = os.environ.get("AFTERSALES_SIGNING_KEY_FILE")
+    signing_key = os.environ.get("AFTERSALES_SIGNING_KEY") or (Path(key_file).read_text() if key_file else None)
+    return Settings(
+        database_url=database_url,
+        migration_database_url=_env("MIGRATION_DATABASE_URL", database_url),
+        database_app_role=os.environ.get("AFTERSALES_DATABASE_APP_ROLE") or None,
+        base_url=_env("BASE_URL", "http://127.0.0.1:8000"),
+        base_domain=_env("BASE_DOMAIN", "localhost"),
+        data_dir=data_dir,
+        signing_key_pem=signing_key,
+        access_token_seconds=int(_env("ACCESS_TOKEN_SECONDS", "900")),
+    )

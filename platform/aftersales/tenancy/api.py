@@ -1,0 +1,90 @@
+"""Tenancy endpoints: the operator's tenant directory and onboarding, and a tenant's view of itself."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Response, get, post
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from aftersales.identity.guards import operator_only, requires_scope
+from aftersales.identity.scopes import TENANT_READ
+from aftersales.plugins import PluginRegistry
+from aftersales.runtime import Runtime
+from aftersales.tenancy import services
+from aftersales.tenancy.models import Tenant
+from aftersales.tenancy.schemas import OnboardResult, PluginStatus, StatusChange, TenantDetail, TenantSummary
+from aftersales.web.context import TOKEN_TENANT, CurrentTenant
+
+
+def _summary(t: Tenant) -> dict[str, Any]:
+    return dict(id=t.id, slug=t.slug, name=t.name, status=t.status, vertical=t.vertical, addons=t.addons,
+                locales=t.locales, currency=t.currency, time_zone=t.time_zone)
+
+
+def _detail(t: Tenant, plugins: PluginRegistry) -> TenantDetail:
+    available = all(name in plugins.infos for name in t.plugin_set)
+    return TenantDetail(**_summary(t), manifest=services.manifest_of(t), plugins_available=available)
+
+
+def plugin_statuses(plugins: PluginRegistry) -> list[PluginStatus]:
+    """Every plugin found: the loaded ones with their schema, the disabled ones with the reason."""
+    out = [
+        PluginStatus(name=n, kind=i.kind, title=i.title, version=i.version, loaded=True,
+                     settings_schema=i.settings_schema.model_json_schema())
+        for n, i in sorted(plugins.infos.items())
+    ]
+    out += [PluginStatus(name=f.name, kind="unknown", title=f.name, version="", loaded=False, error=f.reason)
+            for f in sorted(plugins.failures.values(), key=lambda f: f.name)]
+    return out
+
+
+class OperatorController(Controller):
+    """What platform operators do: onboard, update, suspend and inspect tenants; see plugin health."""
+
+    path = "/api/v1/operator"
+    tags = ["operator"]
+    guards = [operator_only]
+
+    @get("/tenants", operation_id="listTenants")
+    async def list_tenants(self, platform_session: AsyncSession) -> list[TenantSummary]:
+        """Every tenant on the platform."""
+        return [TenantSummary(**_summary(t)) for t in await services.list_tenants(platform_session)]
+
+    @post("/tenants", operation_id="onboardTenant", status_code=200)
+    async def onboard(self, data: dict[str, Any], platform_session: AsyncSession, runtime: Runtime) -> Response[OnboardResult]:
+        """Create a tenant from a manifest, or update it if the slug exists. Every field error at once."""
+        tenant, created = await services.onboard(platform_session, runtime.plugins, data)
+        result = OnboardResult(created=created, tenant=_detail(tenant, runtime.plugins))
+        return Response(result, status_code=201 if created else 200)
+
+    @get("/tenants/{slug:str}", operation_id="getTenant")
+    async def get_tenant(self, slug: str, platform_session: AsyncSession, runtime: Runtime) -> TenantDetail:
+        """One tenant with its manifest and whether its plugins are available."""
+        return _detail(await services.get_tenant(platform_session, slug), runtime.plugins)
+
+    @post("/tenants/{slug:str}/status", operation_id="setTenantStatus", status_code=200)
+    async def set_status(self, slug: str, data: StatusChange, platform_session: AsyncSession, runtime: Runtime) -> TenantDetail:
+        """Suspend (``suspended``) or reactivate (``active``) a tenant; a suspended tenant's API refuses calls."""
+        return _detail(await services.set_status(platform_session, slug, data.status), runtime.plugins)
+
+    @get("/plugins", operation_id="listPlugins")
+    async def plugins(self, runtime: Runtime) -> list[PluginStatus]:
+        """The plugins this process found: loaded, or disabled with the reason."""
+        return plugin_statuses(runtime.plugins)
+
+
+class TenantSelfController(Controller):
+    """A tenant's own profile, as its staff and integrations see it."""
+
+    path = "/api/v1/tenant"
+    tags = ["tenancy"]
+    dependencies = TOKEN_TENANT
+
+    @get("/", operation_id="getCurrentTenant", guards=[requires_scope(TENANT_READ)])
+    async def current(self, tenant: CurrentTenant, runtime: Runtime) -> TenantDetail:
+        """The tenant the access token is bound to."""
+        return _detail(tenant.record, runtime.plugins)
+
+
+__all__ = ["OperatorController", "TenantSelfController", "plugin_statuses"]

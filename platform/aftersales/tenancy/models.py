@@ -1,0 +1,46 @@
+"""The tenant directory table."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from aftersales.db.base import Base, PlatformTable, new_id, utcnow
+
+
+class Tenant(PlatformTable, Base):
+    """One company on the platform. Platform-level by design: it is what every tenant-owned row points at,
+    and requests must find it (by host, path or token) before any tenant is bound."""
+
+    __tablename__ = "tenants"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    slug: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20), default="active")
+    vertical: Mapped[str] = mapped_column(String(60))
+    addons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    plugin_settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    """Per plugin, the settings the manifest gave (validated against the plugin's schema on every write)."""
+    locales: Mapped[list[str]] = mapped_column(JSON)
+    default_locale: Mapped[str] = mapped_column(String(10))
+    time_zone: Mapped[str] = mapped_column(String(60))
+    currency: Mapped[str] = mapped_column(String(3))
+    country: Mapped[str] = mapped_column(String(2))
+    weekend_days: Mapped[list[int]] = mapped_column(JSON)
+    business_opens: Mapped[str] = mapped_column(String(5))
+    business_closes: Mapped[str] = mapped_column(String(5))
+    closures: Mapped[list[str]] = mapped_column(JSON, default=list)
+    branding: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    custom_domain: Mapped[str | None] = mapped_column(String(253), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    @property
+    def plugin_set(self) -> tuple[str, ...]:
+        """The plugins hooks reach for this tenant: its vertical and add-ons."""
+        return (self.vertical, *self.addons)

@@ -1,0 +1,1 @@
+"""Test support shipped with the core: a throwaway PostgreSQL server, shared by tests and benchmarks."""

@@ -1,0 +1,405 @@
+"""The value objects of the plugin contract: what hooks receive and what they return.
+
+All are frozen dataclasses built by the core from its records (never ORM objects), so a plugin can neither
+reach the database nor another tenant, and every decision is reproducible from its inputs. Decisions carry
+``reasons``: sentences a call-centre agent can read to a customer, stored with the record they decided.
+The hooks themselves are specified in :mod:`aftersales.hookspecs`; the guide is ``docs/plugins.md``.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from aftersales.money import Money
+
+# ---------------------------------------------------------------------------------------------------------
+# Plugins and tenants
+# ---------------------------------------------------------------------------------------------------------
+
+
+class PluginSettings(BaseModel):
+    """Base of every plugin's settings schema: typed fields with defaults; a tenant manifest overrides them.
+
+    Validated at onboarding with every field error reported at once; unknown keys are refused.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+@dataclass(frozen=True)
+class VerticalInfo:
+    """Who a plugin is. Returned by ``aftersales_vertical_info``; declared once per plugin."""
+
+    name: str
+    """Stable identifier, the entry-point name (``electronics``); tenants name it in their manifest."""
+    title: str
+    version: str
+    description: str
+    settings_schema: type[PluginSettings]
+    kind: Literal["vertical", "addon"] = "vertical"
+    """A tenant enables exactly one ``vertical`` and any number of ``addon`` plugins."""
+    requires_core: str = ">=0.1"
+    """PEP 440 specifier of the core versions this plugin works with."""
+
+
+@dataclass(frozen=True)
+class BusinessCalendarInfo:
+    """A tenant's working time: holidays of ``country`` (the ``holidays`` package) plus its own closures."""
+
+    country: str
+    weekend_days: tuple[int, ...]
+    """ISO weekdays (1 = Monday … 7 = Sunday) with no business hours."""
+    business_hours: tuple[str, str]
+    """Opening and closing local time, ``("08:00", "17:00")``."""
+    closures: tuple[date, ...] = ()
+
+
+@dataclass(frozen=True)
+class TenantContext:
+    """The tenant a hook is called for, with its vertical's validated settings."""
+
+    id: uuid.UUID
+    slug: str
+    vertical: str
+    country: str
+    currency: str
+    time_zone: str
+    locales: tuple[str, ...]
+    calendar: BusinessCalendarInfo
+    settings: PluginSettings
+    """The tenant's settings for its vertical: an instance of that vertical's ``settings_schema``."""
+    addon_settings: Mapping[str, PluginSettings] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Catalogue and serials
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProductInfo:
+    """A product model from the tenant's catalogue."""
+
+    sku: str
+    name: str
+    category: str = ""
+    volume_m3: float | None = None
+    weight_kg: float | None = None
+    warranty_months: int | None = None
+    """A per-model override of the vertical's warranty length, when the catalogue sets one."""
+    attributes: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SerialCheck:
+    """The verdict on one serial: valid with its normalised form, or invalid with the reason."""
+
+    valid: bool
+    normalized: str
+    scheme: str
+    """Which rule judged it: ``imei``, ``vin``, ``pattern:<name>``, ``any``."""
+    reason: str | None = None
+
+    @classmethod
+    def accept(cls, normalized: str, scheme: str) -> SerialCheck:
+        return cls(valid=True, normalized=normalized, scheme=scheme)
+
+    @classmethod
+    def refuse(cls, serial: str, scheme: str, reason: str) -> SerialCheck:
+        return cls(valid=False, normalized=serial, scheme=scheme, reason=reason)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Warranty
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SaleInfo:
+    """The purchase a warranty runs from, as registered."""
+
+    sold_on: date
+    price: Money | None = None
+    seller: str = ""
+    invoice_number: str = ""
+    exchanged_on: date | None = None
+    """Date of the last accepted exchange of this unit, if any (some terms restart from it)."""
+
+
+@dataclass(frozen=True)
+class WarrantyTerms:
+    """What a warranty covers and until when; stored with the coverage it produced."""
+
+    warranty_start: date
+    warranty_end: date
+    parts_support_end: date | None = None
+    return_until: date | None = None
+    exchange_until: date | None = None
+    restarts_on_exchange: bool = False
+    exclusions: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()
+
+
+class ClaimKind(enum.StrEnum):
+    RETURN = "return"
+    EXCHANGE = "exchange"
+    WARRANTY_REPAIR = "warranty_repair"
+    PAID_REPAIR = "paid_repair"
+
+
+class DefectType(enum.StrEnum):
+    NONE = "none"
+    QUALITY = "quality"
+    FUNCTIONAL = "functional"
+    COSMETIC = "cosmetic"
+    INSTALLATION_DAMAGE = "installation_damage"
+
+
+class ClaimDecision(enum.StrEnum):
+    RETURN = "return"
+    EXCHANGE = "exchange"
+    FREE_REPAIR = "free_repair"
+    PAID_REPAIR = "paid_repair"
+    REJECT = "reject"
+
+
+@dataclass(frozen=True)
+class ClaimFacts:
+    """The facts of one claim, recorded by the agent or technician; what the vertical's rules look at."""
+
+    kind: ClaimKind
+    reported_on: date
+    product: ProductInfo
+    defect: DefectType = DefectType.NONE
+    packaging_complete: bool = False
+    accessories_complete: bool = False
+    product_number_matches: bool = False
+    parts_replaced_or_removed: bool = False
+    misuse_or_damage: bool = False
+    receipts_shown: bool = False
+    warranty_voucher_shown: bool = False
+    paid_in_full: bool = False
+    delivered_sealed: bool | None = None
+    installed_by_authorised_technician: bool | None = None
+    sold_by_tenant: bool = True
+
+
+@dataclass(frozen=True)
+class ClaimAssessment:
+    """The vertical's decision on a claim, with every failed condition in words an agent can read out."""
+
+    decision: ClaimDecision
+    failed_conditions: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()
+    requires_onsite_visit: bool = False
+    arrange_by_phone_first: bool = False
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Service requests and SLA
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GeoPoint:
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True)
+class RequestFacts:
+    """A service request as the SLA and resolution rules see it."""
+
+    kind: str
+    """repair, installation, maintenance, return, exchange, complaint, inquiry."""
+    channel: str
+    opened_at: datetime
+    product: ProductInfo | None = None
+    under_warranty: bool = False
+    customer_location: GeoPoint | None = None
+    customer_country: str | None = None
+    service_points: tuple[GeoPoint, ...] = ()
+    complaint_subject: str | None = None
+
+
+@dataclass(frozen=True)
+class SlaTarget:
+    """One clock on a request: how long, on which clock, what pauses it, and what happens on breach."""
+
+    name: str
+    """Stable key, e.g. ``first_contact``, ``onsite``, ``result``, ``complaint_response``."""
+    duration: timedelta
+    clock: Literal["business", "calendar"]
+    pauses_on: tuple[str, ...] = ("waiting_for_customer",)
+    on_breach: Literal["notify", "reassign", "raise_priority", "offer_replacement"] = "notify"
+    at_risk_fraction: float = 0.8
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class ResolutionOption:
+    """One way to resolve a request the customer may choose, e.g. a replacement or a refund."""
+
+    kind: Literal["repair", "replacement", "refund"]
+    amount: Money | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class ResolutionContext:
+    """What the resolution rule needs: how long the unit has been in service and what was paid."""
+
+    request: RequestFacts
+    business_days_in_service: int
+    invoice_price: Money | None = None
+    invoice_price_was_market_price: bool | None = None
+    expert_price: Money | None = None
+
+
+@dataclass(frozen=True)
+class ServiceEvent:
+    """Something that happened to a customer's request or unit, after which follow-ups may be due."""
+
+    kind: Literal["installed", "repaired", "request_closed", "training_signed_off", "sold"]
+    occurred_at: datetime
+    request_kind: str | None = None
+    product: ProductInfo | None = None
+
+
+@dataclass(frozen=True)
+class FollowUpPlan:
+    """A follow-up call, message or survey to schedule ``after`` an event."""
+
+    name: str
+    after: timedelta
+    channel: Literal["call", "sms", "email", "portal"]
+    questionnaire: tuple[str, ...] = ()
+    repeat_every: timedelta | None = None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Marketplace
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class JobFacts:
+    """A job to price: the offering, the provider's prices, the requested consumables and the distance."""
+
+    offering: str
+    labour_price: Money
+    parts: tuple[tuple[str, Money], ...] = ()
+    """Parts at the manufacturer's list price: (description, unit price)."""
+    consumables_requested: tuple[str, ...] = ()
+    consumables_used: tuple[str, ...] = ()
+    distance_km: float = 0.0
+    travel_price_per_km: Money | None = None
+    under_warranty: bool = False
+    sold_by_tenant: bool = True
+
+
+@dataclass(frozen=True)
+class QuoteLine:
+    kind: Literal["labour", "part", "consumable", "travel", "discount", "fee"]
+    description: str
+    amount: Money
+    covered_by_warranty: bool = False
+
+
+@dataclass(frozen=True)
+class Quote:
+    """An itemised quote; once accepted it caps what the customer can be charged."""
+
+    lines: tuple[QuoteLine, ...]
+    reasons: tuple[str, ...] = ()
+
+    def total(self, currency: str) -> Money:
+        """What the customer pays: every line not covered by warranty."""
+        total = Money(0, currency)
+        for line in self.lines:
+            if not line.covered_by_warranty:
+                total = total + line.amount
+        return total
+
+
+@dataclass(frozen=True)
+class RatingFacts:
+    """A rating about to be counted, with what the rater did recently."""
+
+    stars: int
+    direction: Literal["customer_rates_provider", "provider_rates_customer"]
+    job_completed: bool
+    job_paid: bool
+    ratings_by_rater_last_24h: int = 0
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class RatingDecision:
+    accepted: bool
+    weight: float = 1.0
+    flagged: bool = False
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ProviderCandidate:
+    provider_id: uuid.UUID
+    rating_average: float | None
+    rating_count: int
+    price: Money
+    distance_km: float
+    next_free_slot: datetime | None = None
+
+
+@dataclass(frozen=True)
+class RankedProvider:
+    provider_id: uuid.UUID
+    score: float
+    reasons: tuple[str, ...] = ()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Payments
+# ---------------------------------------------------------------------------------------------------------
+
+
+class RefundMethod(enum.StrEnum):
+    ORIGINAL_PAYMENT = "original_payment"
+    WALLET = "wallet"
+    BANK_TRANSFER = "bank_transfer"
+
+
+@dataclass(frozen=True)
+class RefundFacts:
+    """A refund asked for, with what the customer has proven about themselves."""
+
+    source: Literal["wallet_balance", "payment", "return", "replacement_refund"]
+    requested: Money
+    paid: Money | None = None
+    paid_in_full: bool = True
+    identity_verified: bool = False
+    iban_owner_matches_national_id: bool = False
+    days_since_sale: int | None = None
+    invoice_price: Money | None = None
+    invoice_price_was_market_price: bool | None = None
+    expert_price: Money | None = None
+
+
+@dataclass(frozen=True)
+class RefundDecision:
+    """How much may be refunded, how, and what must be shown first."""
+
+    allowed: Money
+    methods: tuple[RefundMethod, ...]
+    requirements: tuple[str, ...] = ()
+    needs_finance_approval: bool = False
+    reasons: tuple[str, ...] = ()
+

@@ -1,0 +1,1 @@
+"""Warranty: catalogue, serial registry, registrations, coverage and claims (serial formats so far)."""

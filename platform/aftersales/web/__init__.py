@@ -1,0 +1,1 @@
+"""The HTTP layer shared by every domain: error mapping, request context, health."""

@@ -1,0 +1,101 @@
+"""Request-scoped dependencies: the runtime, sessions, and the tenant a request acts for.
+
+API requests get their tenant from the verified access token (``tid``) and nothing else. Pages and the sign-in
+endpoints get it from the host (``{slug}.{base domain}`` or the tenant's custom domain) or the ``/t/{slug}/``
+path. Either way the tenant must exist and be active. A tenant session is one transaction: committed when the
+handler returns, rolled back when it raises.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from dataclasses import dataclass
+from typing import Any
+
+from litestar import Request
+from litestar.di import Provide
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from aftersales.errors import NotFound, PermissionDenied
+from aftersales.identity.guards import current_principal
+from aftersales.plugins import TenantHooks
+from aftersales.runtime import Runtime
+from aftersales.tenancy.models import Tenant
+from aftersales.tenancy.services import tenant_context
+from aftersales.values import TenantContext
+
+
+@dataclass(frozen=True)
+class CurrentTenant:
+    """The tenant a request acts for: its record, the context hooks receive, and its hook callers."""
+
+    record: Tenant
+    context: TenantContext
+    hooks: TenantHooks
+
+
+def provide_runtime(request: Request[Any, Any, Any]) -> Runtime:
+    return request.app.state.runtime
+
+
+async def provide_platform_session(runtime: Runtime) -> AsyncGenerator[AsyncSession, None]:
+    async with runtime.db.transaction(None) as session:
+        yield session
+
+
+def _current(runtime: Runtime, tenant: Tenant | None) -> CurrentTenant:
+    if tenant is None:
+        raise NotFound("no such tenant")
+    if tenant.status != "active":
+        raise PermissionDenied(f"tenant {tenant.slug!r} is {tenant.status}")
+    context = tenant_context(tenant, runtime.plugins)
+    return CurrentTenant(tenant, context, runtime.plugins.hooks_for(tenant.plugin_set))
+
+
+async def provide_token_tenant(request: Request[Any, Any, Any], runtime: Runtime) -> CurrentTenant:
+    """The tenant bound into the caller's access token."""
+    principal = current_principal(request)
+    if principal.tenant_id is None:
+        raise PermissionDenied("this route needs a token bound to a tenant")
+    async with runtime.db.platform_session() as session:
+        tenant = await session.get(Tenant, principal.tenant_id)
+    return _current(runtime, tenant)
+
+
+def slug_from_host(host: str, base_domain: str) -> str | None:
+    """``mehr.example.com`` → ``mehr`` when the base domain is ``example.com``."""
+    host = host.split(":", 1)[0].lower()
+    suffix = "." + base_domain.lower()
+    if host.endswith(suffix):
+        label = host[: -len(suffix)]
+        return label if label and "." not in label else None
+    return None
+
+
+async def provide_host_tenant(request: Request[Any, Any, Any], runtime: Runtime) -> CurrentTenant:
+    """The tenant of a page or sign-in request: ``/t/{slug}/`` path, then subdomain, then custom domain."""
+    slug = request.path_params.get("tenant_slug")
+    host = request.headers.get("host", "")
+    if slug is None:
+        slug = slug_from_host(host, runtime.settings.base_domain)
+    async with runtime.db.platform_session() as session:
+        if slug is not None:
+            tenant = await session.scalar(select(Tenant).where(Tenant.slug == slug))
+        else:
+            domain = host.split(":", 1)[0].lower()
+            tenant = await session.scalar(select(Tenant).where(Tenant.custom_domain == domain))
+    return _current(runtime, tenant)
+
+
+async def provide_tenant_session(runtime: Runtime, tenant: CurrentTenant) -> AsyncGenerator[AsyncSession, None]:
+    async with runtime.db.transaction(tenant.record.id) as session:
+        yield session
+
+
+DEPENDENCIES = {
+    "runtime": Provide(provide_runtime, sync_to_thread=False),
+    "platform_session": Provide(provide_platform_session),
+}
+TOKEN_TENANT = {"tenant": Provide(provide_token_tenant), "session": Provide(provide_tenant_session)}
+HOST_TENANT = {"tenant": Provide(provide_host_tenant), "session": Provide(provide_tenant_session)}

@@ -1,0 +1,113 @@
+"""Every error becomes an RFC 9457 problem document (``application/problem+json``), in this one place.
+
+Domain errors map by type to a status; Litestar's own errors (validation, 404, 405) keep their status; an
+unexpected exception is logged with its traceback and answered with a bare 500 that reveals nothing.
+Validation problems carry ``errors: [{field, reason}]`` with every invalid field.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from aftersales import errors
+
+logger = logging.getLogger("aftersales.web")
+PROBLEM_JSON = "application/problem+json"
+TYPE_BASE = "https://aftersales.dev/problems/"
+
+STATUS_BY_ERROR: dict[type[errors.AftersalesError], int] = {
+    errors.InvalidInput: 422,
+    errors.NotFound: 404,
+    errors.Conflict: 409,
+    errors.AuthenticationFailed: 401,
+    errors.PermissionDenied: 403,
+    errors.TenantNotBound: 500,
+    errors.CrossTenantWrite: 403,
+}
+
+
+def problem(
+    request: Request[Any, Any, Any],
+    *,
+    status: int,
+    title: str,
+    detail: str,
+    kind: str,
+    field_errors: list[dict[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> Response[dict[str, Any]]:
+    body: dict[str, Any] = {
+        "type": TYPE_BASE + kind,
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+    }
+    if field_errors:
+        body["errors"] = field_errors
+    body.update(extra)
+    return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _kind(exc: Exception) -> str:
+    name = type(exc).__name__
+    return "".join("-" + c.lower() if c.isupper() else c for c in name).lstrip("-")
+
+
+def handle_domain_error(request: Request[Any, Any, Any], exc: errors.AftersalesError) -> Response[dict[str, Any]]:
+    status = next((s for t, s in STATUS_BY_ERROR.items() if isinstance(exc, t)), 400)
+    if status >= 500:
+        logger.error("internal isolation error on %s: %s", request.url.path, exc.detail)
+        return handle_unexpected(request, exc)
+    field_errors = [{"field": e.field, "reason": e.reason} for e in getattr(exc, "errors", [])]
+    headers = {"WWW-Authenticate": 'Bearer error="invalid_token"'} if status == 401 else None
+    return problem(
+        request, status=status, title=exc.title, detail=exc.detail, kind=_kind(exc),
+        field_errors=field_errors, headers=headers,
+    )
+
+
+def _validation_field_errors(exc: ValidationException) -> list[dict[str, str]]:
+    out = []
+    for item in exc.extra if isinstance(exc.extra, list) else []:
+        if isinstance(item, dict):
+            out.append({"field": str(item.get("key") or item.get("source") or "body"), "reason": str(item.get("message"))})
+    return out
+
+
+def handle_http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
+    if isinstance(exc, ValidationException):
+        return problem(
+            request, status=400, title="Invalid input", detail="the request is invalid",
+            kind="invalid-input", field_errors=_validation_field_errors(exc),
+        )
+    status = exc.status_code
+    if status >= 500:
+        return handle_unexpected(request, exc)
+    title = {401: "Authentication required", 403: "Permission denied", 404: "Not found",
+             405: "Method not allowed", 429: "Too many requests"}.get(status, "Request failed")
+    return problem(request, status=status, title=title, detail=exc.detail, kind=title.lower().replace(" ", "-"),
+                   headers=exc.headers)
+
+
+def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return problem(
+        request, status=HTTP_500_INTERNAL_SERVER_ERROR, title="Internal error",
+        detail="something went wrong on our side; it has been logged", kind="internal-error",
+    )
+
+
+EXCEPTION_HANDLERS = {
+    errors.AftersalesError: handle_domain_error,
+    HTTPException: handle_http_error,
+    Exception: handle_unexpected,
+}
+
+__all__ = ["EXCEPTION_HANDLERS", "PROBLEM_JSON", "problem"]

@@ -1,0 +1,129 @@
+"""Fixtures shared by the core's tests.
+
+Database tests take the ``backend`` fixture and so run twice: on embedded SQLite and on a real PostgreSQL
+(started by :mod:`aftersales.testing.postgres`, or ``AFTERSALES_TEST_POSTGRES_URL``). Each test gets a fresh
+database cloned from one migrated template (a file copy on SQLite, ``CREATE DATABASE … TEMPLATE`` on
+PostgreSQL). Without PostgreSQL the PostgreSQL half skips with the reason, except under ``CI=true``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from joserfc.jwk import ECKey
+from litestar.testing import AsyncTestClient
+
+from aftersales.app import create_app
+from aftersales.db.migrate import upgrade
+from aftersales.plugins import PluginRegistry, build_plugin_registry
+from aftersales.runtime import Runtime, build_runtime
+from aftersales.settings import Settings, load_settings
+from aftersales.testing.postgres import APP_ROLE, OWNER_ROLE, PostgresUnavailable, ThrowawayPostgres
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+TEMPLATE_DB = "aftersales_template"
+
+
+@dataclass(frozen=True)
+class Backend:
+    """One freshly migrated database: what the app connects with and what the owner connects with."""
+
+    name: str
+    app_url: str
+    owner_url: str
+
+
+@pytest.fixture(scope="session")
+def signing_key_pem() -> str:
+    return ECKey.generate_key("P-256", private=True).as_pem(private=True).decode()
+
+
+@pytest.fixture(scope="session")
+def base_settings(tmp_path_factory: pytest.TempPathFactory, signing_key_pem: str) -> Settings:
+    data = tmp_path_factory.mktemp("data")
+    return replace(
+        load_settings(),
+        data_dir=data,
+        signing_key_pem=signing_key_pem,
+        base_url="http://testserver.local",
+        base_domain="aftersales.test",
+    )
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[ThrowawayPostgres | None]:
+    server = ThrowawayPostgres()
+    try:
+        server.start()
+    except (PostgresUnavailable, OSError) as exc:
+        if IN_CI:
+            pytest.fail(f"PostgreSQL is required in CI: {exc}")
+        yield None
+        return
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres: ThrowawayPostgres | None, base_settings: Settings) -> str | None:
+    if postgres is None:
+        return None
+    postgres.drop_database(TEMPLATE_DB)
+    postgres.create_database(TEMPLATE_DB)
+    settings = replace(base_settings, database_app_role=APP_ROLE)
+    upgrade(settings, url=postgres.url(TEMPLATE_DB, role=OWNER_ROLE))
+    return TEMPLATE_DB
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory, base_settings: Settings) -> Path:
+    path = tmp_path_factory.mktemp("sqlite") / "template.db"
+    upgrade(base_settings, url=f"sqlite+aiosqlite:///{path}")
+    return path
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    sqlite_template: Path,
+    postgres: ThrowawayPostgres | None,
+    postgres_template: str | None,
+) -> Iterator[Backend]:
+    if request.param == "sqlite":
+        path = tmp_path / "aftersales.db"
+        shutil.copy(sqlite_template, path)
+        url = f"sqlite+aiosqlite:///{path}"
+        yield Backend("sqlite", url, url)
+        return
+    if postgres is None or postgres_template is None:
+        pytest.skip("PostgreSQL is not available on this machine (no binaries, no AFTERSALES_TEST_POSTGRES_URL)")
+    name = postgres.create_database(template=postgres_template)
+    yield Backend("postgresql", postgres.url(name, role=APP_ROLE), postgres.url(name, role=OWNER_ROLE))
+    postgres.drop_database(name)
+
+
+@pytest.fixture(scope="session")
+def plugins() -> PluginRegistry:
+    """The installed plugins, as production discovers them."""
+    return build_plugin_registry()
+
+
+@pytest.fixture
+async def runtime(backend: Backend, base_settings: Settings, plugins: PluginRegistry) -> AsyncIterator[Runtime]:
+    rt = build_runtime(replace(base_settings, database_url=backend.app_url, migration_database_url=backend.owner_url),
+                       plugins=plugins)
+    yield rt
+    await rt.close()
+
+
+@pytest.fixture
+async def client(runtime: Runtime) -> AsyncIterator[AsyncTestClient[Any]]:
+    async with AsyncTestClient(app=create_app(runtime), base_url="http://testserver.local") as test_client:
+        yield test_client
