@@ -127,3 +127,50 @@ async def runtime(backend: Backend, base_settings: Settings, plugins: PluginRegi
 async def client(runtime: Runtime) -> AsyncIterator[AsyncTestClient[Any]]:
     async with AsyncTestClient(app=create_app(runtime), base_url="http://testserver.local") as test_client:
         yield test_client
+
+
+def minimal_manifest(slug: str, vertical: str = "electronics", **overrides: Any) -> dict[str, Any]:
+    """The smallest valid manifest for ``vertical``; ``overrides`` replace top-level keys."""
+    manifest: dict[str, Any] = {
+        "slug": slug,
+        "name": f"{slug.title()} Test Co",
+        "vertical": vertical,
+        "locales": ["en"],
+        "default_locale": "en",
+        "time_zone": "Europe/Berlin",
+        "currency": "EUR",
+        "calendar": {"country": "DE", "weekend_days": ["sat", "sun"],
+                     "business_hours": {"opens": "09:00", "closes": "17:00"}},
+        "branding": {"display_name": slug.title(), "support_email": f"help@{slug}-demo.com",
+                     "support_phone": "+49 30 1234567"},
+    }
+    manifest.update(overrides)
+    return manifest
+
+
+@pytest.fixture
+def make_tenant(runtime: Runtime) -> Any:
+    """``await make_tenant("acme", vertical=…)`` onboards a tenant and returns its record."""
+    from aftersales.tenancy.services import onboard
+
+    async def create(slug: str, vertical: str = "electronics", **overrides: Any) -> Any:
+        async with runtime.db.transaction(None) as session:
+            tenant, _ = await onboard(session, runtime.plugins, minimal_manifest(slug, vertical, **overrides))
+        return tenant
+
+    return create
+
+
+@pytest.fixture
+def staff_token(runtime: Runtime) -> Any:
+    """``await staff_token(tenant, "admin")`` creates a staff member with those roles and returns a bearer header."""
+    from aftersales.identity.services import create_staff, staff_principal
+
+    async def issue(tenant: Any, *roles: str) -> dict[str, str]:
+        async with runtime.db.transaction(tenant.id) as session:
+            email = f"{'-'.join(roles)}-{len(session.info)}-{os.urandom(3).hex()}@{tenant.slug}-demo.com"
+            staff = await create_staff(session, email=email, name="Test Staff", roles=list(roles), password=None)
+            principal = staff_principal(staff)
+        return {"Authorization": f"Bearer {runtime.tokens.issue(principal)}"}
+
+    return issue

@@ -178,7 +178,7 @@ def build_plugin_registry(
             except Exception as exc:  # a broken plugin package must not stop the platform
                 registry._fail(name, f"failed to import: {type(exc).__name__}: {exc}")
     candidates.extend(extra_plugins)
-    for name, plugin in candidates:
+    for name, plugin in sorted(candidates, key=lambda pair: pair[0]):
         registry.add(name, plugin)
     pm.check_pending()
     return registry

@@ -18,12 +18,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import Table, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction, with_loader_criteria
+from sqlalchemy.sql import visitors
 
-from aftersales.db.base import TenantOwned
+from aftersales.db.base import Base, TenantOwned
 from aftersales.errors import CrossTenantWrite, TenantNotBound
 
 TENANT_KEY = "aftersales.tenant_id"
@@ -38,27 +39,42 @@ def bound_tenant(session: Session | AsyncSession) -> uuid.UUID | None:
     return session.info.get(TENANT_KEY)
 
 
-def _touches_tenant_model(state: ORMExecuteState) -> bool:
-    return any(issubclass(mapper.class_, TenantOwned) for mapper in state.all_mappers)
+def _statement_tables(statement: Any) -> set[str]:
+    """Names of every table a statement reads or writes, subqueries and joins included."""
+    names: set[str] = set()
+    for element in visitors.iterate(statement, {"column_tables": True}):
+        table = element if isinstance(element, Table) else getattr(element, "table", None)
+        if isinstance(table, Table):
+            names.add(table.name)
+    return names
+
+
+def _tenant_tables() -> frozenset[str]:
+    return frozenset(m.local_table.name for m in Base.registry.mappers if issubclass(m.class_, TenantOwned))
 
 
 @event.listens_for(TenantSession, "do_orm_execute")
 def _scope_statement_to_tenant(state: ORMExecuteState) -> None:
-    if not _touches_tenant_model(state):
-        return
     tenant_id = state.session.info.get(TENANT_KEY)
     if tenant_id is None:
-        raise TenantNotBound("a tenant-owned table was queried from a session bound to no tenant")
-    if state.is_insert:
-        _stamp_insert_parameters(state, tenant_id)
+        touched = _statement_tables(state.statement) & _tenant_tables()
+        if touched:
+            raise TenantNotBound(f"{', '.join(sorted(touched))} queried from a session bound to no tenant")
         return
+    if state.is_insert:
+        _stamp_insert(state, tenant_id)
+        return
+    # Added to every statement of a tenant session: it constrains each tenant-owned entity wherever it appears
+    # (FROM, joins, aliases, subqueries, relationship loads, ORM UPDATE/DELETE) and costs nothing elsewhere.
     state.statement = state.statement.options(
         with_loader_criteria(TenantOwned, lambda cls: cls.tenant_id == tenant_id, include_aliases=True)
     )
 
 
-def _stamp_insert_parameters(state: ORMExecuteState, tenant_id: uuid.UUID) -> None:
+def _stamp_insert(state: ORMExecuteState, tenant_id: uuid.UUID) -> None:
     """Bulk ``session.execute(insert(Model), rows)``: stamp rows without a tenant, refuse rows of another."""
+    if not any(issubclass(mapper.class_, TenantOwned) for mapper in state.all_mappers):
+        return
     params = state.parameters
     rows = params if isinstance(params, list) else [params] if params else []
     for row in rows:
@@ -67,9 +83,9 @@ def _stamp_insert_parameters(state: ORMExecuteState, tenant_id: uuid.UUID) -> No
             row["tenant_id"] = tenant_id
         elif given != tenant_id:
             raise CrossTenantWrite("a bulk insert named another tenant's id")
-    inline = state.statement.compile().params.get("tenant_id")
-    if inline is not None and inline != tenant_id:
-        raise CrossTenantWrite("an insert named another tenant's id")
+    inline = {getattr(k, "key", k): v for k, v in (state.statement._values or {}).items()}
+    if "tenant_id" in inline:
+        raise CrossTenantWrite("an insert may not set tenant_id inline; the session stamps it")
 
 
 @event.listens_for(TenantSession, "before_flush")

@@ -116,8 +116,10 @@ class OAuthController(Controller):
 
 async def _staff_login(runtime: Runtime, tenant: CurrentTenant, data: PasswordLogin) -> TokenResponse:
     async with runtime.db.transaction(tenant.record.id) as session:
-        principal = await services.authenticate_staff(session, email=data.email, password=data.password)
-    return _token_response(runtime, principal)
+        outcome = await services.check_staff_password(session, email=data.email, password=data.password)
+    if isinstance(outcome, AuthenticationFailed):
+        raise outcome
+    return _token_response(runtime, outcome)
 
 
 class SignInController(Controller):

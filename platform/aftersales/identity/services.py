@@ -88,22 +88,27 @@ def staff_principal(staff: StaffUser) -> Principal:
     )
 
 
-async def authenticate_staff(session: AsyncSession, *, email: str, password: str, now: datetime | None = None) -> Principal:
-    """Check a staff password in the session's tenant; 5 failures lock the account for 15 minutes."""
+async def check_staff_password(
+    session: AsyncSession, *, email: str, password: str, now: datetime | None = None
+) -> Principal | AuthenticationFailed:
+    """Check a staff password in the session's tenant; 5 failures lock the account for 15 minutes.
+
+    Returns the failure instead of raising it, so the caller commits the failure count before refusing.
+    """
     now = now or utcnow()
     staff = await session.scalar(select(StaffUser).where(StaffUser.email == email.strip().lower()))
     if staff is None or not staff.active:
         verify_password(_DUMMY_HASH, password)
-        raise AuthenticationFailed("wrong e-mail or password")
+        return AuthenticationFailed("wrong e-mail or password")
     if staff.locked_until is not None and staff.locked_until > now:
-        raise AuthenticationFailed("too many failed sign-ins; try again later")
+        return AuthenticationFailed("too many failed sign-ins; try again later")
     if not verify_password(staff.password_hash, password):
         staff.failed_logins += 1
         if staff.failed_logins >= MAX_FAILED_LOGINS:
             staff.locked_until = now + LOCKOUT
             staff.failed_logins = 0
         await session.flush()
-        raise AuthenticationFailed("wrong e-mail or password")
+        return AuthenticationFailed("wrong e-mail or password")
     staff.failed_logins = 0
     staff.locked_until = None
     await session.flush()

@@ -1,0 +1,28 @@
+# The two commands of the README: `make demo` and `make test`. Both create .venv and install what is missing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PLUGINS := plugins/electronics plugins/appliances plugins/auto_service
+
+.PHONY: demo test install benchmarks clean
+
+$(STAMP): pyproject.toml $(addsuffix /pyproject.toml,$(PLUGINS))
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]" $(addprefix -e ,$(PLUGINS))
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(BIN)/aftersales demo
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+benchmarks: install
+	$(BIN)/python benchmarks/hook_dispatch.py --quick
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,51 @@
+"""Demo data for ``make demo``: every manifest in ``tenants/``, an operator, and an admin per tenant.
+
+Passwords are generated on each run and written to ``var/demo-credentials.txt``; contact data is invented.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from aftersales.identity.models import Operator, StaffUser
+from aftersales.identity.passwords import hash_password
+from aftersales.identity.services import create_operator, create_staff
+from aftersales.runtime import Runtime
+from aftersales.tenancy.manifest import read_manifest_file
+from aftersales.tenancy.services import onboard
+
+DEMO_OPERATOR = "operator@aftersales-demo.com"
+
+
+async def seed_demo(runtime: Runtime, *, password: str) -> Path:
+    """Onboard the demo tenants and (re)set the demo sign-ins to ``password``; returns the credentials file."""
+    settings = runtime.settings
+    base = settings.base_url.rstrip("/")
+    lines = [f"aftersales demo — {base}", f"API documentation: {base}/schema", ""]
+    async with runtime.db.transaction(None) as session:
+        tenants = [
+            (await onboard(session, runtime.plugins, read_manifest_file(path)))[0]
+            for path in sorted(settings.tenants_dir.glob("*.toml"))
+        ]
+        operator = await session.scalar(select(Operator).where(Operator.email == DEMO_OPERATOR))
+        if operator is None:
+            await create_operator(session, email=DEMO_OPERATOR, name="Demo Operator", password=password)
+        else:
+            operator.password_hash = hash_password(password)
+    lines.append(f"operator  {DEMO_OPERATOR}  POST {base}/operator/login")
+    for tenant in tenants:
+        email = f"admin@{tenant.slug}-demo.com"
+        async with runtime.db.transaction(tenant.id) as session:
+            staff = await session.scalar(select(StaffUser).where(StaffUser.email == email))
+            if staff is None:
+                await create_staff(session, email=email, name=f"{tenant.name} admin", roles=["admin"], password=password)
+            else:
+                staff.password_hash, staff.failed_logins, staff.locked_until = hash_password(password), 0, None
+        lines.append(f"{tenant.slug:<13} {email:<34} POST {base}/t/{tenant.slug}/auth/login")
+    lines += ["", f"password for all of the above: {password}"]
+    path = settings.data_dir / "demo-credentials.txt"
+    path.write_text("\n".join(lines) + "\n")
+    path.chmod(0o600)
+    return path
