@@ -15,9 +15,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from joserfc.jwk import ECKey
-from litestar.testing import AsyncTestClient
 
 from aftersales.app import create_app
 from aftersales.db.migrate import upgrade
@@ -124,8 +124,10 @@ async def runtime(backend: Backend, base_settings: Settings, plugins: PluginRegi
 
 
 @pytest.fixture
-async def client(runtime: Runtime) -> AsyncIterator[AsyncTestClient[Any]]:
-    async with AsyncTestClient(app=create_app(runtime), base_url="http://testserver.local") as test_client:
+async def client(runtime: Runtime) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client speaking ASGI to the app in the test's own event loop (as one server process would)."""
+    transport = httpx.ASGITransport(app=create_app(runtime))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver.local") as test_client:
         yield test_client
 
 

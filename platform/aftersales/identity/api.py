@@ -8,8 +8,8 @@ from typing import Any
 from urllib.parse import unquote
 
 from litestar import Controller, Request, Response, get, post
+from litestar.params import JSONBody
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.errors import AuthenticationFailed, InvalidInput
 from aftersales.identity import services
@@ -26,13 +26,12 @@ from aftersales.identity.schemas import (
     TokenResponse,
 )
 from aftersales.identity.scopes import CLIENTS_WRITE, STAFF_READ, STAFF_WRITE
-from aftersales.runtime import Runtime
 from aftersales.tenancy.models import Tenant
-from aftersales.web.context import HOST_TENANT, TOKEN_TENANT, CurrentTenant
+from aftersales.web.context import HOST_TENANT, TOKEN_TENANT, RuntimeDep, SessionDep, TenantDep
 from aftersales.web.problems import problem
 
 
-def _token_response(runtime: Runtime, principal: Principal) -> TokenResponse:
+def _token_response(runtime: RuntimeDep, principal: Principal) -> TokenResponse:
     return TokenResponse(
         access_token=runtime.tokens.issue(principal),
         expires_in=runtime.tokens.lifetime_seconds,
@@ -69,7 +68,7 @@ class OAuthController(Controller):
     tags = ["identity"]
 
     @post("/oauth/token", operation_id="issueToken", status_code=200, exclude_from_auth=True)
-    async def token(self, request: Request[Any, Any, Any], runtime: Runtime) -> Response[Any]:
+    async def token(self, request: Request[Any, Any, Any], runtime: RuntimeDep) -> Response[Any]:
         """Exchange client credentials for a short-lived access token bound to the client's tenant."""
         form = dict(await request.form())
         if form.get("grant_type") != "client_credentials":
@@ -95,13 +94,13 @@ class OAuthController(Controller):
         return Response(body, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
 
     @get("/.well-known/jwks.json", operation_id="getJwks", exclude_from_auth=True, sync_to_thread=False)
-    def jwks(self, runtime: Runtime) -> dict[str, Any]:
+    def jwks(self, runtime: RuntimeDep) -> dict[str, Any]:
         """The public keys that verify aftersales access tokens."""
         return runtime.tokens.jwks()
 
     @get("/.well-known/oauth-authorization-server", operation_id="getAuthServerMetadata",
          exclude_from_auth=True, sync_to_thread=False)
-    def metadata(self, runtime: Runtime) -> dict[str, Any]:
+    def metadata(self, runtime: RuntimeDep) -> dict[str, Any]:
         """RFC 8414 authorisation-server metadata."""
         base = runtime.tokens.issuer
         return {
@@ -114,7 +113,7 @@ class OAuthController(Controller):
         }
 
 
-async def _staff_login(runtime: Runtime, tenant: CurrentTenant, data: PasswordLogin) -> TokenResponse:
+async def _staff_login(runtime: RuntimeDep, tenant: TenantDep, data: JSONBody[PasswordLogin]) -> TokenResponse:
     async with runtime.db.transaction(tenant.record.id) as session:
         outcome = await services.check_staff_password(session, email=data.email, password=data.password)
     if isinstance(outcome, AuthenticationFailed):
@@ -129,18 +128,18 @@ class SignInController(Controller):
 
     @post("/auth/login", operation_id="staffLogin", status_code=200, dependencies=HOST_TENANT,
           exclude_from_auth=True)
-    async def staff_login(self, data: PasswordLogin, runtime: Runtime, tenant: CurrentTenant) -> TokenResponse:
+    async def staff_login(self, data: JSONBody[PasswordLogin], runtime: RuntimeDep, tenant: TenantDep) -> TokenResponse:
         """Sign a staff member in with e-mail and password; the tenant is the request's host."""
         return await _staff_login(runtime, tenant, data)
 
     @post("/t/{tenant_slug:str}/auth/login", operation_id="staffLoginByPath", status_code=200,
           dependencies=HOST_TENANT, exclude_from_auth=True)
-    async def staff_login_by_path(self, data: PasswordLogin, runtime: Runtime, tenant: CurrentTenant) -> TokenResponse:
+    async def staff_login_by_path(self, data: JSONBody[PasswordLogin], runtime: RuntimeDep, tenant: TenantDep) -> TokenResponse:
         """Sign a staff member in; the tenant is the ``/t/{slug}/`` path (local use, no wildcard DNS)."""
         return await _staff_login(runtime, tenant, data)
 
     @post("/operator/login", operation_id="operatorLogin", status_code=200, exclude_from_auth=True)
-    async def operator_login(self, data: PasswordLogin, runtime: Runtime) -> TokenResponse:
+    async def operator_login(self, data: JSONBody[PasswordLogin], runtime: RuntimeDep) -> TokenResponse:
         """Sign a platform operator in; returns an operator token (no tenant)."""
         async with runtime.db.transaction(None) as session:
             principal = await services.authenticate_operator(session, email=data.email, password=data.password)
@@ -155,7 +154,7 @@ class TenantIdentityController(Controller):
     dependencies = TOKEN_TENANT
 
     @get("/me", operation_id="getMe")
-    async def me(self, request: Request[Any, Any, Any], runtime: Runtime) -> Me:
+    async def me(self, request: Request[Any, Any, Any], runtime: RuntimeDep) -> Me:
         """Who the access token speaks for."""
         principal = current_principal(request)
         slug = None
@@ -168,20 +167,20 @@ class TenantIdentityController(Controller):
         )
 
     @get("/staff", operation_id="listStaff", guards=[requires_scope(STAFF_READ)])
-    async def list_staff(self, session: AsyncSession) -> list[StaffOut]:
+    async def list_staff(self, session: SessionDep) -> list[StaffOut]:
         """Every staff member of the caller's tenant."""
         rows = await session.scalars(select(StaffUser).order_by(StaffUser.email))
         return [StaffOut(id=s.id, email=s.email, name=s.name, roles=s.roles, active=s.active) for s in rows]
 
     @post("/staff", operation_id="createStaff", guards=[requires_scope(STAFF_WRITE)])
-    async def create_staff(self, data: StaffCreate, session: AsyncSession) -> StaffOut:
+    async def create_staff(self, data: JSONBody[StaffCreate], session: SessionDep) -> StaffOut:
         """Add a staff member; without a password they sign in only through the company's SSO."""
         s = await services.create_staff(session, email=data.email, name=data.name, roles=data.roles,
                                         password=data.password)
         return StaffOut(id=s.id, email=s.email, name=s.name, roles=s.roles, active=s.active)
 
     @post("/clients", operation_id="createApiClient", guards=[requires_scope(CLIENTS_WRITE)])
-    async def create_client(self, data: ClientCreate, tenant: CurrentTenant, runtime: Runtime) -> ClientCreated:
+    async def create_client(self, data: JSONBody[ClientCreate], tenant: TenantDep, runtime: RuntimeDep) -> ClientCreated:
         """Register an integration: its tokens are bound to this tenant and limited to ``scopes``."""
         async with runtime.db.transaction(None) as platform:
             client, secret = await services.create_api_client(

@@ -5,16 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Response, get, post
-from sqlalchemy.ext.asyncio import AsyncSession
+from litestar.params import FromPath, JSONBody
 
 from aftersales.identity.guards import operator_only, requires_scope
 from aftersales.identity.scopes import TENANT_READ
 from aftersales.plugins import PluginRegistry
-from aftersales.runtime import Runtime
 from aftersales.tenancy import services
 from aftersales.tenancy.models import Tenant
 from aftersales.tenancy.schemas import OnboardResult, PluginStatus, StatusChange, TenantDetail, TenantSummary
-from aftersales.web.context import TOKEN_TENANT, CurrentTenant
+from aftersales.web.context import TOKEN_TENANT, RuntimeDep, SessionDep, TenantDep
 
 
 def _summary(t: Tenant) -> dict[str, Any]:
@@ -47,29 +46,29 @@ class OperatorController(Controller):
     guards = [operator_only]
 
     @get("/tenants", operation_id="listTenants")
-    async def list_tenants(self, platform_session: AsyncSession) -> list[TenantSummary]:
+    async def list_tenants(self, platform_session: SessionDep) -> list[TenantSummary]:
         """Every tenant on the platform."""
         return [TenantSummary(**_summary(t)) for t in await services.list_tenants(platform_session)]
 
     @post("/tenants", operation_id="onboardTenant", status_code=200)
-    async def onboard(self, data: dict[str, Any], platform_session: AsyncSession, runtime: Runtime) -> Response[OnboardResult]:
+    async def onboard(self, data: JSONBody[dict[str, Any]], platform_session: SessionDep, runtime: RuntimeDep) -> Response[OnboardResult]:
         """Create a tenant from a manifest, or update it if the slug exists. Every field error at once."""
         tenant, created = await services.onboard(platform_session, runtime.plugins, data)
         result = OnboardResult(created=created, tenant=_detail(tenant, runtime.plugins))
         return Response(result, status_code=201 if created else 200)
 
     @get("/tenants/{slug:str}", operation_id="getTenant")
-    async def get_tenant(self, slug: str, platform_session: AsyncSession, runtime: Runtime) -> TenantDetail:
+    async def get_tenant(self, slug: FromPath[str], platform_session: SessionDep, runtime: RuntimeDep) -> TenantDetail:
         """One tenant with its manifest and whether its plugins are available."""
         return _detail(await services.get_tenant(platform_session, slug), runtime.plugins)
 
     @post("/tenants/{slug:str}/status", operation_id="setTenantStatus", status_code=200)
-    async def set_status(self, slug: str, data: StatusChange, platform_session: AsyncSession, runtime: Runtime) -> TenantDetail:
+    async def set_status(self, slug: FromPath[str], data: JSONBody[StatusChange], platform_session: SessionDep, runtime: RuntimeDep) -> TenantDetail:
         """Suspend (``suspended``) or reactivate (``active``) a tenant; a suspended tenant's API refuses calls."""
         return _detail(await services.set_status(platform_session, slug, data.status), runtime.plugins)
 
     @get("/plugins", operation_id="listPlugins")
-    async def plugins(self, runtime: Runtime) -> list[PluginStatus]:
+    async def plugins(self, runtime: RuntimeDep) -> list[PluginStatus]:
         """The plugins this process found: loaded, or disabled with the reason."""
         return plugin_statuses(runtime.plugins)
 
@@ -82,7 +81,7 @@ class TenantSelfController(Controller):
     dependencies = TOKEN_TENANT
 
     @get("/", operation_id="getCurrentTenant", guards=[requires_scope(TENANT_READ)])
-    async def current(self, tenant: CurrentTenant, runtime: Runtime) -> TenantDetail:
+    async def current(self, tenant: TenantDep, runtime: RuntimeDep) -> TenantDetail:
         """The tenant the access token is bound to."""
         return _detail(tenant.record, runtime.plugins)
 

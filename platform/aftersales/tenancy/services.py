@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from datetime import date
-from uuid import UUID
 from typing import Any
+from uuid import UUID
 
 from pydantic import ValidationError
 from sqlalchemy import select

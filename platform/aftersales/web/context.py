@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from litestar import Request
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,6 +25,9 @@ from aftersales.tenancy.models import Tenant
 from aftersales.tenancy.services import tenant_context
 from aftersales.values import TenantContext
 
+RuntimeDep = NamedDependency[Runtime]
+SessionDep = NamedDependency[AsyncSession]
+
 
 @dataclass(frozen=True)
 class CurrentTenant:
@@ -35,11 +38,14 @@ class CurrentTenant:
     hooks: TenantHooks
 
 
+TenantDep = NamedDependency[CurrentTenant]
+
+
 def provide_runtime(request: Request[Any, Any, Any]) -> Runtime:
     return request.app.state.runtime
 
 
-async def provide_platform_session(runtime: Runtime) -> AsyncGenerator[AsyncSession, None]:
+async def provide_platform_session(runtime: RuntimeDep) -> AsyncGenerator[AsyncSession, None]:
     async with runtime.db.transaction(None) as session:
         yield session
 
@@ -53,7 +59,7 @@ def _current(runtime: Runtime, tenant: Tenant | None) -> CurrentTenant:
     return CurrentTenant(tenant, context, runtime.plugins.hooks_for(tenant.plugin_set))
 
 
-async def provide_token_tenant(request: Request[Any, Any, Any], runtime: Runtime) -> CurrentTenant:
+async def provide_token_tenant(request: Request[Any, Any, Any], runtime: RuntimeDep) -> CurrentTenant:
     """The tenant bound into the caller's access token."""
     principal = current_principal(request)
     if principal.tenant_id is None:
@@ -73,7 +79,7 @@ def slug_from_host(host: str, base_domain: str) -> str | None:
     return None
 
 
-async def provide_host_tenant(request: Request[Any, Any, Any], runtime: Runtime) -> CurrentTenant:
+async def provide_host_tenant(request: Request[Any, Any, Any], runtime: RuntimeDep) -> CurrentTenant:
     """The tenant of a page or sign-in request: ``/t/{slug}/`` path, then subdomain, then custom domain."""
     slug = request.path_params.get("tenant_slug")
     host = request.headers.get("host", "")
@@ -88,7 +94,7 @@ async def provide_host_tenant(request: Request[Any, Any, Any], runtime: Runtime)
     return _current(runtime, tenant)
 
 
-async def provide_tenant_session(runtime: Runtime, tenant: CurrentTenant) -> AsyncGenerator[AsyncSession, None]:
+async def provide_tenant_session(runtime: RuntimeDep, tenant: TenantDep) -> AsyncGenerator[AsyncSession, None]:
     async with runtime.db.transaction(tenant.record.id) as session:
         yield session
 

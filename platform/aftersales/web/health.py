@@ -5,11 +5,11 @@ from __future__ import annotations
 from litestar import Response, get
 from sqlalchemy import text
 
-from aftersales.runtime import Runtime
+from aftersales.web.context import RuntimeDep
 
 
 @get("/health", operation_id="health", exclude_from_auth=True, tags=["platform"])
-async def health(runtime: Runtime) -> Response[dict[str, object]]:
+async def health(runtime: RuntimeDep) -> Response[dict[str, object]]:
     """200 when the database answers; 503 otherwise. Lists plugins that failed to load."""
     database = "ok"
     try:
