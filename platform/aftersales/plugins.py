@@ -7,8 +7,8 @@ signature, or describes itself wrongly is reported by name in :attr:`PluginRegis
 the platform still starts.
 
 Dispatch: :meth:`PluginRegistry.hooks_for` returns the hook callers for one *plugin set* (a tenant's vertical
-plus add-ons): they reach the core defaults and those plugins only. Callers are cached per plugin set, not
-per tenant, so ten thousand tenants on three verticals share three sets of callers.
+plus add-ons): a pluggy manager of its own holding the core defaults and those plugins only. Managers are
+cached per plugin set, not per tenant, so ten thousand tenants on three verticals share three of them.
 """
 
 from __future__ import annotations
@@ -36,22 +36,6 @@ class PluginFailure:
     reason: str
 
 
-class TenantHooks:
-    """Hook callers for one plugin set: ``hooks.aftersales_quote(tenant=…, job=…)``."""
-
-    def __init__(self, pm: pluggy.PluginManager, excluded: frozenset[object]) -> None:
-        self._callers: dict[str, Any] = {}
-        for name in dir(pm.hook):
-            if name.startswith("aftersales_"):
-                self._callers[name] = pm.subset_hook_caller(name, remove_plugins=excluded)
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self._callers[name]
-        except KeyError:
-            raise AttributeError(f"no hook named {name!r} in the aftersales contract") from None
-
-
 def _flatten_field_errors(error: ValidationError, prefix: str) -> list[FieldError]:
     return [
         FieldError(".".join([prefix, *(str(part) for part in e["loc"])]), e["msg"]) for e in error.errors()
@@ -66,7 +50,7 @@ class PluginRegistry:
         self.infos: dict[str, VerticalInfo] = {}
         self.failures: dict[str, PluginFailure] = {}
         self._plugins: dict[str, object] = {}
-        self._hooks_cache: dict[frozenset[str], TenantHooks] = {}
+        self._hooks_cache: dict[frozenset[str], pluggy.HookRelay] = {}
 
     # -- registration ------------------------------------------------------------------------------------
 
@@ -128,17 +112,23 @@ class PluginRegistry:
     def info(self, name: str) -> VerticalInfo:
         return self.infos[name]
 
-    def hooks_for(self, plugin_names: Iterable[str]) -> TenantHooks:
-        """Hook callers reaching the core defaults and exactly ``plugin_names`` (unknown names are ignored)."""
+    def hooks_for(self, plugin_names: Iterable[str]) -> pluggy.HookRelay:
+        """Hook callers reaching the core defaults and exactly ``plugin_names`` (unknown names are ignored).
+
+        Each plugin set gets its own pluggy manager holding the same plugin objects, registered in name order,
+        so a dispatched call costs what a bare pluggy call costs.
+        """
         key = frozenset(plugin_names)
         hooks = self._hooks_cache.get(key)
         if hooks is None:
-            excluded = frozenset(p for n, p in self._plugins.items() if n not in key)
-            hooks = self._hooks_cache[key] = TenantHooks(self.pm, excluded)
+            pm = _new_manager()
+            for name in sorted(key & self._plugins.keys()):
+                pm.register(self._plugins[name], name=name)
+            hooks = self._hooks_cache[key] = pm.hook
         return hooks
 
     @cached_property
-    def core_only(self) -> TenantHooks:
+    def core_only(self) -> pluggy.HookRelay:
         return self.hooks_for(())
 
     def validate_settings(self, plugin: str, raw: Mapping[str, Any], *, field_prefix: str) -> PluginSettings:
@@ -150,6 +140,14 @@ class PluginRegistry:
             raise InvalidInput(
                 f"invalid settings for plugin {plugin!r}", _flatten_field_errors(exc, field_prefix)
             ) from None
+
+
+def _new_manager() -> pluggy.PluginManager:
+    """A pluggy manager with the contract and the core defaults (registered ``trylast``)."""
+    pm = pluggy.PluginManager(hookspecs.PROJECT)
+    pm.add_hookspecs(hookspecs)
+    pm.register(core_defaults, name=core_defaults.NAME)
+    return pm
 
 
 def discover_entry_points() -> list[tuple[str, Any]]:
@@ -166,9 +164,7 @@ def build_plugin_registry(
     :param load_entry_points: False gives a manager with the core defaults only (tests add what they need).
     :param extra_plugins: (name, plugin) pairs registered after the installed ones, e.g. a test's spy.
     """
-    pm = pluggy.PluginManager(hookspecs.PROJECT)
-    pm.add_hookspecs(hookspecs)
-    pm.register(core_defaults, name=core_defaults.NAME)
+    pm = _new_manager()
     registry = PluginRegistry(pm)
     candidates: list[tuple[str, Any]] = []
     if load_entry_points:

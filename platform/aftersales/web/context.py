@@ -12,6 +12,7 @@ from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from typing import Any
 
+import pluggy
 from litestar import Request
 from litestar.di import NamedDependency, Provide
 from sqlalchemy import select
@@ -19,7 +20,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.errors import NotFound, PermissionDenied
 from aftersales.identity.guards import current_principal
-from aftersales.plugins import TenantHooks
 from aftersales.runtime import Runtime
 from aftersales.tenancy.models import Tenant
 from aftersales.tenancy.services import tenant_context
@@ -35,7 +35,7 @@ class CurrentTenant:
 
     record: Tenant
     context: TenantContext
-    hooks: TenantHooks
+    hooks: pluggy.HookRelay
 
 
 TenantDep = NamedDependency[CurrentTenant]

@@ -1,0 +1,140 @@
+"""The appliances vertical's rules, as pure functions: settings and serials (seed 001, Entekhab)."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from aftersales.plugins import build_plugin_registry
+from aftersales.values import BusinessCalendarInfo, ProductInfo, TenantContext
+from aftersales_appliances import plugin
+from aftersales_appliances.settings import AppliancesSettings
+from pydantic import ValidationError
+
+PATTERNS = {"RF": r"^RF[0-9]{10}$", "RF-SBS": r"^SBS[0-9]{8}$", "WM": r"^WM-[0-9]{6}$"}
+
+
+def tenant_with(**settings: object) -> TenantContext:
+    """An Entekhab-like tenant with the given appliances settings over the defaults."""
+    return TenantContext(
+        id=uuid.UUID(int=0),
+        slug="entekhab",
+        vertical="appliances",
+        country="IR",
+        currency="IRR",
+        time_zone="Asia/Tehran",
+        locales=("fa",),
+        calendar=BusinessCalendarInfo(country="IR", weekend_days=(5,), business_hours=("08:00", "17:00")),
+        settings=AppliancesSettings.model_validate(settings),
+    )
+
+
+def validate(serial: str, sku: str | None = None):
+    product = ProductInfo(sku=sku, name="a model") if sku is not None else None
+    return plugin.aftersales_validate_serial(
+        tenant=tenant_with(serial_patterns=PATTERNS), serial=serial, product=product
+    )
+
+
+# -- settings -------------------------------------------------------------------------------------------
+
+
+def test_settings_defaults_follow_the_digest() -> None:
+    settings = AppliancesSettings()
+    assert settings.warranty_months == 24
+    assert settings.parts_support_years == 10
+    assert settings.proforma_valid_business_days == 7
+    assert settings.unfunded_order_followup_days == 30
+    assert settings.wallet_refund_below_irr == 5_000_000  # 500,000 toman
+    assert settings.cash_refund_below_irr == 30_000_000  # 3,000,000 toman
+    assert settings.bounced_cheque_wait_days == 14
+    assert settings.authorised_technician_required is True
+    assert settings.installation_damage_requires_sealed_delivery is True
+
+
+def test_bad_settings_report_every_field() -> None:
+    with pytest.raises(ValidationError) as caught:
+        AppliancesSettings.model_validate(
+            {
+                "warranty_months": -1,
+                "wallet_refund_below_irr": 0,
+                "serial_patterns": {"RF": "^RF[0-9{10}$", "": "^X$"},
+                "default_serial_pattern": "(",
+                "refund_below": 1,
+            }
+        )
+    fields = {".".join(str(part) for part in error["loc"]) for error in caught.value.errors()}
+    assert fields == {
+        "warranty_months",
+        "wallet_refund_below_irr",
+        "serial_patterns.RF",
+        "serial_patterns..[key]",  # the empty prefix
+        "default_serial_pattern",
+        "refund_below",
+    }
+
+
+def test_parts_support_shorter_than_the_warranty_is_refused() -> None:
+    with pytest.raises(ValidationError, match="at least the warranty") as caught:
+        AppliancesSettings(warranty_months=36, parts_support_years=2)
+    assert caught.value.errors()[0]["loc"] == ("parts_support_years",)
+
+
+# -- serials ----------------------------------------------------------------------------------------------
+
+
+def test_serial_is_checked_against_its_models_pattern() -> None:
+    check = validate("WM-123456", sku="WM-7KG-2024")
+    assert (check.valid, check.normalized, check.scheme) == (True, "WM-123456", "pattern:WM")
+
+
+def test_longest_sku_prefix_decides_the_pattern() -> None:
+    assert validate("SBS12345678", sku="RF-SBS-560").scheme == "pattern:RF-SBS"
+    assert validate("RF1234567890", sku="RF-TOP-400").scheme == "pattern:RF"
+
+
+def test_serial_of_another_models_format_is_refused() -> None:
+    check = validate("RF1234567890", sku="RF-SBS-560")
+    assert not check.valid
+    assert check.scheme == "pattern:RF-SBS"
+    assert check.reason == "the serial does not have this model's format (^SBS[0-9]{8}$)"
+
+
+def test_unknown_model_uses_the_default_pattern() -> None:
+    assert validate("AB12CD34EF", sku="OVEN-90").scheme == "pattern:default"
+    assert validate("AB12CD34EF").scheme == "pattern:default"
+
+
+def test_serial_is_trimmed_and_upper_cased() -> None:
+    assert validate("  ab12cd34ef ").normalized == "AB12CD34EF"
+
+
+def test_persian_digits_are_accepted_in_a_serial() -> None:
+    check = validate("WM-۱۲۳۴۵۶", sku="WM-7KG")
+    assert check.valid and check.normalized == "WM-123456"
+
+
+def test_too_short_serial_is_refused_by_the_default_pattern() -> None:
+    check = validate("AB12")
+    assert not check.valid and check.scheme == "pattern:default"
+
+
+def test_empty_serial_is_refused() -> None:
+    check = validate(" ")
+    assert not check.valid and check.reason == "the serial is empty"
+
+
+# -- the plugin as the platform loads it ------------------------------------------------------------------
+
+
+def test_plugin_is_found_through_its_entry_point() -> None:
+    registry = build_plugin_registry()
+    assert "appliances" in registry.names
+    assert "appliances" not in registry.failures
+    assert registry.info("appliances").settings_schema is AppliancesSettings
+
+
+def test_validate_serial_reaches_the_appliances_plugin() -> None:
+    hooks = build_plugin_registry().hooks_for(["appliances"])
+    check = hooks.aftersales_validate_serial(tenant=tenant_with(), serial="ab12cd34ef", product=None)
+    assert (check.valid, check.scheme) == (True, "pattern:default")

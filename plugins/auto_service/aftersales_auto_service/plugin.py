@@ -1,0 +1,50 @@
+"""The auto-service vertical's hooks (entry point ``auto_service`` in the ``aftersales.verticals`` group).
+
+Pure functions of their arguments, like every hook: the tenant's rules arrive as ``tenant.settings``.
+"""
+
+from __future__ import annotations
+
+from aftersales.hookspecs import hookimpl
+from aftersales.values import ProductInfo, SerialCheck, TenantContext, VerticalInfo
+
+from aftersales_auto_service import __version__
+from aftersales_auto_service.serials import check_pattern, check_vin
+from aftersales_auto_service.settings import AutoServiceSettings
+
+NAME = "auto_service"
+
+
+def settings_of(tenant: TenantContext) -> AutoServiceSettings:
+    """The tenant's auto-service settings; a tenant of another vertical here is a bug in the caller."""
+    if not isinstance(tenant.settings, AutoServiceSettings):
+        raise TypeError(
+            f"tenant {tenant.slug!r} carries {type(tenant.settings).__name__}, not AutoServiceSettings"
+        )
+    return tenant.settings
+
+
+@hookimpl
+def aftersales_vertical_info() -> VerticalInfo:
+    return VerticalInfo(
+        name=NAME,
+        title="Auto service",
+        version=__version__,
+        description=(
+            "Car servicing through a marketplace of providers and garage equipment sold with a warranty: "
+            "VINs or equipment serials, return and exchange windows, on-site times, binding quotes."
+        ),
+        settings_schema=AutoServiceSettings,
+        kind="vertical",
+    )
+
+
+@hookimpl
+def aftersales_validate_serial(
+    tenant: TenantContext, serial: str, product: ProductInfo | None
+) -> SerialCheck:
+    settings = settings_of(tenant)
+    if settings.serial_scheme == "vin":
+        return check_vin(serial)
+    assert settings.serial_pattern is not None  # the settings schema requires it for the pattern scheme
+    return check_pattern(serial, settings.serial_pattern)

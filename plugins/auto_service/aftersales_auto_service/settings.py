@@ -1,0 +1,155 @@
+"""What an auto-service tenant can configure, with the seed companies' rules as defaults.
+
+The numbers come from seed 003 (Yizhongyi, garage equipment) and the marketplace terms from seed 002 (Carmax).
+A tenant manifest overrides these under ``[settings.auto_service]``. Cross-field rules are field validators
+(``validate_default=True``) rather than one model validator, so a bad value is reported on the field that
+broke the rule, e.g. ``settings.auto_service.exchange_days``, alongside every other bad field.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from aftersales.values import PluginSettings
+from pydantic import Field, ValidationInfo, field_validator
+
+
+def valid_regular_expression(pattern: str) -> str:
+    """``pattern`` itself if it compiles as a Python regular expression; otherwise a ValueError saying why."""
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"not a valid regular expression: {exc}") from None
+    return pattern
+
+
+def at_least(other: str, value: int, info: ValidationInfo) -> int:
+    """``value`` if it is not below the already validated field ``other``; else a ValueError naming it."""
+    bound = info.data.get(other)
+    if bound is not None and value < bound:
+        raise ValueError(f"must be at least {other} ({bound})")
+    return value
+
+
+class AutoServiceSettings(PluginSettings):
+    """The rules of one auto-service tenant: serials, warranty, return and exchange, on-site times, quotes."""
+
+    serial_scheme: Literal["vin", "pattern"] = Field(
+        default="vin",
+        description=(
+            "Cars are identified by VIN (seed 002); 'pattern' checks serials against serial_pattern instead "
+            "(garage equipment, seed 003)."
+        ),
+    )
+    serial_pattern: str | None = Field(
+        default=None,
+        validate_default=True,
+        description=(
+            "Regular expression a whole serial must match (upper-cased); required when serial_scheme is "
+            "'pattern'."
+        ),
+    )
+    warranty_months: int = Field(
+        default=12,
+        gt=0,
+        description=(
+            "Free-warranty length in months. The digest gives no number for seed 003; 12 months is assumed."
+        ),
+    )
+    return_days: int = Field(
+        default=7, gt=0, description="seed 003: return (包退) within 7 days of the sale."
+    )
+    exchange_days: int = Field(
+        default=15,
+        gt=0,
+        validate_default=True,
+        description="seed 003: exchange (包换) for a quality defect within 15 days of the sale.",
+    )
+    warranty_restarts_on_exchange: bool = Field(
+        default=True, description="seed 003: the free-warranty period restarts from the exchange date."
+    )
+    large_item_volume_m3: float = Field(
+        default=1.0,
+        gt=0,
+        description="seed 003: items over 1 m³ are large: exchanges arranged by phone, repairs on site.",
+    )
+    large_item_weight_kg: float = Field(
+        default=100.0,
+        gt=0,
+        description="seed 003: items over 100 kg are large: exchanges arranged by phone, repairs on site.",
+    )
+    onsite_hours: int = Field(
+        default=24,
+        gt=0,
+        description="seed 003: staff on site within 24 h of the report (plus travel for remote customers).",
+    )
+    onsite_hours_large_item_max: int = Field(
+        default=48,
+        gt=0,
+        validate_default=True,
+        description="seed 003: large items on site within 48 h at most in special cases.",
+    )
+    first_contact_hours_min: int = Field(
+        default=2,
+        gt=0,
+        description="seed 003: the service centre contacts the customer within 2-4 h (lower end).",
+    )
+    first_contact_hours_max: int = Field(
+        default=4,
+        gt=0,
+        validate_default=True,
+        description=(
+            "seed 003: the service centre contacts the customer within 2-4 h (upper end, the deadline)."
+        ),
+    )
+    inhouse_repair_hours: int = Field(
+        default=24, gt=0, description="seed 003: in-house repairs done within 24 h."
+    )
+    parts_wait_max_days: int = Field(
+        default=5, gt=0, description="seed 003: waiting for parts may not exceed 5 days."
+    )
+    usage_followup_months: int = Field(
+        default=1, gt=0, description="seed 003: usage is tracked by a follow-up every month."
+    )
+    quote_is_binding: bool = Field(
+        default=True,
+        description="seed 002: the customer never pays more than the price accepted in the app.",
+    )
+    extra_work_needs_consent: bool = Field(
+        default=True,
+        description=(
+            "seed 002: any part or repair beyond the requested work needs the customer's consent first."
+        ),
+    )
+    travel_charged_out_of_warranty: bool = Field(
+        default=True,
+        description="seed 003: out of warranty or not sold by the tenant, travel costs are charged in full.",
+    )
+
+    @field_validator("serial_pattern")
+    @classmethod
+    def _pattern_goes_with_the_pattern_scheme(cls, value: str | None, info: ValidationInfo) -> str | None:
+        scheme = info.data.get("serial_scheme")
+        if value is None:
+            if scheme == "pattern":
+                raise ValueError("required when serial_scheme is 'pattern'")
+            return None
+        if scheme == "vin":
+            raise ValueError("only used when serial_scheme is 'pattern'; VINs have a fixed format")
+        return valid_regular_expression(value)
+
+    @field_validator("exchange_days")
+    @classmethod
+    def _exchange_window_covers_the_return_window(cls, value: int, info: ValidationInfo) -> int:
+        return at_least("return_days", value, info)
+
+    @field_validator("onsite_hours_large_item_max")
+    @classmethod
+    def _large_item_limit_is_not_below_the_usual_time(cls, value: int, info: ValidationInfo) -> int:
+        return at_least("onsite_hours", value, info)
+
+    @field_validator("first_contact_hours_max")
+    @classmethod
+    def _contact_range_is_ordered(cls, value: int, info: ValidationInfo) -> int:
+        return at_least("first_contact_hours_min", value, info)

@@ -1,0 +1,50 @@
+"""The electronics vertical's hooks (entry point ``electronics`` in the ``aftersales.verticals`` group).
+
+Pure functions of their arguments, like every hook: the tenant's rules arrive as ``tenant.settings``.
+"""
+
+from __future__ import annotations
+
+from aftersales.hookspecs import hookimpl
+from aftersales.values import ProductInfo, SerialCheck, TenantContext, VerticalInfo
+
+from aftersales_electronics import __version__
+from aftersales_electronics.serials import check_imei, check_pattern
+from aftersales_electronics.settings import ElectronicsSettings
+
+NAME = "electronics"
+
+
+def settings_of(tenant: TenantContext) -> ElectronicsSettings:
+    """The tenant's electronics settings; a tenant of another vertical here is a bug in the caller."""
+    if not isinstance(tenant.settings, ElectronicsSettings):
+        raise TypeError(
+            f"tenant {tenant.slug!r} carries {type(tenant.settings).__name__}, not ElectronicsSettings"
+        )
+    return tenant.settings
+
+
+@hookimpl
+def aftersales_vertical_info() -> VerticalInfo:
+    return VerticalInfo(
+        name=NAME,
+        title="Electronics",
+        version=__version__,
+        description=(
+            "Phones and devices sold with a registered warranty: IMEI or patterned serials, repair results "
+            "within business days, replacement after a long repair, and optional on-site SLAs by distance."
+        ),
+        settings_schema=ElectronicsSettings,
+        kind="vertical",
+    )
+
+
+@hookimpl
+def aftersales_validate_serial(
+    tenant: TenantContext, serial: str, product: ProductInfo | None
+) -> SerialCheck:
+    settings = settings_of(tenant)
+    if settings.serial_scheme == "imei":
+        return check_imei(serial)
+    assert settings.serial_pattern is not None  # the settings schema requires it for the pattern scheme
+    return check_pattern(serial, settings.serial_pattern)
