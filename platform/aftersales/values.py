@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -31,6 +31,9 @@ class PluginSettings(BaseModel):
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+SettingsT = TypeVar("SettingsT", bound=PluginSettings)
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,12 @@ class TenantContext:
     settings: PluginSettings
     """The tenant's settings for its vertical: an instance of that vertical's ``settings_schema``."""
     addon_settings: Mapping[str, PluginSettings] = field(default_factory=dict)
+
+    def settings_as(self, schema: type[SettingsT]) -> SettingsT:
+        """The vertical's settings, typed as ``schema``; a tenant of another vertical here is a caller's bug."""
+        if not isinstance(self.settings, schema):
+            raise TypeError(f"tenant {self.slug!r} carries {type(self.settings).__name__}, not {schema.__name__}")
+        return self.settings
 
 
 # ---------------------------------------------------------------------------------------------------------

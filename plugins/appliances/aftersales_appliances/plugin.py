@@ -6,22 +6,15 @@ Pure functions of their arguments, like every hook: the tenant's rules arrive as
 from __future__ import annotations
 
 from aftersales.hookspecs import hookimpl
+from aftersales.serial_formats import check_pattern
 from aftersales.values import ProductInfo, SerialCheck, TenantContext, VerticalInfo
 
 from aftersales_appliances import __version__
-from aftersales_appliances.serials import check_serial, pattern_for_model
+from aftersales_appliances.serials import pattern_for_model
 from aftersales_appliances.settings import AppliancesSettings
 
 NAME = "appliances"
 
-
-def settings_of(tenant: TenantContext) -> AppliancesSettings:
-    """The tenant's appliances settings; a tenant of another vertical here is a bug in the caller."""
-    if not isinstance(tenant.settings, AppliancesSettings):
-        raise TypeError(
-            f"tenant {tenant.slug!r} carries {type(tenant.settings).__name__}, not AppliancesSettings"
-        )
-    return tenant.settings
 
 
 @hookimpl
@@ -43,7 +36,7 @@ def aftersales_vertical_info() -> VerticalInfo:
 def aftersales_validate_serial(
     tenant: TenantContext, serial: str, product: ProductInfo | None
 ) -> SerialCheck:
-    settings = settings_of(tenant)
+    settings = tenant.settings_as(AppliancesSettings)
     sku = product.sku if product is not None else None
     scheme, pattern = pattern_for_model(sku, settings.serial_patterns, settings.default_serial_pattern)
-    return check_serial(serial, scheme, pattern)
+    return check_pattern(serial, pattern, scheme, whose="this model's")

@@ -6,11 +6,7 @@ often type, are read as ASCII digits.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-
-from aftersales.numerals import ascii_digits
-from aftersales.values import SerialCheck
 
 
 def pattern_for_model(sku: str | None, patterns: Mapping[str, str], default: str) -> tuple[str, str]:
@@ -21,12 +17,3 @@ def pattern_for_model(sku: str | None, patterns: Mapping[str, str], default: str
     longest = max(prefixes, key=len)
     return f"pattern:{longest}", patterns[longest]
 
-
-def check_serial(serial: str, scheme: str, pattern: str) -> SerialCheck:
-    """Accept a serial whose normalised form matches ``pattern`` in full."""
-    text = ascii_digits(serial).strip().upper()
-    if not text:
-        return SerialCheck.refuse(serial, scheme, "the serial is empty")
-    if re.fullmatch(pattern, text) is None:
-        return SerialCheck.refuse(serial, scheme, f"the serial does not have this model's format ({pattern})")
-    return SerialCheck.accept(text, scheme)

@@ -6,21 +6,11 @@ appliances tenant so far. A tenant manifest overrides these under ``[settings.ap
 
 from __future__ import annotations
 
-import re
 from typing import Annotated
 
+from aftersales.settings_rules import valid_regular_expression
 from aftersales.values import PluginSettings
 from pydantic import AfterValidator, Field, ValidationInfo, field_validator
-
-
-def valid_regular_expression(pattern: str) -> str:
-    """``pattern`` itself if it compiles as a Python regular expression; otherwise a ValueError saying why."""
-    try:
-        re.compile(pattern)
-    except re.error as exc:
-        raise ValueError(f"not a valid regular expression: {exc}") from None
-    return pattern
-
 
 RegularExpression = Annotated[str, Field(min_length=1), AfterValidator(valid_regular_expression)]
 SkuPrefix = Annotated[str, Field(min_length=1)]

@@ -6,22 +6,15 @@ Pure functions of their arguments, like every hook: the tenant's rules arrive as
 from __future__ import annotations
 
 from aftersales.hookspecs import hookimpl
+from aftersales.serial_formats import check_pattern
 from aftersales.values import ProductInfo, SerialCheck, TenantContext, VerticalInfo
 
 from aftersales_auto_service import __version__
-from aftersales_auto_service.serials import check_pattern, check_vin
+from aftersales_auto_service.serials import check_vin
 from aftersales_auto_service.settings import AutoServiceSettings
 
 NAME = "auto_service"
 
-
-def settings_of(tenant: TenantContext) -> AutoServiceSettings:
-    """The tenant's auto-service settings; a tenant of another vertical here is a bug in the caller."""
-    if not isinstance(tenant.settings, AutoServiceSettings):
-        raise TypeError(
-            f"tenant {tenant.slug!r} carries {type(tenant.settings).__name__}, not AutoServiceSettings"
-        )
-    return tenant.settings
 
 
 @hookimpl
@@ -43,7 +36,7 @@ def aftersales_vertical_info() -> VerticalInfo:
 def aftersales_validate_serial(
     tenant: TenantContext, serial: str, product: ProductInfo | None
 ) -> SerialCheck:
-    settings = settings_of(tenant)
+    settings = tenant.settings_as(AutoServiceSettings)
     if settings.serial_scheme == "vin":
         return check_vin(serial)
     assert settings.serial_pattern is not None  # the settings schema requires it for the pattern scheme

@@ -11,8 +11,6 @@ VINs), so those are checked for structure only.
 
 from __future__ import annotations
 
-import re
-
 from aftersales.numerals import ascii_digits
 from aftersales.values import SerialCheck
 
@@ -68,14 +66,3 @@ def check_vin(serial: str) -> SerialCheck:
         )
     return SerialCheck.accept(vin, "vin")
 
-
-def check_pattern(serial: str, pattern: str) -> SerialCheck:
-    """Accept a serial whose normalised form fully matches the tenant's ``pattern`` (equipment, seed 003)."""
-    text = ascii_digits(serial).strip().upper()
-    if not text:
-        return SerialCheck.refuse(serial, "pattern", "the serial is empty")
-    if re.fullmatch(pattern, text) is None:
-        return SerialCheck.refuse(
-            serial, "pattern", f"the serial does not have this company's format ({pattern})"
-        )
-    return SerialCheck.accept(text, "pattern")

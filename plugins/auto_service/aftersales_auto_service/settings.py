@@ -8,28 +8,11 @@ broke the rule, e.g. ``settings.auto_service.exchange_days``, alongside every ot
 
 from __future__ import annotations
 
-import re
 from typing import Literal
 
+from aftersales.settings_rules import at_least, valid_regular_expression
 from aftersales.values import PluginSettings
 from pydantic import Field, ValidationInfo, field_validator
-
-
-def valid_regular_expression(pattern: str) -> str:
-    """``pattern`` itself if it compiles as a Python regular expression; otherwise a ValueError saying why."""
-    try:
-        re.compile(pattern)
-    except re.error as exc:
-        raise ValueError(f"not a valid regular expression: {exc}") from None
-    return pattern
-
-
-def at_least(other: str, value: int, info: ValidationInfo) -> int:
-    """``value`` if it is not below the already validated field ``other``; else a ValueError naming it."""
-    bound = info.data.get(other)
-    if bound is not None and value < bound:
-        raise ValueError(f"must be at least {other} ({bound})")
-    return value
 
 
 class AutoServiceSettings(PluginSettings):

@@ -6,22 +6,15 @@ Pure functions of their arguments, like every hook: the tenant's rules arrive as
 from __future__ import annotations
 
 from aftersales.hookspecs import hookimpl
+from aftersales.serial_formats import check_pattern
 from aftersales.values import ProductInfo, SerialCheck, TenantContext, VerticalInfo
 
 from aftersales_electronics import __version__
-from aftersales_electronics.serials import check_imei, check_pattern
+from aftersales_electronics.serials import check_imei
 from aftersales_electronics.settings import ElectronicsSettings
 
 NAME = "electronics"
 
-
-def settings_of(tenant: TenantContext) -> ElectronicsSettings:
-    """The tenant's electronics settings; a tenant of another vertical here is a bug in the caller."""
-    if not isinstance(tenant.settings, ElectronicsSettings):
-        raise TypeError(
-            f"tenant {tenant.slug!r} carries {type(tenant.settings).__name__}, not ElectronicsSettings"
-        )
-    return tenant.settings
 
 
 @hookimpl
@@ -43,7 +36,7 @@ def aftersales_vertical_info() -> VerticalInfo:
 def aftersales_validate_serial(
     tenant: TenantContext, serial: str, product: ProductInfo | None
 ) -> SerialCheck:
-    settings = settings_of(tenant)
+    settings = tenant.settings_as(ElectronicsSettings)
     if settings.serial_scheme == "imei":
         return check_imei(serial)
     assert settings.serial_pattern is not None  # the settings schema requires it for the pattern scheme

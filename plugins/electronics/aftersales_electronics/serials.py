@@ -7,8 +7,6 @@ stores, so the 14-digit form without check digit and the 16-digit IMEISV are ref
 
 from __future__ import annotations
 
-import re
-
 from aftersales.numerals import ascii_digits
 from aftersales.values import SerialCheck
 from stdnum import imei
@@ -42,14 +40,3 @@ def _wrong_length_reason(length: int) -> str:
         return "an IMEI has 15 digits; this looks like a 16-digit IMEISV, which is not accepted"
     return f"an IMEI has 15 digits, not {length}"
 
-
-def check_pattern(serial: str, pattern: str) -> SerialCheck:
-    """Accept a serial whose upper-cased, trimmed form matches the tenant's ``pattern`` in full."""
-    text = ascii_digits(serial).strip().upper()
-    if not text:
-        return SerialCheck.refuse(serial, "pattern", "the serial is empty")
-    if re.fullmatch(pattern, text) is None:
-        return SerialCheck.refuse(
-            serial, "pattern", f"the serial does not have this company's format ({pattern})"
-        )
-    return SerialCheck.accept(text, "pattern")

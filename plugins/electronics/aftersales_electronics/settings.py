@@ -7,20 +7,11 @@ broke the rule, e.g. ``settings.electronics.serial_pattern``, alongside every ot
 
 from __future__ import annotations
 
-import re
 from typing import Literal
 
+from aftersales.settings_rules import valid_regular_expression
 from aftersales.values import PluginSettings
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationInfo, field_validator
-
-
-def valid_regular_expression(pattern: str) -> str:
-    """``pattern`` itself if it compiles as a Python regular expression; otherwise a ValueError saying why."""
-    try:
-        re.compile(pattern)
-    except re.error as exc:
-        raise ValueError(f"not a valid regular expression: {exc}") from None
-    return pattern
 
 
 class DistanceSla(BaseModel):
