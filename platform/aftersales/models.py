@@ -2,5 +2,6 @@
 
 from aftersales.identity.models import ApiClient, Customer, Operator, StaffUser
 from aftersales.tenancy.models import Tenant
+from aftersales.warranty.models import ProductModel, Serial, SerialCheck
 
-__all__ = ["ApiClient", "Customer", "Operator", "StaffUser", "Tenant"]
+__all__ = ["ApiClient", "Customer", "Operator", "ProductModel", "Serial", "SerialCheck", "StaffUser", "Tenant"]

@@ -8,6 +8,7 @@ from aftersales.db import Database
 from aftersales.identity.tokens import TokenService, load_or_create_signing_key
 from aftersales.plugins import PluginRegistry, build_plugin_registry
 from aftersales.settings import Settings, load_settings
+from aftersales.warranty.codes import load_or_create_code_key
 
 
 @dataclass
@@ -18,6 +19,8 @@ class Runtime:
     db: Database
     plugins: PluginRegistry
     tokens: TokenService
+    code_key: bytes
+    """HMAC key for warranty card and hologram codes (see :mod:`aftersales.warranty.codes`)."""
 
     async def close(self) -> None:
         await self.db.dispose()
@@ -38,4 +41,5 @@ def build_runtime(settings: Settings | None = None, plugins: PluginRegistry | No
             audience=settings.token_audience,
             lifetime_seconds=settings.access_token_seconds,
         ),
+        code_key=load_or_create_code_key(settings.code_key, settings.data_dir / "code-key"),
     )

@@ -34,6 +34,8 @@ class Settings:
     """Portal hosts are ``{slug}.{base_domain}``."""
     data_dir: Path
     signing_key_pem: str | None
+    code_key: str | None = None
+    """Key of the HMAC that stores warranty card and hologram codes (generated into data_dir when unset)."""
     access_token_seconds: int = 900
     tenants_dir: Path = field(default=REPO_ROOT / "tenants")
     migrations_dir: Path = field(default=REPO_ROOT / "migrations")
@@ -63,5 +65,6 @@ def load_settings() -> Settings:
         base_domain=_env("BASE_DOMAIN", "localhost"),
         data_dir=data_dir,
         signing_key_pem=signing_key,
+        code_key=os.environ.get("AFTERSALES_CODE_KEY") or None,
         access_token_seconds=int(_env("ACCESS_TOKEN_SECONDS", "900")),
     )
