@@ -211,6 +211,71 @@ def client_create(tenant_slug: str | None, is_operator: bool, name: str, scopes:
     click.echo(f"client_id={client_id}\nclient_secret={secret}")
 
 
+@main.command("import-serials")
+@click.argument("tenant_slug")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--mode", type=click.Choice(["all_or_nothing", "valid_rows"]), default="all_or_nothing",
+              show_default=True, help="all_or_nothing writes nothing if any row is bad")
+@click.option("--errors-csv", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="write every reported row error here (row, field, reason)")
+@friendly_errors
+def import_serials_command(tenant_slug: str, csv_file: Path, mode: str, errors_csv: Path | None) -> None:
+    """Import a CSV of serials (serial, model_sku, batch, manufactured_on, shipped_on, seller, card_code,
+    hologram_code, status) into a tenant's registry, with a progress bar and a per-row error report."""
+    import csv as csv_module
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+    from aftersales.tenancy.services import get_tenant, tenant_context
+    from aftersales.warranty.importer import ImportContext, ImportMode, import_serials, sync_chunks
+
+    async def work(runtime: Runtime) -> Any:
+        async with runtime.db.transaction(None) as platform:
+            tenant = await get_tenant(platform, tenant_slug)
+        ctx = ImportContext(
+            tenant_id=tenant.id, tenant_slug=tenant.slug, hooks=runtime.plugins.hooks_for(tenant.plugin_set),
+            context=tenant_context(tenant, runtime.plugins), code_key=runtime.code_key,
+            today=datetime.now(ZoneInfo(tenant.time_zone)).date(),
+        )
+        size = csv_file.stat().st_size
+        with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
+                      TimeRemainingColumn(), transient=True, disable=not sys.stderr.isatty()) as bar, \
+                csv_file.open("rb") as fh:
+            task = bar.add_task(f"importing {csv_file.name}", total=size)
+
+            def chunks() -> Any:
+                while block := fh.read(1 << 20):
+                    bar.update(task, completed=fh.tell())
+                    yield block
+
+            session = runtime.db.session(tenant.id)
+            async with session:
+                async with session.begin() as transaction:
+                    report = await import_serials(session, ctx, sync_chunks(chunks()), mode=ImportMode(mode))
+                    if not report.committed:
+                        await transaction.rollback()
+        return report
+
+    report = run_with_runtime(work)
+    if errors_csv is not None:
+        with errors_csv.open("w", newline="", encoding="utf-8") as out:
+            writer = csv_module.writer(out)
+            writer.writerow(["row", "field", "reason"])
+            writer.writerows((e.row, e.field, e.reason) for e in report.errors)
+    for error in report.errors[:20]:
+        click.echo(f"row {error.row}: {error.field}: {error.reason}", err=True)
+    if report.error_count > 20:
+        click.echo(f"… and {report.error_count - 20} more row errors", err=True)
+    click.echo(f"read {report.rows_read} rows, imported {report.rows_imported}, {report.error_count} row errors "
+               f"({report.mode.value})")
+    if report.error_count:
+        if report.rows_imported == 0:
+            _fail(f"nothing was imported: {report.error_count} bad rows (see above)")
+        sys.exit(1)
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)

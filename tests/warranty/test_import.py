@@ -1,0 +1,176 @@
+"""Bulk serial import: every row validated and reported, duplicates refused, all-or-nothing by default."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from aftersales.errors import InvalidInput
+from aftersales.tenancy.services import tenant_context
+from aftersales.warranty.codes import code_matches
+from aftersales.warranty.importer import ImportContext, ImportMode, import_serials, parse_date, sync_chunks
+from aftersales.warranty.models import ProductModel, Serial
+
+IMEIS = ["490154203237518", "356938035643809", "352099001761481", "011111111111110"]
+HEADER = "serial,model_sku,batch,manufactured_on,shipped_on,seller,card_code,hologram_code\n"
+
+
+@pytest.fixture
+async def phones(runtime, make_tenant):
+    tenant = await make_tenant("phones", vertical="electronics")
+    async with runtime.db.transaction(tenant.id) as s:
+        s.add(ProductModel(sku="PH-100", name="Phone 100", category="phone"))
+    return tenant
+
+
+async def _import(runtime, tenant, csv_text: str | bytes, mode=ImportMode.ALL_OR_NOTHING, today=date(2026, 11, 21)):
+    ctx = ImportContext(tenant_id=tenant.id, tenant_slug=tenant.slug,
+                        hooks=runtime.plugins.hooks_for(tenant.plugin_set),
+                        context=tenant_context(tenant, runtime.plugins), code_key=runtime.code_key, today=today)
+    data = csv_text.encode() if isinstance(csv_text, str) else csv_text
+    chunks = [data[i:i + 7] for i in range(0, len(data), 7)]  # tiny chunks: lines and characters split across them
+    session = runtime.db.session(tenant.id)
+    async with session:
+        async with session.begin() as tx:
+            report = await import_serials(session, ctx, sync_chunks(chunks), mode=mode)
+            if not report.committed:
+                await tx.rollback()
+    return report
+
+
+async def _serials(runtime, tenant) -> list[str]:
+    async with runtime.db.transaction(tenant.id) as s:
+        return sorted(await s.scalars(select(Serial.serial)))
+
+
+async def test_a_clean_file_imports_every_row_with_codes_stored_only_as_keyed_hashes(runtime, phones):
+    csv_text = HEADER + "".join(f"{imei},PH-100,B1,2026-01-0{i + 1},2026-02-01,Shop {i},CARD{i},HOLO{i}\n"
+                                for i, imei in enumerate(IMEIS))
+    report = await _import(runtime, phones, csv_text)
+    assert (report.rows_read, report.rows_imported, report.error_count) == (4, 4, 0)
+    assert await _serials(runtime, phones) == sorted(IMEIS)
+    async with runtime.db.transaction(phones.id) as s:
+        unit = await s.scalar(select(Serial).where(Serial.serial == IMEIS[0]))
+    assert unit.card_code_hash != "CARD0" and "CARD0" not in unit.card_code_hash
+    assert code_matches(runtime.code_key, "phones", "card0", unit.card_code_hash)
+    assert not code_matches(runtime.code_key, "phones", "CARD1", unit.card_code_hash)
+    assert unit.status == "in_stock" and unit.manufactured_on == date(2026, 1, 1)
+
+
+async def test_one_bad_row_writes_nothing_and_every_bad_row_is_reported(runtime, phones):
+    csv_text = HEADER + (
+        f"{IMEIS[0]},PH-100,,,,,,\n"
+        "490154203237519,PH-100,,,,,,\n"           # row 3: wrong check digit
+        f"{IMEIS[1]},NO-SUCH,,,,,,\n"              # row 4: unknown model
+        f"{IMEIS[2]},PH-100,,2026-11-22,,,,\n"     # row 5: manufactured tomorrow
+        f"{IMEIS[3]},PH-100,,2026-05-01,2026-04-01,,,\n"  # row 6: shipped before made
+    )
+    report = await _import(runtime, phones, csv_text)
+    assert report.rows_imported == 0
+    assert [(e.row, e.field) for e in report.errors] == [
+        (3, "serial"), (4, "model_sku"), (5, "manufactured_on"), (6, "shipped_on")]
+    assert "check digit" in report.errors[0].reason and "future" in report.errors[2].reason
+    assert await _serials(runtime, phones) == []
+
+
+async def test_valid_rows_mode_imports_the_good_rows_and_reports_the_rest(runtime, phones):
+    csv_text = HEADER + f"{IMEIS[0]},PH-100,,,,,,\n" + "12345,PH-100,,,,,,\n" + f"{IMEIS[1]},PH-100,,,,,,\n"
+    report = await _import(runtime, phones, csv_text, mode=ImportMode.VALID_ROWS)
+    assert (report.rows_imported, [e.row for e in report.errors]) == (2, [3])
+    assert await _serials(runtime, phones) == sorted(IMEIS[:2])
+
+
+async def test_duplicates_in_the_file_and_in_the_registry_are_errors_never_overwrites(runtime, phones):
+    await _import(runtime, phones, HEADER + f"{IMEIS[0]},PH-100,FIRST,,,,,\n")
+    csv_text = HEADER + f"{IMEIS[1]},PH-100,,,,,,\n{IMEIS[1]},PH-100,,,,,,\n{IMEIS[0]},PH-100,SECOND,,,,,\n"
+    report = await _import(runtime, phones, csv_text, mode=ImportMode.VALID_ROWS)
+    assert [(e.row, e.reason) for e in report.errors] == [
+        (3, f"{IMEIS[1]} is repeated: first seen on row 2"), (4, f"{IMEIS[0]} is already registered")]
+    assert report.rows_imported == 1
+    async with runtime.db.transaction(phones.id) as s:
+        assert await s.scalar(select(Serial.batch).where(Serial.serial == IMEIS[0])) == "FIRST"
+
+
+async def test_bom_persian_digits_and_jalali_dates_are_read(runtime, phones):
+    persian_imei = IMEIS[0].translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
+    csv_bytes = "\ufeff".encode() + (HEADER + f"{persian_imei},PH-100,,۱۴۰۳/۰۵/۱۲,,فروشگاه,,\n").encode()
+    report = await _import(runtime, phones, csv_bytes)
+    assert report.error_count == 0, report.errors
+    async with runtime.db.transaction(phones.id) as s:
+        unit = await s.scalar(select(Serial))
+    assert (unit.serial, unit.manufactured_on, unit.seller) == (IMEIS[0], date(2024, 8, 2), "فروشگاه")
+
+
+def test_dates_are_iso_or_jalali_and_nothing_else():
+    assert parse_date("2024-08-02") == parse_date("1403/05/12") == date(2024, 8, 2)
+    for bad in ("02/08/2024", "2024-13-01", "yesterday"):
+        with pytest.raises(ValueError):
+            parse_date(bad)
+
+
+async def test_a_wrong_header_refuses_the_whole_file_naming_every_column(runtime, phones):
+    with pytest.raises(InvalidInput) as caught:
+        await _import(runtime, phones, "serial,colour,serial\n123,red,123\n")
+    assert {e.field for e in caught.value.errors} == {"column 2", "serial", "model_sku"}
+
+
+async def test_a_file_that_is_not_utf8_or_empty_is_refused(runtime, phones):
+    with pytest.raises(InvalidInput, match="not UTF-8"):
+        await _import(runtime, phones, HEADER.encode() + "Café".encode("latin-1") + b",PH-100\n")
+    with pytest.raises(InvalidInput, match="empty"):
+        await _import(runtime, phones, b"")
+    assert await _serials(runtime, phones) == []
+
+
+async def test_a_row_with_the_wrong_number_of_fields_is_reported(runtime, phones):
+    report = await _import(runtime, phones, "serial,model_sku\n" + f"{IMEIS[0]},PH-100,extra\n")
+    assert [(e.row, e.field) for e in report.errors] == [(2, "(row)")]
+
+
+async def test_a_serial_of_another_tenant_is_neither_a_duplicate_nor_visible(runtime, phones, make_tenant):
+    other = await make_tenant("other", vertical="electronics")
+    async with runtime.db.transaction(other.id) as s:
+        s.add(ProductModel(sku="PH-100", name="Their phone"))
+    assert (await _import(runtime, other, HEADER + f"{IMEIS[0]},PH-100,,,,,,\n")).rows_imported == 1
+    assert (await _import(runtime, phones, HEADER + f"{IMEIS[0]},PH-100,,,,,,\n")).rows_imported == 1
+    assert await _serials(runtime, phones) == [IMEIS[0]] == await _serials(runtime, other)
+
+
+async def test_more_rows_than_one_batch_are_all_imported(runtime, phones):
+    from stdnum import luhn
+
+    bodies = [f"35693803{n:06d}" for n in range(6_000)]
+    imeis = [b + luhn.calc_check_digit(b) for b in bodies]
+    report = await _import(runtime, phones, HEADER + "".join(f"{i},PH-100,,,,,,\n" for i in imeis))
+    assert (report.rows_imported, report.error_count) == (6_000, 0)
+
+
+def _cli(backend, base_settings, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "AFTERSALES_DATABASE_URL": backend.app_url,
+           "AFTERSALES_MIGRATION_DATABASE_URL": backend.owner_url,
+           "AFTERSALES_DATA_DIR": str(base_settings.data_dir), "AFTERSALES_SIGNING_KEY": base_settings.signing_key_pem}
+    return subprocess.run([sys.executable, "-m", "aftersales.cli", *args], capture_output=True, text=True, env=env,
+                          timeout=120)
+
+
+async def test_cli_import_reports_rows_and_exits_non_zero_on_errors(backend, base_settings, phones, tmp_path: Path):
+    good = tmp_path / "good.csv"
+    good.write_text(HEADER + f"{IMEIS[0]},PH-100,,,,,,\n")
+    bad = tmp_path / "bad.csv"
+    bad.write_text(HEADER + f"{IMEIS[1]},PH-100,,,,,,\n" + "999,PH-100,,,,,,\n")
+    errors_csv = tmp_path / "errors.csv"
+    ok = _cli(backend, base_settings, "import-serials", "phones", str(good))
+    refused = _cli(backend, base_settings, "import-serials", "phones", str(bad), "--errors-csv", str(errors_csv))
+    assert ok.returncode == 0 and "imported 1" in ok.stdout
+    assert refused.returncode == 1 and "row 3: serial:" in refused.stderr and "Traceback" not in refused.stderr
+    assert errors_csv.read_text().splitlines()[1].startswith("3,serial,")
+    missing_tenant = _cli(backend, base_settings, "import-serials", "nobody", str(good))
+    assert missing_tenant.returncode == 1 and len(missing_tenant.stderr.strip().splitlines()) == 1
+
+
