@@ -18,6 +18,7 @@ import time
 import uuid
 
 import pluggy
+
 from aftersales import core_defaults, hookspecs
 from aftersales.plugins import build_plugin_registry
 from aftersales.values import BusinessCalendarInfo, TenantContext

@@ -12,7 +12,8 @@ from aftersales.identity.api import OAuthController, SignInController, TenantIde
 from aftersales.identity.guards import BearerTokenMiddleware
 from aftersales.runtime import Runtime, build_runtime
 from aftersales.tenancy.api import OperatorController, TenantSelfController
-from aftersales.warranty.api import SerialController
+from aftersales.warranty.api import CatalogController, PublicWarrantyController, SerialController
+from aftersales.warranty.import_api import SerialImportController
 from aftersales.web.context import DEPENDENCIES
 from aftersales.web.health import health
 from aftersales.web.problems import EXCEPTION_HANDLERS
@@ -34,6 +35,9 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             TenantSelfController,
             OperatorController,
             SerialController,
+            SerialImportController,
+            CatalogController,
+            PublicWarrantyController,
         ],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,

@@ -58,6 +58,16 @@ class PermissionDenied(AftersalesError):
     title = "Permission denied"
 
 
+class RateLimited(AftersalesError):
+    """Too many requests from one client; ``retry_after`` is how many seconds until the next one is let in."""
+
+    title = "Too many requests"
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
+
+
 class TenantNotBound(AftersalesError):
     """A tenant-owned table was touched from a session bound to no tenant: a programming error, never allowed."""
 

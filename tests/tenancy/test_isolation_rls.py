@@ -11,7 +11,6 @@ from aftersales.db.rls import POLICY_NAME
 from aftersales.models import Customer
 from aftersales.testing.postgres import APP_ROLE
 
-
 pytestmark = pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
 
 

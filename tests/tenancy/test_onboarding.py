@@ -16,7 +16,6 @@ from aftersales.identity.services import create_operator
 from aftersales.settings import REPO_ROOT
 from aftersales.tenancy.models import Tenant
 from aftersales.tenancy.services import onboard, tenant_context, validate_manifest
-
 from conftest import minimal_manifest
 
 SEED_MANIFESTS = sorted((REPO_ROOT / "tenants").glob("*.toml"))

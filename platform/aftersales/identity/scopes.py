@@ -13,8 +13,10 @@ STAFF_READ = "staff:read"
 STAFF_WRITE = "staff:write"
 CLIENTS_WRITE = "clients:write"
 SERIALS_READ = "serials:read"
+CATALOG_WRITE = "catalog:write"
+SERIALS_WRITE = "serials:write"
 
-TENANT_SCOPES = frozenset({TENANT_READ, STAFF_READ, STAFF_WRITE, CLIENTS_WRITE, SERIALS_READ})
+TENANT_SCOPES = frozenset({TENANT_READ, STAFF_READ, STAFF_WRITE, CLIENTS_WRITE, SERIALS_READ, CATALOG_WRITE, SERIALS_WRITE})
 
 ROLES = ("admin", "agent", "technician", "finance")
 

@@ -1,26 +1,27 @@
-"""Warranty endpoints. So far: checking a serial against the tenant's vertical format rules."""
+"""Warranty endpoints: serial formats and suspected clones, the catalogue, and the public authenticity check."""
 
 from __future__ import annotations
 
-from litestar import Controller, post
-from litestar.params import JSONBody
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Any
 
+from litestar import Controller, Request, Response, get, post
+from litestar.params import FromPath, JSONBody
+
+from aftersales.db.base import utcnow
 from aftersales.identity.guards import requires_scope
-from aftersales.identity.scopes import SERIALS_READ
-from aftersales.web.context import TOKEN_TENANT, TenantDep
-
-
-class SerialFormatCheck(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    serial: str = Field(max_length=200)
-
-
-class SerialFormatResult(BaseModel):
-    valid: bool
-    normalized: str
-    scheme: str
-    reason: str | None
+from aftersales.identity.scopes import CATALOG_WRITE, SERIALS_READ
+from aftersales.warranty import authenticity, catalog
+from aftersales.warranty.models import ProductModel
+from aftersales.warranty.schemas import (
+    AuthenticityAnswer,
+    AuthenticityQuery,
+    ProductModelIn,
+    ProductModelOut,
+    SerialFormatCheck,
+    SerialFormatResult,
+    SuspectedClone,
+)
+from aftersales.web.context import HOST_TENANT, TOKEN_TENANT, RuntimeDep, SessionDep, TenantDep
 
 
 class SerialController(Controller):
@@ -33,3 +34,70 @@ class SerialController(Controller):
         """Validate and normalise a serial by the tenant's vertical rules (IMEI, VIN, model patterns)."""
         check = tenant.hooks.aftersales_validate_serial(tenant=tenant.context, serial=data.serial, product=None)
         return SerialFormatResult(valid=check.valid, normalized=check.normalized, scheme=check.scheme, reason=check.reason)
+
+    @get("/suspected-clones", operation_id="listSuspectedClones", guards=[requires_scope(SERIALS_READ)])
+    async def suspected_clones(self, session: SessionDep) -> list[SuspectedClone]:
+        """Serials checked from unusually many clients (a copied card code, probably), newest first."""
+        return await authenticity.suspected_clones(session)
+
+
+def _model_out(model: ProductModel) -> ProductModelOut:
+    return ProductModelOut(
+        sku=model.sku, name=model.name, category=model.category, volume_m3=model.volume_m3,
+        weight_kg=model.weight_kg, warranty_months=model.warranty_months, attributes=model.attributes or {},
+        active=model.active,
+    )
+
+
+class CatalogController(Controller):
+    """The tenant's product models, by SKU."""
+
+    path = "/api/v1/catalog"
+    tags = ["warranty"]
+    dependencies = TOKEN_TENANT
+
+    @get("/models", operation_id="listProductModels", guards=[requires_scope(SERIALS_READ)])
+    async def list_models(self, session: SessionDep) -> list[ProductModelOut]:
+        """Every model in the caller's tenant's catalogue, by SKU."""
+        return [_model_out(m) for m in await catalog.list_models(session)]
+
+    @post("/models", operation_id="saveProductModel", guards=[requires_scope(CATALOG_WRITE)])
+    async def save_model(self, data: JSONBody[ProductModelIn], session: SessionDep) -> Response[ProductModelOut]:
+        """Create a model, or replace the one with this SKU (201 when created, 200 when updated)."""
+        model, created = await catalog.save_model(session, catalog.ModelDescription(**data.model_dump()))
+        return Response(_model_out(model), status_code=201 if created else 200)
+
+    @get("/models/{sku:str}", operation_id="getProductModel", guards=[requires_scope(SERIALS_READ)])
+    async def get_model(self, sku: FromPath[str], session: SessionDep) -> ProductModelOut:
+        """One model of the caller's tenant."""
+        return _model_out(await catalog.get_model(session, sku))
+
+
+async def _check(request: Request[Any, Any, Any], data: AuthenticityQuery, runtime: RuntimeDep, tenant: TenantDep,
+                 session: SessionDep) -> AuthenticityAnswer:
+    return await authenticity.check_authenticity(
+        session, code_key=runtime.code_key, tenant=tenant.context, hooks=tenant.hooks, serial=data.serial,
+        card_code=data.card_code, hologram_code=data.hologram_code,
+        client_address=request.client.host if request.client else "unknown", now=utcnow(),
+    )
+
+
+class PublicWarrantyController(Controller):
+    """The public authenticity check (no account): tenant from the host, or from ``/public/t/{slug}/``."""
+
+    tags = ["public"]
+
+    @post("/public/warranty/check", operation_id="checkWarranty", status_code=200, dependencies=HOST_TENANT,
+          exclude_from_auth=True)
+    async def check(self, request: Request[Any, Any, Any], data: JSONBody[AuthenticityQuery], runtime: RuntimeDep,
+                    tenant: TenantDep, session: SessionDep) -> AuthenticityAnswer:
+        """Is this serial genuine, blocked or recalled, and do its card and hologram codes match? Rate-limited per
+        client (429 with Retry-After); the answer carries no personal data."""
+        return await _check(request, data, runtime, tenant, session)
+
+    @post("/public/t/{tenant_slug:str}/warranty/check", operation_id="checkWarrantyByPath", status_code=200,
+          dependencies=HOST_TENANT, exclude_from_auth=True)
+    async def check_by_path(self, request: Request[Any, Any, Any], data: JSONBody[AuthenticityQuery],
+                            runtime: RuntimeDep, tenant: TenantDep, session: SessionDep) -> AuthenticityAnswer:
+        """The same check; the tenant is the ``/public/t/{slug}/`` path (local use, no wildcard DNS)."""
+        return await _check(request, data, runtime, tenant, session)

@@ -26,6 +26,7 @@ STATUS_BY_ERROR: dict[type[errors.AftersalesError], int] = {
     errors.Conflict: 409,
     errors.AuthenticationFailed: 401,
     errors.PermissionDenied: 403,
+    errors.RateLimited: 429,
     errors.TenantNotBound: 500,
     errors.CrossTenantWrite: 403,
 }
@@ -66,7 +67,11 @@ def handle_domain_error(request: Request[Any, Any, Any], exc: errors.AftersalesE
         logger.error("internal isolation error on %s: %s", request.url.path, exc.detail)
         return handle_unexpected(request, exc)
     field_errors = [{"field": e.field, "reason": e.reason} for e in getattr(exc, "errors", [])]
-    headers = {"WWW-Authenticate": 'Bearer error="invalid_token"'} if status == 401 else None
+    headers = None
+    if status == 401:
+        headers = {"WWW-Authenticate": 'Bearer error="invalid_token"'}
+    elif isinstance(exc, errors.RateLimited):
+        headers = {"Retry-After": str(exc.retry_after)}
     return problem(
         request, status=status, title=exc.title, detail=exc.detail, kind=_kind(exc),
         field_errors=field_errors, headers=headers,

@@ -8,7 +8,6 @@ from __future__ import annotations
 from aftersales.hookspecs import hookimpl
 from aftersales.serial_formats import check_pattern
 from aftersales.values import ProductInfo, SerialCheck, TenantContext, VerticalInfo
-
 from aftersales_appliances import __version__
 from aftersales_appliances.serials import pattern_for_model
 from aftersales_appliances.settings import AppliancesSettings

@@ -5,11 +5,12 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from aftersales.plugins import build_plugin_registry
-from aftersales.values import BusinessCalendarInfo, ProductInfo, TenantContext
 from aftersales_appliances import plugin
 from aftersales_appliances.settings import AppliancesSettings
 from pydantic import ValidationError
+
+from aftersales.plugins import build_plugin_registry
+from aftersales.values import BusinessCalendarInfo, ProductInfo, TenantContext
 
 PATTERNS = {"RF": r"^RF[0-9]{10}$", "RF-SBS": r"^SBS[0-9]{8}$", "WM": r"^WM-[0-9]{6}$"}
 

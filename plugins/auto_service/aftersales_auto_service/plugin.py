@@ -8,7 +8,6 @@ from __future__ import annotations
 from aftersales.hookspecs import hookimpl
 from aftersales.serial_formats import check_pattern
 from aftersales.values import ProductInfo, SerialCheck, TenantContext, VerticalInfo
-
 from aftersales_auto_service import __version__
 from aftersales_auto_service.serials import check_vin
 from aftersales_auto_service.settings import AutoServiceSettings

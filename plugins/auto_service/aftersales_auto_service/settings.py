@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import Field, ValidationInfo, field_validator
+
 from aftersales.settings_rules import at_least, valid_regular_expression
 from aftersales.values import PluginSettings
-from pydantic import Field, ValidationInfo, field_validator
 
 
 class AutoServiceSettings(PluginSettings):

@@ -5,12 +5,13 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from aftersales.plugins import build_plugin_registry
-from aftersales.values import BusinessCalendarInfo, TenantContext
 from aftersales_auto_service import plugin
 from aftersales_auto_service.serials import vin_check_digit
 from aftersales_auto_service.settings import AutoServiceSettings
 from pydantic import ValidationError
+
+from aftersales.plugins import build_plugin_registry
+from aftersales.values import BusinessCalendarInfo, TenantContext
 
 YIZHONGYI = {"serial_scheme": "pattern", "serial_pattern": "^YZY-[0-9]{4}-[0-9]{5}$"}
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 from aftersales.hookspecs import hookimpl
 from aftersales.serial_formats import check_pattern
 from aftersales.values import ProductInfo, SerialCheck, TenantContext, VerticalInfo
-
 from aftersales_electronics import __version__
 from aftersales_electronics.serials import check_imei
 from aftersales_electronics.settings import ElectronicsSettings

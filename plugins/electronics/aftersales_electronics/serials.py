@@ -7,10 +7,11 @@ stores, so the 14-digit form without check digit and the 16-digit IMEISV are ref
 
 from __future__ import annotations
 
-from aftersales.numerals import ascii_digits
-from aftersales.values import SerialCheck
 from stdnum import imei
 from stdnum.exceptions import InvalidChecksum
+
+from aftersales.numerals import ascii_digits
+from aftersales.values import SerialCheck
 
 IMEI_LENGTH = 15
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationInfo, field_validator
+
 from aftersales.settings_rules import valid_regular_expression
 from aftersales.values import PluginSettings
-from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationInfo, field_validator
 
 
 class DistanceSla(BaseModel):

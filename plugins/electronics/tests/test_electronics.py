@@ -5,11 +5,12 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from aftersales.plugins import build_plugin_registry
-from aftersales.values import BusinessCalendarInfo, TenantContext
 from aftersales_electronics import plugin
 from aftersales_electronics.settings import DistanceSla, ElectronicsSettings
 from pydantic import ValidationError
+
+from aftersales.plugins import build_plugin_registry
+from aftersales.values import BusinessCalendarInfo, TenantContext
 
 VALID_IMEI = "490154203237518"
 

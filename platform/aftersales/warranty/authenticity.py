@@ -1,0 +1,190 @@
+"""The public authenticity check: is this serial (and its card and hologram) genuine?
+
+Anyone may ask, without an account, so three things protect the registry:
+
+* **No personal data in the answer.** The verdict, the model, the unit's status and whether its warranty is
+  registered; never the seller, the owner or anything about them.
+* **Rate limits per client, from the check log itself.** More than :data:`CHECKS_PER_MINUTE` checks in the
+  last minute or :data:`CHECKS_PER_DAY` in the last 24 hours from one client of one tenant are refused
+  (:class:`~aftersales.errors.RateLimited`), so the registry cannot be enumerated. Counting the log
+  (``ix_serial_checks_client_time``) instead of a counter in memory keeps the servers stateless: any number of
+  them share the limit. A refused request is not recorded, so a client that waits is let back in. Requests
+  racing in parallel may pass a limit by a few: it bounds enumeration, it is not a billing meter.
+* **Clone detection.** A genuine card is checked by its owner and perhaps a shop; a serial copied onto many
+  counterfeit cards is checked from many places. After a serial has been checked from more than
+  :data:`CLONE_CLIENTS_PER_DAY` distinct clients in 24 hours (``ix_serial_checks_serial_time``) it is flagged
+  as a suspected clone for staff.
+
+A client is identified by ``HMAC-SHA256(code key, "client\\0" + address)``: stable enough to count, useless to
+anyone who reads the log without the key. The address is the connection's peer address; behind a reverse proxy
+that is the proxy's, so the server must be told to trust the proxy's forwarded-for header (uvicorn
+``--proxy-headers --forwarded-allow-ips``, granian ``--proxy-headers``) or every customer shares one limit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import math
+from datetime import datetime, timedelta
+
+import pluggy
+from sqlalchemy import and_, distinct, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from aftersales.errors import RateLimited
+from aftersales.numerals import ascii_digits
+from aftersales.values import TenantContext
+from aftersales.warranty.catalog import product_info
+from aftersales.warranty.codes import code_matches
+from aftersales.warranty.models import ProductModel, Serial, SerialCheck, SerialStatus
+from aftersales.warranty.schemas import AuthenticityAnswer, Coverage, ModelSummary, SuspectedClone
+
+CHECKS_PER_MINUTE = 20
+CHECKS_PER_DAY = 200
+CLONE_CLIENTS_PER_DAY = 10
+MINUTE = timedelta(seconds=60)
+DAY = timedelta(hours=24)
+MAX_LOGGED_SERIAL = 64
+
+
+def client_key(code_key: bytes, address: str) -> str:
+    """The keyed hash a client is known by in the check log; the raw address is never stored."""
+    return hmac.new(code_key, f"client\x00{address}".encode(), hashlib.sha256).hexdigest()
+
+
+async def check_authenticity(
+    session: AsyncSession,
+    *,
+    code_key: bytes,
+    tenant: TenantContext,
+    hooks: pluggy.HookRelay,
+    serial: str,
+    card_code: str | None,
+    hologram_code: str | None,
+    client_address: str,
+    now: datetime,
+) -> AuthenticityAnswer:
+    """Judge one serial for the public, record the check, and flag the serial if it looks cloned.
+
+    Coverage says only whether the warranty is registered for now; its dates arrive with purchase
+    registrations.
+
+    :raises RateLimited: when the client has checked too often; nothing is recorded then.
+    """
+    client = client_key(code_key, client_address)
+    await _enforce_rate_limits(session, client, now)
+    answer, unit = await _judge(session, code_key, tenant, hooks, serial, card_code, hologram_code)
+    session.add(SerialCheck(serial=answer.serial[:MAX_LOGGED_SERIAL], client_key=client, outcome=answer.verdict,
+                            checked_at=now))
+    await session.flush()
+    if unit is not None and unit.clone_suspected_at is None:
+        await _flag_if_cloned(session, unit, now)
+    return answer
+
+
+async def _enforce_rate_limits(session: AsyncSession, client: str, now: datetime) -> None:
+    by_client = SerialCheck.client_key == client
+    per_minute, per_day = (await session.execute(
+        select(func.count().filter(SerialCheck.checked_at > now - MINUTE), func.count())
+        .where(by_client, SerialCheck.checked_at > now - DAY)
+    )).one()
+    waits = []
+    for window, limit, count in ((MINUTE, CHECKS_PER_MINUTE, per_minute), (DAY, CHECKS_PER_DAY, per_day)):
+        if count < limit:
+            continue
+        # Another check fits once the limit-th newest check of the window has left it.
+        leaves_at = await session.scalar(
+            select(SerialCheck.checked_at).where(by_client, SerialCheck.checked_at > now - window)
+            .order_by(SerialCheck.checked_at.desc()).offset(limit - 1).limit(1)
+        )
+        waits.append(max(1, math.ceil(((leaves_at or now) + window - now).total_seconds())))
+    if waits:
+        retry_after = max(waits)
+        raise RateLimited(
+            f"too many checks from this client (at most {CHECKS_PER_MINUTE} a minute and {CHECKS_PER_DAY} a day); "
+            f"try again in {retry_after} seconds",
+            retry_after,
+        )
+
+
+async def _find_unit(session: AsyncSession, serial: str) -> tuple[Serial, ProductModel] | None:
+    row = (await session.execute(
+        select(Serial, ProductModel)
+        .join(ProductModel, and_(ProductModel.tenant_id == Serial.tenant_id, ProductModel.id == Serial.model_id))
+        .where(Serial.serial == serial)
+    )).first()
+    return (row[0], row[1]) if row is not None else None
+
+
+async def _judge(
+    session: AsyncSession,
+    code_key: bytes,
+    tenant: TenantContext,
+    hooks: pluggy.HookRelay,
+    serial: str,
+    card_code: str | None,
+    hologram_code: str | None,
+) -> tuple[AuthenticityAnswer, Serial | None]:
+    check = hooks.aftersales_validate_serial(tenant=tenant, serial=serial, product=None)
+    found = await _find_unit(session, check.normalized) if check.valid else None
+    if not check.valid:
+        # Some verticals judge a serial by its model's format (appliances), which a customer's check does not
+        # name. Look the plainly normalised serial up and judge it by its own model before calling it invalid.
+        candidate = await _find_unit(session, ascii_digits(serial).strip().upper())
+        if candidate is not None:
+            by_model = hooks.aftersales_validate_serial(tenant=tenant, serial=serial,
+                                                        product=product_info(candidate[1]))
+            if by_model.valid and by_model.normalized == candidate[0].serial:
+                check, found = by_model, candidate
+    if not check.valid:
+        return AuthenticityAnswer(verdict="unknown", serial=check.normalized,
+                                  reason=f"this is not a valid serial: {check.reason}"), None
+    if found is None:
+        return AuthenticityAnswer(verdict="unknown", serial=check.normalized,
+                                  reason="no unit with this serial is on the company's register"), None
+
+    unit, model = found
+    slug = tenant.slug
+    mismatched = [
+        what for what, given, stored in (("card code", card_code, unit.card_code_hash),
+                                         ("hologram code", hologram_code, unit.hologram_code_hash))
+        if given and given.strip() and not code_matches(code_key, slug, given, stored)
+    ]
+    if unit.status == SerialStatus.BLOCKED:
+        verdict, reason = "blocked", "the company has blocked this serial; the unit is not covered"
+    elif mismatched:
+        verdict, reason = "code_mismatch", f"the {' and the '.join(mismatched)} do not match this serial"
+    elif unit.status == SerialStatus.RECALLED:
+        verdict, reason = "recalled", "this unit is genuine and under a recall: contact the company's service"
+    else:
+        verdict, reason = "genuine", "this serial is on the company's register"
+    registered = unit.status == SerialStatus.REGISTERED
+    return AuthenticityAnswer(
+        verdict=verdict, serial=unit.serial, reason=reason,
+        model=ModelSummary(sku=model.sku, name=model.name), status=unit.status,
+        coverage=Coverage(status="registered" if registered else "not_registered"),
+    ), unit
+
+
+async def _flag_if_cloned(session: AsyncSession, unit: Serial, now: datetime) -> None:
+    clients = await session.scalar(
+        select(func.count(distinct(SerialCheck.client_key)))
+        .where(SerialCheck.serial == unit.serial, SerialCheck.checked_at > now - DAY)
+    )
+    if clients and clients > CLONE_CLIENTS_PER_DAY:
+        unit.clone_suspected_at = now
+        unit.clone_reason = f"checked from {clients} different clients in 24 h"
+        await session.flush()
+
+
+async def suspected_clones(session: AsyncSession) -> list[SuspectedClone]:
+    """The session's tenant's serials flagged as suspected clones, newest first."""
+    rows = await session.execute(
+        select(Serial.serial, ProductModel.sku, Serial.clone_reason, Serial.clone_suspected_at)
+        .join(ProductModel, and_(ProductModel.tenant_id == Serial.tenant_id, ProductModel.id == Serial.model_id))
+        .where(Serial.clone_suspected_at.is_not(None))
+        .order_by(Serial.clone_suspected_at.desc(), Serial.serial)
+    )
+    return [SuspectedClone(serial=s, model_sku=sku, reason=reason or "", suspected_at=at)
+            for s, sku, reason, at in rows]

@@ -1,0 +1,85 @@
+"""Request and response bodies of the warranty API: serial formats, the catalogue, authenticity checks."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SerialFormatCheck(_Body):
+    serial: str = Field(max_length=200)
+
+
+class SerialFormatResult(BaseModel):
+    valid: bool
+    normalized: str
+    scheme: str
+    reason: str | None
+
+
+class ProductModelIn(_Body):
+    """A whole model: saving it again with the same SKU replaces what was stored (fields left out reset)."""
+
+    sku: str
+    name: str
+    category: str = ""
+    volume_m3: float | None = Field(default=None, allow_inf_nan=False)
+    weight_kg: float | None = Field(default=None, allow_inf_nan=False)
+    warranty_months: int | None = Field(default=None, description="Overrides the vertical's warranty length.")
+    attributes: dict[str, str] = Field(default_factory=dict, description="Facts a vertical's rules read.")
+    active: bool = True
+
+
+class ProductModelOut(BaseModel):
+    sku: str
+    name: str
+    category: str
+    volume_m3: float | None
+    weight_kg: float | None
+    warranty_months: int | None
+    attributes: dict[str, str]
+    active: bool
+
+
+Verdict = Literal["genuine", "unknown", "blocked", "recalled", "code_mismatch"]
+
+
+class AuthenticityQuery(_Body):
+    serial: str = Field(max_length=200)
+    card_code: str | None = Field(default=None, max_length=100)
+    hologram_code: str | None = Field(default=None, max_length=100)
+
+
+class ModelSummary(BaseModel):
+    sku: str
+    name: str
+
+
+class Coverage(BaseModel):
+    """Whether the unit's warranty is registered; the dates arrive with purchase registrations."""
+
+    status: Literal["registered", "not_registered"]
+
+
+class AuthenticityAnswer(BaseModel):
+    """What anyone may learn about a serial: never a seller, an owner or any other personal data."""
+
+    verdict: Verdict
+    serial: str = Field(description="The serial as the tenant's vertical normalised it.")
+    reason: str = Field(description="Why this verdict, in words that can be read to a customer.")
+    model: ModelSummary | None = None
+    status: str | None = Field(default=None, description="The unit's status in the registry, when found.")
+    coverage: Coverage | None = None
+
+
+class SuspectedClone(BaseModel):
+    serial: str
+    model_sku: str
+    reason: str
+    suspected_at: datetime
