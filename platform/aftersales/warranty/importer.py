@@ -35,6 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from aftersales.db.base import new_id
 from aftersales.errors import FieldError, InvalidInput
 from aftersales.numerals import ascii_digits
+from aftersales.warranty.catalog import product_info
 from aftersales.warranty.codes import hash_code
 from aftersales.warranty.models import ProductModel, SerialStatus
 
@@ -149,7 +150,7 @@ class _RowValidator:
     def __init__(self, ctx: ImportContext, models: dict[str, ProductModel]) -> None:
         self.ctx = ctx
         self.models = models
-        self.products = {sku: _product_info(m) for sku, m in models.items()}
+        self.products = {sku: product_info(m) for sku, m in models.items()}
 
     def __call__(self, row_no: int, values: dict[str, str]) -> tuple[tuple[Any, ...] | None, list[RowError]]:
         errors: list[RowError] = []
@@ -195,12 +196,6 @@ class _RowValidator:
                   values.get("seller", "").strip(), codes[0], codes[1], status)
         return record, []
 
-
-def _product_info(model: ProductModel) -> Any:
-    from aftersales.values import ProductInfo
-
-    return ProductInfo(sku=model.sku, name=model.name, category=model.category, volume_m3=model.volume_m3,
-                       weight_kg=model.weight_kg, warranty_months=model.warranty_months)
 
 
 def _sqlite_values(record: tuple[Any, ...]) -> tuple[Any, ...]:
