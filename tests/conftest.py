@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -170,9 +172,24 @@ def staff_token(runtime: Runtime) -> Any:
 
     async def issue(tenant: Any, *roles: str) -> dict[str, str]:
         async with runtime.db.transaction(tenant.id) as session:
-            email = f"{'-'.join(roles)}-{len(session.info)}-{os.urandom(3).hex()}@{tenant.slug}-demo.com"
+            email = f"{'-'.join(roles)}-{os.urandom(3).hex()}@{tenant.slug}-demo.com"
             staff = await create_staff(session, email=email, name="Test Staff", roles=list(roles), password=None)
             principal = staff_principal(staff)
         return {"Authorization": f"Bearer {runtime.tokens.issue(principal)}"}
 
     return issue
+
+
+@pytest.fixture
+def cli(backend: Backend, base_settings: Settings) -> Any:
+    """``cli("tenants", "list")`` runs the real ``aftersales`` command against this test's database."""
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "AFTERSALES_DATABASE_URL": backend.app_url,
+               "AFTERSALES_MIGRATION_DATABASE_URL": backend.owner_url,
+               "AFTERSALES_DATA_DIR": str(base_settings.data_dir),
+               "AFTERSALES_SIGNING_KEY": base_settings.signing_key_pem}
+        return subprocess.run([sys.executable, "-m", "aftersales.cli", *args], capture_output=True, text=True,
+                              env=env, timeout=120)
+
+    return run

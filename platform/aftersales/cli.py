@@ -223,22 +223,17 @@ def import_serials_command(tenant_slug: str, csv_file: Path, mode: str, errors_c
     """Import a CSV of serials (serial, model_sku, batch, manufactured_on, shipped_on, seller, card_code,
     hologram_code, status) into a tenant's registry, with a progress bar and a per-row error report."""
     import csv as csv_module
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
 
     from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
-    from aftersales.tenancy.services import get_tenant, tenant_context
+    from aftersales.tenancy.services import bind_tenant, get_tenant
     from aftersales.warranty.importer import ImportContext, ImportMode, import_serials, sync_chunks
 
     async def work(runtime: Runtime) -> Any:
         async with runtime.db.transaction(None) as platform:
             tenant = await get_tenant(platform, tenant_slug)
-        ctx = ImportContext(
-            tenant_id=tenant.id, tenant_slug=tenant.slug, hooks=runtime.plugins.hooks_for(tenant.plugin_set),
-            context=tenant_context(tenant, runtime.plugins), code_key=runtime.code_key,
-            today=datetime.now(ZoneInfo(tenant.time_zone)).date(),
-        )
+        current = bind_tenant(tenant, runtime.plugins)
+        ctx = ImportContext(tenant=current, code_key=runtime.code_key, today=current.today())
         size = csv_file.stat().st_size
         with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
                       TimeRemainingColumn(), transient=True, disable=not sys.stderr.isatty()) as bar, \

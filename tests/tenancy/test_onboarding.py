@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import tomllib
 from pathlib import Path
 
@@ -125,38 +122,31 @@ async def test_operator_api_onboards_lists_and_suspends(client, runtime):
     assert {"electronics", "appliances", "auto_service"} <= {p["name"] for p in plugins.json() if p["loaded"]}
 
 
-def _cli(backend, base_settings, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "AFTERSALES_DATABASE_URL": backend.app_url,
-           "AFTERSALES_MIGRATION_DATABASE_URL": backend.owner_url,
-           "AFTERSALES_DATA_DIR": str(base_settings.data_dir), "AFTERSALES_SIGNING_KEY": base_settings.signing_key_pem}
-    return subprocess.run([sys.executable, "-m", "aftersales.cli", *args], capture_output=True, text=True, env=env,
-                          timeout=120)
 
-
-def test_cli_onboards_the_seed_tenants_and_lists_them(backend, base_settings):
-    first = _cli(backend, base_settings, "onboard", *map(str, SEED_MANIFESTS))
+def test_cli_onboards_the_seed_tenants_and_lists_them(cli):
+    first = cli("onboard", *map(str, SEED_MANIFESTS))
     assert first.returncode == 0, first.stderr
     assert first.stdout.count("created") == 5
-    again = _cli(backend, base_settings, "onboard", *map(str, SEED_MANIFESTS))
+    again = cli("onboard", *map(str, SEED_MANIFESTS))
     assert again.stdout.count("updated") == 5
-    listed = _cli(backend, base_settings, "tenants", "list")
+    listed = cli("tenants", "list")
     assert sorted(line.split()[0] for line in listed.stdout.splitlines()) == sorted(EXPECTED_SEEDS)
 
 
-def test_cli_refuses_a_bad_manifest_with_one_line_and_writes_nothing(backend, base_settings, tmp_path: Path):
+def test_cli_refuses_a_bad_manifest_with_one_line_and_writes_nothing(cli, tmp_path: Path):
     bad = tmp_path / "bad.toml"
     bad.write_text('slug = "ok-slug"\nname = "X"\nvertical = "rockets"\n')
     good = SEED_MANIFESTS[0]
-    result = _cli(backend, base_settings, "onboard", str(good), str(bad))
+    result = cli("onboard", str(good), str(bad))
     assert result.returncode == 1
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
     assert "bad.toml" in result.stderr and "vertical" in result.stderr
-    assert _cli(backend, base_settings, "tenants", "list").stdout.startswith("no tenants yet")
+    assert cli("tenants", "list").stdout.startswith("no tenants yet")
 
 
-def test_cli_refuses_broken_toml_and_missing_files(backend, base_settings, tmp_path: Path):
+def test_cli_refuses_broken_toml_and_missing_files(cli, tmp_path: Path):
     broken = tmp_path / "broken.toml"
     broken.write_text("slug = \n")
     for path in (broken, tmp_path / "missing.toml"):
-        result = _cli(backend, base_settings, "onboard", str(path))
+        result = cli("onboard", str(path))
         assert result.returncode == 1 and len(result.stderr.strip().splitlines()) == 1

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -12,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from aftersales.errors import InvalidInput
-from aftersales.tenancy.services import tenant_context
+from aftersales.tenancy.services import bind_tenant
 from aftersales.warranty.codes import code_matches
 from aftersales.warranty.importer import ImportContext, ImportMode, import_serials, parse_date, sync_chunks
 from aftersales.warranty.models import ProductModel, Serial
@@ -30,9 +27,7 @@ async def phones(runtime, make_tenant):
 
 
 async def _import(runtime, tenant, csv_text: str | bytes, mode=ImportMode.ALL_OR_NOTHING, today=date(2026, 11, 21)):
-    ctx = ImportContext(tenant_id=tenant.id, tenant_slug=tenant.slug,
-                        hooks=runtime.plugins.hooks_for(tenant.plugin_set),
-                        context=tenant_context(tenant, runtime.plugins), code_key=runtime.code_key, today=today)
+    ctx = ImportContext(tenant=bind_tenant(tenant, runtime.plugins), code_key=runtime.code_key, today=today)
     data = csv_text.encode() if isinstance(csv_text, str) else csv_text
     chunks = [data[i:i + 7] for i in range(0, len(data), 7)]  # tiny chunks: lines and characters split across them
     session = runtime.db.session(tenant.id)
@@ -151,26 +146,19 @@ async def test_more_rows_than_one_batch_are_all_imported(runtime, phones):
     assert (report.rows_imported, report.error_count) == (6_000, 0)
 
 
-def _cli(backend, base_settings, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "AFTERSALES_DATABASE_URL": backend.app_url,
-           "AFTERSALES_MIGRATION_DATABASE_URL": backend.owner_url,
-           "AFTERSALES_DATA_DIR": str(base_settings.data_dir), "AFTERSALES_SIGNING_KEY": base_settings.signing_key_pem}
-    return subprocess.run([sys.executable, "-m", "aftersales.cli", *args], capture_output=True, text=True, env=env,
-                          timeout=120)
 
-
-async def test_cli_import_reports_rows_and_exits_non_zero_on_errors(backend, base_settings, phones, tmp_path: Path):
+async def test_cli_import_reports_rows_and_exits_non_zero_on_errors(cli, phones, tmp_path: Path):
     good = tmp_path / "good.csv"
     good.write_text(HEADER + f"{IMEIS[0]},PH-100,,,,,,\n")
     bad = tmp_path / "bad.csv"
     bad.write_text(HEADER + f"{IMEIS[1]},PH-100,,,,,,\n" + "999,PH-100,,,,,,\n")
     errors_csv = tmp_path / "errors.csv"
-    ok = _cli(backend, base_settings, "import-serials", "phones", str(good))
-    refused = _cli(backend, base_settings, "import-serials", "phones", str(bad), "--errors-csv", str(errors_csv))
+    ok = cli("import-serials", "phones", str(good))
+    refused = cli("import-serials", "phones", str(bad), "--errors-csv", str(errors_csv))
     assert ok.returncode == 0 and "imported 1" in ok.stdout
     assert refused.returncode == 1 and "row 3: serial:" in refused.stderr and "Traceback" not in refused.stderr
     assert errors_csv.read_text().splitlines()[1].startswith("3,serial,")
-    missing_tenant = _cli(backend, base_settings, "import-serials", "nobody", str(good))
+    missing_tenant = cli("import-serials", "nobody", str(good))
     assert missing_tenant.returncode == 1 and len(missing_tenant.stderr.strip().splitlines()) == 1
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
+import pluggy
 from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -190,3 +193,21 @@ def tenant_context(tenant: Tenant, registry: PluginRegistry) -> TenantContext:
         settings=settings,
         addon_settings=addon_settings,
     )
+
+
+@dataclass(frozen=True)
+class CurrentTenant:
+    """A tenant ready to act for: its record, the context hooks receive, and its hook callers."""
+
+    record: Tenant
+    context: TenantContext
+    hooks: pluggy.HookRelay
+
+    def today(self) -> date:
+        """Today's date in the tenant's time zone."""
+        return datetime.now(ZoneInfo(self.record.time_zone)).date()
+
+
+def bind_tenant(tenant: Tenant, registry: PluginRegistry) -> CurrentTenant:
+    """The tenant with its validated context and the hook callers of its plugin set."""
+    return CurrentTenant(tenant, tenant_context(tenant, registry), registry.hooks_for(tenant.plugin_set))

@@ -8,9 +8,7 @@ multipart) and handed to the importer chunk by chunk, so a file of millions of r
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import multipart
 from litestar import Controller, Request, Response, post
@@ -94,12 +92,8 @@ class SerialImportController(Controller):
     ) -> Response[Any]:
         """Import a CSV of serials. All-or-nothing (default): any bad row → 422 with every row error, nothing
         written. ``mode=valid_rows``: the good rows are written and the bad ones reported (200)."""
-        record = tenant.record
-        ctx = ImportContext(
-            tenant_id=record.id, tenant_slug=record.slug, hooks=tenant.hooks, context=tenant.context,
-            code_key=runtime.code_key, today=datetime.now(ZoneInfo(record.time_zone)).date(),
-        )
-        session = runtime.db.session(record.id)
+        ctx = ImportContext(tenant=tenant, code_key=runtime.code_key, today=tenant.today())
+        session = runtime.db.session(tenant.record.id)
         async with session:
             async with session.begin() as transaction:
                 report = await import_serials(session, ctx, _csv_chunks(request), mode=mode)

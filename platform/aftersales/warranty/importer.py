@@ -35,6 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from aftersales.db.base import new_id
 from aftersales.errors import FieldError, InvalidInput
 from aftersales.numerals import ascii_digits
+from aftersales.tenancy.services import CurrentTenant
 from aftersales.warranty.catalog import product_info
 from aftersales.warranty.codes import hash_code
 from aftersales.warranty.models import ProductModel, SerialStatus
@@ -85,12 +86,9 @@ class ImportReport:
 
 @dataclass(frozen=True)
 class ImportContext:
-    """What the importer needs of the tenant: its id and slug, its hooks and context, the code key, today."""
+    """What the importer needs: the tenant (record, context, hooks), the code key, and the tenant's today."""
 
-    tenant_id: Any
-    tenant_slug: str
-    hooks: Any
-    context: Any
+    tenant: CurrentTenant
     code_key: bytes
     today: date
 
@@ -163,8 +161,8 @@ class _RowValidator:
         model = self.models.get(sku)
         if model is None:
             errors.append(RowError(row_no, "model_sku", f"no model {sku!r} in the catalogue" if sku else "empty"))
-        check = self.ctx.hooks.aftersales_validate_serial(
-            tenant=self.ctx.context, serial=values.get("serial", ""), product=self.products.get(sku)
+        check = self.ctx.tenant.hooks.aftersales_validate_serial(
+            tenant=self.ctx.tenant.context, serial=values.get("serial", ""), product=self.products.get(sku)
         )
         if not check.valid:
             errors.append(RowError(row_no, "serial", check.reason or "invalid serial"))
@@ -189,7 +187,7 @@ class _RowValidator:
         if errors or model is None:
             return None, errors
         codes = [
-            hash_code(self.ctx.code_key, self.ctx.tenant_slug, values[name]) if values.get(name, "").strip() else None
+            hash_code(self.ctx.code_key, self.ctx.tenant.record.slug, values[name]) if values.get(name, "").strip() else None
             for name in ("card_code", "hologram_code")
         ]
         record = (row_no, new_id(), check.normalized, model.id, values.get("batch", "").strip(), made, shipped,
@@ -327,12 +325,12 @@ async def import_serials(
         await staging.write(batch)
         if progress:
             progress(report.rows_read)
-        for error in await staging.duplicates(ctx.tenant_id):
+        for error in await staging.duplicates(ctx.tenant.record.id):
             report.add(error)
         if mode is ImportMode.ALL_OR_NOTHING and report.error_count:
             return report
         bad_rows = {e.row for e in report.errors}
-        report.rows_imported = await staging.publish(ctx.tenant_id, bad_rows)
+        report.rows_imported = await staging.publish(ctx.tenant.record.id, bad_rows)
         return report
     finally:
         await staging.drop()

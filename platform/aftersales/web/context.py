@@ -9,10 +9,8 @@ handler returns, rolled back when it raises.
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
-from dataclasses import dataclass
 from typing import Any
 
-import pluggy
 from litestar import Request
 from litestar.di import NamedDependency, Provide
 from sqlalchemy import select
@@ -22,20 +20,10 @@ from aftersales.errors import NotFound, PermissionDenied
 from aftersales.identity.guards import current_principal
 from aftersales.runtime import Runtime
 from aftersales.tenancy.models import Tenant
-from aftersales.tenancy.services import tenant_context
-from aftersales.values import TenantContext
+from aftersales.tenancy.services import CurrentTenant, bind_tenant
 
 RuntimeDep = NamedDependency[Runtime]
 SessionDep = NamedDependency[AsyncSession]
-
-
-@dataclass(frozen=True)
-class CurrentTenant:
-    """The tenant a request acts for: its record, the context hooks receive, and its hook callers."""
-
-    record: Tenant
-    context: TenantContext
-    hooks: pluggy.HookRelay
 
 
 TenantDep = NamedDependency[CurrentTenant]
@@ -55,8 +43,7 @@ def _current(runtime: Runtime, tenant: Tenant | None) -> CurrentTenant:
         raise NotFound("no such tenant")
     if tenant.status != "active":
         raise PermissionDenied(f"tenant {tenant.slug!r} is {tenant.status}")
-    context = tenant_context(tenant, runtime.plugins)
-    return CurrentTenant(tenant, context, runtime.plugins.hooks_for(tenant.plugin_set))
+    return bind_tenant(tenant, runtime.plugins)
 
 
 async def provide_token_tenant(request: Request[Any, Any, Any], runtime: RuntimeDep) -> CurrentTenant:
