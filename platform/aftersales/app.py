@@ -14,6 +14,7 @@ from aftersales.runtime import Runtime, build_runtime
 from aftersales.tenancy.api import OperatorController, TenantSelfController
 from aftersales.warranty.api import CatalogController, PublicWarrantyController, SerialController
 from aftersales.warranty.import_api import SerialImportController
+from aftersales.warranty.registration_api import ClaimController, RegistrationController
 from aftersales.web.context import DEPENDENCIES
 from aftersales.web.health import health
 from aftersales.web.problems import EXCEPTION_HANDLERS
@@ -38,6 +39,8 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             SerialImportController,
             CatalogController,
             PublicWarrantyController,
+            RegistrationController,
+            ClaimController,
         ],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,

@@ -13,6 +13,8 @@ from dateutil.relativedelta import relativedelta
 
 from aftersales.hookspecs import hookimpl
 from aftersales.values import (
+    CardEvidence,
+    CardVerdict,
     ClaimAssessment,
     ClaimDecision,
     ClaimFacts,
@@ -61,6 +63,18 @@ def aftersales_validate_serial(tenant: TenantContext, serial: str, product: Prod
 
 
 @hookimpl(trylast=True)
+def aftersales_judge_card(tenant: TenantContext, card: CardEvidence) -> CardVerdict:
+    wrong = [what for what, given, matches in (("card code", card.card_code_given, card.card_code_matches),
+                                               ("hologram code", card.hologram_code_given,
+                                                card.hologram_code_matches))
+             if given and not matches]
+    if wrong:
+        verb = "do not match" if len(wrong) > 1 else "does not match"
+        return CardVerdict(False, (f"the {' and the '.join(wrong)} {verb} this serial",))
+    return CardVerdict(True, ("the codes given match the company's register",))
+
+
+@hookimpl(trylast=True)
 def aftersales_warranty_terms(tenant: TenantContext, product: ProductInfo, sale: SaleInfo) -> WarrantyTerms:
     months = product.warranty_months or DEFAULT_WARRANTY_MONTHS
     return WarrantyTerms(
@@ -72,17 +86,17 @@ def aftersales_warranty_terms(tenant: TenantContext, product: ProductInfo, sale:
 
 @hookimpl(trylast=True)
 def aftersales_assess_claim(tenant: TenantContext, claim: ClaimFacts, terms: WarrantyTerms, today: date) -> ClaimAssessment:
-    in_warranty = terms.warranty_start <= today <= terms.warranty_end
+    reported = claim.reported_on
     if claim.kind in (ClaimKind.RETURN, ClaimKind.EXCHANGE):
         window = terms.return_until if claim.kind is ClaimKind.RETURN else terms.exchange_until
-        if window is None or today > window:
+        if window is None or reported > window:
             return ClaimAssessment(
                 ClaimDecision.REJECT,
-                failed_conditions=(f"no {claim.kind.value} window applies on {today.isoformat()}",),
+                failed_conditions=(f"no {claim.kind.value} window applies on {reported.isoformat()}",),
             )
         decision = ClaimDecision.RETURN if claim.kind is ClaimKind.RETURN else ClaimDecision.EXCHANGE
         return ClaimAssessment(decision, reasons=(f"within the {claim.kind.value} window",))
-    if in_warranty and claim.kind is ClaimKind.WARRANTY_REPAIR:
+    if terms.warranty_start <= reported <= terms.warranty_end and claim.kind is ClaimKind.WARRANTY_REPAIR:
         return ClaimAssessment(ClaimDecision.FREE_REPAIR, reasons=("within the warranty period",))
     return ClaimAssessment(ClaimDecision.PAID_REPAIR, reasons=("outside the warranty period: repair is charged",))
 

@@ -20,6 +20,8 @@ from datetime import date
 import pluggy
 
 from aftersales.values import (
+    CardEvidence,
+    CardVerdict,
     ClaimAssessment,
     ClaimFacts,
     FollowUpPlan,
@@ -82,6 +84,18 @@ def aftersales_validate_serial(tenant: TenantContext, serial: str, product: Prod
     :param serial: the serial exactly as typed or imported.
     :param product: the model it is claimed to be, when known (model-specific formats).
     :return: a :class:`~aftersales.values.SerialCheck` with the normalised serial or the reason it is invalid.
+    """
+
+
+@hookspec(firstresult=True)
+def aftersales_judge_card(tenant: TenantContext, card: CardEvidence) -> CardVerdict:
+    """Judge a warranty card shown in a public authenticity check (card code, hologram code).
+
+    Called when a check gives a card or hologram code for a unit on the register. ``firstresult``; the core
+    default calls the card genuine when every code given matches the register. A vertical adds its own marks
+    of a genuine card (Mehr: a card without its hologram is not a genuine Mehr card).
+
+    :return: :class:`~aftersales.values.CardVerdict` with the reasons the customer is told.
     """
 
 

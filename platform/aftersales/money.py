@@ -7,8 +7,11 @@ tenant's amounts mean what its customers read on an invoice.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from babel.numbers import get_currency_precision, is_currency
+
+from aftersales.numerals import ascii_digits
 
 
 @dataclass(frozen=True, order=True)
@@ -23,6 +26,24 @@ class Money:
             raise TypeError("Money.amount_minor must be an int of minor units")
         if not is_currency(self.currency):
             raise ValueError(f"unknown ISO 4217 currency {self.currency!r}")
+
+    @classmethod
+    def parse(cls, text: str, currency: str) -> Money:
+        """``"1250000"`` or ``"99.50"`` in ``currency`` (Persian digits allowed); never through a float.
+
+        :raises ValueError: not a number, or more decimals than the currency has (``"1.5"`` rial).
+        """
+        try:
+            amount = Decimal(ascii_digits(text).strip().replace(",", "").replace("_", ""))
+        except InvalidOperation:
+            raise ValueError(f"{text!r} is not an amount") from None
+        if not amount.is_finite():
+            raise ValueError(f"{text!r} is not an amount")
+        digits = cls.minor_digits(currency)
+        minor = amount.scaleb(digits)
+        if minor != minor.to_integral_value():
+            raise ValueError(f"{currency} amounts have at most {digits} decimal places")
+        return cls(int(minor), currency)
 
     @staticmethod
     def minor_digits(currency: str) -> int:

@@ -125,6 +125,28 @@ class SerialCheck:
         return cls(valid=False, normalized=serial, scheme=scheme, reason=reason)
 
 
+@dataclass(frozen=True)
+class CardEvidence:
+    """What a public check learned about a unit's warranty card: which codes were given and whether each
+    matched the registry. A code neither given nor on record is simply absent."""
+
+    card_code_given: bool
+    card_code_matches: bool
+    """False when given and wrong, or given for a unit with no card code on record."""
+    hologram_code_given: bool
+    hologram_code_matches: bool
+    unit_has_card_code: bool
+    unit_has_hologram: bool
+
+
+@dataclass(frozen=True)
+class CardVerdict:
+    """The vertical's verdict on a warranty card, with the reasons a customer is told."""
+
+    genuine: bool
+    reasons: tuple[str, ...] = ()
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Warranty
 # ---------------------------------------------------------------------------------------------------------
@@ -270,6 +292,8 @@ class ResolutionContext:
     invoice_price: Money | None = None
     invoice_price_was_market_price: bool | None = None
     expert_price: Money | None = None
+    replacement_approved_by_expert: bool = False
+    """The service's experts judged the unit due for replacement, whatever the clock says."""
 
 
 @dataclass(frozen=True)

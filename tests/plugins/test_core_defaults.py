@@ -15,6 +15,7 @@ from aftersales.money import Money
 from aftersales.plugins import build_plugin_registry
 from aftersales.values import (
     BusinessCalendarInfo,
+    CardEvidence,
     ClaimDecision,
     ClaimFacts,
     ClaimKind,
@@ -71,14 +72,29 @@ def test_aftersales_warranty_terms_default_is_twelve_months_or_the_model_overrid
 
 def test_aftersales_assess_claim_default_repairs_free_inside_and_charges_outside(hooks, tenant):
     terms = hooks.aftersales_warranty_terms(tenant=tenant, product=PHONE, sale=SaleInfo(sold_on=date(2026, 1, 1)))
-    claim = ClaimFacts(kind=ClaimKind.WARRANTY_REPAIR, reported_on=date(2027, 1, 1), product=PHONE)
-    last_day = hooks.aftersales_assess_claim(tenant=tenant, claim=claim, terms=terms, today=date(2027, 1, 1))
-    day_after = hooks.aftersales_assess_claim(tenant=tenant, claim=claim, terms=terms, today=date(2027, 1, 2))
+    on_last_day = ClaimFacts(kind=ClaimKind.WARRANTY_REPAIR, reported_on=date(2027, 1, 1), product=PHONE)
+    on_day_after = ClaimFacts(kind=ClaimKind.WARRANTY_REPAIR, reported_on=date(2027, 1, 2), product=PHONE)
+    # Judged on the day it was reported, not on the day an agent gets to it.
+    last_day = hooks.aftersales_assess_claim(tenant=tenant, claim=on_last_day, terms=terms, today=date(2027, 3, 1))
+    day_after = hooks.aftersales_assess_claim(tenant=tenant, claim=on_day_after, terms=terms, today=date(2027, 3, 1))
     assert last_day.decision is ClaimDecision.FREE_REPAIR
     assert day_after.decision is ClaimDecision.PAID_REPAIR
     ret = ClaimFacts(kind=ClaimKind.RETURN, reported_on=date(2026, 1, 2), product=PHONE)
     refused = hooks.aftersales_assess_claim(tenant=tenant, claim=ret, terms=terms, today=date(2026, 1, 2))
     assert refused.decision is ClaimDecision.REJECT and "no return window" in refused.failed_conditions[0]
+
+
+def test_aftersales_judge_card_default_is_genuine_only_when_every_given_code_matches(hooks, tenant):
+    def card(**given):
+        base = dict(card_code_given=True, card_code_matches=True, hologram_code_given=False,
+                    hologram_code_matches=False, unit_has_card_code=True, unit_has_hologram=False)
+        return hooks.aftersales_judge_card(tenant=tenant, card=CardEvidence(**{**base, **given}))
+
+    assert card().genuine
+    wrong_card = card(card_code_matches=False)
+    assert not wrong_card.genuine and "card code" in wrong_card.reasons[0]
+    wrong_hologram = card(hologram_code_given=True, hologram_code_matches=False)
+    assert not wrong_hologram.genuine and wrong_hologram.reasons[0].startswith("the hologram code")
 
 
 def test_aftersales_resolution_options_default_is_to_keep_repairing(hooks, tenant):

@@ -15,15 +15,23 @@ CLIENTS_WRITE = "clients:write"
 SERIALS_READ = "serials:read"
 CATALOG_WRITE = "catalog:write"
 SERIALS_WRITE = "serials:write"
+REGISTRATIONS_READ = "registrations:read"
+"""Registrations and claims, with the owner's name and contact details."""
+REGISTRATIONS_WRITE = "registrations:write"
+CLAIMS_WRITE = "claims:write"
 
-TENANT_SCOPES = frozenset({TENANT_READ, STAFF_READ, STAFF_WRITE, CLIENTS_WRITE, SERIALS_READ, CATALOG_WRITE, SERIALS_WRITE})
+TENANT_SCOPES = frozenset({
+    TENANT_READ, STAFF_READ, STAFF_WRITE, CLIENTS_WRITE, SERIALS_READ, CATALOG_WRITE, SERIALS_WRITE,
+    REGISTRATIONS_READ, REGISTRATIONS_WRITE, CLAIMS_WRITE,
+})
 
 ROLES = ("admin", "agent", "technician", "finance")
 
 ROLE_SCOPES: dict[str, frozenset[str]] = {
     "admin": TENANT_SCOPES,
-    "agent": frozenset({TENANT_READ, STAFF_READ, SERIALS_READ}),
-    "technician": frozenset({TENANT_READ, SERIALS_READ}),
+    "agent": frozenset({TENANT_READ, STAFF_READ, SERIALS_READ, REGISTRATIONS_READ, REGISTRATIONS_WRITE,
+                        CLAIMS_WRITE}),
+    "technician": frozenset({TENANT_READ, SERIALS_READ, REGISTRATIONS_READ, CLAIMS_WRITE}),
     "finance": frozenset({TENANT_READ, STAFF_READ}),
 }
 

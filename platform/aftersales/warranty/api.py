@@ -2,26 +2,33 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from aftersales.db.base import utcnow
+from aftersales.errors import FieldError, InvalidInput, NotFound
 from aftersales.identity.guards import requires_scope
 from aftersales.identity.scopes import CATALOG_WRITE, SERIALS_READ
 from aftersales.warranty import authenticity, catalog
 from aftersales.warranty.models import ProductModel
+from aftersales.warranty.registration_api import coverage_out
+from aftersales.warranty.registration_schemas import SerialDetail
 from aftersales.warranty.schemas import (
     AuthenticityAnswer,
     AuthenticityQuery,
+    ModelSummary,
     ProductModelIn,
     ProductModelOut,
     SerialFormatCheck,
     SerialFormatResult,
     SuspectedClone,
 )
+from aftersales.warranty.units import locate_unit
 from aftersales.web.context import HOST_TENANT, TOKEN_TENANT, RuntimeDep, SessionDep, TenantDep
+from aftersales.web.paging import DEFAULT_LIMIT, Page, check_limit, decode_cursor, encode_cursor
 
 
 class SerialController(Controller):
@@ -36,9 +43,40 @@ class SerialController(Controller):
         return SerialFormatResult(valid=check.valid, normalized=check.normalized, scheme=check.scheme, reason=check.reason)
 
     @get("/suspected-clones", operation_id="listSuspectedClones", guards=[requires_scope(SERIALS_READ)])
-    async def suspected_clones(self, session: SessionDep) -> list[SuspectedClone]:
-        """Serials checked from unusually many clients (a copied card code, probably), newest first."""
-        return await authenticity.suspected_clones(session)
+    async def suspected_clones(self, session: SessionDep, limit: FromQuery[int] = DEFAULT_LIMIT,
+                               cursor: FromQuery[str | None] = None) -> Page[SuspectedClone]:
+        """Serials checked from unusually many clients (a copied card code, probably), newest first, a page at a
+        time: pass ``next_cursor`` back as ``cursor`` for the next page."""
+        after = None
+        if cursor is not None:
+            at, serial = decode_cursor(cursor, 2)
+            try:
+                after = (datetime.fromisoformat(at), str(serial))
+            except (TypeError, ValueError):
+                raise InvalidInput("invalid cursor", [FieldError("cursor", "is not a cursor from a previous page")]) from None
+        items = await authenticity.suspected_clones(session, limit=check_limit(limit) + 1, after=after)
+        more = len(items) > limit
+        items = items[:limit]
+        last = items[-1] if more else None
+        return Page[SuspectedClone](items=items,
+                                    next_cursor=encode_cursor(last.suspected_at.isoformat(), last.serial) if last else None)
+
+    @get("/{serial:str}", operation_id="lookUpSerial", guards=[requires_scope(SERIALS_READ)])
+    async def look_up(self, serial: FromPath[str], session: SessionDep, tenant: TenantDep) -> SerialDetail:
+        """One unit: its register entry, its active registration and current coverage (typed serials are
+        normalised by the tenant's vertical, Persian digits included)."""
+        located = await locate_unit(session, tenant, serial)
+        if not located.check.valid:
+            raise InvalidInput("invalid serial", [FieldError("serial", located.check.reason or "not a valid serial")])
+        unit, model = located.unit, located.model
+        if unit is None or model is None:
+            raise NotFound(f"no unit with serial {located.check.normalized} is on the register")
+        return SerialDetail(
+            serial=unit.serial, model=ModelSummary(sku=model.sku, name=model.name), status=unit.status,
+            batch=unit.batch, manufactured_on=unit.manufactured_on, shipped_on=unit.shipped_on, seller=unit.seller,
+            clone_suspected_at=unit.clone_suspected_at, registration_id=located.registration_id,
+            coverage=coverage_out(located.coverage, tenant),
+        )
 
 
 def _model_out(model: ProductModel) -> ProductModelOut:
@@ -76,7 +114,7 @@ class CatalogController(Controller):
 async def _check(request: Request[Any, Any, Any], data: AuthenticityQuery, runtime: RuntimeDep, tenant: TenantDep,
                  session: SessionDep) -> AuthenticityAnswer:
     return await authenticity.check_authenticity(
-        session, code_key=runtime.code_key, tenant=tenant.context, hooks=tenant.hooks, serial=data.serial,
+        session, code_key=runtime.code_key, tenant=tenant, serial=data.serial,
         card_code=data.card_code, hologram_code=data.hologram_code,
         client_address=request.client.host if request.client else "unknown", now=utcnow(),
     )

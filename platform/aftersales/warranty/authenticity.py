@@ -26,19 +26,19 @@ from __future__ import annotations
 import hashlib
 import hmac
 import math
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
-import pluggy
-from sqlalchemy import and_, distinct, func, select
+from sqlalchemy import and_, distinct, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.errors import RateLimited
-from aftersales.numerals import ascii_digits
-from aftersales.values import TenantContext
-from aftersales.warranty.catalog import product_info
+from aftersales.tenancy.services import CurrentTenant
+from aftersales.values import CardEvidence, CardVerdict
 from aftersales.warranty.codes import code_matches
-from aftersales.warranty.models import ProductModel, Serial, SerialCheck, SerialStatus
-from aftersales.warranty.schemas import AuthenticityAnswer, Coverage, ModelSummary, SuspectedClone
+from aftersales.warranty.coverage import status_on
+from aftersales.warranty.models import Coverage, ProductModel, Serial, SerialCheck, SerialStatus
+from aftersales.warranty.schemas import AuthenticityAnswer, ModelSummary, PublicCoverage, SuspectedClone
+from aftersales.warranty.units import locate_unit
 
 CHECKS_PER_MINUTE = 20
 CHECKS_PER_DAY = 200
@@ -57,8 +57,7 @@ async def check_authenticity(
     session: AsyncSession,
     *,
     code_key: bytes,
-    tenant: TenantContext,
-    hooks: pluggy.HookRelay,
+    tenant: CurrentTenant,
     serial: str,
     card_code: str | None,
     hologram_code: str | None,
@@ -67,14 +66,13 @@ async def check_authenticity(
 ) -> AuthenticityAnswer:
     """Judge one serial for the public, record the check, and flag the serial if it looks cloned.
 
-    Coverage says only whether the warranty is registered for now; its dates arrive with purchase
-    registrations.
+    Coverage is the unit's current owner's warranty status and end dates, judged on the tenant's today.
 
     :raises RateLimited: when the client has checked too often; nothing is recorded then.
     """
     client = client_key(code_key, client_address)
     await _enforce_rate_limits(session, client, now)
-    answer, unit = await _judge(session, code_key, tenant, hooks, serial, card_code, hologram_code)
+    answer, unit = await _judge(session, code_key, tenant, serial, card_code, hologram_code, tenant.today())
     session.add(SerialCheck(serial=answer.serial[:MAX_LOGGED_SERIAL], client_key=client, outcome=answer.verdict,
                             checked_at=now))
     await session.flush()
@@ -108,63 +106,68 @@ async def _enforce_rate_limits(session: AsyncSession, client: str, now: datetime
         )
 
 
-async def _find_unit(session: AsyncSession, serial: str) -> tuple[Serial, ProductModel] | None:
-    row = (await session.execute(
-        select(Serial, ProductModel)
-        .join(ProductModel, and_(ProductModel.tenant_id == Serial.tenant_id, ProductModel.id == Serial.model_id))
-        .where(Serial.serial == serial)
-    )).first()
-    return (row[0], row[1]) if row is not None else None
-
-
 async def _judge(
     session: AsyncSession,
     code_key: bytes,
-    tenant: TenantContext,
-    hooks: pluggy.HookRelay,
+    tenant: CurrentTenant,
     serial: str,
     card_code: str | None,
     hologram_code: str | None,
+    today: date,
 ) -> tuple[AuthenticityAnswer, Serial | None]:
-    check = hooks.aftersales_validate_serial(tenant=tenant, serial=serial, product=None)
-    found = await _find_unit(session, check.normalized) if check.valid else None
-    if not check.valid:
-        # Some verticals judge a serial by its model's format (appliances), which a customer's check does not
-        # name. Look the plainly normalised serial up and judge it by its own model before calling it invalid.
-        candidate = await _find_unit(session, ascii_digits(serial).strip().upper())
-        if candidate is not None:
-            by_model = hooks.aftersales_validate_serial(tenant=tenant, serial=serial,
-                                                        product=product_info(candidate[1]))
-            if by_model.valid and by_model.normalized == candidate[0].serial:
-                check, found = by_model, candidate
+    located = await locate_unit(session, tenant, serial)
+    check = located.check
     if not check.valid:
         return AuthenticityAnswer(verdict="unknown", serial=check.normalized,
                                   reason=f"this is not a valid serial: {check.reason}"), None
-    if found is None:
+    unit, model = located.unit, located.model
+    if unit is None or model is None:
         return AuthenticityAnswer(verdict="unknown", serial=check.normalized,
                                   reason="no unit with this serial is on the company's register"), None
 
-    unit, model = found
-    slug = tenant.slug
-    mismatched = [
-        what for what, given, stored in (("card code", card_code, unit.card_code_hash),
-                                         ("hologram code", hologram_code, unit.hologram_code_hash))
-        if given and given.strip() and not code_matches(code_key, slug, given, stored)
-    ]
+    card = _card_verdict(code_key, tenant, unit, card_code, hologram_code)
     if unit.status == SerialStatus.BLOCKED:
         verdict, reason = "blocked", "the company has blocked this serial; the unit is not covered"
-    elif mismatched:
-        verdict, reason = "code_mismatch", f"the {' and the '.join(mismatched)} do not match this serial"
+    elif card is not None and not card.genuine:
+        verdict, reason = "card_not_genuine", "; ".join(card.reasons)
     elif unit.status == SerialStatus.RECALLED:
         verdict, reason = "recalled", "this unit is genuine and under a recall: contact the company's service"
+    elif unit.status == SerialStatus.REPLACED:
+        verdict, reason = "replaced", "this unit was exchanged for a new one; its warranty moved to the new unit"
     else:
         verdict, reason = "genuine", "this serial is on the company's register"
-    registered = unit.status == SerialStatus.REGISTERED
     return AuthenticityAnswer(
         verdict=verdict, serial=unit.serial, reason=reason,
         model=ModelSummary(sku=model.sku, name=model.name), status=unit.status,
-        coverage=Coverage(status="registered" if registered else "not_registered"),
+        coverage=_public_coverage(located.coverage, today),
     ), unit
+
+
+def _card_verdict(code_key: bytes, tenant: CurrentTenant, unit: Serial, card_code: str | None,
+                  hologram_code: str | None) -> CardVerdict | None:
+    """The vertical's verdict on the card, when the check gave any of its codes."""
+    card_given, hologram_given = bool(card_code and card_code.strip()), bool(hologram_code and hologram_code.strip())
+    if not (card_given or hologram_given):
+        return None
+    slug = tenant.context.slug
+    evidence = CardEvidence(
+        card_code_given=card_given,
+        card_code_matches=card_given and code_matches(code_key, slug, card_code or "", unit.card_code_hash),
+        hologram_code_given=hologram_given,
+        hologram_code_matches=hologram_given and code_matches(code_key, slug, hologram_code or "",
+                                                              unit.hologram_code_hash),
+        unit_has_card_code=unit.card_code_hash is not None,
+        unit_has_hologram=unit.hologram_code_hash is not None,
+    )
+    return tenant.hooks.aftersales_judge_card(tenant=tenant.context, card=evidence)
+
+
+def _public_coverage(coverage: Coverage | None, today: date) -> PublicCoverage:
+    """Coverage status and end dates only: nothing about who owns the unit or what they paid."""
+    if coverage is None:
+        return PublicCoverage(status="not_registered")
+    return PublicCoverage(status=status_on(coverage, today), warranty_end=coverage.warranty_end,
+                          parts_support_end=coverage.parts_support_end)
 
 
 async def _flag_if_cloned(session: AsyncSession, unit: Serial, now: datetime) -> None:
@@ -178,13 +181,24 @@ async def _flag_if_cloned(session: AsyncSession, unit: Serial, now: datetime) ->
         await session.flush()
 
 
-async def suspected_clones(session: AsyncSession) -> list[SuspectedClone]:
-    """The session's tenant's serials flagged as suspected clones, newest first."""
-    rows = await session.execute(
+async def suspected_clones(session: AsyncSession, *, limit: int,
+                           after: tuple[datetime, str] | None = None) -> list[SuspectedClone]:
+    """A page of the session's tenant's serials flagged as suspected clones, newest first.
+
+    Keyset paging: ``after`` is the (flagged at, serial) of the last row of the previous page, so a page costs
+    the same however deep it is (the partial index ``ix_serials_clone_suspected`` holds only flagged rows).
+    """
+    query = (
         select(Serial.serial, ProductModel.sku, Serial.clone_reason, Serial.clone_suspected_at)
         .join(ProductModel, and_(ProductModel.tenant_id == Serial.tenant_id, ProductModel.id == Serial.model_id))
         .where(Serial.clone_suspected_at.is_not(None))
         .order_by(Serial.clone_suspected_at.desc(), Serial.serial)
+        .limit(limit)
     )
+    if after is not None:
+        at, serial = after
+        query = query.where(or_(Serial.clone_suspected_at < at,
+                                and_(Serial.clone_suspected_at == at, Serial.serial > serial)))
+    rows = await session.execute(query)
     return [SuspectedClone(serial=s, model_sku=sku, reason=reason or "", suspected_at=at)
             for s, sku, reason, at in rows]

@@ -1,4 +1,5 @@
-"""Warranty tables: the catalogue, the serial registry, and the log of public authenticity checks."""
+"""Warranty tables: the catalogue, the serial registry, the log of public authenticity checks, purchase
+registrations with their coverage, and claims."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     Float,
@@ -17,6 +19,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -58,6 +61,10 @@ class Serial(TenantOwned, Base):
         UniqueConstraint("tenant_id", "serial"),
         ForeignKeyConstraint(["tenant_id", "model_id"], ["product_models.tenant_id", "product_models.id"]),
         Index("ix_serials_tenant_model", "tenant_id", "model_id"),
+        # Staff page through suspected clones newest first; only the few flagged rows are indexed.
+        Index("ix_serials_clone_suspected", "tenant_id", "clone_suspected_at",
+              sqlite_where=text("clone_suspected_at IS NOT NULL"),
+              postgresql_where=text("clone_suspected_at IS NOT NULL")),
     )
 
     serial: Mapped[str] = mapped_column(String(64))
@@ -89,3 +96,127 @@ class SerialCheck(TenantOwned, Base):
     client_key: Mapped[str] = mapped_column(String(64))
     outcome: Mapped[str] = mapped_column(String(20))
     checked_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RegistrationStatus(enum.StrEnum):
+    ACTIVE = "active"
+    TRANSFERRED = "transferred"
+    """Ended because the unit changed hands; the next owner's registration points back here."""
+
+
+class ClaimStatus(enum.StrEnum):
+    DECIDED = "decided"
+    """Assessed; the decision stands and nothing more is recorded against it yet."""
+    EXCHANGED = "exchanged"
+    """An accepted exchange whose replacement unit has been handed over."""
+
+
+ACTIVE_ONLY = text("status = 'active'")
+CURRENT_ONLY = text("superseded_at IS NULL")
+
+
+class Attachment(TenantOwned, Base):
+    """A file a customer or agent handed in (proof of purchase). The bytes live in the data directory under
+    the tenant's folder, named by their SHA-256; the row says what they are."""
+
+    __tablename__ = "attachments"
+
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+
+
+class Registration(TenantOwned, Base):
+    """A purchase registered against a serial: who owns the unit and what they bought it for.
+
+    At most one registration of a serial is active (a partial unique index). A transfer ends the active one
+    and starts the next owner's, which points back at it, so the ownership history is the chain.
+    """
+
+    __tablename__ = "registrations"
+    __table_args__ = (
+        ForeignKeyConstraint(["tenant_id", "serial_id"], ["serials.tenant_id", "serials.id"]),
+        ForeignKeyConstraint(["tenant_id", "customer_id"], ["customers.tenant_id", "customers.id"]),
+        ForeignKeyConstraint(["tenant_id", "previous_id"], ["registrations.tenant_id", "registrations.id"]),
+        ForeignKeyConstraint(["tenant_id", "proof_id"], ["attachments.tenant_id", "attachments.id"]),
+        Index("uq_registrations_active_serial", "tenant_id", "serial_id", unique=True,
+              sqlite_where=ACTIVE_ONLY, postgresql_where=ACTIVE_ONLY),
+        Index("ix_registrations_serial", "tenant_id", "serial_id"),
+        Index("ix_registrations_customer", "tenant_id", "customer_id"),
+    )
+
+    serial_id: Mapped[uuid.UUID] = mapped_column()
+    customer_id: Mapped[uuid.UUID] = mapped_column()
+    purchased_on: Mapped[date] = mapped_column(Date)
+    """The original sale: a transfer keeps it, since the warranty runs from the sale, not the hand-over."""
+    invoice_number: Mapped[str] = mapped_column(String(80), default="")
+    price_minor: Mapped[int | None] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    seller: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(20), default=RegistrationStatus.ACTIVE.value)
+    owned_from: Mapped[date] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    previous_id: Mapped[uuid.UUID | None] = mapped_column()
+    proof_id: Mapped[uuid.UUID | None] = mapped_column()
+    registered_by: Mapped[str] = mapped_column(String(120))
+    """Who registered it: ``staff:<id>`` or ``client:<client id>``."""
+
+
+class Coverage(TenantOwned, Base):
+    """What a registration's warranty covers and until when, with the terms and reasons that produced it.
+
+    Recomputed coverage (after an exchange) supersedes the old row instead of overwriting it; the current
+    coverage of a registration is its one row with ``superseded_at`` unset.
+    """
+
+    __tablename__ = "coverages"
+    __table_args__ = (
+        ForeignKeyConstraint(["tenant_id", "registration_id"], ["registrations.tenant_id", "registrations.id"]),
+        Index("uq_coverages_current", "tenant_id", "registration_id", unique=True,
+              sqlite_where=CURRENT_ONLY, postgresql_where=CURRENT_ONLY),
+    )
+
+    registration_id: Mapped[uuid.UUID] = mapped_column()
+    warranty_start: Mapped[date] = mapped_column(Date)
+    warranty_end: Mapped[date] = mapped_column(Date)
+    parts_support_end: Mapped[date | None] = mapped_column(Date)
+    return_until: Mapped[date | None] = mapped_column(Date)
+    exchange_until: Mapped[date | None] = mapped_column(Date)
+    restarts_on_exchange: Mapped[bool] = mapped_column(Boolean, default=False)
+    exclusions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    cause: Mapped[str] = mapped_column(String(20))
+    """Why it was computed: ``registered``, ``transferred`` or ``exchanged``."""
+    superseded_at: Mapped[datetime | None] = mapped_column()
+
+
+class Claim(TenantOwned, Base):
+    """A return, exchange or repair claimed against a registration, with the facts recorded and the vertical's
+    decision on them. An exchange also records the faulty → replacement serial swap."""
+
+    __tablename__ = "claims"
+    __table_args__ = (
+        ForeignKeyConstraint(["tenant_id", "registration_id"], ["registrations.tenant_id", "registrations.id"]),
+        ForeignKeyConstraint(["tenant_id", "serial_id"], ["serials.tenant_id", "serials.id"]),
+        ForeignKeyConstraint(["tenant_id", "replacement_serial_id"], ["serials.tenant_id", "serials.id"]),
+        Index("ix_claims_registration", "tenant_id", "registration_id"),
+    )
+
+    registration_id: Mapped[uuid.UUID] = mapped_column()
+    serial_id: Mapped[uuid.UUID] = mapped_column()
+    """The unit claimed against (for an exchange, the faulty one)."""
+    kind: Mapped[str] = mapped_column(String(20))
+    reported_on: Mapped[date] = mapped_column(Date)
+    facts: Mapped[dict[str, Any]] = mapped_column(JSON)
+    decision: Mapped[str] = mapped_column(String(20))
+    failed_conditions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    requires_onsite_visit: Mapped[bool] = mapped_column(Boolean, default=False)
+    arrange_by_phone_first: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(20), default=ClaimStatus.DECIDED.value)
+    filed_by: Mapped[str] = mapped_column(String(120))
+    replacement_serial_id: Mapped[uuid.UUID | None] = mapped_column()
+    exchanged_on: Mapped[date | None] = mapped_column(Date)
+    resolution_options: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    """The replace-or-refund offer made for this claim, as the vertical priced it."""

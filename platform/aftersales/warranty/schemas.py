@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -47,7 +47,7 @@ class ProductModelOut(BaseModel):
     active: bool
 
 
-Verdict = Literal["genuine", "unknown", "blocked", "recalled", "code_mismatch"]
+Verdict = Literal["genuine", "unknown", "blocked", "recalled", "replaced", "card_not_genuine"]
 
 
 class AuthenticityQuery(_Body):
@@ -61,10 +61,12 @@ class ModelSummary(BaseModel):
     name: str
 
 
-class Coverage(BaseModel):
-    """Whether the unit's warranty is registered; the dates arrive with purchase registrations."""
+class PublicCoverage(BaseModel):
+    """The unit's warranty as anyone may see it: whether it runs today and until when, nothing personal."""
 
-    status: Literal["registered", "not_registered"]
+    status: Literal["in_warranty", "expired", "not_started", "not_registered"]
+    warranty_end: date | None = None
+    parts_support_end: date | None = None
 
 
 class AuthenticityAnswer(BaseModel):
@@ -75,7 +77,7 @@ class AuthenticityAnswer(BaseModel):
     reason: str = Field(description="Why this verdict, in words that can be read to a customer.")
     model: ModelSummary | None = None
     status: str | None = Field(default=None, description="The unit's status in the registry, when found.")
-    coverage: Coverage | None = None
+    coverage: PublicCoverage | None = None
 
 
 class SuspectedClone(BaseModel):

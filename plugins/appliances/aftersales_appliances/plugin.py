@@ -5,15 +5,25 @@ Pure functions of their arguments, like every hook: the tenant's rules arrive as
 
 from __future__ import annotations
 
+from datetime import date
+
 from aftersales.hookspecs import hookimpl
 from aftersales.serial_formats import check_pattern
-from aftersales.values import ProductInfo, SerialCheck, TenantContext, VerticalInfo
-from aftersales_appliances import __version__
+from aftersales.values import (
+    ClaimAssessment,
+    ClaimFacts,
+    ProductInfo,
+    SaleInfo,
+    SerialCheck,
+    TenantContext,
+    VerticalInfo,
+    WarrantyTerms,
+)
+from aftersales_appliances import __version__, warranty
 from aftersales_appliances.serials import pattern_for_model
 from aftersales_appliances.settings import AppliancesSettings
 
 NAME = "appliances"
-
 
 
 @hookimpl
@@ -39,3 +49,15 @@ def aftersales_validate_serial(
     sku = product.sku if product is not None else None
     scheme, pattern = pattern_for_model(sku, settings.serial_patterns, settings.default_serial_pattern)
     return check_pattern(serial, pattern, scheme, whose="this model's")
+
+
+@hookimpl
+def aftersales_warranty_terms(tenant: TenantContext, product: ProductInfo, sale: SaleInfo) -> WarrantyTerms:
+    return warranty.warranty_terms(tenant.settings_as(AppliancesSettings), product, sale)
+
+
+@hookimpl
+def aftersales_assess_claim(
+    tenant: TenantContext, claim: ClaimFacts, terms: WarrantyTerms, today: date
+) -> ClaimAssessment | None:
+    return warranty.assess_claim(tenant.settings_as(AppliancesSettings), claim, terms)

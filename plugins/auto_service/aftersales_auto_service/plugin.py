@@ -5,15 +5,25 @@ Pure functions of their arguments, like every hook: the tenant's rules arrive as
 
 from __future__ import annotations
 
+from datetime import date
+
 from aftersales.hookspecs import hookimpl
 from aftersales.serial_formats import check_pattern
-from aftersales.values import ProductInfo, SerialCheck, TenantContext, VerticalInfo
-from aftersales_auto_service import __version__
+from aftersales.values import (
+    ClaimAssessment,
+    ClaimFacts,
+    ProductInfo,
+    SaleInfo,
+    SerialCheck,
+    TenantContext,
+    VerticalInfo,
+    WarrantyTerms,
+)
+from aftersales_auto_service import __version__, warranty
 from aftersales_auto_service.serials import check_vin
 from aftersales_auto_service.settings import AutoServiceSettings
 
 NAME = "auto_service"
-
 
 
 @hookimpl
@@ -40,3 +50,15 @@ def aftersales_validate_serial(
         return check_vin(serial)
     assert settings.serial_pattern is not None  # the settings schema requires it for the pattern scheme
     return check_pattern(serial, settings.serial_pattern)
+
+
+@hookimpl
+def aftersales_warranty_terms(tenant: TenantContext, product: ProductInfo, sale: SaleInfo) -> WarrantyTerms:
+    return warranty.warranty_terms(tenant.settings_as(AutoServiceSettings), product, sale)
+
+
+@hookimpl
+def aftersales_assess_claim(
+    tenant: TenantContext, claim: ClaimFacts, terms: WarrantyTerms, today: date
+) -> ClaimAssessment | None:
+    return warranty.assess_claim(tenant.settings_as(AutoServiceSettings), claim, terms)

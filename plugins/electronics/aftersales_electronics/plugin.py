@@ -5,15 +5,29 @@ Pure functions of their arguments, like every hook: the tenant's rules arrive as
 
 from __future__ import annotations
 
+from datetime import date
+
 from aftersales.hookspecs import hookimpl
 from aftersales.serial_formats import check_pattern
-from aftersales.values import ProductInfo, SerialCheck, TenantContext, VerticalInfo
-from aftersales_electronics import __version__
+from aftersales.values import (
+    CardEvidence,
+    CardVerdict,
+    ClaimAssessment,
+    ClaimFacts,
+    ProductInfo,
+    ResolutionContext,
+    ResolutionOption,
+    SaleInfo,
+    SerialCheck,
+    TenantContext,
+    VerticalInfo,
+    WarrantyTerms,
+)
+from aftersales_electronics import __version__, warranty
 from aftersales_electronics.serials import check_imei
 from aftersales_electronics.settings import ElectronicsSettings
 
 NAME = "electronics"
-
 
 
 @hookimpl
@@ -40,3 +54,25 @@ def aftersales_validate_serial(
         return check_imei(serial)
     assert settings.serial_pattern is not None  # the settings schema requires it for the pattern scheme
     return check_pattern(serial, settings.serial_pattern)
+
+
+@hookimpl
+def aftersales_warranty_terms(tenant: TenantContext, product: ProductInfo, sale: SaleInfo) -> WarrantyTerms:
+    return warranty.warranty_terms(tenant.settings_as(ElectronicsSettings), product, sale)
+
+
+@hookimpl
+def aftersales_assess_claim(
+    tenant: TenantContext, claim: ClaimFacts, terms: WarrantyTerms, today: date
+) -> ClaimAssessment | None:
+    return warranty.assess_claim(tenant.settings_as(ElectronicsSettings), claim, terms)
+
+
+@hookimpl
+def aftersales_judge_card(tenant: TenantContext, card: CardEvidence) -> CardVerdict | None:
+    return warranty.judge_card(tenant.settings_as(ElectronicsSettings), card)
+
+
+@hookimpl
+def aftersales_resolution_options(tenant: TenantContext, context: ResolutionContext) -> list[ResolutionOption]:
+    return warranty.resolution_options(tenant.settings_as(ElectronicsSettings), context)

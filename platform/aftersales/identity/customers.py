@@ -1,0 +1,73 @@
+"""A tenant's end customers, found or created by phone number or e-mail when an agent acts for them.
+
+Phone numbers are parsed with ``phonenumbers`` in the tenant's country (a local ``0912 …`` works) and stored in
+E.164, so the same person typed two ways is one customer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from aftersales.errors import FieldError
+from aftersales.identity.models import Customer
+
+MAX_NAME_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class CustomerDetails:
+    """Who a customer is, as an agent or a form gives it: a name and a phone number or an e-mail (or both)."""
+
+    name: str
+    phone: str | None = None
+    email: str | None = None
+
+
+def validate_customer(details: CustomerDetails, country: str, prefix: str) -> tuple[CustomerDetails, list[FieldError]]:
+    """The details normalised (phone in E.164, e-mail lower-cased), and every field error under ``prefix``."""
+    errors: list[FieldError] = []
+    name = details.name.strip()
+    if not name:
+        errors.append(FieldError(f"{prefix}.name", "must not be empty"))
+    elif len(name) > MAX_NAME_LENGTH:
+        errors.append(FieldError(f"{prefix}.name", f"must be at most {MAX_NAME_LENGTH} characters"))
+    phone = _normalise_phone(details.phone, country, f"{prefix}.phone", errors) if details.phone else None
+    email = None
+    if details.email:
+        try:
+            email = validate_email(details.email.strip(), check_deliverability=False).normalized.lower()
+        except EmailNotValidError as exc:
+            errors.append(FieldError(f"{prefix}.email", str(exc)))
+    if not details.phone and not details.email:
+        errors.append(FieldError(f"{prefix}.phone", "a phone number or an e-mail address is needed"))
+    return CustomerDetails(name=name, phone=phone, email=email), errors
+
+
+def _normalise_phone(value: str, country: str, field: str, errors: list[FieldError]) -> str | None:
+    try:
+        number = phonenumbers.parse(value, country)
+    except phonenumbers.NumberParseException as exc:
+        errors.append(FieldError(field, f"not a phone number: {exc}"))
+        return None
+    if not phonenumbers.is_valid_number(number):
+        errors.append(FieldError(field, f"not a valid phone number in {country} or in international form"))
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+async def find_or_create_customer(session: AsyncSession, details: CustomerDetails) -> Customer:
+    """The customer with this phone number or e-mail, else a new one. Validated details only
+    (:func:`validate_customer`); a found customer keeps its stored name."""
+    matches = [Customer.phone == details.phone] if details.phone else []
+    matches += [Customer.email == details.email] if details.email else []
+    customer = await session.scalar(select(Customer).where(or_(*matches)).order_by(Customer.created_at).limit(1))
+    if customer is None:
+        customer = Customer(name=details.name, phone=details.phone, email=details.email)
+        session.add(customer)
+        await session.flush()
+    return customer

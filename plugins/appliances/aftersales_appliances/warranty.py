@@ -1,0 +1,64 @@
+"""Warranty terms and claim rules of home appliances (seed 001, Entekhab): two years of warranty, ten of parts,
+installation and repair by authorised technicians, and installation damage covered only from a sealed box."""
+
+from __future__ import annotations
+
+from dateutil.relativedelta import relativedelta
+
+from aftersales.claim_rules import Checklist
+from aftersales.values import (
+    ClaimAssessment,
+    ClaimDecision,
+    ClaimFacts,
+    ClaimKind,
+    DefectType,
+    ProductInfo,
+    SaleInfo,
+    WarrantyTerms,
+)
+from aftersales_appliances.settings import AppliancesSettings
+
+
+def warranty_terms(settings: AppliancesSettings, product: ProductInfo, sale: SaleInfo) -> WarrantyTerms:
+    months = product.warranty_months or settings.warranty_months
+    exclusions = ["misuse or damage"]
+    if settings.authorised_technician_required:
+        exclusions.append("installation or repair during the warranty by anyone but an authorised technician")
+    if settings.installation_damage_requires_sealed_delivery:
+        exclusions.append("damage found at installation when the box was not sealed on delivery")
+    return WarrantyTerms(
+        warranty_start=sale.sold_on,
+        warranty_end=sale.sold_on + relativedelta(months=months),
+        parts_support_end=sale.sold_on + relativedelta(years=settings.parts_support_years),
+        exclusions=tuple(exclusions),
+        reasons=(f"{months}-month warranty from the sale",
+                 f"parts and support for {settings.parts_support_years} years from the sale"),
+    )
+
+
+def assess_claim(settings: AppliancesSettings, claim: ClaimFacts, terms: WarrantyTerms) -> ClaimAssessment | None:
+    if claim.kind not in (ClaimKind.WARRANTY_REPAIR, ClaimKind.PAID_REPAIR):
+        return None  # no return or exchange window in seed 001: the core's default refuses them
+    parts = terms.parts_support_end
+    if parts is not None and claim.reported_on > parts:
+        return ClaimAssessment(ClaimDecision.REJECT, failed_conditions=(
+            f"parts and support ended on {parts.isoformat()}",))
+    charged = ("the repair is charged",)
+    if claim.kind is ClaimKind.PAID_REPAIR:
+        return ClaimAssessment(ClaimDecision.PAID_REPAIR, reasons=charged)
+    checks = Checklist()
+    checks.within(claim.reported_on, terms.warranty_end, "warranty")
+    checks.require(not claim.misuse_or_damage, "misuse or damage is not covered")
+    checks.require(claim.defect is not DefectType.NONE, "no defect was recorded")
+    if settings.authorised_technician_required:
+        checks.require(claim.installed_by_authorised_technician,
+                       "installation or repair during the warranty must be done by an authorised technician",
+                       unrecorded="record whether an authorised technician installed the unit")
+    if claim.defect is DefectType.INSTALLATION_DAMAGE and settings.installation_damage_requires_sealed_delivery:
+        checks.require(claim.delivered_sealed,
+                       "damage found at installation is covered only if the box was sealed on delivery",
+                       unrecorded="record whether the box was sealed on delivery")
+    if not checks.passed:
+        return ClaimAssessment(ClaimDecision.PAID_REPAIR, failed_conditions=checks.as_tuple(), reasons=charged)
+    return ClaimAssessment(ClaimDecision.FREE_REPAIR, reasons=(
+        "inside the warranty: an authorised technician repairs it free of charge",))
