@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 import pytest
 from aftersales_appliances import plugin
@@ -10,7 +11,16 @@ from aftersales_appliances.settings import AppliancesSettings
 from pydantic import ValidationError
 
 from aftersales.plugins import build_plugin_registry
-from aftersales.values import BusinessCalendarInfo, ProductInfo, TenantContext
+from aftersales.values import (
+    BusinessCalendarInfo,
+    ClaimDecision,
+    ClaimFacts,
+    ClaimKind,
+    DefectType,
+    ProductInfo,
+    SaleInfo,
+    TenantContext,
+)
 
 PATTERNS = {"RF": r"^RF[0-9]{10}$", "RF-SBS": r"^SBS[0-9]{8}$", "WM": r"^WM-[0-9]{6}$"}
 
@@ -139,3 +149,69 @@ def test_validate_serial_reaches_the_appliances_plugin() -> None:
     hooks = build_plugin_registry().hooks_for(["appliances"])
     check = hooks.aftersales_validate_serial(tenant=tenant_with(), serial="ab12cd34ef", product=None)
     assert (check.valid, check.scheme) == (True, "pattern:default")
+
+
+# -- warranty terms and claims (seed 001) ----------------------------------------------------------------
+
+
+
+FRIDGE = ProductInfo(sku="RF-500", name="Refrigerator", volume_m3=0.7, weight_kg=85)
+SOLD = date(2026, 1, 10)
+
+
+def assess(kind: ClaimKind, reported_on: date, **facts: object):
+    hooks = build_plugin_registry().hooks_for(["appliances"])
+    tenant = tenant_with()
+    terms = hooks.aftersales_warranty_terms(tenant=tenant, product=FRIDGE, sale=SaleInfo(sold_on=SOLD))
+    claim = ClaimFacts(kind=kind, reported_on=reported_on, product=FRIDGE, **facts)
+    return hooks.aftersales_assess_claim(tenant=tenant, claim=claim, terms=terms, today=reported_on)
+
+
+def test_two_years_of_warranty_and_ten_of_parts() -> None:
+    terms = build_plugin_registry().hooks_for(["appliances"]).aftersales_warranty_terms(
+        tenant=tenant_with(), product=FRIDGE, sale=SaleInfo(sold_on=SOLD))
+    assert (terms.warranty_end, terms.parts_support_end) == (date(2028, 1, 10), date(2036, 1, 10))
+    assert "damage found at installation when the box was not sealed on delivery" in terms.exclusions
+
+
+def test_installation_damage_is_covered_when_delivered_sealed_and_installed_by_an_authorised_technician() -> None:
+    covered = assess(ClaimKind.WARRANTY_REPAIR, date(2026, 1, 12), defect=DefectType.INSTALLATION_DAMAGE,
+                     delivered_sealed=True, installed_by_authorised_technician=True)
+    assert covered.decision is ClaimDecision.FREE_REPAIR
+
+
+def test_installation_damage_from_an_unsealed_box_is_not_covered() -> None:
+    paid = assess(ClaimKind.WARRANTY_REPAIR, date(2026, 1, 12), defect=DefectType.INSTALLATION_DAMAGE,
+                  delivered_sealed=False, installed_by_authorised_technician=True)
+    assert paid.decision is ClaimDecision.PAID_REPAIR
+    assert paid.failed_conditions == ("damage found at installation is covered only if the box was sealed on delivery",)
+
+
+def test_installation_by_an_unauthorised_technician_is_not_covered() -> None:
+    paid = assess(ClaimKind.WARRANTY_REPAIR, date(2026, 1, 12), defect=DefectType.INSTALLATION_DAMAGE,
+                  delivered_sealed=True, installed_by_authorised_technician=False)
+    assert paid.failed_conditions == (
+        "installation or repair during the warranty must be done by an authorised technician",)
+
+
+def test_unrecorded_facts_ask_the_agent_to_record_them() -> None:
+    paid = assess(ClaimKind.WARRANTY_REPAIR, date(2026, 1, 12), defect=DefectType.INSTALLATION_DAMAGE)
+    assert paid.failed_conditions == ("record whether an authorised technician installed the unit",
+                                      "record whether the box was sealed on delivery")
+
+
+def test_warranty_repair_on_the_last_day_is_free_and_the_day_after_is_charged() -> None:
+    facts = dict(defect=DefectType.FUNCTIONAL, installed_by_authorised_technician=True)
+    assert assess(ClaimKind.WARRANTY_REPAIR, date(2028, 1, 10), **facts).decision is ClaimDecision.FREE_REPAIR
+    assert assess(ClaimKind.WARRANTY_REPAIR, date(2028, 1, 11), **facts).decision is ClaimDecision.PAID_REPAIR
+
+
+def test_no_repair_once_parts_support_has_ended() -> None:
+    refused = assess(ClaimKind.PAID_REPAIR, date(2036, 1, 11), defect=DefectType.FUNCTIONAL)
+    assert refused.decision is ClaimDecision.REJECT
+    assert refused.failed_conditions == ("parts and support ended on 2036-01-10",)
+    assert assess(ClaimKind.PAID_REPAIR, date(2036, 1, 10)).decision is ClaimDecision.PAID_REPAIR
+
+
+def test_appliances_have_no_return_window() -> None:
+    assert assess(ClaimKind.RETURN, date(2026, 1, 11)).decision is ClaimDecision.REJECT

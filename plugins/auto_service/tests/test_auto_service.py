@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date, timedelta
 
 import pytest
 from aftersales_auto_service import plugin
@@ -11,7 +12,16 @@ from aftersales_auto_service.settings import AutoServiceSettings
 from pydantic import ValidationError
 
 from aftersales.plugins import build_plugin_registry
-from aftersales.values import BusinessCalendarInfo, TenantContext
+from aftersales.values import (
+    BusinessCalendarInfo,
+    ClaimDecision,
+    ClaimFacts,
+    ClaimKind,
+    DefectType,
+    ProductInfo,
+    SaleInfo,
+    TenantContext,
+)
 
 YIZHONGYI = {"serial_scheme": "pattern", "serial_pattern": "^YZY-[0-9]{4}-[0-9]{5}$"}
 
@@ -179,3 +189,106 @@ def test_validate_serial_reaches_the_auto_service_plugin() -> None:
     hooks = build_plugin_registry().hooks_for(["auto_service"])
     check = hooks.aftersales_validate_serial(tenant=tenant_with(), serial="1M8GDM9A1KP042788", product=None)
     assert check.scheme == "vin" and not check.valid
+
+
+# -- warranty terms and claims (seed 003) ----------------------------------------------------------------
+
+
+
+SOLD = date(2026, 3, 2)
+LIFT = ProductInfo(sku="LIFT-4T", name="Four-post lift", volume_m3=2.4, weight_kg=650)
+BALANCER = ProductInfo(sku="WB-1", name="Wheel balancer", volume_m3=0.5, weight_kg=100)
+COMPLETE_RETURN = dict(packaging_complete=True, accessories_complete=True, product_number_matches=True,
+                       receipts_shown=True, warranty_voucher_shown=True, paid_in_full=True)
+COMPLETE_EXCHANGE = dict(packaging_complete=True, receipts_shown=True, defect=DefectType.QUALITY)
+
+
+def assess(kind: ClaimKind, day: int, product: ProductInfo = BALANCER, exchanged_on: date | None = None,
+           **facts: object):
+    """Assess a claim reported ``day`` days after the sale, through the tenant's whole hook chain."""
+    hooks = build_plugin_registry().hooks_for(["auto_service"])
+    tenant = tenant_with(**YIZHONGYI)
+    terms = hooks.aftersales_warranty_terms(tenant=tenant, product=product,
+                                            sale=SaleInfo(sold_on=SOLD, exchanged_on=exchanged_on))
+    reported = SOLD + timedelta(days=day)
+    claim = ClaimFacts(kind=kind, reported_on=reported, product=product, **facts)
+    return hooks.aftersales_assess_claim(tenant=tenant, claim=claim, terms=terms, today=reported)
+
+
+def test_return_accepted_on_day_7() -> None:
+    assert assess(ClaimKind.RETURN, 7, **COMPLETE_RETURN).decision is ClaimDecision.RETURN
+
+
+def test_return_refused_on_day_8() -> None:
+    refused = assess(ClaimKind.RETURN, 8, **COMPLETE_RETURN)
+    assert refused.decision is ClaimDecision.REJECT
+    assert refused.failed_conditions == ("the return period ended on 2026-03-09; the claim was reported on 2026-03-10",)
+
+
+def test_return_without_receipts_is_refused_with_that_reason() -> None:
+    refused = assess(ClaimKind.RETURN, 3, **{**COMPLETE_RETURN, "receipts_shown": False})
+    assert refused.decision is ClaimDecision.REJECT
+    assert refused.failed_conditions == ("the receipts were not shown",)
+
+
+def test_return_lists_every_failed_condition_at_once() -> None:
+    refused = assess(ClaimKind.RETURN, 9, parts_replaced_or_removed=True, misuse_or_damage=True)
+    assert len(refused.failed_conditions) == 9  # the window and all eight return conditions
+    assert "parts have been replaced or removed" in refused.failed_conditions
+
+
+def test_exchange_accepted_on_day_15() -> None:
+    accepted = assess(ClaimKind.EXCHANGE, 15, **COMPLETE_EXCHANGE)
+    assert accepted.decision is ClaimDecision.EXCHANGE and not accepted.arrange_by_phone_first
+
+
+def test_exchange_refused_on_day_16() -> None:
+    refused = assess(ClaimKind.EXCHANGE, 16, **COMPLETE_EXCHANGE)
+    assert refused.decision is ClaimDecision.REJECT and "exchange period ended" in refused.failed_conditions[0]
+
+
+def test_exchange_needs_a_quality_defect() -> None:
+    refused = assess(ClaimKind.EXCHANGE, 5, **{**COMPLETE_EXCHANGE, "defect": DefectType.COSMETIC})
+    assert refused.failed_conditions == ("an exchange needs a quality defect",)
+
+
+def test_large_item_exchange_is_arranged_by_phone_first() -> None:
+    accepted = assess(ClaimKind.EXCHANGE, 2, product=LIFT, **COMPLETE_EXCHANGE)
+    assert accepted.decision is ClaimDecision.EXCHANGE and accepted.arrange_by_phone_first
+
+
+def test_large_item_repair_needs_an_onsite_visit_and_100_kg_exactly_is_not_large() -> None:
+    facts = dict(receipts_shown=True, defect=DefectType.FUNCTIONAL)
+    lift = assess(ClaimKind.WARRANTY_REPAIR, 40, product=LIFT, **facts)
+    assert lift.decision is ClaimDecision.FREE_REPAIR and lift.requires_onsite_visit
+    assert any("on site within 24 h" in r and "48 h at most" in r for r in lift.reasons)
+    balancer = assess(ClaimKind.WARRANTY_REPAIR, 40, product=BALANCER, **facts)  # 100 kg, 0.5 m³: "> 100 kg" fails
+    assert not balancer.requires_onsite_visit
+    heavier = ProductInfo(sku="WB-2", name="Balancer", weight_kg=100.5)
+    assert assess(ClaimKind.WARRANTY_REPAIR, 40, product=heavier, **facts).requires_onsite_visit
+
+
+def test_free_repair_without_receipts_becomes_a_paid_repair_with_that_reason() -> None:
+    paid = assess(ClaimKind.WARRANTY_REPAIR, 40, defect=DefectType.FUNCTIONAL)
+    assert paid.decision is ClaimDecision.PAID_REPAIR
+    assert paid.failed_conditions == ("the receipts were not shown",)
+
+
+def test_units_not_sold_by_the_company_are_repaired_at_a_charge() -> None:
+    paid = assess(ClaimKind.WARRANTY_REPAIR, 40, receipts_shown=True, defect=DefectType.FUNCTIONAL,
+                  sold_by_tenant=False)
+    assert paid.decision is ClaimDecision.PAID_REPAIR
+    assert "the unit was not sold by the company" in paid.failed_conditions
+
+
+def test_warranty_restarts_from_the_exchange_date() -> None:
+    hooks = build_plugin_registry().hooks_for(["auto_service"])
+    exchanged = date(2026, 3, 12)
+    terms = hooks.aftersales_warranty_terms(tenant=tenant_with(**YIZHONGYI), product=BALANCER,
+                                            sale=SaleInfo(sold_on=SOLD, exchanged_on=exchanged))
+    assert (terms.warranty_start, terms.warranty_end) == (exchanged, date(2027, 3, 12))
+    assert terms.return_until == date(2026, 3, 9)  # the windows still count from the sale
+    kept = hooks.aftersales_warranty_terms(
+        tenant=tenant_with(**YIZHONGYI, warranty_restarts_on_exchange=False), product=BALANCER,
+        sale=SaleInfo(sold_on=SOLD, exchanged_on=exchanged))
+    assert kept.warranty_start == SOLD

@@ -3,14 +3,28 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, date, datetime, timezone
 
 import pytest
 from aftersales_electronics import plugin
 from aftersales_electronics.settings import DistanceSla, ElectronicsSettings
 from pydantic import ValidationError
 
+from aftersales.money import Money
 from aftersales.plugins import build_plugin_registry
-from aftersales.values import BusinessCalendarInfo, TenantContext
+from aftersales.values import (
+    BusinessCalendarInfo,
+    CardEvidence,
+    ClaimDecision,
+    ClaimFacts,
+    ClaimKind,
+    DefectType,
+    ProductInfo,
+    RequestFacts,
+    ResolutionContext,
+    SaleInfo,
+    TenantContext,
+)
 
 VALID_IMEI = "490154203237518"
 
@@ -195,3 +209,90 @@ def test_validate_serial_reaches_the_electronics_plugin() -> None:
     hooks = build_plugin_registry().hooks_for(["electronics"])
     check = hooks.aftersales_validate_serial(tenant=tenant_with(), serial="490154203237519", product=None)
     assert check.scheme == "imei" and not check.valid
+
+
+# -- warranty, claims, the card and replace-or-refund (seed 000) -----------------------------------------
+
+
+
+PHONE = ProductInfo(sku="PH-1", name="Phone One")
+SOLD = date(2026, 2, 1)
+
+
+def hooks():
+    return build_plugin_registry().hooks_for(["electronics"])
+
+
+def test_warranty_is_18_months_or_the_models_override() -> None:
+    terms = hooks().aftersales_warranty_terms(tenant=tenant_with(), product=PHONE, sale=SaleInfo(sold_on=SOLD))
+    assert terms.warranty_end == date(2027, 8, 1)
+    override = ProductInfo(sku="PH-2", name="Phone Two", warranty_months=24)
+    assert hooks().aftersales_warranty_terms(tenant=tenant_with(), product=override,
+                                             sale=SaleInfo(sold_on=SOLD)).warranty_end == date(2028, 2, 1)
+
+
+def test_free_repair_needs_the_warranty_card() -> None:
+    terms = hooks().aftersales_warranty_terms(tenant=tenant_with(), product=PHONE, sale=SaleInfo(sold_on=SOLD))
+
+    def assess(**facts: object):
+        claim = ClaimFacts(kind=ClaimKind.WARRANTY_REPAIR, reported_on=date(2026, 5, 1), product=PHONE,
+                           defect=DefectType.FUNCTIONAL, **facts)
+        return hooks().aftersales_assess_claim(tenant=tenant_with(), claim=claim, terms=terms, today=date(2026, 5, 1))
+
+    free = assess(warranty_voucher_shown=True)
+    assert free.decision is ClaimDecision.FREE_REPAIR
+    assert "the receipt promises a result within 7 business days" in free.reasons[-1]
+    paid = assess()
+    assert paid.decision is ClaimDecision.PAID_REPAIR and paid.failed_conditions == ("the warranty card was not shown",)
+
+
+def card(**given: object) -> CardEvidence:
+    base = dict(card_code_given=True, card_code_matches=True, hologram_code_given=True, hologram_code_matches=True,
+                unit_has_card_code=True, unit_has_hologram=True)
+    return CardEvidence(**{**base, **given})
+
+
+def test_card_without_its_hologram_is_not_a_genuine_mehr_card() -> None:
+    verdict = hooks().aftersales_judge_card(tenant=tenant_with(), card=card(hologram_code_given=False,
+                                                                            hologram_code_matches=False))
+    assert not verdict.genuine and "hologram" in verdict.reasons[0]
+    assert hooks().aftersales_judge_card(tenant=tenant_with(), card=card()).genuine
+
+
+def test_card_of_a_unit_registered_without_a_hologram_is_not_genuine() -> None:
+    verdict = hooks().aftersales_judge_card(tenant=tenant_with(), card=card(unit_has_hologram=False,
+                                                                            hologram_code_matches=False))
+    assert not verdict.genuine and "without a hologram" in verdict.reasons[0]
+
+
+def test_without_the_hologram_rule_a_matching_card_code_alone_is_genuine() -> None:
+    tenant = tenant_with(hologram_required=False)
+    assert hooks().aftersales_judge_card(tenant=tenant, card=card(hologram_code_given=False, unit_has_hologram=False,
+                                                                  hologram_code_matches=False)).genuine
+
+
+def offer(days: int, **context: object):
+    request = RequestFacts(kind="repair", channel="service_centre", opened_at=datetime(2026, 5, 1, tzinfo=UTC))
+    return hooks().aftersales_resolution_options(
+        tenant=tenant_with(), context=ResolutionContext(request=request, business_days_in_service=days, **context))
+
+
+INVOICE = Money(450_000_000, "IRR")
+EXPERT = Money(380_000_000, "IRR")
+
+
+def test_replacement_is_due_after_30_business_days_not_29() -> None:
+    assert [o.kind for o in offer(29, invoice_price=INVOICE, invoice_price_was_market_price=True)] == ["repair"]
+    due = offer(30, invoice_price=INVOICE, invoice_price_was_market_price=True)
+    assert [(o.kind, o.amount) for o in due] == [("replacement", None), ("refund", INVOICE)]
+
+
+def test_refund_is_at_the_expert_price_when_the_invoice_was_not_the_market_price() -> None:
+    due = offer(31, invoice_price=INVOICE, invoice_price_was_market_price=False, expert_price=EXPERT)
+    assert [(o.kind, o.amount) for o in due] == [("replacement", None), ("refund", EXPERT)]
+    assert [o.kind for o in offer(31, invoice_price=INVOICE, invoice_price_was_market_price=False)] == ["replacement"]
+
+
+def test_experts_may_judge_a_replacement_due_early() -> None:
+    early = offer(3, invoice_price=INVOICE, invoice_price_was_market_price=True, replacement_approved_by_expert=True)
+    assert [o.kind for o in early] == ["replacement", "refund"]
