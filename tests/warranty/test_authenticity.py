@@ -12,32 +12,17 @@ from stdnum import luhn
 from aftersales.app import create_app
 from aftersales.db.base import utcnow
 from aftersales.warranty.authenticity import client_key
-from aftersales.warranty.codes import hash_code
-from aftersales.warranty.models import ProductModel, Serial, SerialCheck
+from aftersales.warranty.models import Serial, SerialCheck
+from warranty_support import SELLER, add_unit
 
 IMEI = "490154203237518"
 PERSIAN_IMEI = "۴۹۰۱۵۴۲۰۳۲۳۷۵۱۸"
-SELLER = "Rezaei Mobile, Valiasr St."
 TEST_CLIENT = "127.0.0.1"  # httpx.ASGITransport's default client address
 
 
 def imei(n: int) -> str:
     body = f"35209900{n:06d}"
     return body + luhn.calc_check_digit(body)
-
-
-async def add_unit(runtime, tenant, serial, *, status="in_stock", card=None, hologram=None, sku="PH-1"):
-    async with runtime.db.transaction(tenant.id) as s:
-        model = await s.scalar(select(ProductModel).where(ProductModel.sku == sku))
-        if model is None:
-            model = ProductModel(sku=sku, name="Phone One")
-            s.add(model)
-            await s.flush()
-        s.add(Serial(
-            serial=serial, model_id=model.id, status=status, seller=SELLER, batch="B-7",
-            card_code_hash=hash_code(runtime.code_key, tenant.slug, card) if card else None,
-            hologram_code_hash=hash_code(runtime.code_key, tenant.slug, hologram) if hologram else None,
-        ))
 
 
 async def check(client, slug, serial, **codes):

@@ -1,0 +1,30 @@
+"""Shared set-up for warranty tests: units on the register, without going through an import."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from aftersales.warranty.codes import hash_code
+from aftersales.warranty.models import ProductModel, Serial
+
+SELLER = "Rezaei Mobile, Valiasr St."
+
+
+async def add_unit(runtime: Any, tenant: Any, serial: str, *, status: str = "in_stock", card: str | None = None,
+                   hologram: str | None = None, sku: str = "PH-1", volume_m3: float | None = None,
+                   weight_kg: float | None = None) -> None:
+    """Put one unit of model ``sku`` (created on first use) on ``tenant``'s register."""
+    async with runtime.db.transaction(tenant.id) as s:
+        model = await s.scalar(select(ProductModel).where(ProductModel.sku == sku))
+        if model is None:
+            model = ProductModel(sku=sku, name="Phone One" if sku == "PH-1" else f"Model {sku}",
+                                 volume_m3=volume_m3, weight_kg=weight_kg)
+            s.add(model)
+            await s.flush()
+        s.add(Serial(
+            serial=serial, model_id=model.id, status=status, seller=SELLER, batch="B-7",
+            card_code_hash=hash_code(runtime.code_key, tenant.slug, card) if card else None,
+            hologram_code_hash=hash_code(runtime.code_key, tenant.slug, hologram) if hologram else None,
+        ))
