@@ -111,6 +111,7 @@ def upgrade() -> None:
         batch_op.create_index('uq_coverages_current', ['tenant_id', 'registration_id'], unique=True, sqlite_where=sa.text('superseded_at IS NULL'), postgresql_where=sa.text('superseded_at IS NULL'))
 
     with op.batch_alter_table('serials', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('status_reason', sa.String(length=300), nullable=True))
         batch_op.create_index('ix_serials_clone_suspected', ['tenant_id', 'clone_suspected_at'], unique=False, sqlite_where=sa.text('clone_suspected_at IS NOT NULL'), postgresql_where=sa.text('clone_suspected_at IS NOT NULL'))
 
     for table in ('attachments', 'registrations', 'coverages', 'claims'):
@@ -119,6 +120,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table('serials', schema=None) as batch_op:
+        batch_op.drop_column('status_reason')
         batch_op.drop_index('ix_serials_clone_suspected', sqlite_where=sa.text('clone_suspected_at IS NOT NULL'), postgresql_where=sa.text('clone_suspected_at IS NOT NULL'))
 
     with op.batch_alter_table('coverages', schema=None) as batch_op:

@@ -7,15 +7,17 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.db.base import utcnow
 from aftersales.errors import FieldError, InvalidInput, NotFound
 from aftersales.identity.guards import requires_scope
-from aftersales.identity.scopes import CATALOG_WRITE, SERIALS_READ
-from aftersales.warranty import authenticity, catalog
+from aftersales.identity.scopes import CATALOG_WRITE, SERIALS_READ, SERIALS_WRITE
+from aftersales.tenancy.services import CurrentTenant
+from aftersales.warranty import authenticity, catalog, serial_status
 from aftersales.warranty.models import ProductModel
 from aftersales.warranty.registration_api import coverage_out
-from aftersales.warranty.registration_schemas import SerialDetail
+from aftersales.warranty.registration_schemas import RecallIn, RecallOut, SerialDetail, StatusChangeIn
 from aftersales.warranty.schemas import (
     AuthenticityAnswer,
     AuthenticityQuery,
@@ -26,7 +28,8 @@ from aftersales.warranty.schemas import (
     SerialFormatResult,
     SuspectedClone,
 )
-from aftersales.warranty.units import locate_unit
+from aftersales.warranty.serial_status import StatusAction
+from aftersales.warranty.units import Located, locate_unit
 from aftersales.web.context import HOST_TENANT, TOKEN_TENANT, RuntimeDep, SessionDep, TenantDep
 from aftersales.web.paging import DEFAULT_LIMIT, Page, check_limit, decode_cursor, encode_cursor
 
@@ -65,18 +68,44 @@ class SerialController(Controller):
     async def look_up(self, serial: FromPath[str], session: SessionDep, tenant: TenantDep) -> SerialDetail:
         """One unit: its register entry, its active registration and current coverage (typed serials are
         normalised by the tenant's vertical, Persian digits included)."""
-        located = await locate_unit(session, tenant, serial)
-        if not located.check.valid:
-            raise InvalidInput("invalid serial", [FieldError("serial", located.check.reason or "not a valid serial")])
-        unit, model = located.unit, located.model
-        if unit is None or model is None:
-            raise NotFound(f"no unit with serial {located.check.normalized} is on the register")
-        return SerialDetail(
-            serial=unit.serial, model=ModelSummary(sku=model.sku, name=model.name), status=unit.status,
-            batch=unit.batch, manufactured_on=unit.manufactured_on, shipped_on=unit.shipped_on, seller=unit.seller,
-            clone_suspected_at=unit.clone_suspected_at, registration_id=located.registration_id,
-            coverage=coverage_out(located.coverage, tenant),
-        )
+        return _detail(await _located(session, tenant, serial), tenant)
+
+    @post("/{serial:str}/status", operation_id="changeSerialStatus", status_code=200,
+          guards=[requires_scope(SERIALS_WRITE)])
+    async def change_status(self, serial: FromPath[str], data: JSONBody[StatusChangeIn], session: SessionDep,
+                            tenant: TenantDep) -> SerialDetail:
+        """Block, recall or release one unit, with the reason the next agent will read."""
+        located = await _located(session, tenant, serial)
+        assert located.unit is not None
+        await serial_status.change_status(session, located.unit, StatusAction(data.action), data.reason)
+        return _detail(located, tenant)
+
+    @post("/recalls", operation_id="recallUnits", status_code=200, guards=[requires_scope(SERIALS_WRITE)])
+    async def recall(self, data: JSONBody[RecallIn], session: SessionDep) -> RecallOut:
+        """Recall every unit in service of a model and/or batch (a widespread defect)."""
+        recalled = await serial_status.recall(session, model_sku=data.model_sku, batch=data.batch, reason=data.reason)
+        return RecallOut(recalled=recalled,
+                         owners_affected=await serial_status.owners_affected(session, reason=data.reason))
+
+
+async def _located(session: AsyncSession, tenant: CurrentTenant, serial: str) -> Located:
+    located = await locate_unit(session, tenant, serial)
+    if not located.check.valid:
+        raise InvalidInput("invalid serial", [FieldError("serial", located.check.reason or "not a valid serial")])
+    if located.unit is None:
+        raise NotFound(f"no unit with serial {located.check.normalized} is on the register")
+    return located
+
+
+def _detail(located: Located, tenant: CurrentTenant) -> SerialDetail:
+    unit, model = located.unit, located.model
+    assert unit is not None and model is not None
+    return SerialDetail(
+        serial=unit.serial, model=ModelSummary(sku=model.sku, name=model.name), status=unit.status,
+        batch=unit.batch, manufactured_on=unit.manufactured_on, shipped_on=unit.shipped_on, seller=unit.seller,
+        clone_suspected_at=unit.clone_suspected_at, status_reason=unit.status_reason,
+        registration_id=located.registration_id, coverage=coverage_out(located.coverage, tenant),
+    )
 
 
 def _model_out(model: ProductModel) -> ProductModelOut:

@@ -79,6 +79,8 @@ class Serial(TenantOwned, Base):
     status: Mapped[str] = mapped_column(String(20), default=SerialStatus.IN_STOCK.value)
     clone_suspected_at: Mapped[datetime | None] = mapped_column()
     clone_reason: Mapped[str | None] = mapped_column(String(300))
+    status_reason: Mapped[str | None] = mapped_column(String(300))
+    """Why staff blocked, recalled or released the unit, for the next agent who looks."""
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 

@@ -108,6 +108,7 @@ class SerialDetail(BaseModel):
     shipped_on: date | None
     seller: str
     clone_suspected_at: datetime | None
+    status_reason: str | None
     registration_id: UUID | None
     coverage: CoverageOut | None
 
@@ -171,3 +172,19 @@ class ReplacementOfferIn(_Body):
     invoice_price_was_market_price: bool | None = None
     expert_price: str | None = Field(default=None, max_length=40)
     replacement_approved_by_expert: bool = False
+
+
+class StatusChangeIn(_Body):
+    action: Literal["block", "recall", "release"]
+    reason: str = Field(max_length=1000)
+
+
+class RecallIn(_Body):
+    model_sku: str | None = Field(default=None, max_length=80)
+    batch: str | None = Field(default=None, max_length=80)
+    reason: str = Field(max_length=1000)
+
+
+class RecallOut(BaseModel):
+    recalled: int = Field(description="Units recalled now (units already recalled, replaced or blocked are left).")
+    owners_affected: int = Field(description="Active owners of units recalled for this reason.")
