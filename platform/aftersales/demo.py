@@ -1,4 +1,4 @@
-"""Demo data for ``make demo``: every manifest in ``tenants/``, an operator, and an admin per tenant.
+"""Demo data for ``make demo``: every manifest in ``tenants/``, an operator, an admin per tenant, and a few\nunits per tenant (one registered).
 
 Passwords are generated on each run and written to ``var/demo-credentials.txt``; contact data is invented.
 """
@@ -12,6 +12,7 @@ from sqlalchemy import select
 from aftersales.identity.models import Operator, StaffUser
 from aftersales.identity.passwords import hash_password
 from aftersales.identity.services import create_operator, create_staff
+from aftersales.demo_units import seed_demo_units
 from aftersales.runtime import Runtime
 from aftersales.tenancy.manifest import read_manifest_file
 from aftersales.tenancy.services import onboard
@@ -44,7 +45,12 @@ async def seed_demo(runtime: Runtime, *, password: str) -> Path:
             else:
                 staff.password_hash, staff.failed_logins, staff.locked_until = hash_password(password), 0, None
         lines.append(f"{tenant.slug:<13} {email:<34} POST {base}/t/{tenant.slug}/auth/login")
-    lines += ["", f"password for all of the above: {password}"]
+    lines += ["", f"password for all of the above: {password}", "", "demo units (the first is registered):"]
+    for tenant in tenants:
+        serials = await seed_demo_units(runtime, tenant)
+        lines.append(f"{tenant.slug:<13} {'  '.join(serials)}")
+    lines.append(f"try: curl -X POST {base}/public/t/mehr/warranty/check -H 'content-type: application/json' "
+                 "-d '{\"serial\": \"<a serial above>\"}'")
     path = settings.data_dir / "demo-credentials.txt"
     path.write_text("\n".join(lines) + "\n")
     path.chmod(0o600)

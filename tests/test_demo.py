@@ -1,0 +1,30 @@
+"""``make demo``'s data: every seed tenant gets sign-ins and units its own rules accept; running it twice
+changes nothing but the passwords."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from aftersales.demo import seed_demo
+from aftersales.tenancy.models import Tenant
+from aftersales.warranty.models import Registration, Serial
+
+
+async def test_demo_seeds_units_each_tenant_accepts_and_registers_one(client, runtime):
+    path = await seed_demo(runtime, password="demo-password-1")
+    await seed_demo(runtime, password="demo-password-2")  # idempotent
+    text = path.read_text()
+    assert "demo-password-2" in text and "demo-password-1" not in text
+    async with runtime.db.platform_session() as s:
+        tenants = list(await s.scalars(select(Tenant).order_by(Tenant.slug)))
+    assert [t.slug for t in tenants] == ["carmax", "entekhab", "golden-laser", "mehr", "yizhongyi"]
+    for tenant in tenants:
+        async with runtime.db.transaction(tenant.id) as s:
+            serials = list(await s.scalars(select(Serial.serial).order_by(Serial.serial)))
+            registrations = await s.scalar(select(func.count()).select_from(Registration))
+        assert len(serials) == 3 and registrations == 1, tenant.slug
+        line = next(line for line in text.splitlines() if line.startswith(f"{tenant.slug} ") and "  " in line
+                    and serials[0] in line)
+        registered = line.split()[1]
+        answer = (await client.post(f"/public/t/{tenant.slug}/warranty/check", json={"serial": registered})).json()
+        assert answer["verdict"] == "genuine" and answer["coverage"]["status"] == "in_warranty", tenant.slug
