@@ -5,58 +5,18 @@ Every failure is one readable line on stderr and a non-zero exit; ``AFTERSALES_D
 
 from __future__ import annotations
 
-import asyncio
-import functools
-import os
 import secrets
 import sys
-from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
+from aftersales.cli_support import _fail, friendly_errors, run_with_runtime
 from aftersales.errors import AftersalesError
-from aftersales.runtime import Runtime, build_runtime
+from aftersales.runtime import Runtime
 from aftersales.settings import load_settings
 
-T = TypeVar("T")
-
-
-def _fail(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(1)
-
-
-def friendly_errors(fn: Callable[..., T]) -> Callable[..., T]:
-    """Turn any exception into one line on stderr and exit status 1."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> T:
-        try:
-            return fn(*args, **kwargs)
-        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
-            raise
-        except AftersalesError as exc:
-            _fail(str(exc))
-        except Exception as exc:  # the last line of defence: no stack trace for users
-            if os.environ.get("AFTERSALES_DEBUG"):
-                raise
-            _fail(f"{type(exc).__name__}: {exc}")
-        raise AssertionError("unreachable")
-
-    return wrapper
-
-
-def run_with_runtime(work: Callable[[Runtime], Coroutine[Any, Any, T]]) -> T:
-    async def main() -> T:
-        runtime = build_runtime()
-        try:
-            return await work(runtime)
-        finally:
-            await runtime.close()
-
-    return asyncio.run(main())
 
 
 @click.group()
@@ -301,6 +261,14 @@ def demo(then_serve: bool, port: int) -> None:
         click.echo(f"serving on http://127.0.0.1:{port}  — API docs at http://127.0.0.1:{port}/schema")
         serve.callback(host="127.0.0.1", port=port)  # type: ignore[misc]
 
+
+def _register_domain_commands() -> None:
+    from aftersales.warranty.commands import warranty
+
+    main.add_command(warranty)
+
+
+_register_domain_commands()
 
 if __name__ == "__main__":
     main()

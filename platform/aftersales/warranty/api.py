@@ -68,14 +68,14 @@ class SerialController(Controller):
     async def look_up(self, serial: FromPath[str], session: SessionDep, tenant: TenantDep) -> SerialDetail:
         """One unit: its register entry, its active registration and current coverage (typed serials are
         normalised by the tenant's vertical, Persian digits included)."""
-        return _detail(await _located(session, tenant, serial), tenant)
+        return _detail(await located_or_error(session, tenant, serial), tenant)
 
     @post("/{serial:str}/status", operation_id="changeSerialStatus", status_code=200,
           guards=[requires_scope(SERIALS_WRITE)])
     async def change_status(self, serial: FromPath[str], data: JSONBody[StatusChangeIn], session: SessionDep,
                             tenant: TenantDep) -> SerialDetail:
         """Block, recall or release one unit, with the reason the next agent will read."""
-        located = await _located(session, tenant, serial)
+        located = await located_or_error(session, tenant, serial)
         assert located.unit is not None
         await serial_status.change_status(session, located.unit, StatusAction(data.action), data.reason)
         return _detail(located, tenant)
@@ -88,7 +88,7 @@ class SerialController(Controller):
                          owners_affected=await serial_status.owners_affected(session, reason=data.reason))
 
 
-async def _located(session: AsyncSession, tenant: CurrentTenant, serial: str) -> Located:
+async def located_or_error(session: AsyncSession, tenant: CurrentTenant, serial: str) -> Located:
     located = await locate_unit(session, tenant, serial)
     if not located.check.valid:
         raise InvalidInput("invalid serial", [FieldError("serial", located.check.reason or "not a valid serial")])
