@@ -49,8 +49,17 @@ def _statement_tables(statement: Any) -> set[str]:
     return names
 
 
+_tenant_tables_seen: tuple[int, frozenset[str]] = (-1, frozenset())
+
+
 def _tenant_tables() -> frozenset[str]:
-    return frozenset(m.local_table.name for m in Base.registry.mappers if issubclass(m.class_, TenantOwned))
+    """Names of the tenant-owned tables, recomputed only when a model module has added mappers since."""
+    global _tenant_tables_seen
+    mappers = Base.registry.mappers
+    if len(mappers) != _tenant_tables_seen[0]:
+        names = frozenset(m.local_table.name for m in mappers if issubclass(m.class_, TenantOwned))
+        _tenant_tables_seen = (len(mappers), names)
+    return _tenant_tables_seen[1]
 
 
 @event.listens_for(TenantSession, "do_orm_execute")
