@@ -62,6 +62,12 @@ class BusinessCalendarInfo:
     business_hours: tuple[str, str]
     """Opening and closing local time, ``("08:00", "17:00")``."""
     closures: tuple[date, ...] = ()
+    hours_by_weekday: Mapping[int, tuple[str, str]] | None = None
+    """Hours that differ on some ISO weekdays, e.g. ``{4: ("08:00", "13:00")}`` for a half-day Thursday.
+
+    Weekend days stay closed. A closing time of ``"24:00"`` is midnight at the end of the day, so
+    ``("00:00", "24:00")`` (here or in ``business_hours``) is open all day.
+    """
 
 
 @dataclass(frozen=True)
