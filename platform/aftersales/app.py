@@ -11,6 +11,7 @@ from aftersales import __version__
 from aftersales.identity.api import OAuthController, SignInController, TenantIdentityController
 from aftersales.identity.guards import BearerTokenMiddleware
 from aftersales.runtime import Runtime, build_runtime
+from aftersales.service.api import ServiceRequestController
 from aftersales.tenancy.api import OperatorController, TenantSelfController
 from aftersales.warranty.api import CatalogController, PublicWarrantyController, SerialController
 from aftersales.warranty.import_api import SerialImportController
@@ -41,6 +42,7 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             PublicWarrantyController,
             RegistrationController,
             ClaimController,
+            ServiceRequestController,
         ],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,

@@ -19,10 +19,12 @@ REGISTRATIONS_READ = "registrations:read"
 """Registrations and claims, with the owner's name and contact details."""
 REGISTRATIONS_WRITE = "registrations:write"
 CLAIMS_WRITE = "claims:write"
+REQUESTS_READ = "requests:read"
+REQUESTS_WRITE = "requests:write"
 
 TENANT_SCOPES = frozenset({
     TENANT_READ, STAFF_READ, STAFF_WRITE, CLIENTS_WRITE, SERIALS_READ, CATALOG_WRITE, SERIALS_WRITE,
-    REGISTRATIONS_READ, REGISTRATIONS_WRITE, CLAIMS_WRITE,
+    REGISTRATIONS_READ, REGISTRATIONS_WRITE, CLAIMS_WRITE, REQUESTS_READ, REQUESTS_WRITE,
 })
 
 ROLES = ("admin", "agent", "technician", "finance")
@@ -30,9 +32,10 @@ ROLES = ("admin", "agent", "technician", "finance")
 ROLE_SCOPES: dict[str, frozenset[str]] = {
     "admin": TENANT_SCOPES,
     "agent": frozenset({TENANT_READ, STAFF_READ, SERIALS_READ, REGISTRATIONS_READ, REGISTRATIONS_WRITE,
-                        CLAIMS_WRITE}),
-    "technician": frozenset({TENANT_READ, SERIALS_READ, REGISTRATIONS_READ, CLAIMS_WRITE}),
-    "finance": frozenset({TENANT_READ, STAFF_READ}),
+                        CLAIMS_WRITE, REQUESTS_READ, REQUESTS_WRITE}),
+    "technician": frozenset({TENANT_READ, SERIALS_READ, REGISTRATIONS_READ, CLAIMS_WRITE, REQUESTS_READ,
+                             REQUESTS_WRITE}),
+    "finance": frozenset({TENANT_READ, STAFF_READ, REQUESTS_READ}),
 }
 
 
