@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, IntegrityError
-from warranty_support import add_unit
 
 from aftersales.service.states import FINAL, MOVES, IllegalTransition, RequestState, check_move
+from warranty_support import add_unit
 
 IMEI = "490154203237518"
 WALK_IN = {"kind": "repair", "channel": "walk_in", "summary": "screen flickers",
