@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import uuid
 from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from stdnum import luhn
 
 from aftersales.errors import InvalidInput
 from aftersales.tenancy.services import bind_tenant
-from aftersales.warranty.codes import code_matches
+from aftersales.warranty import importer
+from aftersales.warranty.codes import CodeHasher, code_matches, hash_code, normalise_code
 from aftersales.warranty.importer import ImportContext, ImportMode, import_serials, parse_date, sync_chunks
 from aftersales.warranty.models import ProductModel, Serial
 
@@ -31,11 +36,10 @@ async def _import(runtime, tenant, csv_text: str | bytes, mode=ImportMode.ALL_OR
     data = csv_text.encode() if isinstance(csv_text, str) else csv_text
     chunks = [data[i:i + 7] for i in range(0, len(data), 7)]  # tiny chunks: lines and characters split across them
     session = runtime.db.session(tenant.id)
-    async with session:
-        async with session.begin() as tx:
-            report = await import_serials(session, ctx, sync_chunks(chunks), mode=mode)
-            if not report.committed:
-                await tx.rollback()
+    async with session, session.begin() as tx:
+        report = await import_serials(session, ctx, sync_chunks(chunks), mode=mode)
+        if not report.committed:
+            await tx.rollback()
     return report
 
 
@@ -137,13 +141,83 @@ async def test_a_serial_of_another_tenant_is_neither_a_duplicate_nor_visible(run
     assert await _serials(runtime, phones) == [IMEIS[0]] == await _serials(runtime, other)
 
 
-async def test_more_rows_than_one_batch_are_all_imported(runtime, phones):
-    from stdnum import luhn
+def _imeis(count: int) -> list[str]:
+    bodies = [f"35693803{n:06d}" for n in range(count)]
+    return [b + luhn.calc_check_digit(b) for b in bodies]
 
-    bodies = [f"35693803{n:06d}" for n in range(6_000)]
-    imeis = [b + luhn.calc_check_digit(b) for b in bodies]
-    report = await _import(runtime, phones, HEADER + "".join(f"{i},PH-100,,,,,,\n" for i in imeis))
-    assert (report.rows_imported, report.error_count) == (6_000, 0)
+
+async def test_more_rows_than_one_batch_are_all_imported(runtime, phones):
+    report = await _import(runtime, phones, HEADER + "".join(f"{i},PH-100,,,,,,\n" for i in _imeis(12_000)))
+    assert (report.rows_imported, report.error_count) == (12_000, 0)
+
+
+@pytest.fixture
+def small_batches(monkeypatch):
+    """Batches of 5 rows, validated 2 at a time: every file is many batches, written while the next is checked."""
+    monkeypatch.setattr(importer, "BATCH_ROWS", 5)
+    monkeypatch.setattr(importer, "STEP_ROWS", 2)
+
+
+async def test_a_bad_row_after_many_written_batches_still_writes_nothing(runtime, phones, small_batches):
+    rows = [f"{i},PH-100,,,,,,\n" for i in _imeis(40)]
+    rows[37] = "490154203237519,PH-100,,,,,,\n"  # row 39: wrong check digit, after seven batches are staged
+    report = await _import(runtime, phones, HEADER + "".join(rows))
+    assert (report.rows_read, report.rows_imported) == (40, 0)
+    assert [(e.row, e.field) for e in report.errors] == [(39, "serial")]
+    assert await _serials(runtime, phones) == []
+
+
+async def test_a_repeated_serial_alone_writes_nothing_in_all_or_nothing_mode(runtime, phones, small_batches):
+    imeis = _imeis(12)
+    report = await _import(runtime, phones, HEADER + "".join(f"{i},PH-100,,,,,,\n" for i in [*imeis, imeis[3]]))
+    assert (report.rows_imported, [(e.row, e.reason) for e in report.errors]) == (
+        0, [(14, f"{imeis[3]} is repeated: first seen on row 5")])
+    assert await _serials(runtime, phones) == []
+
+
+async def test_valid_rows_mode_skips_every_duplicate_even_beyond_the_reported_errors(runtime, phones, monkeypatch):
+    monkeypatch.setattr(importer, "MAX_REPORTED_ERRORS", 1)
+    await _import(runtime, phones, HEADER + f"{IMEIS[0]},PH-100,,,,,,\n")
+    csv_text = HEADER + "".join(f"{i},PH-100,,,,,,\n" for i in [IMEIS[1], IMEIS[1], IMEIS[0], IMEIS[2], IMEIS[1]])
+    report = await _import(runtime, phones, csv_text, mode=ImportMode.VALID_ROWS)
+    assert (report.rows_imported, report.error_count, len(report.errors)) == (2, 3, 1)
+    assert await _serials(runtime, phones) == sorted(IMEIS[:3])
+
+
+async def test_quoted_fields_blank_lines_and_line_numbers_survive_chunk_boundaries(runtime, phones):
+    csv_text = HEADER + (
+        f'{IMEIS[0]},PH-100,,,,"Shop, ""North""\nsecond floor",,\n'  # rows 2-3: a comma, quotes and a line end
+        "\n"                                                           # row 4: blank, skipped
+        " , ,,,,,,\n"                                                   # row 5: blank cells, skipped
+        f"{IMEIS[1]},PH-100,,,,Shop 5\" screen,,\n"                   # row 6: a quote inside a plain field
+        "12345,PH-100,,,,,,\r\n"                                       # row 7: bad serial, CRLF
+        f"{IMEIS[2]},PH-100,,,,,,"                                     # row 8: no final line end
+    )
+    report = await _import(runtime, phones, csv_text, mode=ImportMode.VALID_ROWS)
+    assert (report.rows_read, [(e.row, e.field) for e in report.errors]) == (4, [(7, "serial")])
+    async with runtime.db.transaction(phones.id) as s:
+        sellers = dict((await s.execute(select(Serial.serial, Serial.seller))).all())
+    assert sellers == {IMEIS[0]: 'Shop, "North"\nsecond floor', IMEIS[1]: 'Shop 5" screen', IMEIS[2]: ""}
+
+
+async def test_a_line_too_long_to_be_a_record_refuses_the_file(runtime, phones, monkeypatch):
+    monkeypatch.setattr(importer, "MAX_RECORD_CHARS", 100)
+    with pytest.raises(InvalidInput, match="line 3 is longer than 100 characters"):
+        await _import(runtime, phones, HEADER + f"{IMEIS[0]},PH-100,,,,,,\n" + "x" * 200)
+
+
+async def test_imported_units_get_distinct_time_ordered_uuid7_ids(runtime, phones):
+    await _import(runtime, phones, HEADER + "".join(f"{i},PH-100,,,,,,\n" for i in IMEIS))
+    async with runtime.db.transaction(phones.id) as s:
+        ids = list(await s.scalars(select(Serial.id)))
+    assert len(set(ids)) == 4 and {uuid.UUID(str(i)).version for i in ids} == {7}
+
+
+def test_the_code_hasher_is_the_rfc_2104_hmac_of_tenant_and_normalised_code():
+    for key in (b"", b"short", b"k" * 64, b"a-key-longer-than-one-sha256-block-" * 3):
+        for code in ("card0", " C-0 1 ", "۱۲۳-abc", ""):
+            expected = hmac.new(key, f"mehr\x00{normalise_code(code)}".encode(), hashlib.sha256).hexdigest()
+            assert CodeHasher(key, "mehr")(code) == hash_code(key, "mehr", code) == expected
 
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
+from stdnum import luhn
 
+from aftersales.warranty import importer
 from aftersales.warranty.models import ProductModel, Serial
 
 IMEIS = ["490154203237518", "356938035643809"]
@@ -49,6 +51,17 @@ async def test_any_bad_row_is_a_422_listing_rows_and_nothing_is_written(client, 
     assert response.status_code == 422
     assert [e["field"] for e in body["errors"]] == ["rows.3.serial", "rows.4.model_sku"]
     assert body["report"]["rows_imported"] == 0
+    assert await _serials(runtime, phones) == []
+
+
+async def test_a_bad_last_row_after_many_batches_is_a_422_and_nothing_is_written(client, runtime, phones, staff_token,
+                                                                                 monkeypatch):
+    monkeypatch.setattr(importer, "BATCH_ROWS", 3)  # the good rows are staged in many batches before the bad one
+    imeis = [b + luhn.calc_check_digit(b) for b in (f"35693803{n:06d}" for n in range(20))]
+    csv_text = HEADER + "".join(f"{i},PH-100\n" for i in imeis) + "123,PH-100\n"
+    response = await client.post("/api/v1/serials/imports", headers=await staff_token(phones, "admin"),
+                                 files={"file": ("stock.csv", csv_text.encode(), "text/csv")})
+    assert response.status_code == 422 and [e["field"] for e in response.json()["errors"]] == ["rows.22.serial"]
     assert await _serials(runtime, phones) == []
 
 

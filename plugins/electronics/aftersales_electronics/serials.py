@@ -8,7 +8,6 @@ stores, so the 14-digit form without check digit and the 16-digit IMEISV are ref
 from __future__ import annotations
 
 from stdnum import imei
-from stdnum.exceptions import InvalidChecksum
 
 from aftersales.numerals import ascii_digits
 from aftersales.values import SerialCheck
@@ -18,20 +17,39 @@ IMEI_LENGTH = 15
 
 def check_imei(serial: str) -> SerialCheck:
     """Accept a 15-digit IMEI with a correct Luhn check digit, spaces and dashes removed."""
-    number = imei.compact(ascii_digits(serial))
+    number = ascii_digits(serial)
+    if not _is_plain_imei(number):  # most imported IMEIs are already 15 plain digits: nothing to remove
+        number = imei.compact(number)
     if not number:
         return SerialCheck.refuse(serial, "imei", "the IMEI is empty")
     if not (number.isascii() and number.isdigit()):
         return SerialCheck.refuse(serial, "imei", "an IMEI has only digits")
     if len(number) != IMEI_LENGTH:
         return SerialCheck.refuse(serial, "imei", _wrong_length_reason(len(number)))
-    try:
-        imei.validate(number)
-    except InvalidChecksum:
+    if not luhn_valid(number):
         return SerialCheck.refuse(
             serial, "imei", "the IMEI check digit is wrong: a digit was probably mistyped"
         )
     return SerialCheck.accept(number, "imei")
+
+
+def _is_plain_imei(number: str) -> bool:
+    return len(number) == IMEI_LENGTH and number.isascii() and number.isdigit()
+
+
+_DOUBLED_DIGIT = bytes.maketrans(b"0123456789", b"0246813579")
+"""Each digit doubled, with the digits of the product summed (Luhn: 7 → 14 → 5), as an ASCII digit."""
+
+
+def luhn_valid(digits: str) -> bool:
+    """The Luhn check of a string of ASCII digits (the same verdict as ``stdnum.luhn``, a bulk import's speed).
+
+    From the right, every second digit is doubled; the digit sum must be a multiple of 10. Summing the ASCII
+    codes and subtracting ``ord("0")`` per digit keeps the loop in C.
+    """
+    data = digits.encode("ascii")
+    kept, doubled = data[-1::-2], data[-2::-2].translate(_DOUBLED_DIGIT)
+    return (sum(kept) + sum(doubled) - 48 * len(data)) % 10 == 0
 
 
 def _wrong_length_reason(length: int) -> str:
