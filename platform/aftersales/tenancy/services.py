@@ -1,18 +1,26 @@
-"""Onboarding and the tenant directory: validate a manifest, create or update the tenant, look tenants up."""
+"""Onboarding and the tenant directory: validate a manifest, create or update the tenant, look tenants up, and
+keep recently bound tenants for the requests that act for them (:class:`TenantCache`)."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
+from weakref import WeakKeyDictionary
 from zoneinfo import ZoneInfo
 
 import pluggy
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapper, Session, object_session
 
+from aftersales.db import Database
+from aftersales.db.session import TenantSession
 from aftersales.errors import FieldError, InvalidInput, NotFound
 from aftersales.plugins import PluginRegistry
 from aftersales.tenancy.manifest import WEEKDAYS, TenantManifest, field_errors
@@ -211,3 +219,88 @@ class CurrentTenant:
 def bind_tenant(tenant: Tenant, registry: PluginRegistry) -> CurrentTenant:
     """The tenant with its validated context and the hook callers of its plugin set."""
     return CurrentTenant(tenant, tenant_context(tenant, registry), registry.hooks_for(tenant.plugin_set))
+
+
+# -- recently bound tenants ---------------------------------------------------------------------------------
+
+TENANT_CACHE_SECONDS = 5.0
+"""How long a bound tenant is kept: the longest a change made by another process takes to apply."""
+TENANT_CACHE_ENTRIES = 10_000
+"""At most this many tenants are kept per process; the longest-kept one makes room."""
+_CHANGED_TENANTS = "aftersales.changed_tenants"
+
+
+class TenantCache:
+    """Active tenants recently bound in this process, by id, so an API request finds the tenant its token names
+    without a platform transaction (three round trips on PostgreSQL) and a re-validation of its settings.
+
+    How soon a change to a tenant (its status above all) applies:
+
+    * made on a :class:`Tenant` object in this process (the operator API suspending a tenant, onboarding
+      updating it): at once — the commit forgets the tenant, and a load that raced with that commit is not kept;
+    * made anywhere else (another server process or machine, a bulk UPDATE, plain SQL): within
+      :data:`TENANT_CACHE_SECONDS` (5 s), when the entry expires and the tenant is loaded again.
+
+    Only active tenants are kept: a suspended or unknown tenant is looked up on every request, so reactivating
+    one applies at once. Entries are keyed by the tenant's id and an entry is kept only if its record has that
+    id, so a request is never given another tenant's record, context or hook callers. The records kept are
+    detached snapshots shared by concurrent requests: read them, never change them.
+    """
+
+    def __init__(self, ttl_seconds: float = TENANT_CACHE_SECONDS, clock: Callable[[], float] = time.monotonic) -> None:
+        self.ttl_seconds = ttl_seconds
+        self.clock = clock
+        """Seconds from any fixed point (monotonic); tests pass their own to expire entries without sleeping."""
+        self._entries: dict[UUID, tuple[float, CurrentTenant]] = {}
+        self._generation = 0
+
+    async def get(self, tenant_id: UUID, load: Callable[[], Awaitable[CurrentTenant]]) -> CurrentTenant:
+        """The tenant ``tenant_id``, kept or loaded by ``load`` (which raises for a missing or inactive tenant)."""
+        entry = self._entries.get(tenant_id)
+        if entry is not None and entry[0] > self.clock():
+            return entry[1]
+        generation = self._generation
+        current = await load()
+        if generation == self._generation and current.record.id == tenant_id and current.record.status == "active":
+            self._entries.pop(tenant_id, None)
+            if len(self._entries) >= TENANT_CACHE_ENTRIES:
+                del self._entries[next(iter(self._entries))]
+            self._entries[tenant_id] = (self.clock() + self.ttl_seconds, current)
+        return current
+
+    def forget(self, tenant_ids: Iterable[UUID]) -> None:
+        """Drop these tenants, and keep no load that was under way (it may have read them before the change)."""
+        self._generation += 1
+        for tenant_id in tenant_ids:
+            self._entries.pop(tenant_id, None)
+
+
+_caches: WeakKeyDictionary[Engine, TenantCache] = WeakKeyDictionary()
+
+
+def tenant_cache(db: Database) -> TenantCache:
+    """This process's cache of the tenants in ``db``: one per engine, made on first use, so runtimes on different
+    databases (every test has its own) never share one, and a commit forgets tenants only where it was made."""
+    engine = db.engine.sync_engine
+    cache = _caches.get(engine)
+    if cache is None:
+        cache = _caches[engine] = TenantCache()
+    return cache
+
+
+def _note_changed_tenant(mapper: Mapper[Tenant], connection: Connection, target: Tenant) -> None:
+    session = object_session(target)
+    if session is not None:
+        session.info.setdefault(_CHANGED_TENANTS, set()).add(target.id)
+
+
+event.listen(Tenant, "after_update", _note_changed_tenant)
+event.listen(Tenant, "after_delete", _note_changed_tenant)
+
+
+@event.listens_for(TenantSession, "after_commit")
+def _forget_committed_changes(session: Session) -> None:
+    changed = session.info.pop(_CHANGED_TENANTS, None)
+    cache = _caches.get(session.get_bind()) if changed else None
+    if cache is not None:
+        cache.forget(changed)
