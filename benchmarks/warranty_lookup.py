@@ -7,11 +7,12 @@ What is measured, per database (SQLite, PostgreSQL) and register size (10k and 1
   verifies the ES256 token, finds the tenant, binds its context, normalises the serial by the vertical and runs
   the one indexed lookup (serials ⋈ product_models ⟕ active registration ⟕ current coverage) in a tenant
   session — on PostgreSQL as the non-owner application role, with row-level security and ``set_config``;
-* the floor: a bare Litestar app (this module's :func:`floor_app`) under the same uvicorn, same worker count,
-  same driver (aiosqlite / asyncpg) and SQLAlchemy pool, whose one route runs the same joins with the same
-  ``WHERE tenant_id = … AND serial = …`` through SQLAlchemy Core and returns the same JSON fields. It takes the
-  tenant from an ``X-Tenant-Id`` header, verifies nothing, and on PostgreSQL connects as the superuser (no
-  row-level security): it is what the query itself costs behind an HTTP route.
+* the floor: a bare Litestar app (this module's :func:`floor_app`) under the same uvicorn, same worker count and
+  same driver (aiosqlite / asyncpg, through a SQLAlchemy async engine), whose one route runs the same joins with
+  the same ``WHERE tenant_id = … AND serial = …`` through SQLAlchemy Core and returns the same JSON fields. It
+  takes the tenant from an ``X-Tenant-Id`` header, verifies nothing, on PostgreSQL connects as the superuser
+  (no row-level security), and its pool holds a connection for every wrk connection (ours runs with the
+  application's own engine settings): it is what the query itself costs behind an HTTP route.
 
 The load is ``wrk`` (one thread, 16 connections, pinned to the second core; the server to the first) with a
 Lua script that sends each request for a random tenant and a random existing serial of that tenant, with that
@@ -118,7 +119,7 @@ def _coverage(row: Any) -> dict[str, Any] | None:
 
 def floor_app() -> Litestar:
     """The floor: one route, the same query and the same JSON fields, nothing else (uvicorn ``--factory``)."""
-    engine: AsyncEngine = create_async_engine(os.environ[FLOOR_URL_ENV])
+    engine: AsyncEngine = create_async_engine(os.environ[FLOOR_URL_ENV], pool_size=CONNECTIONS)
     statement = floor_query()
 
     @get("/api/v1/serials/{serial:str}")
