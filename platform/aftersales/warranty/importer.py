@@ -6,20 +6,22 @@ How it works, so memory stays flat whatever the file size:
 2. Rows are decoded and validated a chunk at a time: serial format by the tenant's vertical (with the row's
    model, for model-specific formats), known model, dates (ISO or Jalali, Persian digits allowed, not in the
    future, shipped not before manufactured), card and hologram codes hashed with the code key.
-3. Valid rows go in batches into a temporary staging table (``COPY`` on PostgreSQL, ``executemany`` on
+3. Valid rows go in batches into a temporary staging table (``COPY`` on PostgreSQL, multi-row ``INSERT`` on
    SQLite), inside the tenant's transaction. On PostgreSQL the server stores one batch while Python validates
    the next (the two run on different cores).
-4. Duplicates are found by SQL, not in memory: a serial repeated in the file (every later occurrence is an
-   error) or already in the registry.
-5. Mode ``all_or_nothing`` (the default) rolls everything back if any row is bad; ``valid_rows`` writes the
-   good rows and reports the rest. Nothing is ever overwritten.
+4. The staged rows are published with one ``INSERT … SELECT`` inside a savepoint. The registry's unique key
+   on (tenant, serial) refuses any duplicate — a serial repeated in the file or already registered — so when
+   it accepts, there is none; when it refuses, the savepoint is rolled back and SQL lists every duplicate row
+   (every later occurrence of a repeated serial is an error).
+5. Mode ``all_or_nothing`` (the default) writes nothing if any row is bad; ``valid_rows`` writes the good
+   rows and reports the rest. Nothing is ever overwritten.
 
 The staging table and the final ``INSERT … SELECT`` use SQL text on the tenant session's own connection; they
 name the session's tenant explicitly, and on PostgreSQL row-level security checks every row again.
 
 Where the time goes (``benchmarks/serial_import.py``): per row, the vertical's hook (pluggy's dispatch and the
 ``SerialCheck`` it returns cost more than the IMEI check itself), two code hashes and the CSV parsing; then,
-on PostgreSQL, the final insert into ``serials`` (its indexes, row-level security and foreign-key triggers).
+on PostgreSQL, the insert into ``serials`` (its indexes, row-level security and two foreign-key triggers).
 """
 
 from __future__ import annotations
