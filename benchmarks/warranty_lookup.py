@@ -488,6 +488,7 @@ def main() -> None:
     finally:
         if pg is not None:
             pg.stop()
+        shutil.rmtree(work, ignore_errors=True)  # a million-row SQLite file is ~0.7 GB
     small, large = sizes
     fields = []
     for db, by_size in results.items():
