@@ -26,6 +26,7 @@ import argparse
 import asyncio
 import csv
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -237,14 +238,13 @@ def main() -> None:
     settings = replace(load_settings(), data_dir=work,
                        signing_key_pem=ECKey.generate_key("P-256", private=True).as_pem(private=True).decode())
     sizes = {rows // 4: work / "quarter.csv", rows: work / "full.csv"}
-    for count, path in sizes.items():
-        write_csv(path, count)
     header_only = work / "header.csv"
-    write_csv(header_only, 0)
-    print(f"rows={rows} file={sizes[rows].stat().st_size / 1e6:.1f} MB repeats={args.repeats}")
     results: dict[str, float] = {}
     dbs = Databases(work, settings)
     try:
+        for count, path in [*sizes.items(), (0, header_only)]:
+            write_csv(path, count)
+        print(f"rows={rows} file={sizes[rows].stat().st_size / 1e6:.1f} MB repeats={args.repeats}")
         for db in ["sqlite", "postgresql"] if args.db == "both" else [args.db]:
             figures = [measure(dbs, db, count, path, header_only, args.repeats) for count, path in sizes.items()]
             for f in figures:
@@ -259,6 +259,7 @@ def main() -> None:
                         f"{db}_peak_quarter_mib": quarter.peak_mib}
     finally:
         dbs.close()
+        shutil.rmtree(work, ignore_errors=True)  # a million-row run leaves gigabytes of databases
     worst = max(v for k, v in results.items() if k in ("sqlite", "postgresql"))
     print(f"RESULT serial_import ratio={worst:.2f} " + " ".join(f"{k}={v:.2f}" for k, v in results.items()))
 

@@ -35,6 +35,11 @@ def normalise_code(code: str) -> str:
     return ascii_digits(code).strip().upper().replace(" ", "").replace("-", "")
 
 
+_SHA256_BLOCK = 64
+_INNER_PAD = bytes(b ^ 0x36 for b in range(256))
+_OUTER_PAD = bytes(b ^ 0x5C for b in range(256))
+
+
 class CodeHasher:
     """:func:`hash_code` for one key and tenant, for hashing many codes (an import hashes two per row).
 
@@ -56,11 +61,6 @@ class CodeHasher:
         outer = self._outer.copy()
         outer.update(inner.digest())
         return outer.hexdigest()
-
-
-_SHA256_BLOCK = 64
-_INNER_PAD = bytes(b ^ 0x36 for b in range(256))
-_OUTER_PAD = bytes(b ^ 0x5C for b in range(256))
 
 
 def hash_code(key: bytes, tenant_slug: str, code: str) -> str:
