@@ -208,12 +208,11 @@ class ClaimDecision(enum.StrEnum):
 
 
 @dataclass(frozen=True)
-class ClaimFacts:
-    """The facts of one claim, recorded by the agent or technician; what the vertical's rules look at."""
+class ClaimReport:
+    """The facts of one claim as the agent or technician records them (what the claim API takes)."""
 
     kind: ClaimKind
     reported_on: date
-    product: ProductInfo
     defect: DefectType = DefectType.NONE
     packaging_complete: bool = False
     accessories_complete: bool = False
@@ -226,6 +225,13 @@ class ClaimFacts:
     delivered_sealed: bool | None = None
     installed_by_authorised_technician: bool | None = None
     sold_by_tenant: bool = True
+
+
+@dataclass(frozen=True)
+class ClaimFacts(ClaimReport):
+    """A recorded claim with the product it is about: what the vertical's rules look at."""
+
+    product: ProductInfo = field(kw_only=True)
 
 
 @dataclass(frozen=True)

@@ -24,8 +24,7 @@ from aftersales.tenancy.services import CurrentTenant
 from aftersales.values import (
     ClaimDecision,
     ClaimFacts,
-    ClaimKind,
-    DefectType,
+    ClaimReport,
     RequestFacts,
     ResolutionContext,
 )
@@ -36,26 +35,6 @@ from aftersales.warranty.registrations import RegisteredUnit, get_registration
 from aftersales.warranty.units import locate_unit
 
 REPLACEABLE = (SerialStatus.IN_STOCK, SerialStatus.SOLD)
-
-
-@dataclass(frozen=True)
-class ClaimReport:
-    """The facts of a claim as recorded by staff; what ``ClaimFacts`` carries, minus what the core knows."""
-
-    kind: ClaimKind
-    reported_on: date
-    defect: DefectType = DefectType.NONE
-    packaging_complete: bool = False
-    accessories_complete: bool = False
-    product_number_matches: bool = False
-    parts_replaced_or_removed: bool = False
-    misuse_or_damage: bool = False
-    receipts_shown: bool = False
-    warranty_voucher_shown: bool = False
-    paid_in_full: bool = False
-    delivered_sealed: bool | None = None
-    installed_by_authorised_technician: bool | None = None
-    sold_by_tenant: bool = True
 
 
 async def file_claim(session: AsyncSession, tenant: CurrentTenant, registration_id: UUID, report: ClaimReport,

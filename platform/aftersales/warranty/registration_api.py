@@ -18,7 +18,7 @@ from aftersales.identity.models import Customer
 from aftersales.identity.scopes import CLAIMS_WRITE, REGISTRATIONS_READ, REGISTRATIONS_WRITE
 from aftersales.money import Money
 from aftersales.tenancy.services import CurrentTenant
-from aftersales.values import ClaimKind, DefectType
+from aftersales.values import ClaimKind, ClaimReport, DefectType
 from aftersales.warranty import claims as claim_service
 from aftersales.warranty import registrations as registration_service
 from aftersales.warranty.attachments import attachment_path, store_attachment
@@ -196,7 +196,7 @@ class ClaimController(Controller):
         """File a claim and get the decision at once: return, exchange, free or paid repair, or reject, with
         every failed condition listed. A refused claim is still recorded (201) with its reasons."""
         facts = data.model_dump(exclude={"registration_id"})
-        report = claim_service.ClaimReport(**{**facts, "kind": ClaimKind(data.kind), "defect": DefectType(data.defect)})
+        report = ClaimReport(**{**facts, "kind": ClaimKind(data.kind), "defect": DefectType(data.defect)})
         claim, _ = await claim_service.file_claim(session, tenant, data.registration_id, report,
                                                   filed_by=actor(request))
         return await claim_out(session, claim)
