@@ -21,7 +21,7 @@ from aftersales.service.states import RequestState
 from aftersales.warranty.registration_api import actor
 from aftersales.warranty.registration_schemas import CustomerIn
 from aftersales.web.context import TOKEN_TENANT, SessionDep, TenantDep
-from aftersales.web.paging import DEFAULT_LIMIT, Page, check_limit, decode_cursor, encode_cursor
+from aftersales.web.paging import DEFAULT_LIMIT, Page, check_limit, decode_cursor, split_page
 
 Kind = Literal["repair", "installation", "maintenance", "return", "exchange", "complaint", "inquiry"]
 Channel = Literal["phone", "portal", "email", "walk_in", "social", "letter"]
@@ -120,10 +120,8 @@ class ServiceRequestController(Controller):
         if cursor is not None:
             (before,) = decode_cursor(cursor, 1)
             query = query.where(ServiceRequest.number < int(before))
-        rows = list(await session.scalars(query))
-        more, rows = len(rows) > limit, rows[:limit]
-        return Page[RequestOut](items=[request_out(r) for r in rows],
-                                next_cursor=encode_cursor(rows[-1].number) if more else None)
+        rows, next_cursor = split_page(list(await session.scalars(query)), limit, lambda r: (r.number,))
+        return Page[RequestOut](items=[request_out(r) for r in rows], next_cursor=next_cursor)
 
     @get("/{request_id:uuid}", operation_id="getServiceRequest", guards=[requires_scope(REQUESTS_READ)])
     async def get_request(self, request_id: FromPath[UUID], session: SessionDep) -> RequestOut:

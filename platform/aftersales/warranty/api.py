@@ -31,7 +31,7 @@ from aftersales.warranty.schemas import (
 from aftersales.warranty.serial_status import StatusAction
 from aftersales.warranty.units import Located, locate_unit
 from aftersales.web.context import HOST_TENANT, TOKEN_TENANT, RuntimeDep, SessionDep, TenantDep
-from aftersales.web.paging import DEFAULT_LIMIT, Page, check_limit, decode_cursor, encode_cursor
+from aftersales.web.paging import DEFAULT_LIMIT, Page, check_limit, decode_cursor, invalid_cursor, split_page
 
 
 class SerialController(Controller):
@@ -56,13 +56,10 @@ class SerialController(Controller):
             try:
                 after = (datetime.fromisoformat(at), str(serial))
             except (TypeError, ValueError):
-                raise InvalidInput("invalid cursor", [FieldError("cursor", "is not a cursor from a previous page")]) from None
-        items = await authenticity.suspected_clones(session, limit=check_limit(limit) + 1, after=after)
-        more = len(items) > limit
-        items = items[:limit]
-        last = items[-1] if more else None
-        return Page[SuspectedClone](items=items,
-                                    next_cursor=encode_cursor(last.suspected_at.isoformat(), last.serial) if last else None)
+                raise invalid_cursor() from None
+        rows = await authenticity.suspected_clones(session, limit=check_limit(limit) + 1, after=after)
+        items, next_cursor = split_page(rows, limit, lambda clone: (clone.suspected_at.isoformat(), clone.serial))
+        return Page[SuspectedClone](items=items, next_cursor=next_cursor)
 
     @get("/{serial:str}", operation_id="lookUpSerial", guards=[requires_scope(SERIALS_READ)])
     async def look_up(self, serial: FromPath[str], session: SessionDep, tenant: TenantDep) -> SerialDetail:

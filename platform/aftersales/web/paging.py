@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
@@ -16,6 +17,7 @@ from pydantic import BaseModel
 from aftersales.errors import FieldError, InvalidInput
 
 ItemT = TypeVar("ItemT")
+RowT = TypeVar("RowT")
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 
@@ -31,6 +33,11 @@ def encode_cursor(*key: Any) -> str:
     return base64.urlsafe_b64encode(json.dumps(key, default=str).encode()).decode().rstrip("=")
 
 
+def invalid_cursor() -> InvalidInput:
+    """The error for a cursor this API did not issue (or whose values do not parse)."""
+    return InvalidInput("invalid cursor", [FieldError("cursor", "is not a cursor from a previous page")])
+
+
 def decode_cursor(cursor: str, size: int) -> list[Any]:
     """The ``size`` sort-key values a cursor carries. :raises InvalidInput: a cursor this API did not issue."""
     try:
@@ -38,8 +45,15 @@ def decode_cursor(cursor: str, size: int) -> list[Any]:
     except (ValueError, binascii.Error):
         key = None
     if not isinstance(key, list) or len(key) != size:
-        raise InvalidInput("invalid cursor", [FieldError("cursor", "is not a cursor from a previous page")])
+        raise invalid_cursor()
     return key
+
+
+def split_page(rows: Sequence[RowT], limit: int, key: Callable[[RowT], tuple[Any, ...]]) -> tuple[list[RowT], str | None]:
+    """The page and the next page's cursor, from ``limit + 1`` rows fetched in order (the extra row only says
+    there is more); ``key`` gives the sort key of the page's last row."""
+    page = list(rows[:limit])
+    return page, encode_cursor(*key(page[-1])) if len(rows) > limit else None
 
 
 def check_limit(limit: int) -> int:
