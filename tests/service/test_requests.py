@@ -127,6 +127,8 @@ async def test_numbers_run_per_tenant_and_lists_page_newest_first(client, make_t
                                params={"limit": 2, "cursor": first["next_cursor"]})).json()
     assert [r["number"] for r in first["items"]] == [3, 2] and [r["number"] for r in second["items"]] == [1]
     assert second["next_cursor"] is None
+    forged = await client.get("/api/v1/requests/", headers=alpha_agent, params={"cursor": "WyJ4Il0"})  # ["x"]
+    assert forged.status_code == 422 and forged.json()["errors"][0]["field"] == "cursor"
     received = (await client.get("/api/v1/requests/", headers=alpha_agent, params={"state": "closed"})).json()
     assert received["items"] == []
 

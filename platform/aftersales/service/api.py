@@ -21,7 +21,7 @@ from aftersales.service.states import RequestState
 from aftersales.warranty.registration_api import actor
 from aftersales.warranty.registration_schemas import CustomerIn
 from aftersales.web.context import TOKEN_TENANT, SessionDep, TenantDep
-from aftersales.web.paging import DEFAULT_LIMIT, Page, check_limit, decode_cursor, split_page
+from aftersales.web.paging import DEFAULT_LIMIT, Page, check_limit, decode_cursor, invalid_cursor, split_page
 
 Kind = Literal["repair", "installation", "maintenance", "return", "exchange", "complaint", "inquiry"]
 Channel = Literal["phone", "portal", "email", "walk_in", "social", "letter"]
@@ -119,7 +119,9 @@ class ServiceRequestController(Controller):
             query = query.where(ServiceRequest.state == in_state.value)
         if cursor is not None:
             (before,) = decode_cursor(cursor, 1)
-            query = query.where(ServiceRequest.number < int(before))
+            if not isinstance(before, int):
+                raise invalid_cursor()
+            query = query.where(ServiceRequest.number < before)
         rows, next_cursor = split_page(list(await session.scalars(query)), limit, lambda r: (r.number,))
         return Page[RequestOut](items=[request_out(r) for r in rows], next_cursor=next_cursor)
 
