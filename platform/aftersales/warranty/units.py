@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.numerals import ascii_digits
@@ -33,21 +33,25 @@ class Located:
     """That registration's current coverage."""
 
 
+UNIT_BY_SERIAL = (
+    select(Serial, ProductModel, Registration.id, Coverage)
+    .join(ProductModel, and_(ProductModel.tenant_id == Serial.tenant_id, ProductModel.id == Serial.model_id))
+    .outerjoin(Registration, and_(Registration.tenant_id == Serial.tenant_id,
+                                  Registration.serial_id == Serial.id,
+                                  Registration.status == RegistrationStatus.ACTIVE.value))
+    .outerjoin(Coverage, and_(Coverage.tenant_id == Registration.tenant_id,
+                              Coverage.registration_id == Registration.id,
+                              Coverage.superseded_at.is_(None)))
+    .where(Serial.serial == bindparam("serial"))
+)
+"""Built once at import: every lookup, the hot path, only binds the serial."""
+
+
 async def unit_by_serial(session: AsyncSession, serial: str) -> tuple[Serial, ProductModel, UUID | None,
                                                                       Coverage | None] | None:
     """The unit with this exact (normalised) serial in the session's tenant, with its model, its active
     registration and that registration's current coverage: one indexed query, the hot path of every lookup."""
-    row = (await session.execute(
-        select(Serial, ProductModel, Registration.id, Coverage)
-        .join(ProductModel, and_(ProductModel.tenant_id == Serial.tenant_id, ProductModel.id == Serial.model_id))
-        .outerjoin(Registration, and_(Registration.tenant_id == Serial.tenant_id,
-                                      Registration.serial_id == Serial.id,
-                                      Registration.status == RegistrationStatus.ACTIVE.value))
-        .outerjoin(Coverage, and_(Coverage.tenant_id == Registration.tenant_id,
-                                  Coverage.registration_id == Registration.id,
-                                  Coverage.superseded_at.is_(None)))
-        .where(Serial.serial == serial)
-    )).first()
+    row = (await session.execute(UNIT_BY_SERIAL, {"serial": serial})).first()
     return (row[0], row[1], row[2], row[3]) if row is not None else None
 
 
