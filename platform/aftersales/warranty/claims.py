@@ -31,7 +31,7 @@ from aftersales.values import (
 from aftersales.warranty.catalog import product_info
 from aftersales.warranty.coverage import record_coverage, terms_of
 from aftersales.warranty.models import Claim, ClaimStatus, RegistrationStatus, SerialStatus
-from aftersales.warranty.registrations import RegisteredUnit, get_registration
+from aftersales.warranty.registrations import RegisteredUnit, get_registration, parse_amount
 from aftersales.warranty.units import locate_unit
 
 REPLACEABLE = (SerialStatus.IN_STOCK, SerialStatus.SOLD)
@@ -159,15 +159,7 @@ async def offer_replacement(session: AsyncSession, tenant: CurrentTenant, claim_
     errors: list[FieldError] = []
     if question.business_days_in_service < 0:
         errors.append(FieldError("business_days_in_service", "must not be negative"))
-    expert_price = None
-    if question.expert_price is not None:
-        try:
-            expert_price = Money.parse(question.expert_price, currency)
-        except ValueError as exc:
-            errors.append(FieldError("expert_price", str(exc)))
-        else:
-            if expert_price.amount_minor <= 0:
-                errors.append(FieldError("expert_price", "must be greater than 0"))
+    expert_price = parse_amount(question.expert_price, currency, "expert_price", errors, zero_allowed=False)
     if errors:
         raise InvalidInput("no offer can be made", errors)
     price_minor = registered.registration.price_minor

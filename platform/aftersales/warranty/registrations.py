@@ -73,7 +73,8 @@ async def register_purchase(session: AsyncSession, tenant: CurrentTenant, purcha
         errors.append(FieldError("serial", "no unit with this serial is on the company's register"))
     owner, owner_errors = validate_customer(purchase.owner, tenant.context.country, "owner")
     errors += owner_errors
-    price = _price(purchase.price, tenant.context.currency, errors)
+    typed_price = purchase.price if purchase.price and purchase.price.strip() else None  # blank: not given
+    price = parse_amount(typed_price, tenant.context.currency, "price", errors)
     _check_purchase_date(purchase.purchased_on, today, located.unit, errors)
     invoice, seller = purchase.invoice_number.strip(), purchase.seller.strip()
     if len(invoice) > MAX_INVOICE_NUMBER:
@@ -170,18 +171,20 @@ async def active_registration(session: AsyncSession, unit: Serial) -> Registrati
         Registration.serial_id == unit.id, Registration.status == RegistrationStatus.ACTIVE))
 
 
-def _price(text: str | None, currency: str, errors: list[FieldError]) -> Money | None:
-    if text is None or not text.strip():
+def parse_amount(text: str | None, currency: str, field: str, errors: list[FieldError], *,
+                 zero_allowed: bool = True) -> Money | None:
+    """An amount typed in the tenant's currency, or None when not given; a bad one is added to ``errors``."""
+    if text is None:
         return None
     try:
-        price = Money.parse(text, currency)
+        amount = Money.parse(text, currency)
     except ValueError as exc:
-        errors.append(FieldError("price", str(exc)))
+        errors.append(FieldError(field, str(exc)))
         return None
-    if price.amount_minor < 0:
-        errors.append(FieldError("price", "must not be negative"))
+    if amount.amount_minor < 0 or (amount.amount_minor == 0 and not zero_allowed):
+        errors.append(FieldError(field, "must not be negative" if zero_allowed else "must be greater than 0"))
         return None
-    return price
+    return amount
 
 
 def _check_purchase_date(purchased_on: date, today: date, unit: Serial | None, errors: list[FieldError]) -> None:
