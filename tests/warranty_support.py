@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from stdnum import luhn
 
 from aftersales.warranty.codes import hash_code
 from aftersales.warranty.models import ProductModel, Serial
 
 SELLER = "Rezaei Mobile, Valiasr St."
+TEST_TENANT_ZONE = "Europe/Berlin"
+"""The time zone of ``conftest.minimal_manifest``'s tenants."""
+
+
+def imei(n: int) -> str:
+    """The ``n``-th test IMEI: 14 digits and a valid Luhn check digit."""
+    body = f"35209900{n:06d}"
+    return body + luhn.calc_check_digit(body)
+
+
+def tenant_today() -> date:
+    """Today where the test tenants are, the day the API judges dates by."""
+    return datetime.now(ZoneInfo(TEST_TENANT_ZONE)).date()
 
 
 async def add_unit(runtime: Any, tenant: Any, serial: str, *, status: str = "in_stock", card: str | None = None,

@@ -7,22 +7,16 @@ from datetime import timedelta
 
 import httpx
 from sqlalchemy import func, select
-from stdnum import luhn
 
 from aftersales.app import create_app
 from aftersales.db.base import utcnow
 from aftersales.warranty.authenticity import client_key
 from aftersales.warranty.models import Serial, SerialCheck
-from warranty_support import SELLER, add_unit
+from warranty_support import SELLER, add_unit, imei
 
 IMEI = "490154203237518"
 PERSIAN_IMEI = "۴۹۰۱۵۴۲۰۳۲۳۷۵۱۸"
 TEST_CLIENT = "127.0.0.1"  # httpx.ASGITransport's default client address
-
-
-def imei(n: int) -> str:
-    body = f"35209900{n:06d}"
-    return body + luhn.calc_check_digit(body)
 
 
 async def check(client, slug, serial, **codes):

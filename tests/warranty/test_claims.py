@@ -3,14 +3,14 @@ swaps the serials and restarts the warranty, Mehr's replace-or-refund offer, and
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 
 from aftersales.warranty.models import Claim, Coverage
 from warranty_support import add_unit
+from warranty_support import tenant_today as today
 
 YZY = {"auto_service": {"serial_scheme": "pattern", "serial_pattern": "^YZY-[0-9]{4}-[0-9]{5}$"}}
 LIFT, LIFT_SPARE, BALANCER = "YZY-2026-00001", "YZY-2026-00002", "YZY-2026-00003"
@@ -18,10 +18,6 @@ IMEI = "490154203237518"
 FULL_RETURN = {"packaging_complete": True, "accessories_complete": True, "product_number_matches": True,
                "receipts_shown": True, "warranty_voucher_shown": True, "paid_in_full": True}
 QUALITY_EXCHANGE = {"packaging_complete": True, "receipts_shown": True, "defect": "quality"}
-
-
-def today() -> date:
-    return datetime.now(ZoneInfo("Europe/Berlin")).date()
 
 
 async def register(client, headers, serial, sold_on: date, price="1200.00") -> dict:

@@ -3,29 +3,22 @@ history, proof of purchase, bad input changing nothing, and tenant isolation."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
 from aftersales.identity.models import Customer
 from aftersales.warranty.models import Coverage, Registration
-from warranty_support import add_unit
+from warranty_support import add_unit, tenant_today
 
 IMEI = "490154203237518"
 OTHER_IMEI = "356938035643809"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
-def today_in(zone: str = "Europe/Berlin") -> date:
-    from datetime import datetime
-
-    return datetime.now(ZoneInfo(zone)).date()
-
-
 def purchase(serial: str = IMEI, days_ago: int = 10, **extra: object) -> dict[str, object]:
     body: dict[str, object] = {
-        "serial": serial, "purchased_on": (today_in() - timedelta(days=days_ago)).isoformat(),
+        "serial": serial, "purchased_on": (tenant_today() - timedelta(days=days_ago)).isoformat(),
         "owner": {"name": "Sara Example", "phone": "+49 30 901820"}, "invoice_number": "INV-88",
         "price": "499.90", "seller": "Shop 12",
     }
@@ -44,7 +37,7 @@ async def test_registering_a_purchase_stores_coverage_with_its_reasons(client, r
     response = await client.post("/api/v1/registrations/", json=purchase(), headers=await staff_token(mehr, "agent"))
     assert response.status_code == 201, response.text
     body = response.json()
-    sold = today_in() - timedelta(days=10)
+    sold = tenant_today() - timedelta(days=10)
     assert body["status"] == "active" and body["serial"] == IMEI
     assert body["price"] == {"amount": "499.90", "currency": "EUR", "amount_minor": 49990}
     assert body["owner"]["phone"] == "+4930901820"
@@ -148,7 +141,7 @@ async def test_transfer_hands_the_warranty_on_and_keeps_the_history(client, runt
     await add_unit(runtime, mehr, IMEI)
     agent = await staff_token(mehr, "agent")
     first = (await client.post("/api/v1/registrations/", json=purchase(days_ago=100), headers=agent)).json()
-    handed_on = (today_in() - timedelta(days=3)).isoformat()
+    handed_on = (tenant_today() - timedelta(days=3)).isoformat()
     response = await client.post(f"/api/v1/registrations/{first['id']}/transfer", headers=agent, json={
         "new_owner": {"name": "Reza Example", "email": "reza@example.com"}, "transferred_on": handed_on})
     assert response.status_code == 201, response.text
@@ -175,10 +168,10 @@ async def test_transfer_to_the_current_owner_or_before_ownership_is_refused(clie
     first = (await client.post("/api/v1/registrations/", json=purchase(days_ago=10), headers=agent)).json()
     url = f"/api/v1/registrations/{first['id']}/transfer"
     same = await client.post(url, headers=agent, json={"new_owner": {"name": "Sara", "phone": "+49 30 901820"},
-                                                        "transferred_on": today_in().isoformat()})
+                                                        "transferred_on": tenant_today().isoformat()})
     assert same.json()["errors"] == [{"field": "new_owner", "reason": "is already the owner of this unit"}]
     early = await client.post(url, headers=agent, json={"new_owner": {"name": "Reza", "email": "r@example.com"},
-                                                         "transferred_on": (today_in() - timedelta(days=11)).isoformat()})
+                                                         "transferred_on": (tenant_today() - timedelta(days=11)).isoformat()})
     assert early.json()["errors"][0]["field"] == "transferred_on"
     assert await count(runtime, mehr, Registration) == 1
 
@@ -226,7 +219,7 @@ async def test_tenant_b_can_neither_see_nor_touch_tenant_as_registrations(client
     assert (await client.put(f"/api/v1/registrations/{rid}/proof", content=PNG,
                              headers={**bravo_admin, "content-type": "image/png"})).status_code == 404
     transfer = await client.post(f"/api/v1/registrations/{rid}/transfer", headers=bravo_admin, json={
-        "new_owner": {"name": "Thief", "email": "thief@example.com"}, "transferred_on": today_in().isoformat()})
+        "new_owner": {"name": "Thief", "email": "thief@example.com"}, "transferred_on": tenant_today().isoformat()})
     assert transfer.status_code == 404
     assert (await client.post("/api/v1/registrations/", json=purchase(), headers=bravo_admin)).status_code == 422
     assert (await client.get(f"/api/v1/serials/{IMEI}", headers=bravo_admin)).status_code == 404

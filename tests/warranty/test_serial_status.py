@@ -4,15 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from stdnum import luhn
-from warranty_support import add_unit
+from warranty_support import add_unit, imei
 
 IMEI = "490154203237518"
-
-
-def imei(n: int) -> str:
-    body = f"35209900{n:06d}"
-    return body + luhn.calc_check_digit(body)
 
 
 async def public_verdict(client, slug, serial):
