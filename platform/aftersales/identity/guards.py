@@ -39,6 +39,12 @@ def current_principal(connection: ASGIConnection[Any, Any, Any, Any]) -> Princip
     return principal
 
 
+def actor(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
+    """How a record names who made it: ``staff:<id>`` or ``client:<client id>``."""
+    principal = current_principal(connection)
+    return f"{principal.kind}:{principal.subject}"
+
+
 def requires_scope(scope: str) -> Any:
     """Guard: a tenant-bound token that carries ``scope``."""
 

@@ -13,12 +13,11 @@ from sqlalchemy import select
 
 from aftersales.db.base import utcnow
 from aftersales.identity.customers import CustomerDetails
-from aftersales.identity.guards import requires_scope
+from aftersales.identity.guards import actor, requires_scope
 from aftersales.identity.scopes import REQUESTS_READ, REQUESTS_WRITE
 from aftersales.service import requests as service
 from aftersales.service.models import RequestEvent, ServiceRequest
 from aftersales.service.states import RequestState
-from aftersales.warranty.registration_api import actor
 from aftersales.warranty.registration_schemas import CustomerIn
 from aftersales.web.context import TOKEN_TENANT, SessionDep, TenantDep
 from aftersales.web.paging import DEFAULT_LIMIT, Page, check_limit, decode_cursor, invalid_cursor, split_page

@@ -7,10 +7,8 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.db.base import utcnow
-from aftersales.errors import FieldError, InvalidInput, NotFound
 from aftersales.identity.guards import requires_scope
 from aftersales.identity.scopes import CATALOG_WRITE, SERIALS_READ, SERIALS_WRITE
 from aftersales.tenancy.services import CurrentTenant
@@ -29,7 +27,7 @@ from aftersales.warranty.schemas import (
     SuspectedClone,
 )
 from aftersales.warranty.serial_status import StatusAction
-from aftersales.warranty.units import Located, locate_unit
+from aftersales.warranty.units import Located, require_unit
 from aftersales.web.context import HOST_TENANT, TOKEN_TENANT, RuntimeDep, SessionDep, TenantDep
 from aftersales.web.paging import DEFAULT_LIMIT, Page, check_limit, decode_cursor, invalid_cursor, split_page
 
@@ -65,14 +63,14 @@ class SerialController(Controller):
     async def look_up(self, serial: FromPath[str], session: SessionDep, tenant: TenantDep) -> SerialDetail:
         """One unit: its register entry, its active registration and current coverage (typed serials are
         normalised by the tenant's vertical, Persian digits included)."""
-        return _detail(await located_or_error(session, tenant, serial), tenant)
+        return _detail(await require_unit(session, tenant, serial), tenant)
 
     @post("/{serial:str}/status", operation_id="changeSerialStatus", status_code=200,
           guards=[requires_scope(SERIALS_WRITE)])
     async def change_status(self, serial: FromPath[str], data: JSONBody[StatusChangeIn], session: SessionDep,
                             tenant: TenantDep) -> SerialDetail:
         """Block, recall or release one unit, with the reason the next agent will read."""
-        located = await located_or_error(session, tenant, serial)
+        located = await require_unit(session, tenant, serial)
         assert located.unit is not None
         await serial_status.change_status(session, located.unit, StatusAction(data.action), data.reason)
         return _detail(located, tenant)
@@ -83,15 +81,6 @@ class SerialController(Controller):
         recalled = await serial_status.recall(session, model_sku=data.model_sku, batch=data.batch, reason=data.reason)
         return RecallOut(recalled=recalled,
                          owners_affected=await serial_status.owners_affected(session, reason=data.reason))
-
-
-async def located_or_error(session: AsyncSession, tenant: CurrentTenant, serial: str) -> Located:
-    located = await locate_unit(session, tenant, serial)
-    if not located.check.valid:
-        raise InvalidInput("invalid serial", [FieldError("serial", located.check.reason or "not a valid serial")])
-    if located.unit is None:
-        raise NotFound(f"no unit with serial {located.check.normalized} is on the register")
-    return located
 
 
 def _detail(located: Located, tenant: CurrentTenant) -> SerialDetail:

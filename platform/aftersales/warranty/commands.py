@@ -17,8 +17,8 @@ from aftersales.identity.customers import CustomerDetails
 from aftersales.runtime import Runtime
 from aftersales.tenancy.services import CurrentTenant, bind_tenant, get_tenant
 from aftersales.warranty import registrations, serial_status
-from aftersales.warranty.api import located_or_error
 from aftersales.warranty.coverage import status_on
+from aftersales.warranty.units import require_unit
 
 
 async def _tenant(runtime: Runtime, slug: str) -> CurrentTenant:
@@ -41,7 +41,7 @@ def show(tenant_slug: str, serial: str) -> None:
     async def work(runtime: Runtime) -> dict[str, Any]:
         tenant = await _tenant(runtime, tenant_slug)
         async with runtime.db.transaction(tenant.record.id) as session:
-            located = await located_or_error(session, tenant, serial)
+            located = await require_unit(session, tenant, serial)
             assert located.unit is not None and located.model is not None
             unit, coverage = located.unit, located.coverage
             shown: dict[str, Any] = {"serial": unit.serial, "model": located.model.sku, "status": unit.status,

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from aftersales.db.base import utcnow
 from aftersales.errors import NotFound
 from aftersales.identity.customers import CustomerDetails
-from aftersales.identity.guards import current_principal, requires_scope
+from aftersales.identity.guards import actor, requires_scope
 from aftersales.identity.models import Customer
 from aftersales.identity.scopes import CLAIMS_WRITE, REGISTRATIONS_READ, REGISTRATIONS_WRITE
 from aftersales.money import Money
@@ -43,12 +43,6 @@ from aftersales.warranty.registration_schemas import (
 from aftersales.warranty.registrations import PurchaseDetails, RegisteredUnit
 from aftersales.warranty.schemas import ModelSummary
 from aftersales.web.context import TOKEN_TENANT, RuntimeDep, SessionDep, TenantDep
-
-
-def actor(request: Request[Any, Any, Any]) -> str:
-    """How a record names who made it: ``staff:<id>`` or ``client:<client id>``."""
-    principal = current_principal(request)
-    return f"{principal.kind}:{principal.subject}"
 
 
 def coverage_out(coverage: Coverage | None, tenant: CurrentTenant) -> CoverageOut | None:

@@ -13,6 +13,7 @@ from uuid import UUID
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from aftersales.errors import FieldError, InvalidInput, NotFound
 from aftersales.numerals import ascii_digits
 from aftersales.tenancy.services import CurrentTenant
 from aftersales.values import SerialCheck
@@ -68,3 +69,16 @@ async def locate_unit(session: AsyncSession, tenant: CurrentTenant, serial: str)
         if by_model.valid and by_model.normalized == candidate[0].serial:  # the unit's own format
             return Located(by_model, *candidate)
     return Located(check)
+
+
+async def require_unit(session: AsyncSession, tenant: CurrentTenant, serial: str) -> Located:
+    """:func:`locate_unit` for callers that act on the unit.
+
+    :raises InvalidInput: the vertical refuses the serial. :raises NotFound: no unit has it.
+    """
+    located = await locate_unit(session, tenant, serial)
+    if not located.check.valid:
+        raise InvalidInput("invalid serial", [FieldError("serial", located.check.reason or "not a valid serial")])
+    if located.unit is None:
+        raise NotFound(f"no unit with serial {located.check.normalized} is on the register")
+    return located
