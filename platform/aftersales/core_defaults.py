@@ -112,7 +112,8 @@ def aftersales_sla_targets(tenant: TenantContext, request: RequestFacts) -> list
         SlaTarget(
             name="first_response",
             duration=timedelta(days=2),
-            clock="business",
+            clock="business_days",
+            met_on=("contacted", "ended"),
             reason="every request gets a first response within 2 business days",
         )
     ]

@@ -272,18 +272,53 @@ class RequestFacts:
     complaint_subject: str | None = None
 
 
+SlaClockKind = Literal["calendar", "business_hours", "business_days"]
+
+MILESTONES = ("opened", "contacted", "on_site", "answered", "ended")
+"""What a request can reach besides its states (see :class:`SlaTarget`): ``opened``; ``contacted`` (an agent
+recorded the first contact with the customer); ``on_site`` (the technician recorded arrival); ``answered``
+(a complaint was answered); ``ended`` (any final state)."""
+
+HOLD_REASONS = ("waiting_for_customer", "customer_unreachable", "waiting_for_third_party")
+"""Why a request may be put on hold; a clock pauses for the hold reasons in its ``pauses_on``."""
+
+
 @dataclass(frozen=True)
 class SlaTarget:
-    """One clock on a request: how long, on which clock, what pauses it, and what happens on breach."""
+    """One clock on a request: how long, on which clock, when it starts and is met, what pauses it, and what
+    happens on breach.
+
+    ``starts_on`` and each of ``met_on`` name a milestone: one of :data:`MILESTONES`, a request state the
+    request enters (``waiting_for_parts``, ``ready`` …) or ``left:<state>`` (the request leaves that state).
+    A clock starts once; reaching a ``met_on`` milestone stops it (met, or met late after a breach).
+    ``pauses_on`` names hold reasons (:data:`HOLD_REASONS`) and states during which the clock stands still.
+
+    ``clock``: ``calendar`` counts every hour; ``business_hours`` counts the tenant's opening hours;
+    ``business_days`` means "within N business days" (the same local time N business days later, then
+    counted in opening hours while paused and resumed), so ``duration`` must be whole days.
+    """
 
     name: str
     """Stable key, e.g. ``first_contact``, ``onsite``, ``result``, ``complaint_response``."""
     duration: timedelta
-    clock: Literal["business", "calendar"]
+    clock: SlaClockKind
+    starts_on: str = "opened"
+    met_on: tuple[str, ...] = ("ended",)
     pauses_on: tuple[str, ...] = ("waiting_for_customer",)
     on_breach: Literal["notify", "reassign", "raise_priority", "offer_replacement"] = "notify"
     at_risk_fraction: float = 0.8
+    """Share of the duration used after which the clock shows ``at_risk`` (Yizhongyi's "2–4 h": 0.5 of 4 h)."""
     reason: str = ""
+
+    def __post_init__(self) -> None:
+        if self.duration <= timedelta(0):
+            raise ValueError(f"SLA {self.name!r}: duration must be positive")
+        if self.clock == "business_days" and self.duration % timedelta(days=1):
+            raise ValueError(f"SLA {self.name!r}: a business_days clock takes whole days")
+        if not 0 < self.at_risk_fraction <= 1:
+            raise ValueError(f"SLA {self.name!r}: at_risk_fraction must be in (0, 1]")
+        if not self.met_on:
+            raise ValueError(f"SLA {self.name!r}: met_on names at least one milestone")
 
 
 @dataclass(frozen=True)

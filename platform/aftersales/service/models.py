@@ -5,7 +5,9 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKeyConstraint, Index, Integer, String, Text, UniqueConstraint
+from typing import Any
+
+from sqlalchemy import JSON, Float, ForeignKeyConstraint, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from aftersales.db.base import Base, TenantOwned, utcnow
@@ -35,6 +37,15 @@ class ServiceRequest(TenantOwned, Base):
     claim_id: Mapped[uuid.UUID | None] = mapped_column()
     assignee_id: Mapped[uuid.UUID | None] = mapped_column()
     summary: Mapped[str] = mapped_column(Text)
+    priority: Mapped[int] = mapped_column(Integer, default=0)
+    """0 normal, 1 high, 2 urgent; a breached clock may raise it."""
+    promised_at: Mapped[datetime | None] = mapped_column()
+    """The result date the intake receipt promises (the due time of the request's ``result`` clock)."""
+    site_latitude: Mapped[float | None] = mapped_column(Float)
+    site_longitude: Mapped[float | None] = mapped_column(Float)
+    """Where the unit is, for on-site clocks that depend on the distance to the nearest service point."""
+    site_country: Mapped[str | None] = mapped_column(String(2))
+    """The unit's country (ISO 3166-1 alpha-2) when it is not the tenant's: an overseas customer."""
     opened_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column()
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -54,7 +65,81 @@ class RequestEvent(TenantOwned, Base):
     occurred_at: Mapped[datetime] = mapped_column(default=utcnow)
     actor: Mapped[str] = mapped_column(String(120))
     kind: Mapped[str] = mapped_column(String(20))
-    """``opened``, ``moved``, ``assigned`` or ``note``."""
+    """``opened``, ``moved``, ``assigned``, ``note``, ``contacted``, ``on_site``, ``held``, ``released``,
+    ``sla_breached``, ``escalated`` …"""
     from_state: Mapped[str | None] = mapped_column(String(20))
     to_state: Mapped[str | None] = mapped_column(String(20))
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class SlaClock(TenantOwned, Base):
+    """One promise on a request (``aftersales_sla_targets``): when it started, how much of its budget is used,
+    when it is due, and whether it was met or breached and the breach acted on.
+
+    A running clock has ``running_since`` and ``due_at``; a paused one neither (its used time is in
+    ``used_seconds``). Budgets and used time are in the clock's own seconds: opening-hours seconds for
+    business clocks, plain seconds for calendar clocks.
+    """
+
+    __tablename__ = "sla_clocks"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "request_id", "name"),
+        ForeignKeyConstraint(["tenant_id", "request_id"], ["service_requests.tenant_id", "service_requests.id"]),
+        Index("ix_sla_clocks_due", "tenant_id", "due_at",
+              sqlite_where=text("breach_handled_at IS NULL AND met_at IS NULL AND due_at IS NOT NULL"),
+              postgresql_where=text("breach_handled_at IS NULL AND met_at IS NULL AND due_at IS NOT NULL")),
+    )
+
+    request_id: Mapped[uuid.UUID] = mapped_column()
+    name: Mapped[str] = mapped_column(String(60))
+    clock: Mapped[str] = mapped_column(String(20))
+    duration_seconds: Mapped[int] = mapped_column(Integer)
+    starts_on: Mapped[str] = mapped_column(String(60))
+    met_on: Mapped[list[str]] = mapped_column(JSON)
+    pauses_on: Mapped[list[str]] = mapped_column(JSON)
+    on_breach: Mapped[str] = mapped_column(String(30))
+    at_risk_fraction: Mapped[float] = mapped_column(Float)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    started_at: Mapped[datetime | None] = mapped_column()
+    budget_seconds: Mapped[int | None] = mapped_column(Integer)
+    used_seconds: Mapped[int] = mapped_column(Integer, default=0)
+    running_since: Mapped[datetime | None] = mapped_column()
+    due_at: Mapped[datetime | None] = mapped_column()
+    paused_for: Mapped[str | None] = mapped_column(String(60))
+    met_at: Mapped[datetime | None] = mapped_column()
+    breached_at: Mapped[datetime | None] = mapped_column()
+    breach_handled_at: Mapped[datetime | None] = mapped_column()
+
+
+class RequestHold(TenantOwned, Base):
+    """A stretch of time the request waited on someone else (the customer above all), with its reason.
+
+    Clocks whose ``pauses_on`` names the reason stand still while the hold is open (``ended_at`` unset).
+    """
+
+    __tablename__ = "request_holds"
+    __table_args__ = (
+        ForeignKeyConstraint(["tenant_id", "request_id"], ["service_requests.tenant_id", "service_requests.id"]),
+        Index("ix_request_holds_request", "tenant_id", "request_id"),
+    )
+
+    request_id: Mapped[uuid.UUID] = mapped_column()
+    reason: Mapped[str] = mapped_column(String(40))
+    note: Mapped[str] = mapped_column(Text, default="")
+    started_at: Mapped[datetime] = mapped_column()
+    ended_at: Mapped[datetime | None] = mapped_column()
+    actor: Mapped[str] = mapped_column(String(120))
+
+
+class ServicePoint(TenantOwned, Base):
+    """A place the tenant serves from (workshop, service office), with coordinates for distance clocks."""
+
+    __tablename__ = "service_points"
+    __table_args__ = (UniqueConstraint("tenant_id", "name"),)
+
+    name: Mapped[str] = mapped_column(String(200))
+    latitude: Mapped[float] = mapped_column(Float)
+    longitude: Mapped[float] = mapped_column(Float)
+    country: Mapped[str] = mapped_column(String(2))
+    active: Mapped[bool] = mapped_column(default=True)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

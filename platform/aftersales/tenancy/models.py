@@ -35,6 +35,8 @@ class Tenant(PlatformTable, Base):
     business_opens: Mapped[str] = mapped_column(String(5))
     business_closes: Mapped[str] = mapped_column(String(5))
     closures: Mapped[list[str]] = mapped_column(JSON, default=list)
+    hours_by_weekday: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
+    """Opening hours that differ on some ISO weekdays: ``{"4": ["08:00", "13:00"]}``."""
     branding: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     custom_domain: Mapped[str | None] = mapped_column(String(253), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

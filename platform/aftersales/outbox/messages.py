@@ -1,0 +1,50 @@
+"""Putting messages in the outbox, in the caller's transaction.
+
+A notification is a row in the same transaction as the change that causes it: if the change rolls back, so
+does the message, and once the change commits the message will be delivered however the process ends.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from aftersales.outbox.models import CHANNELS, OutboxMessage
+
+
+@dataclass(frozen=True)
+class Message:
+    """What to send, to whom, on which channel; ``key`` makes it idempotent within the tenant."""
+
+    channel: str
+    recipient: str
+    event: str
+    key: str
+    subject: str = ""
+    body: str = ""
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+async def enqueue(session: AsyncSession, message: Message, *, now: datetime) -> OutboxMessage:
+    """Add ``message`` to the outbox of the session's tenant, or return the one already queued with its key.
+
+    :raises ValueError: for an unknown channel or an empty recipient (a caller's bug, not a user's input).
+    """
+    if message.channel not in CHANNELS:
+        raise ValueError(f"unknown outbox channel {message.channel!r}")
+    if not message.recipient:
+        raise ValueError("an outbox message needs a recipient")
+    existing = await session.scalar(select(OutboxMessage).where(OutboxMessage.idempotency_key == message.key))
+    if existing is not None:
+        return existing
+    row = OutboxMessage(
+        channel=message.channel, recipient=message.recipient, event=message.event, idempotency_key=message.key,
+        subject=message.subject, body=message.body, payload=message.payload, next_attempt_at=now, created_at=now,
+    )
+    session.add(row)
+    await session.flush()
+    return row
