@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Literal, TypeVar
 
+from dateutil.relativedelta import relativedelta
 from pydantic import BaseModel, ConfigDict
 
 from aftersales.money import Money
@@ -355,13 +356,19 @@ class ServiceEvent:
 
 @dataclass(frozen=True)
 class FollowUpPlan:
-    """A follow-up call, message or survey to schedule ``after`` an event."""
+    """A follow-up call, message or survey to schedule ``after`` an event, optionally repeated.
+
+    ``after`` and ``repeat_every`` are a :class:`~datetime.timedelta` or, for calendar months ("+3 months",
+    "monthly"), a :class:`dateutil.relativedelta.relativedelta`. A repeated plan runs ``repeat_count`` times
+    in all (None: until the unit's warranty ends, or 12 times when there is no warranty).
+    """
 
     name: str
-    after: timedelta
+    after: timedelta | relativedelta
     channel: Literal["call", "sms", "email", "portal"]
     questionnaire: tuple[str, ...] = ()
-    repeat_every: timedelta | None = None
+    repeat_every: timedelta | relativedelta | None = None
+    repeat_count: int | None = None
 
 
 # ---------------------------------------------------------------------------------------------------------
