@@ -83,6 +83,19 @@ def postgres_template(postgres: ThrowawayPostgres | None, base_settings: Setting
     return TEMPLATE_DB
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``postgres_only`` (row locks, concurrency) run only with the PostgreSQL backend: their
+    SQLite variants are deselected, not skipped, since SQLite has no such behaviour to test."""
+    chosen, dropped = [], []
+    for item in items:
+        params = getattr(item, "callspec", None)
+        on_sqlite = params is not None and params.params.get("backend") == "sqlite"
+        (dropped if on_sqlite and item.get_closest_marker("postgres_only") else chosen).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = chosen
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory, base_settings: Settings) -> Path:
     path = tmp_path_factory.mktemp("sqlite") / "template.db"

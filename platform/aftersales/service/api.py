@@ -1,91 +1,43 @@
-"""Service request endpoints: open, look up, list, move, assign, annotate, and read the timeline."""
+"""Service request endpoints: open, look up, list, move, assign, annotate, hold, record contact and arrival,
+read the clocks, the timeline and the intake receipt."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
-from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
+from sqlalchemy import exists, or_, select
 
 from aftersales.db.base import utcnow
 from aftersales.identity.customers import CustomerDetails
 from aftersales.identity.guards import actor, requires_scope
 from aftersales.identity.scopes import REQUESTS_READ, REQUESTS_WRITE
+from aftersales.service import clocks, receipts
 from aftersales.service import requests as service
-from aftersales.service.models import RequestEvent, ServiceRequest
+from aftersales.service.models import ServiceRequest, SlaClock
+from aftersales.service.schemas import (
+    AssignIn,
+    EventOut,
+    HoldIn,
+    HoldOut,
+    MoveIn,
+    NoteIn,
+    OptionalNoteIn,
+    ReceiptOut,
+    RequestDetailOut,
+    RequestIn,
+    RequestOut,
+    detail_out,
+    event_out,
+    hold_out,
+    request_out,
+)
 from aftersales.service.states import RequestState
-from aftersales.warranty.registration_schemas import CustomerIn
+from aftersales.tenancy.services import CurrentTenant
 from aftersales.web.context import TOKEN_TENANT, SessionDep, TenantDep
 from aftersales.web.paging import DEFAULT_LIMIT, Page, check_limit, decode_cursor, invalid_cursor, split_page
-
-Kind = Literal["repair", "installation", "maintenance", "return", "exchange", "complaint", "inquiry"]
-Channel = Literal["phone", "portal", "email", "walk_in", "social", "letter"]
-
-
-class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class RequestIn(_Body):
-    kind: Kind
-    channel: Channel
-    summary: str = Field(max_length=4000)
-    registration_id: UUID | None = None
-    claim_id: UUID | None = None
-    customer: CustomerIn | None = Field(default=None, description="Needed when no registration is given.")
-
-
-class MoveIn(_Body):
-    to: RequestState
-    note: str = Field(default="", max_length=8000)
-
-
-class AssignIn(_Body):
-    assignee_id: UUID
-    note: str = Field(default="", max_length=8000)
-
-
-class NoteIn(_Body):
-    note: str = Field(max_length=8000)
-
-
-class RequestOut(BaseModel):
-    id: UUID
-    number: int
-    kind: str
-    channel: str
-    state: str
-    customer_id: UUID
-    registration_id: UUID | None
-    claim_id: UUID | None
-    assignee_id: UUID | None
-    summary: str
-    opened_at: datetime
-    closed_at: datetime | None
-
-
-class EventOut(BaseModel):
-    occurred_at: datetime
-    actor: str
-    kind: str
-    from_state: str | None
-    to_state: str | None
-    note: str
-
-
-def request_out(r: ServiceRequest) -> RequestOut:
-    return RequestOut(id=r.id, number=r.number, kind=r.kind, channel=r.channel, state=r.state,
-                      customer_id=r.customer_id, registration_id=r.registration_id, claim_id=r.claim_id,
-                      assignee_id=r.assignee_id, summary=r.summary, opened_at=r.opened_at, closed_at=r.closed_at)
-
-
-def event_out(e: RequestEvent) -> EventOut:
-    return EventOut(occurred_at=e.occurred_at, actor=e.actor, kind=e.kind, from_state=e.from_state,
-                    to_state=e.to_state, note=e.note)
 
 
 class ServiceRequestController(Controller):
@@ -104,18 +56,27 @@ class ServiceRequestController(Controller):
             kind=data.kind, channel=data.channel, summary=data.summary, registration_id=data.registration_id,
             claim_id=data.claim_id,
             customer=CustomerDetails(name=customer.name, phone=customer.phone, email=customer.email) if customer else None,
+            site_latitude=data.site_latitude, site_longitude=data.site_longitude, site_country=data.site_country,
         )
-        return request_out(await service.open_request(session, tenant, new, actor=actor(request), now=utcnow()))
+        now = utcnow()
+        opened = await service.open_request(session, tenant, new, actor=actor(request), now=now)
+        return await _detail(session, tenant, opened, now)
 
     @get("/", operation_id="listServiceRequests", guards=[requires_scope(REQUESTS_READ)])
     async def list_requests(self, session: SessionDep,
                             in_state: Annotated[RequestState | None, QueryParameter(name="state")] = None,
+                            overdue: FromQuery[bool] = False,
                             limit: FromQuery[int] = DEFAULT_LIMIT,
                             cursor: FromQuery[str | None] = None) -> Page[RequestOut]:
-        """Requests newest first, optionally in one state; pass ``next_cursor`` back as ``cursor``."""
+        """Requests newest first, optionally in one state or only those with an overdue clock (``overdue=true``);
+        pass ``next_cursor`` back as ``cursor``."""
         query = select(ServiceRequest).order_by(ServiceRequest.number.desc()).limit(check_limit(limit) + 1)
         if in_state is not None:
             query = query.where(ServiceRequest.state == in_state.value)
+        if overdue:
+            query = query.where(exists().where(
+                SlaClock.request_id == ServiceRequest.id, SlaClock.met_at.is_(None),
+                or_(SlaClock.breached_at.is_not(None), SlaClock.due_at <= utcnow())))
         if cursor is not None:
             (before,) = decode_cursor(cursor, 1)
             if not isinstance(before, int):
@@ -125,19 +86,20 @@ class ServiceRequestController(Controller):
         return Page[RequestOut](items=[request_out(r) for r in rows], next_cursor=next_cursor)
 
     @get("/{request_id:uuid}", operation_id="getServiceRequest", guards=[requires_scope(REQUESTS_READ)])
-    async def get_request(self, request_id: FromPath[UUID], session: SessionDep) -> RequestOut:
-        """One request."""
-        return request_out(await service.get_request(session, request_id))
+    async def get_request(self, request_id: FromPath[UUID], session: SessionDep, tenant: TenantDep) -> RequestDetailOut:
+        """One request with its clocks: due when, time left, on track / at risk / breached / met."""
+        return await _detail(session, tenant, await service.get_request(session, request_id), utcnow())
 
     @post("/{request_id:uuid}/moves", operation_id="moveServiceRequest", status_code=200,
           guards=[requires_scope(REQUESTS_WRITE)])
     async def move(self, request: Request[Any, Any, Any], request_id: FromPath[UUID], data: JSONBody[MoveIn],
-                   session: SessionDep) -> RequestOut:
+                   session: SessionDep, tenant: TenantDep) -> RequestDetailOut:
         """Move the request to its next state; a move its life does not allow is refused (409) with the moves
-        that are allowed."""
-        moved = await service.move_request(session, request_id, data.to, actor=actor(request), note=data.note,
-                                           now=utcnow())
-        return request_out(moved)
+        that are allowed. Clocks start, stop, pause and resume with the move."""
+        now = utcnow()
+        moved = await service.move_request(session, tenant, request_id, data.to, actor=actor(request),
+                                           note=data.note, now=now)
+        return await _detail(session, tenant, moved, now)
 
     @post("/{request_id:uuid}/assignment", operation_id="assignServiceRequest", status_code=200,
           guards=[requires_scope(REQUESTS_WRITE)])
@@ -160,3 +122,46 @@ class ServiceRequestController(Controller):
     async def timeline(self, request_id: FromPath[UUID], session: SessionDep) -> list[EventOut]:
         """Every event of the request, oldest first; never rewritten."""
         return [event_out(e) for e in await service.timeline(session, request_id)]
+
+    @post("/{request_id:uuid}/contacts", operation_id="recordCustomerContact", guards=[requires_scope(REQUESTS_WRITE)])
+    async def contact(self, request: Request[Any, Any, Any], request_id: FromPath[UUID],
+                      data: JSONBody[OptionalNoteIn], session: SessionDep, tenant: TenantDep) -> EventOut:
+        """Record that the customer was contacted: first-contact and reply clocks are met."""
+        return event_out(await service.record_milestone(session, tenant, request_id, "contacted", actor=actor(request),
+                                                        note=data.note, now=utcnow()))
+
+    @post("/{request_id:uuid}/arrivals", operation_id="recordTechnicianArrival", guards=[requires_scope(REQUESTS_WRITE)])
+    async def arrival(self, request: Request[Any, Any, Any], request_id: FromPath[UUID],
+                      data: JSONBody[OptionalNoteIn], session: SessionDep, tenant: TenantDep) -> EventOut:
+        """Record that the technician arrived on site: on-site clocks are met."""
+        return event_out(await service.record_milestone(session, tenant, request_id, "on_site", actor=actor(request),
+                                                        note=data.note, now=utcnow()))
+
+    @post("/{request_id:uuid}/holds", operation_id="holdServiceRequest", guards=[requires_scope(REQUESTS_WRITE)])
+    async def hold(self, request: Request[Any, Any, Any], request_id: FromPath[UUID], data: JSONBody[HoldIn],
+                   session: SessionDep, tenant: TenantDep) -> HoldOut:
+        """Put the request on hold with a reason (waiting for the customer …); the clocks that pause for it stop."""
+        return hold_out(await service.put_on_hold(session, tenant, request_id, data.reason, actor=actor(request),
+                                                  note=data.note, now=utcnow()))
+
+    @get("/{request_id:uuid}/holds", operation_id="listServiceRequestHolds", guards=[requires_scope(REQUESTS_READ)])
+    async def holds(self, request_id: FromPath[UUID], session: SessionDep) -> list[HoldOut]:
+        """Every hold of the request, oldest first, open ones without ``ended_at``."""
+        return [hold_out(h) for h in await service.holds_of(session, request_id)]
+
+    @post("/{request_id:uuid}/holds/{hold_id:uuid}/release", operation_id="releaseServiceRequestHold",
+          status_code=200, guards=[requires_scope(REQUESTS_WRITE)])
+    async def release(self, request: Request[Any, Any, Any], request_id: FromPath[UUID], hold_id: FromPath[UUID],
+                      data: JSONBody[OptionalNoteIn], session: SessionDep, tenant: TenantDep) -> HoldOut:
+        """End a hold: paused clocks run again, due later by the time they stood still."""
+        return hold_out(await service.release_hold(session, tenant, request_id, hold_id, actor=actor(request),
+                                                   note=data.note, now=utcnow()))
+
+    @get("/{request_id:uuid}/receipt", operation_id="getServiceRequestReceipt", guards=[requires_scope(REQUESTS_READ)])
+    async def receipt(self, request_id: FromPath[UUID], session: SessionDep, tenant: TenantDep) -> ReceiptOut:
+        """The intake receipt: the request number and the promised result date (Mehr: 7 business days)."""
+        return await receipts.receipt_of(session, tenant, await service.get_request(session, request_id))
+
+
+async def _detail(session: Any, tenant: CurrentTenant, request: ServiceRequest, now: Any) -> RequestDetailOut:
+    return detail_out(request, await clocks.clocks_of(session, request.id), tenant.calendar, now)

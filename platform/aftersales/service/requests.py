@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from babel import Locale
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,9 +18,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
 from aftersales.identity.customers import CustomerDetails, find_or_create_customer, validate_customer
 from aftersales.identity.models import StaffUser
-from aftersales.service.models import RequestEvent, ServiceRequest
+from aftersales.service import clocks
+from aftersales.service.models import RequestEvent, RequestHold, ServiceRequest
 from aftersales.service.states import FINAL, RequestState, check_move
 from aftersales.tenancy.services import CurrentTenant
+from aftersales.values import HOLD_REASONS
 from aftersales.warranty.models import Claim, Registration
 
 KINDS = ("repair", "installation", "maintenance", "return", "exchange", "complaint", "inquiry")
@@ -27,6 +30,11 @@ CHANNELS = ("phone", "portal", "email", "walk_in", "social", "letter")
 MAX_SUMMARY = 2000
 MAX_NOTE = 4000
 NUMBER_ATTEMPTS = 5
+COUNTRIES = frozenset(code for code in Locale("en").territories if len(code) == 2 and code.isalpha()) - {
+    "EU", "EZ", "QO", "UN", "ZZ"}
+"""ISO 3166-1 alpha-2 codes, as CLDR (babel) knows them."""
+EVENT_MILESTONES = {"contacted": "the customer was contacted", "on_site": "the technician arrived on site"}
+"""Milestones staff record on a request, with the timeline note used when they give none."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +47,10 @@ class NewRequest:
     registration_id: UUID | None = None
     claim_id: UUID | None = None
     customer: CustomerDetails | None = None
+    site_latitude: float | None = None
+    site_longitude: float | None = None
+    site_country: str | None = None
+    """Where the unit is, when an on-site clock depends on it (distance to a service point, overseas)."""
 
 
 async def open_request(session: AsyncSession, tenant: CurrentTenant, new: NewRequest, *, actor: str,
@@ -74,6 +86,7 @@ async def open_request(session: AsyncSession, tenant: CurrentTenant, new: NewReq
         else:
             details, customer_errors = validate_customer(new.customer, tenant.context.country, "customer")
             errors += customer_errors
+    errors += _site_errors(new, tenant.context.country)
     if errors:
         raise InvalidInput("the request cannot be opened", errors)
     if details is not None:
@@ -82,11 +95,27 @@ async def open_request(session: AsyncSession, tenant: CurrentTenant, new: NewReq
     request = await _insert_numbered(session, ServiceRequest(
         kind=new.kind, channel=new.channel, state=RequestState.RECEIVED.value, customer_id=customer_id,
         registration_id=new.registration_id, claim_id=new.claim_id, summary=summary, opened_at=now,
+        site_latitude=new.site_latitude, site_longitude=new.site_longitude,
+        site_country=new.site_country.upper() if new.site_country else None, priority=0,
     ))
     session.add(RequestEvent(request_id=request.id, occurred_at=now, actor=actor, kind="opened",
                              to_state=RequestState.RECEIVED.value, note=summary))
-    await session.flush()
+    await clocks.set_clocks(session, tenant, request, await clocks.request_facts(session, tenant, request), now)
     return request
+
+
+def _site_errors(new: NewRequest, tenant_country: str) -> list[FieldError]:
+    errors = []
+    if (new.site_latitude is None) != (new.site_longitude is None):
+        errors.append(FieldError("site_latitude" if new.site_latitude is None else "site_longitude",
+                                 "give both coordinates of the site, or neither"))
+    if new.site_latitude is not None and not -90 <= new.site_latitude <= 90:
+        errors.append(FieldError("site_latitude", "must be between -90 and 90"))
+    if new.site_longitude is not None and not -180 <= new.site_longitude <= 180:
+        errors.append(FieldError("site_longitude", "must be between -180 and 180"))
+    if new.site_country is not None and new.site_country.upper() not in COUNTRIES:
+        errors.append(FieldError("site_country", "not an ISO 3166-1 alpha-2 country code"))
+    return errors
 
 
 async def _insert_numbered(session: AsyncSession, request: ServiceRequest) -> ServiceRequest:
@@ -111,19 +140,100 @@ async def get_request(session: AsyncSession, request_id: UUID) -> ServiceRequest
     return request
 
 
-async def move_request(session: AsyncSession, request_id: UUID, target: RequestState, *, actor: str, note: str,
-                       now: datetime) -> ServiceRequest:
-    """Move a request to ``target``. :raises IllegalTransition: a move its life does not allow."""
+async def move_request(session: AsyncSession, tenant: CurrentTenant, request_id: UUID, target: RequestState, *,
+                       actor: str, note: str, now: datetime) -> ServiceRequest:
+    """Move a request to ``target``; its clocks start, stop, pause and resume with the move.
+
+    :raises IllegalTransition: a move its life does not allow.
+    """
     request = await get_request(session, request_id)
     current = RequestState(request.state)
     check_move(current, target)
     request.state = target.value
     if target in FINAL:
         request.closed_at = now
+        for hold in await open_holds(session, request.id):
+            hold.ended_at = now
     session.add(RequestEvent(request_id=request.id, occurred_at=now, actor=actor, kind="moved",
                              from_state=current.value, to_state=target.value, note=_note(note)))
+    await clocks.reach(session, tenant, request, clocks.state_milestones(current, target), now)
     await session.flush()
     return request
+
+
+async def record_milestone(session: AsyncSession, tenant: CurrentTenant, request_id: UUID, milestone: str, *,
+                           actor: str, note: str, now: datetime) -> RequestEvent:
+    """Record that the customer was contacted (``contacted``) or the technician arrived (``on_site``); the
+    clocks those milestones meet stop. :raises Conflict: the request has ended."""
+    if milestone not in EVENT_MILESTONES:
+        raise ValueError(f"{milestone!r} is not a milestone staff record")
+    request = await get_request(session, request_id)
+    if RequestState(request.state) in FINAL:
+        raise Conflict(f"the request is {request.state}; nothing more is recorded on an ended request")
+    event = RequestEvent(request_id=request.id, occurred_at=now, actor=actor, kind=milestone,
+                         note=_note(note) or EVENT_MILESTONES[milestone])
+    session.add(event)
+    await clocks.reach(session, tenant, request, [milestone], now)
+    await session.flush()
+    return event
+
+
+async def put_on_hold(session: AsyncSession, tenant: CurrentTenant, request_id: UUID, reason: str, *, actor: str,
+                      note: str, now: datetime) -> RequestHold:
+    """Put the request on hold (waiting for the customer …): the clocks that pause for ``reason`` stand still.
+
+    :raises InvalidInput: an unknown reason. :raises Conflict: an ended request, or already on that hold.
+    """
+    if reason not in HOLD_REASONS:
+        raise InvalidInput("cannot hold the request",
+                           [FieldError("reason", f"must be one of {', '.join(HOLD_REASONS)}")])
+    request = await get_request(session, request_id)
+    if RequestState(request.state) in FINAL:
+        raise Conflict(f"the request is {request.state}; an ended request is not put on hold")
+    if any(h.reason == reason for h in await open_holds(session, request.id)):
+        raise Conflict(f"the request is already on hold: {reason}")
+    hold = RequestHold(request_id=request.id, reason=reason, note=_note(note), started_at=now, actor=actor)
+    session.add(hold)
+    session.add(RequestEvent(request_id=request.id, occurred_at=now, actor=actor, kind="held",
+                             note=_note(note) or reason.replace("_", " ")))
+    await session.flush()
+    await clocks.settle_pauses(session, tenant, request, now)
+    await session.flush()
+    return hold
+
+
+async def release_hold(session: AsyncSession, tenant: CurrentTenant, request_id: UUID, hold_id: UUID, *, actor: str,
+                       note: str, now: datetime) -> RequestHold:
+    """End a hold; the clocks it paused run again, due later by exactly the time they stood still.
+
+    :raises NotFound: no such hold on this request. :raises Conflict: the hold has already ended.
+    """
+    request = await get_request(session, request_id)
+    hold = await session.scalar(select(RequestHold).where(RequestHold.id == hold_id,
+                                                          RequestHold.request_id == request.id))
+    if hold is None:
+        raise NotFound("no such hold on this request")
+    if hold.ended_at is not None:
+        raise Conflict("the hold has already ended")
+    hold.ended_at = now
+    session.add(RequestEvent(request_id=request.id, occurred_at=now, actor=actor, kind="released",
+                             note=_note(note) or f"{hold.reason.replace('_', ' ')} ended"))
+    await session.flush()
+    await clocks.settle_pauses(session, tenant, request, now)
+    await session.flush()
+    return hold
+
+
+async def open_holds(session: AsyncSession, request_id: UUID) -> list[RequestHold]:
+    return list(await session.scalars(select(RequestHold).where(RequestHold.request_id == request_id,
+                                                                RequestHold.ended_at.is_(None))))
+
+
+async def holds_of(session: AsyncSession, request_id: UUID) -> list[RequestHold]:
+    """Every hold of a request, oldest first."""
+    await get_request(session, request_id)
+    return list(await session.scalars(select(RequestHold).where(RequestHold.request_id == request_id)
+                                      .order_by(RequestHold.started_at, RequestHold.id)))
 
 
 async def assign_request(session: AsyncSession, request_id: UUID, assignee_id: UUID, *, actor: str, note: str,

@@ -85,7 +85,15 @@ class CalendarManifest(_Strict):
     country: CountryCode
     weekend_days: list[Weekday] = Field(max_length=6)
     business_hours: BusinessHours
+    hours_by_weekday: dict[Weekday, BusinessHours] = {}
+    """Hours that differ on some working days, e.g. ``thu = { opens = 08:00:00, closes = 13:00:00 }``."""
     closures: list[date] = []
+
+    @model_validator(mode="after")
+    def _no_hours_on_weekend_days(self) -> CalendarManifest:
+        if clash := sorted(set(self.hours_by_weekday) & set(self.weekend_days)):
+            raise ValueError(f"hours_by_weekday gives hours for weekend days: {', '.join(clash)}")
+        return self
 
 
 class BrandingManifest(_Strict):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -19,6 +20,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapper, Session, object_session
 
+from aftersales.calendar import BusinessCalendar
 from aftersales.db import Database
 from aftersales.db.session import TenantSession
 from aftersales.errors import FieldError, InvalidInput, NotFound
@@ -93,6 +95,10 @@ def _apply(tenant: Tenant, manifest: TenantManifest) -> None:
     tenant.business_opens = manifest.calendar.business_hours.opens.strftime("%H:%M")
     tenant.business_closes = manifest.calendar.business_hours.closes.strftime("%H:%M")
     tenant.closures = [d.isoformat() for d in manifest.calendar.closures]
+    tenant.hours_by_weekday = {
+        str(WEEKDAYS[day]): [hours.opens.strftime("%H:%M"), hours.closes.strftime("%H:%M")]
+        for day, hours in manifest.calendar.hours_by_weekday.items()
+    }
     tenant.branding = manifest.branding.model_dump(mode="json", exclude={"custom_domain"})
     tenant.custom_domain = manifest.branding.custom_domain
 
@@ -139,6 +145,10 @@ def manifest_of(tenant: Tenant) -> dict[str, Any]:
             "weekend_days": [names[d] for d in tenant.weekend_days],
             "business_hours": {"opens": tenant.business_opens, "closes": tenant.business_closes},
             "closures": list(tenant.closures),
+            **({"hours_by_weekday": {
+                names[int(day)]: {"opens": opens, "closes": closes}
+                for day, (opens, closes) in sorted(tenant.hours_by_weekday.items())
+            }} if tenant.hours_by_weekday else {}),
         },
         "branding": {**tenant.branding, "custom_domain": tenant.custom_domain},
         "settings": dict(tenant.plugin_settings),
@@ -197,6 +207,8 @@ def tenant_context(tenant: Tenant, registry: PluginRegistry) -> TenantContext:
             weekend_days=tuple(tenant.weekend_days),
             business_hours=(tenant.business_opens, tenant.business_closes),
             closures=tuple(date.fromisoformat(d) for d in tenant.closures),
+            hours_by_weekday={int(day): (opens, closes) for day, (opens, closes) in tenant.hours_by_weekday.items()}
+            or None,
         ),
         settings=settings,
         addon_settings=addon_settings,
@@ -210,6 +222,11 @@ class CurrentTenant:
     record: Tenant
     context: TenantContext
     hooks: pluggy.HookRelay
+
+    @cached_property
+    def calendar(self) -> BusinessCalendar:
+        """The tenant's business calendar: time zone, weekend, hours, public holidays and closures."""
+        return BusinessCalendar.for_tenant(self.context)
 
     def today(self) -> date:
         """Today's date in the tenant's time zone."""

@@ -1,0 +1,214 @@
+"""SLA clocks: the promises on a request, kept on the tenant's business calendar.
+
+The vertical sets a request's clocks (``aftersales_sla_targets``) when it is opened. Each clock starts at a
+milestone (``opened``, a state, ``contacted`` …), stands still while the request is on a hold or in a state its
+target names in ``pauses_on``, and stops when the request reaches one of its ``met_on`` milestones. A clock keeps
+its budget and the time used in its own seconds (opening-hours seconds for business clocks), so a pause never
+shortens or lengthens the promise, and its ``due_at`` is recomputed on the calendar whenever it starts running
+again. Breaches are found and acted on by the worker (:mod:`aftersales.service.escalation`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from aftersales.calendar import BusinessCalendar
+from aftersales.service.models import RequestHold, ServicePoint, ServiceRequest, SlaClock
+from aftersales.service.states import FINAL, RequestState
+from aftersales.tenancy.services import CurrentTenant
+from aftersales.values import GeoPoint, RequestFacts, SlaTarget
+from aftersales.warranty.catalog import product_info
+from aftersales.warranty.coverage import current_coverage, status_on
+from aftersales.warranty.registrations import get_registration
+
+RESULT_CLOCK = "result"
+"""The clock whose due time the intake receipt promises as the result date (Mehr: 7 business days)."""
+
+
+@dataclass(frozen=True)
+class ClockView:
+    """A clock as an agent sees it: due when, how much is left, and whether the promise is on track."""
+
+    name: str
+    clock: str
+    state: str
+    """``waiting`` (not started), ``on_track``, ``at_risk``, ``breached`` or ``met`` (``breached`` also for a
+    clock met late)."""
+    started_at: datetime | None
+    due_at: datetime | None
+    """None while paused or not started."""
+    remaining: timedelta | None
+    """Time left in the clock's own measure (opening hours for business clocks); negative when overdue."""
+    paused_for: str | None
+    met_at: datetime | None
+    breached_at: datetime | None
+    on_breach: str
+    reason: str
+
+
+def state_milestones(current: RequestState, target: RequestState) -> list[str]:
+    """What a move from ``current`` to ``target`` reaches: the state entered, the state left, and ``ended``."""
+    reached = [target.value, f"left:{current.value}"]
+    if target in FINAL:
+        reached.append("ended")
+    return reached
+
+
+async def request_facts(session: AsyncSession, tenant: CurrentTenant, request: ServiceRequest) -> RequestFacts:
+    """The request as the SLA and resolution rules see it: its unit, warranty and distance facts."""
+    product, under_warranty = None, False
+    if request.registration_id is not None:
+        registered = await get_registration(session, request.registration_id)
+        product = product_info(registered.model)
+        coverage = await current_coverage(session, registered.registration)
+        if coverage is not None:
+            local_day = request.opened_at.astimezone(tenant.calendar.zone).date()
+            under_warranty = status_on(coverage, local_day) == "in_warranty"
+    location = None
+    if request.site_latitude is not None and request.site_longitude is not None:
+        location = GeoPoint(request.site_latitude, request.site_longitude)
+    points = (await session.scalars(select(ServicePoint).where(ServicePoint.active.is_(True)))).all()
+    return RequestFacts(
+        kind=request.kind, channel=request.channel, opened_at=request.opened_at, product=product,
+        under_warranty=under_warranty, customer_location=location, customer_country=request.site_country,
+        service_points=tuple(GeoPoint(p.latitude, p.longitude) for p in points),
+    )
+
+
+async def set_clocks(session: AsyncSession, tenant: CurrentTenant, request: ServiceRequest, facts: RequestFacts,
+                     now: datetime) -> list[SlaClock]:
+    """Create the request's clocks from the vertical's targets and start those that start on ``opened``;
+    the ``result`` clock's due time becomes the request's promised date."""
+    targets: list[SlaTarget] = tenant.hooks.aftersales_sla_targets(tenant=tenant.context, request=facts) or []
+    clocks = [_clock_from(request.id, target) for target in targets]
+    session.add_all(clocks)
+    await _reach(session, tenant.calendar, request, clocks, ["opened"], now)
+    for clock in clocks:
+        if clock.name == RESULT_CLOCK and clock.due_at is not None:
+            request.promised_at = clock.due_at
+    await session.flush()
+    return clocks
+
+
+async def reach(session: AsyncSession, tenant: CurrentTenant, request: ServiceRequest, milestones: Iterable[str],
+                now: datetime) -> None:
+    """Record that ``request`` reached ``milestones``: stop the clocks they meet, start those they start, and
+    pause or resume clocks by the request's state."""
+    clocks = await clocks_of(session, request.id)
+    await _reach(session, tenant.calendar, request, clocks, list(milestones), now)
+
+
+async def settle_pauses(session: AsyncSession, tenant: CurrentTenant, request: ServiceRequest, now: datetime) -> None:
+    """Pause the clocks the request's holds and state now stop, and resume the others (after a hold changed)."""
+    clocks = await clocks_of(session, request.id)
+    await _settle(session, tenant.calendar, request, clocks, now)
+
+
+async def clocks_of(session: AsyncSession, request_id: UUID) -> list[SlaClock]:
+    return list(await session.scalars(select(SlaClock).where(SlaClock.request_id == request_id)
+                                      .order_by(SlaClock.created_at, SlaClock.name)))
+
+
+def view(clock: SlaClock, calendar: BusinessCalendar, now: datetime) -> ClockView:
+    """How ``clock`` stands at ``now``."""
+    base: dict[str, Any] = dict(name=clock.name, clock=clock.clock, started_at=clock.started_at, due_at=clock.due_at,
+                paused_for=clock.paused_for, met_at=clock.met_at, breached_at=clock.breached_at,
+                on_breach=clock.on_breach, reason=clock.reason)
+    if clock.started_at is None or clock.budget_seconds is None:
+        return ClockView(state="waiting", remaining=None, **base)
+    used = clock.used_seconds
+    if clock.running_since is not None:
+        used += _elapsed(clock, calendar, clock.running_since, now)
+    remaining = timedelta(seconds=clock.budget_seconds - used)
+    if clock.met_at is not None:
+        state = "breached" if clock.breached_at is not None else "met"
+    elif clock.breached_at is not None or remaining <= timedelta(0):
+        state = "breached"
+    elif used >= clock.at_risk_fraction * clock.budget_seconds:
+        state = "at_risk"
+    else:
+        state = "on_track"
+    return ClockView(state=state, remaining=remaining, **base)
+
+
+# -- the mechanics -------------------------------------------------------------------------------------------
+
+
+def _clock_from(request_id: UUID, target: SlaTarget) -> SlaClock:
+    return SlaClock(
+        request_id=request_id, name=target.name, clock=target.clock,
+        duration_seconds=int(target.duration.total_seconds()), starts_on=target.starts_on,
+        met_on=list(target.met_on), pauses_on=list(target.pauses_on), on_breach=target.on_breach,
+        at_risk_fraction=target.at_risk_fraction, reason=target.reason, used_seconds=0,
+    )
+
+
+async def _reach(session: AsyncSession, calendar: BusinessCalendar, request: ServiceRequest, clocks: list[SlaClock],
+                 milestones: list[str], now: datetime) -> None:
+    for clock in clocks:
+        if clock.started_at is not None and clock.met_at is None and set(clock.met_on) & set(milestones):
+            _stop(clock, calendar, now)
+    for clock in clocks:
+        if clock.started_at is None and clock.starts_on in milestones:
+            _start(clock, calendar, now)
+    await _settle(session, calendar, request, clocks, now)
+
+
+async def _settle(session: AsyncSession, calendar: BusinessCalendar, request: ServiceRequest, clocks: list[SlaClock],
+                  now: datetime) -> None:
+    live = [c for c in clocks if c.started_at is not None and c.met_at is None]
+    if not live:
+        return
+    holds = (await session.scalars(select(RequestHold.reason).where(
+        RequestHold.request_id == request.id, RequestHold.ended_at.is_(None)))).all()
+    stoppers = [request.state, *holds]
+    for clock in live:
+        pauser = next((s for s in stoppers if s in clock.pauses_on), None)
+        if pauser is not None and clock.running_since is not None:
+            clock.used_seconds += _elapsed(clock, calendar, clock.running_since, now)
+            clock.running_since, clock.due_at, clock.paused_for = None, None, pauser
+        elif pauser is None and clock.running_since is None:
+            _run(clock, calendar, now)
+        elif pauser is not None:
+            clock.paused_for = pauser
+
+
+def _start(clock: SlaClock, calendar: BusinessCalendar, now: datetime) -> None:
+    clock.started_at = now
+    if clock.clock == "business_days":
+        due = calendar.add_business_days(now, clock.duration_seconds // 86_400)
+        clock.budget_seconds = int(calendar.business_time_between(now, due).total_seconds())
+    else:
+        clock.budget_seconds = clock.duration_seconds
+    clock.used_seconds = 0
+    _run(clock, calendar, now)
+    if clock.clock == "business_days":
+        clock.due_at = due  # the very instant "N business days later" names, not a rounding of it
+
+
+def _run(clock: SlaClock, calendar: BusinessCalendar, now: datetime) -> None:
+    assert clock.budget_seconds is not None
+    left = timedelta(seconds=max(clock.budget_seconds - clock.used_seconds, 0))
+    clock.running_since, clock.paused_for = now, None
+    clock.due_at = now + left if clock.clock == "calendar" else calendar.add_business_hours(now, left)
+
+
+def _stop(clock: SlaClock, calendar: BusinessCalendar, now: datetime) -> None:
+    if clock.running_since is not None:
+        clock.used_seconds += _elapsed(clock, calendar, clock.running_since, now)
+    if clock.budget_seconds is not None and clock.used_seconds > clock.budget_seconds and clock.breached_at is None:
+        clock.breached_at = clock.due_at or now
+    clock.met_at, clock.running_since = now, None
+
+
+def _elapsed(clock: SlaClock, calendar: BusinessCalendar, start: datetime, end: datetime) -> int:
+    if clock.clock == "calendar":
+        return max(int((end - start).total_seconds()), 0)
+    return int(calendar.business_time_between(start, end).total_seconds())
