@@ -81,9 +81,9 @@ def _complaint_target(settings: ElectronicsSettings) -> SlaTarget:
 
 
 def _distance_targets(sla: DistanceSla, tenant_country: str, request: RequestFacts) -> list[SlaTarget]:
-    overseas = request.customer_country is not None and request.customer_country.upper() != tenant_country.upper()
-    if overseas:
-        where = f"an overseas customer ({request.customer_country})"
+    country = (request.customer_country or "").upper()
+    if country not in ("", tenant_country.upper()):
+        where = f"an overseas customer ({country})"
         targets = [SlaTarget(
             name="reply",
             duration=timedelta(hours=sla.overseas_reply_hours),
