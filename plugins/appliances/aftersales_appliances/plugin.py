@@ -1,6 +1,10 @@
 """The appliances vertical's hooks (entry point ``appliances`` in the ``aftersales.verticals`` group).
 
 Pure functions of their arguments, like every hook: the tenant's rules arrive as ``tenant.settings``.
+
+No ``aftersales_sla_targets`` or ``aftersales_followups`` here: seed 001 promises a 24/7 call centre but no
+service time (no first-contact, visit or repair deadline) and no follow-up schedule, so Entekhab's requests
+run the core's first response within 2 business days and its satisfaction survey after a closed request.
 """
 
 from __future__ import annotations

@@ -201,7 +201,7 @@ def test_unrecorded_facts_ask_the_agent_to_record_them() -> None:
 
 
 def test_warranty_repair_on_the_last_day_is_free_and_the_day_after_is_charged() -> None:
-    facts = dict(defect=DefectType.FUNCTIONAL, installed_by_authorised_technician=True)
+    facts = {"defect": DefectType.FUNCTIONAL, "installed_by_authorised_technician": True}
     assert assess(ClaimKind.WARRANTY_REPAIR, date(2028, 1, 10), **facts).decision is ClaimDecision.FREE_REPAIR
     assert assess(ClaimKind.WARRANTY_REPAIR, date(2028, 1, 11), **facts).decision is ClaimDecision.PAID_REPAIR
 

@@ -12,14 +12,18 @@ from aftersales.serial_formats import check_pattern
 from aftersales.values import (
     ClaimAssessment,
     ClaimFacts,
+    FollowUpPlan,
     ProductInfo,
+    RequestFacts,
     SaleInfo,
     SerialCheck,
+    ServiceEvent,
+    SlaTarget,
     TenantContext,
     VerticalInfo,
     WarrantyTerms,
 )
-from aftersales_auto_service import __version__, warranty
+from aftersales_auto_service import __version__, followups, sla, warranty
 from aftersales_auto_service.serials import check_vin
 from aftersales_auto_service.settings import AutoServiceSettings
 
@@ -62,3 +66,13 @@ def aftersales_assess_claim(
     tenant: TenantContext, claim: ClaimFacts, terms: WarrantyTerms, today: date
 ) -> ClaimAssessment | None:
     return warranty.assess_claim(tenant.settings_as(AutoServiceSettings), claim, terms)
+
+
+@hookimpl
+def aftersales_sla_targets(tenant: TenantContext, request: RequestFacts) -> list[SlaTarget]:
+    return sla.sla_targets(tenant.settings_as(AutoServiceSettings), request)
+
+
+@hookimpl
+def aftersales_followups(tenant: TenantContext, event: ServiceEvent) -> list[FollowUpPlan]:
+    return followups.followups(tenant.settings_as(AutoServiceSettings), event)

@@ -66,13 +66,19 @@ class AutoServiceSettings(PluginSettings):
     onsite_hours: int = Field(
         default=24,
         gt=0,
-        description="seed 003: staff on site within 24 h of the report (plus travel for remote customers).",
+        description=(
+            "seed 003: staff on site within 24 h of the report (plus travel for remote customers). Whole days: "
+            "the clock counts business days, so 24 h is the same time on the next business day."
+        ),
     )
     onsite_hours_large_item_max: int = Field(
         default=48,
         gt=0,
         validate_default=True,
-        description="seed 003: large items on site within 48 h at most in special cases.",
+        description=(
+            "seed 003: large items on site within 48 h at most in special cases (at risk after onsite_hours). "
+            "Whole days, counted in business days."
+        ),
     )
     first_contact_hours_min: int = Field(
         default=2,
@@ -88,13 +94,22 @@ class AutoServiceSettings(PluginSettings):
         ),
     )
     inhouse_repair_hours: int = Field(
-        default=24, gt=0, description="seed 003: in-house repairs done within 24 h."
+        default=24,
+        gt=0,
+        description="seed 003: in-house repairs done within 24 h. Whole days, counted in business days.",
     )
     parts_wait_max_days: int = Field(
-        default=5, gt=0, description="seed 003: waiting for parts may not exceed 5 days."
+        default=5,
+        gt=0,
+        description="seed 003: waiting for parts may not exceed 5 days (business days); then priority is raised.",
     )
     usage_followup_months: int = Field(
-        default=1, gt=0, description="seed 003: usage is tracked by a follow-up every month."
+        default=1,
+        gt=0,
+        description=(
+            "seed 003: usage is tracked by a follow-up call every this many months after installation and "
+            "commissioning, until the warranty ends."
+        ),
     )
     quote_is_binding: bool = Field(
         default=True,
@@ -132,6 +147,13 @@ class AutoServiceSettings(PluginSettings):
     @classmethod
     def _large_item_limit_is_not_below_the_usual_time(cls, value: int, info: ValidationInfo) -> int:
         return at_least("onsite_hours", value, info)
+
+    @field_validator("onsite_hours", "onsite_hours_large_item_max", "inhouse_repair_hours")
+    @classmethod
+    def _whole_days(cls, value: int) -> int:
+        if value % 24:
+            raise ValueError("must be whole days (24, 48, ...): the clock counts business days")
+        return value
 
     @field_validator("first_contact_hours_max")
     @classmethod

@@ -198,9 +198,9 @@ def test_validate_serial_reaches_the_auto_service_plugin() -> None:
 SOLD = date(2026, 3, 2)
 LIFT = ProductInfo(sku="LIFT-4T", name="Four-post lift", volume_m3=2.4, weight_kg=650)
 BALANCER = ProductInfo(sku="WB-1", name="Wheel balancer", volume_m3=0.5, weight_kg=100)
-COMPLETE_RETURN = dict(packaging_complete=True, accessories_complete=True, product_number_matches=True,
-                       receipts_shown=True, warranty_voucher_shown=True, paid_in_full=True)
-COMPLETE_EXCHANGE = dict(packaging_complete=True, receipts_shown=True, defect=DefectType.QUALITY)
+COMPLETE_RETURN = {"packaging_complete": True, "accessories_complete": True, "product_number_matches": True,
+                       "receipts_shown": True, "warranty_voucher_shown": True, "paid_in_full": True}
+COMPLETE_EXCHANGE = {"packaging_complete": True, "receipts_shown": True, "defect": DefectType.QUALITY}
 
 
 def assess(kind: ClaimKind, day: int, product: ProductInfo = BALANCER, exchanged_on: date | None = None,
@@ -258,7 +258,7 @@ def test_large_item_exchange_is_arranged_by_phone_first() -> None:
 
 
 def test_large_item_repair_needs_an_onsite_visit_and_100_kg_exactly_is_not_large() -> None:
-    facts = dict(receipts_shown=True, defect=DefectType.FUNCTIONAL)
+    facts = {"receipts_shown": True, "defect": DefectType.FUNCTIONAL}
     lift = assess(ClaimKind.WARRANTY_REPAIR, 40, product=LIFT, **facts)
     assert lift.decision is ClaimDecision.FREE_REPAIR and lift.requires_onsite_visit
     assert any("on site within 24 h" in r and "48 h at most" in r for r in lift.reasons)

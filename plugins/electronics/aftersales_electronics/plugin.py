@@ -14,16 +14,20 @@ from aftersales.values import (
     CardVerdict,
     ClaimAssessment,
     ClaimFacts,
+    FollowUpPlan,
     ProductInfo,
+    RequestFacts,
     ResolutionContext,
     ResolutionOption,
     SaleInfo,
     SerialCheck,
+    ServiceEvent,
+    SlaTarget,
     TenantContext,
     VerticalInfo,
     WarrantyTerms,
 )
-from aftersales_electronics import __version__, warranty
+from aftersales_electronics import __version__, followups, sla, warranty
 from aftersales_electronics.serials import check_imei
 from aftersales_electronics.settings import ElectronicsSettings
 
@@ -76,3 +80,13 @@ def aftersales_judge_card(tenant: TenantContext, card: CardEvidence) -> CardVerd
 @hookimpl
 def aftersales_resolution_options(tenant: TenantContext, context: ResolutionContext) -> list[ResolutionOption]:
     return warranty.resolution_options(tenant.settings_as(ElectronicsSettings), context)
+
+
+@hookimpl
+def aftersales_sla_targets(tenant: TenantContext, request: RequestFacts) -> list[SlaTarget] | None:
+    return sla.sla_targets(tenant.settings_as(ElectronicsSettings), tenant.country, request)
+
+
+@hookimpl
+def aftersales_followups(tenant: TenantContext, event: ServiceEvent) -> list[FollowUpPlan]:
+    return followups.followups(tenant.settings_as(ElectronicsSettings), event)

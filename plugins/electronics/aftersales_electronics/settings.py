@@ -130,6 +130,13 @@ class ElectronicsSettings(PluginSettings):
         default=(),
         description="seed 004: follow-up calls this many months after installation (Golden Laser: 3).",
     )
+    followup_after_repair_days: tuple[PositiveInt, ...] = Field(
+        default=(),
+        description=(
+            "seed 004: a follow-up call on each repair, this many days after the unit is repaired "
+            "(Golden Laser: 3, as after installation)."
+        ),
+    )
 
     @field_validator("replacement_after_business_days")
     @classmethod

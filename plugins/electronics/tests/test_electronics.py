@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from aftersales_electronics import plugin
@@ -60,6 +60,7 @@ def test_settings_defaults_follow_the_digest() -> None:
     assert settings.serial_scheme == "imei"
     assert settings.distance_sla is None
     assert settings.followup_after_installation_days == ()
+    assert settings.followup_after_repair_days == ()
 
 
 def test_distance_sla_defaults_follow_golden_laser() -> None:
@@ -247,8 +248,8 @@ def test_free_repair_needs_the_warranty_card() -> None:
 
 
 def card(**given: object) -> CardEvidence:
-    base = dict(card_code_given=True, card_code_matches=True, hologram_code_given=True, hologram_code_matches=True,
-                unit_has_card_code=True, unit_has_hologram=True)
+    base = {"card_code_given": True, "card_code_matches": True, "hologram_code_given": True,
+            "hologram_code_matches": True, "unit_has_card_code": True, "unit_has_hologram": True}
     return CardEvidence(**{**base, **given})
 
 

@@ -1,0 +1,30 @@
+"""Usage tracking after installation (seed 003, Yizhongyi): a follow-up call every month.
+
+Seed 003's workflow runs pre-sale, in-sale, installation and commissioning, then usage tracking: tracking
+starts once the equipment is installed (``installed``), not at the sale, so a unit that is sold and then
+installed is tracked once. The calls repeat until the unit's warranty ends (the core's rule for a plan
+without a count). Carmax's manifest keeps every seed-003 default, this one too: it is called only after
+an installation it records.
+"""
+
+from __future__ import annotations
+
+from dateutil.relativedelta import relativedelta
+
+from aftersales.values import FollowUpPlan, ServiceEvent
+from aftersales_auto_service.settings import AutoServiceSettings
+
+USAGE_QUESTIONS = (
+    "Is the equipment in regular use and working normally?",
+    "Has anything gone wrong, or does anyone need help operating it?",
+)
+"""The seed gives no questionnaire for usage tracking; these two ask what tracking is for."""
+
+
+def followups(settings: AutoServiceSettings, event: ServiceEvent) -> list[FollowUpPlan]:
+    """The monthly usage-tracking calls after an installation; none after other events."""
+    if event.kind != "installed":
+        return []
+    every = relativedelta(months=settings.usage_followup_months)
+    return [FollowUpPlan(name="usage_tracking", after=every, channel="call", questionnaire=USAGE_QUESTIONS,
+                         repeat_every=every)]

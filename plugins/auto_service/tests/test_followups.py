@@ -1,0 +1,47 @@
+"""Usage tracking of auto-service tenants (seed 003): a monthly call after installation. Called through the
+tenant's real hook chain, so the core's survey is in the results."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from dateutil.relativedelta import relativedelta
+
+from aftersales.values import FollowUpPlan, ServiceEvent
+
+AT = datetime(2026, 1, 31, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def plans(registry, manifest_tenant):
+    """Every plan the tenant ``slug`` gets after an event of ``kind``, by name (the core's included)."""
+    hooks = registry.hooks_for(["auto_service"])
+
+    def after(slug: str, kind: str) -> dict[str, FollowUpPlan]:
+        event = ServiceEvent(kind=kind, occurred_at=AT, request_kind="installation")
+        found = hooks.aftersales_followups(tenant=manifest_tenant(slug), event=event)
+        return {plan.name: plan for answer in found for plan in answer}
+
+    return after
+
+
+def test_aftersales_followups_yizhongyi_tracks_usage_every_calendar_month_after_installation(plans) -> None:
+    tracking = plans("yizhongyi", "installed")["usage_tracking"]
+    assert tracking.after == tracking.repeat_every == relativedelta(months=1)
+    assert AT + tracking.after == datetime(2026, 2, 28, 8, 0, tzinfo=UTC)  # a calendar month, not 30 days
+    assert tracking.channel == "call" and tracking.repeat_count is None  # until the warranty ends
+    assert tracking.questionnaire
+
+
+@pytest.mark.parametrize("kind", ["sold", "repaired", "training_signed_off"])
+def test_no_usage_tracking_after_other_events(plans, kind: str) -> None:
+    assert plans("yizhongyi", kind) == {}
+
+
+def test_closed_request_gets_only_the_core_survey(plans) -> None:
+    assert list(plans("yizhongyi", "request_closed")) == ["satisfaction_survey"]
+
+
+def test_carmax_keeps_the_monthly_default_from_its_manifest(plans) -> None:
+    assert plans("carmax", "installed") == plans("yizhongyi", "installed")

@@ -1,0 +1,47 @@
+"""Follow-up calls after installation and repair (seed 004, Golden Laser), with its fixed questionnaire.
+
+Installation calls count from the customer's sign-off of the training (``training_signed_off``), not from
+``installed``: seed 004 runs installation, operation and training as one on-site visit that is complete when
+the customer signs the training off, and its questionnaire asks whether the customer can operate the machine
+independently, which nobody can answer before the training. A tenant without follow-up settings (Mehr) gets
+none here; the core's satisfaction survey after a closed request still applies.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from aftersales.values import FollowUpPlan, ServiceEvent
+from aftersales_electronics.settings import ElectronicsSettings
+
+AFTER_INSTALLATION = (
+    "Is the machine installed, and are you satisfied with it?",
+    "Can you operate the machine independently?",
+    "Are you satisfied with the engineer's attitude?",
+    "Were you told the service hotline number?",
+)
+"""Seed 004's four questions, asked on every installation follow-up call."""
+
+AFTER_REPAIR = ("Is the machine repaired, and are you satisfied with it?", *AFTER_INSTALLATION[1:])
+"""The same questionnaire, its first question asked of the repair."""
+
+
+def followups(settings: ElectronicsSettings, event: ServiceEvent) -> list[FollowUpPlan]:
+    """The calls the tenant's settings schedule after ``event``; none for other events."""
+    if event.kind == "training_signed_off":
+        return [
+            *(_call(f"installation_call_{days}d", timedelta(days=days), AFTER_INSTALLATION)
+              for days in settings.followup_after_installation_days),
+            *(_call(f"installation_call_{months}m", relativedelta(months=months), AFTER_INSTALLATION)
+              for months in settings.followup_after_installation_months),
+        ]
+    if event.kind == "repaired":
+        return [_call(f"repair_call_{days}d", timedelta(days=days), AFTER_REPAIR)
+                for days in settings.followup_after_repair_days]
+    return []
+
+
+def _call(name: str, after: timedelta | relativedelta, questionnaire: tuple[str, ...]) -> FollowUpPlan:
+    return FollowUpPlan(name=name, after=after, channel="call", questionnaire=questionnaire)

@@ -1,0 +1,63 @@
+"""Follow-up calls of electronics tenants: Golden Laser's after installation and repair (seed 004), none of
+Mehr's own (seed 000). Called through the tenant's real hook chain, so the core's survey is in the results."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from dateutil.relativedelta import relativedelta
+
+from aftersales.values import FollowUpPlan, ServiceEvent
+
+AT = datetime(2026, 5, 4, 15, 0, tzinfo=UTC)
+SEED_QUESTIONS = (
+    "Is the machine installed, and are you satisfied with it?",
+    "Can you operate the machine independently?",
+    "Are you satisfied with the engineer's attitude?",
+    "Were you told the service hotline number?",
+)
+
+
+@pytest.fixture(scope="module")
+def plans(registry, manifest_tenant):
+    """Every plan the tenant ``slug`` gets after an event of ``kind``, by name (the core's included)."""
+    hooks = registry.hooks_for(["electronics"])
+
+    def after(slug: str, kind: str) -> dict[str, FollowUpPlan]:
+        event = ServiceEvent(kind=kind, occurred_at=AT, request_kind="installation")
+        found = hooks.aftersales_followups(tenant=manifest_tenant(slug), event=event)
+        return {plan.name: plan for answer in found for plan in answer}
+
+    return after
+
+
+def test_aftersales_followups_golden_laser_calls_3_days_and_3_months_after_the_training_sign_off(plans) -> None:
+    found = plans("golden-laser", "training_signed_off")
+    assert sorted(found) == ["installation_call_3d", "installation_call_3m"]
+    days, months = found["installation_call_3d"], found["installation_call_3m"]
+    assert (days.after, days.channel) == (timedelta(days=3), "call")
+    assert (months.after, months.channel) == (relativedelta(months=3), "call")
+    assert days.questionnaire == months.questionnaire == SEED_QUESTIONS
+    assert days.repeat_every is None and months.repeat_every is None
+
+
+def test_golden_laser_installation_calls_wait_for_the_training_sign_off_not_the_installation(plans) -> None:
+    assert plans("golden-laser", "installed") == {}
+
+
+def test_golden_laser_calls_3_days_after_each_repair_with_the_questionnaire_asked_of_the_repair(plans) -> None:
+    found = plans("golden-laser", "repaired")
+    assert list(found) == ["repair_call_3d"]
+    call = found["repair_call_3d"]
+    assert (call.after, call.channel) == (timedelta(days=3), "call")
+    assert call.questionnaire == ("Is the machine repaired, and are you satisfied with it?", *SEED_QUESTIONS[1:])
+
+
+def test_golden_laser_closed_request_gets_only_the_core_survey(plans) -> None:
+    assert list(plans("golden-laser", "request_closed")) == ["satisfaction_survey"]
+
+
+@pytest.mark.parametrize("kind", ["installed", "training_signed_off", "repaired", "sold"])
+def test_mehr_schedules_no_calls_of_its_own(plans, kind: str) -> None:
+    assert plans("mehr", kind) == {}
