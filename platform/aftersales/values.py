@@ -291,7 +291,8 @@ class SlaTarget:
 
     ``starts_on`` and each of ``met_on`` name a milestone: one of :data:`MILESTONES`, a request state the
     request enters (``waiting_for_parts``, ``ready`` …) or ``left:<state>`` (the request leaves that state).
-    A clock starts once; reaching a ``met_on`` milestone stops it (met, or met late after a breach).
+    A clock starts once; reaching a ``met_on`` milestone stops it (met, or met late after a breach), and so
+    does the end of the request (an ended request promises nothing more), whatever ``met_on`` says.
     ``pauses_on`` names hold reasons (:data:`HOLD_REASONS`) and states during which the clock stands still.
 
     ``clock``: ``calendar`` counts every hour; ``business_hours`` counts the tenant's opening hours;

@@ -108,7 +108,7 @@ def test_aftersales_resolution_options_default_is_to_keep_repairing(hooks, tenan
 def test_aftersales_sla_targets_default_is_a_two_business_day_first_response(hooks, tenant):
     request = RequestFacts(kind="inquiry", channel="email", opened_at=datetime(2026, 1, 1, tzinfo=timezone.utc))
     [target] = hooks.aftersales_sla_targets(tenant=tenant, request=request)
-    assert (target.name, target.duration, target.clock) == ("first_response", timedelta(days=2), "business")
+    assert (target.name, target.duration, target.clock) == ("first_response", timedelta(days=2), "business_days")
 
 
 def test_aftersales_followups_default_surveys_satisfaction_after_a_closed_request(hooks, tenant):

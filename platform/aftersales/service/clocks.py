@@ -152,9 +152,12 @@ def _clock_from(request_id: UUID, target: SlaTarget) -> SlaClock:
 
 async def _reach(session: AsyncSession, calendar: BusinessCalendar, request: ServiceRequest, clocks: list[SlaClock],
                  milestones: list[str], now: datetime) -> None:
+    ended = "ended" in milestones
     for clock in clocks:
-        if clock.started_at is not None and clock.met_at is None and set(clock.met_on) & set(milestones):
+        if clock.started_at is not None and clock.met_at is None and (ended or set(clock.met_on) & set(milestones)):
             _stop(clock, calendar, now)
+    if ended:  # an ended request promises nothing more: its clocks stop and those not started never will
+        return
     for clock in clocks:
         if clock.started_at is None and clock.starts_on in milestones:
             _start(clock, calendar, now)
