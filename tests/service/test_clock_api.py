@@ -3,7 +3,7 @@ tenant isolation."""
 
 from __future__ import annotations
 
-WALK_IN = {"kind": "repair", "channel": "walk_in", "summary": "screen flickers",
+WALK_IN = {"kind": "inquiry", "channel": "walk_in", "summary": "how do I back up my phone?",
            "customer": {"name": "Sara Example", "phone": "+49 30 901820"}}
 
 

@@ -2,7 +2,8 @@
 exactly the business time they lasted, on track / at risk / breached / met, and escalation exactly once.
 
 These tests drive the service layer with fixed instants (the API stamps the real time). The tenant is an
-Iranian one (Tehran time, Friday weekend, 08:00–17:00); its clock is the core default: a first response
+Iranian one (Tehran time, Friday weekend, 08:00–17:00) and its requests are inquiries, whose one clock is the
+core default (the electronics vertical sets none for inquiries): a first response
 within 2 business days, met when the customer is contacted.
 """
 
@@ -41,7 +42,7 @@ async def iranian(runtime, make_tenant):
 
 async def open_at(runtime, tenant, when: datetime, phone: str = "+98 912 000 0001"):
     async with runtime.db.transaction(tenant.record.id) as session:
-        new = service.NewRequest(kind="repair", channel="phone", summary="no signal",
+        new = service.NewRequest(kind="inquiry", channel="phone", summary="how do I set up e-mail?",
                                  customer=CustomerDetails(name="Test Customer", phone=phone))
         request = await service.open_request(session, tenant, new, actor="staff:test", now=when)
     return request.id
