@@ -15,6 +15,7 @@ from aftersales.service.api import ServiceRequestController
 from aftersales.tenancy.api import OperatorController, TenantSelfController
 from aftersales.warranty.api import CatalogController, PublicWarrantyController, SerialController
 from aftersales.warranty.import_api import SerialImportController
+from aftersales.warranty.recall_api import PublicRecallController, RecallController
 from aftersales.warranty.registration_api import ClaimController, RegistrationController
 from aftersales.web.context import DEPENDENCIES
 from aftersales.web.health import health
@@ -43,6 +44,8 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             RegistrationController,
             ClaimController,
             ServiceRequestController,
+            RecallController,
+            PublicRecallController,
         ],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
