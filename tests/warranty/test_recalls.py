@@ -3,6 +3,9 @@ its units, a launch recalls them and notifies the registered owners once, and a 
 
 from __future__ import annotations
 
+import asyncio
+
+import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -118,6 +121,21 @@ async def test_a_launch_notifies_each_registered_owner_on_their_channels_once(cl
     assert (await statuses(runtime, mehr)) == {imei(n): "recalled" for n in range(3)}
 
 
+async def test_two_launches_at_once_launch_it_once(client, runtime, backend, make_tenant, staff_token):
+    if backend.name != "postgresql":
+        pytest.skip("SQLite runs one writer at a time; concurrent launches are PostgreSQL's case")
+    mehr = await make_tenant("mehr")
+    await add_units(runtime, mehr, [imei(n) for n in range(20)])
+    admin = await staff_token(mehr, "admin")
+    for n in range(10):
+        await register(client, admin, imei(n), email=f"owner{n}@example.com")
+    created = await draft(client, admin, batch="B-7")
+    url = f"/api/v1/recalls/{created['id']}/launch"
+    results = await asyncio.gather(*(client.post(url, headers=admin) for _ in range(3)))
+    assert sorted(r.status_code for r in results) == [200, 409, 409]
+    assert len(await outbox(runtime, mehr)) == 10
+
+
 async def test_only_the_token_hash_is_stored_with_the_unit(client, runtime, make_tenant, staff_token):
     mehr = await make_tenant("mehr")
     await add_units(runtime, mehr, [imei(0)])
@@ -142,16 +160,6 @@ async def test_launching_a_selection_with_no_unit_in_service_is_refused(client, 
     assert (await client.get(f"/api/v1/recalls/{created['id']}", headers=admin)).json()["status"] == "draft"
 
 
-REFUSE_SQLITE = ("CREATE TRIGGER refuse_recipient BEFORE INSERT ON outbox_messages "
-                 "WHEN NEW.recipient = 'last@example.com' BEGIN SELECT RAISE(ABORT, 'outbox refused'); END")
-REFUSE_POSTGRES = (
-    "CREATE FUNCTION refuse_recipient() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-    "IF NEW.recipient = 'last@example.com' THEN RAISE EXCEPTION 'outbox refused'; END IF; RETURN NEW; END $$",
-    "CREATE TRIGGER refuse_recipient BEFORE INSERT ON outbox_messages FOR EACH ROW "
-    "EXECUTE FUNCTION refuse_recipient()",
-)
-
-
 async def _as_owner(backend, *statements: str) -> None:
     engine = create_async_engine(backend.owner_url)
     try:
@@ -162,19 +170,34 @@ async def _as_owner(backend, *statements: str) -> None:
         await engine.dispose()
 
 
-async def test_a_launch_failing_at_the_last_notice_leaves_nothing_behind(client, runtime, backend, make_tenant,
-                                                                        staff_token):
+async def refuse_writes(backend, operation: str, table: str, condition: str) -> str:
+    """Make the database itself refuse one write (a trigger, created as the owner); returns the statement that
+    drops the trigger again."""
+    if backend.name == "sqlite":
+        await _as_owner(backend, f"CREATE TRIGGER refuse BEFORE {operation} ON {table} WHEN {condition} "
+                                 "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END")
+        return "DROP TRIGGER refuse"
+    await _as_owner(backend, "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS "
+                             "$$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$",
+                    f"CREATE TRIGGER refuse BEFORE {operation} ON {table} FOR EACH ROW WHEN ({condition}) "
+                    "EXECUTE FUNCTION refuse()")
+    return f"DROP TRIGGER refuse ON {table}"
+
+
+@pytest.mark.parametrize("failing", ["the last notice", "recalling the last unit"])
+async def test_a_launch_failing_at_its_last_write_leaves_nothing_behind(client, runtime, backend, make_tenant,
+                                                                       staff_token, failing):
     mehr = await make_tenant("mehr")
     await add_units(runtime, mehr, [imei(0), imei(1), imei(2)])
     admin = await staff_token(mehr, "admin")
     await register(client, admin, imei(0), email="first@example.com")
-    await register(client, admin, imei(1), email="last@example.com")  # its notice is queued last, and refused
+    await register(client, admin, imei(1), email="last@example.com")  # its notice is queued last
     created = await draft(client, admin, batch="B-7")
     before = await statuses(runtime, mehr)
-    if backend.name == "sqlite":
-        await _as_owner(backend, REFUSE_SQLITE)
-    else:
-        await _as_owner(backend, *REFUSE_POSTGRES)
+    if failing == "the last notice":
+        undo = await refuse_writes(backend, "INSERT", "outbox_messages", "NEW.recipient = 'last@example.com'")
+    else:  # units are recalled after every notice is queued and every unit row written
+        undo = await refuse_writes(backend, "UPDATE", "serials", f"NEW.serial = '{imei(2)}'")
     failed = await client.post(f"/api/v1/recalls/{created['id']}/launch", headers=admin)
     assert failed.status_code == 500
     assert await statuses(runtime, mehr) == before  # no unit recalled
@@ -183,7 +206,6 @@ async def test_a_launch_failing_at_the_last_notice_leaves_nothing_behind(client,
         assert await s.scalar(select(func.count()).select_from(RecallUnit)) == 0
     shown = (await client.get(f"/api/v1/recalls/{created['id']}", headers=admin)).json()
     assert shown["status"] == "draft" and shown["launched_at"] is None
-    await _as_owner(backend, "DROP TRIGGER refuse_recipient" + (" ON outbox_messages" if backend.name != "sqlite"
-                                                                  else ""))
+    await _as_owner(backend, undo)
     retried = await client.post(f"/api/v1/recalls/{created['id']}/launch", headers=admin)
     assert retried.status_code == 200 and retried.json()["progress"]["notified"] == 2

@@ -43,7 +43,6 @@ def acknowledge_url(link_base: str, tenant_slug: str, token: str) -> str:
 class NoticeTarget:
     """A registered unit a notice is about, and its owner."""
 
-    unit_id: UUID
     serial: str
     model_name: str
     registration_id: UUID

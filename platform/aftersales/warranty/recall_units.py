@@ -55,7 +55,7 @@ async def _campaign_unit(session: AsyncSession, tenant: CurrentTenant, campaign_
     located = await require_unit(session, tenant, serial)
     assert located.unit is not None
     unit = await session.scalar(select(RecallUnit).where(RecallUnit.campaign_id == campaign.id,
-                                                         RecallUnit.serial_id == located.unit.id))
+                                                         RecallUnit.serial == located.unit.serial))
     if unit is None:
         raise Conflict(f"{located.unit.serial} is not one of the units campaign {campaign.id} recalled "
                        "(the selection did not match it, or it was out of service at launch)")

@@ -13,9 +13,10 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Select, and_, func, select, update
+from sqlalchemy import Select, and_, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from aftersales.db.base import new_id
 from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
 from aftersales.identity.models import Customer
 from aftersales.tenancy.services import CurrentTenant
@@ -190,9 +191,10 @@ async def preview(session: AsyncSession, campaign: RecallCampaign) -> Preview:
 
 async def launch(session: AsyncSession, tenant: CurrentTenant, campaign_id: UUID, *, actor: str, link_base: str,
                  now: datetime) -> RecallCampaign:
-    """Launch a draft: recall its units in service, record each with its owner, queue each owner's notice.
+    """Launch a draft: queue each registered owner's notice, record every unit with its owner, recall them.
 
-    All of it is written in the caller's transaction, so a failure anywhere leaves nothing behind.
+    All of it is written in the caller's transaction, so a failure anywhere leaves nothing behind: no notice,
+    no unit row, no recalled unit, and the campaign still a draft.
 
     :raises Conflict: the campaign is not a draft (launched or closed already), or selects no unit in service.
     """
@@ -215,31 +217,28 @@ async def launch(session: AsyncSession, tenant: CurrentTenant, campaign_id: UUID
         .where(in_service(), *_selection(campaign).criteria(dialect_of(session))).order_by(Serial.serial))).all()
     if not rows:
         raise Conflict("the campaign selects no unit in service: nothing to recall")
-    units, targets = [], []
+    owner_ids = [customer_id for *_, customer_id in rows if customer_id is not None]
+    owners = {c.id: c for c in await session.scalars(select(Customer).where(Customer.id.in_(owner_ids)))} \
+        if owner_ids else {}
+    units: list[dict[str, Any]] = []
     for serial_id, serial, status, model_name, registration_id, customer_id in rows:
-        token = new_token() if registration_id is not None else None
-        unit = RecallUnit(campaign_id=campaign.id, serial_id=serial_id, serial=serial, status_before=status,
-                          registration_id=registration_id, customer_id=customer_id,
-                          ack_token_hash=token_hash(token) if token else None, message_ids=[], created_at=now)
+        unit = {"id": new_id(), "campaign_id": campaign.id, "serial_id": serial_id, "serial": serial,
+                "status_before": status, "registration_id": registration_id, "customer_id": customer_id,
+                "ack_token_hash": None, "message_ids": [], "notified_at": None, "created_at": now}
+        if registration_id is not None and customer_id is not None:
+            token = new_token()
+            target = NoticeTarget(serial=serial, model_name=model_name, registration_id=registration_id,
+                                  owner=owners[customer_id], token=token)
+            message_ids = await send_notices(session, tenant, campaign, target, link_base=link_base, now=now)
+            unit.update(ack_token_hash=token_hash(token), message_ids=message_ids,
+                        notified_at=now if message_ids else None)
         units.append(unit)
-        if token is not None:
-            targets.append((unit, model_name, token))
-    session.add_all(units)
-    await session.flush()
+    await session.execute(insert(RecallUnit), units)
     recalled = await mark_recalled(
         session, [Serial.id.in_(select(RecallUnit.serial_id).where(RecallUnit.campaign_id == campaign.id))],
         campaign.reason)
     if recalled != len(units):
         raise Conflict("the register changed while the campaign was launching; nothing was launched, try again")
-    owners = {c.id: c for c in await session.scalars(
-        select(Customer).where(Customer.id.in_([u.customer_id for u, _, _ in targets])))} if targets else {}
-    for unit, model_name, token in targets:
-        assert unit.registration_id is not None and unit.customer_id is not None
-        target = NoticeTarget(unit_id=unit.id, serial=unit.serial, model_name=model_name,
-                              registration_id=unit.registration_id, owner=owners[unit.customer_id], token=token)
-        unit.message_ids = await send_notices(session, tenant, campaign, target, link_base=link_base, now=now)
-        unit.notified_at = now if unit.message_ids else None
-    await session.flush()
     return campaign
 
 
