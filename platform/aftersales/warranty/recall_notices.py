@@ -16,7 +16,6 @@ from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from aftersales.identity.models import Customer
 from aftersales.outbox.messages import Message, enqueue
 from aftersales.tenancy.services import CurrentTenant
 from aftersales.warranty.recall_models import RecallCampaign
@@ -41,12 +40,14 @@ def acknowledge_url(link_base: str, tenant_slug: str, token: str) -> str:
 
 @dataclass(frozen=True)
 class NoticeTarget:
-    """A registered unit a notice is about, and its owner."""
+    """A registered unit a notice is about, and how its owner is reached."""
 
     serial: str
     model_name: str
     registration_id: UUID
-    owner: Customer
+    phone: str | None
+    """The owner's phone (E.164) and e-mail address, as registered."""
+    email: str | None
     token: str
 
 
@@ -61,7 +62,7 @@ async def send_notices(session: AsyncSession, tenant: CurrentTenant, campaign: R
             f"Please confirm you have read this notice: {url}")
     payload = {"campaign_id": str(campaign.id), "serial": target.serial, "title": campaign.title,
                "reason": campaign.reason, "remedy": campaign.remedy, "acknowledge_url": url}
-    channels = [("sms", target.owner.phone), ("email", target.owner.email)]
+    channels = [("sms", target.phone), ("email", target.email)]
     ids = []
     for channel, recipient in channels:
         if not recipient:

@@ -212,23 +212,22 @@ async def launch(session: AsyncSession, tenant: CurrentTenant, campaign_id: UUID
     await session.refresh(campaign)
     rows = (await session.execute(
         _with_owner(select(Serial.id, Serial.serial, Serial.status, ProductModel.name, Registration.id,
-                           Registration.customer_id).select_from(Serial))
+                           Registration.customer_id, Customer.phone, Customer.email).select_from(Serial))
+        .outerjoin(Customer, and_(Customer.tenant_id == Registration.tenant_id,
+                                  Customer.id == Registration.customer_id))
         .join(ProductModel, and_(ProductModel.tenant_id == Serial.tenant_id, ProductModel.id == Serial.model_id))
         .where(in_service(), *_selection(campaign).criteria(dialect_of(session))).order_by(Serial.serial))).all()
     if not rows:
         raise Conflict("the campaign selects no unit in service: nothing to recall")
-    owner_ids = [customer_id for *_, customer_id in rows if customer_id is not None]
-    owners = {c.id: c for c in await session.scalars(select(Customer).where(Customer.id.in_(owner_ids)))} \
-        if owner_ids else {}
     units: list[dict[str, Any]] = []
-    for serial_id, serial, status, model_name, registration_id, customer_id in rows:
+    for serial_id, serial, status, model_name, registration_id, customer_id, phone, email in rows:
         unit = {"id": new_id(), "campaign_id": campaign.id, "serial_id": serial_id, "serial": serial,
                 "status_before": status, "registration_id": registration_id, "customer_id": customer_id,
                 "ack_token_hash": None, "message_ids": [], "notified_at": None, "created_at": now}
-        if registration_id is not None and customer_id is not None:
+        if registration_id is not None:
             token = new_token()
             target = NoticeTarget(serial=serial, model_name=model_name, registration_id=registration_id,
-                                  owner=owners[customer_id], token=token)
+                                  phone=phone, email=email, token=token)
             message_ids = await send_notices(session, tenant, campaign, target, link_base=link_base, now=now)
             unit.update(ack_token_hash=token_hash(token), message_ids=message_ids,
                         notified_at=now if message_ids else None)
