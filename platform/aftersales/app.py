@@ -16,6 +16,7 @@ from aftersales.service.customer_api import CustomerController
 from aftersales.tenancy.api import OperatorController, TenantSelfController
 from aftersales.warranty.api import CatalogController, PublicWarrantyController, SerialController
 from aftersales.warranty.import_api import SerialImportController
+from aftersales.warranty.recall_api import PublicRecallController, RecallController
 from aftersales.warranty.registration_api import ClaimController, RegistrationController
 from aftersales.web.context import DEPENDENCIES
 from aftersales.web.health import health
@@ -45,6 +46,8 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             ClaimController,
             ServiceRequestController,
             CustomerController,
+            RecallController,
+            PublicRecallController,
         ],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,

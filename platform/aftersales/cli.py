@@ -264,8 +264,10 @@ def demo(then_serve: bool, port: int) -> None:
 
 def _register_domain_commands() -> None:
     from aftersales.warranty.commands import warranty
+    from aftersales.warranty.recall_commands import recalls
 
     main.add_command(warranty)
+    main.add_command(recalls)
 
 
 _register_domain_commands()

@@ -1,5 +1,7 @@
 """``aftersales warranty …``: look a unit up, register a purchase, recall units — from a terminal.
 
+Recall campaigns have their own group, ``aftersales recalls`` (:mod:`aftersales.warranty.recall_commands`).
+
 The same services as the API, in one transaction per command; a bad input is one line and exit status 1.
 """
 
@@ -21,7 +23,8 @@ from aftersales.warranty.coverage import status_on
 from aftersales.warranty.units import require_unit
 
 
-async def _tenant(runtime: Runtime, slug: str) -> CurrentTenant:
+async def cli_tenant(runtime: Runtime, slug: str) -> CurrentTenant:
+    """The tenant with this slug, bound to its plugins. :raises NotFound: no such tenant."""
     async with runtime.db.transaction(None) as platform:
         return bind_tenant(await get_tenant(platform, slug), runtime.plugins)
 
@@ -39,7 +42,7 @@ def show(tenant_slug: str, serial: str) -> None:
     """Print a unit, its owner and its coverage as JSON."""
 
     async def work(runtime: Runtime) -> dict[str, Any]:
-        tenant = await _tenant(runtime, tenant_slug)
+        tenant = await cli_tenant(runtime, tenant_slug)
         async with runtime.db.transaction(tenant.record.id) as session:
             located = await require_unit(session, tenant, serial)
             assert located.unit is not None and located.model is not None
@@ -71,7 +74,7 @@ def register(tenant_slug: str, serial: str, purchased_on: Any, owner_name: str, 
     """Register a purchase for a customer and print the warranty it got."""
 
     async def work(runtime: Runtime) -> tuple[str, date]:
-        tenant = await _tenant(runtime, tenant_slug)
+        tenant = await cli_tenant(runtime, tenant_slug)
         details = registrations.PurchaseDetails(
             serial=serial, purchased_on=purchased_on.date(), invoice_number=invoice_number, price=price, seller=seller,
             owner=CustomerDetails(name=owner_name, phone=owner_phone, email=owner_email))
@@ -92,10 +95,11 @@ def register(tenant_slug: str, serial: str, purchased_on: Any, owner_name: str, 
 @click.option("--reason", required=True)
 @friendly_errors
 def recall(tenant_slug: str, model_sku: str | None, batch: str | None, reason: str) -> None:
-    """Recall the units in service of a model and/or batch."""
+    """Recall the units in service of a model and/or batch, telling nobody (a campaign that notifies the owners
+    and tracks each unit: ``aftersales recalls``)."""
 
     async def work(runtime: Runtime) -> tuple[int, int]:
-        tenant = await _tenant(runtime, tenant_slug)
+        tenant = await cli_tenant(runtime, tenant_slug)
         async with runtime.db.transaction(tenant.record.id) as session:
             count = await serial_status.recall(session, model_sku=model_sku, batch=batch, reason=reason)
             return count, await serial_status.owners_affected(session, reason=reason)
