@@ -121,9 +121,8 @@ async def test_a_launch_notifies_each_registered_owner_on_their_channels_once(cl
     assert (await statuses(runtime, mehr)) == {imei(n): "recalled" for n in range(3)}
 
 
-async def test_two_launches_at_once_launch_it_once(client, runtime, backend, make_tenant, staff_token):
-    if backend.name != "postgresql":
-        pytest.skip("SQLite runs one writer at a time; concurrent launches are PostgreSQL's case")
+@pytest.mark.postgres_only  # SQLite runs one writer at a time; concurrent launches are PostgreSQL's case
+async def test_two_launches_at_once_launch_it_once(client, runtime, make_tenant, staff_token):
     mehr = await make_tenant("mehr")
     await add_units(runtime, mehr, [imei(n) for n in range(20)])
     admin = await staff_token(mehr, "admin")
