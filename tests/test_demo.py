@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from aftersales.demo import seed_demo
+from aftersales.service.models import ServicePoint, ServiceRequest, SlaClock
 from aftersales.tenancy.models import Tenant
 from aftersales.warranty.models import Registration, Serial
 
@@ -28,3 +29,19 @@ async def test_demo_seeds_units_each_tenant_accepts_and_registers_one(client, ru
         registered = line.split()[1]
         answer = (await client.post(f"/public/t/{tenant.slug}/warranty/check", json={"serial": registered})).json()
         assert answer["verdict"] == "genuine" and answer["coverage"]["status"] == "in_warranty", tenant.slug
+
+
+async def test_demo_gives_each_tenant_one_open_request_with_its_own_clocks(runtime):
+    await seed_demo(runtime, password="demo-password-1")
+    await seed_demo(runtime, password="demo-password-1")
+    async with runtime.db.platform_session() as s:
+        tenants = {t.slug: t for t in await s.scalars(select(Tenant))}
+    clocks = {}
+    for slug, tenant in tenants.items():
+        async with runtime.db.transaction(tenant.id) as s:
+            assert await s.scalar(select(func.count()).select_from(ServiceRequest)) == 1, slug
+            clocks[slug] = set(await s.scalars(select(SlaClock.name)))
+            points = await s.scalar(select(func.count()).select_from(ServicePoint))
+        assert points == (3 if slug == "golden-laser" else 0), slug
+    assert clocks["mehr"] == {"result", "replacement"}
+    assert "onsite" in clocks["yizhongyi"] and "first_contact" in clocks["yizhongyi"]

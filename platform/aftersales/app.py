@@ -13,6 +13,7 @@ from aftersales.identity.guards import BearerTokenMiddleware
 from aftersales.runtime import Runtime, build_runtime
 from aftersales.service.api import ServiceRequestController
 from aftersales.service.customer_api import CustomerController
+from aftersales.service.service_point_api import ServicePointController
 from aftersales.tenancy.api import OperatorController, TenantSelfController
 from aftersales.warranty.api import CatalogController, PublicWarrantyController, SerialController
 from aftersales.warranty.import_api import SerialImportController
@@ -46,6 +47,7 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             ClaimController,
             ServiceRequestController,
             CustomerController,
+            ServicePointController,
             RecallController,
             PublicRecallController,
         ],

@@ -21,10 +21,12 @@ REGISTRATIONS_WRITE = "registrations:write"
 CLAIMS_WRITE = "claims:write"
 REQUESTS_READ = "requests:read"
 REQUESTS_WRITE = "requests:write"
+SERVICE_POINTS_WRITE = "service_points:write"
+"""Add, move or retire the tenant's service points (admins)."""
 
 TENANT_SCOPES = frozenset({
     TENANT_READ, STAFF_READ, STAFF_WRITE, CLIENTS_WRITE, SERIALS_READ, CATALOG_WRITE, SERIALS_WRITE,
-    REGISTRATIONS_READ, REGISTRATIONS_WRITE, CLAIMS_WRITE, REQUESTS_READ, REQUESTS_WRITE,
+    REGISTRATIONS_READ, REGISTRATIONS_WRITE, CLAIMS_WRITE, REQUESTS_READ, REQUESTS_WRITE, SERVICE_POINTS_WRITE,
 })
 
 ROLES = ("admin", "agent", "technician", "finance")
