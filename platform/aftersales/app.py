@@ -12,6 +12,7 @@ from aftersales.identity.api import OAuthController, SignInController, TenantIde
 from aftersales.identity.guards import BearerTokenMiddleware
 from aftersales.runtime import Runtime, build_runtime
 from aftersales.service.api import ServiceRequestController
+from aftersales.service.complaint_api import ComplaintController
 from aftersales.tenancy.api import OperatorController, TenantSelfController
 from aftersales.warranty.api import CatalogController, PublicWarrantyController, SerialController
 from aftersales.warranty.import_api import SerialImportController
@@ -43,6 +44,7 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             RegistrationController,
             ClaimController,
             ServiceRequestController,
+            ComplaintController,
         ],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
