@@ -225,14 +225,14 @@ async def list_complaints(session: AsyncSession, which: ComplaintFilter, *, limi
     if before is not None:
         query = query.where(Complaint.id < before)
     rows = await session.execute(query.order_by(Complaint.id.desc()).limit(limit))
-    return [(complaint, request) for complaint, request in rows.tuples()]
+    return [(complaint, request) for complaint, request in rows]
 
 
 async def count_complaints(session: AsyncSession, which: ComplaintFilter) -> ComplaintCounts:
     """The counts of every complaint ``which`` matches (all pages): the record against a person or store."""
     rows = (await session.execute(_filtered(
         select(Complaint.subject, func.count(), func.count(Complaint.escalated_at),
-               func.count(Complaint.answered_at)).group_by(Complaint.subject), which))).tuples().all()
+               func.count(Complaint.answered_at)).group_by(Complaint.subject), which))).all()
     total = sum(n for _, n, _, _ in rows)
     answered = sum(a for _, _, _, a in rows)
     return ComplaintCounts(total=total, escalated=sum(e for _, _, e, _ in rows), answered=answered,
