@@ -12,6 +12,7 @@ from aftersales.identity.api import OAuthController, SignInController, TenantIde
 from aftersales.identity.guards import BearerTokenMiddleware
 from aftersales.runtime import Runtime, build_runtime
 from aftersales.service.api import ServiceRequestController
+from aftersales.service.complaint_api import ComplaintController
 from aftersales.service.customer_api import CustomerController
 from aftersales.service.service_point_api import ServicePointController
 from aftersales.tenancy.api import OperatorController, TenantSelfController
@@ -50,6 +51,7 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             ServicePointController,
             RecallController,
             PublicRecallController,
+            ComplaintController,
         ],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,

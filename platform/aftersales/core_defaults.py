@@ -48,6 +48,9 @@ MAX_SERIAL_LENGTH = 64
 RATING_BURST_PER_DAY = 5
 BAYES_PRIOR_MEAN = 3.5
 BAYES_PRIOR_WEIGHT = 10
+COMPLAINT_CLOCK = "complaint_response"
+COMPLAINT_RESPONSE_BUSINESS_HOURS = 48
+"""Issue 4 makes seed 000's promise a platform rule: every complaint is answered within 48 business hours."""
 
 
 @hookimpl(trylast=True)
@@ -106,8 +109,24 @@ def aftersales_resolution_options(tenant: TenantContext, context: ResolutionCont
     return [ResolutionOption(kind="repair", reason="the repair continues")]
 
 
+def complaint_response_target() -> SlaTarget:
+    """The clock every complaint runs, on every tenant: answered within 48 business hours, else management is
+    told. A vertical may change it by returning its own ``complaint_response`` target, not drop it (the core
+    adds this one to a complaint whose targets lack it)."""
+    hours = COMPLAINT_RESPONSE_BUSINESS_HOURS
+    return SlaTarget(
+        name=COMPLAINT_CLOCK,
+        duration=timedelta(hours=hours),
+        clock="business_hours",
+        met_on=("answered",),
+        reason=f"every complaint is answered within {hours} business hours; an unanswered one goes to management",
+    )
+
+
 @hookimpl(trylast=True)
 def aftersales_sla_targets(tenant: TenantContext, request: RequestFacts) -> list[SlaTarget]:
+    if request.kind == "complaint":
+        return [complaint_response_target()]
     return [
         SlaTarget(
             name="first_response",

@@ -2,10 +2,17 @@
 
 from aftersales.identity.models import ApiClient, Customer, Operator, StaffUser
 from aftersales.outbox.models import OutboxMessage
-from aftersales.service.models import RequestEvent, RequestHold, ServicePoint, ServiceRequest, SlaClock
+from aftersales.service.models import (
+    Complaint,
+    RequestEvent,
+    RequestHold,
+    ServicePoint,
+    ServiceRequest,
+    SlaClock,
+)
 from aftersales.tenancy.models import Tenant
 from aftersales.warranty.models import ProductModel, Serial, SerialCheck
 from aftersales.warranty.recall_models import RecallCampaign, RecallUnit  # noqa: F401
 
-__all__ = ["ApiClient", "Customer", "Operator", "OutboxMessage", "ProductModel", "RequestEvent", "RequestHold",
-           "Serial", "SerialCheck", "ServicePoint", "ServiceRequest", "SlaClock", "StaffUser", "Tenant"]
+__all__ = ["ApiClient", "Complaint", "Customer", "Operator", "OutboxMessage", "ProductModel", "RequestEvent",
+           "RequestHold", "Serial", "SerialCheck", "ServicePoint", "ServiceRequest", "SlaClock", "StaffUser", "Tenant"]

@@ -111,6 +111,14 @@ def test_aftersales_sla_targets_default_is_a_two_business_day_first_response(hoo
     assert (target.name, target.duration, target.clock) == ("first_response", timedelta(days=2), "business_days")
 
 
+def test_aftersales_sla_targets_default_answers_every_complaint_within_48_business_hours(hooks, tenant):
+    request = RequestFacts(kind="complaint", channel="portal", opened_at=datetime(2026, 1, 1, tzinfo=timezone.utc),
+                           complaint_subject="cost")
+    [target] = hooks.aftersales_sla_targets(tenant=tenant, request=request)
+    assert (target.name, target.duration, target.clock, target.met_on, target.on_breach) == (
+        "complaint_response", timedelta(hours=48), "business_hours", ("answered",), "notify")
+
+
 def test_aftersales_followups_default_surveys_satisfaction_after_a_closed_request(hooks, tenant):
     closed = ServiceEvent(kind="request_closed", occurred_at=datetime(2026, 1, 1, tzinfo=timezone.utc))
     installed = ServiceEvent(kind="installed", occurred_at=datetime(2026, 1, 1, tzinfo=timezone.utc))

@@ -118,3 +118,10 @@ async def test_another_tenant_cannot_touch_the_clocks_holds_or_receipt(client, m
     kinds = [e["kind"] for e in (await client.get(f"{base}/timeline", headers=owner)).json()]
     assert kinds == ["opened", "held"]
     assert (await client.get("/api/v1/requests/?overdue=true", headers=intruder)).json()["items"] == []
+
+
+async def test_complaints_are_not_opened_as_plain_requests(client, make_tenant, staff_token):
+    agent = await staff_token(await make_tenant("acme"), "agent")
+    response = await client.post("/api/v1/requests/", json={**WALK_IN, "kind": "complaint"}, headers=agent)
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "kind"
+    assert (await client.get("/api/v1/requests/", headers=agent)).json()["items"] == []

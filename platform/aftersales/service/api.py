@@ -11,6 +11,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from sqlalchemy import exists, or_, select
 
 from aftersales.db.base import utcnow
+from aftersales.errors import FieldError, InvalidInput
 from aftersales.identity.customers import CustomerDetails
 from aftersales.identity.guards import actor, requires_scope
 from aftersales.identity.scopes import REQUESTS_READ, REQUESTS_WRITE
@@ -51,6 +52,9 @@ class ServiceRequestController(Controller):
     async def open(self, request: Request[Any, Any, Any], data: JSONBody[RequestIn], session: SessionDep,
                    tenant: TenantDep) -> RequestOut:
         """Open a request for a registration's owner or for a customer (found or created by phone or e-mail)."""
+        if data.kind == "complaint":
+            raise InvalidInput("file complaints as complaints", [FieldError(
+                "kind", "a complaint is filed at /api/v1/complaints/, with its subject and whom it is against")])
         customer = data.customer
         new = service.NewRequest(
             kind=data.kind, channel=data.channel, summary=data.summary, registration_id=data.registration_id,

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.calendar import BusinessCalendar
+from aftersales.core_defaults import COMPLAINT_CLOCK, complaint_response_target
 from aftersales.service.models import RequestHold, ServicePoint, ServiceRequest, SlaClock
 from aftersales.service.states import FINAL, RequestState
 from aftersales.tenancy.services import CurrentTenant
@@ -79,6 +80,7 @@ async def request_facts(session: AsyncSession, tenant: CurrentTenant, request: S
         kind=request.kind, channel=request.channel, opened_at=request.opened_at, product=product,
         under_warranty=under_warranty, customer_location=location, customer_country=request.site_country,
         service_points=tuple(GeoPoint(p.latitude, p.longitude) for p in points),
+        complaint_subject=request.complaint_subject,
     )
 
 
@@ -87,6 +89,8 @@ async def set_clocks(session: AsyncSession, tenant: CurrentTenant, request: Serv
     """Create the request's clocks from the vertical's targets and start those that start on ``opened``;
     the ``result`` clock's due time becomes the request's promised date."""
     targets: list[SlaTarget] = tenant.hooks.aftersales_sla_targets(tenant=tenant.context, request=facts) or []
+    if facts.kind == "complaint" and not any(t.name == COMPLAINT_CLOCK for t in targets):
+        targets = [*targets, complaint_response_target()]  # a platform rule: a vertical may change it, not drop it
     clocks = [_clock_from(request.id, target) for target in targets]
     session.add_all(clocks)
     await _reach(session, tenant.calendar, request, clocks, ["opened"], now)

@@ -45,6 +45,8 @@ class ServiceRequest(TenantOwned, Base):
     """Where the unit is, for on-site clocks that depend on the distance to the nearest service point."""
     site_country: Mapped[str | None] = mapped_column(String(2))
     """The unit's country (ISO 3166-1 alpha-2) when it is not the tenant's: an overseas customer."""
+    complaint_subject: Mapped[str | None] = mapped_column(String(30))
+    """A complaint's subject, which its clocks may depend on (``RequestFacts.complaint_subject``)."""
     opened_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column()
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -142,3 +144,47 @@ class ServicePoint(TenantOwned, Base):
     country: Mapped[str] = mapped_column(String(2))
     active: Mapped[bool] = mapped_column(default=True)
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class Complaint(TenantOwned, Base):
+    """What a complaint is about and what was done with it, beside its service request (kind ``complaint``,
+    which carries the channel, the customer, the clocks and the timeline).
+
+    A complaint names whom it is against — a member of staff, and/or a contractor or store by name (free text
+    until the marketplace has providers) — and counts against them. It records its escalation to management
+    and its answer: the cause and the apology the customer was sent, and how.
+    """
+
+    __tablename__ = "complaints"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "request_id"),
+        ForeignKeyConstraint(["tenant_id", "request_id"], ["service_requests.tenant_id", "service_requests.id"]),
+        ForeignKeyConstraint(["tenant_id", "about_request_id"],
+                             ["service_requests.tenant_id", "service_requests.id"]),
+        ForeignKeyConstraint(["tenant_id", "staff_id"], ["staff_users.tenant_id", "staff_users.id"]),
+        Index("ix_complaints_staff", "tenant_id", "staff_id"),
+        Index("ix_complaints_contractor", "tenant_id", "contractor"),
+    )
+
+    request_id: Mapped[uuid.UUID] = mapped_column()
+    subject: Mapped[str] = mapped_column(String(30))
+    """``staff_behaviour``, ``handling_time``, ``cost``, ``store_violation`` or ``other``."""
+    about_request_id: Mapped[uuid.UUID | None] = mapped_column()
+    """The service request complained about, when there is one."""
+    staff_id: Mapped[uuid.UUID | None] = mapped_column()
+    """The employee the complaint is against."""
+    contractor: Mapped[str | None] = mapped_column(String(200))
+    """The contractor or store the complaint is against, by name."""
+    escalated_at: Mapped[datetime | None] = mapped_column()
+    escalated_by: Mapped[str | None] = mapped_column(String(120))
+    escalated_to: Mapped[list[str]] = mapped_column(JSON, default=list)
+    """The managers' e-mail addresses the escalation was sent to."""
+    escalation_note: Mapped[str] = mapped_column(Text, default="")
+    cause: Mapped[str | None] = mapped_column(Text)
+    apology: Mapped[str | None] = mapped_column(Text)
+    answered_at: Mapped[datetime | None] = mapped_column()
+    answered_by: Mapped[str | None] = mapped_column(String(120))
+    answer_channel: Mapped[str | None] = mapped_column(String(10))
+    """``sms`` or ``email``: how the answer was sent."""
+    answer_message_id: Mapped[uuid.UUID | None] = mapped_column()
+    """The outbox message that carries the answer to the customer."""

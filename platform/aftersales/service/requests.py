@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
 from aftersales.identity.customers import CustomerDetails, find_or_create_customer, validate_customer
 from aftersales.identity.models import StaffUser
-from aftersales.service import clocks
+from aftersales.service import clocks, complaints
 from aftersales.service.models import RequestEvent, RequestHold, ServiceRequest
 from aftersales.service.states import FINAL, RequestState, check_move
 from aftersales.tenancy.services import CurrentTenant
@@ -51,6 +51,8 @@ class NewRequest:
     site_longitude: float | None = None
     site_country: str | None = None
     """Where the unit is, when an on-site clock depends on it (distance to a service point, overseas)."""
+    complaint_subject: str | None = None
+    """A complaint's subject, checked by :mod:`aftersales.service.complaints`, which files complaints."""
 
 
 async def open_request(session: AsyncSession, tenant: CurrentTenant, new: NewRequest, *, actor: str,
@@ -97,6 +99,7 @@ async def open_request(session: AsyncSession, tenant: CurrentTenant, new: NewReq
         registration_id=new.registration_id, claim_id=new.claim_id, summary=summary, opened_at=now,
         site_latitude=new.site_latitude, site_longitude=new.site_longitude,
         site_country=new.site_country.upper() if new.site_country else None, priority=0,
+        complaint_subject=new.complaint_subject,
     ))
     session.add(RequestEvent(request_id=request.id, occurred_at=now, actor=actor, kind="opened",
                              to_state=RequestState.RECEIVED.value, note=summary))
@@ -149,6 +152,7 @@ async def move_request(session: AsyncSession, tenant: CurrentTenant, request_id:
     request = await get_request(session, request_id)
     current = RequestState(request.state)
     check_move(current, target)
+    await complaints.refuse_unanswered_end(session, request, target)
     request.state = target.value
     if target in FINAL:
         request.closed_at = now
