@@ -186,3 +186,34 @@ def reload(runtime: Runtime) -> Any:
 def closed_port() -> int:
     """A loopback port nothing listens on: connecting to it is refused."""
     return free_port()
+
+
+@pytest.fixture
+def spawn_worker(backend: Any, base_settings: Any, tmp_path: Any) -> Iterator[Any]:
+    """``spawn_worker("--interval", "0.1", AFTERSALES_SMTP_URL=…)`` starts the real ``aftersales worker`` in a
+    child process against this test's database; children still running at the end are killed."""
+    import os
+    import subprocess
+    import sys
+
+    children: list[subprocess.Popen[str]] = []
+
+    def spawn(*args: str, **env: str) -> subprocess.Popen[str]:
+        full_env = {**os.environ, "AFTERSALES_DATABASE_URL": backend.app_url,
+                    "AFTERSALES_MIGRATION_DATABASE_URL": backend.owner_url,
+                    "AFTERSALES_DATA_DIR": str(base_settings.data_dir),
+                    "AFTERSALES_SIGNING_KEY": base_settings.signing_key_pem, "PYTHONUNBUFFERED": "1", **env}
+        log = (tmp_path / f"worker-{len(children)}.log").open("w")
+        child = subprocess.Popen([sys.executable, "-m", "aftersales.cli", "worker", *args], env=full_env,
+                                 stdout=subprocess.PIPE, stderr=log, text=True)
+        log.close()
+        children.append(child)
+        return child
+
+    yield spawn
+    for child in children:
+        if child.poll() is None:
+            child.kill()
+        child.wait()
+        assert child.stdout is not None
+        child.stdout.close()

@@ -67,7 +67,7 @@ async def deliver_due(runtime: Runtime, tenant_id: uuid.UUID, now: datetime, lim
     """
     lease_seconds = runtime.settings.outbox_lease_seconds
     async with runtime.db.transaction(tenant_id) as session:
-        claimed = await _claim(session, now=now, lease_until=now + timedelta(seconds=lease_seconds), limit=limit)
+        claimed = await claim_due(session, now=now, lease_until=now + timedelta(seconds=lease_seconds), limit=limit)
         targets = await _webhook_targets(session, runtime.settings, claimed)
     if not claimed:
         return 0
@@ -82,14 +82,18 @@ async def deliver_due(runtime: Runtime, tenant_id: uuid.UUID, now: datetime, lim
     return len(claimed)
 
 
-async def _claim(session: AsyncSession, *, now: datetime, lease_until: datetime, limit: int) -> list[OutboxMessage]:
-    due = (select(OutboxMessage.id)
+async def claim_due(session: AsyncSession, *, now: datetime, lease_until: datetime, limit: int) -> list[OutboxMessage]:
+    """Lease up to ``limit`` of the session's tenant's messages due at ``now`` (step 1); commit to hold them."""
+    # A CTE, not ``id IN (subquery)``: PostgreSQL may run an IN-subquery more than once per statement, and each
+    # run skips what the last one locked, so LIMIT stopped holding. A locking CTE runs exactly once.
+    due = (select(OutboxMessage.tenant_id, OutboxMessage.id)
            .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
            .order_by(OutboxMessage.next_attempt_at)
            .limit(limit)
-           .with_for_update(skip_locked=True))
+           .with_for_update(skip_locked=True)
+           .cte("due"))
     claim = (update(OutboxMessage)
-             .where(OutboxMessage.id.in_(due))
+             .where(OutboxMessage.tenant_id == due.c.tenant_id, OutboxMessage.id == due.c.id)
              .values(attempts=OutboxMessage.attempts + 1, lease_until=lease_until, next_attempt_at=lease_until)
              .returning(OutboxMessage)
              .execution_options(synchronize_session=False, populate_existing=True))
