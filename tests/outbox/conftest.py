@@ -45,14 +45,14 @@ class Inbox:
         self.stalled = threading.Event()
         self._arrived = threading.Condition()
 
-    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:  # noqa: N802
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
         answers = self.refuse.get(address)
         if answers:
             return answers.pop(0)
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.stall_next:
             self.stall_next = False
             self.stalled.set()
@@ -126,7 +126,7 @@ def webhook_receiver() -> Iterator[WebhookReceiver]:
     receiver: WebhookReceiver
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers["Content-Length"]))
             valid = receiver.verify(self.headers.get("Aftersales-Signature", "t=0,v1="), body)
             receiver.deliveries.append(Delivery(dict(self.headers), body, valid))
@@ -135,7 +135,7 @@ def webhook_receiver() -> Iterator[WebhookReceiver]:
             self.send_header("Content-Length", "0")
             self.end_headers()
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+        def log_message(self, format: str, *args: Any) -> None:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

@@ -3,14 +3,14 @@ or says "later" is retried with exponential back-off until the attempts run out;
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from aftersales.outbox.channels.smtp import SmtpServer, message_id_for
 from aftersales.outbox.delivery import BACKOFF_BASE_SECONDS, MAX_ATTEMPTS, deliver_due
 
-T0 = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
 
 async def test_an_email_reaches_the_smtp_server_with_the_message_id_of_its_key(

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from aftersales.outbox.delivery import deliver_due
 
-T0 = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
 
 async def test_texts_are_appended_to_the_tenants_own_file(make_tenant, queue, tuned, tmp_path, reload):

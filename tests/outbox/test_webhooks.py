@@ -3,14 +3,14 @@ way the documentation tells receivers to: 2xx delivered, 408/429/5xx retried, ot
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime
 
 import pytest
 
 from aftersales.outbox.delivery import deliver_due
 from aftersales.outbox.webhooks import enqueue_event
 
-T0 = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 BREACH = {"request": 7, "clock": "first_contact"}
 
 

@@ -7,7 +7,7 @@ import asyncio
 import signal
 from contextlib import asynccontextmanager
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import update
 
@@ -20,7 +20,7 @@ from aftersales.settings import load_settings
 from aftersales.tenancy.models import Tenant
 from aftersales.worker import JOBS, deliver_outbox, run_once
 
-T0 = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 KILL_TEST_LEASE_SECONDS = "4"
 
 

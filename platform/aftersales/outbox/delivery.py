@@ -30,8 +30,8 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.outbox.channels import Channel, DeliveryError, PermanentError, RetryableError
-from aftersales.outbox.channels.smtp import SmtpChannel, SmtpServer
 from aftersales.outbox.channels.sms import SmsChannel, file_gateway_for
+from aftersales.outbox.channels.smtp import SmtpChannel, SmtpServer
 from aftersales.outbox.channels.webhook import WebhookChannel, WebhookTarget
 from aftersales.outbox.models import OutboxMessage, WebhookEndpoint
 from aftersales.outbox.secrets import secret_box
@@ -43,7 +43,7 @@ from aftersales.tenancy.models import Tenant
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
-"""Attempts before a message that keeps failing is marked failed (about 1 h 4 min of back-off in all)."""
+"""Attempts before a message that keeps failing is marked failed: 32 to 64 minutes of back-off in all."""
 BACKOFF_BASE_SECONDS = 30
 BACKOFF_CAP_SECONDS = 6 * 3600
 BATCH = 50

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -31,7 +31,7 @@ class FileSmsGateway:
 
     async def send(self, *, to: str, text: str, idempotency_key: str) -> None:
         line = json.dumps({"to": to, "text": text, "idempotency_key": idempotency_key,
-                           "sent_at": datetime.now(timezone.utc).isoformat()}, ensure_ascii=False)
+                           "sent_at": datetime.now(UTC).isoformat()}, ensure_ascii=False)
         await asyncio.to_thread(self._append, line + "\n")
 
     def _append(self, line: str) -> None:

@@ -22,6 +22,7 @@ import json
 import time
 import uuid
 from dataclasses import dataclass
+from typing import Self
 
 import httpx
 
@@ -64,7 +65,7 @@ class WebhookChannel:
         self.client = httpx.AsyncClient(timeout=TIMEOUT, follow_redirects=False,
                                         headers={"User-Agent": f"aftersales-webhooks/{__version__}"})
 
-    async def __aenter__(self) -> WebhookChannel:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
