@@ -42,6 +42,14 @@ async def test_one_pass_runs_the_jobs_of_every_active_tenant_and_skips_suspended
         "delivered", "delivered", "pending"]
 
 
+async def test_delivering_for_one_tenant_never_claims_another_tenants_messages(runtime, make_tenant, queue, reload):
+    mehr, entekhab = await make_tenant("mehr"), await make_tenant("entekhab", vertical="appliances")
+    theirs = await queue(mehr.id, T0)
+    assert await deliver_due(runtime, entekhab.id, T0) == 0
+    untouched = await reload(theirs)
+    assert (untouched.status, untouched.attempts, untouched.lease_until) == ("pending", 0, None)
+
+
 async def test_a_message_held_by_a_dead_worker_is_due_again_exactly_when_its_lease_ends(
         runtime, make_tenant, queue, smtp_server, tuned, reload):
     mehr = await make_tenant("mehr")

@@ -26,7 +26,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.outbox.channels import Channel, DeliveryError, PermanentError, RetryableError
@@ -86,8 +86,11 @@ async def claim_due(session: AsyncSession, *, now: datetime, lease_until: dateti
     """Lease up to ``limit`` of the session's tenant's messages due at ``now`` (step 1); commit to hold them."""
     # A CTE, not ``id IN (subquery)``: PostgreSQL may run an IN-subquery more than once per statement, and each
     # run skips what the last one locked, so LIMIT stopped holding. A locking CTE runs exactly once.
+    # 'pending' is written into the SQL, not bound: a prepared statement's generic plan can use the partial
+    # index (WHERE status = 'pending') only when the predicate says so literally.
     due = (select(OutboxMessage.tenant_id, OutboxMessage.id)
-           .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
+           .where(OutboxMessage.status == literal("pending", literal_execute=True),
+                  OutboxMessage.next_attempt_at <= now)
            .order_by(OutboxMessage.next_attempt_at)
            .limit(limit)
            .with_for_update(skip_locked=True)
