@@ -10,6 +10,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 from aftersales import __version__
 from aftersales.identity.api import OAuthController, SignInController, TenantIdentityController
 from aftersales.identity.guards import BearerTokenMiddleware
+from aftersales.outbox.api import OutboxController, WebhookController
 from aftersales.runtime import Runtime, build_runtime
 from aftersales.service.api import ServiceRequestController
 from aftersales.service.complaint_api import ComplaintController
@@ -23,6 +24,7 @@ from aftersales.warranty.registration_api import ClaimController, RegistrationCo
 from aftersales.web.context import DEPENDENCIES
 from aftersales.web.health import health
 from aftersales.web.problems import EXCEPTION_HANDLERS
+from aftersales.worker import embedded_worker
 
 
 def create_app(runtime: Runtime | None = None) -> Litestar:
@@ -52,11 +54,14 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             RecallController,
             PublicRecallController,
             ComplaintController,
+            WebhookController,
+            OutboxController,
         ],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[BearerTokenMiddleware],
         state=State({"runtime": runtime}),
+        lifespan=[embedded_worker],
         on_shutdown=[close_runtime],
         openapi_config=OpenAPIConfig(
             title="aftersales API",

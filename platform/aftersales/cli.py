@@ -265,9 +265,11 @@ def demo(then_serve: bool, port: int) -> None:
 def _register_domain_commands() -> None:
     from aftersales.warranty.commands import warranty
     from aftersales.warranty.recall_commands import recalls
+    from aftersales.worker_cli import worker
 
     main.add_command(warranty)
     main.add_command(recalls)
+    main.add_command(worker)
 
 
 _register_domain_commands()

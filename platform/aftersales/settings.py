@@ -18,6 +18,17 @@ def _env(name: str, default: str) -> str:
     return os.environ.get(f"AFTERSALES_{name}", default)
 
 
+def _flag(value: str | None) -> bool | None:
+    """``1/true/yes/on`` or ``0/false/no/off``; None when unset or empty."""
+    if not value:
+        return None
+    if value.strip().lower() in {"1", "true", "yes", "on"}:
+        return True
+    if value.strip().lower() in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError(f"not a yes/no value: {value!r}")
+
+
 @dataclass(frozen=True)
 class Settings:
     """Process-wide configuration, read once by :func:`load_settings`."""
@@ -39,6 +50,17 @@ class Settings:
     access_token_seconds: int = 900
     tenants_dir: Path = field(default=REPO_ROOT / "tenants")
     migrations_dir: Path = field(default=REPO_ROOT / "migrations")
+    smtp_url: str = "smtp://localhost:1025"
+    """Where e-mail goes: ``smtp://[user:password@]host:port`` (STARTTLS when the server offers it;
+    ``?starttls=require`` insists on it), or ``smtps://`` for TLS from the first byte."""
+    mail_from: str = "aftersales <noreply@localhost>"
+    """The From of every e-mail; replies go to the tenant's support address (branding ``support_email``)."""
+    outbox_lease_seconds: int = 60
+    """How long a worker holds a message it is delivering; a worker that dies leaves it due again after this."""
+    embedded_worker: bool | None = None
+    """Run the worker inside the server process; unset means yes on SQLite, no on PostgreSQL."""
+    webhook_key: str | None = None
+    """Fernet key that encrypts webhook endpoint secrets at rest (generated into data_dir when unset)."""
 
     @property
     def token_audience(self) -> str:
@@ -48,6 +70,11 @@ class Settings:
     @property
     def is_postgres(self) -> bool:
         return self.database_url.startswith("postgresql")
+
+    @property
+    def runs_embedded_worker(self) -> bool:
+        """Whether the server runs the worker loop itself (the embedded default on SQLite)."""
+        return (not self.is_postgres) if self.embedded_worker is None else self.embedded_worker
 
 
 def load_settings() -> Settings:
@@ -67,4 +94,9 @@ def load_settings() -> Settings:
         signing_key_pem=signing_key,
         code_key=os.environ.get("AFTERSALES_CODE_KEY") or None,
         access_token_seconds=int(_env("ACCESS_TOKEN_SECONDS", "900")),
+        smtp_url=_env("SMTP_URL", "smtp://localhost:1025"),
+        mail_from=_env("MAIL_FROM", "aftersales <noreply@localhost>"),
+        outbox_lease_seconds=int(_env("OUTBOX_LEASE_SECONDS", "60")),
+        embedded_worker=_flag(os.environ.get("AFTERSALES_EMBEDDED_WORKER")),
+        webhook_key=os.environ.get("AFTERSALES_WEBHOOK_KEY") or None,
     )

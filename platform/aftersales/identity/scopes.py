@@ -23,10 +23,13 @@ REQUESTS_READ = "requests:read"
 REQUESTS_WRITE = "requests:write"
 SERVICE_POINTS_WRITE = "service_points:write"
 """Add, move or retire the tenant's service points (admins)."""
+NOTIFICATIONS_MANAGE = "notifications:manage"
+"""Webhook endpoints, and the outbox: what the tenant sends to whom, and re-sending what failed."""
 
 TENANT_SCOPES = frozenset({
     TENANT_READ, STAFF_READ, STAFF_WRITE, CLIENTS_WRITE, SERIALS_READ, CATALOG_WRITE, SERIALS_WRITE,
     REGISTRATIONS_READ, REGISTRATIONS_WRITE, CLAIMS_WRITE, REQUESTS_READ, REQUESTS_WRITE, SERVICE_POINTS_WRITE,
+    NOTIFICATIONS_MANAGE,
 })
 
 ROLES = ("admin", "agent", "technician", "finance")

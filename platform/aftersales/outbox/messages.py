@@ -1,4 +1,4 @@
-"""Putting messages in the outbox, in the caller's transaction.
+"""Putting messages in the outbox, in the caller's transaction (and a failed one back in, by staff).
 
 A notification is a row in the same transaction as the change that causes it: if the change rolls back, so
 does the message, and once the change commits the message will be delivered however the process ends.
@@ -6,6 +6,7 @@ does the message, and once the change commits the message will be delivered howe
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from aftersales.errors import Conflict, NotFound
 from aftersales.outbox.models import CHANNELS, OutboxMessage
 
 
@@ -27,6 +29,8 @@ class Message:
     subject: str = ""
     body: str = ""
     payload: dict[str, Any] = field(default_factory=dict)
+    endpoint_id: uuid.UUID | None = None
+    """The webhook endpoint a ``webhook`` message goes to (see :func:`aftersales.outbox.webhooks.enqueue_event`)."""
 
 
 async def enqueue(session: AsyncSession, message: Message, *, now: datetime) -> OutboxMessage:
@@ -38,13 +42,34 @@ async def enqueue(session: AsyncSession, message: Message, *, now: datetime) -> 
         raise ValueError(f"unknown outbox channel {message.channel!r}")
     if not message.recipient:
         raise ValueError("an outbox message needs a recipient")
+    if (message.channel == "webhook") != (message.endpoint_id is not None):
+        raise ValueError("a webhook message, and only a webhook message, names its endpoint")
     existing = await session.scalar(select(OutboxMessage).where(OutboxMessage.idempotency_key == message.key))
     if existing is not None:
         return existing
     row = OutboxMessage(
         channel=message.channel, recipient=message.recipient, event=message.event, idempotency_key=message.key,
-        subject=message.subject, body=message.body, payload=message.payload, next_attempt_at=now, created_at=now,
+        subject=message.subject, body=message.body, payload=message.payload, webhook_endpoint_id=message.endpoint_id,
+        next_attempt_at=now, created_at=now,
     )
     session.add(row)
     await session.flush()
     return row
+
+
+async def retry_failed(session: AsyncSession, message_id: uuid.UUID, *, now: datetime) -> OutboxMessage:
+    """Queue a failed message again with a fresh set of attempts (after its receiver was fixed, say).
+
+    :raises NotFound: no such message in this tenant. :raises Conflict: the message has not failed.
+    """
+    message = await session.scalar(select(OutboxMessage).where(OutboxMessage.id == message_id))
+    if message is None:
+        raise NotFound("no such outbox message")
+    if message.status != "failed":
+        raise Conflict(f"only a failed message can be retried; this one is {message.status}")
+    message.status = "pending"
+    message.attempts = 0
+    message.next_attempt_at = now
+    message.lease_until = None
+    await session.flush()
+    return message

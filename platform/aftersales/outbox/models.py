@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from aftersales.db.base import Base, TenantOwned, utcnow
@@ -27,6 +38,8 @@ class OutboxMessage(TenantOwned, Base):
         UniqueConstraint("tenant_id", "idempotency_key"),
         Index("ix_outbox_messages_due", "tenant_id", "next_attempt_at",
               sqlite_where=text("status = 'pending'"), postgresql_where=text("status = 'pending'")),
+        ForeignKeyConstraint(["tenant_id", "webhook_endpoint_id"],
+                             ["webhook_endpoints.tenant_id", "webhook_endpoints.id"]),
     )
 
     channel: Mapped[str] = mapped_column(String(10))
@@ -47,3 +60,26 @@ class OutboxMessage(TenantOwned, Base):
     lease_until: Mapped[datetime | None] = mapped_column()
     last_error: Mapped[str] = mapped_column(Text, default="")
     delivered_at: Mapped[datetime | None] = mapped_column()
+    webhook_endpoint_id: Mapped[uuid.UUID | None] = mapped_column()
+    """The endpoint a webhook message goes to (its URL is ``recipient``, its signing secret is the endpoint's)."""
+
+
+class WebhookEndpoint(TenantOwned, Base):
+    """A tenant's URL that receives the events it subscribed to, as JSON signed with the endpoint's secret.
+
+    The secret is shown once, when the endpoint is created, and stored encrypted (:mod:`aftersales.outbox.secrets`):
+    the worker needs it back to sign, so it cannot be a one-way hash.
+    """
+
+    __tablename__ = "webhook_endpoints"
+
+    url: Mapped[str] = mapped_column(String(320))
+    events: Mapped[list[str]] = mapped_column(JSON)
+    """Event names this endpoint receives, or ``["*"]`` for all of them."""
+    description: Mapped[str] = mapped_column(String(200), default="")
+    secret_encrypted: Mapped[str] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    deactivated_at: Mapped[datetime | None] = mapped_column()
+
+    def subscribes_to(self, event: str) -> bool:
+        return self.active and ("*" in self.events or event in self.events)

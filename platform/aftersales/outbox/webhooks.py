@@ -1,0 +1,115 @@
+"""Webhook endpoints of a tenant, and turning an event into one outbox message per subscribed endpoint."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from cryptography.fernet import Fernet
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from aftersales.errors import FieldError, InvalidInput, NotFound
+from aftersales.outbox.messages import Message, enqueue
+from aftersales.outbox.models import OutboxMessage, WebhookEndpoint
+from aftersales.outbox.secrets import new_endpoint_secret
+
+ALL_EVENTS = "*"
+EVENT_NAME = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
+MAX_URL_LENGTH = 320
+MAX_EVENTS = 50
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def url_problems(url: str) -> list[str]:
+    """Why ``url`` cannot be an endpoint (empty when it can): https, or http to this machine only."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        return ["is not a URL"]
+    problems = []
+    if parts.scheme not in ("https", "http") or not host:
+        problems.append("must be an https:// URL")
+    elif parts.scheme == "http" and host not in LOCAL_HOSTS:
+        problems.append("must use https (plain http is allowed for localhost only)")
+    if parts.username or parts.password:
+        problems.append("must not carry credentials; the signature authenticates the sender")
+    if parts.fragment:
+        problems.append("must not have a #fragment")
+    if len(url) > MAX_URL_LENGTH:
+        problems.append(f"must be at most {MAX_URL_LENGTH} characters")
+    return problems
+
+
+def event_problems(events: Sequence[str]) -> list[FieldError]:
+    """Every event name that is not ``*`` or a dotted lower-case name like ``sla.breached``."""
+    errors = [FieldError(f"events.{i}", "must be '*' or a dotted name like 'sla.breached'")
+              for i, event in enumerate(events)
+              if event != ALL_EVENTS and (len(event) > 60 or not EVENT_NAME.match(event))]
+    if not events or len(events) > MAX_EVENTS:
+        errors.append(FieldError("events", f"must list 1 to {MAX_EVENTS} events"))
+    return errors
+
+
+async def create_endpoint(session: AsyncSession, box: Fernet, *, url: str, events: Sequence[str],
+                          description: str, now: datetime) -> tuple[WebhookEndpoint, str]:
+    """A new active endpoint and its signing secret (the only time the secret is readable by the tenant).
+
+    :raises InvalidInput: every bad field at once; nothing is written.
+    """
+    errors = [FieldError("url", problem) for problem in url_problems(url)] + event_problems(events)
+    if errors:
+        raise InvalidInput("invalid webhook endpoint", errors)
+    secret = new_endpoint_secret()
+    endpoint = WebhookEndpoint(url=url, events=sorted(set(events)), description=description,
+                               secret_encrypted=box.encrypt(secret.encode()).decode(), active=True, created_at=now)
+    session.add(endpoint)
+    await session.flush()
+    return endpoint, secret
+
+
+def endpoint_secret(box: Fernet, endpoint: WebhookEndpoint) -> str:
+    return box.decrypt(endpoint.secret_encrypted.encode()).decode()
+
+
+async def list_endpoints(session: AsyncSession) -> list[WebhookEndpoint]:
+    """The tenant's endpoints, oldest first, deactivated ones included."""
+    return list(await session.scalars(select(WebhookEndpoint).order_by(WebhookEndpoint.id)))
+
+
+async def deactivate_endpoint(session: AsyncSession, endpoint_id: uuid.UUID, *, now: datetime) -> WebhookEndpoint:
+    """Stop sending to an endpoint; messages already queued for it fail as "deactivated". Idempotent.
+
+    :raises NotFound: no such endpoint in this tenant.
+    """
+    endpoint = await session.scalar(select(WebhookEndpoint).where(WebhookEndpoint.id == endpoint_id))
+    if endpoint is None:
+        raise NotFound("no such webhook endpoint")
+    if endpoint.active:
+        endpoint.active = False
+        endpoint.deactivated_at = now
+        await session.flush()
+    return endpoint
+
+
+async def enqueue_event(session: AsyncSession, event: str, payload: dict[str, Any], key: str, *,
+                        now: datetime) -> list[OutboxMessage]:
+    """Queue ``event`` for every active endpoint subscribed to it, in the caller's transaction.
+
+    ``key`` names this occurrence of the event (e.g. ``sla.breached:<clock id>``); each endpoint's message gets
+    ``<key>/<endpoint id>`` as its idempotency key, so calling again with the same key queues nothing new.
+    """
+    endpoints = await session.scalars(select(WebhookEndpoint).where(WebhookEndpoint.active.is_(True))
+                                      .order_by(WebhookEndpoint.id))
+    return [
+        await enqueue(session, Message(channel="webhook", recipient=endpoint.url, event=event,
+                                       key=f"{key}/{endpoint.id}", payload=payload, endpoint_id=endpoint.id),
+                      now=now)
+        for endpoint in endpoints if endpoint.subscribes_to(event)
+    ]
