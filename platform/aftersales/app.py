@@ -12,6 +12,11 @@ from aftersales.identity.api import OAuthController, SignInController, TenantIde
 from aftersales.identity.guards import BearerTokenMiddleware
 from aftersales.runtime import Runtime, build_runtime
 from aftersales.service.api import ServiceRequestController
+from aftersales.service.followup_api import (
+    FollowUpController,
+    PublicSurveyController,
+    TrainingSignOffController,
+)
 from aftersales.tenancy.api import OperatorController, TenantSelfController
 from aftersales.warranty.api import CatalogController, PublicWarrantyController, SerialController
 from aftersales.warranty.import_api import SerialImportController
@@ -43,6 +48,7 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             RegistrationController,
             ClaimController,
             ServiceRequestController,
+            FollowUpController, TrainingSignOffController, PublicSurveyController,
         ],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,

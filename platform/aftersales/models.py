@@ -2,9 +2,11 @@
 
 from aftersales.identity.models import ApiClient, Customer, Operator, StaffUser
 from aftersales.outbox.models import OutboxMessage
+from aftersales.service.followup_models import FollowUp, TrainingSignOff
 from aftersales.service.models import RequestEvent, RequestHold, ServicePoint, ServiceRequest, SlaClock
 from aftersales.tenancy.models import Tenant
 from aftersales.warranty.models import ProductModel, Serial, SerialCheck
 
-__all__ = ["ApiClient", "Customer", "Operator", "OutboxMessage", "ProductModel", "RequestEvent", "RequestHold",
-           "Serial", "SerialCheck", "ServicePoint", "ServiceRequest", "SlaClock", "StaffUser", "Tenant"]
+__all__ = ["ApiClient", "Customer", "FollowUp", "Operator", "OutboxMessage", "ProductModel", "RequestEvent",
+           "RequestHold", "Serial", "SerialCheck", "ServicePoint", "ServiceRequest", "SlaClock", "StaffUser", "Tenant",
+           "TrainingSignOff"]
