@@ -57,7 +57,7 @@ def as_fields(delta: timedelta | relativedelta) -> dict[str, int]:
     if isinstance(delta, timedelta):
         delta = relativedelta(days=delta.days, seconds=delta.seconds)
     delta = delta.normalized()
-    if delta.microseconds or delta.weeks and delta.days % 7:
+    if delta.microseconds:
         raise ValueError(f"{delta!r}: follow-ups are scheduled to the second")
     return {name: int(getattr(delta, name)) for name in _FIELDS if getattr(delta, name)}
 
