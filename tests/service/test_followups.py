@@ -5,7 +5,7 @@ repair, Yizhongyi's monthly usage tracking until the warranty ends, and an event
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest

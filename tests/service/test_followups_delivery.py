@@ -82,7 +82,7 @@ SARA = CustomerDetails(name="Sara Example", phone="+49 30 901820", email="sara@e
 async def test_the_job_sends_due_followups_only_and_once(runtime, make_tenant):
     texto = await texting_tenant(runtime, make_tenant)
     await closed_request(runtime, texto, SARA)
-    send = lambda hours: send_due_followups(runtime, texto.record.id, CLOSED_AT + timedelta(hours=hours))  # noqa: E731
+    send = lambda hours: send_due_followups(runtime, texto.record.id, CLOSED_AT + timedelta(hours=hours))
     assert [await send(h) for h in (0.5, 1, 1.5, 2, 2, 30)] == [0, 1, 0, 1, 0, 0]
     survey, text = sorted(await rows(runtime, texto, FollowUp), key=lambda f: f.due_at)
     assert (survey.plan_name, survey.status, survey.sent_at) == ("satisfaction_survey", "sent",

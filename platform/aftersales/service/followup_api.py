@@ -71,7 +71,7 @@ class FollowUpController(Controller):
             after_due, after_id = _page_key(cursor)
             query = query.where(or_(FollowUp.due_at > after_due,
                                     and_(FollowUp.due_at == after_due, FollowUp.id > after_id)))
-        rows, next_cursor = split_page(list((await session.execute(query)).tuples()), limit,
+        rows, next_cursor = split_page(list((await session.execute(query)).all()), limit,
                                        lambda row: (row[0].due_at.isoformat(), str(row[0].id)))
         return Page[FollowUpOut](items=[followup_out(f, c) for f, c in rows], next_cursor=next_cursor)
 
