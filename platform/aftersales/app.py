@@ -16,6 +16,11 @@ from aftersales.service.api import ServiceRequestController
 from aftersales.service.complaint_api import ComplaintController
 from aftersales.service.customer_api import CustomerController
 from aftersales.service.service_point_api import ServicePointController
+from aftersales.service.followup_api import (
+    FollowUpController,
+    PublicSurveyController,
+    TrainingSignOffController,
+)
 from aftersales.tenancy.api import OperatorController, TenantSelfController
 from aftersales.warranty.api import CatalogController, PublicWarrantyController, SerialController
 from aftersales.warranty.import_api import SerialImportController
@@ -56,6 +61,9 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             ComplaintController,
             WebhookController,
             OutboxController,
+            FollowUpController,
+            TrainingSignOffController,
+            PublicSurveyController,
         ],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,

@@ -2,6 +2,7 @@
 
 from aftersales.identity.models import ApiClient, Customer, Operator, StaffUser
 from aftersales.outbox.models import OutboxMessage
+from aftersales.service.followup_models import FollowUp, TrainingSignOff
 from aftersales.service.models import (
     Complaint,
     RequestEvent,
@@ -14,5 +15,6 @@ from aftersales.tenancy.models import Tenant
 from aftersales.warranty.models import ProductModel, Serial, SerialCheck
 from aftersales.warranty.recall_models import RecallCampaign, RecallUnit  # noqa: F401
 
-__all__ = ["ApiClient", "Complaint", "Customer", "Operator", "OutboxMessage", "ProductModel", "RequestEvent",
-           "RequestHold", "Serial", "SerialCheck", "ServicePoint", "ServiceRequest", "SlaClock", "StaffUser", "Tenant"]
+__all__ = ["ApiClient", "Complaint", "Customer", "FollowUp", "Operator", "OutboxMessage", "ProductModel",
+           "RequestEvent", "RequestHold", "Serial", "SerialCheck", "ServicePoint", "ServiceRequest", "SlaClock",
+           "StaffUser", "Tenant", "TrainingSignOff"]

@@ -26,6 +26,7 @@ from aftersales.db.base import utcnow
 from aftersales.outbox.delivery import BATCH, deliver_due
 from aftersales.runtime import Runtime
 from aftersales.service.escalation import sweep_breaches
+from aftersales.service.followup_delivery import send_due_followups
 from aftersales.tenancy.models import Tenant
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,7 @@ async def deliver_outbox(runtime: Runtime, tenant_id: UUID, now: datetime) -> in
     return handled
 
 
-JOBS: list[Job] = [sweep_breaches, deliver_outbox]
+JOBS: list[Job] = [sweep_breaches, send_due_followups, deliver_outbox]
 """In order: jobs that write messages (breaches, follow-ups) run before delivery, so one pass sends them."""
 """What the worker runs for each active tenant on every pass, in this order."""
 

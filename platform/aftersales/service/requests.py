@@ -161,6 +161,9 @@ async def move_request(session: AsyncSession, tenant: CurrentTenant, request_id:
     session.add(RequestEvent(request_id=request.id, occurred_at=now, actor=actor, kind="moved",
                              from_state=current.value, to_state=target.value, note=_note(note)))
     await clocks.reach(session, tenant, request, clocks.state_milestones(current, target), now)
+    from aftersales.service.followups import on_request_moved  # followups opens requests for problems found
+
+    await on_request_moved(session, tenant, request, current, target, now)
     await session.flush()
     return request
 

@@ -1,0 +1,87 @@
+"""Follow-up tables: the calls, messages and surveys scheduled after service events, and training sign-offs."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKeyConstraint, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from aftersales.db.base import Base, TenantOwned
+
+FOLLOWUP_STATUSES = ("scheduled", "sent", "answered", "missed", "cancelled")
+
+
+class FollowUp(TenantOwned, Base):
+    """One occurrence of a follow-up plan (``aftersales_followups``) for one customer after one event.
+
+    ``source_event`` names the event (``repaired:<request id>``); with the plan name and the occurrence it is
+    unique, so recording an event twice schedules nothing twice. A repeated plan gets its next occurrence as a
+    new row when the current one is sent. ``scheduled`` → ``sent`` (the message is queued, the call is on the
+    agents' list, the survey is in the portal) → ``answered``; ``missed`` when the customer cannot be reached
+    or the next occurrence came first; ``cancelled`` when the event was undone (a repaired unit went back into
+    repair before its call).
+    """
+
+    __tablename__ = "followups"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "source_event", "plan_name", "occurrence"),
+        UniqueConstraint("tenant_id", "token_hash"),
+        ForeignKeyConstraint(["tenant_id", "customer_id"], ["customers.tenant_id", "customers.id"]),
+        ForeignKeyConstraint(["tenant_id", "request_id"], ["service_requests.tenant_id", "service_requests.id"]),
+        ForeignKeyConstraint(["tenant_id", "registration_id"], ["registrations.tenant_id", "registrations.id"]),
+        ForeignKeyConstraint(["tenant_id", "problem_request_id"],
+                             ["service_requests.tenant_id", "service_requests.id"]),
+        Index("ix_followups_due", "tenant_id", "due_at",
+              sqlite_where=text("status = 'scheduled'"), postgresql_where=text("status = 'scheduled'")),
+        Index("ix_followups_list", "tenant_id", "status", "due_at"),
+        Index("ix_followups_answered", "tenant_id", "answered_at"),
+    )
+
+    customer_id: Mapped[uuid.UUID] = mapped_column()
+    request_id: Mapped[uuid.UUID | None] = mapped_column()
+    registration_id: Mapped[uuid.UUID | None] = mapped_column()
+    source_event: Mapped[str] = mapped_column(String(120))
+    event_kind: Mapped[str] = mapped_column(String(30))
+    event_at: Mapped[datetime] = mapped_column()
+    """When the event happened: every occurrence's due time counts from it."""
+    plan_name: Mapped[str] = mapped_column(String(60))
+    channel: Mapped[str] = mapped_column(String(10))
+    """``call``, ``sms``, ``email`` or ``portal``."""
+    questionnaire: Mapped[list[str]] = mapped_column(JSON)
+    after: Mapped[dict[str, int]] = mapped_column(JSON)
+    repeat_every: Mapped[dict[str, int] | None] = mapped_column(JSON)
+    """Both as relativedelta fields (``{"months": 1}``, ``{"days": 3}``)."""
+    repeat_count: Mapped[int | None] = mapped_column(Integer)
+    occurrence: Mapped[int] = mapped_column(Integer)
+    due_at: Mapped[datetime] = mapped_column()
+    status: Mapped[str] = mapped_column(String(10), default="scheduled")
+    status_reason: Mapped[str] = mapped_column(Text, default="")
+    sent_at: Mapped[datetime | None] = mapped_column()
+    token_hash: Mapped[str | None] = mapped_column(String(64))
+    """SHA-256 of the customer's answer-link token; the token itself is derived under the code key."""
+    answers: Mapped[list[Any] | None] = mapped_column(JSON)
+    csat: Mapped[int | None] = mapped_column(Integer)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    answered_at: Mapped[datetime | None] = mapped_column()
+    answered_by: Mapped[str | None] = mapped_column(String(120))
+    problem_request_id: Mapped[uuid.UUID | None] = mapped_column()
+    """The request opened for a problem the answers reported."""
+
+
+class TrainingSignOff(TenantOwned, Base):
+    """The customer's signature on an installation's training (seed 004): who signed, when, and a note."""
+
+    __tablename__ = "training_signoffs"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "request_id"),
+        ForeignKeyConstraint(["tenant_id", "request_id"], ["service_requests.tenant_id", "service_requests.id"]),
+    )
+
+    request_id: Mapped[uuid.UUID] = mapped_column()
+    signed_by: Mapped[str] = mapped_column(String(200))
+    signed_at: Mapped[datetime] = mapped_column()
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by: Mapped[str] = mapped_column(String(120))
