@@ -98,3 +98,24 @@ async def test_another_tenant_sees_neither_the_customer_nor_the_file(client, run
     assert (await client.get(f"/api/v1/customers/{customer_id}/file", headers=intruder)).status_code == 404
     found = (await client.get("/api/v1/customers/", params={"phone": OWNER["phone"]}, headers=intruder)).json()
     assert found["items"] == []
+
+
+async def test_the_file_holds_complaints_and_the_satisfaction_survey(client, runtime, make_tenant, staff_token):
+    tenant = await make_tenant("acme")
+    agent = await staff_token(tenant, "agent")
+    registration = await registered(client, runtime, tenant, agent)
+    complaint = await client.post("/api/v1/complaints/", headers=agent, json={
+        "channel": "phone", "subject": "cost", "summary": "the repair cost more than I was told",
+        "registration_id": registration["id"]})
+    assert complaint.status_code == 201, complaint.text
+    request = (await client.post("/api/v1/requests/", headers=agent, json={
+        "kind": "inquiry", "channel": "phone", "summary": "how do I reset it?",
+        "registration_id": registration["id"]})).json()
+    closed = await client.post(f"/api/v1/requests/{request['id']}/moves", headers=agent, json={"to": "closed"})
+    assert closed.status_code == 200, closed.text
+
+    file = (await client.get(f"/api/v1/customers/{registration['owner']['id']}/file", headers=agent,
+                             params=[("kind", "complaint"), ("kind", "followup")])).json()
+    kinds = {a["kind"]: a for a in file}
+    assert kinds["complaint"]["title"] == "complaint: cost" and kinds["complaint"]["detail"].startswith("not answered")
+    assert kinds["followup"]["title"].startswith("satisfaction_survey") and "scheduled" in kinds["followup"]["title"]

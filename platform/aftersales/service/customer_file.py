@@ -1,9 +1,9 @@
 """The customer file: every activity of one customer — registrations, claims, requests and every event of their
-timelines, holds, messages sent — as one time-ordered list from one query (``UNION ALL`` of one SELECT per
+timelines, holds, complaints, follow-up calls and surveys, recall notices — as one time-ordered list from one query (``UNION ALL`` of one SELECT per
 source), filterable by kind and time, exportable as CSV or JSON.
 
 A source is a function of the customer's id and tenant returning a SELECT of :data:`COLUMNS`; domains add
-theirs to :data:`SOURCES` (complaints, follow-ups, recalls, payments). Each SELECT names ``tenant_id``
+theirs to :data:`SOURCES` (payments next). Each SELECT names ``tenant_id``
 explicitly, on top of the session's tenant filter and, on PostgreSQL, row-level security.
 """
 
@@ -18,14 +18,16 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Integer, Select, String, cast, literal, null, select, union_all
+from sqlalchemy import Integer, Select, String, case, cast, func, literal, null, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.db.session import bound_tenant
 from aftersales.errors import FieldError, InvalidInput, NotFound
 from aftersales.identity.models import Customer
-from aftersales.service.models import RequestEvent, RequestHold, ServiceRequest
+from aftersales.service.followup_models import FollowUp
+from aftersales.service.models import Complaint, RequestEvent, RequestHold, ServiceRequest
 from aftersales.warranty.models import Claim, ProductModel, Registration, Serial
+from aftersales.warranty.recall_models import RecallCampaign, RecallUnit
 
 COLUMNS = ("occurred_at", "kind", "ref_id", "request_number", "title", "detail")
 """What every source selects, in this order."""
@@ -86,11 +88,45 @@ def _holds(tenant_id: UUID, customer_id: UUID) -> Select[Any]:
             .where(RequestHold.tenant_id == tenant_id, ServiceRequest.customer_id == customer_id))
 
 
+def _complaints(tenant_id: UUID, customer_id: UUID) -> Select[Any]:
+    against = func.coalesce(Complaint.contractor, literal(""))
+    return (select(Complaint.created_at, literal("complaint"), cast(Complaint.id, String), ServiceRequest.number,
+                   literal("complaint: ") + Complaint.subject,
+                   case((Complaint.answered_at.is_not(None), literal("answered: ") + func.coalesce(Complaint.cause, "")),
+                        else_=literal("not answered yet")) + literal(" ") + against)
+            .join(ServiceRequest, (ServiceRequest.tenant_id == Complaint.tenant_id)
+                  & (ServiceRequest.id == Complaint.request_id))
+            .where(Complaint.tenant_id == tenant_id, ServiceRequest.customer_id == customer_id))
+
+
+def _followups(tenant_id: UUID, customer_id: UUID) -> Select[Any]:
+    outcome = case((FollowUp.csat.is_not(None), literal("CSAT ") + cast(FollowUp.csat, String) + literal(" ")),
+                   else_=literal("")) + FollowUp.comment
+    return (select(func.coalesce(FollowUp.answered_at, FollowUp.sent_at, FollowUp.due_at), literal("followup"),
+                   cast(FollowUp.id, String), _NO_NUMBER,
+                   FollowUp.plan_name + literal(" (") + FollowUp.channel + literal("): ") + FollowUp.status, outcome)
+            .where(FollowUp.tenant_id == tenant_id, FollowUp.customer_id == customer_id))
+
+
+def _recalls(tenant_id: UUID, customer_id: UUID) -> Select[Any]:
+    progress = case((RecallUnit.fixed_at.is_not(None), literal("fixed")),
+                    (RecallUnit.acknowledged_at.is_not(None), literal("acknowledged")), else_=literal("notified"))
+    return (select(func.coalesce(RecallUnit.notified_at, RecallUnit.created_at), literal("recall"),
+                   cast(RecallUnit.id, String), _NO_NUMBER,
+                   literal("recall: ") + RecallCampaign.title + literal(" — ") + RecallUnit.serial, progress)
+            .join(RecallCampaign, (RecallCampaign.tenant_id == RecallUnit.tenant_id)
+                  & (RecallCampaign.id == RecallUnit.campaign_id))
+            .where(RecallUnit.tenant_id == tenant_id, RecallUnit.customer_id == customer_id))
+
+
 SOURCES: dict[str, Source] = {
     "registration": _registrations,
     "claim": _claims,
     "request": _request_events,
     "hold": _holds,
+    "complaint": _complaints,
+    "followup": _followups,
+    "recall": _recalls,
 }
 """Sources by the kind prefix they produce (``request`` gives ``request.opened``, ``request.moved`` …)."""
 
