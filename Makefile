@@ -23,6 +23,8 @@ test: install
 
 benchmarks: install
 	$(BIN)/python benchmarks/hook_dispatch.py --quick
+	$(BIN)/python benchmarks/request_create.py --quick
+	$(BIN)/python benchmarks/sla_sweep.py --quick
 
 clean:
 	rm -rf $(VENV) var

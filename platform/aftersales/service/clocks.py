@@ -10,7 +10,7 @@ again. Breaches are found and acted on by the worker (:mod:`aftersales.service.e
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -26,7 +26,7 @@ from aftersales.service.states import FINAL, RequestState
 from aftersales.tenancy.services import CurrentTenant
 from aftersales.values import GeoPoint, RequestFacts, SlaTarget
 from aftersales.warranty.catalog import product_info
-from aftersales.warranty.coverage import current_coverage, status_on
+from aftersales.warranty.coverage import status_on
 from aftersales.warranty.registrations import get_registration
 
 RESULT_CLOCK = "result"
@@ -68,7 +68,7 @@ async def request_facts(session: AsyncSession, tenant: CurrentTenant, request: S
     if request.registration_id is not None:
         registered = await get_registration(session, request.registration_id)
         product = product_info(registered.model)
-        coverage = await current_coverage(session, registered.registration)
+        coverage = registered.coverage  # get_registration has read the current coverage already
         if coverage is not None:
             local_day = request.opened_at.astimezone(tenant.calendar.zone).date()
             under_warranty = status_on(coverage, local_day) == "in_warranty"
@@ -93,7 +93,7 @@ async def set_clocks(session: AsyncSession, tenant: CurrentTenant, request: Serv
         targets = [*targets, complaint_response_target()]  # a platform rule: a vertical may change it, not drop it
     clocks = [_clock_from(request.id, target) for target in targets]
     session.add_all(clocks)
-    await _reach(session, tenant.calendar, request, clocks, ["opened"], now)
+    await _reach(session, tenant.calendar, request, clocks, ["opened"], now, holds=())  # none yet: just opened
     for clock in clocks:
         if clock.name == RESULT_CLOCK and clock.due_at is not None:
             request.promised_at = clock.due_at
@@ -155,7 +155,7 @@ def _clock_from(request_id: UUID, target: SlaTarget) -> SlaClock:
 
 
 async def _reach(session: AsyncSession, calendar: BusinessCalendar, request: ServiceRequest, clocks: list[SlaClock],
-                 milestones: list[str], now: datetime) -> None:
+                 milestones: list[str], now: datetime, holds: Sequence[str] | None = None) -> None:
     ended = "ended" in milestones
     for clock in clocks:
         if clock.started_at is not None and clock.met_at is None and (ended or set(clock.met_on) & set(milestones)):
@@ -165,16 +165,19 @@ async def _reach(session: AsyncSession, calendar: BusinessCalendar, request: Ser
     for clock in clocks:
         if clock.started_at is None and clock.starts_on in milestones:
             _start(clock, calendar, now)
-    await _settle(session, calendar, request, clocks, now)
+    await _settle(session, calendar, request, clocks, now, holds)
 
 
 async def _settle(session: AsyncSession, calendar: BusinessCalendar, request: ServiceRequest, clocks: list[SlaClock],
-                  now: datetime) -> None:
+                  now: datetime, holds: Sequence[str] | None = None) -> None:
+    """Pause and resume ``clocks`` by the request's state and its open holds (``holds``: their reasons when
+    the caller knows them, else read)."""
     live = [c for c in clocks if c.started_at is not None and c.met_at is None]
     if not live:
         return
-    holds = (await session.scalars(select(RequestHold.reason).where(
-        RequestHold.request_id == request.id, RequestHold.ended_at.is_(None)))).all()
+    if holds is None:
+        holds = (await session.scalars(select(RequestHold.reason).where(
+            RequestHold.request_id == request.id, RequestHold.ended_at.is_(None)))).all()
     stoppers = [request.state, *holds]
     for clock in live:
         pauser = next((s for s in stoppers if s in clock.pauses_on), None)
