@@ -39,6 +39,11 @@ class Settings:
     access_token_seconds: int = 900
     tenants_dir: Path = field(default=REPO_ROOT / "tenants")
     migrations_dir: Path = field(default=REPO_ROOT / "migrations")
+    db_pool_size: int = 20
+    """Connections each process keeps open. At least the requests one process serves at once: below that,
+    connections are opened and closed under load (a new thread each on SQLite, a new backend on PostgreSQL)."""
+    db_max_overflow: int = 10
+    """Extra connections opened for a burst beyond ``db_pool_size``, closed again when returned."""
 
     @property
     def token_audience(self) -> str:
@@ -67,4 +72,6 @@ def load_settings() -> Settings:
         signing_key_pem=signing_key,
         code_key=os.environ.get("AFTERSALES_CODE_KEY") or None,
         access_token_seconds=int(_env("ACCESS_TOKEN_SECONDS", "900")),
+        db_pool_size=int(_env("DB_POOL_SIZE", "20")),
+        db_max_overflow=int(_env("DB_MAX_OVERFLOW", "10")),
     )
