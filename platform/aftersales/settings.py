@@ -61,6 +61,11 @@ class Settings:
     """Run the worker inside the server process; unset means yes on SQLite, no on PostgreSQL."""
     webhook_key: str | None = None
     """Fernet key that encrypts webhook endpoint secrets at rest (generated into data_dir when unset)."""
+    db_pool_size: int = 20
+    """Connections each process keeps open. At least the requests one process serves at once: below that,
+    connections are opened and closed under load (a new thread each on SQLite, a new backend on PostgreSQL)."""
+    db_max_overflow: int = 10
+    """Extra connections opened for a burst beyond ``db_pool_size``, closed again when returned."""
 
     @property
     def token_audience(self) -> str:
@@ -99,4 +104,6 @@ def load_settings() -> Settings:
         outbox_lease_seconds=int(_env("OUTBOX_LEASE_SECONDS", "60")),
         embedded_worker=_flag(os.environ.get("AFTERSALES_EMBEDDED_WORKER")),
         webhook_key=os.environ.get("AFTERSALES_WEBHOOK_KEY") or None,
+        db_pool_size=int(_env("DB_POOL_SIZE", "20")),
+        db_max_overflow=int(_env("DB_MAX_OVERFLOW", "10")),
     )

@@ -144,3 +144,61 @@ async def test_a_suspended_tenants_tokens_stop_working(client, runtime, make_ten
     await make_tenant("alpha", status="suspended")
     response = await client.get("/api/v1/tenant/", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 403 and "suspended" in response.json()["detail"]
+
+
+def _service_at(runtime, clock):
+    from aftersales.identity.tokens import TokenService
+
+    return TokenService(key=runtime.tokens.key, issuer=runtime.tokens.issuer, audience=runtime.tokens.audience,
+                        clock=clock)
+
+
+async def test_a_verified_token_is_refused_once_it_expires(runtime, make_tenant):
+    from aftersales.errors import AuthenticationFailed
+
+    alpha = await make_tenant("alpha")
+    now = [time.time()]
+    tokens = _service_at(runtime, lambda: now[0])
+    token = tokens.issue(Principal("client", "erp", alpha.id, frozenset({"tenant:read"})), now=now[0])
+    assert tokens.verify(token).tenant_id == alpha.id
+    now[0] += tokens.lifetime_seconds - 1
+    assert tokens.verify(token).tenant_id == alpha.id
+    now[0] += 1 + 31  # past exp and its 30 s leeway
+    with pytest.raises(AuthenticationFailed, match="expired"):
+        tokens.verify(token)
+
+
+async def test_a_token_changed_after_its_genuine_form_was_verified_is_refused(runtime, make_tenant):
+    from aftersales.errors import AuthenticationFailed
+
+    alpha = await make_tenant("alpha")
+    token = runtime.tokens.issue(Principal("client", "erp", alpha.id, frozenset({"tenant:read"})))
+    runtime.tokens.verify(token)
+    header, payload, signature = token.split(".")
+    forged = json.loads(base64.urlsafe_b64decode(payload + "=="))
+    forged["scope"] = "tenant:read staff:write"
+    with pytest.raises(AuthenticationFailed):
+        runtime.tokens.verify(f"{header}.{_b64(json.dumps(forged).encode())}.{signature}")
+    with pytest.raises(AuthenticationFailed):
+        runtime.tokens.verify(token + "A")
+
+
+async def test_a_token_used_before_its_tenant_is_suspended_stops_working(client, runtime, make_tenant):
+    alpha = await make_tenant("alpha")
+    token = runtime.tokens.issue(Principal("client", "erp", alpha.id, frozenset({"tenant:read"})))
+    headers = {"Authorization": f"Bearer {token}"}
+    assert (await client.get("/api/v1/tenant/", headers=headers)).status_code == 200
+    await make_tenant("alpha", status="suspended")
+    response = await client.get("/api/v1/tenant/", headers=headers)
+    assert response.status_code == 403 and "suspended" in response.json()["detail"]
+
+
+def test_the_verified_token_cache_keeps_at_most_its_capacity():
+    from aftersales.identity.tokens import VerifiedTokens
+
+    kept = VerifiedTokens(capacity=2)
+    principal = Principal("client", "erp", None)
+    for token in ("a", "b", "c"):
+        kept.keep(token, expires_at=100.0, principal=principal)
+    assert kept.get("a", now=50.0) is None  # the oldest made room
+    assert kept.get("c", now=50.0) is principal and kept.get("c", now=100.0) is None

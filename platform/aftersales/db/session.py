@@ -9,6 +9,10 @@ A platform session that touches a tenant-owned model raises :class:`~aftersales.
 On PostgreSQL each transaction also runs ``set_config('app.tenant_id', …, true)``: transaction-local, so a
 pooled connection never carries one tenant's setting into another's transaction. Row-level security
 (:mod:`aftersales.db.rls`) filters on it, so either layer alone holds.
+
+The hottest reads (a unit looked up by serial) skip the ORM: ``Database.reading(tenant_id)`` gives a plain
+connection whose Core statements name ``tenant_id = :tenant`` themselves, with the same ``set_config`` on
+PostgreSQL (so row-level security still holds), rolled back at the end (docs/architecture.md §7).
 """
 
 from __future__ import annotations
@@ -20,7 +24,13 @@ from typing import Any
 
 from sqlalchemy import Table, event, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction, with_loader_criteria
 from sqlalchemy.sql import visitors
 
@@ -114,14 +124,16 @@ def _stamp_and_check_writes(session: Session, flush_context: UOWTransaction, ins
             raise CrossTenantWrite(f"cannot change a {type(obj).__name__} of another tenant")
 
 
+SET_TENANT = text("SELECT set_config('app.tenant_id', :tenant, true)")
+"""The transaction-local tenant that row-level security filters on (PostgreSQL)."""
+
+
 @event.listens_for(TenantSession, "after_begin")
 def _set_postgres_tenant(session: Session, transaction: Any, connection: Any) -> None:
     if connection.dialect.name != "postgresql":
         return
     tenant_id = session.info.get(TENANT_KEY)
-    connection.execute(
-        text("SELECT set_config('app.tenant_id', :tenant, true)"), {"tenant": str(tenant_id or "")}
-    )
+    connection.execute(SET_TENANT, {"tenant": str(tenant_id or "")})
 
 
 def _configure_sqlite(sync_engine: Engine) -> None:
@@ -140,6 +152,30 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine.sync_engine)
     return engine
+
+
+@asynccontextmanager
+async def _postgres_read_transaction(connection: AsyncConnection, tenant_id: uuid.UUID) -> AsyncIterator[None]:
+    """``BEGIN READ ONLY`` and the tenant's ``set_config`` in one round trip, ``ROLLBACK`` at the end.
+
+    A transaction the driver adapter starts costs a round trip for ``BEGIN`` and another for ``set_config``
+    (prepared statements cannot be combined), a third of a lookup's round trips. So the connection is put in
+    the adapter's autocommit mode (it sends no ``BEGIN`` of its own) and the transaction is opened here as one
+    simple query. The tenant id is interpolated as ``str(uuid.UUID)``: hex digits and dashes only. If the
+    ``ROLLBACK`` fails, the connection is invalidated, so it never returns to the pool inside a transaction.
+    """
+    await connection.execution_options(isolation_level="AUTOCOMMIT")
+    driver = (await connection.get_raw_connection()).driver_connection
+    assert driver is not None
+    await driver.execute(f"BEGIN READ ONLY; SELECT set_config('app.tenant_id', '{uuid.UUID(str(tenant_id))}', true)")
+    try:
+        yield
+    finally:
+        try:
+            await driver.execute("ROLLBACK")
+        except BaseException:
+            await connection.invalidate()
+            raise
 
 
 class Database:
@@ -172,6 +208,23 @@ class Database:
         session = self.session(tenant_id) if tenant_id is not None else self.platform_session()
         async with session, session.begin():
             yield session
+
+    @asynccontextmanager
+    async def reading(self, tenant_id: uuid.UUID) -> AsyncIterator[AsyncConnection]:
+        """A connection for ``tenant_id``'s hot reads in SQLAlchemy Core, rolled back when the block ends.
+
+        No ORM session, so no ORM guard: every statement run on it must filter on ``tenant_id`` itself. On
+        PostgreSQL the transaction carries the tenant for row-level security, as a session's does, and is
+        read-only (see :func:`_postgres_read_transaction`).
+        """
+        if not isinstance(tenant_id, uuid.UUID):
+            raise TenantNotBound("Database.reading() needs a tenant id")
+        async with self.engine.connect() as connection:
+            if self.dialect != "postgresql":
+                yield connection
+                return
+            async with _postgres_read_transaction(connection, tenant_id):
+                yield connection
 
     async def dispose(self) -> None:
         await self.engine.dispose()

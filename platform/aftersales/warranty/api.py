@@ -7,15 +7,23 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
+from sqlalchemy import Row
 
 from aftersales.db.base import utcnow
 from aftersales.identity.guards import requires_scope
 from aftersales.identity.scopes import CATALOG_WRITE, SERIALS_READ, SERIALS_WRITE
 from aftersales.tenancy.services import CurrentTenant
 from aftersales.warranty import authenticity, catalog, serial_status
+from aftersales.warranty.coverage import status_on
 from aftersales.warranty.models import ProductModel
 from aftersales.warranty.registration_api import coverage_out
-from aftersales.warranty.registration_schemas import RecallIn, RecallOut, SerialDetail, StatusChangeIn
+from aftersales.warranty.registration_schemas import (
+    CoverageOut,
+    RecallIn,
+    RecallOut,
+    SerialDetail,
+    StatusChangeIn,
+)
 from aftersales.warranty.schemas import (
     AuthenticityAnswer,
     AuthenticityQuery,
@@ -27,7 +35,7 @@ from aftersales.warranty.schemas import (
     SuspectedClone,
 )
 from aftersales.warranty.serial_status import StatusAction
-from aftersales.warranty.units import Located, require_unit
+from aftersales.warranty.units import Located, require_unit, require_unit_view
 from aftersales.web.context import HOST_TENANT, TOKEN_TENANT, RuntimeDep, SessionDep, TenantDep
 from aftersales.web.paging import DEFAULT_LIMIT, Page, check_limit, decode_cursor, invalid_cursor, split_page
 
@@ -60,10 +68,12 @@ class SerialController(Controller):
         return Page[SuspectedClone](items=items, next_cursor=next_cursor)
 
     @get("/{serial:str}", operation_id="lookUpSerial", guards=[requires_scope(SERIALS_READ)])
-    async def look_up(self, serial: FromPath[str], session: SessionDep, tenant: TenantDep) -> SerialDetail:
+    async def look_up(self, serial: FromPath[str], runtime: RuntimeDep, tenant: TenantDep) -> SerialDetail:
         """One unit: its register entry, its active registration and current coverage (typed serials are
         normalised by the tenant's vertical, Persian digits included)."""
-        return _detail(await require_unit(session, tenant, serial), tenant)
+        async with runtime.db.reading(tenant.record.id) as connection:  # the hot path: one Core query
+            facts = await require_unit_view(connection, tenant, serial)
+        return _detail_of_facts(facts, tenant)
 
     @post("/{serial:str}/status", operation_id="changeSerialStatus", status_code=200,
           guards=[requires_scope(SERIALS_WRITE)])
@@ -91,6 +101,26 @@ def _detail(located: Located, tenant: CurrentTenant) -> SerialDetail:
         batch=unit.batch, manufactured_on=unit.manufactured_on, shipped_on=unit.shipped_on, seller=unit.seller,
         clone_suspected_at=unit.clone_suspected_at, status_reason=unit.status_reason,
         registration_id=located.registration_id, coverage=coverage_out(located.coverage, tenant),
+    )
+
+
+def _detail_of_facts(facts: Row[Any], tenant: CurrentTenant) -> SerialDetail:
+    """:func:`_detail` from a :data:`~aftersales.warranty.units.UNIT_FACTS` row."""
+    coverage = None
+    if facts.warranty_start is not None:
+        coverage = CoverageOut(
+            status=status_on(facts, tenant.today()),
+            warranty_start=facts.warranty_start, warranty_end=facts.warranty_end,
+            parts_support_end=facts.parts_support_end, return_until=facts.return_until,
+            exchange_until=facts.exchange_until, restarts_on_exchange=facts.restarts_on_exchange,
+            exclusions=list(facts.exclusions or ()), reasons=list(facts.reasons or ()), cause=facts.cause,
+            computed_at=facts.coverage_computed_at,
+        )
+    return SerialDetail(
+        serial=facts.serial, model=ModelSummary(sku=facts.sku, name=facts.name), status=facts.status,
+        batch=facts.batch, manufactured_on=facts.manufactured_on, shipped_on=facts.shipped_on, seller=facts.seller,
+        clone_suspected_at=facts.clone_suspected_at, status_reason=facts.status_reason,
+        registration_id=facts.registration_id, coverage=coverage,
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -109,7 +109,19 @@ async def get_model(session: AsyncSession, sku: str) -> ProductModel:
     return model
 
 
-def product_info(model: ProductModel) -> ProductInfo:
+class ModelFields(Protocol):
+    """What :func:`product_info` reads: a :class:`ProductModel`, or a Core row with its columns."""
+
+    sku: str
+    name: str
+    category: str
+    volume_m3: float | None
+    weight_kg: float | None
+    warranty_months: int | None
+    attributes: dict[str, Any] | None
+
+
+def product_info(model: ModelFields) -> ProductInfo:
     """The model as hooks see it: a frozen value object, never the ORM row."""
     attributes: dict[str, Any] = model.attributes or {}
     return ProductInfo(

@@ -8,7 +8,7 @@ current row rather than overwriting it, so what a customer was told at any time 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Literal, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -39,7 +39,14 @@ def terms_of(coverage: Coverage) -> WarrantyTerms:
     )
 
 
-def status_on(coverage: Coverage, day: date) -> CoverageStatus:
+class CoveragePeriod(Protocol):
+    """What :func:`status_on` reads: a :class:`Coverage`, or a Core row with its two dates."""
+
+    warranty_start: date
+    warranty_end: date
+
+
+def status_on(coverage: CoveragePeriod, day: date) -> CoverageStatus:
     """Whether the warranty runs on ``day``: its start and end dates both count as covered."""
     if day < coverage.warranty_start:
         return "not_started"

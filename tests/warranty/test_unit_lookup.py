@@ -1,0 +1,63 @@
+"""The staff lookup's read path: a Core query on a read connection that names its tenant, with row-level
+security still holding on PostgreSQL, and nothing left behind on the pooled connection."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from aftersales.tenancy.services import bind_tenant
+from aftersales.warranty.units import view_unit
+from warranty_support import add_unit, imei
+
+
+async def test_the_lookup_shows_the_unit_its_coverage_and_persian_digits_find_it(client, runtime, make_tenant,
+                                                                                 staff_token):
+    mehr = await make_tenant("mehr")
+    await add_unit(runtime, mehr, imei(1))
+    admin = await staff_token(mehr, "admin")
+    await client.post("/api/v1/registrations/", headers=admin, json={
+        "serial": imei(1), "purchased_on": "2026-06-01", "owner": {"name": "Owner", "email": "owner@example.com"}})
+    persian = imei(1).translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
+    found = await client.get(f"/api/v1/serials/{persian}", headers=admin)
+    assert found.status_code == 200, found.text
+    body = found.json()
+    assert (body["serial"], body["model"]["sku"], body["status"]) == (imei(1), "PH-1", "registered")
+    assert body["coverage"]["warranty_start"] == "2026-06-01" and body["registration_id"] is not None
+    unregistered = await client.get(f"/api/v1/serials/{imei(2)}", headers=admin)
+    assert unregistered.status_code == 404
+
+
+async def test_a_unit_is_viewed_only_through_its_own_tenant(runtime, make_tenant):
+    mehr, other = await make_tenant("mehr"), await make_tenant("other")
+    await add_unit(runtime, mehr, imei(1))
+    for tenant, expected in ((mehr, imei(1)), (other, None)):
+        bound = bind_tenant(tenant, runtime.plugins)
+        async with runtime.db.reading(tenant.id) as connection:
+            view = await view_unit(connection, bound, imei(1))
+        assert view.check.valid and (view.facts.serial if view.facts else None) == expected
+
+
+@pytest.mark.postgres_only  # row-level security is PostgreSQL's; SQLite has only the query's own tenant filter
+async def test_row_level_security_holds_on_a_read_connection_without_a_tenant_filter(runtime, make_tenant):
+    mehr, other = await make_tenant("mehr"), await make_tenant("other")
+    await add_unit(runtime, mehr, imei(1))
+    async with runtime.db.reading(other.id) as connection:
+        assert (await connection.execute(text("SELECT count(*) FROM serials"))).scalar() == 0
+    async with runtime.db.reading(mehr.id) as connection:
+        assert (await connection.execute(text("SELECT count(*) FROM serials"))).scalar() == 1
+
+
+@pytest.mark.postgres_only  # the read-only transaction and the tenant setting are PostgreSQL's
+async def test_a_read_connection_cannot_write_and_leaves_no_tenant_on_the_pooled_connection(runtime, make_tenant):
+    mehr = await make_tenant("mehr")
+    with pytest.raises(DBAPIError, match="read-only transaction"):
+        async with runtime.db.reading(mehr.id) as connection:
+            await connection.execute(text("UPDATE serials SET seller = 'x'"))
+    async with runtime.db.reading(mehr.id):
+        pass
+    for _ in range(runtime.settings.db_pool_size + 1):  # every pooled connection, whichever comes back
+        async with runtime.db.engine.connect() as connection:
+            setting = (await connection.execute(text("SELECT current_setting('app.tenant_id', true)"))).scalar()
+            assert not setting
