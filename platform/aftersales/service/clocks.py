@@ -11,12 +11,13 @@ again. Breaches are found and acted on by the worker (:mod:`aftersales.service.e
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from types import SimpleNamespace
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.calendar import BusinessCalendar
@@ -24,10 +25,10 @@ from aftersales.core_defaults import COMPLAINT_CLOCK, complaint_response_target
 from aftersales.service.models import RequestHold, ServicePoint, ServiceRequest, SlaClock
 from aftersales.service.states import FINAL, RequestState
 from aftersales.tenancy.services import CurrentTenant
-from aftersales.values import GeoPoint, RequestFacts, SlaTarget
+from aftersales.values import GeoPoint, ProductInfo, RequestFacts, SlaTarget
 from aftersales.warranty.catalog import product_info
 from aftersales.warranty.coverage import status_on
-from aftersales.warranty.registrations import get_registration
+from aftersales.warranty.models import Coverage, ProductModel, Registration, Serial
 
 RESULT_CLOCK = "result"
 """The clock whose due time the intake receipt promises as the result date (Mehr: 7 business days)."""
@@ -62,42 +63,80 @@ def state_milestones(current: RequestState, target: RequestState) -> list[str]:
     return reached
 
 
-async def request_facts(session: AsyncSession, tenant: CurrentTenant, request: ServiceRequest) -> RequestFacts:
-    """The request as the SLA and resolution rules see it: its unit, warranty and distance facts."""
-    product, under_warranty = None, False
-    if request.registration_id is not None:
-        registered = await get_registration(session, request.registration_id)
-        product = product_info(registered.model)
-        coverage = registered.coverage  # get_registration has read the current coverage already
-        if coverage is not None:
-            local_day = request.opened_at.astimezone(tenant.calendar.zone).date()
-            under_warranty = status_on(coverage, local_day) == "in_warranty"
-    location = None
+@dataclass(frozen=True)
+class UnitFacts:
+    """What the clocks need of a request's registered unit: its owner, its model, and whether it is covered."""
+
+    customer_id: UUID
+    product: ProductInfo
+    under_warranty: bool
+
+
+UNIT_OF_REGISTRATION = (
+    select(Registration.customer_id, ProductModel.sku, ProductModel.name, ProductModel.category,
+           ProductModel.volume_m3, ProductModel.weight_kg, ProductModel.warranty_months, ProductModel.attributes,
+           Coverage.warranty_start, Coverage.warranty_end)
+    .join(Serial, (Serial.tenant_id == Registration.tenant_id) & (Serial.id == Registration.serial_id))
+    .join(ProductModel, (ProductModel.tenant_id == Serial.tenant_id) & (ProductModel.id == Serial.model_id))
+    .outerjoin(Coverage, (Coverage.tenant_id == Registration.tenant_id)
+               & (Coverage.registration_id == Registration.id) & Coverage.superseded_at.is_(None))
+    .where(Registration.id == bindparam("registration_id"))
+)
+"""One read for a request's unit (built once; the session adds the tenant criterion)."""
+
+
+async def unit_facts(session: AsyncSession, tenant: CurrentTenant, registration_id: UUID,
+                     opened_at: datetime) -> UnitFacts | None:
+    """The registered unit's owner, model and warranty on the day the request is opened, or None when the
+    session's tenant has no such registration."""
+    row = (await session.execute(UNIT_OF_REGISTRATION, {"registration_id": registration_id})).first()
+    if row is None:
+        return None
+    product = product_info(SimpleNamespace(sku=row.sku, name=row.name, category=row.category,
+                                           volume_m3=row.volume_m3, weight_kg=row.weight_kg,
+                                           warranty_months=row.warranty_months, attributes=row.attributes))
+    covered = row.warranty_start is not None and status_on(
+        row, opened_at.astimezone(tenant.calendar.zone).date()) == "in_warranty"
+    return UnitFacts(row.customer_id, product, covered)
+
+
+async def request_facts(session: AsyncSession, tenant: CurrentTenant, request: ServiceRequest,
+                        unit: UnitFacts | None = None) -> RequestFacts:
+    """The request as the SLA and resolution rules see it: its unit, warranty and distance facts (service
+    points are read only when the request says where the unit is: distance needs both ends)."""
+    if unit is None and request.registration_id is not None:
+        unit = await unit_facts(session, tenant, request.registration_id, request.opened_at)
+    location, points = None, ()
     if request.site_latitude is not None and request.site_longitude is not None:
         location = GeoPoint(request.site_latitude, request.site_longitude)
-    points = (await session.scalars(select(ServicePoint).where(ServicePoint.active.is_(True)))).all()
+        points = tuple(GeoPoint(p.latitude, p.longitude) for p in (await session.scalars(
+            select(ServicePoint).where(ServicePoint.active.is_(True)))).all())
     return RequestFacts(
-        kind=request.kind, channel=request.channel, opened_at=request.opened_at, product=product,
-        under_warranty=under_warranty, customer_location=location, customer_country=request.site_country,
-        service_points=tuple(GeoPoint(p.latitude, p.longitude) for p in points),
+        kind=request.kind, channel=request.channel, opened_at=request.opened_at,
+        product=unit.product if unit else None, under_warranty=unit.under_warranty if unit else False,
+        customer_location=location, customer_country=request.site_country, service_points=points,
         complaint_subject=request.complaint_subject,
     )
 
 
-async def set_clocks(session: AsyncSession, tenant: CurrentTenant, request: ServiceRequest, facts: RequestFacts,
-                     now: datetime) -> list[SlaClock]:
-    """Create the request's clocks from the vertical's targets and start those that start on ``opened``;
-    the ``result`` clock's due time becomes the request's promised date."""
+def plan_clocks(tenant: CurrentTenant, request: ServiceRequest, facts: RequestFacts, now: datetime) -> list[SlaClock]:
+    """The clocks of a request being opened, from the vertical's targets, those that start on ``opened``
+    already running (a new request has no holds); the ``result`` clock's due time becomes the request's
+    promised date. Nothing is read or written: the caller adds the clocks with the request."""
     targets: list[SlaTarget] = tenant.hooks.aftersales_sla_targets(tenant=tenant.context, request=facts) or []
     if facts.kind == "complaint" and not any(t.name == COMPLAINT_CLOCK for t in targets):
         targets = [*targets, complaint_response_target()]  # a platform rule: a vertical may change it, not drop it
     clocks = [_clock_from(request.id, target) for target in targets]
-    session.add_all(clocks)
-    await _reach(session, tenant.calendar, request, clocks, ["opened"], now, holds=())  # none yet: just opened
     for clock in clocks:
+        if clock.starts_on == "opened":
+            _start(clock, tenant.calendar, now)
+    stoppers = [request.state]
+    for clock in clocks:
+        if clock.running_since is not None and (pauser := next((s for s in stoppers if s in clock.pauses_on), None)):
+            clock.used_seconds += _elapsed(clock, tenant.calendar, clock.running_since, now)
+            clock.running_since, clock.due_at, clock.paused_for = None, None, pauser
         if clock.name == RESULT_CLOCK and clock.due_at is not None:
             request.promised_at = clock.due_at
-    await session.flush()
     return clocks
 
 

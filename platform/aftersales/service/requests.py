@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from babel import Locale
@@ -15,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from aftersales.db.base import new_id
 from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
 from aftersales.identity.customers import CustomerDetails, find_or_create_customer, validate_customer
 from aftersales.identity.models import StaffUser
@@ -23,7 +25,7 @@ from aftersales.service.models import RequestEvent, RequestHold, ServiceRequest
 from aftersales.service.states import FINAL, RequestState, check_move
 from aftersales.tenancy.services import CurrentTenant
 from aftersales.values import HOLD_REASONS
-from aftersales.warranty.models import Claim, Registration
+from aftersales.warranty.models import Claim
 
 KINDS = ("repair", "installation", "maintenance", "return", "exchange", "complaint", "inquiry")
 CHANNELS = ("phone", "portal", "email", "walk_in", "social", "letter")
@@ -68,13 +70,13 @@ async def open_request(session: AsyncSession, tenant: CurrentTenant, new: NewReq
         errors.append(FieldError("summary", "say what the customer needs"))
     elif len(summary) > MAX_SUMMARY:
         errors.append(FieldError("summary", f"must be at most {MAX_SUMMARY} characters"))
-    customer_id = None
+    customer_id = unit = None
     if new.registration_id is not None:
-        registration = await session.scalar(select(Registration).where(Registration.id == new.registration_id))
-        if registration is None:
+        unit = await clocks.unit_facts(session, tenant, new.registration_id, now)
+        if unit is None:
             errors.append(FieldError("registration_id", "no such registration"))
         else:
-            customer_id = registration.customer_id
+            customer_id = unit.customer_id
     if new.claim_id is not None:
         claim = await session.scalar(select(Claim).where(Claim.id == new.claim_id))
         if claim is None:
@@ -94,17 +96,19 @@ async def open_request(session: AsyncSession, tenant: CurrentTenant, new: NewReq
     if details is not None:
         customer_id = (await find_or_create_customer(session, details)).id
     assert customer_id is not None
-    request = await _insert_numbered(session, ServiceRequest(
-        kind=new.kind, channel=new.channel, state=RequestState.RECEIVED.value, customer_id=customer_id,
+    request = ServiceRequest(
+        id=new_id(), kind=new.kind, channel=new.channel, state=RequestState.RECEIVED.value, customer_id=customer_id,
         registration_id=new.registration_id, claim_id=new.claim_id, summary=summary, opened_at=now,
         site_latitude=new.site_latitude, site_longitude=new.site_longitude,
         site_country=new.site_country.upper() if new.site_country else None, priority=0,
         complaint_subject=new.complaint_subject,
-    ))
-    session.add(RequestEvent(request_id=request.id, occurred_at=now, actor=actor, kind="opened",
-                             to_state=RequestState.RECEIVED.value, note=summary))
-    await clocks.set_clocks(session, tenant, request, await clocks.request_facts(session, tenant, request), now)
-    return request
+    )
+    # Clocks are planned before the insert, so the promised date goes into it and the request, its first
+    # event and its clocks are written in one flush.
+    planned = clocks.plan_clocks(tenant, request, await clocks.request_facts(session, tenant, request, unit), now)
+    opened = RequestEvent(request_id=request.id, occurred_at=now, actor=actor, kind="opened",
+                          to_state=RequestState.RECEIVED.value, note=summary)
+    return await _insert_numbered(session, request, [opened, *planned])
 
 
 def _site_errors(new: NewRequest, tenant_country: str) -> list[FieldError]:
@@ -121,18 +125,23 @@ def _site_errors(new: NewRequest, tenant_country: str) -> list[FieldError]:
     return errors
 
 
-async def _insert_numbered(session: AsyncSession, request: ServiceRequest) -> ServiceRequest:
-    """Insert with the tenant's next number; a concurrent insert that took it first makes this one retry."""
+async def _insert_numbered(session: AsyncSession, request: ServiceRequest, rows: list[Any]) -> ServiceRequest:
+    """Insert the request with the tenant's next number, then ``rows`` that belong to it (they name its id);
+    a concurrent insert that took the number first makes this one retry."""
     for _ in range(NUMBER_ATTEMPTS):
         request.number = (await session.scalar(select(func.max(ServiceRequest.number))) or 0) + 1
         try:
             async with session.begin_nested():
                 session.add(request)
                 await session.flush()
-            return request
+            break
         except IntegrityError:
             continue
-    raise Conflict("too many requests were opened at once; try again")
+    else:
+        raise Conflict("too many requests were opened at once; try again")
+    session.add_all(rows)
+    await session.flush()
+    return request
 
 
 async def get_request(session: AsyncSession, request_id: UUID) -> ServiceRequest:
