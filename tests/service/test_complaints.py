@@ -22,9 +22,6 @@ from aftersales.service.clocks import clocks_of, view
 from aftersales.service.escalation import sweep_breaches
 from aftersales.service.models import Complaint, RequestEvent, ServiceRequest
 from aftersales.service.states import RequestState
-from aftersales.settings import REPO_ROOT
-from aftersales.tenancy.manifest import read_manifest_file
-from aftersales.tenancy.services import bind_tenant, onboard
 
 TEHRAN = ZoneInfo("Asia/Tehran")
 CUSTOMER = CustomerDetails(name="Test Customer", phone="0912 000 0001", email="customer@example.com")
@@ -45,17 +42,6 @@ FILED = tehran("2026-03-19", 10)
 #   Sun 29 March                9 h  (43)
 #   Mon 30 March 08:00–13:00    5 h  (48)
 DUE = tehran("2026-03-30", 13)
-
-
-@pytest.fixture
-def seed_tenant(runtime):
-    async def onboard_seed(slug: str):
-        async with runtime.db.transaction(None) as session:
-            record, _ = await onboard(session, runtime.plugins,
-                                      read_manifest_file(REPO_ROOT / "tenants" / f"{slug}.toml"))
-        return bind_tenant(record, runtime.plugins)
-
-    return onboard_seed
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ repair, Yizhongyi's monthly usage tracking until the warranty ends, and an event
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,31 +18,15 @@ from aftersales.service import requests as service
 from aftersales.service.followup_delivery import send_due_followups
 from aftersales.service.followup_models import FollowUp
 from aftersales.service.states import RequestState
-from aftersales.settings import REPO_ROOT
-from aftersales.tenancy.manifest import read_manifest_file
-from aftersales.tenancy.services import bind_tenant, onboard
+from aftersales.tenancy.services import bind_tenant
 from aftersales.warranty.registrations import PurchaseDetails, register_purchase
+from service_support import at
 from warranty_support import add_unit
 
 TBILISI, SHANGHAI, BERLIN = ZoneInfo("Asia/Tbilisi"), ZoneInfo("Asia/Shanghai"), ZoneInfo("Europe/Berlin")
 GOLDEN_QUESTIONS = ["Is the machine installed, and are you satisfied with it?",
                     "Can you operate the machine independently?", "Are you satisfied with the engineer's attitude?",
                     "Were you told the service hotline number?"]
-
-
-def at(zone: ZoneInfo, day: str, hour: int, minute: int = 0) -> datetime:
-    return datetime.fromisoformat(day).replace(hour=hour, minute=minute, tzinfo=zone)
-
-
-@pytest.fixture
-def seed_tenant(runtime):
-    async def onboard_seed(slug: str):
-        async with runtime.db.transaction(None) as session:
-            record, _ = await onboard(session, runtime.plugins,
-                                      read_manifest_file(REPO_ROOT / "tenants" / f"{slug}.toml"))
-        return bind_tenant(record, runtime.plugins)
-
-    return onboard_seed
 
 
 @pytest.fixture

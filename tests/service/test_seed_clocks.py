@@ -5,7 +5,7 @@ Week and a working Saturday (调休)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -19,30 +19,13 @@ from aftersales.service.escalation import sweep_breaches
 from aftersales.service.models import RequestEvent, ServicePoint
 from aftersales.service.receipts import receipt_of
 from aftersales.service.states import RequestState
-from aftersales.settings import REPO_ROOT
-from aftersales.tenancy.manifest import read_manifest_file
-from aftersales.tenancy.services import bind_tenant, onboard
 from aftersales.warranty.registrations import PurchaseDetails, register_purchase
+from service_support import at
 from warranty_support import add_unit, imei
 
 TEHRAN, SHANGHAI, TBILISI = ZoneInfo("Asia/Tehran"), ZoneInfo("Asia/Shanghai"), ZoneInfo("Asia/Tbilisi")
 KM_PER_DEGREE = 111.19508
 """Kilometres per degree of latitude on the haversine package's mean Earth radius (6371.0088 km)."""
-
-
-def at(zone: ZoneInfo, day: str, hour: int, minute: int = 0) -> datetime:
-    return datetime.fromisoformat(day).replace(hour=hour, minute=minute, tzinfo=zone)
-
-
-@pytest.fixture
-def seed_tenant(runtime):
-    async def onboard_seed(slug: str):
-        async with runtime.db.transaction(None) as session:
-            record, _ = await onboard(session, runtime.plugins,
-                                      read_manifest_file(REPO_ROOT / "tenants" / f"{slug}.toml"))
-        return bind_tenant(record, runtime.plugins)
-
-    return onboard_seed
 
 
 async def open_request(runtime, tenant, when, *, kind="repair", registration_id=None, **site):
