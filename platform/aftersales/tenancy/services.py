@@ -215,6 +215,18 @@ def tenant_context(tenant: Tenant, registry: PluginRegistry) -> TenantContext:
     )
 
 
+def manifest_context(registry: PluginRegistry, raw: dict[str, Any]) -> TenantContext:
+    """The context hooks would receive for the tenant ``raw`` describes, without a database: the manifest
+    validated as onboarding validates it and read as a stored tenant is (plugin tests, previews).
+
+    :raises InvalidInput: listing every field error of the manifest.
+    """
+    manifest, _ = validate_manifest(registry, raw)
+    tenant = Tenant(id=UUID(int=0))
+    _apply(tenant, manifest)
+    return tenant_context(tenant, registry)
+
+
 @dataclass(frozen=True)
 class CurrentTenant:
     """A tenant ready to act for: its record, the context hooks receive, and its hook callers."""
