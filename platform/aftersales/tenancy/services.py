@@ -6,8 +6,8 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any
 from uuid import UUID
 from weakref import WeakKeyDictionary
