@@ -23,9 +23,9 @@ from aftersales.runtime import Runtime
 from aftersales.service.clocks import request_facts
 from aftersales.service.models import RequestEvent, ServiceRequest, SlaClock
 from aftersales.service.states import FINAL, RequestState
-from aftersales.tenancy.models import Tenant
-from aftersales.tenancy.services import CurrentTenant, bind_tenant, tenant_cache
+from aftersales.tenancy.services import CurrentTenant, active_tenant
 from aftersales.values import ResolutionContext, ResolutionOption
+from aftersales.warranty.claims import options_record
 from aftersales.warranty.models import Claim, Registration
 
 SWEEP_LIMIT = 200
@@ -36,7 +36,7 @@ MAX_PRIORITY = 2
 
 async def sweep_breaches(runtime: Runtime, tenant_id: UUID, now: datetime, limit: int = SWEEP_LIMIT) -> int:
     """Act on every clock of ``tenant_id`` due by ``now`` (up to ``limit``); returns how many were acted on."""
-    tenant = await active_tenant(runtime, tenant_id)
+    tenant = await active_tenant(runtime.db, runtime.plugins, tenant_id)
     if tenant is None:
         return 0
     async with runtime.db.transaction(tenant_id) as session:
@@ -59,21 +59,6 @@ async def due_clocks(session: AsyncSession, now: datetime, limit: int = SWEEP_LI
         .order_by(SlaClock.due_at).limit(limit)
         .with_for_update(skip_locked=True)
     )).all())
-
-
-async def active_tenant(runtime: Runtime, tenant_id: UUID) -> CurrentTenant | None:
-    """The tenant bound to its plugins, or None when it is missing or not active (its clocks wait)."""
-    async def load() -> CurrentTenant:
-        async with runtime.db.platform_session() as session:
-            record = await session.get(Tenant, tenant_id)
-        if record is None or record.status != "active":
-            raise LookupError(tenant_id)
-        return bind_tenant(record, runtime.plugins)
-
-    try:
-        return await tenant_cache(runtime.db).get(tenant_id, load)
-    except LookupError:
-        return None
 
 
 async def _claim(session: AsyncSession, clock: SlaClock, now: datetime) -> bool:
@@ -161,9 +146,7 @@ async def _offer_replacement(session: AsyncSession, tenant: CurrentTenant, reque
     if request.claim_id is not None:
         claim = await session.scalar(select(Claim).where(Claim.id == request.claim_id))
         if claim is not None:
-            claim.resolution_options = [
-                {"kind": o.kind, "amount_minor": o.amount.amount_minor if o.amount else None,
-                 "currency": o.amount.currency if o.amount else None, "reason": o.reason} for o in options]
+            claim.resolution_options = options_record(options)
     told = await _tell_customer(session, tenant, request, clock, offered, now)
     staff = await _notify(session, tenant, request, clock, now)
     return f"after {days} business days in service the customer is offered: {offered}; {told}; {staff}"

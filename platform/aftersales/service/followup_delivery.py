@@ -24,10 +24,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from aftersales.identity.models import Customer
 from aftersales.outbox.messages import Message, enqueue
 from aftersales.runtime import Runtime
-from aftersales.service.escalation import active_tenant
 from aftersales.service.followup_models import FollowUp
 from aftersales.service.followups import due_of
-from aftersales.tenancy.services import CurrentTenant
+from aftersales.tenancy.services import CurrentTenant, active_tenant
 from aftersales.warranty.registrations import get_registration
 
 SEND_LIMIT = 200
@@ -56,7 +55,7 @@ def answer_link(base_url: str, tenant_slug: str, token: str) -> str:
 
 async def send_due_followups(runtime: Runtime, tenant_id: UUID, now: datetime) -> int:
     """Send every follow-up of ``tenant_id`` due by ``now`` (up to :data:`SEND_LIMIT`); returns how many."""
-    tenant = await active_tenant(runtime, tenant_id)
+    tenant = await active_tenant(runtime.db, runtime.plugins, tenant_id)
     if tenant is None:
         return 0
     async with runtime.db.transaction(tenant_id) as session:

@@ -317,6 +317,22 @@ def tenant_cache(db: Database) -> TenantCache:
     return cache
 
 
+async def active_tenant(db: Database, registry: PluginRegistry, tenant_id: UUID) -> CurrentTenant | None:
+    """The tenant bound to its plugins, from this process's tenant cache when it is there, or None when it is
+    missing or not active (background jobs skip it; the API refuses such a tenant instead)."""
+    async def load() -> CurrentTenant:
+        async with db.platform_session() as session:
+            record = await session.get(Tenant, tenant_id)
+        if record is None or record.status != "active":
+            raise LookupError(tenant_id)
+        return bind_tenant(record, registry)
+
+    try:
+        return await tenant_cache(db).get(tenant_id, load)
+    except LookupError:
+        return None
+
+
 def _note_changed_tenant(mapper: Mapper[Tenant], connection: Connection, target: Tenant) -> None:
     session = object_session(target)
     if session is not None:

@@ -27,6 +27,7 @@ from aftersales.values import (
     ClaimReport,
     RequestFacts,
     ResolutionContext,
+    ResolutionOption,
 )
 from aftersales.warranty.catalog import product_info
 from aftersales.warranty.coverage import record_coverage, terms_of
@@ -173,13 +174,15 @@ async def offer_replacement(session: AsyncSession, tenant: CurrentTenant, claim_
         replacement_approved_by_expert=question.replacement_approved_by_expert,
     )
     options = tenant.hooks.aftersales_resolution_options(tenant=tenant.context, context=context)
-    claim.resolution_options = [
-        {"kind": o.kind, "amount_minor": o.amount.amount_minor if o.amount else None,
-         "currency": o.amount.currency if o.amount else None, "reason": o.reason}
-        for o in options
-    ]
+    claim.resolution_options = options_record(options)
     await session.flush()
     return claim
+
+
+def options_record(options: list[ResolutionOption]) -> list[dict[str, Any]]:
+    """Resolution options as a claim stores them (JSON)."""
+    return [{"kind": o.kind, "amount_minor": o.amount.amount_minor if o.amount else None,
+             "currency": o.amount.currency if o.amount else None, "reason": o.reason} for o in options]
 
 
 def _facts_record(report: ClaimReport) -> dict[str, Any]:
