@@ -130,11 +130,8 @@ def plan_clocks(tenant: CurrentTenant, request: ServiceRequest, facts: RequestFa
     for clock in clocks:
         if clock.starts_on == "opened":
             _start(clock, tenant.calendar, now)
-    stoppers = [request.state]
+    _pause_or_run([c for c in clocks if c.started_at is not None], tenant.calendar, [request.state], now)
     for clock in clocks:
-        if clock.running_since is not None and (pauser := next((s for s in stoppers if s in clock.pauses_on), None)):
-            clock.used_seconds += _elapsed(clock, tenant.calendar, clock.running_since, now)
-            clock.running_since, clock.due_at, clock.paused_for = None, None, pauser
         if clock.name == RESULT_CLOCK and clock.due_at is not None:
             request.promised_at = clock.due_at
     return clocks
@@ -161,9 +158,11 @@ async def clocks_of(session: AsyncSession, request_id: UUID) -> list[SlaClock]:
 
 def view(clock: SlaClock, calendar: BusinessCalendar, now: datetime) -> ClockView:
     """How ``clock`` stands at ``now``."""
-    base: dict[str, Any] = dict(name=clock.name, clock=clock.clock, started_at=clock.started_at, due_at=clock.due_at,
-                paused_for=clock.paused_for, met_at=clock.met_at, breached_at=clock.breached_at,
-                on_breach=clock.on_breach, reason=clock.reason)
+    base: dict[str, Any] = {
+        "name": clock.name, "clock": clock.clock, "started_at": clock.started_at, "due_at": clock.due_at,
+        "paused_for": clock.paused_for, "met_at": clock.met_at, "breached_at": clock.breached_at,
+        "on_breach": clock.on_breach, "reason": clock.reason,
+    }
     if clock.started_at is None or clock.budget_seconds is None:
         return ClockView(state="waiting", remaining=None, **base)
     used = clock.used_seconds
@@ -194,7 +193,7 @@ def _clock_from(request_id: UUID, target: SlaTarget) -> SlaClock:
 
 
 async def _reach(session: AsyncSession, calendar: BusinessCalendar, request: ServiceRequest, clocks: list[SlaClock],
-                 milestones: list[str], now: datetime, holds: Sequence[str] | None = None) -> None:
+                 milestones: list[str], now: datetime) -> None:
     ended = "ended" in milestones
     for clock in clocks:
         if clock.started_at is not None and clock.met_at is None and (ended or set(clock.met_on) & set(milestones)):
@@ -204,20 +203,23 @@ async def _reach(session: AsyncSession, calendar: BusinessCalendar, request: Ser
     for clock in clocks:
         if clock.started_at is None and clock.starts_on in milestones:
             _start(clock, calendar, now)
-    await _settle(session, calendar, request, clocks, now, holds)
+    await _settle(session, calendar, request, clocks, now)
 
 
 async def _settle(session: AsyncSession, calendar: BusinessCalendar, request: ServiceRequest, clocks: list[SlaClock],
-                  now: datetime, holds: Sequence[str] | None = None) -> None:
-    """Pause and resume ``clocks`` by the request's state and its open holds (``holds``: their reasons when
-    the caller knows them, else read)."""
+                  now: datetime) -> None:
+    """Pause and resume ``clocks`` by the request's state and its open holds."""
     live = [c for c in clocks if c.started_at is not None and c.met_at is None]
     if not live:
         return
-    if holds is None:
-        holds = (await session.scalars(select(RequestHold.reason).where(
-            RequestHold.request_id == request.id, RequestHold.ended_at.is_(None)))).all()
-    stoppers = [request.state, *holds]
+    holds = (await session.scalars(select(RequestHold.reason).where(
+        RequestHold.request_id == request.id, RequestHold.ended_at.is_(None)))).all()
+    _pause_or_run(live, calendar, [request.state, *holds], now)
+
+
+def _pause_or_run(live: list[SlaClock], calendar: BusinessCalendar, stoppers: Sequence[str], now: datetime) -> None:
+    """Pause each running clock one of ``stoppers`` (the state, open hold reasons) stops; resume each paused
+    clock none does."""
     for clock in live:
         pauser = next((s for s in stoppers if s in clock.pauses_on), None)
         if pauser is not None and clock.running_since is not None:
