@@ -36,16 +36,24 @@ def validate_customer(details: CustomerDetails, country: str, prefix: str) -> tu
         errors.append(FieldError(f"{prefix}.name", "must not be empty"))
     elif len(name) > MAX_NAME_LENGTH:
         errors.append(FieldError(f"{prefix}.name", f"must be at most {MAX_NAME_LENGTH} characters"))
-    phone = _normalise_phone(details.phone, country, f"{prefix}.phone", errors) if details.phone else None
-    email = None
-    if details.email:
-        try:
-            email = validate_email(details.email.strip(), check_deliverability=False).normalized.lower()
-        except EmailNotValidError as exc:
-            errors.append(FieldError(f"{prefix}.email", str(exc)))
+    phone, email = normalise_contacts(details.phone, details.email, country, f"{prefix}.", errors)
     if not details.phone and not details.email:
         errors.append(FieldError(f"{prefix}.phone", "a phone number or an e-mail address is needed"))
     return CustomerDetails(name=name, phone=phone, email=email), errors
+
+
+def normalise_contacts(phone: str | None, email: str | None, country: str, prefix: str,
+                       errors: list[FieldError]) -> tuple[str | None, str | None]:
+    """A phone number in E.164 (read in ``country`` when typed without one) and a lower-cased e-mail address,
+    as customers are stored and found; a bad one is added to ``errors`` under ``prefix`` and comes back None."""
+    normal_phone = _normalise_phone(phone, country, f"{prefix}phone", errors) if phone else None
+    normal_email = None
+    if email:
+        try:
+            normal_email = validate_email(email.strip(), check_deliverability=False).normalized.lower()
+        except EmailNotValidError as exc:
+            errors.append(FieldError(f"{prefix}email", str(exc)))
+    return normal_phone, normal_email
 
 
 def _normalise_phone(value: str, country: str, field: str, errors: list[FieldError]) -> str | None:

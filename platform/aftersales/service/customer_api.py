@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from sqlalchemy import func, or_, select
 
 from aftersales.errors import FieldError, InvalidInput, NotFound
-from aftersales.identity.customers import CustomerDetails, validate_customer
+from aftersales.identity.customers import normalise_contacts
 from aftersales.identity.guards import requires_scope
 from aftersales.identity.models import Customer
 from aftersales.identity.scopes import REGISTRATIONS_READ
@@ -47,13 +47,12 @@ class CustomerController(Controller):
         """Customers by phone (any way it is typed, read in the tenant's country), e-mail or part of the name."""
         query = select(Customer).order_by(Customer.created_at.desc(), Customer.id.desc()).limit(check_limit(limit) + 1)
         if phone or email:
-            details, errors = validate_customer(CustomerDetails(name="-", phone=phone, email=email),
-                                                tenant.context.country, "customer")
+            errors: list[FieldError] = []
+            normal_phone, normal_email = normalise_contacts(phone, email, tenant.context.country, "", errors)
             if errors:
-                raise InvalidInput("cannot search so", [FieldError(e.field.removeprefix("customer."), e.reason)
-                                                        for e in errors])
-            matches = [Customer.phone == details.phone] if details.phone else []
-            matches += [Customer.email == details.email] if details.email else []
+                raise InvalidInput("cannot search so", errors)
+            matches = [Customer.phone == normal_phone] if normal_phone else []
+            matches += [Customer.email == normal_email] if normal_email else []
             query = query.where(or_(*matches))
         if name:
             query = query.where(func.lower(Customer.name).contains(name.strip().lower(), autoescape=True))
