@@ -20,6 +20,7 @@ from typing import Any
 import httpx
 import pytest
 from joserfc.jwk import ECKey
+from sqlalchemy import select
 
 from aftersales.app import create_app
 from aftersales.db.migrate import upgrade
@@ -189,6 +190,44 @@ def staff_token(runtime: Runtime) -> Any:
             staff = await create_staff(session, email=email, name="Test Staff", roles=list(roles), password=None)
             principal = staff_principal(staff)
         return {"Authorization": f"Bearer {runtime.tokens.issue(principal)}"}
+
+    return issue
+
+
+@pytest.fixture
+def provider_token(runtime: Runtime) -> Any:
+    """``await provider_token(tenant, provider_id)`` creates a user of that marketplace provider (role ``provider``)
+    and returns a bearer header: the token reaches only that provider's own work."""
+    from aftersales.identity.services import create_staff, staff_principal
+
+    async def issue(tenant: Any, provider_id: Any) -> dict[str, str]:
+        async with runtime.db.transaction(tenant.id) as session:
+            email = f"provider-{os.urandom(3).hex()}@{tenant.slug}-demo.com"
+            staff = await create_staff(session, email=email, name="Test Provider User", roles=["provider"],
+                                       password=None, provider_id=provider_id)
+            principal = staff_principal(staff)
+        return {"Authorization": f"Bearer {runtime.tokens.issue(principal)}"}
+
+    return issue
+
+
+@pytest.fixture
+def customer_token(runtime: Runtime) -> Any:
+    """``await customer_token(tenant, customer_id=None)`` returns ``(customer id, bearer header)``; without an id
+    it creates a customer first. The token reaches only that customer's own business (``customer:self``)."""
+    from aftersales.identity.models import Customer
+    from aftersales.identity.services import customer_principal
+
+    async def issue(tenant: Any, customer_id: Any = None) -> tuple[Any, dict[str, str]]:
+        async with runtime.db.transaction(tenant.id) as session:
+            if customer_id is None:
+                customer = Customer(name="Test Customer", email=f"customer-{os.urandom(3).hex()}@example.com")
+                session.add(customer)
+                await session.flush()
+            else:
+                customer = (await session.scalars(select(Customer).where(Customer.id == customer_id))).one()
+            principal = customer_principal(customer)
+        return customer.id, {"Authorization": f"Bearer {runtime.tokens.issue(principal)}"}
 
     return issue
 

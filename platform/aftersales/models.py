@@ -1,6 +1,23 @@
 """Every table of the platform, imported in one place (for Alembic, the schema tests and ``create_all``)."""
 
 from aftersales.identity.models import ApiClient, Customer, Operator, StaffUser
+from aftersales.marketplace.models import (
+    BookedSlot,
+    Booking,
+    ChangeRequest,
+    CustomerRatingTotal,
+    JobCharge,
+    Offering,
+    Provider,
+    ProviderDocument,
+    ProviderException,
+    ProviderHours,
+    ProviderLocation,
+    ProviderOffering,
+    Quote,
+    Rating,
+    WorkItem,
+)
 from aftersales.outbox.models import OutboxMessage
 from aftersales.service.followup_models import FollowUp, TrainingSignOff
 from aftersales.service.models import (
@@ -15,6 +32,8 @@ from aftersales.tenancy.models import Tenant
 from aftersales.warranty.models import ProductModel, Serial, SerialCheck
 from aftersales.warranty.recall_models import RecallCampaign, RecallUnit  # noqa: F401
 
-__all__ = ["ApiClient", "Complaint", "Customer", "FollowUp", "Operator", "OutboxMessage", "ProductModel",
-           "RequestEvent", "RequestHold", "Serial", "SerialCheck", "ServicePoint", "ServiceRequest", "SlaClock",
-           "StaffUser", "Tenant", "TrainingSignOff"]
+__all__ = ["ApiClient", "BookedSlot", "Booking", "ChangeRequest", "Complaint", "Customer", "CustomerRatingTotal",
+           "FollowUp", "JobCharge", "Offering", "Operator", "OutboxMessage", "ProductModel", "Provider",
+           "ProviderDocument", "ProviderException", "ProviderHours", "ProviderLocation", "ProviderOffering", "Quote",
+           "Rating", "RequestEvent", "RequestHold", "Serial", "SerialCheck", "ServicePoint", "ServiceRequest",
+           "SlaClock", "StaffUser", "Tenant", "TrainingSignOff", "WorkItem"]

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import base64
 import binascii
+import uuid
 from typing import Any
 from urllib.parse import unquote
 
 from litestar import Controller, Request, Response, get, post
-from litestar.params import JSONBody
+from litestar.params import FromPath, JSONBody
 from sqlalchemy import select
 
-from aftersales.errors import AuthenticationFailed, InvalidInput
+from aftersales.errors import AuthenticationFailed, InvalidInput, NotFound
 from aftersales.identity import services
 from aftersales.identity.guards import current_principal, requires_scope
-from aftersales.identity.models import StaffUser
+from aftersales.identity.models import Customer, StaffUser
 from aftersales.identity.principals import Principal
 from aftersales.identity.schemas import (
     ClientCreate,
@@ -25,7 +26,7 @@ from aftersales.identity.schemas import (
     StaffOut,
     TokenResponse,
 )
-from aftersales.identity.scopes import CLIENTS_WRITE, STAFF_READ, STAFF_WRITE
+from aftersales.identity.scopes import CLIENTS_WRITE, CUSTOMERS_ACT, STAFF_READ, STAFF_WRITE
 from aftersales.tenancy.models import Tenant
 from aftersales.web.context import HOST_TENANT, TOKEN_TENANT, RuntimeDep, SessionDep, TenantDep
 from aftersales.web.problems import problem
@@ -163,21 +164,34 @@ class TenantIdentityController(Controller):
                 slug = await session.scalar(select(Tenant.slug).where(Tenant.id == principal.tenant_id))
         return Me(
             kind=principal.kind, subject=principal.subject, tenant_id=principal.tenant_id, tenant_slug=slug,
-            scopes=sorted(principal.scopes), roles=list(principal.roles),
+            scopes=sorted(principal.scopes), roles=list(principal.roles), provider_id=principal.provider_id,
+            customer_id=principal.customer_id,
         )
 
     @get("/staff", operation_id="listStaff", guards=[requires_scope(STAFF_READ)])
     async def list_staff(self, session: SessionDep) -> list[StaffOut]:
         """Every staff member of the caller's tenant."""
         rows = await session.scalars(select(StaffUser).order_by(StaffUser.email))
-        return [StaffOut(id=s.id, email=s.email, name=s.name, roles=s.roles, active=s.active) for s in rows]
+        return [StaffOut(id=s.id, email=s.email, name=s.name, roles=s.roles, active=s.active, provider_id=s.provider_id)
+                for s in rows]
 
     @post("/staff", operation_id="createStaff", guards=[requires_scope(STAFF_WRITE)])
     async def create_staff(self, data: JSONBody[StaffCreate], session: SessionDep) -> StaffOut:
         """Add a staff member; without a password they sign in only through the company's SSO."""
         s = await services.create_staff(session, email=data.email, name=data.name, roles=data.roles,
-                                        password=data.password)
-        return StaffOut(id=s.id, email=s.email, name=s.name, roles=s.roles, active=s.active)
+                                        password=data.password, provider_id=data.provider_id)
+        return StaffOut(id=s.id, email=s.email, name=s.name, roles=s.roles, active=s.active, provider_id=s.provider_id)
+
+    @post("/customers/{customer_id:uuid}/token", operation_id="issueCustomerToken", status_code=200,
+          guards=[requires_scope(CUSTOMERS_ACT)])
+    async def customer_token(self, customer_id: FromPath[uuid.UUID], session: SessionDep,
+                             runtime: RuntimeDep) -> TokenResponse:
+        """A customer token for one of the tenant's customers, for the tenant's own app once it has signed them in:
+        it reaches only that customer's own bookings, quotes and ratings (``customer:self``)."""
+        customer = await session.scalar(select(Customer).where(Customer.id == customer_id))
+        if customer is None:
+            raise NotFound("no such customer")
+        return _token_response(runtime, services.customer_principal(customer))
 
     @post("/clients", operation_id="createApiClient", guards=[requires_scope(CLIENTS_WRITE)])
     async def create_client(self, data: JSONBody[ClientCreate], tenant: TenantDep, runtime: RuntimeDep) -> ClientCreated:

@@ -40,7 +40,7 @@ def current_principal(connection: ASGIConnection[Any, Any, Any, Any]) -> Princip
 
 
 def actor(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
-    """How a record names who made it: ``staff:<id>`` or ``client:<client id>``."""
+    """How a record names who made it: ``staff:<id>``, ``customer:<id>`` or ``client:<client id>``."""
     principal = current_principal(connection)
     return f"{principal.kind}:{principal.subject}"
 
@@ -60,6 +60,22 @@ def requires_scope(scope: str) -> Any:
             raise PermissionDenied(f"this route needs the {scope!r} scope")
 
     guard.__name__ = f"requires_scope({scope})"
+    return guard
+
+
+def requires_any_scope(*scopes: str) -> Any:
+    """Guard: a tenant-bound token that carries at least one of ``scopes`` (a route staff, providers and
+    customers share; the service then narrows provider and customer tokens to their own rows)."""
+    wanted = frozenset(scopes)
+
+    async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+        principal = current_principal(connection)
+        if principal.tenant_id is None:
+            raise PermissionDenied("this route needs a token bound to a tenant")
+        if not wanted & principal.scopes:
+            raise PermissionDenied(f"this route needs one of the scopes {', '.join(sorted(wanted))}")
+
+    guard.__name__ = f"requires_any_scope({', '.join(sorted(wanted))})"
     return guard
 
 

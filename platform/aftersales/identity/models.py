@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, ForeignKeyConstraint, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from aftersales.db.base import Base, PlatformTable, TenantOwned, new_id, utcnow
@@ -28,7 +28,10 @@ class StaffUser(TenantOwned, Base):
     """A tenant's employee: admin, call-centre agent, technician or finance."""
 
     __tablename__ = "staff_users"
-    __table_args__ = (UniqueConstraint("tenant_id", "email"),)
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "email"),
+        ForeignKeyConstraint(["tenant_id", "provider_id"], ["providers.tenant_id", "providers.id"]),
+    )
 
     email: Mapped[str] = mapped_column(String(254))
     name: Mapped[str] = mapped_column(String(200))
@@ -38,6 +41,8 @@ class StaffUser(TenantOwned, Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column()
+    provider_id: Mapped[uuid.UUID | None] = mapped_column()
+    """For a user with the ``provider`` role: the marketplace provider they work for."""
 
 
 class Customer(TenantOwned, Base):

@@ -30,6 +30,8 @@ class StaffCreate(_Body):
     name: str = Field(max_length=200)
     roles: list[str]
     password: str | None = Field(default=None, max_length=1024)
+    provider_id: uuid.UUID | None = None
+    """For the ``provider`` role: the marketplace provider the user works for."""
 
 
 class StaffOut(BaseModel):
@@ -38,6 +40,7 @@ class StaffOut(BaseModel):
     name: str
     roles: list[str]
     active: bool
+    provider_id: uuid.UUID | None = None
 
 
 class ClientCreate(_Body):
@@ -59,3 +62,5 @@ class Me(BaseModel):
     tenant_slug: str | None
     scopes: list[str]
     roles: list[str]
+    provider_id: uuid.UUID | None = None
+    customer_id: uuid.UUID | None = None

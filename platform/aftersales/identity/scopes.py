@@ -26,21 +26,41 @@ SERVICE_POINTS_WRITE = "service_points:write"
 NOTIFICATIONS_MANAGE = "notifications:manage"
 """Webhook endpoints, and the outbox: what the tenant sends to whom, and re-sending what failed."""
 
+MARKETPLACE_READ = "marketplace:read"
+"""Every provider, offering, booking, quote and rating of the tenant (staff)."""
+MARKETPLACE_MANAGE = "marketplace:manage"
+"""Add, authorise and suspend providers, edit the service catalogue and any provider's schedule, review ratings."""
+BOOKINGS_WRITE = "bookings:write"
+"""Book, reschedule and cancel on a customer's behalf (the call centre)."""
+PROVIDER_WORK = "provider:work"
+"""A provider user's own work: its profile, schedule and bookings, quotes, change requests, work done, and
+rating its customers. Only with the token's ``provider_id``; never another provider's rows."""
+CUSTOMER_SELF = "customer:self"
+"""A customer's own business: search, book, accept quotes, approve extra work, rate. Only with ``customer_id``."""
+CUSTOMERS_ACT = "customers:act"
+"""Issue a customer token for one of the tenant's customers (the tenant's own app, once it has signed them in)."""
+
 TENANT_SCOPES = frozenset({
     TENANT_READ, STAFF_READ, STAFF_WRITE, CLIENTS_WRITE, SERIALS_READ, CATALOG_WRITE, SERIALS_WRITE,
     REGISTRATIONS_READ, REGISTRATIONS_WRITE, CLAIMS_WRITE, REQUESTS_READ, REQUESTS_WRITE, SERVICE_POINTS_WRITE,
-    NOTIFICATIONS_MANAGE,
+    NOTIFICATIONS_MANAGE, MARKETPLACE_READ, MARKETPLACE_MANAGE, BOOKINGS_WRITE, CUSTOMERS_ACT,
 })
+"""Everything a tenant admin may do or grant to an API client (``provider:work`` and ``customer:self`` are
+carried by provider and customer tokens, which name whose rows they reach)."""
 
-ROLES = ("admin", "agent", "technician", "finance")
+CUSTOMER_SCOPES = frozenset({CUSTOMER_SELF})
+"""The scopes of a customer token."""
+
+ROLES = ("admin", "agent", "technician", "finance", "provider")
 
 ROLE_SCOPES: dict[str, frozenset[str]] = {
     "admin": TENANT_SCOPES,
     "agent": frozenset({TENANT_READ, STAFF_READ, SERIALS_READ, REGISTRATIONS_READ, REGISTRATIONS_WRITE,
-                        CLAIMS_WRITE, REQUESTS_READ, REQUESTS_WRITE}),
+                        CLAIMS_WRITE, REQUESTS_READ, REQUESTS_WRITE, MARKETPLACE_READ, BOOKINGS_WRITE}),
     "technician": frozenset({TENANT_READ, SERIALS_READ, REGISTRATIONS_READ, CLAIMS_WRITE, REQUESTS_READ,
                              REQUESTS_WRITE}),
-    "finance": frozenset({TENANT_READ, STAFF_READ, REQUESTS_READ}),
+    "finance": frozenset({TENANT_READ, STAFF_READ, REQUESTS_READ, MARKETPLACE_READ}),
+    "provider": frozenset({PROVIDER_WORK}),
 }
 
 

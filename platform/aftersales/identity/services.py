@@ -12,10 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.db.base import utcnow
 from aftersales.errors import AuthenticationFailed, Conflict, FieldError, InvalidInput
-from aftersales.identity.models import ApiClient, Operator, StaffUser
+from aftersales.identity.models import ApiClient, Customer, Operator, StaffUser
 from aftersales.identity.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
 from aftersales.identity.principals import Principal
-from aftersales.identity.scopes import OPERATOR, ROLES, TENANT_SCOPES, scopes_for_roles
+from aftersales.identity.scopes import CUSTOMER_SCOPES, OPERATOR, ROLES, TENANT_SCOPES, scopes_for_roles
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
@@ -47,9 +47,11 @@ async def create_operator(session: AsyncSession, *, email: str, name: str, passw
 
 
 async def create_staff(
-    session: AsyncSession, *, email: str, name: str, roles: list[str], password: str | None
+    session: AsyncSession, *, email: str, name: str, roles: list[str], password: str | None,
+    provider_id: uuid.UUID | None = None,
 ) -> StaffUser:
-    """Add a staff member to the session's tenant. A None password means SSO-only."""
+    """Add a staff member to the session's tenant. A None password means SSO-only. A provider user has the
+    ``provider`` role alone and names the marketplace provider they work for."""
     errors: list[FieldError] = []
     try:
         normalised = _normalise_email(email)
@@ -63,6 +65,7 @@ async def create_staff(
     errors += [FieldError(f"roles.{i}", f"unknown role; one of {', '.join(ROLES)}") for i, r in enumerate(roles) if r not in ROLES]
     if password is not None:
         errors += _check_password_strength(password)
+    errors += await _provider_errors(session, roles, provider_id)
     if errors:
         raise InvalidInput("invalid staff member", errors)
     if await session.scalar(select(StaffUser.id).where(StaffUser.email == normalised)):
@@ -72,10 +75,27 @@ async def create_staff(
         name=name.strip(),
         roles=sorted(set(roles)),
         password_hash=hash_password(password) if password is not None else None,
+        provider_id=provider_id,
     )
     session.add(staff)
     await session.flush()
     return staff
+
+
+async def _provider_errors(session: AsyncSession, roles: list[str], provider_id: uuid.UUID | None) -> list[FieldError]:
+    """A provider user is only that, and works for a provider of this tenant; no one else names a provider."""
+    from aftersales.marketplace.models import Provider  # identity sits below the marketplace
+
+    if "provider" not in roles:
+        return [FieldError("provider_id", "only a user with the provider role works for a provider")] if provider_id else []
+    errors = []
+    if set(roles) != {"provider"}:
+        errors.append(FieldError("roles", "the provider role cannot be combined with staff roles"))
+    if provider_id is None:
+        errors.append(FieldError("provider_id", "name the provider this user works for"))
+    elif await session.scalar(select(Provider.id).where(Provider.id == provider_id)) is None:
+        errors.append(FieldError("provider_id", "no such provider"))
+    return errors
 
 
 def staff_principal(staff: StaffUser) -> Principal:
@@ -85,7 +105,14 @@ def staff_principal(staff: StaffUser) -> Principal:
         tenant_id=staff.tenant_id,
         scopes=scopes_for_roles(staff.roles),
         roles=tuple(staff.roles),
+        provider_id=staff.provider_id,
     )
+
+
+def customer_principal(customer: Customer) -> Principal:
+    """What a customer token speaks for: that customer's own business (``customer:self``) and no one else's."""
+    return Principal(kind="customer", subject=str(customer.id), tenant_id=customer.tenant_id,
+                     scopes=CUSTOMER_SCOPES, customer_id=customer.id)
 
 
 async def check_staff_password(

@@ -113,6 +113,10 @@ class TokenService:
             claims["tid"] = str(principal.tenant_id)
         if principal.roles:
             claims["roles"] = list(principal.roles)
+        if principal.provider_id is not None:
+            claims["pid"] = str(principal.provider_id)
+        if principal.customer_id is not None:
+            claims["cid"] = str(principal.customer_id)
         return jwt.encode({"alg": ALGORITHM, "kid": self.kid, "typ": "at+jwt"}, claims, self.key)
 
     def verify(self, token: str, *, now: float | None = None) -> Principal:
@@ -153,13 +157,17 @@ class TokenService:
         claims = decoded.claims
         try:
             tenant_id = uuid.UUID(claims["tid"]) if "tid" in claims else None
-        except ValueError:
-            raise AuthenticationFailed("invalid access token: malformed tenant") from None
+            provider_id = uuid.UUID(claims["pid"]) if "pid" in claims else None
+            customer_id = uuid.UUID(claims["cid"]) if "cid" in claims else None
+        except (ValueError, TypeError, AttributeError):
+            raise AuthenticationFailed("invalid access token: malformed tenant, provider or customer") from None
         principal = Principal(
             kind=claims.get("kind", "client"),
             subject=str(claims["sub"]),
             tenant_id=tenant_id,
             scopes=frozenset(str(claims.get("scope", "")).split()),
             roles=tuple(claims.get("roles", ())),
+            provider_id=provider_id,
+            customer_id=customer_id,
         )
         return principal, float(claims["exp"])

@@ -1,0 +1,1 @@
+"""The service marketplace: providers, offerings, availability, bookings, quotes, change requests, ratings."""
