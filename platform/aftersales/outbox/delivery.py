@@ -132,7 +132,8 @@ async def _channels(settings: Settings, tenant: Tenant,
     }
     async with AsyncExitStack() as stack:
         if targets:
-            channels["webhook"] = await stack.enter_async_context(WebhookChannel(targets))
+            channels["webhook"] = await stack.enter_async_context(
+                WebhookChannel(targets, allow_private=settings.webhook_private_targets))
         yield channels
 
 
