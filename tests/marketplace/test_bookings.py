@@ -276,3 +276,22 @@ async def test_another_customer_and_another_provider_get_404_for_a_booking(clien
     assert (await client.post(f"{BOOKINGS}/{booking}/arrival", headers=rival_user)).status_code == 404
     assert (await client.get(f"{BOOKINGS}/{booking}", headers=owner_token)).status_code == 200
     assert (await client.get(f"{BOOKINGS}/{booking}", headers=garage_user)).status_code == 200
+
+
+async def test_a_booking_links_only_a_service_request_of_the_same_customer(client, runtime, make_tenant, staff_token):
+    acme = await make_tenant("acme")
+    garage = await add_provider(runtime, acme)
+    agent = await staff_token(acme, "agent")
+    opened = await client.post("/api/v1/requests/", headers=agent, json={
+        "kind": "repair", "channel": "phone", "summary": "engine light on",
+        "customer": {"name": "Sara Example", "phone": "+49 30 901820"}})
+    assert opened.status_code == 201, opened.text
+    request = opened.json()
+    monday = working_monday(runtime, acme)
+    stranger = await add_customer(runtime, acme)
+    refused = await post_booking(client, agent, garage, at(monday, 10), customer_id=str(stranger),
+                                 request_id=request["id"])
+    assert refused.status_code == 422 and "request_id" in field_errors(refused)
+    booked = await post_booking(client, agent, garage, at(monday, 10), customer_id=request["customer_id"],
+                                request_id=request["id"])
+    assert booked.status_code == 201 and booked.json()["request_id"] == request["id"]
