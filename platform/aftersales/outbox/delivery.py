@@ -125,12 +125,11 @@ async def _webhook_targets(session: AsyncSession, settings: Settings,
 async def _channels(settings: Settings, tenant: Tenant,
                     targets: dict[uuid.UUID, WebhookTarget]) -> AsyncIterator[dict[str, Channel]]:
     """The tenant's channels for one batch: replies to its support address, texts into its own SMS file."""
-    channels: dict[str, Channel] = {
-        "email": SmtpChannel(SmtpServer.from_url(settings.smtp_url), settings.mail_from,
-                             reply_to=(tenant.branding or {}).get("support_email")),
-        "sms": SmsChannel(file_gateway_for(settings.data_dir, tenant.slug)),
-    }
+    channels: dict[str, Channel] = {"sms": SmsChannel(file_gateway_for(settings.data_dir, tenant.slug))}
     async with AsyncExitStack() as stack:
+        channels["email"] = await stack.enter_async_context(SmtpChannel(
+            SmtpServer.from_url(settings.smtp_url), settings.mail_from,
+            reply_to=(tenant.branding or {}).get("support_email")))
         if targets:
             channels["webhook"] = await stack.enter_async_context(
                 WebhookChannel(targets, allow_private=settings.webhook_private_targets))
