@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -88,7 +88,7 @@ class RecountOut(BaseModel):
     customers: int = Field(description="Customers with counted ratings after the rebuild.")
 
 
-def _fields(rating: Rating) -> dict[str, object]:
+def _fields(rating: Rating) -> dict[str, Any]:
     return {"id": rating.id, "booking_id": rating.booking_id, "direction": rating.direction,
             "provider_id": rating.provider_id, "customer_id": rating.customer_id, "stars": rating.stars,
             "comment": rating.comment, "criteria": rating.criteria, "weight": rating.weight, "status": rating.status,
@@ -96,11 +96,11 @@ def _fields(rating: Rating) -> dict[str, object]:
 
 
 def rating_out(rating: Rating) -> RatingOut:
-    return RatingOut(**_fields(rating))  # type: ignore[arg-type]
+    return RatingOut(**_fields(rating))
 
 
 def staff_rating_out(rating: Rating) -> StaffRatingOut:
-    return StaffRatingOut(**_fields(rating), rater=rating.rater, reviewed_by=rating.reviewed_by)  # type: ignore[arg-type]
+    return StaffRatingOut(**_fields(rating), rater=rating.rater, reviewed_by=rating.reviewed_by)
 
 
 def public_rating_out(rating: Rating, customer_name: str) -> PublicRatingOut:

@@ -164,7 +164,7 @@ async def job_paid(session: AsyncSession, booking_id: uuid.UUID) -> bool:
 
 # -- aggregates --------------------------------------------------------------------------------------------------
 
-def _added(model: type[Provider] | type[CustomerRatingTotal], weight: float, stars: int) -> dict[str, Any]:
+def _added(model: type[Provider | CustomerRatingTotal], weight: float, stars: int) -> dict[str, Any]:
     """``SET x = x + :d`` for one more counted rating: the database adds, so concurrent ratings never overwrite
     each other (PostgreSQL re-reads the row after waiting for its lock)."""
     new_weight = model.rating_weight + weight
