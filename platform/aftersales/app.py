@@ -11,6 +11,7 @@ from aftersales import __version__
 from aftersales.identity.api import OAuthController, SignInController, TenantIdentityController
 from aftersales.identity.guards import BearerTokenMiddleware
 from aftersales.marketplace.booking_api import BookingController
+from aftersales.marketplace.rating_api import RatingController
 from aftersales.outbox.api import OutboxController, WebhookController
 from aftersales.runtime import Runtime, build_runtime
 from aftersales.service.api import ServiceRequestController
@@ -66,6 +67,7 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             TrainingSignOffController,
             PublicSurveyController,
             BookingController,
+            RatingController,
         ],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,

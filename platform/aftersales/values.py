@@ -419,7 +419,14 @@ class Quote:
 
 @dataclass(frozen=True)
 class RatingFacts:
-    """A rating about to be counted, with what the rater did recently."""
+    """A rating about to be counted, with what the rater did recently.
+
+    The rater is an account: the customer, or the provider (the business, whichever of its users rates).
+    ``job_paid``: the job's charge was created through the platform, or nothing was owed (an accepted quote of
+    0). ``ratings_by_rater_last_24h`` counts the rater's earlier ratings of any status in the 24 hours before
+    this one; ``earlier_ratings_of_same_party`` its earlier ratings (counted or held) of the same provider or
+    customer, ever.
+    """
 
     stars: int
     direction: Literal["customer_rates_provider", "provider_rates_customer"]
@@ -427,10 +434,14 @@ class RatingFacts:
     job_paid: bool
     ratings_by_rater_last_24h: int = 0
     comment: str = ""
+    earlier_ratings_of_same_party: int = 0
 
 
 @dataclass(frozen=True)
 class RatingDecision:
+    """Refuse a rating (``accepted=False``: nothing is written, the rater is told the reasons), or accept it
+    with a ``weight`` (>= 0) in the aggregates; ``flagged`` holds it uncounted until a reviewer decides."""
+
     accepted: bool
     weight: float = 1.0
     flagged: bool = False
