@@ -13,6 +13,7 @@ from aftersales.values import (
     ClaimAssessment,
     ClaimFacts,
     FollowUpPlan,
+    OfferingSpec,
     ProductInfo,
     RequestFacts,
     SaleInfo,
@@ -23,7 +24,7 @@ from aftersales.values import (
     VerticalInfo,
     WarrantyTerms,
 )
-from aftersales_auto_service import __version__, followups, sla, warranty
+from aftersales_auto_service import __version__, catalogue, followups, sla, warranty
 from aftersales_auto_service.serials import check_vin
 from aftersales_auto_service.settings import AutoServiceSettings
 
@@ -76,3 +77,8 @@ def aftersales_sla_targets(tenant: TenantContext, request: RequestFacts) -> list
 @hookimpl
 def aftersales_followups(tenant: TenantContext, event: ServiceEvent) -> list[FollowUpPlan]:
     return followups.followups(tenant.settings_as(AutoServiceSettings), event)
+
+
+@hookimpl
+def aftersales_service_catalogue(tenant: TenantContext) -> list[OfferingSpec]:
+    return catalogue.service_catalogue(tenant.settings_as(AutoServiceSettings))
