@@ -10,6 +10,9 @@ from litestar.openapi.spec import Components, SecurityScheme
 from aftersales import __version__
 from aftersales.identity.api import OAuthController, SignInController, TenantIdentityController
 from aftersales.identity.guards import BearerTokenMiddleware
+from aftersales.marketplace.catalogue_api import OfferingController
+from aftersales.marketplace.provider_api import ProviderController
+from aftersales.marketplace.schedule_api import ScheduleController
 from aftersales.outbox.api import OutboxController, WebhookController
 from aftersales.runtime import Runtime, build_runtime
 from aftersales.service.api import ServiceRequestController
@@ -64,6 +67,9 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             FollowUpController,
             TrainingSignOffController,
             PublicSurveyController,
+            OfferingController,
+            ProviderController,
+            ScheduleController,
         ],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,

@@ -125,7 +125,8 @@ async def onboard(session: AsyncSession, registry: PluginRegistry, raw: dict[str
         session.add(tenant)
     _apply(tenant, manifest)
     await session.flush()
-    from aftersales.marketplace.catalogue import seed_onboarded_catalogue  # the marketplace sits above tenancy
+    # imported here: the marketplace sits above tenancy
+    from aftersales.marketplace.catalogue import seed_onboarded_catalogue
 
     specs = registry.hooks_for(tenant.plugin_set).aftersales_service_catalogue(tenant=tenant_context(tenant, registry))
     await seed_onboarded_catalogue(session, tenant.id, specs)
