@@ -35,7 +35,7 @@ async def prices_of(session: AsyncSession, provider_id: uuid.UUID) -> list[tuple
     rows = await session.execute(
         select(ProviderOffering, Offering).join(Offering, Offering.id == ProviderOffering.offering_id)
         .where(ProviderOffering.provider_id == provider_id).order_by(Offering.code))
-    return [(price, offering) for price, offering in rows.tuples()]
+    return [(price, offering) for price, offering in rows]
 
 
 async def set_price(session: AsyncSession, provider_id: uuid.UUID, code: str, details: PriceDetails, *,
