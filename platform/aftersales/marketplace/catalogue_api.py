@@ -47,7 +47,8 @@ class OfferingController(Controller):
         """Change or retire (``active: false``) an offering; its code stays."""
         return offering_out(await service.edit_offering(session, offering_id, _change(data)))
 
-    @post("/defaults", operation_id="addDefaultOfferings", guards=[requires_scope(MARKETPLACE_MANAGE)])
+    @post("/defaults", operation_id="addDefaultOfferings", status_code=200,
+          guards=[requires_scope(MARKETPLACE_MANAGE)])
     async def add_defaults(self, session: SessionDep, tenant: TenantDep) -> list[OfferingOut]:
         """Add the vertical's default offerings the catalogue lacks (by code); returns the added ones. Edited and
         retired offerings stay as they are."""
