@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from aftersales.marketplace.models import Offering
@@ -53,3 +54,18 @@ async def test_onboarding_again_adds_only_what_is_missing_and_keeps_the_admins_e
     again = await _catalogue(runtime, tenant)
     assert set(again) == {"diagnostics", "screen_repair", "battery_replacement"}
     assert again["screen_repair"].active is False and again["screen_repair"].duration_minutes == 90
+
+
+async def test_an_invalid_vertical_catalogue_is_refused_by_name_and_nothing_is_seeded(runtime, make_tenant):
+    from aftersales.errors import InvalidInput
+    from aftersales.marketplace.catalogue import seed_catalogue
+    from aftersales.values import OfferingSpec
+
+    tenant = await make_tenant("acme")
+    bad = [OfferingSpec("calibration", "Calibration", "repair", 30),
+           OfferingSpec("overnight_burn_in", "Burn-in", "testing", 24 * 60)]
+    with pytest.raises(InvalidInput) as refused:
+        async with runtime.db.transaction(tenant.id) as session:
+            await seed_catalogue(session, bad)
+    assert [e.field for e in refused.value.errors] == ["catalogue.overnight_burn_in.duration_minutes"]
+    assert "calibration" not in await _catalogue(runtime, tenant)

@@ -39,6 +39,10 @@ async def test_bad_providers_are_refused_with_every_field_and_nothing_is_written
     shape = await client.post(f"{API}/", json={**GARAGE, "kind": "spaceship"}, headers=admin)
     assert shape.status_code == 400
     assert (await client.get(f"{API}/", headers=admin)).json()["items"] == []
+    provider_id = (await _create(client, admin))["id"]
+    cleared = await client.patch(f"{API}/{provider_id}", json={"skills": None, "kind": None}, headers=admin)
+    assert cleared.status_code == 422 and {e["field"] for e in cleared.json()["errors"]} == {"skills", "kind"}
+    assert (await client.get(f"{API}/{provider_id}", headers=admin)).json()["skills"] == ["brakes", "tyres"]
 
 
 async def test_status_goes_pending_active_suspended_active_each_with_a_reason(client, make_tenant, staff_token):

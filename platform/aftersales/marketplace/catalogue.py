@@ -116,8 +116,23 @@ async def edit_offering(session: AsyncSession, offering_id: uuid.UUID, change: O
     return offering
 
 
+def _spec_errors(specs: list[OfferingSpec]) -> list[FieldError]:
+    errors = []
+    for spec in specs:
+        change = OfferingChange(spec.name, spec.category, spec.duration_minutes, spec.skill)
+        found = ([] if CODE.match(spec.code) else [FieldError("code", "not a valid code")]) + _change_errors(change)
+        errors += [FieldError(f"catalogue.{spec.code}.{e.field}", e.reason) for e in found]
+    return errors
+
+
 async def seed_catalogue(session: AsyncSession, specs: Iterable[OfferingSpec]) -> list[Offering]:
-    """Add the vertical's default offerings the tenant lacks (by code); returns the added ones. Idempotent."""
+    """Add the vertical's default offerings the tenant lacks (by code); returns the added ones. Idempotent.
+
+    :raises InvalidInput: the vertical's catalogue breaks the catalogue's rules (a plugin bug, named by field).
+    """
+    specs = list(specs)
+    if errors := _spec_errors(specs):
+        raise InvalidInput("the vertical's default service catalogue is invalid", errors)
     have = set(await session.scalars(select(Offering.code)))
     added = []
     for spec in specs:

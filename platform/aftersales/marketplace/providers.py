@@ -51,11 +51,6 @@ def is_authorised(provider: Provider, day: date) -> bool:
     return provider.authorised and (provider.authorised_until is None or day <= provider.authorised_until)
 
 
-def is_listed(provider: Provider) -> bool:
-    """Whether customers may see and book the provider."""
-    return provider.status == "active"
-
-
 def _text_errors(values: dict[str, Any], required: tuple[str, ...]) -> list[FieldError]:
     return [FieldError(name, "must not be empty") for name in required if name in values
             and not str(values[name] or "").strip()]
@@ -67,7 +62,9 @@ def _checked_profile(values: dict[str, Any], country: str) -> dict[str, Any]:
     if "kind" in values and values["kind"] not in KINDS:
         errors.append(FieldError("kind", f"one of {', '.join(KINDS)}"))
     checked = dict(values)
-    if "skills" in values:
+    if "skills" in values and values["skills"] is None:
+        errors.append(FieldError("skills", "give a list of skills (empty for none)"))
+    elif "skills" in values:
         skills = [s.strip().lower() for s in values["skills"]]
         errors += skill_errors(skills, "skills")
         checked["skills"] = sorted(set(skills))
@@ -189,7 +186,7 @@ async def list_providers(session: AsyncSession, which: ProviderFilter, *, today:
     if which.status is not None:
         query = query.where(Provider.status == which.status)
     if which.skill is not None:
-        query = query.where(_has_skill(session, which.skill))
+        query = query.where(_has_skill(session, which.skill.strip().lower()))
     if which.authorised is not None:
         holds = and_(Provider.authorised, or_(Provider.authorised_until.is_(None), Provider.authorised_until >= today))
         query = query.where(holds if which.authorised else not_(holds))
