@@ -12,6 +12,9 @@ from aftersales.identity.api import OAuthController, SignInController, TenantIde
 from aftersales.identity.guards import BearerTokenMiddleware
 from aftersales.marketplace.booking_api import BookingController
 from aftersales.marketplace.rating_api import RatingController
+from aftersales.marketplace.catalogue_api import OfferingController
+from aftersales.marketplace.provider_api import ProviderController
+from aftersales.marketplace.schedule_api import ScheduleController
 from aftersales.outbox.api import OutboxController, WebhookController
 from aftersales.runtime import Runtime, build_runtime
 from aftersales.service.api import ServiceRequestController
@@ -68,6 +71,9 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             PublicSurveyController,
             BookingController,
             RatingController,
+            OfferingController,
+            ProviderController,
+            ScheduleController,
         ],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,

@@ -21,6 +21,7 @@ from aftersales.values import (
     ClaimKind,
     FollowUpPlan,
     JobFacts,
+    OfferingSpec,
     ProductInfo,
     ProviderCandidate,
     Quote,
@@ -150,6 +151,11 @@ def aftersales_followups(tenant: TenantContext, event: ServiceEvent) -> list[Fol
             questionnaire=("How satisfied are you with the service (1-5)?", "Anything you want to tell us?"),
         )
     ]
+
+
+@hookimpl(trylast=True)
+def aftersales_service_catalogue(tenant: TenantContext) -> list[OfferingSpec]:
+    return []
 
 
 @hookimpl(trylast=True)

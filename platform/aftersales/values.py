@@ -378,6 +378,21 @@ class FollowUpPlan:
 
 
 @dataclass(frozen=True)
+class OfferingSpec:
+    """An entry of a vertical's default service catalogue, seeded into a tenant's catalogue at onboarding."""
+
+    code: str
+    """Stable key, lower-case with underscores (``oil_change``): how customers and bookings name the offering."""
+    name: str
+    category: str
+    duration_minutes: int
+    skill: str | None = None
+    """The skill a provider needs to offer it, when any."""
+    warranty_needs_authorisation: bool = False
+    """In-warranty jobs go only to providers the tenant has authorised (Entekhab, seed 001)."""
+
+
+@dataclass(frozen=True)
 class JobFacts:
     """A job to price: the offering, the provider's prices, the requested consumables and the distance."""
 

@@ -16,6 +16,7 @@ from aftersales.serial_formats import check_pattern
 from aftersales.values import (
     ClaimAssessment,
     ClaimFacts,
+    OfferingSpec,
     ProductInfo,
     SaleInfo,
     SerialCheck,
@@ -23,7 +24,7 @@ from aftersales.values import (
     VerticalInfo,
     WarrantyTerms,
 )
-from aftersales_appliances import __version__, warranty
+from aftersales_appliances import __version__, catalogue, warranty
 from aftersales_appliances.serials import pattern_for_model
 from aftersales_appliances.settings import AppliancesSettings
 
@@ -65,3 +66,8 @@ def aftersales_assess_claim(
     tenant: TenantContext, claim: ClaimFacts, terms: WarrantyTerms, today: date
 ) -> ClaimAssessment | None:
     return warranty.assess_claim(tenant.settings_as(AppliancesSettings), claim, terms)
+
+
+@hookimpl
+def aftersales_service_catalogue(tenant: TenantContext) -> list[OfferingSpec]:
+    return catalogue.service_catalogue()

@@ -13,6 +13,7 @@ from aftersales.values import (
     ClaimAssessment,
     ClaimFacts,
     FollowUpPlan,
+    OfferingSpec,
     ProductInfo,
     RatingDecision,
     RatingFacts,
@@ -25,7 +26,7 @@ from aftersales.values import (
     VerticalInfo,
     WarrantyTerms,
 )
-from aftersales_auto_service import __version__, followups, ratings, sla, warranty
+from aftersales_auto_service import __version__, catalogue, followups, ratings, sla, warranty
 from aftersales_auto_service.serials import check_vin
 from aftersales_auto_service.settings import AutoServiceSettings
 
@@ -83,3 +84,8 @@ def aftersales_followups(tenant: TenantContext, event: ServiceEvent) -> list[Fol
 @hookimpl
 def aftersales_rating_policy(tenant: TenantContext, rating: RatingFacts) -> RatingDecision | None:
     return ratings.rating_policy(rating)
+
+
+@hookimpl
+def aftersales_service_catalogue(tenant: TenantContext) -> list[OfferingSpec]:
+    return catalogue.service_catalogue(tenant.settings_as(AutoServiceSettings))
