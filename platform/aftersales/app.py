@@ -10,6 +10,9 @@ from litestar.openapi.spec import Components, SecurityScheme
 from aftersales import __version__
 from aftersales.identity.api import OAuthController, SignInController, TenantIdentityController
 from aftersales.identity.guards import BearerTokenMiddleware
+from aftersales.marketplace.change_api import ChangeRequestController
+from aftersales.marketplace.charge_api import ChargeController
+from aftersales.marketplace.quote_api import PartPriceController, QuoteController
 from aftersales.outbox.api import OutboxController, WebhookController
 from aftersales.runtime import Runtime, build_runtime
 from aftersales.service.api import ServiceRequestController
@@ -64,6 +67,10 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             FollowUpController,
             TrainingSignOffController,
             PublicSurveyController,
+            PartPriceController,
+            QuoteController,
+            ChangeRequestController,
+            ChargeController,
         ],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,

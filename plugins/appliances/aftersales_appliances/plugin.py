@@ -16,14 +16,16 @@ from aftersales.serial_formats import check_pattern
 from aftersales.values import (
     ClaimAssessment,
     ClaimFacts,
+    JobFacts,
     ProductInfo,
+    Quote,
     SaleInfo,
     SerialCheck,
     TenantContext,
     VerticalInfo,
     WarrantyTerms,
 )
-from aftersales_appliances import __version__, warranty
+from aftersales_appliances import __version__, quotes, warranty
 from aftersales_appliances.serials import pattern_for_model
 from aftersales_appliances.settings import AppliancesSettings
 
@@ -65,3 +67,8 @@ def aftersales_assess_claim(
     tenant: TenantContext, claim: ClaimFacts, terms: WarrantyTerms, today: date
 ) -> ClaimAssessment | None:
     return warranty.assess_claim(tenant.settings_as(AppliancesSettings), claim, terms)
+
+
+@hookimpl
+def aftersales_quote(tenant: TenantContext, job: JobFacts) -> Quote:
+    return quotes.quote(tenant.settings_as(AppliancesSettings), job)

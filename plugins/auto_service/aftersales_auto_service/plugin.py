@@ -13,7 +13,9 @@ from aftersales.values import (
     ClaimAssessment,
     ClaimFacts,
     FollowUpPlan,
+    JobFacts,
     ProductInfo,
+    Quote,
     RequestFacts,
     SaleInfo,
     SerialCheck,
@@ -23,7 +25,7 @@ from aftersales.values import (
     VerticalInfo,
     WarrantyTerms,
 )
-from aftersales_auto_service import __version__, followups, sla, warranty
+from aftersales_auto_service import __version__, followups, quotes, sla, warranty
 from aftersales_auto_service.serials import check_vin
 from aftersales_auto_service.settings import AutoServiceSettings
 
@@ -76,3 +78,8 @@ def aftersales_sla_targets(tenant: TenantContext, request: RequestFacts) -> list
 @hookimpl
 def aftersales_followups(tenant: TenantContext, event: ServiceEvent) -> list[FollowUpPlan]:
     return followups.followups(tenant.settings_as(AutoServiceSettings), event)
+
+
+@hookimpl
+def aftersales_quote(tenant: TenantContext, job: JobFacts) -> Quote:
+    return quotes.quote(tenant.settings_as(AutoServiceSettings), job)
