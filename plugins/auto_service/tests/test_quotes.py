@@ -23,7 +23,7 @@ def quote(registry, manifest_tenant):
 
 
 def lift_repair(**overrides) -> JobFacts:
-    facts = dict(offering="lift repair", labour_price=cny(200_00), parts=(LIFT_PART,), distance_km=12.5)
+    facts = {"offering": "lift repair", "labour_price": cny(200_00), "parts": (LIFT_PART,), "distance_km": 12.5}
     return JobFacts(**{**facts, **overrides})
 
 
@@ -77,6 +77,6 @@ def test_carmax_quotes_the_consumables_the_customer_asked_for_with_its_fee_rate(
 
 def test_carmax_refuses_a_quote_with_consumables_the_customer_did_not_ask_for(quote):
     q = quote("carmax", oil_change(OIL, OTHER_OIL))
-    assert q.refused == ("consumable OIL-10W40 (engine oil 10W-40 (litre)) was not requested by the customer "
-                         "(requested: OIL-5W30)",)
+    assert q.refused == (("consumable OIL-10W40 (engine oil 10W-40 (litre)) was not requested by the customer "
+                          "(requested: OIL-5W30)"),)
     assert q.lines == ()
