@@ -4,6 +4,8 @@ and the platform's fee, which add up to it (on SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from aftersales.marketplace.charges import charge_due, platform_fee
@@ -151,3 +153,9 @@ async def test_another_tenant_cannot_charge_or_see_the_charges(runtime, make_ten
         r = await client.get(f"{BASE}/bookings/{job.booking_id}/charges", headers=headers)
         assert r.status_code == 404
     assert (await client.get(f"{BASE}/bookings/{job.booking_id}/charges", headers=job.provider)).json() == []
+
+
+@pytest.mark.postgres_only  # concurrent transactions; SQLite runs one writer at a time
+async def test_of_two_charges_at_once_exactly_one_is_created(client, job):
+    answers = await asyncio.gather(charge(client, job), charge(client, job))
+    assert sorted(r.status_code for r in answers) == [201, 409]

@@ -3,6 +3,8 @@ decision, one accepted quote per booking, and who may see what (on SQLite and Po
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -152,3 +154,14 @@ async def test_another_tenants_price_list_is_not_seen(runtime, make_tenant, clie
     rival = await make_tenant("rival", vertical="auto_service")
     admin = await staff_token(rival, "admin")
     assert (await client.get(f"{BASE}/parts", headers=admin)).json() == []
+
+
+@pytest.mark.postgres_only  # concurrent transactions; SQLite runs one writer at a time
+async def test_of_two_quotes_accepted_at_once_exactly_one_binds(client, job):
+    offered = [(await client.post(quotes_url(job), json={}, headers=job.provider)).json() for _ in range(2)]
+    answers = await asyncio.gather(*(client.post(f"{BASE}/quotes/{q['id']}/accept", headers=job.customer)
+                                     for q in offered))
+    assert sorted(r.status_code for r in answers) == [200, 409]
+    states = sorted(q["state"] for q in (await client.get(quotes_url(job), headers=job.customer)).json())
+    assert states == ["accepted", "superseded"]
+
