@@ -15,6 +15,9 @@ from aftersales.marketplace.rating_api import RatingController
 from aftersales.marketplace.catalogue_api import OfferingController
 from aftersales.marketplace.provider_api import ProviderController
 from aftersales.marketplace.schedule_api import ScheduleController
+from aftersales.marketplace.change_api import ChangeRequestController
+from aftersales.marketplace.charge_api import ChargeController
+from aftersales.marketplace.quote_api import PartPriceController, QuoteController
 from aftersales.outbox.api import OutboxController, WebhookController
 from aftersales.runtime import Runtime, build_runtime
 from aftersales.service.api import ServiceRequestController
@@ -74,6 +77,10 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             OfferingController,
             ProviderController,
             ScheduleController,
+            PartPriceController,
+            QuoteController,
+            ChangeRequestController,
+            ChargeController,
         ],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,

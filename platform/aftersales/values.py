@@ -393,23 +393,45 @@ class OfferingSpec:
 
 
 @dataclass(frozen=True)
+class JobItem:
+    """A part or consumable on a job: its code on the tenant's price list, its name, how many, at what unit
+    price (parts: the manufacturer's list price)."""
+
+    code: str
+    name: str
+    quantity: int
+    unit_price: Money
+
+    @property
+    def price(self) -> Money:
+        """The unit price times the quantity."""
+        return Money(self.unit_price.amount_minor * self.quantity, self.unit_price.currency)
+
+
+@dataclass(frozen=True)
 class JobFacts:
-    """A job to price: the offering, the provider's prices, the requested consumables and the distance."""
+    """A job to price: the offering, the provider's labour price, the parts and consumables the provider names
+    (priced from the tenant's list), what the customer asked for, the distance and the warranty."""
 
     offering: str
     labour_price: Money
-    parts: tuple[tuple[str, Money], ...] = ()
-    """Parts at the manufacturer's list price: (description, unit price)."""
+    parts: tuple[JobItem, ...] = ()
     consumables_requested: tuple[str, ...] = ()
-    consumables_used: tuple[str, ...] = ()
+    """Codes of the consumables the customer asked for when booking."""
+    consumables_used: tuple[JobItem, ...] = ()
     distance_km: float = 0.0
-    travel_price_per_km: Money | None = None
+    """From the provider's location to the customer's site; 0 for a job at the workshop."""
     under_warranty: bool = False
     sold_by_tenant: bool = True
+    """Whether the unit is one the tenant sold (registered with it); seed 003 charges others in full."""
+    offering_category: str = ""
+    """The catalogue category of the offering (``installation``, ``repair``, ``service`` …)."""
 
 
 @dataclass(frozen=True)
 class QuoteLine:
+    """One priced line; a discount is a negative amount."""
+
     kind: Literal["labour", "part", "consumable", "travel", "discount", "fee"]
     description: str
     amount: Money
@@ -422,6 +444,11 @@ class Quote:
 
     lines: tuple[QuoteLine, ...]
     reasons: tuple[str, ...] = ()
+    refused: tuple[str, ...] = ()
+    """Why the job cannot be quoted as asked (e.g. consumables the customer did not request); when any, the
+    core stores no quote and answers with these reasons."""
+    platform_fee_bps: int = 0
+    """The platform's fee on what is charged against this quote, in basis points (1000 = 10 %)."""
 
     def total(self, currency: str) -> Money:
         """What the customer pays: every line not covered by warranty."""

@@ -16,15 +16,17 @@ from aftersales.serial_formats import check_pattern
 from aftersales.values import (
     ClaimAssessment,
     ClaimFacts,
+    JobFacts,
     OfferingSpec,
     ProductInfo,
+    Quote,
     SaleInfo,
     SerialCheck,
     TenantContext,
     VerticalInfo,
     WarrantyTerms,
 )
-from aftersales_appliances import __version__, catalogue, warranty
+from aftersales_appliances import __version__, catalogue, quotes, warranty
 from aftersales_appliances.serials import pattern_for_model
 from aftersales_appliances.settings import AppliancesSettings
 
@@ -71,3 +73,8 @@ def aftersales_assess_claim(
 @hookimpl
 def aftersales_service_catalogue(tenant: TenantContext) -> list[OfferingSpec]:
     return catalogue.service_catalogue()
+
+
+@hookimpl
+def aftersales_quote(tenant: TenantContext, job: JobFacts) -> Quote:
+    return quotes.quote(tenant.settings_as(AppliancesSettings), job)

@@ -13,8 +13,10 @@ from aftersales.values import (
     ClaimAssessment,
     ClaimFacts,
     FollowUpPlan,
+    JobFacts,
     OfferingSpec,
     ProductInfo,
+    Quote,
     RatingDecision,
     RatingFacts,
     RequestFacts,
@@ -26,7 +28,7 @@ from aftersales.values import (
     VerticalInfo,
     WarrantyTerms,
 )
-from aftersales_auto_service import __version__, catalogue, followups, ratings, sla, warranty
+from aftersales_auto_service import __version__, catalogue, followups, quotes, ratings, sla, warranty
 from aftersales_auto_service.serials import check_vin
 from aftersales_auto_service.settings import AutoServiceSettings
 
@@ -89,3 +91,8 @@ def aftersales_rating_policy(tenant: TenantContext, rating: RatingFacts) -> Rati
 @hookimpl
 def aftersales_service_catalogue(tenant: TenantContext) -> list[OfferingSpec]:
     return catalogue.service_catalogue(tenant.settings_as(AutoServiceSettings))
+
+
+@hookimpl
+def aftersales_quote(tenant: TenantContext, job: JobFacts) -> Quote:
+    return quotes.quote(tenant.settings_as(AutoServiceSettings), job)
