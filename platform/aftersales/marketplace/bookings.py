@@ -20,13 +20,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from haversine import Unit, haversine
-from sqlalchemy import Select, delete, select, update
+from sqlalchemy import Select, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
 from aftersales.identity.models import Customer
 from aftersales.identity.principals import Principal
+from aftersales.marketplace import quotes
 from aftersales.marketplace.availability import bookable_errors, load_week, units
 from aftersales.marketplace.booking_states import (
     ARRIVAL_GRACE,
@@ -42,7 +43,6 @@ from aftersales.marketplace.models import (
     Provider,
     ProviderLocation,
     ProviderOffering,
-    Quote,
 )
 from aftersales.service.models import ServiceRequest
 from aftersales.tenancy.services import CurrentTenant
@@ -283,8 +283,7 @@ async def _close(session: AsyncSession, booking: Booking, state: BookingState, p
     booking.state = state.value
     booking.cancelled_at, booking.cancelled_by, booking.cancel_reason = now, party.actor, reason.strip() or None
     await free_units(session, booking)
-    await session.execute(update(Quote).where(Quote.booking_id == booking.id, Quote.state == "accepted")
-                          .values(state="cancelled"))
+    await quotes.cancel_quotes(session, booking.id, actor=party.actor, now=now)
     await session.flush()
 
 
