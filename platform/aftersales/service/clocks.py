@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.calendar import BusinessCalendar
 from aftersales.core_defaults import COMPLAINT_CLOCK, complaint_response_target
+from aftersales.db.base import new_id
 from aftersales.service.models import RequestHold, ServicePoint, ServiceRequest, SlaClock
 from aftersales.service.states import FINAL, RequestState
 from aftersales.tenancy.services import CurrentTenant
@@ -119,10 +120,11 @@ async def request_facts(session: AsyncSession, tenant: CurrentTenant, request: S
     )
 
 
-def plan_clocks(tenant: CurrentTenant, request: ServiceRequest, facts: RequestFacts, now: datetime) -> list[SlaClock]:
-    """The clocks of a request being opened, from the vertical's targets, those that start on ``opened``
-    already running (a new request has no holds); the ``result`` clock's due time becomes the request's
-    promised date. Nothing is read or written: the caller adds the clocks with the request."""
+def plan_clocks(tenant: CurrentTenant, request: ServiceRequest, facts: RequestFacts,
+                now: datetime) -> list[dict[str, Any]]:
+    """The clocks of a request being opened, as rows to insert, from the vertical's targets, those that start
+    on ``opened`` already running (a new request has no holds); the ``result`` clock's due time becomes the
+    request's promised date. Nothing is read or written: the caller inserts the rows with the request."""
     targets: list[SlaTarget] = tenant.hooks.aftersales_sla_targets(tenant=tenant.context, request=facts) or []
     if facts.kind == "complaint" and not any(t.name == COMPLAINT_CLOCK for t in targets):
         targets = [*targets, complaint_response_target()]  # a platform rule: a vertical may change it, not drop it
@@ -134,7 +136,11 @@ def plan_clocks(tenant: CurrentTenant, request: ServiceRequest, facts: RequestFa
     for clock in clocks:
         if clock.name == RESULT_CLOCK and clock.due_at is not None:
             request.promised_at = clock.due_at
-    return clocks
+    return [{key: getattr(clock, key) for key in _CLOCK_COLUMNS} | {"id": new_id(), "created_at": now}
+            for clock in clocks]
+
+
+_CLOCK_COLUMNS = tuple(column.key for column in SlaClock.__mapper__.column_attrs if column.key != "tenant_id")
 
 
 async def reach(session: AsyncSession, tenant: CurrentTenant, request: ServiceRequest, milestones: Iterable[str],

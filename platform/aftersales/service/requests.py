@@ -8,20 +8,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
 from babel import Locale
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import insert, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import make_transient_to_detached
 
 from aftersales.db.base import new_id
 from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
-from aftersales.identity.customers import CustomerDetails, find_or_create_customer, validate_customer
+from aftersales.identity.customers import CustomerDetails, find_or_create_customer_id, validate_customer
 from aftersales.identity.models import StaffUser
 from aftersales.service import clocks, complaints
-from aftersales.service.models import RequestEvent, RequestHold, ServiceRequest
+from aftersales.service.models import RequestCounter, RequestEvent, RequestHold, ServiceRequest, SlaClock
 from aftersales.service.states import FINAL, RequestState, check_move
 from aftersales.tenancy.services import CurrentTenant
 from aftersales.values import HOLD_REASONS
@@ -31,7 +32,6 @@ KINDS = ("repair", "installation", "maintenance", "return", "exchange", "complai
 CHANNELS = ("phone", "portal", "email", "walk_in", "social", "letter")
 MAX_SUMMARY = 2000
 MAX_NOTE = 4000
-NUMBER_ATTEMPTS = 5
 COUNTRIES = frozenset(code for code in Locale("en").territories if len(code) == 2 and code.isalpha()) - {
     "EU", "EZ", "QO", "UN", "ZZ"}
 """ISO 3166-1 alpha-2 codes, as CLDR (babel) knows them."""
@@ -94,21 +94,30 @@ async def open_request(session: AsyncSession, tenant: CurrentTenant, new: NewReq
     if errors:
         raise InvalidInput("the request cannot be opened", errors)
     if details is not None:
-        customer_id = (await find_or_create_customer(session, details)).id
+        customer_id = await find_or_create_customer_id(session, details)
     assert customer_id is not None
     request = ServiceRequest(
-        id=new_id(), kind=new.kind, channel=new.channel, state=RequestState.RECEIVED.value, customer_id=customer_id,
-        registration_id=new.registration_id, claim_id=new.claim_id, summary=summary, opened_at=now,
+        tenant_id=tenant.record.id, id=new_id(), created_at=now, number=0, kind=new.kind, channel=new.channel,
+        state=RequestState.RECEIVED.value, customer_id=customer_id, registration_id=new.registration_id,
+        claim_id=new.claim_id, assignee_id=None, summary=summary, priority=0, promised_at=None,
         site_latitude=new.site_latitude, site_longitude=new.site_longitude,
-        site_country=new.site_country.upper() if new.site_country else None, priority=0,
-        complaint_subject=new.complaint_subject,
+        site_country=new.site_country.upper() if new.site_country else None,
+        complaint_subject=new.complaint_subject, opened_at=now, closed_at=None, updated_at=now,
     )
-    # Clocks are planned before the insert, so the promised date goes into it and the request, its first
-    # event and its clocks are written in one flush.
+    # Clocks are planned before the insert, so the promised date goes into the request's row.
     planned = clocks.plan_clocks(tenant, request, await clocks.request_facts(session, tenant, request, unit), now)
-    opened = RequestEvent(request_id=request.id, occurred_at=now, actor=actor, kind="opened",
-                          to_state=RequestState.RECEIVED.value, note=summary)
-    return await _insert_numbered(session, request, [opened, *planned])
+    request.number = await _next_number(session)
+    await session.execute(insert(ServiceRequest), [{key: getattr(request, key) for key in _REQUEST_COLUMNS}])
+    make_transient_to_detached(request)  # the row is written: the object is the persistent request from now on
+    session.add(request)
+    await session.execute(insert(RequestEvent), [{
+        "id": new_id(), "created_at": now, "request_id": request.id, "occurred_at": now, "actor": actor,
+        "kind": "opened", "from_state": None, "to_state": RequestState.RECEIVED.value, "note": summary}])
+    await session.execute(insert(SlaClock), planned)
+    return request
+
+
+_REQUEST_COLUMNS = tuple(column.key for column in ServiceRequest.__mapper__.column_attrs)
 
 
 def _site_errors(new: NewRequest, tenant_country: str) -> list[FieldError]:
@@ -125,23 +134,22 @@ def _site_errors(new: NewRequest, tenant_country: str) -> list[FieldError]:
     return errors
 
 
-async def _insert_numbered(session: AsyncSession, request: ServiceRequest, rows: list[Any]) -> ServiceRequest:
-    """Insert the request with the tenant's next number, then ``rows`` that belong to it (they name its id);
-    a concurrent insert that took the number first makes this one retry."""
-    for _ in range(NUMBER_ATTEMPTS):
-        request.number = (await session.scalar(select(func.max(ServiceRequest.number))) or 0) + 1
-        try:
-            async with session.begin_nested():
-                session.add(request)
-                await session.flush()
-            break
-        except IntegrityError:
-            continue
-    else:
-        raise Conflict("too many requests were opened at once; try again")
-    session.add_all(rows)
-    await session.flush()
-    return request
+_NEXT_NUMBER = {
+    name: dialect_insert(RequestCounter)
+    .on_conflict_do_update(index_elements=[RequestCounter.tenant_id],
+                           set_={"last_number": RequestCounter.last_number + 1})
+    .returning(RequestCounter.last_number)
+    for name, dialect_insert in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
+}
+"""The tenant's counter bumped (or started at 1) and read in one statement, per dialect."""
+
+
+async def _next_number(session: AsyncSession) -> int:
+    """The session's tenant's next request number. On PostgreSQL the counter row stays locked until the
+    transaction ends, so a concurrent opener of the same tenant waits and takes the next number: no gaps (a
+    rolled-back opening gives its number back) and no retries."""
+    statement = _NEXT_NUMBER[session.bind.dialect.name]
+    return (await session.execute(statement, {"last_number": 1})).scalar_one()
 
 
 async def get_request(session: AsyncSession, request_id: UUID) -> ServiceRequest:
