@@ -8,17 +8,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from babel import Locale
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
 
 from aftersales.db.base import new_id
-from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
+from aftersales.db.session import bound_tenant
+from aftersales.errors import Conflict, CrossTenantWrite, FieldError, InvalidInput, NotFound
 from aftersales.identity.customers import CustomerDetails, find_or_create_customer_id, validate_customer
 from aftersales.identity.models import StaffUser
 from aftersales.service import clocks, complaints
@@ -96,8 +98,11 @@ async def open_request(session: AsyncSession, tenant: CurrentTenant, new: NewReq
     if details is not None:
         customer_id = await find_or_create_customer_id(session, details)
     assert customer_id is not None
+    tenant_id = bound_tenant(session)
+    if tenant_id != tenant.record.id:
+        raise CrossTenantWrite("a request is opened in a session bound to its own tenant")
     request = ServiceRequest(
-        tenant_id=tenant.record.id, id=new_id(), created_at=now, number=0, kind=new.kind, channel=new.channel,
+        tenant_id=tenant_id, id=new_id(), created_at=now, number=0, kind=new.kind, channel=new.channel,
         state=RequestState.RECEIVED.value, customer_id=customer_id, registration_id=new.registration_id,
         claim_id=new.claim_id, assignee_id=None, summary=summary, priority=0, promised_at=None,
         site_latitude=new.site_latitude, site_longitude=new.site_longitude,
@@ -106,18 +111,11 @@ async def open_request(session: AsyncSession, tenant: CurrentTenant, new: NewReq
     )
     # Clocks are planned before the insert, so the promised date goes into the request's row.
     planned = clocks.plan_clocks(tenant, request, await clocks.request_facts(session, tenant, request, unit), now)
-    request.number = await _next_number(session)
-    await session.execute(insert(ServiceRequest), [{key: getattr(request, key) for key in _REQUEST_COLUMNS}])
-    make_transient_to_detached(request)  # the row is written: the object is the persistent request from now on
-    session.add(request)
-    await session.execute(insert(RequestEvent), [{
-        "id": new_id(), "created_at": now, "request_id": request.id, "occurred_at": now, "actor": actor,
-        "kind": "opened", "from_state": None, "to_state": RequestState.RECEIVED.value, "note": summary}])
-    await session.execute(insert(SlaClock), planned)
+    opened = {"tenant_id": tenant_id, "id": new_id(), "created_at": now, "request_id": request.id,
+              "occurred_at": now, "actor": actor, "kind": "opened", "from_state": None,
+              "to_state": RequestState.RECEIVED.value, "note": summary}
+    await _write_opened(session, request, opened, [row | {"tenant_id": tenant_id} for row in planned])
     return request
-
-
-_REQUEST_COLUMNS = tuple(column.key for column in ServiceRequest.__mapper__.column_attrs)
 
 
 def _site_errors(new: NewRequest, tenant_country: str) -> list[FieldError]:
@@ -135,21 +133,38 @@ def _site_errors(new: NewRequest, tenant_country: str) -> list[FieldError]:
 
 
 _NEXT_NUMBER = {
-    name: dialect_insert(RequestCounter)
+    name: dialect_insert(RequestCounter.__table__)
     .on_conflict_do_update(index_elements=[RequestCounter.tenant_id],
-                           set_={"last_number": RequestCounter.last_number + 1})
+                           set_={"last_number": RequestCounter.__table__.c.last_number + 1})
     .returning(RequestCounter.last_number)
     for name, dialect_insert in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
 }
 """The tenant's counter bumped (or started at 1) and read in one statement, per dialect."""
+_INSERT_REQUEST = ServiceRequest.__table__.insert()
+_INSERT_EVENT = RequestEvent.__table__.insert()
+_INSERT_CLOCKS = SlaClock.__table__.insert()
+_REQUEST_COLUMNS = tuple(column.key for column in ServiceRequest.__mapper__.column_attrs)
 
 
-async def _next_number(session: AsyncSession) -> int:
-    """The session's tenant's next request number. On PostgreSQL the counter row stays locked until the
-    transaction ends, so a concurrent opener of the same tenant waits and takes the next number: no gaps (a
-    rolled-back opening gives its number back) and no retries."""
-    statement = _NEXT_NUMBER[session.bind.dialect.name]
-    return (await session.execute(statement, {"last_number": 1})).scalar_one()
+async def _write_opened(session: AsyncSession, request: ServiceRequest, opened: dict[str, Any],
+                        planned: list[dict[str, Any]]) -> None:
+    """Number the request and write it, its ``opened`` event and its clocks: four Core statements on the
+    session's connection (an ORM flush or bulk insert of the same rows cost several times the SQL), every row
+    naming the session's own tenant. ``request`` becomes the session's persistent object for the new row.
+
+    The number comes from the tenant's counter, bumped in this transaction: on PostgreSQL its row stays locked
+    until the transaction ends, so a concurrent opener of the same tenant waits and takes the next number; a
+    rolled-back opening gives its number back. No gaps, no retries.
+    """
+    connection = await session.connection()
+    request.number = (await connection.execute(_NEXT_NUMBER[connection.dialect.name],
+                                               {"tenant_id": request.tenant_id, "last_number": 1})).scalar_one()
+    await connection.execute(_INSERT_REQUEST, {key: getattr(request, key) for key in _REQUEST_COLUMNS})
+    make_transient_to_detached(request)  # its row is written: the object is that row from now on
+    session.add(request)
+    await connection.execute(_INSERT_EVENT, opened)
+    if planned:
+        await connection.execute(_INSERT_CLOCKS, planned)
 
 
 async def get_request(session: AsyncSession, request_id: UUID) -> ServiceRequest:
