@@ -132,7 +132,7 @@ def _site_errors(new: NewRequest, tenant_country: str) -> list[FieldError]:
     return errors
 
 
-_NEXT_NUMBER = {
+NEXT_NUMBER = {
     name: dialect_insert(RequestCounter.__table__)
     .on_conflict_do_update(index_elements=[RequestCounter.tenant_id],
                            set_={"last_number": RequestCounter.__table__.c.last_number + 1})
@@ -157,7 +157,7 @@ async def _write_opened(session: AsyncSession, request: ServiceRequest, opened: 
     rolled-back opening gives its number back. No gaps, no retries.
     """
     connection = await session.connection()
-    request.number = (await connection.execute(_NEXT_NUMBER[connection.dialect.name],
+    request.number = (await connection.execute(NEXT_NUMBER[connection.dialect.name],
                                                {"tenant_id": request.tenant_id, "last_number": 1})).scalar_one()
     await connection.execute(_INSERT_REQUEST, {key: getattr(request, key) for key in _REQUEST_COLUMNS})
     make_transient_to_detached(request)  # its row is written: the object is that row from now on
