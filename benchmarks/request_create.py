@@ -13,10 +13,11 @@ real Mehr and Yizhongyi manifests onboarded by the real services:
   and on site started, in-house repair and parts wait waiting). Requests alternate between the two tenants.
 * the floor: one Core ``INSERT`` of an equivalent ``service_requests`` row per transaction on the same engine
   (on PostgreSQL with the tenant's ``set_config`` first, without which row-level security refuses the row).
-* the same-rows floor: the rows ours writes, as bare Core statements in one transaction on the same engine
-  (``set_config`` first on PostgreSQL): the tenant's counter bumped, the request with that number, its
-  ``opened`` event and its clocks (2 for Mehr, 4 for Yizhongyi, two of them running) — the same query through a
-  bare route, without validation, reads, the vertical's targets or calendar arithmetic.
+* the same-rows floor: the rows ours writes, written by the same SQL (``requests.insert_opening``: the tenant's
+  counter bumped, the request with that number, its ``opened`` event and its clocks — 2 for Mehr, 4 for
+  Yizhongyi, two of them running; one statement on PostgreSQL, four on SQLite) in one transaction on the same
+  engine (``set_config`` first on PostgreSQL): the same query through a bare route, without the session,
+  validation, reads, the vertical's targets or calendar arithmetic.
 
 Each side runs sequentially (one request after the other) and with ``TASKS`` concurrent tasks sharing the
 work; sides alternate over ``ROUNDS`` measured runs after a warm-up and the better run of each counts (the
@@ -57,7 +58,7 @@ from aftersales.identity.customers import CustomerDetails
 from aftersales.identity.models import Customer
 from aftersales.runtime import Runtime, build_runtime
 from aftersales.service.models import RequestCounter, RequestEvent, ServiceRequest, SlaClock
-from aftersales.service.requests import NEXT_NUMBER, NewRequest, open_request
+from aftersales.service.requests import NewRequest, insert_opening, open_request
 from aftersales.settings import REPO_ROOT, Settings, load_settings
 from aftersales.tenancy.manifest import read_manifest_file
 from aftersales.tenancy.services import CurrentTenant, bind_tenant, onboard
@@ -183,7 +184,7 @@ async def same_rows(setup: Setup, work: Work) -> None:
     slug, tenant_id = work.tenant.record.slug, work.tenant.record.id
     now = utcnow()
     request_id = new_id()
-    row = {"tenant_id": tenant_id, "id": request_id, "created_at": now, "kind": work.new.kind,
+    row = {"tenant_id": tenant_id, "id": request_id, "created_at": now, "number": 0, "kind": work.new.kind,
            "channel": work.new.channel, "state": "received", "customer_id": work.customer_id,
            "registration_id": work.new.registration_id, "claim_id": None, "assignee_id": None,
            "summary": work.new.summary, "priority": 0, "promised_at": now + timedelta(days=9),
@@ -203,11 +204,7 @@ async def same_rows(setup: Setup, work: Work) -> None:
     async with setup.runtime.db.engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             await conn.execute(SET_TENANT, {"tenant": str(tenant_id)})
-        row["number"] = (await conn.execute(NEXT_NUMBER[conn.dialect.name],
-                                            {"tenant_id": tenant_id, "last_number": 1})).scalar_one()
-        await conn.execute(ServiceRequest.__table__.insert(), row)
-        await conn.execute(RequestEvent.__table__.insert(), event_row)
-        await conn.execute(SlaClock.__table__.insert(), clock_rows)
+        await insert_opening(conn, row, event_row, clock_rows)
     setup.same_rows[slug] += 1
 
 
@@ -250,7 +247,7 @@ PROFILED = {
     "unit_facts": "clocks.unit_facts (registration, model, coverage: one Core read)",
     "request_facts": "clocks.request_facts (unit, service points when located)",
     "plan_clocks": "clocks.plan_clocks (targets, calendar; no database)",
-    "_write_opened": "_write_opened (counter, request, event, clocks: 4 Core statements)",
+    "insert_opening": "insert_opening (counter, request, event, clocks; 1 statement PG, 4 SQLite)",
     "aftersales_sla_targets": "the vertical's aftersales_sla_targets",
     "add_business_days": "calendar.add_business_days",
     "add_business_hours": "calendar.add_business_hours",

@@ -20,6 +20,7 @@ from aftersales.service.models import RequestCounter, RequestEvent, ServiceReque
 from aftersales.service.requests import NewRequest, open_request
 from aftersales.tenancy.services import bind_tenant, onboard
 from aftersales.testing.postgres import APP_ROLE
+from aftersales.values import RequestFacts
 from conftest import minimal_manifest
 
 
@@ -121,9 +122,25 @@ async def test_an_opened_request_is_written_whole_and_stays_usable_in_its_sessio
     async with runtime.db.transaction(acme.record.id) as session:
         stored = await session.scalar(select(ServiceRequest))
         events = list(await session.scalars(select(RequestEvent.kind)))
-        clocks = list(await session.scalars(select(SlaClock.name)))
+        clocks = list(await session.scalars(select(SlaClock)))
     assert (stored.id, stored.number, stored.priority, stored.tenant_id) == (request.id, 1, 2, acme.record.id)
-    assert events == ["opened"] and clocks
+    assert events == ["opened"]
+    planned = {target.name: target for target in acme.hooks.aftersales_sla_targets(
+        tenant=acme.context, request=walk_in_facts(request))}
+    assert {clock.name for clock in clocks} == set(planned) and planned
+    for clock in clocks:
+        target = planned[clock.name]
+        assert (clock.clock, clock.duration_seconds, clock.met_on, clock.pauses_on, clock.at_risk_fraction) == (
+            target.clock, int(target.duration.total_seconds()), list(target.met_on), list(target.pauses_on),
+            target.at_risk_fraction)
+        assert (clock.due_at is not None) == (clock.starts_on == "opened") and clock.used_seconds == 0
+
+
+def walk_in_facts(request) -> RequestFacts:
+    """The facts the vertical planned the clocks of ``request`` from (a walk-in: no unit, no site)."""
+    return RequestFacts(kind=request.kind, channel=request.channel, opened_at=request.opened_at, product=None,
+                        under_warranty=False, customer_location=None, customer_country=None, service_points=(),
+                        complaint_subject=None)
 
 
 async def test_a_request_is_not_opened_through_another_tenants_session(runtime, make_tenant):
