@@ -133,14 +133,13 @@ def _site_errors(new: NewRequest, tenant_country: str) -> list[FieldError]:
     return errors
 
 
-NEXT_NUMBER = {
-    name: dialect_insert(RequestCounter.__table__)
+_BUMP_COUNTER = (
+    sqlite_insert(RequestCounter.__table__)
     .on_conflict_do_update(index_elements=[RequestCounter.tenant_id],
                            set_={"last_number": RequestCounter.__table__.c.last_number + 1})
     .returning(RequestCounter.last_number)
-    for name, dialect_insert in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
-}
-"""The tenant's counter bumped (or started at 1) and read in one statement, per dialect."""
+)
+"""SQLite: the tenant's counter bumped (or started at 1) and read in one statement."""
 _INSERT_REQUEST = ServiceRequest.__table__.insert()
 _INSERT_EVENT = RequestEvent.__table__.insert()
 _INSERT_CLOCKS = SlaClock.__table__.insert()
@@ -175,8 +174,8 @@ async def insert_opening(connection: AsyncConnection, request: dict[str, Any], o
         for n, clock in enumerate(planned):
             params.update((f"c{n}_{key}", value) for key, value in clock.items())
         return int((await connection.execute(_opening_statement(len(planned)), params)).scalar_one())
-    number = (await connection.execute(NEXT_NUMBER["sqlite"], {"tenant_id": request["tenant_id"],
-                                                               "last_number": 1})).scalar_one()
+    number = (await connection.execute(_BUMP_COUNTER, {"tenant_id": request["tenant_id"],
+                                                       "last_number": 1})).scalar_one()
     await connection.execute(_INSERT_REQUEST, request | {"number": number})
     await connection.execute(_INSERT_EVENT, opened)
     if planned:
