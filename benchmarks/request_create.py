@@ -13,17 +13,23 @@ real Mehr and Yizhongyi manifests onboarded by the real services:
   and on site started, in-house repair and parts wait waiting). Requests alternate between the two tenants.
 * the floor: one Core ``INSERT`` of an equivalent ``service_requests`` row per transaction on the same engine
   (on PostgreSQL with the tenant's ``set_config`` first, without which row-level security refuses the row).
+* the same-rows floor: the rows ours writes, written by the same SQL (``requests.insert_opening``: the tenant's
+  counter bumped, the request with that number, its ``opened`` event and its clocks — 2 for Mehr, 4 for
+  Yizhongyi, two of them running; one statement on PostgreSQL, four on SQLite) in one transaction on the same
+  engine (``set_config`` first on PostgreSQL): the same query through a bare route, without the session,
+  validation, reads, the vertical's targets or calendar arithmetic.
 
 Each side runs sequentially (one request after the other) and with ``TASKS`` concurrent tasks sharing the
 work; sides alternate over ``ROUNDS`` measured runs after a warm-up and the better run of each counts (the
 machine is shared). A cProfile of the sequential service path and its SQL statements per request show what
 the gap is made of.
 
-``ratio`` is ours ÷ floor in requests per second (1.0 = free; the goal is ≥ 0.5).
+``ratio`` is ours ÷ floor in requests per second (1.0 = free; the goal is ≥ 0.5); ``rows ratio`` is ours ÷ the
+same-rows floor.
 
     python benchmarks/request_create.py [--quick] [--db sqlite|postgresql|both] [--requests N]
 
-Last line: ``RESULT request_create ratio=<worst> …``.
+Last line: ``RESULT request_create ratio=<worst> ratio_rows=<worst> …``.
 """
 
 from __future__ import annotations
@@ -51,8 +57,8 @@ from aftersales.db.migrate import upgrade
 from aftersales.identity.customers import CustomerDetails
 from aftersales.identity.models import Customer
 from aftersales.runtime import Runtime, build_runtime
-from aftersales.service.models import RequestEvent, ServiceRequest, SlaClock
-from aftersales.service.requests import NewRequest, open_request
+from aftersales.service.models import RequestCounter, RequestEvent, ServiceRequest, SlaClock
+from aftersales.service.requests import NewRequest, insert_opening, open_request
 from aftersales.settings import REPO_ROOT, Settings, load_settings
 from aftersales.tenancy.manifest import read_manifest_file
 from aftersales.tenancy.services import CurrentTenant, bind_tenant, onboard
@@ -92,6 +98,8 @@ class Setup:
     """(id, E.164 phone) of the Yizhongyi customers."""
     floor_rows: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CLOCKS, 0))
     """Rows the floor inserted, per tenant slug (numbered -1, -2 …, apart from ours)."""
+    same_rows: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CLOCKS, 0))
+    """Requests the same-rows floor wrote, per tenant slug (numbered by the tenant's counter, as ours)."""
     opened: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CLOCKS, 0))
     """Requests ours opened, per tenant slug."""
 
@@ -171,6 +179,35 @@ async def floor(setup: Setup, work: Work) -> None:
         await conn.execute(ServiceRequest.__table__.insert(), row)
 
 
+async def same_rows(setup: Setup, work: Work) -> None:
+    """The rows ours writes, bare: counter bump, request, ``opened`` event, clocks; one transaction."""
+    slug, tenant_id = work.tenant.record.slug, work.tenant.record.id
+    now = utcnow()
+    request_id = new_id()
+    row = {"tenant_id": tenant_id, "id": request_id, "created_at": now, "number": 0, "kind": work.new.kind,
+           "channel": work.new.channel, "state": "received", "customer_id": work.customer_id,
+           "registration_id": work.new.registration_id, "claim_id": None, "assignee_id": None,
+           "summary": work.new.summary, "priority": 0, "promised_at": now + timedelta(days=9),
+           "site_latitude": None, "site_longitude": None, "site_country": None, "complaint_subject": None,
+           "opened_at": now, "closed_at": None, "updated_at": now}
+    event_row = {"tenant_id": tenant_id, "id": new_id(), "created_at": now, "request_id": request_id,
+                 "occurred_at": now, "actor": "staff:bench", "kind": "opened", "from_state": None,
+                 "to_state": "received", "note": work.new.summary}
+    clock_rows = [{"tenant_id": tenant_id, "id": new_id(), "created_at": now, "request_id": request_id,
+                   "name": f"clock_{k}", "clock": "business_hours", "duration_seconds": 86_400, "starts_on": "opened",
+                   "met_on": ["contacted"], "pauses_on": ["waiting_for_customer"], "on_breach": "notify",
+                   "at_risk_fraction": 0.75, "reason": "the vertical's promise", "started_at": now if k < 2 else None,
+                   "budget_seconds": 86_400 if k < 2 else None, "used_seconds": 0,
+                   "running_since": now if k < 2 else None, "due_at": now + timedelta(days=3) if k < 2 else None,
+                   "paused_for": None, "met_at": None, "breached_at": None, "breach_handled_at": None}
+                  for k in range(CLOCKS[slug])]
+    async with setup.runtime.db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            await conn.execute(SET_TENANT, {"tenant": str(tenant_id)})
+        await insert_opening(conn, row, event_row, clock_rows)
+    setup.same_rows[slug] += 1
+
+
 Side = Callable[[Setup, Work], Awaitable[None]]
 
 
@@ -185,8 +222,8 @@ async def run(setup: Setup, side: Side, items: list[Work], tasks: int) -> float:
     return len(items) / (time.perf_counter() - started)
 
 
-async def statements_per_request(setup: Setup, items: list[Work]) -> float:
-    """SQL statements the service path sends per request (BEGIN/COMMIT not counted)."""
+async def statements_per_request(setup: Setup, side: Side, items: list[Work]) -> float:
+    """SQL statements ``side`` sends per request (BEGIN/COMMIT not counted)."""
     count = 0
 
     def counted(*_: Any) -> None:
@@ -197,7 +234,7 @@ async def statements_per_request(setup: Setup, items: list[Work]) -> float:
     event.listen(engine, "before_cursor_execute", counted)
     try:
         for work in items:
-            await ours(setup, work)
+            await side(setup, work)
     finally:
         event.remove(engine, "before_cursor_execute", counted)
     return count / len(items)
@@ -206,11 +243,11 @@ async def statements_per_request(setup: Setup, items: list[Work]) -> float:
 PROFILED = {
     "open_request": "open_request (all of it)",
     "validate_customer": "validate_customer (phonenumbers)",
-    "find_or_create_customer": "find_or_create_customer",
-    "unit_facts": "clocks.unit_facts (registration, model, coverage: one read)",
+    "find_or_create_customer_id": "find_or_create_customer_id (one Core read)",
+    "unit_facts": "clocks.unit_facts (registration, model, coverage: one Core read)",
     "request_facts": "clocks.request_facts (unit, service points when located)",
     "plan_clocks": "clocks.plan_clocks (targets, calendar; no database)",
-    "_insert_numbered": "_insert_numbered (max+1, savepoint, one flush of request, event, clocks)",
+    "insert_opening": "insert_opening (counter, request, event, clocks; 1 statement PG, 4 SQLite)",
     "aftersales_sla_targets": "the vertical's aftersales_sla_targets",
     "add_business_days": "calendar.add_business_days",
     "add_business_hours": "calendar.add_business_hours",
@@ -218,6 +255,7 @@ PROFILED = {
     "flush": "ORM flush (all)",
     "commit": "commit",
     "_execute_internal": "ORM statement execution (all)",
+    "_execute_clauseelement": "Core statement execution (all)",
 }
 
 
@@ -236,8 +274,9 @@ async def profile(setup: Setup, items: list[Work]) -> str:
     half = len(items) // 2
     ours_cpu, ours_wall = await cpu_and_wall(setup, ours, items[:half])
     floor_cpu, floor_wall = await cpu_and_wall(setup, floor, items[:half])
+    rows_cpu, rows_wall = await cpu_and_wall(setup, same_rows, items[:half])
     lines = [(f"  per request: ours {ours_wall:.2f} ms wall, {ours_cpu:.2f} ms CPU in Python; floor {floor_wall:.2f} "
-              f"ms wall, {floor_cpu:.2f} ms CPU")]
+              f"ms wall, {floor_cpu:.2f} ms CPU; same-rows floor {rows_wall:.2f} ms wall, {rows_cpu:.2f} ms CPU")]
     profiler = cProfile.Profile(time.thread_time)
     profiler.enable()
     for work in items[half:]:
@@ -272,7 +311,12 @@ async def check(setup: Setup) -> None:
             running = await session.scalar(select(func.count()).select_from(SlaClock)
                                            .where(SlaClock.due_at.is_not(None)))
             customers = await session.scalar(select(func.count()).select_from(Customer))
-        expected = setup.opened[slug]
+            numbers = await session.scalar(select(func.count(func.distinct(ServiceRequest.number)))
+                                           .where(ServiceRequest.number > 0))
+            last = await session.scalar(select(RequestCounter.last_number))
+        expected = setup.opened[slug] + setup.same_rows[slug]
+        if numbers != expected or last != expected:
+            raise SystemExit(f"{slug}: {numbers} distinct numbers up to {last} for {expected} numbered requests")
         if (requests, events, clocks, running) != (expected, expected, expected * CLOCKS[slug], expected * 2):
             raise SystemExit(f"{slug}: {requests} requests, {events} events, {clocks} clocks ({running} running) "
                              f"for {expected} opened")
@@ -286,7 +330,10 @@ class Figures:
     floor_seq: float
     ours_conc: float
     floor_conc: float
+    rows_seq: float
+    rows_conc: float
     statements: float
+    rows_statements: float
     profile: str
 
 
@@ -299,21 +346,23 @@ async def measure(setup: Setup, per_run: int) -> Figures:
         offset += per_run
         return items
 
-    for side in (floor, ours):  # warm-up: connections, statement caches, holiday tables
+    for side in (floor, same_rows, ours):  # warm-up: connections, statement caches, holiday tables
         await run(setup, side, next_items()[: per_run // 4], 1)
     best: dict[tuple[str, int], float] = {}
     for _ in range(ROUNDS):
         for tasks in (1, TASKS):
-            for label, side in (("floor", floor), ("ours", ours)):
+            for label, side in (("floor", floor), ("rows", same_rows), ("ours", ours)):
                 items = next_items()
                 rate = await run(setup, side, items, tasks)
                 best[label, tasks] = max(best.get((label, tasks), 0.0), rate)
     sample = next_items()[:100]
-    statements = await statements_per_request(setup, sample)
+    statements = await statements_per_request(setup, ours, sample)
+    rows_statements = await statements_per_request(setup, same_rows, sample)
     profiled = next_items()[: max(200, per_run // 2)]
     report = await profile(setup, profiled)
     await check(setup)
-    return Figures(best["ours", 1], best["floor", 1], best["ours", TASKS], best["floor", TASKS], statements, report)
+    return Figures(best["ours", 1], best["floor", 1], best["ours", TASKS], best["floor", TASKS], best["rows", 1],
+                   best["rows", TASKS], statements, rows_statements, report)
 
 
 def main() -> None:
@@ -353,10 +402,13 @@ def main() -> None:
             f = results[db] = asyncio.run(one(settings, app_url, owner_url))
             print(f"{db}:\n"
                   f"  sequential  ours {f.ours_seq:7.0f} req/s ({1e3 / f.ours_seq:5.2f} ms)  floor {f.floor_seq:7.0f} "
-                  f"req/s ({1e3 / f.floor_seq:5.2f} ms)  ratio {f.ours_seq / f.floor_seq:.3f}\n"
+                  f"req/s ({1e3 / f.floor_seq:5.2f} ms)  ratio {f.ours_seq / f.floor_seq:.3f}  same-rows floor "
+                  f"{f.rows_seq:7.0f} req/s ({1e3 / f.rows_seq:5.2f} ms)  rows ratio {f.ours_seq / f.rows_seq:.3f}\n"
                   f"  {TASKS} tasks     ours {f.ours_conc:7.0f} req/s  floor {f.floor_conc:7.0f} req/s  "
-                  f"ratio {f.ours_conc / f.floor_conc:.3f}\n"
-                  f"  SQL statements per request: ours {f.statements:.1f}, floor {2 if db == 'postgresql' else 1}\n"
+                  f"ratio {f.ours_conc / f.floor_conc:.3f}  same-rows floor {f.rows_conc:7.0f} req/s  "
+                  f"rows ratio {f.ours_conc / f.rows_conc:.3f}\n"
+                  f"  SQL statements per request: ours {f.statements:.1f}, floor {2 if db == 'postgresql' else 1}, "
+                  f"same-rows floor {f.rows_statements:.1f}\n"
                   f"{f.profile}", flush=True)
     finally:
         if pg is not None:
@@ -367,9 +419,13 @@ def main() -> None:
         fields += [f"{db}_seq={f.ours_seq / f.floor_seq:.3f}", f"{db}_conc={f.ours_conc / f.floor_conc:.3f}",
                    f"{db}_ours_seq_rps={f.ours_seq:.0f}", f"{db}_floor_seq_rps={f.floor_seq:.0f}",
                    f"{db}_ours_conc_rps={f.ours_conc:.0f}", f"{db}_floor_conc_rps={f.floor_conc:.0f}",
-                   f"{db}_statements={f.statements:.1f}"]
+                   f"{db}_statements={f.statements:.1f}",
+                   f"{db}_rows_seq={f.ours_seq / f.rows_seq:.3f}", f"{db}_rows_conc={f.ours_conc / f.rows_conc:.3f}",
+                   f"{db}_rows_seq_rps={f.rows_seq:.0f}", f"{db}_rows_conc_rps={f.rows_conc:.0f}",
+                   f"{db}_rows_statements={f.rows_statements:.1f}"]
     worst = min(min(f.ours_seq / f.floor_seq, f.ours_conc / f.floor_conc) for f in results.values())
-    print(f"RESULT request_create ratio={worst:.3f} {' '.join(fields)}")
+    worst_rows = min(min(f.ours_seq / f.rows_seq, f.ours_conc / f.rows_conc) for f in results.values())
+    print(f"RESULT request_create ratio={worst:.3f} ratio_rows={worst_rows:.3f} {' '.join(fields)}")
 
 
 if __name__ == "__main__":

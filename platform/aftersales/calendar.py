@@ -23,6 +23,8 @@ from aftersales.values import BusinessCalendarInfo, TenantContext
 _YEARS_PER_BLOCK = 10
 _ONE_DAY = timedelta(days=1)
 _ZERO = timedelta(0)
+_DAYS_KEPT = 4096
+"""Days whose opening hours a calendar keeps (about eleven years); past that it starts again."""
 
 
 @functools.lru_cache(maxsize=256)
@@ -108,6 +110,9 @@ class BusinessCalendar:
             weekday: _hours(special[weekday]) if weekday in special else usual for weekday in range(1, 8)
         }
         self._closures = frozenset(info.closures)
+        self._openings: dict[date, tuple[datetime, datetime] | None] = {}
+        """:meth:`opening_hours` by local date, as computed: every sum over days (an SLA clock planned, paused
+        or resumed) asks again for the same few weeks."""
 
     @classmethod
     def for_tenant(cls, tenant: TenantContext) -> BusinessCalendar:
@@ -121,6 +126,26 @@ class BusinessCalendar:
         """
         if isinstance(day, datetime):
             raise TypeError("is_business_day takes the tenant's local date, not a datetime")
+        return self.opening_hours(day) is not None
+
+    def opening_hours(self, day: date) -> tuple[datetime, datetime] | None:
+        """When the tenant opens and closes on ``day`` (UTC instants), or None when it is not a business day."""
+        try:
+            return self._openings[day]
+        except KeyError:
+            pass
+        if isinstance(day, datetime):
+            raise TypeError("opening_hours takes the tenant's local date, not a datetime")
+        opening = None
+        if self._works_on(day):
+            opens, closes = self._hours[day.isoweekday()]
+            opening = self._wall(day, opens), self._wall(day, closes)
+        if len(self._openings) >= _DAYS_KEPT:
+            self._openings.clear()
+        self._openings[day] = opening
+        return opening
+
+    def _works_on(self, day: date) -> bool:
         if day in self._closures:
             return False
         public = _public_holidays(self.info.country, day.year // _YEARS_PER_BLOCK)
@@ -128,13 +153,6 @@ class BusinessCalendar:
             return False
         # Not ``public.is_working_day(day)``: that judges by the country's weekend; a tenant keeps its own.
         return day.isoweekday() not in self.weekend or day in public.weekend_workdays
-
-    def opening_hours(self, day: date) -> tuple[datetime, datetime] | None:
-        """When the tenant opens and closes on ``day`` (UTC instants), or None when it is not a business day."""
-        if not self.is_business_day(day):
-            return None
-        opens, closes = self._hours[day.isoweekday()]
-        return self._wall(day, opens), self._wall(day, closes)
 
     def add_business_hours(self, start: datetime, hours: float | timedelta) -> datetime:
         """The instant ``hours`` of opening hours after ``start``, skipping nights, weekends and holidays.

@@ -6,14 +6,16 @@ E.164, so the same person typed two ways is one customer.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from aftersales.errors import FieldError
+from aftersales.db.session import bound_tenant
+from aftersales.errors import FieldError, TenantNotBound
 from aftersales.identity.models import Customer
 
 MAX_NAME_LENGTH = 200
@@ -71,11 +73,41 @@ def _normalise_phone(value: str, country: str, field: str, errors: list[FieldErr
 async def find_or_create_customer(session: AsyncSession, details: CustomerDetails) -> Customer:
     """The customer with this phone number or e-mail, else a new one. Validated details only
     (:func:`validate_customer`); a found customer keeps its stored name."""
+    customer = await session.scalar(select(Customer).where(_same_contact(details))
+                                    .order_by(Customer.created_at).limit(1))
+    return customer if customer is not None else await _create(session, details)
+
+
+async def find_or_create_customer_id(session: AsyncSession, details: CustomerDetails) -> uuid.UUID:
+    """The id of :func:`find_or_create_customer`'s customer, for a caller that needs no more of it (opening a
+    request): one column read as Core on the session's connection, the session's tenant named in the WHERE
+    (no ORM tenant criterion or object loading; row-level security still holds on PostgreSQL)."""
+    tenant_id = bound_tenant(session)
+    if tenant_id is None:
+        raise TenantNotBound("customers are found in a session bound to a tenant")
+    connection = await session.connection()
+    statement = _CUSTOMER_ID_BY_CONTACT[details.phone is not None, details.email is not None]
+    found = await connection.scalar(statement, {"tenant": tenant_id, "phone": details.phone, "email": details.email})
+    return found if found is not None else (await _create(session, details)).id
+
+
+async def _create(session: AsyncSession, details: CustomerDetails) -> Customer:
+    customer = Customer(name=details.name, phone=details.phone, email=details.email)
+    session.add(customer)
+    await session.flush()
+    return customer
+
+
+_CUSTOMER_ID_BY_CONTACT = {
+    (phone, email): select(Customer.id).where(Customer.tenant_id == bindparam("tenant"), or_(
+        *([Customer.phone == bindparam("phone")] if phone else []),
+        *([Customer.email == bindparam("email")] if email else []))).order_by(Customer.created_at).limit(1)
+    for phone in (True, False) for email in (True, False) if phone or email
+}
+"""The oldest customer of ``:tenant`` with the phone and/or e-mail given, built once per combination."""
+
+
+def _same_contact(details: CustomerDetails) -> ColumnElement[bool]:
     matches = [Customer.phone == details.phone] if details.phone else []
     matches += [Customer.email == details.email] if details.email else []
-    customer = await session.scalar(select(Customer).where(or_(*matches)).order_by(Customer.created_at).limit(1))
-    if customer is None:
-        customer = Customer(name=details.name, phone=details.phone, email=details.email)
-        session.add(customer)
-        await session.flush()
-    return customer
+    return or_(*matches)

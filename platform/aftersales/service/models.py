@@ -52,6 +52,19 @@ class ServiceRequest(TenantOwned, Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
+class RequestCounter(TenantOwned, Base):
+    """The last request number a tenant gave out: one row per tenant, bumped in the transaction that opens a
+    request (``INSERT … ON CONFLICT DO UPDATE … RETURNING``). On PostgreSQL the bumped row stays locked until
+    that transaction ends, so concurrent openers of one tenant take numbers in turn, without gaps or retries,
+    and never wait for another tenant's."""
+
+    __tablename__ = "request_counters"
+
+    id = None  # type: ignore[assignment]  # one row per tenant: tenant_id alone is the key
+    created_at = None  # type: ignore[assignment]
+    last_number: Mapped[int] = mapped_column(Integer)
+
+
 class RequestEvent(TenantOwned, Base):
     """One entry of a request's timeline: who did what, when, with an optional note. Never updated or
     deleted (the database refuses it on PostgreSQL and SQLite alike)."""
