@@ -10,6 +10,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 from aftersales import __version__
 from aftersales.identity.api import OAuthController, SignInController, TenantIdentityController
 from aftersales.identity.guards import BearerTokenMiddleware
+from aftersales.marketplace.search_api import ProviderSearchController
 from aftersales.outbox.api import OutboxController, WebhookController
 from aftersales.runtime import Runtime, build_runtime
 from aftersales.service.api import ServiceRequestController
@@ -64,6 +65,7 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             FollowUpController,
             TrainingSignOffController,
             PublicSurveyController,
+            ProviderSearchController,
         ],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
