@@ -192,3 +192,21 @@ async def test_customers_staff_and_clients_search_but_provider_and_technician_to
         answer = await client.get(URL, params={"offering": "oil_change", "lat": 52.5, "lon": 13.4}, headers=headers)
         assert answer.status_code == 403
     assert (await client.get(URL, params={"offering": "oil_change", "lat": 52.5, "lon": 13.4})).status_code == 401
+
+
+@pytest.mark.parametrize(("vertical", "first"), [("auto_service", "Free at nine"), ("electronics", "Booked all day")])
+async def test_carmax_puts_the_provider_free_sooner_first_where_the_core_keeps_the_better_rated(
+        runtime, make_tenant, vertical, first):
+    tenant = await make_tenant("acme", vertical=vertical)
+    booked = await add_provider(runtime, tenant, name="Booked all day", rating=(4.7, 100))
+    await add_provider(runtime, tenant, name="Free at nine", rating=(4.6, 100))
+    monday_0900_berlin = datetime(2030, 6, 3, 7, 0, tzinfo=UTC)
+    customer = await add_customer(runtime, tenant)
+    for hour in range(8):
+        await add_booking(runtime, tenant, booked, customer, starts_at=monday_0900_berlin + timedelta(hours=hour))
+    async with runtime.db.transaction(tenant.id) as session:
+        result = await search_providers(session, bind_tenant(tenant, runtime.plugins),
+                                        SearchQuery("oil_change", *BERLIN), now=monday_0900_berlin - timedelta(hours=1))
+    assert result.hits[0].name == first
+    slots = {hit.name: hit.next_free_slot for hit in result.hits}
+    assert slots == {"Free at nine": monday_0900_berlin, "Booked all day": monday_0900_berlin + timedelta(days=1)}

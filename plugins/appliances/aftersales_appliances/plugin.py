@@ -9,6 +9,7 @@ run the core's first response within 2 business days and its satisfaction survey
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from aftersales.hookspecs import hookimpl
@@ -17,13 +18,15 @@ from aftersales.values import (
     ClaimAssessment,
     ClaimFacts,
     ProductInfo,
+    ProviderCandidate,
+    RankedProvider,
     SaleInfo,
     SerialCheck,
     TenantContext,
     VerticalInfo,
     WarrantyTerms,
 )
-from aftersales_appliances import __version__, warranty
+from aftersales_appliances import __version__, ranking, warranty
 from aftersales_appliances.serials import pattern_for_model
 from aftersales_appliances.settings import AppliancesSettings
 
@@ -65,3 +68,9 @@ def aftersales_assess_claim(
     tenant: TenantContext, claim: ClaimFacts, terms: WarrantyTerms, today: date
 ) -> ClaimAssessment | None:
     return warranty.assess_claim(tenant.settings_as(AppliancesSettings), claim, terms)
+
+
+@hookimpl
+def aftersales_rank_providers(tenant: TenantContext, offering: str,
+                              candidates: Sequence[ProviderCandidate]) -> list[RankedProvider]:
+    return ranking.rank_providers(candidates)

@@ -5,6 +5,7 @@ Pure functions of their arguments, like every hook: the tenant's rules arrive as
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from aftersales.hookspecs import hookimpl
@@ -14,6 +15,8 @@ from aftersales.values import (
     ClaimFacts,
     FollowUpPlan,
     ProductInfo,
+    ProviderCandidate,
+    RankedProvider,
     RequestFacts,
     SaleInfo,
     SerialCheck,
@@ -23,7 +26,7 @@ from aftersales.values import (
     VerticalInfo,
     WarrantyTerms,
 )
-from aftersales_auto_service import __version__, followups, sla, warranty
+from aftersales_auto_service import __version__, followups, ranking, sla, warranty
 from aftersales_auto_service.serials import check_vin
 from aftersales_auto_service.settings import AutoServiceSettings
 
@@ -76,3 +79,9 @@ def aftersales_sla_targets(tenant: TenantContext, request: RequestFacts) -> list
 @hookimpl
 def aftersales_followups(tenant: TenantContext, event: ServiceEvent) -> list[FollowUpPlan]:
     return followups.followups(tenant.settings_as(AutoServiceSettings), event)
+
+
+@hookimpl
+def aftersales_rank_providers(tenant: TenantContext, offering: str,
+                              candidates: Sequence[ProviderCandidate]) -> list[RankedProvider]:
+    return ranking.rank_providers(candidates)
