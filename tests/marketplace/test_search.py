@@ -147,8 +147,8 @@ async def test_the_next_free_slot_skips_the_time_already_booked(runtime, make_te
     customer = await add_customer(runtime, tenant)
     await add_booking(runtime, tenant, setup, customer, starts_at=monday_0900_berlin)
     current = bind_tenant(tenant, runtime.plugins)
-    async with runtime.db.transaction(tenant.id) as session:
-        result = await search_providers(session, current, SearchQuery("oil_change", *BERLIN),
+    async with runtime.db.reading(tenant.id) as connection:
+        result = await search_providers(connection, current, SearchQuery("oil_change", *BERLIN),
                                         now=monday_0900_berlin - timedelta(minutes=30))
     assert [hit.next_free_slot for hit in result.hits] == [monday_0900_berlin + timedelta(hours=1)]
 
@@ -204,8 +204,8 @@ async def test_carmax_puts_the_provider_free_sooner_first_where_the_core_keeps_t
     customer = await add_customer(runtime, tenant)
     for hour in range(8):
         await add_booking(runtime, tenant, booked, customer, starts_at=monday_0900_berlin + timedelta(hours=hour))
-    async with runtime.db.transaction(tenant.id) as session:
-        result = await search_providers(session, bind_tenant(tenant, runtime.plugins),
+    async with runtime.db.reading(tenant.id) as connection:
+        result = await search_providers(connection, bind_tenant(tenant, runtime.plugins),
                                         SearchQuery("oil_change", *BERLIN), now=monday_0900_berlin - timedelta(hours=1))
     assert result.hits[0].name == first
     slots = {hit.name: hit.next_free_slot for hit in result.hits}

@@ -6,7 +6,8 @@ customer gives it). An in-warranty search for an offering that needs the tenant'
 providers authorised on the day (Entekhab: in-warranty installation and repair by authorised technicians only).
 
 The database does the coarse work: a bounding box around the point, as wide as the widest service radius of the
-tenant, on ``ix_provider_locations_geo``, joined to the provider's price and status. Exact distances are then
+tenant, on ``ix_provider_locations_geo``, joined to the provider's price and status. It is the tenant's hot read,
+so it runs as SQLAlchemy Core on a read connection (architecture §7.17), in three statements. Exact distances are then
 computed for those rows only. ``aftersales_rank_providers`` orders every candidate; the next free slot is
 computed for the page only (it costs three reads and a walk over the calendar), and the vertical ranks the page
 a second time knowing it, so a vertical that weighs the slot (Carmax) orders the page by it.
@@ -23,8 +24,21 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from haversine import haversine
-from sqlalchemy import ColumnElement, Row, Select, and_, func, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Row,
+    Select,
+    and_,
+    cast,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from aftersales.errors import FieldError, InvalidInput
 from aftersales.marketplace.availability import (
@@ -204,42 +218,57 @@ def nearest_covering(rows: Sequence[Row[Any]], latitude: float, longitude: float
     return best
 
 
-async def find_offering(session: AsyncSession, code: str) -> OfferingFacts:
-    """:raises InvalidInput: no active offering of the tenant's catalogue has this code."""
-    row = (await session.execute(
-        select(Offering.id, Offering.code, Offering.name, Offering.category, Offering.duration_minutes,
-               Offering.warranty_needs_authorisation)
-        .where(Offering.code == code.strip(), Offering.active.is_(True)))).first()
-    if row is None:
-        raise InvalidInput("no such offering", [FieldError("offering", "is not an offering of the catalogue")])
-    return OfferingFacts(*row)
+def offering_query(tenant_id: uuid.UUID, code: str) -> Select[Any]:
+    """The active offering with this code, and the widest active service radius of the tenant (None without
+    locations): one statement, the maximum read from the end of ``ix_provider_locations_radius``."""
+    loc = ProviderLocation
+    widest = (select(func.max(loc.service_radius_km))
+              .where(loc.tenant_id == tenant_id, loc.active.is_(True)).scalar_subquery())
+    return (select(Offering.id, Offering.code, Offering.name, Offering.category, Offering.duration_minutes,
+                   Offering.warranty_needs_authorisation, widest.label("widest_km"))
+            .where(Offering.tenant_id == tenant_id, Offering.code == code.strip(), Offering.active.is_(True)))
 
 
-async def load_weeks(session: AsyncSession, provider_ids: Sequence[uuid.UUID], *,
-                     between: tuple[datetime, datetime]) -> dict[uuid.UUID, ProviderWeek]:
-    """:func:`~aftersales.marketplace.availability.load_week` for several providers in the same three reads."""
+def weeks_query(tenant_id: uuid.UUID, provider_ids: Sequence[uuid.UUID], *,
+                between: tuple[datetime, datetime]) -> CompoundSelect:
+    """What :func:`~aftersales.marketplace.availability.load_week` reads, for several providers in one
+    statement: weekly hours (kind 0), exceptions near ``between`` (kind 1) and units held in it (kind 2)."""
     start, end = between
+    hours, exceptions, held = ProviderHours, ProviderException, BookedSlot
+    day_type, time_type, instant_type = exceptions.day.type, hours.opens.type, held.starts_at.type
+    weekday_type = hours.weekday.type
+    return union_all(
+        select(literal(0).label("kind"), hours.provider_id, hours.weekday, cast(null(), day_type).label("day"),
+               hours.opens, hours.closes, cast(null(), instant_type).label("starts_at"))
+        .where(hours.tenant_id == tenant_id, hours.provider_id.in_(provider_ids)),
+        select(literal(1), exceptions.provider_id, cast(null(), weekday_type), exceptions.day, exceptions.opens, exceptions.closes,
+               cast(null(), instant_type))
+        .where(exceptions.tenant_id == tenant_id, exceptions.provider_id.in_(provider_ids),
+               exceptions.day >= (start - timedelta(days=1)).date(),
+               exceptions.day <= (end + timedelta(days=1)).date()),
+        select(literal(2), held.provider_id, cast(null(), weekday_type), cast(null(), day_type), cast(null(), time_type),
+               cast(null(), time_type), held.starts_at)
+        .where(held.tenant_id == tenant_id, held.provider_id.in_(provider_ids),
+               held.starts_at >= start - timedelta(days=1), held.starts_at < end),
+    )
+
+
+async def load_weeks(connection: AsyncConnection, tenant_id: uuid.UUID, provider_ids: Sequence[uuid.UUID], *,
+                     between: tuple[datetime, datetime]) -> dict[uuid.UUID, ProviderWeek]:
+    """Each provider's :class:`~aftersales.marketplace.availability.ProviderWeek`, in one read."""
+    if not provider_ids:
+        return {}
     hours: dict[uuid.UUID, list[WeeklyHours]] = defaultdict(list)
     exceptions: dict[uuid.UUID, list[DayException]] = defaultdict(list)
     taken: dict[uuid.UUID, set[datetime]] = defaultdict(set)
-    if not provider_ids:
-        return {}
-    for pid, *row in await session.execute(
-            select(ProviderHours.provider_id, ProviderHours.weekday, ProviderHours.opens, ProviderHours.closes)
-            .where(ProviderHours.provider_id.in_(provider_ids))):
-        hours[pid].append(WeeklyHours(*row))
-    for pid, *row in await session.execute(
-            select(ProviderException.provider_id, ProviderException.day, ProviderException.opens,
-                   ProviderException.closes)
-            .where(ProviderException.provider_id.in_(provider_ids),
-                   ProviderException.day >= (start - timedelta(days=1)).date(),
-                   ProviderException.day <= (end + timedelta(days=1)).date())):
-        exceptions[pid].append(DayException(*row))
-    for pid, unit in await session.execute(
-            select(BookedSlot.provider_id, BookedSlot.starts_at)
-            .where(BookedSlot.provider_id.in_(provider_ids), BookedSlot.starts_at >= start - timedelta(days=1),
-                   BookedSlot.starts_at < end)):
-        taken[pid].add(unit)
+    for kind, pid, weekday, day, opens, closes, starts_at in await connection.execute(
+            weeks_query(tenant_id, provider_ids, between=between)):
+        if kind == 0:
+            hours[pid].append(WeeklyHours(weekday, opens, closes))
+        elif kind == 1:
+            exceptions[pid].append(DayException(day, opens, closes))
+        else:
+            taken[pid].add(starts_at)
     return {pid: ProviderWeek(tuple(hours[pid]), tuple(exceptions[pid]), frozenset(taken[pid]))
             for pid in provider_ids}
 
@@ -249,25 +278,29 @@ def _rank(tenant: CurrentTenant, offering: str, candidates: Sequence[ProviderCan
                                                        candidates=list(candidates)) or [])
 
 
-async def search_providers(session: AsyncSession, tenant: CurrentTenant, query: SearchQuery, *,
+async def search_providers(connection: AsyncConnection, tenant: CurrentTenant, query: SearchQuery, *,
                            now: datetime) -> SearchResult:
-    """The best page of providers for ``query``, ranked by the tenant's vertical.
+    """The best page of providers for ``query``, ranked by the tenant's vertical, in three reads on a read
+    connection of the tenant (:meth:`~aftersales.db.session.Database.reading`: every statement names the tenant).
 
     :raises InvalidInput: a point off the globe, a distance not above zero, a page size out of range, or an
         offering the catalogue does not have (each with its field).
     """
     if errors := query_errors(query):
         raise InvalidInput("the search is invalid", errors)
-    offering = await find_offering(session, query.offering)
-    widest = await session.scalar(select(func.max(ProviderLocation.service_radius_km))
-                                  .where(ProviderLocation.active.is_(True)))
+    tenant_id = tenant.record.id
+    found_offering = (await connection.execute(offering_query(tenant_id, query.offering))).first()
+    if found_offering is None:
+        raise InvalidInput("no such offering", [FieldError("offering", "is not an offering of the catalogue")])
+    *facts, widest = found_offering
+    offering = OfferingFacts(*facts)
     if widest is None:
         return SearchResult(offering, [], 0)
     reach = min(widest, query.within_km) if query.within_km is not None else widest
     today = now.astimezone(tenant.calendar.zone).date()
     warranty_only = query.under_warranty and offering.warranty_needs_authorisation
     box = bounding_box(query.latitude, query.longitude, reach)
-    rows = (await session.execute(candidate_query(tenant.record.id, offering.id, box,
+    rows = (await connection.execute(candidate_query(tenant_id, offering.id, box,
                                                   authorised_on=today if warranty_only else None))).all()
     found = nearest_covering(rows, query.latitude, query.longitude, query.within_km)
     candidates = {pid: ProviderCandidate(pid, row.rating_average, row.rating_count,
@@ -276,7 +309,7 @@ async def search_providers(session: AsyncSession, tenant: CurrentTenant, query: 
                   for pid, (distance, row) in found.items()}
     first = _rank(tenant, offering.code, candidates.values())
     page_ids = [r.provider_id for r in first if r.provider_id in candidates][: query.limit]
-    weeks = await load_weeks(session, page_ids, between=(now, now + timedelta(days=SEARCH_HORIZON_DAYS + 1)))
+    weeks = await load_weeks(connection, tenant_id, page_ids, between=(now, now + timedelta(days=SEARCH_HORIZON_DAYS + 1)))
     timed = []
     for pid in page_ids:
         duration = timedelta(minutes=found[pid][1].duration_minutes)

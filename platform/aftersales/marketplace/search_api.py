@@ -10,7 +10,7 @@ from aftersales.identity.guards import requires_any_scope
 from aftersales.identity.scopes import BOOKINGS_WRITE, CUSTOMER_SELF, MARKETPLACE_READ
 from aftersales.marketplace.search import DEFAULT_LIMIT, SearchQuery, search_providers
 from aftersales.marketplace.search_schemas import SearchOut, search_out
-from aftersales.web.context import TOKEN_TENANT, SessionDep, TenantDep
+from aftersales.web.context import TOKEN_TENANT, RuntimeDep, TenantDep
 
 
 class ProviderSearchController(Controller):
@@ -22,7 +22,7 @@ class ProviderSearchController(Controller):
 
     @get("/", operation_id="searchProviders",
          guards=[requires_any_scope(CUSTOMER_SELF, MARKETPLACE_READ, BOOKINGS_WRITE)])
-    async def search(self, session: SessionDep, tenant: TenantDep, offering: FromQuery[str], lat: FromQuery[float],
+    async def search(self, runtime: RuntimeDep, tenant: TenantDep, offering: FromQuery[str], lat: FromQuery[float],
                      lon: FromQuery[float], within_km: FromQuery[float | None] = None,
                      limit: FromQuery[int] = DEFAULT_LIMIT, under_warranty: FromQuery[bool] = False) -> SearchOut:
         """Active providers with a price for ``offering`` whose service radius covers (``lat``, ``lon``), no
@@ -31,4 +31,6 @@ class ProviderSearchController(Controller):
         offering's in-warranty jobs need the tenant's authorisation."""
         query = SearchQuery(offering=offering, latitude=lat, longitude=lon, within_km=within_km, limit=limit,
                             under_warranty=under_warranty)
-        return search_out(await search_providers(session, tenant, query, now=utcnow()))
+        async with runtime.db.reading(tenant.record.id) as connection:  # the hot path: Core on a read connection
+            result = await search_providers(connection, tenant, query, now=utcnow())
+        return search_out(result)
