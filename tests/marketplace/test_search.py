@@ -84,6 +84,16 @@ async def test_within_km_narrows_the_search_to_the_distance_the_customer_gives(
     assert names(await search(client, me, within_km=5.05)) == ["Five km away"]
 
 
+async def test_a_search_reaches_across_the_antimeridian_and_near_the_pole(client, runtime, make_tenant, customer_token):
+    tenant = await make_tenant("acme")
+    await add_provider(runtime, tenant, name="Fiji side", at=(-17.0, -179.95), radius_km=25)
+    await add_provider(runtime, tenant, name="Polar station", at=(89.95, 120.0), radius_km=25)
+    _, me = await customer_token(tenant)
+    across = await search(client, me, at=(-17.0, 179.95))  # 0.1° of longitude away, on the other side of ±180°
+    assert names(across) == ["Fiji side"] and across["items"][0]["distance_km"] == pytest.approx(10.6, abs=0.1)
+    assert names(await search(client, me, at=(89.95, -60.0))) == ["Polar station"]  # 11 km, over the pole
+
+
 async def test_the_distance_is_from_the_nearest_location_that_covers_the_point(
         client, runtime, make_tenant, customer_token):
     tenant = await make_tenant("acme")
@@ -138,6 +148,15 @@ async def test_an_in_warranty_search_lists_only_providers_authorised_today(
     assert sorted(names(in_warranty)) == ["Authorised", "Authorised until today"]
     assert all(item["authorised"] for item in in_warranty["items"])
     assert len(names(await search(client, me))) == 4  # out of warranty anyone may do the job
+
+
+async def test_an_in_warranty_search_for_an_offering_anyone_may_do_lists_unauthorised_providers_too(
+        client, runtime, make_tenant, customer_token):
+    tenant = await make_tenant("acme", vertical="appliances")
+    await add_provider(runtime, tenant, name="Authorised", authorised=True)
+    await add_provider(runtime, tenant, name="Not authorised")
+    _, me = await customer_token(tenant)
+    assert sorted(names(await search(client, me, under_warranty="true"))) == ["Authorised", "Not authorised"]
 
 
 async def test_the_next_free_slot_skips_the_time_already_booked(runtime, make_tenant):
