@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from haversine import Direction, inverse_haversine
 from sqlalchemy import update
 
 from aftersales.marketplace.models import Provider, ProviderLocation, ProviderOffering
@@ -73,6 +74,18 @@ async def test_a_service_radius_covers_a_point_just_inside_it_and_not_one_just_o
     _, me = await customer_token(tenant)
     assert names(await search(client, me, at=north_of_berlin(9.95))) == ["Ten km radius"]
     assert names(await search(client, me, at=north_of_berlin(10.05))) == []
+
+
+@pytest.mark.parametrize(("km", "found"), [(9.95, True), (10.05, False)])
+async def test_the_radius_edge_holds_east_west_at_sixty_degrees_north_beside_a_wider_radius(
+        client, runtime, make_tenant, customer_token, km, found):
+    tenant = await make_tenant("acme")
+    oslo = (59.91, 10.75)
+    await add_provider(runtime, tenant, name="Fifty km radius", at=oslo, radius_km=50)  # widens the box
+    await add_provider(runtime, tenant, name="Ten km radius", at=inverse_haversine(oslo, km, Direction.EAST),
+                       radius_km=10)
+    _, me = await customer_token(tenant)
+    assert ("Ten km radius" in names(await search(client, me, at=oslo))) is found
 
 
 async def test_within_km_narrows_the_search_to_the_distance_the_customer_gives(

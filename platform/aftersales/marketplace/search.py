@@ -164,20 +164,35 @@ def bounding_box(latitude: float, longitude: float, radius_km: float) -> Box | N
     return Box(south, north, west + 360 if west < -180 else west, east - 360 if east > 180 else east)
 
 
-def _in_box(box: Box | None) -> list[ColumnElement[bool]]:
+def near(latitude: float, longitude: float, reach_km: float) -> list[ColumnElement[bool]]:
+    """SQL conditions a location must meet to possibly cover the point: inside the bounding box of
+    ``reach_km``, and no farther north–south or east–west than its own radius could reach.
+
+    Both only ever keep too many rows (the exact distance is checked after), never too few: a great circle is
+    never shorter than its north–south part, and within the box a radius reaches at most its share of the
+    box's half-width (the width grows faster than the radius, so the chord from 0 bounds it). The second
+    bound is checked on the location row, before the joins: most rows of the box belong to locations whose
+    radius is smaller than the widest.
+    """
     loc = ProviderLocation
+    box = bounding_box(latitude, longitude, reach_km)
     if box is None:
         return []
-    lat_range = loc.latitude.between(box.south, box.north)
+    conditions = [loc.latitude.between(box.south, box.north),
+                  func.abs(loc.latitude - latitude) <= loc.service_radius_km * (BOX_MARGIN / KM_PER_DEGREE_LATITUDE)]
     if box.west <= box.east:
-        return [lat_range, loc.longitude.between(box.west, box.east)]
-    return [lat_range, or_(loc.longitude >= box.west, loc.longitude <= box.east)]
+        degrees_per_km = (box.east - box.west) / 2 / reach_km
+        conditions += [loc.longitude.between(box.west, box.east),
+                       func.abs(loc.longitude - longitude) <= loc.service_radius_km * degrees_per_km]
+    else:
+        conditions.append(or_(loc.longitude >= box.west, loc.longitude <= box.east))
+    return conditions
 
 
-def candidate_query(tenant_id: uuid.UUID, offering_id: uuid.UUID, box: Box | None, *,
-                    authorised_on: date | None) -> Select[Any]:
-    """The rows the database finds: active locations in the box of active providers with an active price for
-    the offering (and, given ``authorised_on``, authorised that day). ``tenant_id`` is named in every join, so
+def candidate_query(tenant_id: uuid.UUID, offering_id: uuid.UUID, latitude: float, longitude: float,
+                    reach_km: float, *, authorised_on: date | None) -> Select[Any]:
+    """The rows the database finds: active locations :func:`near` the point of active providers with an active
+    price for the offering (and, given ``authorised_on``, authorised that day). ``tenant_id`` is named in every join, so
     each index is entered by its leading column."""
     loc, price, provider = ProviderLocation, ProviderOffering, Provider
     statement = (
@@ -190,7 +205,7 @@ def candidate_query(tenant_id: uuid.UUID, offering_id: uuid.UUID, box: Box | Non
                           price.offering_id == offering_id, price.active.is_(True)))
         .join(provider, and_(provider.tenant_id == loc.tenant_id, provider.id == loc.provider_id,
                              provider.status == "active"))
-        .where(loc.tenant_id == tenant_id, loc.active.is_(True), *_in_box(box))
+        .where(loc.tenant_id == tenant_id, loc.active.is_(True), *near(latitude, longitude, reach_km))
     )
     if authorised_on is not None:
         statement = statement.where(provider.authorised.is_(True),
@@ -299,9 +314,8 @@ async def search_providers(connection: AsyncConnection, tenant: CurrentTenant, q
     reach = min(widest, query.within_km) if query.within_km is not None else widest
     today = now.astimezone(tenant.calendar.zone).date()
     warranty_only = query.under_warranty and offering.warranty_needs_authorisation
-    box = bounding_box(query.latitude, query.longitude, reach)
-    rows = (await connection.execute(candidate_query(tenant_id, offering.id, box,
-                                                  authorised_on=today if warranty_only else None))).all()
+    rows = (await connection.execute(candidate_query(tenant_id, offering.id, query.latitude, query.longitude, reach,
+                                                     authorised_on=today if warranty_only else None))).all()
     found = nearest_covering(rows, query.latitude, query.longitude, query.within_km)
     candidates = {pid: ProviderCandidate(pid, row.rating_average, row.rating_count,
                                          Money(row.price_minor, row.currency), distance,
