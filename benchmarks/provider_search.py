@@ -70,12 +70,8 @@ from aftersales.marketplace.models import (
     ProviderLocation,
     ProviderOffering,
 )
-from aftersales.marketplace.search import (
-    KM_PER_DEGREE_LATITUDE,
-    SearchQuery,
-    candidate_query,
-    search_providers,
-)
+from aftersales.marketplace.search import SearchQuery, search_providers
+from aftersales.marketplace.search_queries import KM_PER_DEGREE_LATITUDE, candidates
 from aftersales.runtime import Runtime, build_runtime
 from aftersales.settings import REPO_ROOT, Settings, load_settings
 from aftersales.tenancy.manifest import read_manifest_file
@@ -257,13 +253,13 @@ async def floor(runtime: Runtime, tenant: CurrentTenant, offering_ids: dict[str,
                 query: SearchQuery) -> tuple[float, float, int]:
     """Seconds, CPU seconds and rows of the candidate query alone, on a bare connection (the search's box)."""
     reach = min(widest, query.within_km) if query.within_km else widest
-    statement = candidate_query(tenant.record.id, offering_ids[query.offering], query.latitude, query.longitude,
-                                reach, authorised_on=None)
+    statement, values = candidates(tenant.record.id, offering_ids[query.offering], query.latitude, query.longitude,
+                                   reach, authorised_on=None)
     started, cpu = time.perf_counter(), time.process_time()
     async with runtime.db.engine.connect() as conn, conn.begin() as transaction:
         if conn.dialect.name == "postgresql":
             await conn.execute(SET_TENANT, {"tenant": str(tenant.record.id)})
-        rows = (await conn.execute(statement)).all()
+        rows = (await conn.execute(statement, values)).all()
         await transaction.rollback()
     return time.perf_counter() - started, time.process_time() - cpu, len(rows)
 
