@@ -216,7 +216,8 @@ async def onboard_tenants(runtime: Runtime) -> dict[str, CurrentTenant]:
     tenants = {}
     for slug in (SEARCHED, OTHER):
         async with runtime.db.transaction(None) as session:
-            record, _ = await onboard(session, runtime.plugins, read_manifest_file(REPO_ROOT / "tenants" / f"{slug}.toml"))
+            manifest = read_manifest_file(REPO_ROOT / "tenants" / f"{slug}.toml")
+            record, _ = await onboard(session, runtime.plugins, manifest)
         tenants[slug] = bind_tenant(record, runtime.plugins)
     return tenants
 
@@ -240,7 +241,8 @@ def queries(count: int, seed: int) -> list[SearchQuery]:
             for n in range(count) for lat, lon in [place(rng)]]
 
 
-async def ours(runtime: Runtime, tenant: CurrentTenant, query: SearchQuery) -> tuple[float, float, int, list[uuid.UUID]]:
+async def ours(runtime: Runtime, tenant: CurrentTenant,
+               query: SearchQuery) -> tuple[float, float, int, list[uuid.UUID]]:
     """Seconds, CPU seconds (every thread of the process: the driver's too), candidates and the page's ids."""
     started, cpu = time.perf_counter(), time.process_time()
     async with runtime.db.reading(tenant.record.id) as connection:
@@ -378,7 +380,8 @@ async def measure(runtime: Runtime, tenants: dict[str, CurrentTenant], count: in
         floor_cpu.append(cpu)
         fetched.append(rows)
     figures = Figures(percentile(ours_s, 50), percentile(ours_s, 95), max(ours_s), percentile(floor_s, 50),
-                      percentile(floor_s, 95), statistics.mean(ours_cpu), statistics.mean(floor_cpu), statistics.mean(found), statistics.mean(fetched), statistics.mean(listed))
+                      percentile(floor_s, 95), statistics.mean(ours_cpu), statistics.mean(floor_cpu),
+                      statistics.mean(found), statistics.mean(fetched), statistics.mean(listed))
     return figures, plan
 
 

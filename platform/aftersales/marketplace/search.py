@@ -190,25 +190,33 @@ async def search_providers(connection: AsyncConnection, tenant: CurrentTenant, q
                                          Money(row.price_minor, row.currency), distance,
                                          authorised=_authorised(row, today))
                   for pid, (distance, row) in found.items()}
-    first = _rank(tenant, offering.code, candidates.values())
-    page_ids = [r.provider_id for r in first if r.provider_id in candidates][: query.limit]
-    weeks = await load_weeks(connection, tenant_id, page_ids, between=(now, now + timedelta(days=SEARCH_HORIZON_DAYS + 1)))
-    timed = []
+    page = await _ranked_page(connection, tenant, offering.code, candidates, found, limit=query.limit, now=now)
+    return SearchResult(offering, page, len(candidates))
+
+
+async def _ranked_page(connection: AsyncConnection, tenant: CurrentTenant, offering: str,
+                       candidates: dict[uuid.UUID, ProviderCandidate],
+                       found: dict[uuid.UUID, tuple[float, Row[Any]]], *, limit: int,
+                       now: datetime) -> list[ProviderHit]:
+    """The vertical's first ``limit`` of every candidate, given their next free slots and ranked again."""
+    first = _rank(tenant, offering, candidates.values())
+    page_ids = [r.provider_id for r in first if r.provider_id in candidates][:limit]
+    weeks = await load_weeks(connection, tenant.record.id, page_ids,
+                             between=(now, now + timedelta(days=SEARCH_HORIZON_DAYS + 1)))
+    timed = {}
     for pid in page_ids:
         duration = timedelta(minutes=found[pid][1].duration_minutes)
         slot = next_free_start(tenant.calendar, weeks[pid], duration, after=now)
-        timed.append(replace(candidates[pid], next_free_slot=slot))
-    page = [r for r in _rank(tenant, offering.code, timed) if r.provider_id in weeks]
-    by_id = {c.provider_id: c for c in timed}
-    hits = []
-    for ranked in page:
-        candidate, row = by_id[ranked.provider_id], found[ranked.provider_id][1]
-        hits.append(ProviderHit(
-            provider_id=candidate.provider_id, name=row.name, kind=row.kind,
-            location_id=row.location_id, location_name=row.location_name,
-            latitude=row.latitude, longitude=row.longitude, distance_km=candidate.distance_km,
-            price=candidate.price, duration_minutes=row.duration_minutes,
-            rating_average=candidate.rating_average, rating_count=candidate.rating_count,
-            authorised=candidate.authorised, next_free_slot=candidate.next_free_slot, score=ranked.score,
-            reasons=ranked.reasons))
-    return SearchResult(offering, hits, len(candidates))
+        timed[pid] = replace(candidates[pid], next_free_slot=slot)
+    return [_hit(ranked, timed[ranked.provider_id], found[ranked.provider_id][1])
+            for ranked in _rank(tenant, offering, list(timed.values())) if ranked.provider_id in timed]
+
+
+def _hit(ranked: RankedProvider, candidate: ProviderCandidate, row: Row[Any]) -> ProviderHit:
+    return ProviderHit(
+        provider_id=candidate.provider_id, name=row.name, kind=row.kind, location_id=row.location_id,
+        location_name=row.location_name, latitude=row.latitude, longitude=row.longitude,
+        distance_km=candidate.distance_km, price=candidate.price, duration_minutes=row.duration_minutes,
+        rating_average=candidate.rating_average, rating_count=candidate.rating_count,
+        authorised=candidate.authorised, next_free_slot=candidate.next_free_slot, score=ranked.score,
+        reasons=ranked.reasons)
