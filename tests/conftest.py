@@ -56,6 +56,7 @@ def base_settings(tmp_path_factory: pytest.TempPathFactory, signing_key_pem: str
         signing_key_pem=signing_key_pem,
         base_url="http://testserver.local",
         base_domain="aftersales.test",
+        webhook_private_targets=True,  # the tests' webhook receivers listen on 127.0.0.1
     )
 
 

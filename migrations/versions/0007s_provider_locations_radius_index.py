@@ -4,7 +4,7 @@ Search draws its bounding box as wide as the tenant's widest active service radi
 maximum from its end instead of reading every location of the tenant.
 
 Revision ID: 0007s
-Revises: 0007m
+Revises: 0007q
 Create Date: 2026-11-22 00:57:45.609371
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = '0007s'
-down_revision = '0007m'
+down_revision = '0007q'
 branch_labels = None
 depends_on = None
 

@@ -10,6 +10,14 @@ from litestar.openapi.spec import Components, SecurityScheme
 from aftersales import __version__
 from aftersales.identity.api import OAuthController, SignInController, TenantIdentityController
 from aftersales.identity.guards import BearerTokenMiddleware
+from aftersales.marketplace.booking_api import BookingController
+from aftersales.marketplace.rating_api import RatingController
+from aftersales.marketplace.catalogue_api import OfferingController
+from aftersales.marketplace.provider_api import ProviderController
+from aftersales.marketplace.schedule_api import ScheduleController
+from aftersales.marketplace.change_api import ChangeRequestController
+from aftersales.marketplace.charge_api import ChargeController
+from aftersales.marketplace.quote_api import PartPriceController, QuoteController
 from aftersales.marketplace.search_api import ProviderSearchController
 from aftersales.outbox.api import OutboxController, WebhookController
 from aftersales.runtime import Runtime, build_runtime
@@ -65,6 +73,15 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             FollowUpController,
             TrainingSignOffController,
             PublicSurveyController,
+            BookingController,
+            RatingController,
+            OfferingController,
+            ProviderController,
+            ScheduleController,
+            PartPriceController,
+            QuoteController,
+            ChangeRequestController,
+            ChargeController,
             ProviderSearchController,
         ],
         dependencies=DEPENDENCIES,

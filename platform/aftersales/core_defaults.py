@@ -21,6 +21,7 @@ from aftersales.values import (
     ClaimKind,
     FollowUpPlan,
     JobFacts,
+    OfferingSpec,
     ProductInfo,
     ProviderCandidate,
     Quote,
@@ -153,11 +154,18 @@ def aftersales_followups(tenant: TenantContext, event: ServiceEvent) -> list[Fol
 
 
 @hookimpl(trylast=True)
+def aftersales_service_catalogue(tenant: TenantContext) -> list[OfferingSpec]:
+    return []
+
+
+@hookimpl(trylast=True)
 def aftersales_quote(tenant: TenantContext, job: JobFacts) -> Quote:
     free = job.under_warranty
     lines = [QuoteLine("labour", job.offering, job.labour_price, covered_by_warranty=free)]
-    lines += [QuoteLine("part", name, price, covered_by_warranty=free) for name, price in job.parts]
-    reason = "covered by warranty" if free else "labour and parts at the provider's prices"
+    lines += [QuoteLine("part", f"{p.name} × {p.quantity}", p.price, covered_by_warranty=free) for p in job.parts]
+    lines += [QuoteLine("consumable", f"{c.name} × {c.quantity}", c.price, covered_by_warranty=free)
+              for c in job.consumables_used]
+    reason = "covered by warranty" if free else "labour at the provider's price, parts and consumables at list prices"
     return Quote(lines=tuple(lines), reasons=(reason,))
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from aftersales.identity.models import Operator, StaffUser
 from aftersales.identity.passwords import hash_password
 from aftersales.identity.services import create_operator, create_staff
+from aftersales.demo_marketplace import seed_demo_marketplace
 from aftersales.demo_service import seed_demo_service
 from aftersales.demo_units import seed_demo_units
 from aftersales.runtime import Runtime
@@ -50,6 +51,7 @@ async def seed_demo(runtime: Runtime, *, password: str) -> Path:
     for tenant in tenants:
         serials = await seed_demo_units(runtime, tenant)
         await seed_demo_service(runtime, tenant)
+        await seed_demo_marketplace(runtime, tenant)
         lines.append(f"{tenant.slug:<13} {'  '.join(serials)}")
     lines.append(f"try: curl -X POST {base}/public/t/mehr/warranty/check -H 'content-type: application/json' "
                  "-d '{\"serial\": \"<a serial above>\"}'")

@@ -26,6 +26,7 @@ from aftersales.values import (
     ClaimFacts,
     FollowUpPlan,
     JobFacts,
+    OfferingSpec,
     ProductInfo,
     ProviderCandidate,
     Quote,
@@ -169,6 +170,18 @@ def aftersales_followups(tenant: TenantContext, event: ServiceEvent) -> list[Fol
 # ---------------------------------------------------------------------------------------------------------
 # Marketplace
 # ---------------------------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def aftersales_service_catalogue(tenant: TenantContext) -> list[OfferingSpec]:
+    """Name the services a tenant of this vertical offers by default (oil change, installation, repair …).
+
+    Called when a tenant is onboarded (and again on re-onboarding, which adds only the codes it lacks) and when
+    an admin asks for the defaults again; the tenant's admins edit the catalogue from there. ``firstresult``;
+    the core default is an empty catalogue, which the tenant's admins fill themselves.
+
+    :return: the default offerings, codes unique.
+    """
 
 
 @hookspec(firstresult=True)

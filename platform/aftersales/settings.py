@@ -61,6 +61,10 @@ class Settings:
     """Run the worker inside the server process; unset means yes on SQLite, no on PostgreSQL."""
     webhook_key: str | None = None
     """Fernet key that encrypts webhook endpoint secrets at rest (generated into data_dir when unset)."""
+    webhook_private_targets: bool = False
+    """Let webhook endpoints be this machine or a private network (development and tests). Off, a URL whose host
+    is or resolves to a loopback, private, link-local or reserved address is refused, so a tenant admin cannot
+    make the server post into the network it runs in (cloud metadata, internal services)."""
     db_pool_size: int = 20
     """Connections each process keeps open. At least the requests one process serves at once: below that,
     connections are opened and closed under load (a new thread each on SQLite, a new backend on PostgreSQL)."""
@@ -104,6 +108,7 @@ def load_settings() -> Settings:
         outbox_lease_seconds=int(_env("OUTBOX_LEASE_SECONDS", "60")),
         embedded_worker=_flag(os.environ.get("AFTERSALES_EMBEDDED_WORKER")),
         webhook_key=os.environ.get("AFTERSALES_WEBHOOK_KEY") or None,
+        webhook_private_targets=_flag(os.environ.get("AFTERSALES_WEBHOOK_PRIVATE_TARGETS")) or False,
         db_pool_size=int(_env("DB_POOL_SIZE", "20")),
         db_max_overflow=int(_env("DB_MAX_OVERFLOW", "10")),
     )

@@ -378,23 +378,60 @@ class FollowUpPlan:
 
 
 @dataclass(frozen=True)
+class OfferingSpec:
+    """An entry of a vertical's default service catalogue, seeded into a tenant's catalogue at onboarding."""
+
+    code: str
+    """Stable key, lower-case with underscores (``oil_change``): how customers and bookings name the offering."""
+    name: str
+    category: str
+    duration_minutes: int
+    skill: str | None = None
+    """The skill a provider needs to offer it, when any."""
+    warranty_needs_authorisation: bool = False
+    """In-warranty jobs go only to providers the tenant has authorised (Entekhab, seed 001)."""
+
+
+@dataclass(frozen=True)
+class JobItem:
+    """A part or consumable on a job: its code on the tenant's price list, its name, how many, at what unit
+    price (parts: the manufacturer's list price)."""
+
+    code: str
+    name: str
+    quantity: int
+    unit_price: Money
+
+    @property
+    def price(self) -> Money:
+        """The unit price times the quantity."""
+        return Money(self.unit_price.amount_minor * self.quantity, self.unit_price.currency)
+
+
+@dataclass(frozen=True)
 class JobFacts:
-    """A job to price: the offering, the provider's prices, the requested consumables and the distance."""
+    """A job to price: the offering, the provider's labour price, the parts and consumables the provider names
+    (priced from the tenant's list), what the customer asked for, the distance and the warranty."""
 
     offering: str
     labour_price: Money
-    parts: tuple[tuple[str, Money], ...] = ()
-    """Parts at the manufacturer's list price: (description, unit price)."""
+    parts: tuple[JobItem, ...] = ()
     consumables_requested: tuple[str, ...] = ()
-    consumables_used: tuple[str, ...] = ()
+    """Codes of the consumables the customer asked for when booking."""
+    consumables_used: tuple[JobItem, ...] = ()
     distance_km: float = 0.0
-    travel_price_per_km: Money | None = None
+    """From the provider's location to the customer's site; 0 for a job at the workshop."""
     under_warranty: bool = False
     sold_by_tenant: bool = True
+    """Whether the unit is one the tenant sold (registered with it); seed 003 charges others in full."""
+    offering_category: str = ""
+    """The catalogue category of the offering (``installation``, ``repair``, ``service`` …)."""
 
 
 @dataclass(frozen=True)
 class QuoteLine:
+    """One priced line; a discount is a negative amount."""
+
     kind: Literal["labour", "part", "consumable", "travel", "discount", "fee"]
     description: str
     amount: Money
@@ -407,6 +444,11 @@ class Quote:
 
     lines: tuple[QuoteLine, ...]
     reasons: tuple[str, ...] = ()
+    refused: tuple[str, ...] = ()
+    """Why the job cannot be quoted as asked (e.g. consumables the customer did not request); when any, the
+    core stores no quote and answers with these reasons."""
+    platform_fee_bps: int = 0
+    """The platform's fee on what is charged against this quote, in basis points (1000 = 10 %)."""
 
     def total(self, currency: str) -> Money:
         """What the customer pays: every line not covered by warranty."""
@@ -419,7 +461,14 @@ class Quote:
 
 @dataclass(frozen=True)
 class RatingFacts:
-    """A rating about to be counted, with what the rater did recently."""
+    """A rating about to be counted, with what the rater did recently.
+
+    The rater is an account: the customer, or the provider (the business, whichever of its users rates).
+    ``job_paid``: the job's charge was created through the platform, or nothing was owed (an accepted quote of
+    0). ``ratings_by_rater_last_24h`` counts the rater's earlier ratings of any status in the 24 hours before
+    this one; ``earlier_ratings_of_same_party`` its earlier ratings (counted or held) of the same provider or
+    customer, ever.
+    """
 
     stars: int
     direction: Literal["customer_rates_provider", "provider_rates_customer"]
@@ -427,10 +476,14 @@ class RatingFacts:
     job_paid: bool
     ratings_by_rater_last_24h: int = 0
     comment: str = ""
+    earlier_ratings_of_same_party: int = 0
 
 
 @dataclass(frozen=True)
 class RatingDecision:
+    """Refuse a rating (``accepted=False``: nothing is written, the rater is told the reasons), or accept it
+    with a ``weight`` (>= 0) in the aggregates; ``flagged`` holds it uncounted until a reviewer decides."""
+
     accepted: bool
     weight: float = 1.0
     flagged: bool = False

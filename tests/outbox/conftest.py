@@ -40,6 +40,8 @@ class Inbox:
 
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
+        self.peers: set[Any] = set()
+        """The client addresses (host, port) messages arrived from: one per SMTP connection."""
         self.refuse: dict[str, list[str]] = {}
         self.stall_next = False
         self.stalled = threading.Event()
@@ -58,6 +60,7 @@ class Inbox:
             self.stalled.set()
             await asyncio.Event().wait()  # until the controller stops and cancels it
         with self._arrived:
+            self.peers.add(session.peer)
             self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
             self._arrived.notify_all()
         return "250 Message accepted for delivery"

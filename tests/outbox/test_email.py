@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from aftersales.outbox.channels.smtp import SmtpServer, message_id_for
-from aftersales.outbox.delivery import BACKOFF_BASE_SECONDS, MAX_ATTEMPTS, deliver_due
+from aftersales.outbox.delivery import BACKOFF_BASE_SECONDS, CONCURRENT_SENDS, MAX_ATTEMPTS, deliver_due
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
@@ -103,3 +103,15 @@ def test_the_smtp_url_says_where_and_how_to_connect(url, server):
 def test_an_smtp_url_of_another_kind_is_refused():
     with pytest.raises(ValueError, match="smtp://host:port"):
         SmtpServer.from_url("http://localhost:1025")
+
+
+async def test_a_batch_of_e_mails_shares_a_few_connections(runtime, make_tenant, smtp_server, tuned, queue, reload):
+    mehr = await make_tenant("mehr")
+    queued = [await queue(mehr.id, T0, recipient=f"owner{n}@example.com", key=f"recall.notice:{n}")
+              for n in range(3 * CONCURRENT_SENDS)]
+
+    assert await deliver_due(tuned(smtp_url=smtp_server.url), mehr.id, T0) == len(queued)
+    smtp_server.inbox.wait_for(len(queued))
+    assert sorted(m["To"] for m in smtp_server.inbox.messages) == sorted(m.recipient for m in queued)
+    assert len(smtp_server.inbox.peers) <= CONCURRENT_SENDS
+    assert {(await reload(m)).status for m in queued} == {"delivered"}

@@ -3,10 +3,13 @@ way the documentation tells receivers to: 2xx delivered, 408/429/5xx retried, ot
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
+import httpx
 import pytest
 
+from aftersales.app import create_app
 from aftersales.outbox.delivery import deliver_due
 from aftersales.outbox.webhooks import enqueue_event
 
@@ -137,6 +140,38 @@ async def test_an_endpoint_url_must_be_https_except_on_localhost(client, make_te
     assert response.status_code == 422
     assert {"field": "url", "reason": reason} in response.json()["errors"]
     assert (await client.get("/api/v1/webhooks/", headers=admin)).json() == []
+
+
+@pytest.mark.parametrize("url", ["https://10.0.0.7/hooks", "https://169.254.169.254/latest/meta-data",
+                                 "https://[::1]:8443/hooks", "http://localhost:8080/hooks", "https://localhost/hooks"])
+async def test_without_private_targets_an_endpoint_must_be_a_public_host(runtime, make_tenant, staff_token, url):
+    mehr = await make_tenant("mehr")
+    admin = await staff_token(mehr, "admin")
+    production = replace(runtime, settings=replace(runtime.settings, webhook_private_targets=False))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(production)),
+                                 base_url="http://testserver.local") as client:
+        response = await client.post("/api/v1/webhooks/", headers=admin, json={"url": url, "events": ["sla.breached"]})
+        assert response.status_code == 422
+        assert {"field": "url", "reason": "must reach a public host, not this machine or a private network"} in \
+            response.json()["errors"]
+        assert (await client.get("/api/v1/webhooks/", headers=admin)).json() == []
+        public = await client.post("/api/v1/webhooks/", headers=admin,
+                                   json={"url": "https://erp.mehr-demo.com/hooks", "events": ["sla.breached"]})
+        assert public.status_code == 201
+
+
+async def test_without_private_targets_an_endpoint_on_this_machine_is_not_posted_to(
+        runtime, client, make_tenant, staff_token, webhook_receiver, reload):
+    mehr = await make_tenant("mehr")
+    admin = await staff_token(mehr, "admin")
+    webhook_receiver.secret = (await add_endpoint(client, admin, webhook_receiver.url))["secret"]
+    (queued,) = await emit(runtime, mehr)
+    production = replace(runtime, settings=replace(runtime.settings, webhook_private_targets=False))
+
+    assert await deliver_due(production, mehr.id, T0) == 1
+    stored = await reload(queued)
+    assert stored.status == "failed" and "which is not a public address" in stored.last_error
+    assert webhook_receiver.deliveries == []
 
 
 async def test_bad_endpoints_report_every_field_and_write_nothing(client, make_tenant, staff_token):

@@ -14,7 +14,8 @@ from sqlalchemy import update
 from aftersales.app import create_app
 from aftersales.db.base import utcnow
 from aftersales.outbox.channels.smtp import message_id_for
-from aftersales.outbox.delivery import claim_due, deliver_due
+from aftersales.outbox.delivery import MAX_ATTEMPTS, UNFINISHED, claim_due, deliver_due
+from aftersales.outbox.models import OutboxMessage
 from aftersales.runtime import build_runtime
 from aftersales.settings import load_settings
 from aftersales.tenancy.models import Tenant
@@ -115,6 +116,31 @@ async def test_a_worker_killed_mid_delivery_loses_nothing(runtime, make_tenant, 
     assert mail["Message-ID"] == message_id_for(mehr.id, "complaint.answered:3", "localhost")
     delivered = await reload(queued)
     assert (delivered.status, delivered.attempts) == ("delivered", 2)
+
+
+async def _crashed(runtime, message, times):
+    """As if ``times`` workers each claimed ``message`` and died before recording how the attempt went."""
+    async with runtime.db.transaction(message.tenant_id) as session:
+        await session.execute(update(OutboxMessage).where(OutboxMessage.id == message.id)
+                              .values(attempts=times, lease_until=T0, next_attempt_at=T0))
+
+
+async def test_a_message_whose_every_attempt_killed_the_worker_is_failed_unsent_after_the_last_attempt(
+        runtime, make_tenant, queue, smtp_server, tuned, reload):
+    mehr = await make_tenant("mehr")
+    worker = tuned(smtp_url=smtp_server.url)
+    last_chance, hopeless = await queue(mehr.id, T0, key="a"), await queue(mehr.id, T0, key="b")
+    await _crashed(runtime, last_chance, MAX_ATTEMPTS - 1)
+    await _crashed(runtime, hopeless, MAX_ATTEMPTS)
+
+    assert await deliver_due(worker, mehr.id, T0) == 2
+    (mail,) = smtp_server.inbox.wait_for(1)
+    assert mail["Message-ID"] == message_id_for(mehr.id, "a", "localhost")
+    sent, given_up = await reload(last_chance), await reload(hopeless)
+    assert (sent.status, sent.attempts) == ("delivered", MAX_ATTEMPTS)
+    assert (given_up.status, given_up.attempts, given_up.last_error) == ("failed", MAX_ATTEMPTS + 1, UNFINISHED)
+    assert await deliver_due(worker, mehr.id, T0 + timedelta(days=1)) == 0
+    assert len(smtp_server.inbox.messages) == 1
 
 
 async def test_the_worker_command_stops_gracefully_on_sigterm(make_tenant, spawn_worker):

@@ -20,6 +20,7 @@ from aftersales.values import (
     ClaimFacts,
     ClaimKind,
     JobFacts,
+    JobItem,
     PluginSettings,
     ProductInfo,
     ProviderCandidate,
@@ -128,7 +129,7 @@ def test_aftersales_followups_default_surveys_satisfaction_after_a_closed_reques
 
 
 def test_aftersales_quote_default_charges_labour_and_parts_and_nothing_under_warranty(hooks, tenant):
-    job = JobFacts(offering="screen swap", labour_price=Money(3000, "EUR"), parts=(("screen", Money(9000, "EUR")),))
+    job = JobFacts(offering="screen swap", labour_price=Money(3000, "EUR"), parts=(JobItem("SCR-1", "screen", 1, Money(9000, "EUR")),))
     paid = hooks.aftersales_quote(tenant=tenant, job=job)
     assert paid.total("EUR") == Money(12000, "EUR")
     free = hooks.aftersales_quote(tenant=tenant, job=JobFacts(**{**job.__dict__, "under_warranty": True}))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from warranty_support import add_unit, imei
 
 IMEI = "490154203237518"
@@ -44,26 +42,6 @@ async def test_a_status_change_needs_a_reason_and_a_blocked_or_recalled_unit_to_
     assert (await client.get(f"/api/v1/serials/{IMEI}", headers=admin)).json()["status"] == "in_stock"
 
 
-async def test_recall_of_a_batch_reaches_units_in_service_and_counts_their_owners(client, runtime, make_tenant,
-                                                                                  staff_token):
-    mehr = await make_tenant("mehr")
-    for n in range(3):
-        await add_unit(runtime, mehr, imei(n))
-    await add_unit(runtime, mehr, imei(3), status="blocked")
-    admin = await staff_token(mehr, "admin")
-    await client.post("/api/v1/registrations/", headers=admin, json={
-        "serial": imei(0), "purchased_on": str(date(2026, 6, 1)), "owner": {"name": "Owner", "email": "o@example.com"}})
-    response = await client.post("/api/v1/serials/recalls", headers=admin,
-                                 json={"batch": "B-7", "model_sku": "PH-1", "reason": "battery swelling, batch B-7"})
-    assert response.json() == {"recalled": 3, "owners_affected": 1}
-    assert await public_verdict(client, "mehr", imei(1)) == "recalled"
-    assert await public_verdict(client, "mehr", imei(3)) == "blocked"  # a blocked unit stays blocked
-    unknown = await client.post("/api/v1/serials/recalls", headers=admin, json={"model_sku": "NOPE", "reason": "x"})
-    assert unknown.status_code == 422
-    nothing = await client.post("/api/v1/serials/recalls", headers=admin, json={"reason": "x"})
-    assert nothing.status_code == 422
-
-
 async def test_agents_cannot_block_and_other_tenants_cannot_reach_the_unit(client, runtime, make_tenant, staff_token):
     alpha = await make_tenant("alpha")
     bravo = await make_tenant("bravo")
@@ -75,6 +53,4 @@ async def test_agents_cannot_block_and_other_tenants_cannot_reach_the_unit(clien
     bravo_admin = await staff_token(bravo, "admin")
     assert (await client.post(f"/api/v1/serials/{IMEI}/status", headers=bravo_admin,
                               json={"action": "block", "reason": "x"})).status_code == 404
-    recall = await client.post("/api/v1/serials/recalls", headers=bravo_admin, json={"batch": "B-7", "reason": "x"})
-    assert recall.json()["recalled"] == 1  # bravo's own unit only
     assert await public_verdict(client, "alpha", IMEI) == "genuine"

@@ -36,11 +36,3 @@ async def test_bad_input_is_one_line_and_exit_status_1(cli, runtime, make_tenant
     assert "Traceback" not in refused.stderr
     missing = cli("warranty", "show", "mehr", "356938035643809")
     assert missing.returncode == 1 and "no unit with serial 356938035643809" in missing.stderr
-
-
-async def test_recall_a_batch_from_the_command_line(cli, runtime, make_tenant):
-    mehr = await make_tenant("mehr")
-    await add_unit(runtime, mehr, IMEI)
-    done = cli("warranty", "recall", "mehr", "--batch", "B-7", "--reason", "battery swelling")
-    assert done.returncode == 0 and done.stdout.strip() == "recalled 1 units; 0 owners to notify"
-    assert json.loads(cli("warranty", "show", "mehr", IMEI).stdout)["status"] == "recalled"

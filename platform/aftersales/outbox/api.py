@@ -85,7 +85,7 @@ class WebhookController(Controller):
         """Add an endpoint; the answer carries its signing secret, which is never shown again."""
         endpoint, secret = await webhooks.create_endpoint(
             session, secret_box(runtime.settings), url=data.url, events=data.events, description=data.description,
-            now=utcnow())
+            now=utcnow(), allow_private=runtime.settings.webhook_private_targets)
         return CreatedEndpointOut(**endpoint_out(endpoint).model_dump(), secret=secret)
 
     @get("/", operation_id="listWebhookEndpoints", guards=MANAGE)

@@ -44,6 +44,10 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 """Attempts before a message that keeps failing is marked failed: 32 to 64 minutes of back-off in all."""
+UNFINISHED = f"no attempt finished: the worker stopped during each of {MAX_ATTEMPTS} attempts"
+"""Why a message claimed more than :data:`MAX_ATTEMPTS` times is failed unsent: whatever sending it does kills
+the worker (or a worker keeps dying for another reason), and retrying it for ever would block nothing else but
+hide the fault."""
 BACKOFF_BASE_SECONDS = 30
 BACKOFF_CAP_SECONDS = 6 * 3600
 BATCH = 50
@@ -68,9 +72,13 @@ async def deliver_due(runtime: Runtime, tenant_id: uuid.UUID, now: datetime, lim
     lease_seconds = runtime.settings.outbox_lease_seconds
     async with runtime.db.transaction(tenant_id) as session:
         claimed = await claim_due(session, now=now, lease_until=now + timedelta(seconds=lease_seconds), limit=limit)
+        abandoned = [m for m in claimed if m.attempts > MAX_ATTEMPTS]
+        for message in abandoned:
+            await _record(session, message, PermanentError(UNFINISHED), now)
+        claimed = [m for m in claimed if m.attempts <= MAX_ATTEMPTS]
         targets = await _webhook_targets(session, runtime.settings, claimed)
     if not claimed:
-        return 0
+        return len(abandoned)
     async with runtime.db.platform_session() as session:
         tenant = await session.get(Tenant, tenant_id)
     assert tenant is not None, "outbox messages of a tenant that does not exist"
@@ -79,7 +87,7 @@ async def deliver_due(runtime: Runtime, tenant_id: uuid.UUID, now: datetime, lim
     async with runtime.db.transaction(tenant_id) as session:
         for message, error in zip(claimed, errors, strict=True):
             await _record(session, message, error, now)
-    return len(claimed)
+    return len(claimed) + len(abandoned)
 
 
 async def claim_due(session: AsyncSession, *, now: datetime, lease_until: datetime, limit: int) -> list[OutboxMessage]:
@@ -117,14 +125,14 @@ async def _webhook_targets(session: AsyncSession, settings: Settings,
 async def _channels(settings: Settings, tenant: Tenant,
                     targets: dict[uuid.UUID, WebhookTarget]) -> AsyncIterator[dict[str, Channel]]:
     """The tenant's channels for one batch: replies to its support address, texts into its own SMS file."""
-    channels: dict[str, Channel] = {
-        "email": SmtpChannel(SmtpServer.from_url(settings.smtp_url), settings.mail_from,
-                             reply_to=(tenant.branding or {}).get("support_email")),
-        "sms": SmsChannel(file_gateway_for(settings.data_dir, tenant.slug)),
-    }
+    channels: dict[str, Channel] = {"sms": SmsChannel(file_gateway_for(settings.data_dir, tenant.slug))}
     async with AsyncExitStack() as stack:
+        channels["email"] = await stack.enter_async_context(SmtpChannel(
+            SmtpServer.from_url(settings.smtp_url), settings.mail_from,
+            reply_to=(tenant.branding or {}).get("support_email")))
         if targets:
-            channels["webhook"] = await stack.enter_async_context(WebhookChannel(targets))
+            channels["webhook"] = await stack.enter_async_context(
+                WebhookChannel(targets, allow_private=settings.webhook_private_targets))
         yield channels
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import uuid
 from collections.abc import Sequence
@@ -25,8 +26,9 @@ MAX_EVENTS = 50
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
-def url_problems(url: str) -> list[str]:
-    """Why ``url`` cannot be an endpoint (empty when it can): https, or http to this machine only."""
+def url_problems(url: str, *, allow_private: bool) -> list[str]:
+    """Why ``url`` cannot be an endpoint (empty when it can): https to a public host; with ``allow_private``
+    (development, tests) also this machine and private networks, over plain http to localhost."""
     try:
         parts = urlsplit(url)
         host = parts.hostname
@@ -36,8 +38,10 @@ def url_problems(url: str) -> list[str]:
     problems = []
     if parts.scheme not in ("https", "http") or not host:
         problems.append("must be an https:// URL")
-    elif parts.scheme == "http" and host not in LOCAL_HOSTS:
-        problems.append("must use https (plain http is allowed for localhost only)")
+    elif parts.scheme == "http" and not (allow_private and host in LOCAL_HOSTS):
+        problems.append("must use https" + (" (plain http is allowed for localhost only)" if allow_private else ""))
+    if host and not allow_private and (host in LOCAL_HOSTS or not public_address(host)):
+        problems.append("must reach a public host, not this machine or a private network")
     if parts.username or parts.password:
         problems.append("must not carry credentials; the signature authenticates the sender")
     if parts.fragment:
@@ -45,6 +49,15 @@ def url_problems(url: str) -> list[str]:
     if len(url) > MAX_URL_LENGTH:
         problems.append(f"must be at most {MAX_URL_LENGTH} characters")
     return problems
+
+
+def public_address(host: str) -> bool:
+    """False for an IP literal that is loopback, private, link-local, reserved or otherwise not global; True for
+    a public IP literal or a name (names are checked again, resolved, when a message is sent)."""
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_global
+    except ValueError:
+        return True
 
 
 def event_problems(events: Sequence[str]) -> list[FieldError]:
@@ -58,12 +71,13 @@ def event_problems(events: Sequence[str]) -> list[FieldError]:
 
 
 async def create_endpoint(session: AsyncSession, box: Fernet, *, url: str, events: Sequence[str],
-                          description: str, now: datetime) -> tuple[WebhookEndpoint, str]:
+                          description: str, now: datetime, allow_private: bool) -> tuple[WebhookEndpoint, str]:
     """A new active endpoint and its signing secret (the only time the secret is readable by the tenant).
 
     :raises InvalidInput: every bad field at once; nothing is written.
     """
-    errors = [FieldError("url", problem) for problem in url_problems(url)] + event_problems(events)
+    errors = [FieldError("url", problem) for problem in url_problems(url, allow_private=allow_private)]
+    errors += event_problems(events)
     if errors:
         raise InvalidInput("invalid webhook endpoint", errors)
     secret = new_endpoint_secret()

@@ -104,7 +104,8 @@ def _apply(tenant: Tenant, manifest: TenantManifest) -> None:
 
 
 async def onboard(session: AsyncSession, registry: PluginRegistry, raw: dict[str, Any]) -> tuple[Tenant, bool]:
-    """Create the tenant a manifest describes, or update it in place if its slug exists (never a duplicate).
+    """Create the tenant a manifest describes, or update it in place if its slug exists (never a duplicate), and
+    add the default service catalogue entries of its vertical that it lacks.
 
     :return: the tenant and whether it was created.
     :raises InvalidInput: with every field error; nothing is written.
@@ -124,6 +125,11 @@ async def onboard(session: AsyncSession, registry: PluginRegistry, raw: dict[str
         session.add(tenant)
     _apply(tenant, manifest)
     await session.flush()
+    # imported here: the marketplace sits above tenancy
+    from aftersales.marketplace.catalogue import seed_onboarded_catalogue
+
+    specs = registry.hooks_for(tenant.plugin_set).aftersales_service_catalogue(tenant=tenant_context(tenant, registry))
+    await seed_onboarded_catalogue(session, tenant.id, specs)
     return tenant, created
 
 

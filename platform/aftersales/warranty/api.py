@@ -19,8 +19,6 @@ from aftersales.warranty.models import ProductModel
 from aftersales.warranty.registration_api import coverage_out
 from aftersales.warranty.registration_schemas import (
     CoverageOut,
-    RecallIn,
-    RecallOut,
     SerialDetail,
     StatusChangeIn,
 )
@@ -84,13 +82,6 @@ class SerialController(Controller):
         assert located.unit is not None
         await serial_status.change_status(session, located.unit, StatusAction(data.action), data.reason)
         return _detail(located, tenant)
-
-    @post("/recalls", operation_id="recallUnits", status_code=200, guards=[requires_scope(SERIALS_WRITE)])
-    async def recall(self, data: JSONBody[RecallIn], session: SessionDep) -> RecallOut:
-        """Recall every unit in service of a model and/or batch (a widespread defect)."""
-        recalled = await serial_status.recall(session, model_sku=data.model_sku, batch=data.batch, reason=data.reason)
-        return RecallOut(recalled=recalled,
-                         owners_affected=await serial_status.owners_affected(session, reason=data.reason))
 
 
 def _detail(located: Located, tenant: CurrentTenant) -> SerialDetail:

@@ -44,9 +44,9 @@ def check_upload(content: bytes, content_type: str) -> None:
         raise InvalidInput("file does not match its type", [FieldError("body", f"is not a {kind} file")])
 
 
-async def store_attachment(session: AsyncSession, data_dir: Path, tenant_id: UUID, content: bytes,
-                           content_type: str, filename: str) -> Attachment:
-    """Validate and keep a file; the bytes are written (atomically) before the row that names them."""
+def keep_file(data_dir: Path, tenant_id: UUID, content: bytes, content_type: str) -> str:
+    """Validate a file and write its bytes (atomically, once per content) to the tenant's folder; returns the
+    SHA-256 naming them. Any record of the file is written after this. :raises InvalidInput: see check_upload."""
     check_upload(content, content_type)
     sha256 = hashlib.sha256(content).hexdigest()
     path = attachment_path(data_dir, tenant_id, sha256)
@@ -55,6 +55,13 @@ async def store_attachment(session: AsyncSession, data_dir: Path, tenant_id: UUI
         partial = path.with_suffix(f".{os.getpid()}.part")
         partial.write_bytes(content)
         partial.replace(path)
+    return sha256
+
+
+async def store_attachment(session: AsyncSession, data_dir: Path, tenant_id: UUID, content: bytes,
+                           content_type: str, filename: str) -> Attachment:
+    """Validate and keep a file; the bytes are written (atomically) before the row that names them."""
+    sha256 = keep_file(data_dir, tenant_id, content, content_type)
     attachment = Attachment(filename=filename[:200] or "proof", content_type=content_type.split(";", 1)[0].strip(),
                             size_bytes=len(content), sha256=sha256)
     session.add(attachment)

@@ -1,6 +1,7 @@
-"""``aftersales warranty …``: look a unit up, register a purchase, recall units — from a terminal.
+"""``aftersales warranty …``: look a unit up and register a purchase from a terminal.
 
-Recall campaigns have their own group, ``aftersales recalls`` (:mod:`aftersales.warranty.recall_commands`).
+Recalls are campaigns that notify the owners and track each unit: ``aftersales recalls``
+(:mod:`aftersales.warranty.recall_commands`).
 
 The same services as the API, in one transaction per command; a bad input is one line and exit status 1.
 """
@@ -18,7 +19,7 @@ from aftersales.db.base import utcnow
 from aftersales.identity.customers import CustomerDetails
 from aftersales.runtime import Runtime
 from aftersales.tenancy.services import CurrentTenant, bind_tenant, get_tenant
-from aftersales.warranty import registrations, serial_status
+from aftersales.warranty import registrations
 from aftersales.warranty.coverage import status_on
 from aftersales.warranty.units import require_unit
 
@@ -31,7 +32,7 @@ async def cli_tenant(runtime: Runtime, slug: str) -> CurrentTenant:
 
 @click.group()
 def warranty() -> None:
-    """Units, registrations and recalls of one tenant."""
+    """Units and registrations of one tenant."""
 
 
 @warranty.command()
@@ -87,22 +88,3 @@ def register(tenant_slug: str, serial: str, purchased_on: Any, owner_name: str, 
     registration_id, warranty_end = run_with_runtime(work)
     click.echo(f"registered {registration_id}; warranty until {warranty_end.isoformat()}")
 
-
-@warranty.command()
-@click.argument("tenant_slug")
-@click.option("--model", "model_sku", default=None, help="recall every unit of this model SKU")
-@click.option("--batch", default=None, help="recall every unit of this batch")
-@click.option("--reason", required=True)
-@friendly_errors
-def recall(tenant_slug: str, model_sku: str | None, batch: str | None, reason: str) -> None:
-    """Recall the units in service of a model and/or batch, telling nobody (a campaign that notifies the owners
-    and tracks each unit: ``aftersales recalls``)."""
-
-    async def work(runtime: Runtime) -> tuple[int, int]:
-        tenant = await cli_tenant(runtime, tenant_slug)
-        async with runtime.db.transaction(tenant.record.id) as session:
-            count = await serial_status.recall(session, model_sku=model_sku, batch=batch, reason=reason)
-            return count, await serial_status.owners_affected(session, reason=reason)
-
-    recalled, owners = run_with_runtime(work)
-    click.echo(f"recalled {recalled} units; {owners} owners to notify")

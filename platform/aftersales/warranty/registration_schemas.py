@@ -177,14 +177,3 @@ class ReplacementOfferIn(_Body):
 class StatusChangeIn(_Body):
     action: Literal["block", "recall", "release"]
     reason: str = Field(max_length=1000)
-
-
-class RecallIn(_Body):
-    model_sku: str | None = Field(default=None, max_length=80)
-    batch: str | None = Field(default=None, max_length=80)
-    reason: str = Field(max_length=1000)
-
-
-class RecallOut(BaseModel):
-    recalled: int = Field(description="Units recalled now (units already recalled, replaced or blocked are left).")
-    owners_affected: int = Field(description="Active owners of units recalled for this reason.")

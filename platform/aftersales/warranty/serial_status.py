@@ -13,12 +13,12 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, func, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.db.base import utcnow
 from aftersales.errors import Conflict, FieldError, InvalidInput
-from aftersales.warranty.models import ProductModel, Registration, RegistrationStatus, Serial, SerialStatus
+from aftersales.warranty.models import Serial, SerialStatus
 from aftersales.warranty.registrations import active_registration
 
 MAX_REASON = 300
@@ -113,29 +113,3 @@ async def restore_after_fix(session: AsyncSession, unit: Serial, status_before: 
         unit.status = status_before if status_before == SerialStatus.SOLD else SerialStatus.IN_STOCK
     unit.status_reason = check_reason(reason)
     await session.flush()
-
-
-async def recall(session: AsyncSession, *, model_sku: str | None, batch: str | None, reason: str) -> int:
-    """Recall every unit of a model and/or batch that is still in service; returns how many were recalled.
-
-    :raises InvalidInput: neither a model nor a batch named, or an unknown model.
-    """
-    text = check_reason(reason)
-    if not (model_sku or batch):
-        raise InvalidInput("nothing to recall", [FieldError("model_sku", "name a model, a batch, or both")])
-    model_id = None
-    if model_sku:
-        model_id = await session.scalar(select(ProductModel.id).where(ProductModel.sku == model_sku.strip()))
-        if model_id is None:
-            raise InvalidInput("unknown model", [FieldError("model_sku", f"no product model with SKU {model_sku!r}")])
-    selection = UnitSelection(model_id=model_id, batch=batch.strip() if batch else None)
-    return await mark_recalled(session, selection.criteria(session.get_bind().dialect.name), text)
-
-
-async def owners_affected(session: AsyncSession, *, reason: str) -> int:
-    """How many active owners hold units recalled for ``reason`` (what the notification in #4 will reach)."""
-    return int(await session.scalar(
-        select(func.count()).select_from(Registration)
-        .join(Serial, (Serial.tenant_id == Registration.tenant_id) & (Serial.id == Registration.serial_id))
-        .where(Registration.status == RegistrationStatus.ACTIVE, Serial.status == SerialStatus.RECALLED,
-               Serial.status_reason == reason.strip())) or 0)

@@ -17,8 +17,11 @@ from aftersales.serial_formats import check_pattern
 from aftersales.values import (
     ClaimAssessment,
     ClaimFacts,
+    JobFacts,
+    OfferingSpec,
     ProductInfo,
     ProviderCandidate,
+    Quote,
     RankedProvider,
     SaleInfo,
     SerialCheck,
@@ -26,7 +29,7 @@ from aftersales.values import (
     VerticalInfo,
     WarrantyTerms,
 )
-from aftersales_appliances import __version__, ranking, warranty
+from aftersales_appliances import __version__, catalogue, quotes, ranking, warranty
 from aftersales_appliances.serials import pattern_for_model
 from aftersales_appliances.settings import AppliancesSettings
 
@@ -68,6 +71,16 @@ def aftersales_assess_claim(
     tenant: TenantContext, claim: ClaimFacts, terms: WarrantyTerms, today: date
 ) -> ClaimAssessment | None:
     return warranty.assess_claim(tenant.settings_as(AppliancesSettings), claim, terms)
+
+
+@hookimpl
+def aftersales_service_catalogue(tenant: TenantContext) -> list[OfferingSpec]:
+    return catalogue.service_catalogue()
+
+
+@hookimpl
+def aftersales_quote(tenant: TenantContext, job: JobFacts) -> Quote:
+    return quotes.quote(tenant.settings_as(AppliancesSettings), job)
 
 
 @hookimpl

@@ -82,6 +82,16 @@ class AppliancesSettings(PluginSettings):
             "seed 001: damage found at installation is covered only if the box was sealed on delivery."
         ),
     )
+    warranty_free_categories: list[str] = Field(
+        default_factory=lambda: ["installation", "repair"],
+        description="seed 001: installation and repair during the warranty are free (offering categories).",
+    )
+    platform_fee_bps: int = Field(
+        default=0,
+        ge=0,
+        le=10_000,
+        description="The platform's fee on a charged job, in basis points (1000 = 10 %); the rest is the provider's.",
+    )
 
     @field_validator("parts_support_years")
     @classmethod

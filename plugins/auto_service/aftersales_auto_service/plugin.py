@@ -14,9 +14,14 @@ from aftersales.values import (
     ClaimAssessment,
     ClaimFacts,
     FollowUpPlan,
+    JobFacts,
+    OfferingSpec,
     ProductInfo,
     ProviderCandidate,
+    Quote,
     RankedProvider,
+    RatingDecision,
+    RatingFacts,
     RequestFacts,
     SaleInfo,
     SerialCheck,
@@ -26,7 +31,7 @@ from aftersales.values import (
     VerticalInfo,
     WarrantyTerms,
 )
-from aftersales_auto_service import __version__, followups, ranking, sla, warranty
+from aftersales_auto_service import __version__, catalogue, followups, quotes, ranking, ratings, sla, warranty
 from aftersales_auto_service.serials import check_vin
 from aftersales_auto_service.settings import AutoServiceSettings
 
@@ -79,6 +84,21 @@ def aftersales_sla_targets(tenant: TenantContext, request: RequestFacts) -> list
 @hookimpl
 def aftersales_followups(tenant: TenantContext, event: ServiceEvent) -> list[FollowUpPlan]:
     return followups.followups(tenant.settings_as(AutoServiceSettings), event)
+
+
+@hookimpl
+def aftersales_rating_policy(tenant: TenantContext, rating: RatingFacts) -> RatingDecision | None:
+    return ratings.rating_policy(rating)
+
+
+@hookimpl
+def aftersales_service_catalogue(tenant: TenantContext) -> list[OfferingSpec]:
+    return catalogue.service_catalogue(tenant.settings_as(AutoServiceSettings))
+
+
+@hookimpl
+def aftersales_quote(tenant: TenantContext, job: JobFacts) -> Quote:
+    return quotes.quote(tenant.settings_as(AutoServiceSettings), job)
 
 
 @hookimpl

@@ -125,6 +125,30 @@ class AutoServiceSettings(PluginSettings):
         default=True,
         description="seed 003: out of warranty or not sold by the tenant, travel costs are charged in full.",
     )
+    travel_per_km_minor: int = Field(
+        default=0,
+        ge=0,
+        description=(
+            "seed 003: travel is charged by distance: this much per km, in minor units of the tenant's currency "
+            "(rounded half up per job). 0: no travel line."
+        ),
+    )
+    labour_discount_percent: int = Field(
+        default=0,
+        ge=0,
+        le=100,
+        description="seed 003: out of warranty, labour is 'negotiated at a discount': this percentage off.",
+    )
+    consumables_must_match_request: bool = Field(
+        default=True,
+        description="seed 002: consumables used must match what the customer requested; a quote with others is refused.",
+    )
+    platform_fee_bps: int = Field(
+        default=0,
+        ge=0,
+        le=10_000,
+        description="The platform's fee on a charged job, in basis points (1000 = 10 %); the rest is the provider's.",
+    )
 
     @field_validator("serial_pattern")
     @classmethod

@@ -15,6 +15,7 @@ from aftersales.values import (
     ClaimAssessment,
     ClaimFacts,
     FollowUpPlan,
+    OfferingSpec,
     ProductInfo,
     RequestFacts,
     ResolutionContext,
@@ -27,7 +28,7 @@ from aftersales.values import (
     VerticalInfo,
     WarrantyTerms,
 )
-from aftersales_electronics import __version__, followups, sla, warranty
+from aftersales_electronics import __version__, catalogue, followups, sla, warranty
 from aftersales_electronics.serials import check_imei
 from aftersales_electronics.settings import ElectronicsSettings
 
@@ -90,3 +91,8 @@ def aftersales_sla_targets(tenant: TenantContext, request: RequestFacts) -> list
 @hookimpl
 def aftersales_followups(tenant: TenantContext, event: ServiceEvent) -> list[FollowUpPlan]:
     return followups.followups(tenant.settings_as(ElectronicsSettings), event)
+
+
+@hookimpl
+def aftersales_service_catalogue(tenant: TenantContext) -> list[OfferingSpec]:
+    return catalogue.service_catalogue()

@@ -1,18 +1,25 @@
-"""E-mail over SMTP (``aiosmtplib``), one connection per message.
+"""E-mail over SMTP (``aiosmtplib``), over a few connections kept open for one delivery batch.
 
 The server comes from ``AFTERSALES_SMTP_URL``: ``smtp://[user:password@]host[:port]`` upgrades to TLS when the
 server offers STARTTLS (``?starttls=require`` refuses to send without it), ``smtps://`` speaks TLS from the
 first byte. Each e-mail's ``Message-ID`` is derived from the tenant and the idempotency key, so every attempt of
 one message carries the same id and mail systems (and people) can drop a duplicate.
+
+A batch (a recall's thousands of owners) reuses its connections: a connection that sent a message goes back to
+the channel's idle list; one that failed in any way, or was interrupted, is closed and never reused, so a
+half-finished SMTP dialogue cannot leak into the next message. A reused connection the server closed while idle
+is replaced once by a fresh one before the message counts as failed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import uuid
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
+from typing import Self
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import aiosmtplib
@@ -68,13 +75,17 @@ def _domain_of(address: str) -> str:
 
 
 class SmtpChannel:
-    """Sends outbox e-mail from ``mail_from`` with the tenant's support address as ``Reply-To``."""
+    """Sends outbox e-mail from ``mail_from`` with the tenant's support address as ``Reply-To``; ``async with``
+    closes the connections it kept open."""
 
     def __init__(self, server: SmtpServer, mail_from: str, reply_to: str | None = None) -> None:
         self.server = server
         self.mail_from = mail_from
         self.reply_to = reply_to
         self.domain = _domain_of(mail_from)
+        self._idle: list[aiosmtplib.SMTP] = []
+        self.connections_opened = 0
+        """Connections this channel has opened (a batch of e-mails should need few)."""
 
     def compose(self, message: OutboxMessage) -> EmailMessage:
         """The e-mail for ``message``, as every attempt sends it (a fresh ``Date`` aside)."""
@@ -89,16 +100,49 @@ class SmtpChannel:
         mail.set_content(message.body)
         return mail
 
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        idle, self._idle = self._idle, []
+        for client in idle:
+            with contextlib.suppress(aiosmtplib.SMTPException, OSError):
+                await client.quit()
+
+    async def _connect(self) -> aiosmtplib.SMTP:
+        server = self.server
+        client = aiosmtplib.SMTP(hostname=server.host, port=server.port, username=server.username,
+                                 password=server.password, use_tls=server.use_tls, start_tls=server.start_tls,
+                                 timeout=SMTP_TIMEOUT_SECONDS)
+        await client.connect()
+        self.connections_opened += 1
+        return client
+
+    async def _send_once(self, mail: EmailMessage) -> None:
+        reused = bool(self._idle)
+        client = self._idle.pop() if reused else await self._connect()
+        try:
+            await client.send_message(mail)
+        except aiosmtplib.SMTPServerDisconnected:
+            client.close()
+            if not reused:
+                raise
+            client = await self._connect()  # the server dropped the idle connection: one fresh try
+            try:
+                await client.send_message(mail)
+            except BaseException:
+                client.close()
+                raise
+        except BaseException:
+            client.close()
+            raise
+        self._idle.append(client)
+
     async def send(self, message: OutboxMessage) -> None:
         """Hand the e-mail to the SMTP server. A 5xx refusal of the recipient or the content is permanent;
         anything else (no connection, a timeout, a 4xx "try later", a refused login) is retried."""
-        server = self.server
         try:
-            await aiosmtplib.send(
-                self.compose(message), hostname=server.host, port=server.port, username=server.username,
-                password=server.password, use_tls=server.use_tls, start_tls=server.start_tls,
-                timeout=SMTP_TIMEOUT_SECONDS,
-            )
+            await self._send_once(self.compose(message))
         except aiosmtplib.SMTPRecipientsRefused as exc:
             codes = [refused.code for refused in exc.recipients]
             error = f"recipient refused: {'; '.join(f'{r.code} {r.message}' for r in exc.recipients)}"

@@ -12,17 +12,26 @@ A receiver verifies by recomputing the HMAC over the exact bytes it received, co
 refusing a ``t`` more than a few minutes from its own clock (so a captured request cannot be replayed later).
 A 2xx answer means delivered; 408, 429 and 5xx (or no answer in time) are retried with back-off; any other 4xx
 is permanent — the endpoint refused this message and will refuse it again.
+
+Unless private targets are allowed (development, tests), the endpoint's host is resolved before each request and
+a message is refused for good when any address is not public: an endpoint registered under a public name that
+later points into the server's own network is not posted to. (httpx resolves the name again to connect, so a
+name flipped between the two lookups is not caught; pinning the address would need a custom transport.)
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
+import ipaddress
 import json
+import socket
 import time
 import uuid
 from dataclasses import dataclass
 from typing import Self
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -60,8 +69,9 @@ class WebhookTarget:
 class WebhookChannel:
     """POSTs webhook messages to their endpoints over one HTTP client (``async with`` closes it)."""
 
-    def __init__(self, targets: dict[uuid.UUID, WebhookTarget]) -> None:
+    def __init__(self, targets: dict[uuid.UUID, WebhookTarget], *, allow_private: bool = False) -> None:
         self.targets = targets
+        self.allow_private = allow_private
         self.client = httpx.AsyncClient(timeout=TIMEOUT, follow_redirects=False,
                                         headers={"User-Agent": f"aftersales-webhooks/{__version__}"})
 
@@ -75,6 +85,8 @@ class WebhookChannel:
         target = self.targets.get(message.webhook_endpoint_id) if message.webhook_endpoint_id else None
         if target is None or not target.active:
             raise PermanentError("the webhook endpoint was deactivated")
+        if not self.allow_private:
+            await _refuse_private(target.url)
         body = webhook_body(message)
         headers = {
             "Content-Type": "application/json",
@@ -92,3 +104,17 @@ class WebhookChannel:
         if response.is_client_error and response.status_code not in RETRIED_CLIENT_ERRORS:
             raise PermanentError(error)
         raise RetryableError(error)
+
+
+async def _refuse_private(url: str) -> None:
+    """:raises PermanentError: the URL's host resolves to an address that is not public.
+    :raises RetryableError: the name does not resolve now."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, parts.port or 443, type=socket.SOCK_STREAM)
+    except OSError as exc:
+        raise RetryableError(f"webhook host {host} does not resolve: {exc}") from exc
+    for *_, address in infos:
+        if not ipaddress.ip_address(address[0]).is_global:
+            raise PermanentError(f"webhook host {host} resolves to {address[0]}, which is not a public address")

@@ -1,0 +1,53 @@
+"""Auto-service quotes: Yizhongyi's charges out of warranty (seed 003) and Carmax's consumables rule (seed 002).
+
+In warranty, on a unit the tenant sold, labour, parts and travel are free (lines kept, marked covered). Out of
+warranty, or on a unit the tenant did not sell, travel is charged in full by distance, parts at the list price
+and labour at the provider's price less the negotiated discount. Consumables must be ones the customer asked for.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from aftersales.money import Money
+from aftersales.values import JobFacts, Quote, QuoteLine
+from aftersales_auto_service.settings import AutoServiceSettings
+
+
+def _half_up(value: Decimal) -> int:
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def travel_price(settings: AutoServiceSettings, distance_km: float, currency: str) -> Money:
+    """Distance times the per-km rate, rounded half up to a minor unit."""
+    return Money(_half_up(Decimal(str(distance_km)) * settings.travel_per_km_minor), currency)
+
+
+def quote(settings: AutoServiceSettings, job: JobFacts) -> Quote:
+    """The itemised quote for ``job`` under the tenant's settings."""
+    currency = job.labour_price.currency
+    unasked = [c for c in job.consumables_used if c.code not in job.consumables_requested]
+    if settings.consumables_must_match_request and unasked:
+        asked = ", ".join(job.consumables_requested) or "none"
+        return Quote(lines=(), platform_fee_bps=settings.platform_fee_bps, refused=tuple(
+            f"consumable {c.code} ({c.name}) was not requested by the customer (requested: {asked})"
+            for c in unasked))
+    free = job.under_warranty and job.sold_by_tenant
+    lines = [QuoteLine("labour", job.offering, job.labour_price, covered_by_warranty=free)]
+    reasons: list[str] = []
+    if free:
+        reasons.append("in warranty on a unit the company sold: labour, parts and travel are free")
+    else:
+        why = "out of warranty" if job.sold_by_tenant else "not sold by the company"
+        reasons.append(f"{why}: charged — travel in full, parts at the list price, labour at a discount")
+        if settings.labour_discount_percent:
+            discount = _half_up(Decimal(job.labour_price.amount_minor) * settings.labour_discount_percent / 100)
+            lines.append(QuoteLine("discount", f"negotiated labour discount {settings.labour_discount_percent} %",
+                                   Money(-discount, currency)))
+    lines += [QuoteLine("part", f"{p.name} × {p.quantity}", p.price, covered_by_warranty=free) for p in job.parts]
+    lines += [QuoteLine("consumable", f"{c.name} × {c.quantity}", c.price, covered_by_warranty=free)
+              for c in job.consumables_used]
+    if job.distance_km > 0 and settings.travel_per_km_minor and (free or settings.travel_charged_out_of_warranty):
+        lines.append(QuoteLine("travel", f"travel {job.distance_km:g} km",
+                               travel_price(settings, job.distance_km, currency), covered_by_warranty=free))
+    return Quote(lines=tuple(lines), reasons=tuple(reasons), platform_fee_bps=settings.platform_fee_bps)
