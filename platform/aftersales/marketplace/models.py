@@ -79,9 +79,8 @@ class ProviderLocation(TenantOwned, Base):
         _fk("provider_id", "providers"),
         Index("ix_provider_locations_geo", "tenant_id", "latitude", "longitude"),
         Index("ix_provider_locations_provider", "tenant_id", "provider_id"),
-        Index("ix_provider_locations_radius", "tenant_id", "active", "service_radius_km"),
+        Index("ix_provider_locations_radius", "tenant_id", "active", "service_radius_km"),  # search's widest radius
     )
-    """``ix_provider_locations_radius`` answers search's "widest service radius" from the index's end (0007s)."""
 
     provider_id: Mapped[uuid.UUID] = mapped_column()
     name: Mapped[str] = mapped_column(String(200))
