@@ -18,6 +18,7 @@ from aftersales.marketplace.schedule_api import ScheduleController
 from aftersales.marketplace.change_api import ChangeRequestController
 from aftersales.marketplace.charge_api import ChargeController
 from aftersales.marketplace.quote_api import PartPriceController, QuoteController
+from aftersales.marketplace.search_api import ProviderSearchController
 from aftersales.outbox.api import OutboxController, WebhookController
 from aftersales.runtime import Runtime, build_runtime
 from aftersales.service.api import ServiceRequestController
@@ -81,6 +82,7 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             QuoteController,
             ChangeRequestController,
             ChargeController,
+            ProviderSearchController,
         ],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,

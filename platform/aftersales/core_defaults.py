@@ -188,6 +188,13 @@ def bayesian_average(average: float | None, count: int) -> float:
     return (BAYES_PRIOR_MEAN * BAYES_PRIOR_WEIGHT + total) / (BAYES_PRIOR_WEIGHT + count)
 
 
+def rating_reason(candidate: ProviderCandidate, weighed: float) -> str:
+    """How a ranking reason states a candidate's rating: what customers gave, and what ranking made of it."""
+    if not candidate.rating_count or candidate.rating_average is None:
+        return f"no ratings yet (counted as {weighed:.2f})"
+    return f"rated {candidate.rating_average:.1f} by {candidate.rating_count} customers (weighed {weighed:.2f})"
+
+
 @hookimpl(trylast=True)
 def aftersales_rank_providers(
     tenant: TenantContext, offering: str, candidates: Sequence[ProviderCandidate]
@@ -197,11 +204,12 @@ def aftersales_rank_providers(
     cheapest = min(c.price.amount_minor for c in candidates) or 1
     ranked = []
     for c in candidates:
-        rating = bayesian_average(c.rating_average, c.rating_count) / 5
+        weighed = bayesian_average(c.rating_average, c.rating_count)
         nearness = 1 / (1 + c.distance_km / 10)
         cheapness = cheapest / max(c.price.amount_minor, 1)
-        score = 0.6 * rating + 0.25 * nearness + 0.15 * cheapness
-        ranked.append(RankedProvider(c.provider_id, round(score, 6)))
+        score = 0.6 * weighed / 5 + 0.25 * nearness + 0.15 * cheapness
+        reasons = (f"{c.distance_km:.1f} km away", rating_reason(c, weighed))
+        ranked.append(RankedProvider(c.provider_id, round(score, 6), reasons))
     return sorted(ranked, key=lambda r: (-r.score, str(r.provider_id)))
 
 

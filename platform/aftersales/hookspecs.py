@@ -212,8 +212,9 @@ def aftersales_rank_providers(
 ) -> list[RankedProvider]:
     """Order the providers that can do ``offering`` for a customer.
 
-    Called on every provider search with all candidates at once (never per provider). ``firstresult``; the
-    core default scores a Bayesian-average rating against distance and price.
+    Called twice per provider search, never per provider: once with every candidate (``next_free_slot`` None),
+    then with the best page only, each with its next free slot, to order the page. ``firstresult``; the core
+    default scores a Bayesian-average rating against distance and price.
 
     :return: every candidate with its score, best first.
     """

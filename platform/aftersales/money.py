@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import cache
 
 from babel.numbers import get_currency_precision, is_currency
 
 from aftersales.numerals import ascii_digits
+
+_known_currency = cache(is_currency)
+"""Babel rebuilds its list of currencies on every ``is_currency`` call; a search makes a Money per candidate."""
 
 
 @dataclass(frozen=True, order=True)
@@ -24,7 +28,7 @@ class Money:
     def __post_init__(self) -> None:
         if not isinstance(self.amount_minor, int) or isinstance(self.amount_minor, bool):
             raise TypeError("Money.amount_minor must be an int of minor units")
-        if not is_currency(self.currency):
+        if not _known_currency(self.currency):
             raise ValueError(f"unknown ISO 4217 currency {self.currency!r}")
 
     @classmethod

@@ -492,12 +492,18 @@ class RatingDecision:
 
 @dataclass(frozen=True)
 class ProviderCandidate:
+    """A provider that can do the offering for the customer's place: its nearest covering location's distance,
+    its price, its counted rating, and, on the page's second ranking, its next free slot (None on the first
+    ranking of every candidate, and when nothing is free within the search horizon). ``authorised``: the
+    tenant's authorisation holds today."""
+
     provider_id: uuid.UUID
     rating_average: float | None
     rating_count: int
     price: Money
     distance_km: float
     next_free_slot: datetime | None = None
+    authorised: bool = False
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
@@ -92,17 +92,20 @@ def units(starts_at: datetime, duration: timedelta) -> list[datetime]:
     return [starts_at + k * UNIT for k in range(count)]
 
 
-def free_starts(calendar: BusinessCalendar, week: ProviderWeek, day: date, duration: timedelta, *,
-                not_before: datetime) -> list[datetime]:
-    """Every start on ``day`` where a job of ``duration`` fits the provider's hours and no unit is taken."""
-    starts = []
+def _starts(calendar: BusinessCalendar, week: ProviderWeek, day: date, duration: timedelta, *,
+            not_before: datetime) -> Iterator[datetime]:
     for opens, closes in working_intervals(calendar, week, day):
         start = opens
         while start + duration <= closes:
             if start >= not_before and not week.taken.intersection(units(start, duration)):
-                starts.append(start)
+                yield start
             start += UNIT
-    return starts
+
+
+def free_starts(calendar: BusinessCalendar, week: ProviderWeek, day: date, duration: timedelta, *,
+                not_before: datetime) -> list[datetime]:
+    """Every start on ``day`` where a job of ``duration`` fits the provider's hours and no unit is taken."""
+    return list(_starts(calendar, week, day, duration, not_before=not_before))
 
 
 def next_free_start(calendar: BusinessCalendar, week: ProviderWeek, duration: timedelta, *, after: datetime,
@@ -110,9 +113,9 @@ def next_free_start(calendar: BusinessCalendar, week: ProviderWeek, duration: ti
     """The first free start at or after ``after`` within ``horizon_days``, or None."""
     first = after.astimezone(calendar.zone).date()
     for offset in range(horizon_days + 1):
-        starts = free_starts(calendar, week, first + timedelta(days=offset), duration, not_before=after)
-        if starts:
-            return starts[0]
+        start = next(_starts(calendar, week, first + timedelta(days=offset), duration, not_before=after), None)
+        if start is not None:
+            return start  # the day's first: search asks this of every provider on its page
     return None
 
 

@@ -79,6 +79,7 @@ class ProviderLocation(TenantOwned, Base):
         _fk("provider_id", "providers"),
         Index("ix_provider_locations_geo", "tenant_id", "latitude", "longitude"),
         Index("ix_provider_locations_provider", "tenant_id", "provider_id"),
+        Index("ix_provider_locations_radius", "tenant_id", "active", "service_radius_km"),  # search's widest radius
     )
 
     provider_id: Mapped[uuid.UUID] = mapped_column()

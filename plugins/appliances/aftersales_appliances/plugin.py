@@ -9,6 +9,7 @@ run the core's first response within 2 business days and its satisfaction survey
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from aftersales.hookspecs import hookimpl
@@ -19,14 +20,16 @@ from aftersales.values import (
     JobFacts,
     OfferingSpec,
     ProductInfo,
+    ProviderCandidate,
     Quote,
+    RankedProvider,
     SaleInfo,
     SerialCheck,
     TenantContext,
     VerticalInfo,
     WarrantyTerms,
 )
-from aftersales_appliances import __version__, catalogue, quotes, warranty
+from aftersales_appliances import __version__, catalogue, quotes, ranking, warranty
 from aftersales_appliances.serials import pattern_for_model
 from aftersales_appliances.settings import AppliancesSettings
 
@@ -78,3 +81,9 @@ def aftersales_service_catalogue(tenant: TenantContext) -> list[OfferingSpec]:
 @hookimpl
 def aftersales_quote(tenant: TenantContext, job: JobFacts) -> Quote:
     return quotes.quote(tenant.settings_as(AppliancesSettings), job)
+
+
+@hookimpl
+def aftersales_rank_providers(tenant: TenantContext, offering: str,
+                              candidates: Sequence[ProviderCandidate]) -> list[RankedProvider]:
+    return ranking.rank_providers(candidates)

@@ -5,6 +5,7 @@ Pure functions of their arguments, like every hook: the tenant's rules arrive as
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from aftersales.hookspecs import hookimpl
@@ -16,7 +17,9 @@ from aftersales.values import (
     JobFacts,
     OfferingSpec,
     ProductInfo,
+    ProviderCandidate,
     Quote,
+    RankedProvider,
     RatingDecision,
     RatingFacts,
     RequestFacts,
@@ -28,7 +31,7 @@ from aftersales.values import (
     VerticalInfo,
     WarrantyTerms,
 )
-from aftersales_auto_service import __version__, catalogue, followups, quotes, ratings, sla, warranty
+from aftersales_auto_service import __version__, catalogue, followups, quotes, ranking, ratings, sla, warranty
 from aftersales_auto_service.serials import check_vin
 from aftersales_auto_service.settings import AutoServiceSettings
 
@@ -96,3 +99,9 @@ def aftersales_service_catalogue(tenant: TenantContext) -> list[OfferingSpec]:
 @hookimpl
 def aftersales_quote(tenant: TenantContext, job: JobFacts) -> Quote:
     return quotes.quote(tenant.settings_as(AutoServiceSettings), job)
+
+
+@hookimpl
+def aftersales_rank_providers(tenant: TenantContext, offering: str,
+                              candidates: Sequence[ProviderCandidate]) -> list[RankedProvider]:
+    return ranking.rank_providers(candidates)
