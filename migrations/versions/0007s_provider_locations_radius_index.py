@@ -13,7 +13,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = '0007s'
-down_revision = '0007q'
+down_revision = '0007n'
 branch_labels = None
 depends_on = None
 
