@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from aftersales.db.base import utcnow
 from aftersales.identity.models import Customer
@@ -20,9 +21,27 @@ from aftersales.marketplace.models import (
     ProviderLocation,
     ProviderOffering,
 )
+from aftersales.tenancy.services import bind_tenant
 
 BERLIN = (52.52, 13.405)
 """Where the test tenants' providers are (``conftest.minimal_manifest`` tenants are in Europe/Berlin, EUR)."""
+ZONE = ZoneInfo("Europe/Berlin")
+"""The test tenants' time zone."""
+
+
+def working_monday(runtime: Any, tenant: Any, weeks_ahead: int = 2) -> date:
+    """A Monday at least ``weeks_ahead`` weeks away that is a business day where the test tenants are."""
+    calendar = bind_tenant(tenant, runtime.plugins).calendar
+    day = datetime.now(ZONE).date() + timedelta(weeks=weeks_ahead)
+    day -= timedelta(days=day.weekday())
+    while not calendar.is_business_day(day):
+        day += timedelta(weeks=1)
+    return day
+
+
+def at(day: date, hour: int, minute: int = 0) -> datetime:
+    """The UTC instant of a wall-clock time on ``day`` in the test tenants' zone."""
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=ZONE).astimezone(UTC)
 
 
 @dataclass(frozen=True)

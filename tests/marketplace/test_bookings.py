@@ -7,34 +7,18 @@ from __future__ import annotations
 
 import itertools
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from haversine import Direction, inverse_haversine
 from sqlalchemy import func, select, update
 
 from aftersales.marketplace.models import BookedSlot, Booking, Provider
-from aftersales.tenancy.services import bind_tenant
 from aftersales.warranty.models import Coverage, Registration, Serial
-from marketplace_support import BERLIN, add_booking, add_customer, add_provider
+from marketplace_support import BERLIN, add_booking, add_customer, add_provider, at, working_monday
 from warranty_support import add_unit, imei
 
-ZONE = ZoneInfo("Europe/Berlin")
 BOOKINGS = "/api/v1/marketplace/bookings"
 SERIALS = itertools.count(1)
 
-
-def working_monday(runtime, tenant, weeks_ahead: int = 2) -> date:
-    """A Monday at least ``weeks_ahead`` weeks away that is a business day where the test tenants are."""
-    calendar = bind_tenant(tenant, runtime.plugins).calendar
-    day = datetime.now(ZONE).date() + timedelta(weeks=weeks_ahead)
-    day -= timedelta(days=day.weekday())
-    while not calendar.is_business_day(day):
-        day += timedelta(weeks=1)
-    return day
-
-
-def at(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=ZONE).astimezone(UTC)
 
 
 async def count(runtime, tenant, model) -> int:

@@ -6,8 +6,7 @@ minutes after the booked time); the provider's day with on-time customers first 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -17,25 +16,11 @@ from aftersales.errors import Conflict
 from aftersales.marketplace import bookings
 from aftersales.marketplace.booking_states import Move
 from aftersales.marketplace.models import BookedSlot, Booking, Quote
-from aftersales.tenancy.services import bind_tenant
-from marketplace_support import add_booking, add_customer, add_provider
+from marketplace_support import add_booking, add_customer, add_provider, at, working_monday
 
-ZONE = ZoneInfo("Europe/Berlin")
 BOOKINGS = "/api/v1/marketplace/bookings"
 HALF_HOUR = timedelta(minutes=30)
 
-
-def working_monday(runtime, tenant, weeks_ahead: int = 2) -> date:
-    calendar = bind_tenant(tenant, runtime.plugins).calendar
-    day = datetime.now(ZONE).date() + timedelta(weeks=weeks_ahead)
-    day -= timedelta(days=day.weekday())
-    while not calendar.is_business_day(day):
-        day += timedelta(weeks=1)
-    return day
-
-
-def at(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=ZONE).astimezone(UTC)
 
 
 async def held_units(runtime, tenant, booking_id: uuid.UUID) -> list[datetime]:

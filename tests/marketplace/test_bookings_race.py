@@ -5,8 +5,7 @@ transaction, leave exactly one booking and 49 refusals; two bookings that only o
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select, text
@@ -16,22 +15,10 @@ from aftersales.errors import Conflict
 from aftersales.marketplace import bookings
 from aftersales.marketplace.models import BookedSlot, Booking
 from aftersales.tenancy.services import bind_tenant
-from marketplace_support import add_customer, add_provider
+from marketplace_support import add_customer, add_provider, at, working_monday
 
-ZONE = ZoneInfo("Europe/Berlin")
 ATTEMPTS = 50
 
-
-def working_monday(calendar) -> date:
-    day = datetime.now(ZONE).date() + timedelta(weeks=2)
-    day -= timedelta(days=day.weekday())
-    while not calendar.is_business_day(day):
-        day += timedelta(weeks=1)
-    return day
-
-
-def at(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=ZONE).astimezone(UTC)
 
 
 async def race(backend, tenant, attempts: list[tuple[bookings.Party, bookings.NewBooking]]) -> list[str]:
@@ -66,7 +53,7 @@ async def counts(runtime, tenant) -> tuple[int, int]:
 async def test_fifty_concurrent_bookings_of_one_slot_leave_exactly_one(backend, runtime, make_tenant):
     acme = bind_tenant(await make_tenant("acme"), runtime.plugins)
     garage = await add_provider(runtime, acme.record)
-    starts_at = at(working_monday(acme.calendar), 10)
+    starts_at = at(working_monday(runtime, acme.record), 10)
     attempts = []
     for _ in range(ATTEMPTS):
         customer = await add_customer(runtime, acme.record)
@@ -82,7 +69,7 @@ async def test_fifty_concurrent_bookings_of_one_slot_leave_exactly_one(backend, 
 async def test_overlapping_bookings_at_different_starts_leave_one(backend, runtime, make_tenant):
     acme = bind_tenant(await make_tenant("acme"), runtime.plugins)
     garage = await add_provider(runtime, acme.record)  # an hour per job
-    monday = working_monday(acme.calendar)
+    monday = working_monday(runtime, acme.record)
     attempts = []
     for starts_at in (at(monday, 10), at(monday, 10, 30)):
         customer = await add_customer(runtime, acme.record)

@@ -1,22 +1,55 @@
-"""Who reaches which provider: staff by scope, a provider user only its own provider, customers only what is
-listed to them.
+"""Who reaches which provider and which booking: staff by scope, a provider user only its own provider and
+its bookings, a customer only their own bookings and what is listed to them.
 
-A provider user's token names its provider (``Principal.provider_id``); another provider's rows answer 404, as
-if they did not exist, never 403 (which would confirm they do).
+A provider user's token names its provider (``Principal.provider_id``), a customer's token the customer
+(``Principal.customer_id``); another provider's or customer's rows answer 404, as if they did not exist, never
+403 (which would confirm they do).
 """
 
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, Protocol
 
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.errors import NotFound, PermissionDenied
 from aftersales.identity.guards import current_principal
 from aftersales.identity.principals import Principal
 from aftersales.identity.scopes import MARKETPLACE_MANAGE, MARKETPLACE_READ
+from aftersales.marketplace.models import Booking
+
+
+class Reach(Protocol):
+    """Whose bookings a caller reaches: a provider's, a customer's, or (both None) every one of the tenant's.
+    A :class:`~aftersales.identity.principals.Principal` and a bookings ``Party`` both are one."""
+
+    @property
+    def provider_id(self) -> uuid.UUID | None: ...
+
+    @property
+    def customer_id(self) -> uuid.UUID | None: ...
+
+
+def visible(query: Select[tuple[Booking]], who: Reach) -> Select[tuple[Booking]]:
+    """``query`` narrowed to the bookings ``who`` may see."""
+    if who.provider_id is not None:
+        return query.where(Booking.provider_id == who.provider_id)
+    if who.customer_id is not None:
+        return query.where(Booking.customer_id == who.customer_id)
+    return query
+
+
+async def visible_booking(session: AsyncSession, who: Reach, booking_id: uuid.UUID, *, lock: bool = False) -> Booking:
+    """The booking, when ``who`` may see it. :raises NotFound: no such booking, or someone else's."""
+    query = visible(select(Booking).where(Booking.id == booking_id), who)
+    booking = await session.scalar(query.with_for_update() if lock else query)
+    if booking is None:
+        raise NotFound("no such booking")
+    return booking
 
 
 async def any_tenant_token(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:

@@ -19,6 +19,7 @@ from aftersales.db.base import utcnow
 from aftersales.identity.guards import current_principal, requires_any_scope
 from aftersales.identity.scopes import BOOKINGS_WRITE, CUSTOMER_SELF, MARKETPLACE_READ, PROVIDER_WORK
 from aftersales.marketplace import bookings as service
+from aftersales.marketplace.access import visible_booking
 from aftersales.marketplace.booking_schemas import (
     BookingIn,
     BookingOut,
@@ -84,7 +85,7 @@ class BookingController(Controller):
     async def get_booking(self, request: Request[Any, Any, Any], booking_id: FromPath[UUID],
                           session: SessionDep) -> BookingOut:
         """One booking."""
-        return booking_out(await service.get_booking(session, _party(request), booking_id))
+        return booking_out(await visible_booking(session, _party(request), booking_id))
 
     @post("/bookings/{booking_id:uuid}/cancel", operation_id="cancelBooking", status_code=200, guards=[CANCEL])
     async def cancel(self, request: Request[Any, Any, Any], booking_id: FromPath[UUID], data: JSONBody[CancelIn],

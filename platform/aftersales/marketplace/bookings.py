@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from haversine import Unit, haversine
-from sqlalchemy import Select, delete, select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -28,6 +28,7 @@ from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
 from aftersales.identity.models import Customer
 from aftersales.identity.principals import Principal
 from aftersales.marketplace import quotes
+from aftersales.marketplace.access import visible, visible_booking
 from aftersales.marketplace.availability import bookable_errors, load_week, units
 from aftersales.marketplace.booking_states import (
     ARRIVAL_GRACE,
@@ -94,24 +95,6 @@ class NewBooking:
     note: str = ""
 
 
-def visible(query: Select[tuple[Booking]], party: Party) -> Select[tuple[Booking]]:
-    """``query`` narrowed to the bookings ``party`` may see."""
-    if party.provider_id is not None:
-        return query.where(Booking.provider_id == party.provider_id)
-    if party.customer_id is not None:
-        return query.where(Booking.customer_id == party.customer_id)
-    return query
-
-
-async def get_booking(session: AsyncSession, party: Party, booking_id: uuid.UUID, *, lock: bool = False) -> Booking:
-    """:raises NotFound: no such booking, or one that is not ``party``'s to see."""
-    query = visible(select(Booking).where(Booking.id == booking_id), party)
-    booking = await session.scalar(query.with_for_update() if lock else query)
-    if booking is None:
-        raise NotFound("no such booking")
-    return booking
-
-
 async def book(session: AsyncSession, tenant: CurrentTenant, party: Party, new: NewBooking, *,
                now: datetime, rescheduled_from: uuid.UUID | None = None) -> Booking:
     """Check ``new`` and hold its time. :raises InvalidInput: every reason it cannot be booked (nothing
@@ -167,7 +150,7 @@ async def cancel(session: AsyncSession, party: Party, booking_id: uuid.UUID, *, 
     """
     if party.provider_id is not None and not reason.strip():
         raise InvalidInput("say why", [FieldError("reason", "a provider cancelling tells the customer why")])
-    booking = await get_booking(session, party, booking_id, lock=True)
+    booking = await visible_booking(session, party, booking_id, lock=True)
     state = next_state(booking.state, Move.CANCEL)
     _check_notice(party, booking, now, "cancel")
     await _close(session, booking, state, party, reason, now)
@@ -179,7 +162,7 @@ async def reschedule(session: AsyncSession, tenant: CurrentTenant, party: Party,
     """Move a booking to ``starts_at`` in one transaction: a new booking (``rescheduled_from_id``) checked as
     any booking is, and the old one cancelled. If the new time cannot be had, the old booking stays as it was.
     """
-    old = await get_booking(session, party, booking_id, lock=True)
+    old = await visible_booking(session, party, booking_id, lock=True)
     next_state(old.state, Move.RESCHEDULE)
     _check_notice(party, old, now, "reschedule")
     site = Site(old.site_latitude, old.site_longitude) if old.site_latitude is not None else None
@@ -200,7 +183,7 @@ async def provider_move(session: AsyncSession, party: Party, booking_id: uuid.UU
     """The provider records what happened: the customer arrived, work started, work completed, or the customer
     never came. :raises Conflict: the move is not allowed from the booking's state, or a no-show is recorded
     before the booked time plus :data:`ARRIVAL_GRACE` has passed."""
-    booking = await get_booking(session, party, booking_id, lock=True)
+    booking = await visible_booking(session, party, booking_id, lock=True)
     state = next_state(booking.state, move)
     if move is Move.NO_SHOW:
         due = booking.starts_at + ARRIVAL_GRACE

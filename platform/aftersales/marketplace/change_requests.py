@@ -18,9 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
 from aftersales.identity.principals import Principal
+from aftersales.marketplace.access import visible_booking
 from aftersales.marketplace.models import Booking, ChangeRequest, WorkItem
 from aftersales.marketplace.parts import ItemAsked
-from aftersales.marketplace.quotes import OPEN_STATES, accepted_quote, lines_of, price_job, visible_booking
+from aftersales.marketplace.quotes import OPEN_STATES, accepted_quote, lines_of, price_job
 from aftersales.money import Money
 from aftersales.tenancy.services import CurrentTenant
 

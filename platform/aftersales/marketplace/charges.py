@@ -22,9 +22,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.errors import Conflict, FieldError, InvalidInput
 from aftersales.identity.principals import Principal
+from aftersales.marketplace.access import visible_booking
 from aftersales.marketplace.change_requests import chargeable
 from aftersales.marketplace.models import Booking, ChangeRequest, JobCharge, Provider, WorkItem
-from aftersales.marketplace.quotes import accepted_quote, visible_booking
+from aftersales.marketplace.quotes import accepted_quote
 from aftersales.money import Money
 
 

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from aftersales import values
 from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
 from aftersales.identity.principals import Principal
+from aftersales.marketplace.access import visible_booking
 from aftersales.marketplace.models import Booking, Offering, Quote
 from aftersales.marketplace.parts import ItemAsked, priced_items
 from aftersales.money import Money
@@ -29,18 +30,6 @@ from aftersales.tenancy.services import CurrentTenant
 
 OPEN_STATES = ("booked", "arrived", "in_progress")
 """Booking states in which a job can still be quoted and a quote decided."""
-
-
-async def visible_booking(session: AsyncSession, principal: Principal, booking_id: uuid.UUID, *,
-                          lock: bool = False) -> Booking:
-    """The booking, when ``principal`` may see it: staff any, a provider user its provider's, a customer their
-    own. Anyone else's is "not found", never "forbidden", so ids reveal nothing."""
-    query = select(Booking).where(Booking.id == booking_id)
-    booking = await session.scalar(query.with_for_update() if lock else query)
-    if (booking is None or (principal.provider_id is not None and booking.provider_id != principal.provider_id)
-            or (principal.customer_id is not None and booking.customer_id != principal.customer_id)):
-        raise NotFound("no such booking")
-    return booking
 
 
 def lines_of(quote: values.Quote) -> list[dict[str, Any]]:
