@@ -19,6 +19,7 @@ from aftersales.marketplace.models import (
     WorkItem,
 )
 from aftersales.outbox.models import OutboxMessage
+from aftersales.payments.models import LedgerEntry, Payment, Wallet
 from aftersales.service.followup_models import FollowUp, TrainingSignOff
 from aftersales.service.models import (
     Complaint,
@@ -33,7 +34,7 @@ from aftersales.warranty.models import ProductModel, Serial, SerialCheck
 from aftersales.warranty.recall_models import RecallCampaign, RecallUnit  # noqa: F401
 
 __all__ = ["ApiClient", "BookedSlot", "Booking", "ChangeRequest", "Complaint", "Customer", "CustomerRatingTotal",
-           "FollowUp", "JobCharge", "Offering", "Operator", "OutboxMessage", "ProductModel", "Provider",
+           "FollowUp", "JobCharge", "LedgerEntry", "Offering", "Operator", "OutboxMessage", "Payment", "ProductModel", "Provider",
            "ProviderDocument", "ProviderException", "ProviderHours", "ProviderLocation", "ProviderOffering", "Quote",
            "Rating", "RequestEvent", "RequestHold", "Serial", "SerialCheck", "ServicePoint", "ServiceRequest",
-           "SlaClock", "StaffUser", "Tenant", "TrainingSignOff", "WorkItem"]
+           "SlaClock", "StaffUser", "Tenant", "TrainingSignOff", "Wallet", "WorkItem"]
