@@ -40,10 +40,22 @@ CUSTOMER_SELF = "customer:self"
 CUSTOMERS_ACT = "customers:act"
 """Issue a customer token for one of the tenant's customers (the tenant's own app, once it has signed them in)."""
 
+PAYMENTS_READ = "payments:read"
+"""Every payment, wallet, ledger entry and refund of the tenant (staff)."""
+PAYMENTS_WRITE = "payments:write"
+"""Record offline payments (cash, bank transfer, cheques cleared or bounced), capture, top up wallets (finance)."""
+REFUNDS_WRITE = "refunds:write"
+"""Ask for a refund on a customer's behalf and record their identity and IBAN (the call centre, finance)."""
+REFUNDS_APPROVE = "refunds:approve"
+"""Approve, reject and execute refunds the policy sends to finance."""
+PAYMENTS_CONFIGURE = "payments:configure"
+"""The tenant's payment provider credentials (Stripe keys, webhook secret)."""
+
 TENANT_SCOPES = frozenset({
     TENANT_READ, STAFF_READ, STAFF_WRITE, CLIENTS_WRITE, SERIALS_READ, CATALOG_WRITE, SERIALS_WRITE,
     REGISTRATIONS_READ, REGISTRATIONS_WRITE, CLAIMS_WRITE, REQUESTS_READ, REQUESTS_WRITE, SERVICE_POINTS_WRITE,
     NOTIFICATIONS_MANAGE, MARKETPLACE_READ, MARKETPLACE_MANAGE, BOOKINGS_WRITE, CUSTOMERS_ACT,
+    PAYMENTS_READ, PAYMENTS_WRITE, REFUNDS_WRITE, REFUNDS_APPROVE, PAYMENTS_CONFIGURE,
 })
 """Everything a tenant admin may do or grant to an API client (``provider:work`` and ``customer:self`` are
 carried by provider and customer tokens, which name whose rows they reach)."""
@@ -56,10 +68,12 @@ ROLES = ("admin", "agent", "technician", "finance", "provider")
 ROLE_SCOPES: dict[str, frozenset[str]] = {
     "admin": TENANT_SCOPES,
     "agent": frozenset({TENANT_READ, STAFF_READ, SERIALS_READ, REGISTRATIONS_READ, REGISTRATIONS_WRITE,
-                        CLAIMS_WRITE, REQUESTS_READ, REQUESTS_WRITE, MARKETPLACE_READ, BOOKINGS_WRITE}),
+                        CLAIMS_WRITE, REQUESTS_READ, REQUESTS_WRITE, MARKETPLACE_READ, BOOKINGS_WRITE,
+                        PAYMENTS_READ, REFUNDS_WRITE}),
     "technician": frozenset({TENANT_READ, SERIALS_READ, REGISTRATIONS_READ, CLAIMS_WRITE, REQUESTS_READ,
                              REQUESTS_WRITE}),
-    "finance": frozenset({TENANT_READ, STAFF_READ, REQUESTS_READ, MARKETPLACE_READ}),
+    "finance": frozenset({TENANT_READ, STAFF_READ, REQUESTS_READ, MARKETPLACE_READ, PAYMENTS_READ, PAYMENTS_WRITE,
+                          REFUNDS_WRITE, REFUNDS_APPROVE}),
     "provider": frozenset({PROVIDER_WORK}),
 }
 
