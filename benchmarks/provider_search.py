@@ -39,9 +39,7 @@ import asyncio
 import json
 import math
 import random
-import shutil
 import statistics
-import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -53,8 +51,8 @@ from typing import Any
 
 import httpx
 import psycopg
-from joserfc.jwk import ECKey
 from sqlalchemy import Table, create_engine, event, select, text
+from support import Bench, Target, percentile
 
 from aftersales.db.migrate import upgrade
 from aftersales.identity.models import Customer
@@ -73,10 +71,9 @@ from aftersales.marketplace.models import (
 from aftersales.marketplace.search import SearchQuery, search_providers
 from aftersales.marketplace.search_queries import KM_PER_DEGREE_LATITUDE, candidates
 from aftersales.runtime import Runtime, build_runtime
-from aftersales.settings import REPO_ROOT, Settings, load_settings
+from aftersales.settings import REPO_ROOT, Settings
 from aftersales.tenancy.manifest import read_manifest_file
 from aftersales.tenancy.services import CurrentTenant, bind_tenant, onboard
-from aftersales.testing.postgres import APP_ROLE, OWNER_ROLE, ThrowawayPostgres
 
 SEARCHED, OTHER = "carmax", "mehr"
 OTHER_SHARE = 5
@@ -96,15 +93,6 @@ PAGE = 20
 WARMUP, SEARCHES = 30, 400
 SET_TENANT = text("SELECT set_config('app.tenant_id', :tenant, true)")
 BATCH = 5_000
-
-
-@dataclass(frozen=True)
-class Target:
-    db: str
-    app_url: str
-    owner_url: str
-    loader: str
-    """SQLite: the file. PostgreSQL: a superuser DSN (``COPY`` into tables with row-level security)."""
 
 
 # -- the data -------------------------------------------------------------------------------------------------
@@ -331,10 +319,6 @@ def over_http(target: Target, settings: Settings, tenant: CurrentTenant, custome
     return seconds
 
 
-def percentile(values: list[float], p: float) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[int(p) - 1]
-
-
 @dataclass
 class Figures:
     ours_p50: float
@@ -439,30 +423,14 @@ def main() -> None:
     parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
     args = parser.parse_args()
     providers_count, searches = (10_000, 150) if args.quick else (100_000, SEARCHES)
-    work = Path(tempfile.mkdtemp(prefix="aftersales-provider-search-"))
-    base = replace(load_settings(), data_dir=work,
-                   signing_key_pem=ECKey.generate_key("P-256", private=True).as_pem(private=True).decode())
     print(f"{providers_count:,} {SEARCHED} providers, {OFFERINGS} offerings, {searches} searches of a page of "
           f"{PAGE} after {WARMUP} warm-up searches", flush=True)
     results: dict[str, Figures] = {}
-    pg = None
-    try:
-        for db in (["sqlite", "postgresql"] if args.db == "both" else [args.db]):
+    with Bench("provider-search", args.db) as bench:
+        for db in bench.backends:
             print(f"{db}:", flush=True)
-            if db == "sqlite":
-                path = work / "search.db"
-                url = f"sqlite+aiosqlite:///{path}"
-                target, settings = Target(db, url, url, str(path)), base
-            else:
-                pg = ThrowawayPostgres().start()
-                name = pg.create_database()
-                target = Target(db, pg.url(name, role=APP_ROLE), pg.url(name, role=OWNER_ROLE), pg.admin_dsn(name))
-                settings = replace(base, database_app_role=APP_ROLE)
-            results[db] = run_backend(target, settings, providers_count, searches, work)
-    finally:
-        if pg is not None:
-            pg.stop()
-        shutil.rmtree(work, ignore_errors=True)
+            target, settings = bench.database(db, "search")
+            results[db] = run_backend(target, settings, providers_count, searches, bench.work)
     fields = []
     for db, f in results.items():
         fields += [f"{db}_ours_p50_ms={f.ours_p50 * 1e3:.2f}", f"{db}_ours_p95_ms={f.ours_p95 * 1e3:.2f}",

@@ -39,18 +39,15 @@ import asyncio
 import cProfile
 import io
 import pstats
-import shutil
-import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
-from joserfc.jwk import ECKey
 from sqlalchemy import event, func, select, text
 from stdnum import luhn
+from support import Bench
 
 from aftersales.db.base import new_id, utcnow
 from aftersales.db.migrate import upgrade
@@ -59,10 +56,9 @@ from aftersales.identity.models import Customer
 from aftersales.runtime import Runtime, build_runtime
 from aftersales.service.models import RequestCounter, RequestEvent, ServiceRequest, SlaClock
 from aftersales.service.requests import NewRequest, insert_opening, open_request
-from aftersales.settings import REPO_ROOT, Settings, load_settings
+from aftersales.settings import REPO_ROOT, Settings
 from aftersales.tenancy.manifest import read_manifest_file
 from aftersales.tenancy.services import CurrentTenant, bind_tenant, onboard
-from aftersales.testing.postgres import APP_ROLE, OWNER_ROLE, ThrowawayPostgres
 from aftersales.warranty.models import ProductModel, Serial
 from aftersales.warranty.registrations import PurchaseDetails, register_purchase
 
@@ -372,24 +368,13 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=None, help="requests per measured run")
     args = parser.parse_args()
     per_run = args.requests or (300 if args.quick else 2000)
-    work = Path(tempfile.mkdtemp(prefix="aftersales-request-create-"))
-    base = replace(load_settings(), data_dir=work,
-                   signing_key_pem=ECKey.generate_key("P-256", private=True).as_pem(private=True).decode())
     print(f"{per_run} requests per run, sequential and {TASKS} concurrent tasks, best of {ROUNDS} alternating runs",
           flush=True)
     results: dict[str, Figures] = {}
-    pg = None
-    try:
-        for db in (["sqlite", "postgresql"] if args.db == "both" else [args.db]):
-            if db == "sqlite":
-                url = f"sqlite+aiosqlite:///{work / 'requests.db'}"
-                settings, app_url, owner_url = base, url, url
-            else:
-                pg = ThrowawayPostgres().start()
-                name = pg.create_database()
-                settings = replace(base, database_app_role=APP_ROLE)
-                app_url, owner_url = pg.url(name, role=APP_ROLE), pg.url(name, role=OWNER_ROLE)
-
+    with Bench("request-create", args.db) as bench:
+        for db in bench.backends:
+            target, settings = bench.database(db, "requests")
+            app_url, owner_url = target.app_url, target.owner_url
             upgrade(replace(settings, migration_database_url=owner_url), url=owner_url)
 
             async def one(settings: Settings, app_url: str, owner_url: str) -> Figures:
@@ -410,10 +395,6 @@ def main() -> None:
                   f"  SQL statements per request: ours {f.statements:.1f}, floor {2 if db == 'postgresql' else 1}, "
                   f"same-rows floor {f.rows_statements:.1f}\n"
                   f"{f.profile}", flush=True)
-    finally:
-        if pg is not None:
-            pg.stop()
-        shutil.rmtree(work, ignore_errors=True)
     fields = []
     for db, f in results.items():
         fields += [f"{db}_seq={f.ours_seq / f.floor_seq:.3f}", f"{db}_conc={f.ours_conc / f.floor_conc:.3f}",

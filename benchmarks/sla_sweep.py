@@ -37,20 +37,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import shutil
-import tempfile
 import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import psycopg
-from joserfc.jwk import ECKey
 from sqlalchemy import bindparam, create_engine, event, func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
+from support import Bench, Target
 
 from aftersales.db.base import new_id
 from aftersales.db.migrate import upgrade
@@ -59,10 +56,9 @@ from aftersales.outbox.models import OutboxMessage
 from aftersales.runtime import Runtime, build_runtime
 from aftersales.service.escalation import SWEEP_LIMIT, due_clocks, sweep_breaches
 from aftersales.service.models import RequestEvent, ServiceRequest, SlaClock
-from aftersales.settings import REPO_ROOT, Settings, load_settings
+from aftersales.settings import REPO_ROOT, Settings
 from aftersales.tenancy.manifest import read_manifest_file
 from aftersales.tenancy.services import CurrentTenant, bind_tenant, onboard
-from aftersales.testing.postgres import APP_ROLE, OWNER_ROLE, ThrowawayPostgres
 from aftersales.values import RequestFacts, SlaTarget
 
 SLUGS = ("mehr", "yizhongyi", "golden-laser", "entekhab", "carmax")
@@ -92,16 +88,6 @@ class BenchTenant:
     @property
     def id(self) -> uuid.UUID:
         return self.bound.record.id
-
-
-@dataclass
-class Target:
-    """One database: the URLs the application and the owner connect with, and the bulk loader's DSN or file."""
-
-    db: str
-    app_url: str
-    owner_url: str
-    loader: str
 
 
 # -- the data -------------------------------------------------------------------------------------------------
@@ -428,30 +414,14 @@ def main() -> None:
     parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
     args = parser.parse_args()
     sizes = (10_000, 100_000) if args.quick else (10_000, 100_000, 1_000_000)
-    work = Path(tempfile.mkdtemp(prefix="aftersales-sla-sweep-"))
-    base = replace(load_settings(), data_dir=work,
-                   signing_key_pem=ECKey.generate_key("P-256", private=True).as_pem(private=True).decode())
     print(f"{len(SLUGS)} tenants; {DUE} due clocks per sweep of {SWEPT} ({REPLACEMENTS} replacement offers); "
           f"best of {ROUNDS} sweeps and {ROUNDS * FIND_REPEATS} finds per size", flush=True)
     results: dict[str, dict[int, Figures]] = {}
-    pg = None
-    try:
-        for db in (["sqlite", "postgresql"] if args.db == "both" else [args.db]):
+    with Bench("sla-sweep", args.db) as bench:
+        for db in bench.backends:
             print(f"{db}:", flush=True)
-            if db == "sqlite":
-                path = work / "sweep.db"
-                url = f"sqlite+aiosqlite:///{path}"
-                target, settings = Target(db, url, url, str(path)), base
-            else:
-                pg = ThrowawayPostgres().start()
-                name = pg.create_database()
-                target = Target(db, pg.url(name, role=APP_ROLE), pg.url(name, role=OWNER_ROLE), pg.admin_dsn(name))
-                settings = replace(base, database_app_role=APP_ROLE)
+            target, settings = bench.database(db, "sweep")
             results[db] = run_backend(target, settings, sizes)
-    finally:
-        if pg is not None:
-            pg.stop()
-        shutil.rmtree(work, ignore_errors=True)
     small, large = sizes[0], sizes[-1]
     fields, growths = [], []
     for db, by_size in results.items():

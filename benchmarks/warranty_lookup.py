@@ -43,7 +43,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -54,19 +53,17 @@ from typing import Any, Self
 
 import httpx
 import psycopg
-from joserfc.jwk import ECKey
 from litestar import Litestar, Request, get
 from litestar.exceptions import NotFoundException
 from sqlalchemy import and_, bindparam, create_engine, select
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from support import Bench, Target
 
 from aftersales.db.base import new_id
 from aftersales.db.migrate import upgrade
 from aftersales.identity.models import Customer
 from aftersales.identity.scopes import SERIALS_READ
 from aftersales.runtime import build_runtime
-from aftersales.settings import load_settings
-from aftersales.testing.postgres import APP_ROLE, OWNER_ROLE, ThrowawayPostgres
 from aftersales.warranty.models import Coverage, ProductModel, Registration, Serial
 
 TENANTS = 10
@@ -149,18 +146,6 @@ class BenchTenant:
     model_id: uuid.UUID
     client_id: str
     client_secret: str
-
-
-@dataclass(frozen=True)
-class Target:
-    """One migrated database: the URLs ours, the owner, the bulk loader and the floor connect with."""
-
-    db: str
-    app_url: str
-    owner_url: str
-    floor_url: str
-    loader_dsn: str
-    """SQLite: a file path. PostgreSQL: a superuser DSN (``COPY`` into tables with row-level security)."""
 
 
 def manifest(no: int) -> dict[str, Any]:
@@ -281,9 +266,9 @@ def prepare(settings: Any, target: Target, serials: int) -> list[BenchTenant]:
     tenants = onboard_tenants(settings, target)
     started = time.perf_counter()
     if target.db == "sqlite":
-        load_sqlite(target.loader_dsn, tenants, serials // TENANTS)
+        load_sqlite(target.loader, tenants, serials // TENANTS)
     else:
-        load_postgres(target.loader_dsn, tenants, serials // TENANTS)
+        load_postgres(target.loader, tenants, serials // TENANTS)
     print(f"  loaded {serials} serials in {time.perf_counter() - started:.0f} s", flush=True)
     return tenants
 
@@ -423,7 +408,7 @@ def measure(target: Target, settings: Any, tenants: list[BenchTenant], serials: 
             warmup: int, seconds: int) -> tuple[Figures, Figures]:
     env = {"AFTERSALES_DATABASE_URL": target.app_url, "AFTERSALES_MIGRATION_DATABASE_URL": target.owner_url,
            "AFTERSALES_DATA_DIR": str(settings.data_dir), "AFTERSALES_SIGNING_KEY": settings.signing_key_pem}
-    floor_env = {FLOOR_URL_ENV: target.floor_url}
+    floor_env = {FLOOR_URL_ENV: target.superuser_url}
     here = str(Path(__file__).resolve().parent)
     script = work / f"lookup-{target.db}-{serials}.lua"
     with Server(["aftersales.app:create_app"], env, work / "ours.log") as ours, \
@@ -442,18 +427,6 @@ def measure(target: Target, settings: Any, tenants: list[BenchTenant], serials: 
     return best["ours"], best["floor"]
 
 
-def _targets(db: str, work: Path, serials: int, pg: ThrowawayPostgres | None) -> Target:
-    if db == "sqlite":
-        path = work / f"lookup-{serials}.db"
-        url = f"sqlite+aiosqlite:///{path}"
-        return Target(db, url, url, url, str(path))
-    assert pg is not None
-    name = pg.create_database()
-    admin = pg.admin_dsn(name)
-    return Target(db, pg.url(name, role=APP_ROLE), pg.url(name, role=OWNER_ROLE),
-                  admin.replace("postgresql://", "postgresql+asyncpg://", 1), admin)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="10k and 100k serials, shorter runs")
@@ -463,32 +436,21 @@ def main() -> None:
         sys.exit("wrk is not installed: apt-get install -y wrk (or build it from github.com/wg/wrk)")
     sizes = (10_000, 100_000) if args.quick else (10_000, 1_000_000)
     warmup, seconds = (2, 5) if args.quick else (3, 10)
-    work = Path(tempfile.mkdtemp(prefix="aftersales-lookup-"))
-    base = replace(load_settings(), data_dir=work,
-                   signing_key_pem=ECKey.generate_key("P-256", private=True).as_pem(private=True).decode())
     print(f"{TENANTS} tenants, {CONNECTIONS} connections, {seconds} s per run after {warmup} s warm-up; "
           f"server on CPU {SERVER_CPU}, wrk on CPU {LOAD_CPU}", flush=True)
     results: dict[str, dict[int, tuple[Figures, Figures]]] = {}
-    pg = None
-    try:
-        for db in (["sqlite", "postgresql"] if args.db == "both" else [args.db]):
-            if db == "postgresql":
-                pg = ThrowawayPostgres().start()
-            settings = replace(base, database_app_role=APP_ROLE if db == "postgresql" else None)
+    with Bench("lookup", args.db) as bench:
+        for db in bench.backends:
             results[db] = {}
             for serials in sizes:
                 print(f"{db}, {serials} serials:", flush=True)
-                target = _targets(db, work, serials, pg)
+                target, settings = bench.database(db, f"lookup-{serials}")
                 tenants = prepare(settings, target, serials)
-                ours, floor = measure(target, settings, tenants, serials, work, warmup, seconds)
+                ours, floor = measure(target, settings, tenants, serials, bench.work, warmup, seconds)
                 results[db][serials] = ours, floor
                 print(f"  ours  {ours.rps:7.0f} req/s  p50 {ours.p50_ms:6.2f} ms  p99 {ours.p99_ms:6.2f} ms\n"
                       f"  floor {floor.rps:7.0f} req/s  p50 {floor.p50_ms:6.2f} ms  p99 {floor.p99_ms:6.2f} ms\n"
                       f"  ratio {ours.rps / floor.rps:.3f}", flush=True)
-    finally:
-        if pg is not None:
-            pg.stop()
-        shutil.rmtree(work, ignore_errors=True)  # a million-row SQLite file is ~0.7 GB
     small, large = sizes
     fields = []
     for db, by_size in results.items():
