@@ -45,12 +45,12 @@ def _wallet_balance(settings: AppliancesSettings, refund: RefundFacts) -> Refund
     if balance.amount_minor >= limit:
         return RefundDecision(
             allowed=Money(0, "IRR"), methods=(),
-            reasons=(f"a wallet balance of {toman(balance.amount_minor)} toman is at or above "
-                     f"{toman(limit)} toman: it can only be spent on products",))
+            reasons=((f"a wallet balance of {toman(balance.amount_minor)} toman is at or above "
+                     f"{toman(limit)} toman: it can only be spent on products"),))
     return RefundDecision(
         allowed=min(refund.requested, balance), methods=(RefundMethod.BANK_TRANSFER,), needs_finance_approval=True,
-        reasons=(f"a wallet balance under {toman(limit)} toman is refundable by bank transfer; "
-                 "registered as a follow-up for finance",))
+        reasons=((f"a wallet balance under {toman(limit)} toman is refundable by bank transfer; "
+                 "registered as a follow-up for finance"),))
 
 
 def _payment(settings: AppliancesSettings, refund: RefundFacts) -> RefundDecision:
@@ -62,9 +62,9 @@ def _payment(settings: AppliancesSettings, refund: RefundFacts) -> RefundDecisio
     if amount.amount_minor >= limit:
         return RefundDecision(
             allowed=Money(0, "IRR"), methods=(RefundMethod.WALLET,),
-            reasons=(f"a cash refund is registered only under {toman(limit)} toman and "
+            reasons=((f"a cash refund is registered only under {toman(limit)} toman and "
                      f"{toman(amount.amount_minor)} toman was asked; it can be refunded as store credit "
-                     "(wallet) instead",))
+                     "(wallet) instead"),))
     missing = []
     if not refund.identity_verified:
         missing.append("identity_verified")

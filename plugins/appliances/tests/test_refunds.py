@@ -39,8 +39,8 @@ def test_aftersales_refund_policy_entekhab_wallet_under_500k_toman_is_refundable
 def test_wallet_refund_at_500k_toman_is_store_credit_only(decide):
     decision = decide(wallet(5_000_000))  # 500,000 toman
     assert not decision.granted and decision.allowed == irr(0)
-    assert decision.reasons == ("a wallet balance of 500,000 toman is at or above 500,000 toman: it can only be "
-                                "spent on products",)
+    assert decision.reasons == (("a wallet balance of 500,000 toman is at or above 500,000 toman: it can only be "
+                                "spent on products"),)
 
 
 def test_wallet_refund_is_judged_on_the_balance_not_the_part_asked_for(decide):

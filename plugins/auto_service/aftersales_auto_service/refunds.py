@@ -35,11 +35,11 @@ def _return(settings: AutoServiceSettings, refund: RefundFacts) -> RefundDecisio
                               reasons=("a return is judged from the sale's date and payment",))
     if refund.days_since_sale > settings.return_days:
         return RefundDecision(allowed=zero, methods=(), reasons=(
-            f"a return is refunded within {settings.return_days} days of the sale; this sale was "
-            f"{refund.days_since_sale} days ago",))
+            (f"a return is refunded within {settings.return_days} days of the sale; this sale was "
+            f"{refund.days_since_sale} days ago"),))
     if not refund.paid_in_full:
         return RefundDecision(allowed=zero, methods=(), reasons=(
             f"a return refunds the full price only when it was paid in full; {refund.paid} of it was paid",))
     return RefundDecision(allowed=refund.paid, methods=methods, needs_finance_approval=True, reasons=(
-        f"returned within {settings.return_days} days of the sale and paid in full: the full price "
-        f"{refund.paid} is refunded",))
+        (f"returned within {settings.return_days} days of the sale and paid in full: the full price "
+        f"{refund.paid} is refunded"),))

@@ -17,8 +17,8 @@ def refund_decision(refund: RefundFacts) -> RefundDecision | None:
     if refund.invoice_price is None or refund.invoice_price_was_market_price is None:
         return RefundDecision(
             allowed=zero, methods=methods, requirements=("invoice_price",),
-            reasons=("the refund is at the invoice price when it was the market price at invoice time: the "
-                     "invoice price, and whether it was the market price, must be recorded first",))
+            reasons=(("the refund is at the invoice price when it was the market price at invoice time: the "
+                     "invoice price, and whether it was the market price, must be recorded first"),))
     if refund.invoice_price_was_market_price:
         return RefundDecision(
             allowed=refund.invoice_price, methods=methods, needs_finance_approval=True,
@@ -26,9 +26,9 @@ def refund_decision(refund: RefundFacts) -> RefundDecision | None:
     if refund.expert_price is None:
         return RefundDecision(
             allowed=zero, methods=methods, requirements=("expert_price",),
-            reasons=("the invoice price was not the market price at invoice time: the refund is at the "
-                     "expert-assessed price, which must be recorded first",))
+            reasons=(("the invoice price was not the market price at invoice time: the refund is at the "
+                     "expert-assessed price, which must be recorded first"),))
     return RefundDecision(
         allowed=refund.expert_price, methods=methods, needs_finance_approval=True,
-        reasons=(f"the invoice price {refund.invoice_price} was not the market price at invoice time: refunded "
-                 f"at the expert-assessed price {refund.expert_price}",))
+        reasons=((f"the invoice price {refund.invoice_price} was not the market price at invoice time: refunded "
+                 f"at the expert-assessed price {refund.expert_price}"),))
