@@ -4,8 +4,11 @@ refund's timeline; each endpoint refuses another tenant, and a customer sees onl
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import select
 
+from aftersales.db.base import utcnow
 from aftersales.money import Money
 from aftersales.outbox.models import OutboxMessage
 from aftersales.payments import ledger
@@ -102,10 +105,10 @@ async def test_wallet_balance_under_500k_toman_is_paid_out_and_at_500k_refused(
     small_id, small = await customer_token(tenant)
     large_id, large = await customer_token(tenant)
     async with runtime.db.transaction(tenant.id) as s:
-        top_up = ledger.Posting("finance:1", "top-up", "top-up-small", runtime_now())
-        await ledger.credit_wallet(s, small_id, Money(4_999_999, "IRR"), top_up)
+        await ledger.credit_wallet(s, small_id, Money(4_999_999, "IRR"),
+                                   ledger.Posting("finance:1", "top-up", "top-up-small", utcnow()))
         await ledger.credit_wallet(s, large_id, Money(5_000_000, "IRR"),
-                                   ledger.Posting("finance:1", "top-up", "top-up-large", runtime_now()))
+                                   ledger.Posting("finance:1", "top-up", "top-up-large", utcnow()))
 
     refused = (await ask(client, large, source="wallet_balance")).json()
     assert refused["state"] == "refused" and "can only be spent on products" in refused["reasons"][0]
@@ -118,12 +121,6 @@ async def test_wallet_balance_under_500k_toman_is_paid_out_and_at_500k_refused(
     assert done.json()["state"] == "executed"
     async with runtime.db.transaction(tenant.id) as s:
         assert await ledger.wallet_balance(s, small_id, "IRR") == Money(0, "IRR")
-
-
-def runtime_now():
-    from aftersales.db.base import utcnow
-
-    return utcnow()
 
 
 async def test_reject_needs_a_note_and_tells_the_customer(runtime, client, make_tenant, staff_token,
@@ -163,8 +160,8 @@ async def test_original_payment_refund_through_the_offline_provider_and_a_retry_
     try:  # the provider was called and the ledger written, then the process died before the commit
         async with runtime.db.transaction(tenant.id) as s:
             await refund_execution.execute(s, runtime.settings, bind_tenant(tenant, runtime.plugins),
-                                           refund["id"] and __import__("uuid").UUID(refund["id"]),
-                                           actor="staff:x", reference=None, now=runtime_now())
+                                           uuid.UUID(refund["id"]),
+                                           actor="staff:x", reference=None, now=utcnow())
             raise Crash
     except Crash:
         pass
@@ -179,7 +176,7 @@ async def test_a_customer_sees_and_asks_only_for_their_own(runtime, client, make
                                                            customer_token):
     tenant = await make_tenant("acme")
     alice_id, alice = await customer_token(tenant)
-    bob_id, bob = await customer_token(tenant)
+    _, bob = await customer_token(tenant)
     payment = await add_payment(runtime, tenant, alice_id, 100_00)
     refund = (await ask(client, alice, source="payment", payment_id=str(payment))).json()
 
