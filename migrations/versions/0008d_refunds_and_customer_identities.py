@@ -15,7 +15,6 @@ import aftersales.db.base
 from aftersales.db.append_only import forbid_changes
 from aftersales.db.rls import enable_tenant_isolation
 
-
 revision = '0008d'
 down_revision = '0008a'
 branch_labels = None
