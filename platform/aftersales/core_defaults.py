@@ -215,6 +215,14 @@ def aftersales_rank_providers(
 
 @hookimpl(trylast=True)
 def aftersales_refund_policy(tenant: TenantContext, refund: RefundFacts) -> RefundDecision:
+    if refund.source == "wallet_balance":
+        balance = refund.wallet_balance if refund.wallet_balance is not None else refund.requested
+        return RefundDecision(
+            allowed=min(refund.requested, balance),
+            methods=(RefundMethod.BANK_TRANSFER,),
+            needs_finance_approval=True,
+            reasons=("store credit is paid out by bank transfer, up to the wallet's balance, after finance approval",),
+        )
     ceiling = refund.paid if refund.paid is not None else refund.requested
     allowed = min(refund.requested, ceiling)
     return RefundDecision(

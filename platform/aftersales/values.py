@@ -519,14 +519,26 @@ class RankedProvider:
 
 
 class RefundMethod(enum.StrEnum):
+    """How refunded money reaches the customer."""
+
     ORIGINAL_PAYMENT = "original_payment"
+    """Back through the payment's own provider (the card; cash handed back)."""
     WALLET = "wallet"
+    """As store credit in the customer's wallet."""
     BANK_TRANSFER = "bank_transfer"
+    """Sent by finance to the customer's IBAN (Sheba), with the bank's reference recorded."""
 
 
 @dataclass(frozen=True)
 class RefundFacts:
-    """A refund asked for, with what the customer has proven about themselves."""
+    """A refund asked for, with what the customer has proven about themselves.
+
+    The core computes every fact (hooks do no I/O): ``paid`` is what the payment captured and has not yet
+    refunded, ``paid_in_full`` whether it captured its whole amount, ``days_since_sale`` counts calendar days
+    in the tenant's time zone, ``identity_verified`` means staff verified the customer's identity and the
+    national ID passes its check digit, ``iban_owner_matches_national_id`` that the bank confirmed the IBAN on
+    file belongs to that same national ID.
+    """
 
     source: Literal["wallet_balance", "payment", "return", "replacement_refund"]
     requested: Money
@@ -538,11 +550,25 @@ class RefundFacts:
     invoice_price: Money | None = None
     invoice_price_was_market_price: bool | None = None
     expert_price: Money | None = None
+    wanted: RefundMethod | None = None
+    """The method the customer asked for; None when they left it to the policy."""
+    iban_on_file: bool = False
+    """The customer has an IBAN (Sheba) on file, whoever owns it."""
+    wallet_balance: Money | None = None
+    """For a ``wallet_balance`` refund: what the wallet holds now."""
+    purpose: str | None = None
+    """What the refunded payment paid for (``job`` for a marketplace job, ``repair``, ``order``), if any."""
 
 
 @dataclass(frozen=True)
 class RefundDecision:
-    """How much may be refunded, how, and what must be shown first."""
+    """How much may be refunded, how, and what must be shown first.
+
+    A decision grants a refund when ``allowed`` is above zero and no requirement is missing; otherwise it is a
+    refusal, and ``methods`` lists what is offered instead (e.g. store credit), ``requirements`` what the
+    customer must bring first (``identity_verified``, ``iban``, ``iban_owner_matches_national_id``,
+    ``expert_price``, ``sale_date``), ``reasons`` why, in words an agent can read to the customer.
+    """
 
     allowed: Money
     methods: tuple[RefundMethod, ...]
@@ -550,3 +576,7 @@ class RefundDecision:
     needs_finance_approval: bool = False
     reasons: tuple[str, ...] = ()
 
+    @property
+    def granted(self) -> bool:
+        """The refund may go ahead (subject to finance approval when ``needs_finance_approval``)."""
+        return self.allowed.amount_minor > 0 and not self.requirements and bool(self.methods)

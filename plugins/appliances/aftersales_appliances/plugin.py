@@ -23,13 +23,15 @@ from aftersales.values import (
     ProviderCandidate,
     Quote,
     RankedProvider,
+    RefundDecision,
+    RefundFacts,
     SaleInfo,
     SerialCheck,
     TenantContext,
     VerticalInfo,
     WarrantyTerms,
 )
-from aftersales_appliances import __version__, catalogue, quotes, ranking, warranty
+from aftersales_appliances import __version__, catalogue, quotes, ranking, refunds, warranty
 from aftersales_appliances.serials import pattern_for_model
 from aftersales_appliances.settings import AppliancesSettings
 
@@ -87,3 +89,8 @@ def aftersales_quote(tenant: TenantContext, job: JobFacts) -> Quote:
 def aftersales_rank_providers(tenant: TenantContext, offering: str,
                               candidates: Sequence[ProviderCandidate]) -> list[RankedProvider]:
     return ranking.rank_providers(candidates)
+
+
+@hookimpl
+def aftersales_refund_policy(tenant: TenantContext, refund: RefundFacts) -> RefundDecision | None:
+    return refunds.refund_decision(tenant.settings_as(AppliancesSettings), refund)

@@ -22,6 +22,8 @@ from aftersales.values import (
     RankedProvider,
     RatingDecision,
     RatingFacts,
+    RefundDecision,
+    RefundFacts,
     RequestFacts,
     SaleInfo,
     SerialCheck,
@@ -31,7 +33,17 @@ from aftersales.values import (
     VerticalInfo,
     WarrantyTerms,
 )
-from aftersales_auto_service import __version__, catalogue, followups, quotes, ranking, ratings, sla, warranty
+from aftersales_auto_service import (
+    __version__,
+    catalogue,
+    followups,
+    quotes,
+    ranking,
+    ratings,
+    refunds,
+    sla,
+    warranty,
+)
 from aftersales_auto_service.serials import check_vin
 from aftersales_auto_service.settings import AutoServiceSettings
 
@@ -105,3 +117,8 @@ def aftersales_quote(tenant: TenantContext, job: JobFacts) -> Quote:
 def aftersales_rank_providers(tenant: TenantContext, offering: str,
                               candidates: Sequence[ProviderCandidate]) -> list[RankedProvider]:
     return ranking.rank_providers(candidates)
+
+
+@hookimpl
+def aftersales_refund_policy(tenant: TenantContext, refund: RefundFacts) -> RefundDecision | None:
+    return refunds.refund_decision(tenant.settings_as(AutoServiceSettings), refund)

@@ -17,6 +17,8 @@ from aftersales.values import (
     FollowUpPlan,
     OfferingSpec,
     ProductInfo,
+    RefundDecision,
+    RefundFacts,
     RequestFacts,
     ResolutionContext,
     ResolutionOption,
@@ -28,7 +30,7 @@ from aftersales.values import (
     VerticalInfo,
     WarrantyTerms,
 )
-from aftersales_electronics import __version__, catalogue, followups, sla, warranty
+from aftersales_electronics import __version__, catalogue, followups, refunds, sla, warranty
 from aftersales_electronics.serials import check_imei
 from aftersales_electronics.settings import ElectronicsSettings
 
@@ -96,3 +98,8 @@ def aftersales_followups(tenant: TenantContext, event: ServiceEvent) -> list[Fol
 @hookimpl
 def aftersales_service_catalogue(tenant: TenantContext) -> list[OfferingSpec]:
     return catalogue.service_catalogue()
+
+
+@hookimpl
+def aftersales_refund_policy(tenant: TenantContext, refund: RefundFacts) -> RefundDecision | None:
+    return refunds.refund_decision(refund)

@@ -1,0 +1,155 @@
+"""Finance's steps on a refund: approve, reject, execute.
+
+Execution moves the money and posts the ledger under the operation id ``refund:{id}``, so a retry after a
+crash between the provider call and the ledger write repeats both without repeating either (the provider
+derives its idempotency key from the operation id, the ledger replays the entry):
+
+* ``original_payment``: the payment's provider refunds it, then the REFUND entry is posted (and, for a
+  marketplace job, the provider's payout and the platform's fee are taken back in proportion);
+* ``wallet``: a REFUND entry on the payment, if there is one, and a wallet credit (``refund:{id}:wallet``);
+* ``bank_transfer``: finance sent the money to the customer's IBAN and records the bank's reference; a wallet
+  balance refund debits the wallet, a payment refund posts a REFUND entry on the payment.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
+from aftersales.money import Money
+from aftersales.payments import ledger, settlement
+from aftersales.payments.ledger import Posting
+from aftersales.payments.models import Payment
+from aftersales.payments.providers import ProviderOutcome, RefundOrder, provider_for
+from aftersales.payments.refund_models import Refund
+from aftersales.payments.refunds import notify, record
+from aftersales.settings import Settings
+from aftersales.tenancy.services import CurrentTenant
+from aftersales.values import RefundMethod
+
+
+class RefundFailed(Conflict):
+    """The provider refused to refund; the failure is on the refund's timeline and nothing moved."""
+
+
+async def _refund(session: AsyncSession, refund_id: uuid.UUID) -> Refund:
+    refund = await session.scalar(select(Refund).where(Refund.id == refund_id))
+    if refund is None:
+        raise NotFound("no such refund")
+    return refund
+
+
+async def approve(session: AsyncSession, tenant: CurrentTenant, refund_id: uuid.UUID, *, actor: str, note: str,
+                  now: datetime) -> Refund:
+    """Finance approves a refund that waits for it.
+
+    :raises Conflict: the refund is not awaiting approval.
+    """
+    refund = await _refund(session, refund_id)
+    if refund.state != "awaiting_approval":
+        raise Conflict(f"the refund is {refund.state.replace('_', ' ')}, not awaiting approval")
+    _decide(refund, "approved", actor, note, now)
+    await record(session, refund, actor, "approved", now, note or "approved by finance")
+    await notify(session, tenant, refund, "approved", now)
+    return refund
+
+
+async def reject(session: AsyncSession, tenant: CurrentTenant, refund_id: uuid.UUID, *, actor: str, note: str,
+                 now: datetime) -> Refund:
+    """Finance rejects a refund not yet paid, saying why (the customer is told).
+
+    :raises InvalidInput: no note. :raises Conflict: the refund is not awaiting approval or approved.
+    """
+    if not note.strip():
+        raise InvalidInput("a rejection says why", [FieldError("note", "required when rejecting")])
+    refund = await _refund(session, refund_id)
+    if refund.state not in ("awaiting_approval", "approved"):
+        raise Conflict(f"the refund is {refund.state.replace('_', ' ')}: it can no longer be rejected")
+    _decide(refund, "rejected", actor, note, now)
+    await record(session, refund, actor, "rejected", now, note)
+    await notify(session, tenant, refund, "rejected", now)
+    return refund
+
+
+def _decide(refund: Refund, state: str, actor: str, note: str, now: datetime) -> None:
+    refund.state, refund.decided_by, refund.decided_at, refund.decision_note = state, actor, now, note
+    refund.updated_at = now
+
+
+async def execute(session: AsyncSession, settings: Settings, tenant: CurrentTenant, refund_id: uuid.UUID, *,
+                  actor: str, reference: str | None, now: datetime) -> Refund:
+    """Pay an approved refund out and post the ledger.
+
+    :raises InvalidInput: a bank transfer without its reference.
+    :raises Conflict: the refund is not approved, or the payment cannot give that much back.
+    :raises RefundFailed: the provider refused; the failure is recorded (commit before answering).
+    """
+    refund = await _refund(session, refund_id)
+    if refund.state != "approved":
+        raise Conflict(f"the refund is {refund.state.replace('_', ' ')}, not approved")
+    method = RefundMethod(refund.method)
+    if method is RefundMethod.BANK_TRANSFER and not (reference or "").strip():
+        raise InvalidInput("a bank transfer is executed with its reference",
+                           [FieldError("reference", "the bank's reference of the transfer to the customer")])
+    amount = Money(refund.amount_minor, refund.currency)
+    operation = f"refund:{refund.id}"
+    posting = Posting(actor, f"refund {refund.id} ({refund.source}, {method.value})", operation, now,
+                      refund_id=refund.id, provider_ref=reference)
+    payment = await session.scalar(select(Payment).where(Payment.id == refund.payment_id)) if refund.payment_id else None
+    if payment is not None:
+        refundable = (await ledger.payment_totals(session, payment.id)).refundable
+        if amount > refundable:
+            raise Conflict(f"the payment can give back {refundable} at most, not {amount}")
+    if method is RefundMethod.ORIGINAL_PAYMENT:
+        assert payment is not None
+        outcome = await _through_provider(session, settings, payment, refund, amount, operation)
+        if outcome.state == "failed":
+            await record(session, refund, actor, "execution_failed", now, outcome.failure_reason or "refused")
+            raise RefundFailed(f"the payment provider refused the refund: {outcome.failure_reason or 'no reason'}")
+        posting = Posting(actor, posting.reason, operation, now, refund_id=refund.id, provider_ref=outcome.provider_ref)
+        refund.reference = outcome.provider_ref
+        if outcome.state != "succeeded":
+            refund.state, refund.updated_at = "processing", now
+            await record(session, refund, actor, "processing", now, f"the provider will confirm ({outcome.state})")
+            await notify(session, tenant, refund, "processing", now)
+            return refund
+        await _post_to_payment(session, payment, amount, posting)
+    elif method is RefundMethod.WALLET:
+        if payment is not None:
+            await _post_to_payment(session, payment, amount, posting)
+        await ledger.credit_wallet(session, refund.customer_id, amount,
+                                   Posting(actor, posting.reason, f"{operation}:wallet", now, refund_id=refund.id),
+                                   payment_id=payment.id if payment else None)
+    else:
+        refund.reference = reference
+        if refund.source == "wallet_balance":
+            await ledger.debit_wallet(session, refund.customer_id, amount, posting)
+        elif payment is not None:
+            await _post_to_payment(session, payment, amount, posting)
+    refund.state, refund.executed_by, refund.executed_at, refund.updated_at = "executed", actor, now, now
+    await record(session, refund, actor, "executed", now, f"{amount} paid by {method.value}"
+                 + (f", reference {refund.reference}" if refund.reference else ""))
+    await notify(session, tenant, refund, "executed", now)
+    return refund
+
+
+async def _through_provider(session: AsyncSession, settings: Settings, payment: Payment, refund: Refund,
+                            amount: Money, operation: str) -> ProviderOutcome:
+    provider = await provider_for(session, settings, payment.provider)
+    if not provider.capabilities.refund:
+        raise Conflict(f"{provider.name} payments cannot be refunded through the provider")
+    if not provider.capabilities.partial_refund and amount.amount_minor != payment.amount_minor:
+        raise Conflict(f"{provider.name} refunds only whole payments")
+    return await provider.refund(RefundOrder(payment_id=payment.id, payment_ref=payment.provider_ref,
+                                             operation_id=operation, amount=amount, reason=refund.note or "refund",
+                                             reverse_transfer=payment.purpose == "job"))
+
+
+async def _post_to_payment(session: AsyncSession, payment: Payment, amount: Money, posting: Posting) -> None:
+    await ledger.post_refund(session, payment.id, amount.amount_minor, posting)
+    if payment.purpose == "job":
+        await settlement.reverse_split(session, payment.id, posting=posting)

@@ -1,0 +1,45 @@
+"""Refund rules of the auto-service tenants.
+
+* A return (seed 003, Yizhongyi 包退) within ``return_days`` (7) of the sale refunds the full price, and only
+  when it was paid in full; on day 8, or one minor unit short, it is refused with the reason. The other return
+  conditions (packaging, accessories, no damage) are the claim assessment's, judged before a refund is asked.
+* A marketplace job (seed 002, Carmax) is refunded up to what was paid, back to the original payment only.
+
+Both need finance approval. Other refunds are left to the core's default.
+"""
+
+from __future__ import annotations
+
+from aftersales.values import RefundDecision, RefundFacts, RefundMethod
+from aftersales_auto_service.settings import AutoServiceSettings
+
+
+def refund_decision(settings: AutoServiceSettings, refund: RefundFacts) -> RefundDecision | None:
+    """The decision for a return or a marketplace job's refund; None for any other refund."""
+    if refund.source == "return":
+        return _return(settings, refund)
+    if refund.source == "payment" and refund.purpose == "job":
+        paid = refund.paid if refund.paid is not None else refund.requested
+        return RefundDecision(
+            allowed=min(refund.requested, paid), methods=(RefundMethod.ORIGINAL_PAYMENT,),
+            needs_finance_approval=True,
+            reasons=(f"a marketplace job is refunded up to what was paid ({paid}), to the original payment",))
+    return None
+
+
+def _return(settings: AutoServiceSettings, refund: RefundFacts) -> RefundDecision:
+    zero = refund.requested - refund.requested
+    methods = (RefundMethod.ORIGINAL_PAYMENT,)
+    if refund.days_since_sale is None or refund.paid is None:
+        return RefundDecision(allowed=zero, methods=methods, requirements=("sale_date",),
+                              reasons=("a return is judged from the sale's date and payment",))
+    if refund.days_since_sale > settings.return_days:
+        return RefundDecision(allowed=zero, methods=(), reasons=(
+            (f"a return is refunded within {settings.return_days} days of the sale; this sale was "
+            f"{refund.days_since_sale} days ago"),))
+    if not refund.paid_in_full:
+        return RefundDecision(allowed=zero, methods=(), reasons=(
+            f"a return refunds the full price only when it was paid in full; {refund.paid} of it was paid",))
+    return RefundDecision(allowed=refund.paid, methods=methods, needs_finance_approval=True, reasons=(
+        (f"returned within {settings.return_days} days of the sale and paid in full: the full price "
+        f"{refund.paid} is refunded"),))

@@ -1,0 +1,54 @@
+"""Auto-service refunds through the real hooks: Yizhongyi's return within 7 days, paid in full (seed 003), and
+Carmax's marketplace job refunds up to what was paid, to the original payment (seed 002)."""
+
+from __future__ import annotations
+
+import pytest
+
+from aftersales.money import Money
+from aftersales.values import RefundFacts, RefundMethod
+
+PRICE = Money(12_800_00, "CNY")
+
+
+@pytest.fixture(scope="module")
+def decide(registry, manifest_tenant):
+    hooks = registry.hooks_for(["auto_service"])
+    return lambda slug, facts: hooks.aftersales_refund_policy(tenant=manifest_tenant(slug), refund=facts)
+
+
+def returned(day: int, paid: Money = PRICE) -> RefundFacts:
+    return RefundFacts(source="return", requested=PRICE, paid=paid, paid_in_full=paid == PRICE,
+                       days_since_sale=day)
+
+
+def test_aftersales_refund_policy_yizhongyi_return_on_day_7_refunds_the_full_price(decide):
+    decision = decide("yizhongyi", returned(7))
+    assert decision.granted and decision.allowed == PRICE
+    assert decision.methods == (RefundMethod.ORIGINAL_PAYMENT,) and decision.needs_finance_approval
+
+
+def test_return_refused_on_day_8(decide):
+    decision = decide("yizhongyi", returned(8))
+    assert not decision.granted
+    assert decision.reasons == ("a return is refunded within 7 days of the sale; this sale was 8 days ago",)
+
+
+def test_return_refused_when_one_minor_unit_short_of_paid_in_full(decide):
+    decision = decide("yizhongyi", returned(3, paid=Money(12_799_99, "CNY")))
+    assert not decision.granted and "paid in full; 12799.99 CNY of it was paid" in decision.reasons[0]
+
+
+def test_return_without_a_sale_date_names_it(decide):
+    facts = RefundFacts(source="return", requested=PRICE, paid=PRICE)
+    assert decide("yizhongyi", facts).requirements == ("sale_date",)
+
+
+def test_carmax_job_refund_is_capped_at_what_was_paid_to_the_original_payment(decide):
+    paid = Money(1_500_000, "IRR")
+    decision = decide("carmax", RefundFacts(source="payment", requested=Money(1_500_001, "IRR"), paid=paid,
+                                            purpose="job"))
+    assert decision.granted and decision.allowed == paid
+    assert decision.methods == (RefundMethod.ORIGINAL_PAYMENT,)
+    decision = decide("carmax", RefundFacts(source="payment", requested=paid, paid=paid, purpose="job"))
+    assert decision.allowed == paid
