@@ -8,7 +8,7 @@ may show rial amounts in toman (1 toman = 10 rial), the unit customers there cou
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -33,7 +33,7 @@ class LocaleFormat:
 
     locale: str
     irr_as_toman: bool = False
-    translations: NullTranslations = NullTranslations()
+    translations: NullTranslations = field(default_factory=NullTranslations)
 
     @property
     def direction(self) -> str:
