@@ -16,6 +16,7 @@ from litestar.datastructures import Cookie
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Template
 from litestar.template.config import TemplateConfig
+from markupsafe import Markup
 
 from aftersales.tenancy.services import CurrentTenant
 from aftersales.web.i18n.catalogues import translations
@@ -39,12 +40,18 @@ def _ngettext(context: Context, singular: str, plural: str, n: int) -> str:
     return context["page"].translations.ngettext(singular, plural, n)
 
 
+def isolate(text: str) -> Markup:
+    """``text`` in a ``<bdi>``: a Persian company name inside an English sentence keeps both in order."""
+    return Markup("<bdi>{}</bdi>").format(text)
+
+
 def environment() -> Environment:
     """The pages' Jinja2 environment: autoescaped HTML, undefined names are errors, ``_()`` from the page's
     catalogue (new-style gettext, so ``_("… %(name)s", name=…)`` escapes what it interpolates)."""
     env = Environment(loader=FileSystemLoader(TEMPLATE_DIR), autoescape=select_autoescape(["html"]),
                       undefined=StrictUndefined, extensions=["jinja2.ext.i18n"])
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["bdi"] = isolate
     return env
 
 
