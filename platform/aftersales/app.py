@@ -39,6 +39,7 @@ from aftersales.warranty.recall_api import PublicRecallController, RecallControl
 from aftersales.warranty.registration_api import ClaimController, RegistrationController
 from aftersales.web.context import DEPENDENCIES
 from aftersales.web.health import health
+from aftersales.web.portal.plugin import PortalPlugin
 from aftersales.web.problems import EXCEPTION_HANDLERS
 from aftersales.worker import embedded_worker
 
@@ -91,6 +92,7 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[BearerTokenMiddleware],
+        plugins=[PortalPlugin()],
         state=State({"runtime": runtime}),
         lifespan=[embedded_worker],
         on_shutdown=[close_runtime],

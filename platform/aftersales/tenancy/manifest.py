@@ -106,6 +106,8 @@ class BrandingManifest(_Strict):
     support_email: EmailStr
     support_phone: PhoneNumber
     custom_domain: str | None = Field(default=None, max_length=253, pattern=HOSTNAME_PATTERN)
+    irr_as_toman: bool = False
+    """Show rial amounts in toman (1 toman = 10 rial) on the portal, as customers in Iran count."""
 
 
 class TenantManifest(_Strict):

@@ -1,0 +1,38 @@
+"""A tenant's look on its pages: name, logo, colours, support contacts and languages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aftersales.tenancy.models import Tenant
+
+
+@dataclass(frozen=True)
+class Branding:
+    """What a page shows of the tenant; everything here comes from its onboarding manifest."""
+
+    name: str
+    logo_url: str | None
+    primary_color: str
+    accent_color: str
+    support_email: str
+    support_phone: str
+    locales: tuple[str, ...]
+    default_locale: str
+    irr_as_toman: bool
+
+    @classmethod
+    def of(cls, tenant: Tenant) -> Branding:
+        """The branding stored for ``tenant`` (colours are validated as ``#rrggbb`` at onboarding)."""
+        brand = tenant.branding
+        return cls(
+            name=brand.get("display_name") or tenant.name,
+            logo_url=brand.get("logo_url"),
+            primary_color=brand.get("primary_color", "#1d4ed8"),
+            accent_color=brand.get("accent_color", "#f59e0b"),
+            support_email=brand.get("support_email", ""),
+            support_phone=brand.get("support_phone", ""),
+            locales=tuple(tenant.locales),
+            default_locale=tenant.default_locale,
+            irr_as_toman=bool(brand.get("irr_as_toman", False)),
+        )
