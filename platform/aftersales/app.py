@@ -20,6 +20,8 @@ from aftersales.marketplace.charge_api import ChargeController
 from aftersales.marketplace.quote_api import PartPriceController, QuoteController
 from aftersales.marketplace.search_api import ProviderSearchController
 from aftersales.outbox.api import OutboxController, WebhookController
+from aftersales.payments.stripe_account_api import StripeAccountController
+from aftersales.payments.stripe_webhook_api import StripeWebhookController
 from aftersales.runtime import Runtime, build_runtime
 from aftersales.service.api import ServiceRequestController
 from aftersales.service.complaint_api import ComplaintController
@@ -83,6 +85,8 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             ChangeRequestController,
             ChargeController,
             ProviderSearchController,
+            StripeAccountController,
+            StripeWebhookController,
         ],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,

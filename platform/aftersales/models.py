@@ -20,6 +20,7 @@ from aftersales.marketplace.models import (
 )
 from aftersales.outbox.models import OutboxMessage
 from aftersales.payments.models import LedgerEntry, Payment, Wallet
+from aftersales.payments.stripe_models import StripeAccount, StripeEvent  # noqa: F401
 from aftersales.service.followup_models import FollowUp, TrainingSignOff
 from aftersales.service.models import (
     Complaint,
