@@ -134,7 +134,7 @@ class StripeProvider:
         """The PaymentIntent's refund carrying ``metadata[operation_id]``, if one was made."""
         refunds = await self._client.v1.refunds.list_async({"payment_intent": payment_ref, "limit": 100})
         async for refund in refunds.auto_paging_iter():
-            if (refund.metadata or {}).get("operation_id") == operation_id:
+            if (refund.to_dict().get("metadata") or {}).get("operation_id") == operation_id:
                 return refund
         return None
 
