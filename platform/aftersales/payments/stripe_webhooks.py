@@ -118,16 +118,18 @@ def _refund_fact(refund: dict[str, Any]) -> RefundFact:
 async def receive(session: AsyncSession, event: dict[str, Any], now: datetime) -> str:
     """Apply a verified event once: a repeated event id changes nothing.
 
-    :raises Conflict: the event names a payment not (yet) recorded, or the ledger refuses it (a refund of money
-        not yet known to be captured); nothing is written and Stripe delivers it again later.
+    :raises Conflict: the event names a payment not (yet) recorded, the ledger refuses it (a refund of money not
+        yet known to be captured), or another delivery of it is being applied right now; nothing is written, and
+        Stripe delivers it again later.
     """
-    record = StripeEvent(event_id=event["id"], type=event["type"], outcome="received", received_at=now)
-    try:
-        async with session.begin_nested():
-            session.add(record)
-            await session.flush()
-    except IntegrityError:
+    if await session.scalar(select(StripeEvent.id).where(StripeEvent.event_id == event["id"])) is not None:
         return "duplicate: already processed"
+    record = StripeEvent(event_id=event["id"], type=event["type"], outcome="received", received_at=now)
+    session.add(record)
+    try:
+        await session.flush()
+    except IntegrityError:
+        raise Conflict(f"event {event['id']} is being processed by another delivery") from None
     facts = facts_of(event)
     payment = await session.scalar(select(Payment).where(Payment.provider == "stripe",
                                                          Payment.provider_ref == facts.payment_ref))
