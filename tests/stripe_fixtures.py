@@ -133,7 +133,7 @@ def _handler(target: str, proxy: StripeProxy) -> type[BaseHTTPRequestHandler]:
 
         do_GET = do_POST = do_DELETE = _forward
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the stdlib's signature
+        def log_message(self, format: str, *args: object) -> None:
             pass
 
     return Forward

@@ -11,11 +11,12 @@ import uuid
 from dataclasses import replace
 from typing import Any
 
+from sqlalchemy import select
+
 from aftersales.db.base import utcnow
 from aftersales.payments import stripe_accounts
 from aftersales.payments.models import LedgerEntry, Payment
 from aftersales.payments.stripe_provider import StripeProvider, stripe_provider
-from sqlalchemy import select
 
 SECRET_KEY = "sk_test_4eC39HqLyjWDarjtT1zdp7dc"
 PUBLISHABLE_KEY = "pk_test_TYooMQauvdEDq54NiTphI7jx"

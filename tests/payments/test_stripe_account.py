@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from stripe_support import PUBLISHABLE_KEY, SECRET_KEY
 
 from aftersales.payments.stripe_models import StripeAccount
+from stripe_support import PUBLISHABLE_KEY, SECRET_KEY
 
 URL = "/api/v1/payments/stripe/account/"
 GOOD = {"secret_key": SECRET_KEY, "webhook_secret": "whsec_abcdefghijklmnop1234",

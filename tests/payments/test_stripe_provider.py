@@ -7,9 +7,8 @@ import uuid
 
 import httpx
 import pytest
-from marketplace_support import add_customer
-from stripe_support import SECRET_KEY, TEST_CARD, add_stripe_payment, configure_stripe, ledger_of, provider
 
+from aftersales.db.base import utcnow
 from aftersales.errors import Conflict
 from aftersales.money import Money
 from aftersales.payments.ledger import LedgerRefused, Posting
@@ -17,7 +16,8 @@ from aftersales.payments.models import Payment
 from aftersales.payments.providers import PaymentOrder
 from aftersales.payments.stripe_provider import stripe_provider
 from aftersales.payments.stripe_refunds import refund_through_stripe
-from aftersales.db.base import utcnow
+from marketplace_support import add_customer
+from stripe_support import SECRET_KEY, TEST_CARD, add_stripe_payment, configure_stripe, ledger_of, provider
 
 
 def order(amount: int, currency: str = "EUR", **extra) -> PaymentOrder:

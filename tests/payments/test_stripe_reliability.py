@@ -6,6 +6,7 @@ import uuid
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from marketplace_support import add_customer
 from stripe_support import (
     add_stripe_payment,
