@@ -29,7 +29,7 @@ from aftersales.runtime import Runtime, build_runtime
 from aftersales.settings import Settings, load_settings
 from aftersales.testing.postgres import APP_ROLE, OWNER_ROLE, PostgresUnavailable, ThrowawayPostgres
 
-pytest_plugins = ["browser_fixtures"]
+pytest_plugins = ["browser_fixtures", "stripe_fixtures"]
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 TEMPLATE_DB = "aftersales_template"

@@ -22,6 +22,8 @@ from aftersales.marketplace.search_api import ProviderSearchController
 from aftersales.outbox.api import OutboxController, WebhookController
 from aftersales.payments.customer_identity_api import CustomerIdentityController
 from aftersales.payments.refund_api import RefundController
+from aftersales.payments.stripe_account_api import StripeAccountController
+from aftersales.payments.stripe_webhook_api import StripeWebhookController
 from aftersales.runtime import Runtime, build_runtime
 from aftersales.service.api import ServiceRequestController
 from aftersales.service.complaint_api import ComplaintController
@@ -88,6 +90,8 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             ProviderSearchController,
             RefundController,
             CustomerIdentityController,
+            StripeAccountController,
+            StripeWebhookController,
         ],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,

@@ -21,6 +21,7 @@ from aftersales.marketplace.models import (
 from aftersales.outbox.models import OutboxMessage
 from aftersales.payments.models import LedgerEntry, Payment, Wallet
 from aftersales.payments.refund_models import CustomerIdentity, Refund, RefundEvent
+from aftersales.payments.stripe_models import StripeAccount, StripeEvent
 from aftersales.service.followup_models import FollowUp, TrainingSignOff
 from aftersales.service.models import (
     Complaint,
@@ -34,8 +35,45 @@ from aftersales.tenancy.models import Tenant
 from aftersales.warranty.models import ProductModel, Serial, SerialCheck
 from aftersales.warranty.recall_models import RecallCampaign, RecallUnit  # noqa: F401
 
-__all__ = ["ApiClient", "BookedSlot", "Booking", "ChangeRequest", "Complaint", "Customer", "CustomerIdentity", "CustomerRatingTotal",
-           "FollowUp", "JobCharge", "LedgerEntry", "Offering", "Operator", "OutboxMessage", "Payment", "ProductModel", "Provider",
-           "ProviderDocument", "ProviderException", "ProviderHours", "ProviderLocation", "ProviderOffering", "Quote",
-           "Rating", "Refund", "RefundEvent", "RequestEvent", "RequestHold", "Serial", "SerialCheck", "ServicePoint", "ServiceRequest",
-           "SlaClock", "StaffUser", "Tenant", "TrainingSignOff", "Wallet", "WorkItem"]
+__all__ = [
+    "ApiClient",
+    "BookedSlot",
+    "Booking",
+    "ChangeRequest",
+    "Complaint",
+    "Customer",
+    "CustomerIdentity",
+    "CustomerRatingTotal",
+    "FollowUp",
+    "JobCharge",
+    "LedgerEntry",
+    "Offering",
+    "Operator",
+    "OutboxMessage",
+    "Payment",
+    "ProductModel",
+    "Provider",
+    "ProviderDocument",
+    "ProviderException",
+    "ProviderHours",
+    "ProviderLocation",
+    "ProviderOffering",
+    "Quote",
+    "Rating",
+    "Refund",
+    "RefundEvent",
+    "RequestEvent",
+    "RequestHold",
+    "Serial",
+    "SerialCheck",
+    "ServicePoint",
+    "ServiceRequest",
+    "SlaClock",
+    "StaffUser",
+    "StripeAccount",
+    "StripeEvent",
+    "Tenant",
+    "TrainingSignOff",
+    "Wallet",
+    "WorkItem",
+]
