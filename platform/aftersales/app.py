@@ -11,13 +11,13 @@ from aftersales import __version__
 from aftersales.identity.api import OAuthController, SignInController, TenantIdentityController
 from aftersales.identity.guards import BearerTokenMiddleware
 from aftersales.marketplace.booking_api import BookingController
-from aftersales.marketplace.rating_api import RatingController
 from aftersales.marketplace.catalogue_api import OfferingController
-from aftersales.marketplace.provider_api import ProviderController
-from aftersales.marketplace.schedule_api import ScheduleController
 from aftersales.marketplace.change_api import ChangeRequestController
 from aftersales.marketplace.charge_api import ChargeController
+from aftersales.marketplace.provider_api import ProviderController
 from aftersales.marketplace.quote_api import PartPriceController, QuoteController
+from aftersales.marketplace.rating_api import RatingController
+from aftersales.marketplace.schedule_api import ScheduleController
 from aftersales.marketplace.search_api import ProviderSearchController
 from aftersales.outbox.api import OutboxController, WebhookController
 from aftersales.payments.customer_identity_api import CustomerIdentityController
@@ -28,12 +28,12 @@ from aftersales.runtime import Runtime, build_runtime
 from aftersales.service.api import ServiceRequestController
 from aftersales.service.complaint_api import ComplaintController
 from aftersales.service.customer_api import CustomerController
-from aftersales.service.service_point_api import ServicePointController
 from aftersales.service.followup_api import (
     FollowUpController,
     PublicSurveyController,
     TrainingSignOffController,
 )
+from aftersales.service.service_point_api import ServicePointController
 from aftersales.tenancy.api import OperatorController, TenantSelfController
 from aftersales.warranty.api import CatalogController, PublicWarrantyController, SerialController
 from aftersales.warranty.import_api import SerialImportController
