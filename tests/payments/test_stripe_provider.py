@@ -13,9 +13,9 @@ from aftersales.errors import Conflict
 from aftersales.money import Money
 from aftersales.payments.ledger import LedgerRefused, Posting
 from aftersales.payments.models import Payment
+from aftersales.payments.provider_refunds import refund_through
 from aftersales.payments.providers import PaymentOrder
 from aftersales.payments.stripe_provider import stripe_provider
-from aftersales.payments.stripe_refunds import refund_through_stripe
 from marketplace_support import add_customer
 from stripe_support import SECRET_KEY, TEST_CARD, add_stripe_payment, configure_stripe, ledger_of, provider
 
@@ -77,7 +77,7 @@ async def test_a_marketplace_job_is_a_destination_charge_captured_later_and_refu
         now = utcnow()
         await ledger.post_charge(s, row.id, 100_00, Posting("test", "authorised", f"{row.operation_id}:charge", now))
         await ledger.post_capture(s, row.id, 80_00, Posting("test", "captured", f"{row.operation_id}:capture", now))
-        refunded = await refund_through_stripe(s, stripe, row, 20_00, Posting("agent", "scratch", "refund:r1", now))
+        refunded = await refund_through(s, stripe, row, 20_00, Posting("agent", "scratch", "refund:r1", now))
 
     assert (authorised.state, captured.state, refunded.state) == ("succeeded", "succeeded", "succeeded")
     create = stripe_proxy.posts("/v1/payment_intents")[0]
@@ -161,8 +161,8 @@ async def test_a_refund_beyond_the_capture_is_refused_by_the_ledger_before_strip
     async with runtime.db.transaction(tenant.id) as s:
         row = await s.get(Payment, (tenant.id, payment.id))
         with pytest.raises(LedgerRefused, match="more than can be given back"):
-            await refund_through_stripe(s, stripe, row, 30_01, Posting("agent", "too much", "refund:big", utcnow()))
-        full = await refund_through_stripe(s, stripe, row, 30_00, Posting("agent", "all of it", "refund:all",
+            await refund_through(s, stripe, row, 30_01, Posting("agent", "too much", "refund:big", utcnow()))
+        full = await refund_through(s, stripe, row, 30_00, Posting("agent", "all of it", "refund:all",
                                                                           utcnow()))
 
     assert full.state == "succeeded"
@@ -190,12 +190,12 @@ async def test_a_crash_between_the_refund_at_stripe_and_the_ledger_is_recovered_
     stripe.refund = refund_then_crash
     with pytest.raises(CrashAfterStripe):
         async with runtime.db.transaction(tenant.id) as s:
-            await refund_through_stripe(s, stripe, await s.get(Payment, (tenant.id, payment.id)), 20_00, posting)
+            await refund_through(s, stripe, await s.get(Payment, (tenant.id, payment.id)), 20_00, posting)
     assert all(kind != "refund" for kind, _, _ in await ledger_of(runtime, tenant, payment.id))
 
     stripe.refund = real_refund
     async with runtime.db.transaction(tenant.id) as s:
-        retried = await refund_through_stripe(s, stripe, await s.get(Payment, (tenant.id, payment.id)), 20_00,
+        retried = await refund_through(s, stripe, await s.get(Payment, (tenant.id, payment.id)), 20_00,
                                               posting)
 
     at_stripe = await refunds_at_stripe(stripe_proxy.url, payment.provider_ref)

@@ -197,3 +197,39 @@ async def test_a_tenant_without_stripe_or_an_unknown_tenant_has_no_webhook(clien
     assert (await post_event(client, tenant, body, "whsec_anything")).status_code == 404
     other = type("T", (), {"id": "0190a0b0-0000-7000-8000-00000000dead"})
     assert (await post_event(client, other, body, "whsec_anything")).status_code == 404
+
+
+async def test_a_refund_stripe_left_pending_is_executed_when_stripe_confirms_it(client, runtime, make_tenant,
+                                                                                 staff_token):
+    from sqlalchemy import select
+
+    from aftersales.outbox.models import OutboxMessage
+    from aftersales.payments.refund_models import Refund
+
+    tenant = await make_tenant("acme")
+    secret = await configure_stripe(runtime, tenant)
+    payment = await _paid(runtime, tenant, pi="pi_pending_refund")
+    await post_event(client, tenant, event("payment_intent.succeeded",
+                                           intent("pi_pending_refund", 50_00, "succeeded", received=50_00)), secret)
+    async with runtime.db.transaction(tenant.id) as s:
+        refund = Refund(customer_id=payment.customer_id, source="payment", payment_id=payment.id, currency="EUR",
+                        requested_minor=20_00, amount_minor=20_00, method="original_payment", state="processing",
+                        requested_by="agent:1", reference="re_slow")
+        s.add(refund)
+        await s.flush()
+    ours = refund_obj("pi_pending_refund", "re_slow", 20_00, operation_id=f"refund:{refund.id}")
+
+    pending = await post_event(client, tenant, event("refund.updated", {**ours, "status": "pending"}), secret)
+    async with runtime.db.transaction(tenant.id) as s:
+        assert (await s.get(Refund, (tenant.id, refund.id))).state == "processing"
+    confirmed = await post_event(client, tenant, event("refund.updated", ours), secret)
+
+    assert (pending.status_code, confirmed.status_code) == (200, 200)
+    headers = await staff_token(tenant, "finance")
+    shown = (await client.get(f"/api/v1/refunds/{refund.id}", headers=headers)).json()
+    assert shown["state"] == "executed"
+    assert [e["kind"] for e in shown["timeline"]][-1] == "executed"
+    assert ("refund", 20_00, f"refund:{refund.id}") in await ledger_of(runtime, tenant, payment.id)
+    async with runtime.db.transaction(tenant.id) as s:
+        events = (await s.scalars(select(OutboxMessage.event))).all()
+    assert "refund.executed" in events

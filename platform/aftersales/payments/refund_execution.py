@@ -21,10 +21,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
 from aftersales.money import Money
-from aftersales.payments import ledger, settlement
+from aftersales.payments import ledger
 from aftersales.payments.ledger import Posting
 from aftersales.payments.models import Payment
-from aftersales.payments.providers import ProviderOutcome, RefundOrder, provider_for
+from aftersales.payments.provider_refunds import post_refund, refund_through
+from aftersales.payments.providers import provider_for
 from aftersales.payments.refund_models import Refund
 from aftersales.payments.refunds import notify, record
 from aftersales.settings import Settings
@@ -106,21 +107,20 @@ async def execute(session: AsyncSession, settings: Settings, tenant: CurrentTena
             raise Conflict(f"the payment can give back {refundable} at most, not {amount}")
     if method is RefundMethod.ORIGINAL_PAYMENT:
         assert payment is not None
-        outcome = await _through_provider(session, settings, payment, refund, amount, operation)
+        provider = await provider_for(session, settings, payment.provider)
+        outcome = await refund_through(session, provider, payment, amount.amount_minor, posting)
         if outcome.state == "failed":
             await record(session, refund, actor, "execution_failed", now, outcome.failure_reason or "refused")
             raise RefundFailed(f"the payment provider refused the refund: {outcome.failure_reason or 'no reason'}")
-        posting = Posting(actor, posting.reason, operation, now, refund_id=refund.id, provider_ref=outcome.provider_ref)
         refund.reference = outcome.provider_ref
         if outcome.state != "succeeded":
             refund.state, refund.updated_at = "processing", now
             await record(session, refund, actor, "processing", now, f"the provider will confirm ({outcome.state})")
             await notify(session, tenant, refund, "processing", now)
             return refund
-        await _post_to_payment(session, payment, amount, posting)
     elif method is RefundMethod.WALLET:
         if payment is not None:
-            await _post_to_payment(session, payment, amount, posting)
+            await post_refund(session, payment, amount.amount_minor, posting)
         await ledger.credit_wallet(session, refund.customer_id, amount,
                                    Posting(actor, posting.reason, f"{operation}:wallet", now, refund_id=refund.id),
                                    payment_id=payment.id if payment else None)
@@ -129,7 +129,7 @@ async def execute(session: AsyncSession, settings: Settings, tenant: CurrentTena
         if refund.source == "wallet_balance":
             await ledger.debit_wallet(session, refund.customer_id, amount, posting)
         elif payment is not None:
-            await _post_to_payment(session, payment, amount, posting)
+            await post_refund(session, payment, amount.amount_minor, posting)
     refund.state, refund.executed_by, refund.executed_at, refund.updated_at = "executed", actor, now, now
     await record(session, refund, actor, "executed", now, f"{amount} paid by {method.value}"
                  + (f", reference {refund.reference}" if refund.reference else ""))
@@ -137,19 +137,17 @@ async def execute(session: AsyncSession, settings: Settings, tenant: CurrentTena
     return refund
 
 
-async def _through_provider(session: AsyncSession, settings: Settings, payment: Payment, refund: Refund,
-                            amount: Money, operation: str) -> ProviderOutcome:
-    provider = await provider_for(session, settings, payment.provider)
-    if not provider.capabilities.refund:
-        raise Conflict(f"{provider.name} payments cannot be refunded through the provider")
-    if not provider.capabilities.partial_refund and amount.amount_minor != payment.amount_minor:
-        raise Conflict(f"{provider.name} refunds only whole payments")
-    return await provider.refund(RefundOrder(payment_id=payment.id, payment_ref=payment.provider_ref,
-                                             operation_id=operation, amount=amount, reason=refund.note or "refund",
-                                             reverse_transfer=payment.purpose == "job"))
-
-
-async def _post_to_payment(session: AsyncSession, payment: Payment, amount: Money, posting: Posting) -> None:
-    await ledger.post_refund(session, payment.id, amount.amount_minor, posting)
-    if payment.purpose == "job":
-        await settlement.reverse_split(session, payment.id, posting=posting)
+async def confirm_processing(session: AsyncSession, tenant: CurrentTenant, refund_id: uuid.UUID, *, actor: str,
+                             provider_ref: str | None, now: datetime) -> Refund | None:
+    """The provider confirmed a refund it had left pending (a Stripe webhook, after the ledger entry under
+    ``refund:{id}`` is posted): the refund is executed and the customer told. None if it was not processing."""
+    refund = await session.scalar(select(Refund).where(Refund.id == refund_id))
+    if refund is None or refund.state != "processing":
+        return None
+    refund.state, refund.executed_by, refund.executed_at, refund.updated_at = "executed", actor, now, now
+    refund.reference = refund.reference or provider_ref
+    await record(session, refund, actor, "executed", now,
+                 f"{Money(refund.amount_minor, refund.currency)} confirmed by the payment provider"
+                 + (f", reference {refund.reference}" if refund.reference else ""))
+    await notify(session, tenant, refund, "executed", now)
+    return refund

@@ -17,6 +17,7 @@ from aftersales.db.base import utcnow
 from aftersales.errors import NotFound
 from aftersales.payments import stripe_accounts, stripe_webhooks
 from aftersales.tenancy.models import Tenant
+from aftersales.tenancy.services import bind_tenant
 from aftersales.web.context import RuntimeDep
 
 
@@ -42,5 +43,5 @@ class StripeWebhookController(Controller):
             secret = stripe_accounts.decrypt(account, stripe_accounts.credentials_box(runtime.settings)).webhook_secret
             event = stripe_webhooks.verify(payload, request.headers.get("stripe-signature"), secret,
                                            tenant=tenant.slug)
-            outcome = await stripe_webhooks.receive(session, event, utcnow())
+            outcome = await stripe_webhooks.receive(session, bind_tenant(tenant, runtime.plugins), event, utcnow())
         return {"event": event["id"], "outcome": outcome}

@@ -24,10 +24,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.errors import AftersalesError, Conflict
-from aftersales.payments import ledger, settlement
+from aftersales.payments import ledger, refund_execution, settlement
 from aftersales.payments.ledger import Posting
 from aftersales.payments.models import LedgerEntry, Payment
 from aftersales.payments.stripe_models import StripeEvent
+from aftersales.tenancy.services import CurrentTenant
 
 logger = logging.getLogger("aftersales.payments.stripe")
 
@@ -115,7 +116,7 @@ def _refund_fact(refund: dict[str, Any]) -> RefundFact:
                       (refund.get("metadata") or {}).get("operation_id"))
 
 
-async def receive(session: AsyncSession, event: dict[str, Any], now: datetime) -> str:
+async def receive(session: AsyncSession, tenant: CurrentTenant, event: dict[str, Any], now: datetime) -> str:
     """Apply a verified event once: a repeated event id changes nothing.
 
     :raises Conflict: the event names a payment not (yet) recorded, the ledger refuses it (a refund of money not
@@ -138,6 +139,11 @@ async def receive(session: AsyncSession, event: dict[str, Any], now: datetime) -
     record.payment_id = payment.id
     record.outcome = await apply_facts(session, payment, facts, actor=ACTOR,
                                        reason=f"Stripe {event['type']} {event['id']}", now=now)
+    for refund in facts.refunds:
+        refund_id = _refund_request_id(refund.operation_id or "")
+        if refund.status == "succeeded" and refund_id is not None:
+            await refund_execution.confirm_processing(session, tenant, refund_id, actor=ACTOR,
+                                                      provider_ref=refund.refund_ref, now=now)
     await session.flush()
     return record.outcome
 
