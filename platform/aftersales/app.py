@@ -20,6 +20,9 @@ from aftersales.marketplace.charge_api import ChargeController
 from aftersales.marketplace.quote_api import PartPriceController, QuoteController
 from aftersales.marketplace.search_api import ProviderSearchController
 from aftersales.outbox.api import OutboxController, WebhookController
+from aftersales.payments.payment_api import PaymentController
+from aftersales.payments.settlement_api import SettlementController
+from aftersales.payments.wallet_api import WalletController
 from aftersales.runtime import Runtime, build_runtime
 from aftersales.service.api import ServiceRequestController
 from aftersales.service.complaint_api import ComplaintController
@@ -75,6 +78,9 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             PublicSurveyController,
             BookingController,
             RatingController,
+            PaymentController,
+            WalletController,
+            SettlementController,
             OfferingController,
             ProviderController,
             ScheduleController,
