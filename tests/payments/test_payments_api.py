@@ -61,7 +61,7 @@ async def test_customers_see_only_their_own_payments_and_cannot_record_cash(runt
                                                                            customer_token):
     acme = await make_tenant("acme")
     sara, sara_token = await customer_token(acme)
-    omid, omid_token = await customer_token(acme)
+    omid, _ = await customer_token(acme)
     hers = await add_payment(runtime, acme, sara, 10_00)
     his = await add_payment(runtime, acme, omid, 20_00)
     listed = (await client.get(API, headers=sara_token)).json()

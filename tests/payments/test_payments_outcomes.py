@@ -8,11 +8,11 @@ import uuid
 from sqlalchemy import select
 
 from aftersales.db.base import utcnow
+from aftersales.money import Money
 from aftersales.payments import ledger
 from aftersales.payments import payments as service
 from aftersales.payments.ledger import EntryKind, Posting
 from aftersales.payments.models import LedgerEntry, Payment
-from aftersales.money import Money
 from aftersales.payments.providers import ProviderOutcome
 from marketplace_support import add_customer
 from payments_support import add_payment
