@@ -130,3 +130,26 @@ async def test_a_pending_payment_is_canceled_and_a_captured_one_is_not(runtime, 
     assert refused.status_code == 409 and "captured" in refused.json()["detail"]
     again = await client.post(f"{API}/{pending}/capture", headers=finance)
     assert again.status_code == 409
+
+
+async def test_a_retry_with_the_same_idempotency_key_pays_once(runtime, client, make_tenant, staff_token,
+                                                             customer_token):
+    acme = await make_tenant("acme")
+    finance = await staff_token(acme, "finance")
+    customer_id, _ = await customer_token(acme)
+    other_id, _ = await customer_token(acme)
+    body = {"customer_id": str(customer_id), "purpose": "repair", "amount_minor": 80_00, "currency": "EUR",
+            "provider": "offline", "method": "cash"}
+    keyed = {**finance, "Idempotency-Key": "till-7:receipt-118"}
+    first = await client.post(API, headers=keyed, json=body)
+    again = await client.post(API, headers=keyed, json=body)
+    assert first.status_code == again.status_code == 201
+    assert again.json()["id"] == first.json()["id"] and again.json()["entries"] == first.json()["entries"]
+    different = await client.post(API, headers=keyed, json={**body, "amount_minor": 81_00})
+    assert different.status_code == 409 and first.json()["id"] in different.json()["detail"]
+    someone_else = await client.post(API, headers=keyed, json={**body, "customer_id": str(other_id)})
+    assert someone_else.status_code == 201 and someone_else.json()["id"] != first.json()["id"]
+    assert await count_rows(runtime, acme, Payment) == 2
+    assert await count_rows(runtime, acme, LedgerEntry) == 4
+    bad_key = await client.post(API, headers={**finance, "Idempotency-Key": "no spaces"}, json=body)
+    assert bad_key.status_code in (400, 422)

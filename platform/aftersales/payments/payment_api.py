@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
 
 from aftersales.db.base import utcnow
 from aftersales.errors import FieldError, InvalidInput, NotFound, PermissionDenied
@@ -26,6 +26,9 @@ from aftersales.payments.payment_schemas import PaymentIn, PaymentOut, ReasonIn,
 from aftersales.web.context import TOKEN_TENANT, RuntimeDep, SessionDep, TenantDep
 from aftersales.web.paging import DEFAULT_LIMIT, Page, check_limit, decode_cursor, invalid_cursor, split_page
 
+IdempotencyKey = Annotated[str | None, HeaderParameter(name="Idempotency-Key", min_length=1, max_length=64,
+                                                      pattern=r"^[A-Za-z0-9_.:-]+$")]
+"""The client's key for one payment: the same key again answers the same payment (per customer)."""
 CUSTOMER_PROVIDERS = ("stripe", "wallet")
 """What a customer pays with by themselves; offline money is recorded by finance staff."""
 
@@ -60,17 +63,18 @@ class PaymentController(Controller):
 
     @post("/", operation_id="startPayment", guards=[requires_any_scope(PAYMENTS_WRITE, CUSTOMER_SELF)])
     async def start(self, request: Request[Any, Any, Any], data: JSONBody[PaymentIn], session: SessionDep,
-                    runtime: RuntimeDep) -> PaymentOut:
+                    runtime: RuntimeDep, idempotency_key: IdempotencyKey = None) -> PaymentOut:
         """Start a payment through a provider: cash and transfers are captured at once, a cheque waits to clear,
         a card may need the customer (``client_secret``). A provider that cannot take it (Stripe and IRR): 422
-        naming the field and the reason, with the suggestion to pay offline. Store credit below the amount: 409."""
+        naming the field and the reason, with the suggestion to pay offline. Store credit below the amount: 409.
+        A retry with the same ``Idempotency-Key`` answers the payment already made."""
         principal = current_principal(request)
         customer_id = _payer(principal, data)
         started = await service.start_payment(session, runtime.settings, service.NewPayment(
             customer_id=customer_id, purpose=data.purpose, amount_minor=data.amount_minor,
             currency=data.currency.upper(), provider=data.provider, method=data.method,
             subject_type=data.subject_type, subject_id=data.subject_id, reference=data.reference),
-            actor=actor(request), now=utcnow())
+            actor=actor(request), now=utcnow(), idempotency_key=idempotency_key)
         return await _answer(session, started.payment, client_secret=started.client_secret, with_entries=True)
 
     @get("/", operation_id="listPayments", guards=[requires_any_scope(PAYMENTS_READ, CUSTOMER_SELF)])

@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
@@ -93,22 +94,31 @@ def payment_errors(new: NewPayment) -> list[FieldError]:
 
 async def start_payment(session: AsyncSession, settings: Settings, new: NewPayment, *, actor: str, now: datetime,
                         capture_manually: bool = False, destination: str | None = None,
-                        application_fee: Money | None = None) -> Started:
+                        application_fee: Money | None = None, idempotency_key: str | None = None) -> Started:
     """Write the payment and its CHARGE entry, ask the provider to collect it, and apply the outcome.
+
+    With ``idempotency_key`` (the client's ``Idempotency-Key``) a retry of the same payment for the same customer
+    answers the payment already made instead of paying twice; the key reused for a different payment is refused.
 
     :raises InvalidInput: bad input, or a provider that cannot take this amount or method (Stripe and IRR),
         with the field, the reason and the suggestion to pay offline; nothing is written.
     :raises NotFound: no such customer in this tenant.
     :raises LedgerRefused: paying from a wallet that holds less than the amount (409 naming the balance).
+    :raises Conflict: the idempotency key was used for a different payment.
     """
     errors = payment_errors(new)
     if errors:
         raise InvalidInput("the payment is invalid", errors)
     if await session.scalar(select(Customer.id).where(Customer.id == new.customer_id)) is None:
         raise NotFound("no such customer")
+    operation_id = f"payment:{new.customer_id}:{idempotency_key}" if idempotency_key else f"payment:{uuid.uuid4()}"
+    if idempotency_key:
+        earlier = await session.scalar(select(Payment).where(Payment.operation_id == operation_id))
+        if earlier is not None:
+            return Started(_same_payment(earlier, new))
     amount = Money(new.amount_minor, new.currency)
     if new.provider == "wallet":
-        return Started(await _pay_from_wallet(session, new, amount, actor=actor, now=now))
+        return Started(await _pay_from_wallet(session, new, amount, operation_id, actor=actor, now=now))
     provider = await provider_for(session, settings, new.provider)
     reason = _refusal(provider, amount, new.method)
     if reason is not None:
@@ -116,7 +126,7 @@ async def start_payment(session: AsyncSession, settings: Settings, new: NewPayme
         raise InvalidInput("the payment cannot be taken this way",
                            [FieldError(field_name, reason.removeprefix("currency:").strip())])
     manual = capture_manually and provider.capabilities.payouts
-    payment = await _write(session, new, actor=actor, now=now,
+    payment = await _write(session, new, operation_id, actor=actor, now=now,
                            details={**new.details, **({"capture_manually": True} if manual else {})})
     outcome = await provider.collect(PaymentOrder(
         payment_id=payment.id, operation_id=payment.operation_id, amount=amount, customer_id=payment.customer_id,
@@ -142,25 +152,37 @@ def _refusal(provider: Any, amount: Money, method: str) -> str | None:
     return reason if provider.name == "offline" else f"{reason}; {OFFLINE_SUGGESTION}"
 
 
-async def _write(session: AsyncSession, new: NewPayment, *, actor: str, now: datetime,
-                 details: dict[str, Any], state: str = "pending") -> Payment:
+def _same_payment(earlier: Payment, new: NewPayment) -> Payment:
+    """The payment a retry with the same idempotency key asks for. :raises Conflict: it asked for another."""
+    asked = (new.purpose, new.amount_minor, new.currency, new.provider, new.method, new.subject_id)
+    if (earlier.purpose, earlier.amount_minor, earlier.currency, earlier.provider, earlier.method,
+            earlier.subject_id) != asked:
+        raise Conflict(f"this Idempotency-Key was used for a different payment ({earlier.id})")
+    return earlier
+
+
+async def _write(session: AsyncSession, new: NewPayment, operation_id: str, *, actor: str, now: datetime,
+                 details: dict[str, Any]) -> Payment:
     payment = Payment(customer_id=new.customer_id, provider=new.provider, method=new.method, purpose=new.purpose,
                       subject_type=new.subject_type, subject_id=new.subject_id, amount_minor=new.amount_minor,
-                      currency=new.currency, state=state, provider_ref=(new.reference or "").strip() or None,
-                      operation_id=f"payment:{uuid.uuid4()}", details=details, created_by=actor, created_at=now,
-                      updated_at=now)
+                      currency=new.currency, state="pending", provider_ref=(new.reference or "").strip() or None,
+                      operation_id=operation_id, details=details, created_by=actor, created_at=now, updated_at=now)
     session.add(payment)
-    await session.flush()
+    try:
+        async with session.begin_nested():
+            await session.flush()
+    except IntegrityError:
+        raise Conflict("a payment with this Idempotency-Key is being made; ask again for its outcome") from None
     await ledger.post_charge(session, payment.id, payment.amount_minor,
                              Posting(actor, f"{new.purpose} payment by {new.method}",
                                      f"{payment.operation_id}:charge", now))
     return payment
 
 
-async def _pay_from_wallet(session: AsyncSession, new: NewPayment, amount: Money, *, actor: str,
+async def _pay_from_wallet(session: AsyncSession, new: NewPayment, amount: Money, operation_id: str, *, actor: str,
                            now: datetime) -> Payment:
     """Store credit: the payment, its charge, the wallet debit and the capture, all or nothing."""
-    payment = await _write(session, new, actor=actor, now=now, details=new.details)
+    payment = await _write(session, new, operation_id, actor=actor, now=now, details=new.details)
     posting = Posting(actor, f"{new.purpose} paid from store credit", payment.operation_id, now)
     await ledger.debit_wallet(session, new.customer_id, amount,
                               replace(posting, operation_id=f"{payment.operation_id}:wallet_debit"),
