@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from aftersales.db.base import utcnow
 from aftersales.marketplace.models import CustomerRatingTotal, JobCharge, Provider, Quote, Rating
 from marketplace_support import ProviderSetup, add_booking
+from payments_support import add_job_payment
 
 _hours_ago = itertools.count(2, 2)
 
@@ -23,13 +24,14 @@ def _earlier_slot():
 
 async def completed_job(runtime: Any, tenant: Any, setup: ProviderSetup, customer_id: uuid.UUID, *,
                         paid: bool = True, state: str = "completed") -> uuid.UUID:
-    """A job of ``setup``'s provider for the customer, completed (or in ``state``), with its charge created
-    (``paid``) or none."""
+    """A job of ``setup``'s provider for the customer, completed (or in ``state``), with its charge created and
+    its payment captured (``paid``) or neither."""
     booking_id = await add_booking(runtime, tenant, setup, customer_id, state=state, starts_at=_earlier_slot())
     if paid:
         async with runtime.db.transaction(tenant.id) as s:
             s.add(JobCharge(booking_id=booking_id, outcome="created", amount_minor=setup.price_minor,
                             cap_minor=setup.price_minor, currency="EUR", requested_by="test"))
+        await add_job_payment(runtime, tenant, booking_id, customer_id, setup.price_minor)
     return booking_id
 
 

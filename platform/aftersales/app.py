@@ -21,9 +21,12 @@ from aftersales.marketplace.schedule_api import ScheduleController
 from aftersales.marketplace.search_api import ProviderSearchController
 from aftersales.outbox.api import OutboxController, WebhookController
 from aftersales.payments.customer_identity_api import CustomerIdentityController
+from aftersales.payments.payment_api import PaymentController
 from aftersales.payments.refund_api import RefundController
+from aftersales.payments.settlement_api import SettlementController
 from aftersales.payments.stripe_account_api import StripeAccountController
 from aftersales.payments.stripe_webhook_api import StripeWebhookController
+from aftersales.payments.wallet_api import WalletController
 from aftersales.runtime import Runtime, build_runtime
 from aftersales.service.api import ServiceRequestController
 from aftersales.service.complaint_api import ComplaintController
@@ -80,6 +83,9 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             PublicSurveyController,
             BookingController,
             RatingController,
+            PaymentController,
+            WalletController,
+            SettlementController,
             OfferingController,
             ProviderController,
             ScheduleController,

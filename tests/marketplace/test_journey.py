@@ -216,6 +216,11 @@ async def test_a_customer_finds_books_agrees_is_charged_no_more_than_agreed_and_
     assert [(c["outcome"], c["amount_minor"]) for c in seen] == [("refused", CAP + 1), ("created", CAP)]
     assert seen[0]["id"] in too_much.json()["detail"]
 
+    # Finance records the customer's cash for exactly the charge: captured, split into payout and fee.
+    paid = ok(await client.post(f"{API}/bookings/{booking_id}/payment", headers=market.admin,
+                                json={"provider": "offline", "method": "cash"}), 201)
+    assert (paid["state"], paid["amount_minor"], paid["captured_minor"]) == ("captured", CAP, CAP)
+
     # Ratings both ways, counted (the job was paid through the app); the provider's public page shows it.
     rating = ok(await client.post(f"{API}/bookings/{booking_id}/rating", headers=customer, json={
         "stars": 5, "comment": "Ready at the booked hour, asked before the brakes.",

@@ -25,7 +25,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound, PermissionDenied
 from aftersales.identity.models import Customer
 from aftersales.identity.principals import Principal
-from aftersales.marketplace.models import Booking, CustomerRatingTotal, JobCharge, Provider, Quote, Rating
+from aftersales.marketplace.models import Booking, CustomerRatingTotal, Provider, Quote, Rating
+from aftersales.payments.models import Payment
 from aftersales.tenancy.services import CurrentTenant
 from aftersales.values import RatingDecision, RatingFacts
 
@@ -154,12 +155,13 @@ async def rating_facts(session: AsyncSession, rater: Rater, booking: Booking, ne
 
 
 async def job_paid(session: AsyncSession, booking_id: uuid.UUID) -> bool:
-    """Whether the job was paid through the platform: until payments move money (issue 6), a charge created
-    within the cap (:class:`JobCharge` ``outcome="created"``) counts as paid; a job whose accepted quote came to
-    0 (all under warranty) owed nothing and counts as paid too."""
-    charged = exists().where(JobCharge.booking_id == booking_id, JobCharge.outcome == "created")
+    """Whether the job was paid through the platform: a job payment of the booking was captured (a charge alone
+    is not money received); a job whose accepted quote came to 0 (all under warranty) owed nothing and counts as
+    paid too."""
+    captured = exists().where(Payment.purpose == "job", Payment.subject_type == "booking",
+                              Payment.subject_id == booking_id, Payment.state == "captured")
     free = exists().where(Quote.booking_id == booking_id, Quote.state == "accepted", Quote.total_minor == 0)
-    return bool(await session.scalar(select(or_(charged, free))))
+    return bool(await session.scalar(select(or_(captured, free))))
 
 
 # -- aggregates --------------------------------------------------------------------------------------------------
