@@ -69,8 +69,8 @@ async def test_a_marketplace_job_is_a_destination_charge_captured_later_and_refu
     authorised = await stripe.confirm(created.provider_ref, await card(stripe_proxy.url), job.operation_id)
     captured = await stripe.capture(created.provider_ref, Money(80_00, "EUR"), f"{job.operation_id}:capture")
     payment = await add_stripe_payment(runtime, tenant, customer, 100_00, created.provider_ref, purpose="job",
-                                       details={"split": {"provider_id": str(uuid.uuid4()), "payout_minor": 68_00,
-                                                          "fee_minor": 12_00}})
+                                       details={"provider_id": str(uuid.uuid4()), "payout_minor": 68_00,
+                                                "fee_minor": 12_00})
     async with runtime.db.transaction(tenant.id) as s:
         from aftersales.payments import ledger
         row = await s.get(Payment, (tenant.id, payment.id))

@@ -233,3 +233,20 @@ async def test_a_refund_stripe_left_pending_is_executed_when_stripe_confirms_it(
     async with runtime.db.transaction(tenant.id) as s:
         events = (await s.scalars(select(OutboxMessage.event))).all()
     assert "refund.executed" in events
+
+
+async def test_a_card_top_up_confirmed_only_by_the_webhook_credits_the_wallet_once(client, runtime, make_tenant):
+    from aftersales.money import Money
+    from aftersales.payments import ledger
+
+    tenant = await make_tenant("acme")
+    secret = await configure_stripe(runtime, tenant)
+    customer = await add_customer(runtime, tenant)
+    await add_stripe_payment(runtime, tenant, customer, 25_00, "pi_top_up", purpose="wallet_top_up")
+    succeeded = event("payment_intent.succeeded", intent("pi_top_up", 25_00, "succeeded", received=25_00))
+
+    for _ in range(2):
+        assert (await post_event(client, tenant, succeeded, secret)).status_code == 200
+
+    async with runtime.db.transaction(tenant.id) as s:
+        assert await ledger.wallet_balance(s, customer, "EUR") == Money(25_00, "EUR")

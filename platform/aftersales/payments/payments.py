@@ -215,7 +215,7 @@ async def apply_outcome(session: AsyncSession, payment: Payment, outcome: Provid
         capture = replace(posting, operation_id=capture_operation(payment), provider_ref=outcome.provider_ref)
         if missing > 0:
             await ledger.post_capture(session, payment.id, missing, capture)
-        await _after_capture(session, payment, capture)
+        await after_capture(session, payment, capture)
         _set_state(payment, "captured", "", posting.now, outcome.provider_ref)
     elif payment.state == "captured":
         pass  # news older than the capture (an out-of-order event)
@@ -228,8 +228,9 @@ async def apply_outcome(session: AsyncSession, payment: Payment, outcome: Provid
     return payment
 
 
-async def _after_capture(session: AsyncSession, payment: Payment, capture: Posting) -> None:
-    """What a capture means for the purpose; each posting idempotent by its operation id."""
+async def after_capture(session: AsyncSession, payment: Payment, capture: Posting) -> None:
+    """What a capture means for the purpose (a top-up credits the wallet, a job splits into payout and fee);
+    each posting idempotent by its operation id, so the synchronous path and a webhook may both call it."""
     if payment.purpose == "wallet_top_up":
         await ledger.credit_wallet(session, payment.customer_id, Money(payment.amount_minor, payment.currency),
                                    replace(capture, operation_id=f"{payment.operation_id}:wallet_credit",

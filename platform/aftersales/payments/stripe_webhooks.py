@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.errors import AftersalesError, Conflict
-from aftersales.payments import ledger, refund_execution, settlement
+from aftersales.payments import ledger, payments, refund_execution, settlement
 from aftersales.payments.ledger import Posting
 from aftersales.payments.models import LedgerEntry, Payment
 from aftersales.payments.stripe_models import StripeEvent
@@ -169,11 +169,7 @@ async def apply_facts(session: AsyncSession, payment: Payment, facts: Facts, *, 
         await post(ledger.post_charge, payment.amount_minor, f"{payment.operation_id}:charge")
     if facts.captured_minor:
         await post(ledger.post_capture, facts.captured_minor, f"{payment.operation_id}:capture")
-        split = payment.details.get("split")
-        if split:
-            await settlement.post_split(session, payment.id, uuid.UUID(split["provider_id"]),
-                                        payout_minor=split["payout_minor"], fee_minor=split["fee_minor"],
-                                        posting=posting(f"{payment.operation_id}:split"))
+        await payments.after_capture(session, payment, posting(f"{payment.operation_id}:capture"))
     for refund in facts.refunds:
         if refund.status != "succeeded":
             continue
