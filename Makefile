@@ -18,8 +18,11 @@ install: $(STAMP)
 demo: install
 	$(BIN)/aftersales demo
 
+# The suite runs in TEST_WORKERS processes (pytest-xdist), each with its own databases (docs/testing.md);
+# TEST_WORKERS=0 runs it in this one process.
+TEST_WORKERS ?= 2
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 benchmarks: install
 	$(BIN)/python benchmarks/hook_dispatch.py --quick

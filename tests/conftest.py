@@ -4,6 +4,10 @@ Database tests take the ``backend`` fixture and so run twice: on embedded SQLite
 (started by :mod:`aftersales.testing.postgres`, or ``AFTERSALES_TEST_POSTGRES_URL``). Each test gets a fresh
 database cloned from one migrated template (a file copy on SQLite, ``CREATE DATABASE … TEMPLATE`` on
 PostgreSQL). Without PostgreSQL the PostgreSQL half skips with the reason, except under ``CI=true``.
+
+Under pytest-xdist (``-n 2``, what ``make test`` runs) each worker is its own process with its own session
+fixtures: its own throwaway PostgreSQL server (or its own template on a shared ``AFTERSALES_TEST_POSTGRES_URL``),
+its own temporary directory, data directory and SQLite files. See docs/testing.md.
 """
 
 from __future__ import annotations
@@ -22,17 +26,18 @@ import pytest
 from joserfc.jwk import ECKey
 from sqlalchemy import select
 
-from aftersales.app import create_app
 from aftersales.db.migrate import upgrade
 from aftersales.plugins import PluginRegistry, build_plugin_registry
 from aftersales.runtime import Runtime, build_runtime
 from aftersales.settings import Settings, load_settings
+from aftersales.testing.apps import AppCache
 from aftersales.testing.postgres import APP_ROLE, OWNER_ROLE, PostgresUnavailable, ThrowawayPostgres
 
 pytest_plugins = ["browser_fixtures", "stripe_fixtures"]
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
-TEMPLATE_DB = "aftersales_template"
+TEMPLATE_DB = "aftersales_template_" + os.environ.get("PYTEST_XDIST_WORKER", "main")
+"""Per xdist worker: workers sharing one server (``AFTERSALES_TEST_POSTGRES_URL``) each migrate their own."""
 
 
 @dataclass(frozen=True)
@@ -142,10 +147,16 @@ async def runtime(backend: Backend, base_settings: Settings, plugins: PluginRegi
     await rt.close()
 
 
+@pytest.fixture(scope="session")
+def app_cache() -> AppCache:
+    return AppCache()
+
+
 @pytest.fixture
-async def client(runtime: Runtime) -> AsyncIterator[httpx.AsyncClient]:
-    """An HTTP client speaking ASGI to the app in the test's own event loop (as one server process would)."""
-    transport = httpx.ASGITransport(app=create_app(runtime))
+async def client(runtime: Runtime, app_cache: AppCache) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client speaking ASGI to the app in the test's own event loop (as one server process would).
+    The app object is reused from the previous test, pointed at this test's runtime (see AppCache)."""
+    transport = httpx.ASGITransport(app=app_cache.app_for(runtime))
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver.local") as test_client:
         yield test_client
 
@@ -244,7 +255,7 @@ def cli(backend: Backend, base_settings: Settings) -> Any:
                "AFTERSALES_MIGRATION_DATABASE_URL": backend.owner_url,
                "AFTERSALES_DATA_DIR": str(base_settings.data_dir),
                "AFTERSALES_SIGNING_KEY": base_settings.signing_key_pem}
-        return subprocess.run([sys.executable, "-m", "aftersales.cli", *args], capture_output=True, text=True,
-                              env=env, timeout=120)
+        return subprocess.run([sys.executable, "-m", "aftersales.cli", *args], check=False, capture_output=True,
+                              text=True, env=env, timeout=120)
 
     return run

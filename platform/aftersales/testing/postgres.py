@@ -2,12 +2,15 @@
 
 ``ThrowawayPostgres`` runs ``initdb`` and ``pg_ctl`` in a temporary directory on a free loopback port (as the
 ``postgres`` system user via ``runuser`` when we are root, since PostgreSQL refuses to run as root), with
-durability switched off for speed. It creates the two roles production uses:
+durability switched off for speed and its files in memory (``/dev/shm``) when the machine has a memory-backed
+directory: cloning the template database for one test takes ~0.1 s there against ~1 s on a virtual disk.
+It creates the two roles production uses:
 
 * ``aftersales_owner`` owns the tables and runs migrations (not a superuser, so FORCE RLS applies to it);
 * ``aftersales_app`` is what the application connects as: no ownership, NOBYPASSRLS.
 
-If ``AFTERSALES_TEST_POSTGRES_URL`` names an existing server (a superuser URL), that server is used instead.
+If ``AFTERSALES_TEST_POSTGRES_URL`` names an existing server (a superuser URL), that server is used instead;
+several test processes may share it (role creation tolerates a concurrent twin).
 """
 
 from __future__ import annotations
@@ -40,6 +43,12 @@ def find_bin_dir() -> Path | None:
         return Path(candidates[0]).parent
     initdb = shutil.which("initdb")
     return Path(initdb).parent if initdb else None
+
+
+def scratch_root() -> str | None:
+    """Where the server's files go: ``/dev/shm`` when it is a writable directory, else the default temp dir."""
+    shm = Path("/dev/shm")
+    return str(shm) if shm.is_dir() and os.access(shm, os.W_OK | os.X_OK) else None
 
 
 def _free_port() -> int:
@@ -88,23 +97,28 @@ class ThrowawayPostgres:
         self._bin = find_bin_dir()
         if self._bin is None:
             raise PostgresUnavailable("no PostgreSQL binaries found (install postgresql or set AFTERSALES_TEST_POSTGRES_URL)")
-        self._dir = Path(tempfile.mkdtemp(prefix="aftersales-pg-"))
+        self._dir = Path(tempfile.mkdtemp(prefix="aftersales-pg-", dir=scratch_root()))
         data = self._dir / "data"
         if os.geteuid() == 0:
             shutil.chown(self._dir, "postgres", "postgres")
         subprocess.run(
             self._as_postgres(str(self._bin / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
-                              "--encoding=UTF8", "--locale=C.UTF-8"),
+                              "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync"),
             check=True, capture_output=True,
         )
-        port = _free_port()
-        options = (f"-p {port} -k {self._dir} -c listen_addresses=127.0.0.1 -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
-        subprocess.run(
-            self._as_postgres(str(self._bin / "pg_ctl"), "-D", str(data), "-l", str(self._dir / "log"),
-                              "-o", options, "-w", "start"),
-            check=True, capture_output=True,
-        )
+        for attempt in range(3):  # a free port can be taken between our probe and the server's bind
+            port = _free_port()
+            options = (f"-p {port} -k {self._dir} -c listen_addresses=127.0.0.1 -c fsync=off "
+                       "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
+            started = subprocess.run(
+                self._as_postgres(str(self._bin / "pg_ctl"), "-D", str(data), "-l", str(self._dir / "log"),
+                                  "-o", options, "-w", "start"),
+                check=False, capture_output=True,
+            )
+            if started.returncode == 0:
+                break
+            if attempt == 2:
+                started.check_returncode()
         self.server = ServerInfo("127.0.0.1", port, "postgres", None)
 
     def stop(self) -> None:
@@ -132,7 +146,10 @@ class ThrowawayPostgres:
             existing = {r[0] for r in conn.execute("SELECT rolname FROM pg_roles")}
             for role, extra in ((OWNER_ROLE, "CREATEDB"), (APP_ROLE, "NOBYPASSRLS")):
                 if role not in existing:
-                    conn.execute(f"CREATE ROLE {role} LOGIN PASSWORD '{ROLE_PASSWORD}' NOSUPERUSER {extra}")
+                    try:
+                        conn.execute(f"CREATE ROLE {role} LOGIN PASSWORD '{ROLE_PASSWORD}' NOSUPERUSER {extra}")
+                    except (psycopg.errors.DuplicateObject, psycopg.errors.UniqueViolation):
+                        pass  # another test process sharing this server created it first
 
     def url(self, database: str, *, role: str, driver: str = "postgresql+asyncpg") -> str:
         """A SQLAlchemy URL for ``database`` as ``role`` (``aftersales_owner`` or ``aftersales_app``)."""
