@@ -87,6 +87,7 @@ async def until_an_opener_waits_on_a_lock(runtime) -> None:
                 "AND wait_event_type = 'Lock'"))
             if waiting:
                 return
+            await connection.rollback()  # pg_stat_activity is a snapshot per transaction: the next poll needs a new one
         raise AssertionError("no opener came to wait on the counter's lock")
 
 
