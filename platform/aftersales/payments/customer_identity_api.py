@@ -11,25 +11,13 @@ from uuid import UUID
 
 from litestar import Controller, Request, get, put
 from litestar.params import FromPath, JSONBody
-from sqlalchemy import select
 
 from aftersales.db.base import utcnow
-from aftersales.errors import NotFound
 from aftersales.identity.guards import actor, current_principal, requires_any_scope, requires_scope
-from aftersales.identity.models import Customer
-from aftersales.identity.principals import Principal
 from aftersales.identity.scopes import CUSTOMER_SELF, PAYMENTS_READ, REFUNDS_WRITE
-from aftersales.payments import customer_identity
+from aftersales.payments import access, customer_identity
 from aftersales.payments.refund_schemas import IbanIn, IdentityIn, IdentityOut, identity_out
 from aftersales.web.context import TOKEN_TENANT, SessionDep
-
-
-async def _reachable(session: SessionDep, principal: Principal, customer_id: UUID) -> None:
-    """Staff reach the tenant's customers, a customer only themselves; anyone else's is not found."""
-    if principal.kind == "customer" and principal.customer_id != customer_id:
-        raise NotFound("no such customer")
-    if await session.scalar(select(Customer.id).where(Customer.id == customer_id)) is None:
-        raise NotFound("no such customer")
 
 
 class CustomerIdentityController(Controller):
@@ -44,7 +32,7 @@ class CustomerIdentityController(Controller):
     async def show(self, request: Request[Any, Any, Any], customer_id: FromPath[UUID],
                    session: SessionDep) -> IdentityOut:
         """The customer's national ID, verification and IBAN with whether its owner matches."""
-        await _reachable(session, current_principal(request), customer_id)
+        await access.visible_customer(session, current_principal(request), customer_id)
         return identity_out(customer_id, await customer_identity.identity_of(session, customer_id))
 
     @put("/", operation_id="recordRefundIdentity", guards=[requires_scope(REFUNDS_WRITE)])
@@ -52,7 +40,7 @@ class CustomerIdentityController(Controller):
                      session: SessionDep) -> IdentityOut:
         """Staff record the national ID, verify the identity, and record the IBAN and its owner (422 with every
         invalid field; nothing changes)."""
-        await _reachable(session, current_principal(request), customer_id)
+        await access.visible_customer(session, current_principal(request), customer_id)
         record = await customer_identity.record_by_staff(session, customer_id, actor=actor(request), now=utcnow(),
                                                          **data.model_dump())
         return identity_out(customer_id, record)
@@ -61,7 +49,7 @@ class CustomerIdentityController(Controller):
     async def record_iban(self, request: Request[Any, Any, Any], customer_id: FromPath[UUID], data: JSONBody[IbanIn],
                           session: SessionDep) -> IdentityOut:
         """Put an IBAN on file (a customer their own); whose it is waits for staff to confirm with the bank."""
-        await _reachable(session, current_principal(request), customer_id)
+        await access.visible_customer(session, current_principal(request), customer_id)
         record = await customer_identity.record_iban_by_customer(session, customer_id, data.iban,
                                                                  actor=actor(request), now=utcnow())
         return identity_out(customer_id, record)

@@ -97,13 +97,23 @@ async def payment_totals(session: AsyncSession, payment_id: uuid.UUID) -> Paymen
     payment = await session.scalar(select(Payment).where(Payment.id == payment_id))
     if payment is None:
         raise NotFound("no such payment")
-    row = (await session.execute(
-        select(_sum(EntryKind.CHARGE), _sum(EntryKind.CAPTURE), _sum(EntryKind.CAPTURE_REVERSAL),
-               _sum(EntryKind.REFUND)).where(LedgerEntry.payment_id == payment_id))).one()
-    charged, captured, reversed_, refunded = (int(v) for v in row)
-    currency = payment.currency
-    return PaymentTotals(Money(payment.amount_minor, currency), Money(charged, currency),
-                         Money(captured - reversed_, currency), Money(refunded, currency))
+    return (await totals_of(session, [payment]))[payment.id]
+
+
+async def totals_of(session: AsyncSession, payments: Sequence[Payment]) -> dict[uuid.UUID, PaymentTotals]:
+    """Each payment's amount and what its entries add up to, in one query."""
+    rows = (await session.execute(
+        select(LedgerEntry.payment_id, _sum(EntryKind.CHARGE), _sum(EntryKind.CAPTURE),
+               _sum(EntryKind.CAPTURE_REVERSAL), _sum(EntryKind.REFUND))
+        .where(LedgerEntry.payment_id.in_([p.id for p in payments])).group_by(LedgerEntry.payment_id))).all()
+    sums = {row[0]: [int(v) for v in row[1:]] for row in rows}
+    totals = {}
+    for payment in payments:
+        charged, captured, reversed_, refunded = sums.get(payment.id, [0, 0, 0, 0])
+        currency = payment.currency
+        totals[payment.id] = PaymentTotals(Money(payment.amount_minor, currency), Money(charged, currency),
+                                           Money(captured - reversed_, currency), Money(refunded, currency))
+    return totals
 
 
 async def wallet_balance(session: AsyncSession, customer_id: uuid.UUID, currency: str) -> Money:

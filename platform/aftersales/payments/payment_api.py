@@ -103,7 +103,7 @@ class PaymentController(Controller):
                                            state=in_state, purpose=purpose, limit=check_limit(limit) + 1,
                                            before=before)
         page, next_cursor = split_page(rows, limit, lambda p: (p.created_at.isoformat(), str(p.id)))
-        totals = await service.totals_of(session, page)
+        totals = await ledger.totals_of(session, page)
         return Page(items=[payment_out(p, totals[p.id]) for p in page], next_cursor=next_cursor)
 
     @get("/{payment_id:uuid}", operation_id="getPayment", guards=[requires_any_scope(PAYMENTS_READ, CUSTOMER_SELF)])

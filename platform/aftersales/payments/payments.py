@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,9 +26,9 @@ from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
 from aftersales.identity.models import Customer
 from aftersales.identity.principals import Principal
 from aftersales.money import Money
-from aftersales.payments import ledger, settlement
-from aftersales.payments.ledger import EntryKind, PaymentTotals, Posting
-from aftersales.payments.models import LedgerEntry, Payment
+from aftersales.payments import access, ledger, settlement
+from aftersales.payments.ledger import Posting
+from aftersales.payments.models import Payment
 from aftersales.payments.providers import PROVIDERS, PaymentOrder, ProviderOutcome, provider_for
 from aftersales.settings import Settings
 
@@ -282,17 +282,10 @@ async def cancel_payment(session: AsyncSession, principal: Principal, payment_id
 # -- reading ----------------------------------------------------------------------------------------------------
 
 
-def _narrowed(query: Any, principal: Principal) -> Any:
-    """A customer sees only their own payments."""
-    if principal.customer_id is not None:
-        return query.where(Payment.customer_id == principal.customer_id)
-    return query
-
-
 async def get_payment(session: AsyncSession, principal: Principal, payment_id: uuid.UUID, *,
                       lock: bool = False) -> Payment:
     """The payment, when ``principal`` may see it. :raises NotFound: no such payment, or someone else's."""
-    query = _narrowed(select(Payment).where(Payment.id == payment_id), principal)
+    query = access.narrowed(select(Payment).where(Payment.id == payment_id), Payment.customer_id, principal)
     payment = await session.scalar(query.with_for_update() if lock else query)
     if payment is None:
         raise NotFound("no such payment")
@@ -303,7 +296,7 @@ async def list_payments(session: AsyncSession, principal: Principal, *, customer
                         state: str | None = None, purpose: str | None = None, limit: int,
                         before: tuple[datetime, uuid.UUID] | None = None) -> Sequence[Payment]:
     """Payments newest first, filtered; a customer's own only. ``before`` is the last row of the previous page."""
-    query = _narrowed(select(Payment), principal)
+    query = access.narrowed(select(Payment), Payment.customer_id, principal)
     if customer_id is not None:
         query = query.where(Payment.customer_id == customer_id)
     if state is not None:
@@ -316,25 +309,6 @@ async def list_payments(session: AsyncSession, principal: Principal, *, customer
                                 and_(Payment.created_at == created, Payment.id < last)))
     query = query.order_by(Payment.created_at.desc(), Payment.id.desc()).limit(limit)
     return (await session.scalars(query)).all()
-
-
-async def totals_of(session: AsyncSession, payments: Sequence[Payment]) -> dict[uuid.UUID, PaymentTotals]:
-    """Each payment's derived totals, in one query."""
-    def total(kind: EntryKind) -> Any:
-        return func.coalesce(func.sum(case((LedgerEntry.kind == kind.value, LedgerEntry.amount_minor), else_=0)), 0)
-
-    rows = (await session.execute(
-        select(LedgerEntry.payment_id, total(EntryKind.CHARGE), total(EntryKind.CAPTURE),
-               total(EntryKind.CAPTURE_REVERSAL), total(EntryKind.REFUND))
-        .where(LedgerEntry.payment_id.in_([p.id for p in payments])).group_by(LedgerEntry.payment_id))).all()
-    sums = {row[0]: [int(v) for v in row[1:]] for row in rows}
-    result = {}
-    for payment in payments:
-        charged, captured, reversed_, refunded = sums.get(payment.id, [0, 0, 0, 0])
-        currency = payment.currency
-        result[payment.id] = PaymentTotals(Money(payment.amount_minor, currency), Money(charged, currency),
-                                           Money(captured - reversed_, currency), Money(refunded, currency))
-    return result
 
 
 async def live_job_payment(session: AsyncSession, booking_id: uuid.UUID) -> Payment | None:

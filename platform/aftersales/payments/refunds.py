@@ -28,7 +28,7 @@ from aftersales.identity.models import Customer
 from aftersales.identity.principals import Principal
 from aftersales.money import Money
 from aftersales.outbox.messages import Message, enqueue
-from aftersales.payments import customer_identity, ledger
+from aftersales.payments import access, customer_identity, ledger
 from aftersales.payments.models import Payment
 from aftersales.payments.refund_models import Refund, RefundEvent
 from aftersales.service.models import RequestEvent, ServiceRequest
@@ -56,10 +56,6 @@ class RefundAsk:
     invoice_price_minor: int | None = None
     invoice_price_was_market_price: bool | None = None
     expert_price_minor: int | None = None
-
-
-def is_staff(principal: Principal) -> bool:
-    return principal.kind != "customer"
 
 
 async def request_refund(session: AsyncSession, tenant: CurrentTenant, principal: Principal, ask: RefundAsk, *,
@@ -111,7 +107,7 @@ def _customer_of(principal: Principal, ask: RefundAsk) -> uuid.UUID:
     if ask.source == "wallet_balance" and ask.payment_id is not None:
         errors.append(FieldError("payment_id", "a wallet balance refund names no payment"))
     priced = (ask.invoice_price_minor, ask.invoice_price_was_market_price, ask.expert_price_minor)
-    if not is_staff(principal):
+    if access.acts_for_customer(principal):
         errors += [FieldError(name, "recorded by staff, not by the customer")
                    for name, value in zip(("invoice_price_minor", "invoice_price_was_market_price",
                                            "expert_price_minor"), priced, strict=True) if value is not None]
@@ -119,12 +115,12 @@ def _customer_of(principal: Principal, ask: RefundAsk) -> uuid.UUID:
         value = getattr(ask, name)
         if value is not None and value <= 0:
             errors.append(FieldError(name, "must be a positive whole number of minor units"))
-    if is_staff(principal) and ask.customer_id is None:
+    if not access.acts_for_customer(principal) and ask.customer_id is None:
         errors.append(FieldError("customer_id", "staff name the customer the refund is for"))
     if errors:
         raise InvalidInput("the refund request is invalid", errors)
-    if not is_staff(principal):
-        if principal.customer_id is None or ask.customer_id not in (None, principal.customer_id):
+    if access.acts_for_customer(principal):
+        if ask.customer_id not in (None, principal.customer_id):
             raise NotFound("no such customer")
         return principal.customer_id
     assert ask.customer_id is not None
@@ -255,7 +251,7 @@ async def visible_refunds(session: AsyncSession, principal: Principal, *, state:
                           customer_id: uuid.UUID | None = None) -> Sequence[Refund]:
     """Refunds the caller may see, newest first: a customer only their own."""
     query = select(Refund).order_by(Refund.created_at.desc(), Refund.id.desc())
-    if not is_staff(principal):
+    if access.acts_for_customer(principal):
         customer_id = principal.customer_id
     if customer_id is not None:
         query = query.where(Refund.customer_id == customer_id)
@@ -267,7 +263,7 @@ async def visible_refunds(session: AsyncSession, principal: Principal, *, state:
 async def visible_refund(session: AsyncSession, principal: Principal, refund_id: uuid.UUID) -> Refund:
     """One refund the caller may see; another customer's (or tenant's) is not found."""
     refund = await session.scalar(select(Refund).where(Refund.id == refund_id))
-    if refund is None or (not is_staff(principal) and refund.customer_id != principal.customer_id):
+    if refund is None or not access.may_see(principal, refund.customer_id):
         raise NotFound("no such refund")
     return refund
 

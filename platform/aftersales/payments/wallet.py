@@ -15,11 +15,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from aftersales.errors import FieldError, InvalidInput, NotFound
-from aftersales.identity.models import Customer
+from aftersales.errors import FieldError, InvalidInput
 from aftersales.identity.principals import Principal
 from aftersales.money import Money
-from aftersales.payments import ledger
+from aftersales.payments import access, ledger
 from aftersales.payments import payments as service
 from aftersales.payments.models import LedgerEntry, Wallet
 from aftersales.settings import Settings
@@ -34,16 +33,6 @@ class Statement:
     entries: Sequence[LedgerEntry]
 
 
-async def visible_customer(session: AsyncSession, principal: Principal, customer_id: uuid.UUID) -> uuid.UUID:
-    """The customer, when ``principal`` may see their money: staff any of the tenant's, a customer only
-    themselves. :raises NotFound: no such customer, or someone else."""
-    if principal.customer_id is not None and principal.customer_id != customer_id:
-        raise NotFound("no such customer")
-    if await session.scalar(select(Customer.id).where(Customer.id == customer_id)) is None:
-        raise NotFound("no such customer")
-    return customer_id
-
-
 def _currency(currency: str) -> str:
     try:
         return Money(0, currency.upper()).currency
@@ -54,7 +43,7 @@ def _currency(currency: str) -> str:
 async def statement(session: AsyncSession, principal: Principal, customer_id: uuid.UUID, currency: str) -> Statement:
     """The customer's store credit in ``currency`` and its entries (none for a wallet never used)."""
     currency = _currency(currency)
-    await visible_customer(session, principal, customer_id)
+    await access.visible_customer(session, principal, customer_id)
     wallet_id = await session.scalar(select(Wallet.id).where(Wallet.customer_id == customer_id,
                                                              Wallet.currency == currency))
     entries = await ledger.entries(session, wallet_id=wallet_id) if wallet_id is not None else []
@@ -65,7 +54,7 @@ async def top_up(session: AsyncSession, settings: Settings, principal: Principal
                  amount_minor: int, currency: str, provider: str, method: str, reference: str | None, actor: str,
                  now: datetime) -> service.Started:
     """Start a top-up payment: once it is captured (at once for cash and transfers) the wallet is credited."""
-    await visible_customer(session, principal, customer_id)
+    await access.visible_customer(session, principal, customer_id)
     return await service.start_payment(session, settings, service.NewPayment(
         customer_id=customer_id, purpose="wallet_top_up", amount_minor=amount_minor, currency=currency.upper(),
         provider=provider, method=method, reference=reference, description="store credit top-up"),
