@@ -64,6 +64,7 @@ from aftersales.db.migrate import upgrade
 from aftersales.identity.models import Customer
 from aftersales.identity.scopes import SERIALS_READ
 from aftersales.runtime import build_runtime
+from aftersales.testing.network import free_port
 from aftersales.warranty.models import Coverage, ProductModel, Registration, Serial
 
 TENANTS = 10
@@ -279,17 +280,11 @@ def _pinned(cpu: str) -> list[str]:
     return ["taskset", "-c", cpu] if shutil.which("taskset") and (os.cpu_count() or 1) > 1 else []
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Server:
     """One uvicorn process (one worker, no access log) on the server CPU."""
 
     def __init__(self, app: list[str], env: dict[str, str], log: Path) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log
         self._log_file = log.open("w")

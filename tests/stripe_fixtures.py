@@ -14,16 +14,17 @@ import os
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
+
+from aftersales.testing.network import free_port, serving
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 CONNECT_PARAMS = ("transfer_data", "application_fee_amount", "reverse_transfer", "refund_application_fee")
@@ -48,12 +49,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = [item for item in items if not item.get_closest_marker("stripe_live")]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _wait_listening(port: int, process: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -75,7 +70,7 @@ def localstripe() -> Iterator[str]:
         if IN_CI:
             pytest.fail(message)
         pytest.skip(message)
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen([sys.executable, "-c", _LAUNCH, str(port)], stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
     try:
@@ -142,13 +137,9 @@ def _handler(target: str, proxy: StripeProxy) -> type[BaseHTTPRequestHandler]:
 @pytest.fixture(scope="session")
 def stripe_proxy_server(localstripe: str) -> Iterator[StripeProxy]:
     proxy = StripeProxy("")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(localstripe, proxy))
-    proxy.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield proxy
-    server.shutdown()
-    server.server_close()
+    with serving(_handler(localstripe, proxy)) as url:
+        proxy.url = url
+        yield proxy
 
 
 @pytest.fixture

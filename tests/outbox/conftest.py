@@ -7,7 +7,6 @@ import asyncio
 import hashlib
 import hmac
 import json
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -15,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
@@ -23,15 +22,10 @@ from aiosmtpd.controller import Controller
 
 from aftersales.outbox.messages import Message, enqueue
 from aftersales.runtime import Runtime
+from aftersales.testing.network import free_port, serving
 
 WAIT_SECONDS = 60.0
 """The longest a test waits for something to arrive before it fails (it normally arrives in milliseconds)."""
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Inbox:
@@ -141,13 +135,9 @@ def webhook_receiver() -> Iterator[WebhookReceiver]:
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    receiver = WebhookReceiver(url=f"http://127.0.0.1:{server.server_address[1]}/hooks/aftersales")
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield receiver
-    server.shutdown()
-    server.server_close()
+    with serving(Handler) as url:
+        receiver = WebhookReceiver(url=f"{url}/hooks/aftersales")
+        yield receiver
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import uuid
@@ -27,6 +26,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import psycopg
+
+from aftersales.testing.network import free_port
 
 OWNER_ROLE = "aftersales_owner"
 APP_ROLE = "aftersales_app"
@@ -49,12 +50,6 @@ def scratch_root() -> str | None:
     """Where the server's files go: ``/dev/shm`` when it is a writable directory, else the default temp dir."""
     shm = Path("/dev/shm")
     return str(shm) if shm.is_dir() and os.access(shm, os.W_OK | os.X_OK) else None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass
@@ -107,7 +102,7 @@ class ThrowawayPostgres:
             check=True, capture_output=True,
         )
         for attempt in range(3):  # a free port can be taken between our probe and the server's bind
-            port = _free_port()
+            port = free_port()
             options = (f"-p {port} -k {self._dir} -c listen_addresses=127.0.0.1 -c fsync=off "
                        "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
             started = subprocess.run(
