@@ -44,8 +44,10 @@ from aftersales.warranty.recall_api import PublicRecallController, RecallControl
 from aftersales.warranty.registration_api import ClaimController, RegistrationController
 from aftersales.web.context import DEPENDENCIES
 from aftersales.web.health import health
+from aftersales.web.page_auth import csrf_config
 from aftersales.web.portal.plugin import PortalPlugin
 from aftersales.web.problems import EXCEPTION_HANDLERS
+from aftersales.web.sign_out import OperatorSignOutController, SignOutController
 from aftersales.worker import embedded_worker
 
 
@@ -98,10 +100,13 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             CustomerIdentityController,
             StripeAccountController,
             StripeWebhookController,
+            SignOutController,
+            OperatorSignOutController,
         ],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[BearerTokenMiddleware],
+        csrf_config=csrf_config(runtime),
         plugins=[PortalPlugin()],
         state=State({"runtime": runtime}),
         lifespan=[embedded_worker],

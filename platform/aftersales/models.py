@@ -1,6 +1,6 @@
 """Every table of the platform, imported in one place (for Alembic, the schema tests and ``create_all``)."""
 
-from aftersales.identity.models import ApiClient, Customer, Operator, StaffUser
+from aftersales.identity.models import ApiClient, Customer, Operator, OperatorSession, PageSession, StaffUser
 from aftersales.marketplace.models import (
     BookedSlot,
     Booking,
@@ -49,6 +49,8 @@ __all__ = [
     "LedgerEntry",
     "Offering",
     "Operator",
+    "OperatorSession",
+    "PageSession",
     "OutboxMessage",
     "Payment",
     "ProductModel",

@@ -74,6 +74,9 @@ class Settings:
     """Where Stripe's API is (tests point it at a local Stripe-compatible server)."""
     stripe_credentials_key: str | None = None
     """Key that encrypts tenants' Stripe secret keys at rest (generated into data_dir when unset)."""
+    cookie_secure: bool = True
+    """Mark page cookies ``Secure``. Browsers take them from ``http://localhost`` as well; turn off only to reach
+    a development server by another plain-HTTP name."""
 
     @property
     def token_audience(self) -> str:
@@ -117,4 +120,5 @@ def load_settings() -> Settings:
         db_max_overflow=int(_env("DB_MAX_OVERFLOW", "10")),
         stripe_api_base=_env("STRIPE_API_BASE", "https://api.stripe.com"),
         stripe_credentials_key=os.environ.get("AFTERSALES_STRIPE_CREDENTIALS_KEY") or None,
+        cookie_secure=_flag(os.environ.get("AFTERSALES_COOKIE_SECURE")) is not False,
     )

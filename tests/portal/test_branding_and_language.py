@@ -15,6 +15,7 @@ from aftersales.tenancy.services import bind_tenant
 from aftersales.warranty.models import Coverage
 from aftersales.warranty.registrations import PurchaseDetails, register_purchase
 from aftersales.web.i18n.formatting import LocaleFormat
+from pages_support import post_form
 from warranty_support import add_unit, imei
 
 SERIAL = imei(7)
@@ -36,14 +37,14 @@ async def _register(runtime, tenant, serial):
             registered_by="test", now=utcnow())
 
 
-async def test_same_serial_in_two_tenants_shows_each_only_its_own(client, runtime, make_tenant):
+async def test_same_serial_in_two_tenants_shows_each_only_its_own(pages, client, runtime, make_tenant):
     alpha = await make_tenant("alpha", branding=branding("Alpha Care", "#aa0000", "help@alpha-demo.com"))
     beta = await make_tenant("beta", branding=branding("Beta Service", "#00bb00", "help@beta-demo.com"))
     await add_unit(runtime, alpha, SERIAL, sku="ALPHA-PHONE")
     await add_unit(runtime, beta, SERIAL, sku="BETA-PHONE", status="blocked")
     pages = {
-        "alpha": (await client.post("/t/alpha/check", data={"serial": SERIAL})).text,
-        "beta": (await client.post("/check", data={"serial": SERIAL}, headers={"host": "beta.aftersales.test"})).text,
+        "alpha": (await post_form(pages, "/t/alpha/check", {"serial": SERIAL})).text,
+        "beta": (await post_form(pages, "/check", {"serial": SERIAL}, headers={"host": "beta.aftersales.test"})).text,
     }
     assert 'data-outcome="genuine"' in pages["alpha"] and "Model ALPHA-PHONE" in pages["alpha"]
     assert 'data-outcome="blocked"' in pages["beta"] and "Model BETA-PHONE" in pages["beta"]
@@ -57,12 +58,12 @@ async def test_same_serial_in_two_tenants_shows_each_only_its_own(client, runtim
             assert marker in pages[own], (own, marker)
 
 
-async def test_persian_page_is_rtl_with_a_jalali_coverage_end_in_persian_digits(client, runtime, make_tenant):
+async def test_persian_page_is_rtl_with_a_jalali_coverage_end_in_persian_digits(pages, client, runtime, make_tenant):
     tenant = await make_tenant("parsi", locales=["fa", "en"], default_locale="fa", time_zone="Asia/Tehran",
                                currency="IRR")
     await add_unit(runtime, tenant, SERIAL)
     await _register(runtime, tenant, SERIAL)
-    page = await client.post("/t/parsi/check", data={"serial": SERIAL})
+    page = await post_form(pages, "/t/parsi/check", {"serial": SERIAL})
     assert '<html lang="fa" dir="rtl">' in page.text
     coverage = re.search(r'data-coverage="in_warranty">\s*(.*?)\s*</dd>', page.text, re.DOTALL).group(1)
     async with runtime.db.transaction(tenant.id) as session:
@@ -71,33 +72,33 @@ async def test_persian_page_is_rtl_with_a_jalali_coverage_end_in_persian_digits(
     assert PERSIAN_DIGIT.search(coverage) and not re.search("[0-9]", coverage)
 
 
-async def test_language_from_query_is_remembered_in_a_cookie(client, make_tenant):
+async def test_language_from_query_is_remembered_in_a_cookie(pages, client, make_tenant):
     await make_tenant("parsi", locales=["fa", "en"], default_locale="fa")
-    english = await client.get("/t/parsi/?lang=en")
+    english = await pages.get("/t/parsi/?lang=en")
     assert '<html lang="en" dir="ltr">' in english.text and "Check your warranty" in english.text
     assert english.cookies.get("lang") == "en"
-    again = await client.get("/t/parsi/check")
+    again = await pages.get("/t/parsi/check")
     assert '<html lang="en" dir="ltr">' in again.text
 
 
-async def test_browser_language_among_those_offered_then_default(client, make_tenant):
+async def test_browser_language_among_those_offered_then_default(pages, client, make_tenant):
     await make_tenant("zhong", locales=["zh", "en"], default_locale="en")
-    chinese = await client.get("/t/zhong/", headers={"accept-language": "zh-CN,zh;q=0.9,en;q=0.5"})
+    chinese = await pages.get("/t/zhong/", headers={"accept-language": "zh-CN,zh;q=0.9,en;q=0.5"})
     assert '<html lang="zh" dir="ltr">' in chinese.text and "查询保修" in chinese.text
-    georgian = await client.get("/t/zhong/", headers={"accept-language": "ka"})
+    georgian = await pages.get("/t/zhong/", headers={"accept-language": "ka"})
     assert '<html lang="en" dir="ltr">' in georgian.text  # not offered: the tenant's default
 
 
-async def test_a_language_the_tenant_does_not_offer_is_never_shown(client, make_tenant):
+async def test_a_language_the_tenant_does_not_offer_is_never_shown(pages, client, make_tenant):
     await make_tenant("farsi-only", locales=["fa"], default_locale="fa")
-    page = await client.get("/t/farsi-only/?lang=en", headers={"accept-language": "en"})
+    page = await pages.get("/t/farsi-only/?lang=en", headers={"accept-language": "en"})
     assert '<html lang="fa" dir="rtl">' in page.text and "استعلام گارانتی" in page.text
     assert "lang" not in page.cookies
     assert 'class="languages"' not in page.text  # one language: no switch
 
 
-async def test_georgian_page_and_language_names_in_their_own_script(client, make_tenant):
+async def test_georgian_page_and_language_names_in_their_own_script(pages, client, make_tenant):
     await make_tenant("kartuli", locales=["ka", "en"], default_locale="ka")
-    page = await client.get("/t/kartuli/")
+    page = await pages.get("/t/kartuli/")
     assert '<html lang="ka" dir="ltr">' in page.text and "შეამოწმეთ გარანტია" in page.text
     assert "ქართული" in page.text and "English" in page.text

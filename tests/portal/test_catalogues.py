@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
-from babel.messages.pofile import read_po
 
 from aftersales.tenancy.manifest import SUPPORTED_LOCALES
-from aftersales.web.i18n.catalogues import compile_all, po_path
+from aftersales.web.i18n.catalogues import compile_all, po_paths, read_catalogue
 
 REPO = Path(__file__).resolve().parents[2]
 TRANSLATED = [locale for locale in SUPPORTED_LOCALES if locale != "en"]
@@ -27,8 +26,12 @@ def _extracted() -> set[str]:
 
 
 def _catalogue(locale: str):
-    with po_path(locale).open("rb") as fh:
-        return read_po(fh, locale=locale)
+    return read_catalogue(locale)
+
+
+def test_every_area_file_exists_in_every_language():
+    areas = {tuple(path.name for path in po_paths(locale)) for locale in SUPPORTED_LOCALES}
+    assert len(areas) == 1, "an area's .po file is missing in some language"
 
 
 @pytest.mark.parametrize("locale", SUPPORTED_LOCALES)

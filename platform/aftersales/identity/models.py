@@ -72,3 +72,34 @@ class ApiClient(PlatformTable, Base):
     scopes: Mapped[list[str]] = mapped_column(JSON)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PageSession(TenantOwned, Base):
+    """A signed-in browser on a tenant's pages (portal or staff console). The cookie holds a random token; only
+    its SHA-256 is stored, so a leaked table signs no one in. Ended sessions are kept until they expire."""
+
+    __tablename__ = "page_sessions"
+    __table_args__ = (UniqueConstraint("tenant_id", "token_hash"),)
+
+    token_hash: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(10))
+    """``customer`` or ``staff`` (provider users are staff)."""
+    subject: Mapped[uuid.UUID] = mapped_column()
+    """The customer's or staff member's id."""
+    method: Mapped[str] = mapped_column(String(10))
+    """How they signed in: ``code`` (one-time code), ``password`` or ``sso``."""
+    expires_at: Mapped[datetime] = mapped_column()
+    ended_at: Mapped[datetime | None] = mapped_column()
+
+
+class OperatorSession(PlatformTable, Base):
+    """A signed-in browser on the operator console. Platform-level by design: operators belong to no tenant."""
+
+    __tablename__ = "operator_sessions"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    operator_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("operators.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+    ended_at: Mapped[datetime | None] = mapped_column()

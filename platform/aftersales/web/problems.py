@@ -2,7 +2,8 @@
 
 Domain errors map by type to a status; Litestar's own errors (validation, 404, 405) keep their status; an
 unexpected exception is logged with its traceback and answered with a bare 500 that reveals nothing.
-Validation problems carry ``errors: [{field, reason}]`` with every invalid field.
+Validation problems carry ``errors: [{field, reason}]`` with every invalid field. A page request gets the same
+answer as an HTML page instead (:mod:`aftersales.web.page_errors`), and a page that needs a sign-in redirects.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from aftersales import errors
+from aftersales.web.page_auth import SignInRequired, is_page
+from aftersales.web.page_errors import error_page, sign_in_redirect
 
 logger = logging.getLogger("aftersales.web")
 PROBLEM_JSON = "application/problem+json"
@@ -42,7 +45,9 @@ def problem(
     field_errors: list[dict[str, str]] | None = None,
     headers: dict[str, str] | None = None,
     **extra: Any,
-) -> Response[dict[str, Any]]:
+) -> Response[Any]:
+    if is_page(request):
+        return error_page(request, status=status, detail=detail, field_errors=field_errors, headers=headers)
     body: dict[str, Any] = {
         "type": TYPE_BASE + kind,
         "title": title,
@@ -61,7 +66,7 @@ def _kind(exc: Exception) -> str:
     return "".join("-" + c.lower() if c.isupper() else c for c in name).lstrip("-")
 
 
-def handle_domain_error(request: Request[Any, Any, Any], exc: errors.AftersalesError) -> Response[dict[str, Any]]:
+def handle_domain_error(request: Request[Any, Any, Any], exc: errors.AftersalesError) -> Response[Any]:
     status = next((s for t, s in STATUS_BY_ERROR.items() if isinstance(exc, t)), 400)
     if status >= 500:
         logger.error("internal isolation error on %s: %s", request.url.path, exc.detail)
@@ -86,7 +91,7 @@ def _validation_field_errors(exc: ValidationException) -> list[dict[str, str]]:
     return out
 
 
-def handle_http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
+def handle_http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     if isinstance(exc, ValidationException):
         return problem(
             request, status=400, title="Invalid input", detail="the request is invalid",
@@ -101,7 +106,7 @@ def handle_http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Re
                    headers=exc.headers)
 
 
-def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem(
         request, status=HTTP_500_INTERNAL_SERVER_ERROR, title="Internal error",
@@ -110,6 +115,7 @@ def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Respon
 
 
 EXCEPTION_HANDLERS = {
+    SignInRequired: sign_in_redirect,
     errors.AftersalesError: handle_domain_error,
     HTTPException: handle_http_error,
     Exception: handle_unexpected,

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from aftersales.tenancy.manifest import SUPPORTED_LOCALES
 from aftersales.tenancy.models import Tenant
+
+PLATFORM_NAME = "aftersales"
 
 
 @dataclass(frozen=True)
@@ -36,3 +39,10 @@ class Branding:
             default_locale=tenant.default_locale,
             irr_as_toman=bool(brand.get("irr_as_toman", False)),
         )
+
+    @classmethod
+    def platform(cls) -> Branding:
+        """The platform's own look, for the operator console (no tenant's branding belongs there)."""
+        return cls(name=PLATFORM_NAME, logo_url=None, primary_color="#334155", accent_color="#0ea5e9",
+                   support_email="", support_phone="", locales=SUPPORTED_LOCALES, default_locale="en",
+                   irr_as_toman=False)

@@ -18,11 +18,10 @@ from aftersales.errors import RateLimited
 from aftersales.warranty import authenticity
 from aftersales.warranty.schemas import AuthenticityAnswer
 from aftersales.web.context import HOST_TENANT, RuntimeDep, SessionDep, TenantDep
-from aftersales.web.portal.rendering import Page, page_for, render
+from aftersales.web.portal.rendering import TENANT_PATH, Page, page_for, render
 
 MAX_SERIAL = 200
 MAX_CODE = 100
-TENANT_PATH = "/t/{tenant_slug:str}"
 
 OUTCOMES = {
     "genuine": ("genuine", "good"),

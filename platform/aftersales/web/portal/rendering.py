@@ -15,19 +15,35 @@ from litestar import Request
 from litestar.datastructures import Cookie
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Template
+from litestar.template.base import csrf_token
 from litestar.template.config import TemplateConfig
 from markupsafe import Markup
 
+from aftersales.identity.principals import Principal
 from aftersales.tenancy.services import CurrentTenant
 from aftersales.web.i18n.catalogues import translations
 from aftersales.web.i18n.formatting import LocaleFormat
 from aftersales.web.i18n.negotiation import LANG_COOKIE, LANG_PARAM, choose_locale
+from aftersales.web.page_auth import Viewer
 from aftersales.web.portal.branding import Branding
 
+WEB_DIR = Path(__file__).parent.parent
 TEMPLATE_DIR = Path(__file__).parent / "templates"
+TEMPLATE_DIRS = [TEMPLATE_DIR, WEB_DIR / "console" / "templates", WEB_DIR / "ops" / "templates"]
+"""Portal templates at the top (``base.html``, ``check.html``, ``account/…``); the staff console's under
+``console/``, the operator console's under ``ops/``."""
 STATIC_DIR = Path(__file__).parent / "static"
 STATIC_PATH = "/static/portal"
 LANG_COOKIE_SECONDS = 365 * 24 * 3600
+TENANT_PATH = "/t/{tenant_slug:str}"
+
+
+def tenant_paths(*paths: str) -> list[str]:
+    """Each tenant page's two addresses: on the tenant's own host, and under ``/t/{slug}`` (local use, demo).
+
+    ``@get(tenant_paths("/my/devices"))`` serves ``/my/devices`` and ``/t/{tenant_slug}/my/devices``.
+    """
+    return [address for path in paths for address in (path, f"{TENANT_PATH}{path}")]
 
 
 @pass_context
@@ -40,6 +56,12 @@ def _ngettext(context: Context, singular: str, plural: str, n: int) -> str:
     return context["page"].translations.ngettext(singular, plural, n)
 
 
+@pass_context
+def csrf_field(context: Context) -> Markup:
+    """``{{ csrf_field() }}``: the hidden CSRF input every page form carries."""
+    return Markup('<input type="hidden" name="_csrf_token" value="{}">').format(csrf_token(context))
+
+
 def isolate(text: str) -> Markup:
     """``text`` in a ``<bdi>``: a Persian company name inside an English sentence keeps both in order."""
     return Markup("<bdi>{}</bdi>").format(text)
@@ -48,10 +70,11 @@ def isolate(text: str) -> Markup:
 def environment() -> Environment:
     """The pages' Jinja2 environment: autoescaped HTML, undefined names are errors, ``_()`` from the page's
     catalogue (new-style gettext, so ``_("… %(name)s", name=…)`` escapes what it interpolates)."""
-    env = Environment(loader=FileSystemLoader(TEMPLATE_DIR), autoescape=select_autoescape(["html"]),
+    env = Environment(loader=FileSystemLoader(TEMPLATE_DIRS), autoescape=select_autoescape(["html"]),
                       undefined=StrictUndefined, extensions=["jinja2.ext.i18n"])
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters["bdi"] = isolate
+    env.globals["csrf_field"] = csrf_field
     return env
 
 
@@ -82,6 +105,8 @@ class Page:
     path: str
     remember_locale: bool
     """The language came from ``?lang=`` and is kept in a cookie for the next pages."""
+    viewer: Principal | None = None
+    """Who is signed in on this browser (for the header's name and sign-out), if anyone."""
 
     @property
     def languages(self) -> list[Language]:
@@ -93,9 +118,18 @@ class Page:
         return f"{self.base_path}{path}"
 
 
-def page_for(request: Request[Any, Any, Any], tenant: CurrentTenant) -> Page:
-    """The page context of ``request`` for ``tenant``: branding, and the language the request chose."""
-    branding = Branding.of(tenant.record)
+def page_for(request: Request[Any, Any, Any], tenant: CurrentTenant, viewer: Viewer | None = None) -> Page:
+    """The page context of ``request`` for ``tenant``: branding, the language the request chose, and who is
+    signed in (pass the page's ``viewer``)."""
+    return _page(request, Branding.of(tenant.record), viewer)
+
+
+def platform_page_for(request: Request[Any, Any, Any], viewer: Viewer | None = None) -> Page:
+    """The page context of an operator console page: the platform's own look, any supported language."""
+    return _page(request, Branding.platform(), viewer)
+
+
+def _page(request: Request[Any, Any, Any], branding: Branding, viewer: Viewer | None) -> Page:
     query = request.query_params.get(LANG_PARAM)
     locale = choose_locale(offered=branding.locales, default=branding.default_locale, query=query,
                            cookie=request.cookies.get(LANG_COOKIE),
@@ -106,7 +140,7 @@ def page_for(request: Request[Any, Any, Any], tenant: CurrentTenant) -> Page:
         branding=branding, locale=locale, translations=catalogue,
         fmt=LocaleFormat(locale, irr_as_toman=branding.irr_as_toman, translations=catalogue),
         base_path=f"/t/{slug}" if slug else "", path=request.url.path,
-        remember_locale=query == locale,
+        remember_locale=query == locale, viewer=viewer.principal if viewer is not None else None,
     )
 
 

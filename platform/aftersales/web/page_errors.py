@@ -1,0 +1,74 @@
+"""Errors on pages are pages: a browser that asks for a missing tenant, a page it may not see, or one that
+failed gets an HTML page in its language (never a JSON document or a stack trace); a page that needs a sign-in
+redirects to the sign-in page and comes back after it.
+
+:mod:`aftersales.web.problems` hands page requests (:func:`~aftersales.web.page_auth.is_page`) here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from babel.support import Translations
+from litestar import Request, Response
+from litestar.response import Redirect, Template
+
+from aftersales.tenancy.manifest import SUPPORTED_LOCALES
+from aftersales.web.i18n.catalogues import translations
+from aftersales.web.i18n.formatting import LocaleFormat
+from aftersales.web.i18n.negotiation import LANG_COOKIE, choose_locale
+from aftersales.web.page_auth import SignInRequired, sign_in_url
+
+
+@dataclass(frozen=True)
+class BarePage:
+    """The page context of an error page: a language, but no tenant (it may be the tenant that is missing)."""
+
+    locale: str
+    translations: Translations
+    fmt: LocaleFormat = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "fmt", LocaleFormat(self.locale, translations=self.translations))
+
+
+def bare_page(request: Request[Any, Any, Any]) -> BarePage:
+    """An error page's language: the visitor's cookie or browser language among those the platform has."""
+    locale = choose_locale(offered=SUPPORTED_LOCALES, default="en", cookie=request.cookies.get(LANG_COOKIE),
+                           accept_language=request.headers.get("accept-language"))
+    return BarePage(locale, translations(locale))
+
+
+def _messages(status: int, page: BarePage) -> tuple[str, str]:
+    _ = page.translations.gettext
+    if status == 404:
+        return _("Page not found"), _("There is nothing at this address. Check the link, or start again from the home page.")
+    if status in (401, 403):
+        return _("No access"), _("You do not have access to this page.")
+    if status == 429:
+        return _("Too many attempts"), _("Please wait a little and try again.")
+    if status >= 500:
+        return _("Something went wrong"), _("Something went wrong on our side. It has been logged; please try again.")
+    return _("This could not be done"), _("Please check what you entered and try again.")
+
+
+def error_page(request: Request[Any, Any, Any], *, status: int, detail: str | None = None,
+               field_errors: list[dict[str, str]] | None = None,
+               headers: dict[str, str] | None = None) -> Template:
+    """The HTML error page for ``status``; ``detail`` and field reasons are shown below 500 only."""
+    page = bare_page(request)
+    title, explanation = _messages(status, page)
+    shown = detail if status < 500 and status not in (404,) else None
+    return Template(template_name="error.html", status_code=status, headers=headers,
+                    media_type="text/html; charset=utf-8",
+                    context={"page": page, "title": title, "explanation": explanation, "detail": shown,
+                             "field_errors": field_errors if status < 500 else None})
+
+
+def sign_in_redirect(request: Request[Any, Any, Any], exc: SignInRequired) -> Response[Any]:
+    """Send the browser to the sign-in page of the area it tried to enter (HTMX: the whole page goes)."""
+    target = sign_in_url(request, exc.area)
+    if request.headers.get("hx-request") == "true":
+        return Response(None, status_code=204, headers={"HX-Redirect": target})
+    return Redirect(target, status_code=303)
