@@ -10,6 +10,10 @@ async database tests share one session without fighting over a running loop:
 * ``await open_phone(lang=..., javascript=True)``: a fresh phone-sized page (375 × 740, touch). Every console error,
   uncaught exception, failed request and response of status 400 or above on it fails the test.
 * ``await screenshot(page, name)``: saves ``tests/artifacts/<name>.png`` (git-ignored).
+* ``await sign_in_browser(page, "mehr", email="customer@mehr-demo.com")``: signs the page's browser in as that
+  demo customer or staff member (``kind="staff"``), or as the demo operator (``kind="operator"``, no slug),
+  by opening a page session in the server's database and giving the browser its cookie. Journeys that are
+  about signing in use the sign-in pages instead.
 
 Chromium is ``/usr/bin/chromium`` (``.ci/run`` installs it; Playwright's own browser download is never used).
 Without it the browser tests skip with the reason, except under ``CI=true``, where they fail.
@@ -50,6 +54,8 @@ class LiveServer:
 
     url: str
     serials: dict[str, list[str]]
+    settings: Settings
+    plugins: PluginRegistry
 
 
 async def _seed(settings: Settings, plugins: PluginRegistry) -> dict[str, list[str]]:
@@ -83,7 +89,7 @@ async def live_server(tmp_path_factory: pytest.TempPathFactory, base_settings: S
                                            log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, name="live-server", daemon=True)
     thread.start()
-    yield LiveServer(url=f"http://127.0.0.1:{port}", serials=serials)
+    yield LiveServer(url=f"http://127.0.0.1:{port}", serials=serials, settings=settings, plugins=plugins)
     server.should_exit = True
     thread.join(timeout=30)
     listener.close()
@@ -144,3 +150,41 @@ def screenshot() -> Callable[[Any, str], Awaitable[Path]]:
         return path
 
     return save
+
+
+@pytest.fixture
+def sign_in_browser(live_server: LiveServer) -> Callable[..., Awaitable[None]]:
+    """``await sign_in_browser(page, slug, email=..., kind="customer"|"staff"|"operator")``."""
+    from aftersales.identity import page_sessions
+    from aftersales.identity.models import Customer, Operator, StaffUser
+    from aftersales.identity.services import customer_principal, staff_principal
+    from aftersales.web.page_auth import OPERATOR_COOKIE, OPERATOR_PATH, SESSION_COOKIE
+
+    async def sign_in(page: Any, slug: str | None = None, *, email: str, kind: str = "customer") -> None:
+        runtime = build_runtime(live_server.settings, plugins=live_server.plugins)
+        try:
+            if kind == "operator":
+                async with runtime.db.transaction(None) as session:
+                    operator = await session.scalar(select(Operator).where(Operator.email == email))
+                    assert operator is not None, f"no demo operator {email}"
+                    opened = await page_sessions.open_operator_session(session, operator_id=operator.id)
+                name, path = OPERATOR_COOKIE, OPERATOR_PATH
+            else:
+                async with runtime.db.platform_session() as session:
+                    tenant = await session.scalar(select(Tenant).where(Tenant.slug == slug))
+                assert tenant is not None, f"no demo tenant {slug}"
+                async with runtime.db.transaction(tenant.id) as session:
+                    model = Customer if kind == "customer" else StaffUser
+                    person = await session.scalar(select(model).where(model.email == email))
+                    assert person is not None, f"no demo {kind} {email} in {slug}"
+                    principal = customer_principal(person) if kind == "customer" else staff_principal(person)
+                    opened = await page_sessions.open_session(session, principal=principal,
+                                                              method="code" if kind == "customer" else "password")
+                name, path = SESSION_COOKIE, f"/t/{slug}"
+        finally:
+            await runtime.close()
+        host = live_server.url.split("://", 1)[1].split(":", 1)[0]
+        await page.context.add_cookies([{"name": name, "value": opened.token, "domain": host, "path": path,
+                                         "httpOnly": True, "secure": True, "sameSite": "Lax"}])
+
+    return sign_in

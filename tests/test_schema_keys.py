@@ -7,7 +7,7 @@ from sqlalchemy import Index, UniqueConstraint
 import aftersales.models  # noqa: F401 - registers every table
 from aftersales.db.base import Base, PlatformTable, TenantOwned
 
-PLATFORM_TABLES = {"tenants", "operators", "api_clients"}
+PLATFORM_TABLES = {"tenants", "operators", "api_clients", "operator_sessions"}
 
 
 def _classes():

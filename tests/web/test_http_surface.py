@@ -59,17 +59,21 @@ async def test_a_malformed_body_lists_every_bad_field(client, make_tenant, staff
 async def test_unexpected_errors_are_a_bare_500_without_a_stack_trace(runtime):
     import httpx
 
-    @get("/boom", exclude_from_auth=True)
+    @get(["/api/v1/boom", "/boom"], exclude_from_auth=True)
     async def boom() -> None:
         raise RuntimeError("secret internal detail")
 
     app = create_app(runtime)
     app.register(boom)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
-        response = await c.get("/boom")
-    assert response.status_code == 500
-    assert "secret internal detail" not in response.text and "Traceback" not in response.text
-    assert response.json()["title"] == "Internal error"
+        api = await c.get("/api/v1/boom")
+        page = await c.get("/boom", headers={"accept-language": "fa"})
+    for response in (api, page):
+        assert response.status_code == 500
+        assert "secret internal detail" not in response.text and "Traceback" not in response.text
+    assert api.json()["title"] == "Internal error"
+    assert page.headers["content-type"].startswith("text/html")
+    assert 'dir="rtl"' in page.text and "مشکلی پیش آمد" in page.text  # the page's language, not a JSON document
 
 
 @pytest.mark.parametrize("vertical, serial, valid, normalized", [

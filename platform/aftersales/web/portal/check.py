@@ -17,7 +17,8 @@ from aftersales.db.base import utcnow
 from aftersales.errors import RateLimited
 from aftersales.warranty import authenticity
 from aftersales.warranty.schemas import AuthenticityAnswer
-from aftersales.web.context import HOST_TENANT, RuntimeDep, SessionDep, TenantDep
+from aftersales.web.context import RuntimeDep, SessionDep, TenantDep
+from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep
 from aftersales.web.portal.rendering import TENANT_PATH, Page, page_for, render
 
 MAX_SERIAL = 200
@@ -84,19 +85,19 @@ def _show(request: Request[Any, Any, Any], page: Page, *, status_code: int = 200
 class PortalCheckController(Controller):
     """The check page on the tenant's host (``/``, ``/check``) and on ``/t/{slug}/`` for local use."""
 
-    dependencies = HOST_TENANT
+    dependencies = PAGE_DEPENDENCIES
     include_in_schema = False
 
-    @get(["/", "/check", TENANT_PATH, f"{TENANT_PATH}/check"], exclude_from_auth=True, sync_to_thread=False)
-    def form(self, request: Request[Any, Any, Any], tenant: TenantDep) -> Template:
+    @get(["/", "/check", TENANT_PATH, f"{TENANT_PATH}/check"], exclude_from_auth=True)
+    async def form(self, request: Request[Any, Any, Any], tenant: TenantDep, viewer: ViewerDep) -> Template:
         """The empty check form, in the tenant's branding and the visitor's language."""
-        return _show(request, page_for(request, tenant))
+        return _show(request, page_for(request, tenant, viewer))
 
     @post(["/check", f"{TENANT_PATH}/check"], exclude_from_auth=True, status_code=200)
     async def check(self, request: Request[Any, Any, Any], runtime: RuntimeDep, tenant: TenantDep,
-                    session: SessionDep) -> Template:
+                    session: SessionDep, viewer: ViewerDep) -> Template:
         """Check the posted serial (and card codes): the verdict, the model and the coverage end, or why not."""
-        page = page_for(request, tenant)
+        page = page_for(request, tenant, viewer)
         posted = await request.form()
         form = CheckForm(**{name: str(posted.get(name) or "").strip() for name in ("serial", "card_code",
                                                                                    "hologram_code")})
