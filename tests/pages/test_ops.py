@@ -4,7 +4,7 @@ written); and suspending a tenant shuts its portal and API until it is reactivat
 
 from __future__ import annotations
 
-import html
+from html import unescape
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -38,10 +38,10 @@ async def _tenant(runtime, slug):
         return await s.scalar(select(Tenant).where(Tenant.slug == slug))
 
 
-def _error_of(html: str, field: str) -> str:
+def _error_of(page: str, field: str) -> str:
     """The text shown beside ``field`` (empty when it has no error)."""
-    match = re.search(rf'<div class="field-error" id="{field}-error">(.*?)</div>', html, re.S)
-    return html.unescape(re.sub(r"<[^>]+>|\s+", " ", match.group(1)).strip()) if match else ""
+    match = re.search(rf'<div class="field-error" id="{field}-error">(.*?)</div>', page, re.S)
+    return unescape(re.sub(r"<[^>]+>|\s+", " ", match.group(1)).strip()) if match else ""
 
 
 # -- who gets in --------------------------------------------------------------------------------------------

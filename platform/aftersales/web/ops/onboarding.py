@@ -55,7 +55,7 @@ def _rules(page: Page) -> dict[str, str]:
         "display_name": _("The name customers see, up to 200 characters."),
         "logo_url": _("A link to the logo, up to 500 characters."),
         "primary_color": _("A colour written as # and six hexadecimal digits, such as #0f766e."),
-        "accent_color": _("A colour written as # and six hexadecimal digits, such as #f59e0b."),
+        "accent_color": _("A colour written as # and six hexadecimal digits, such as #0f766e."),
         "support_email": _("An e-mail address customers can write to."),
         "support_phone": _("A phone number in international form: + and the country code first."),
         "custom_domain": _("A host name such as support.example.com that no other tenant uses."),
