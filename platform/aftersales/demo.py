@@ -10,12 +10,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from aftersales.identity.models import Operator, StaffUser
-from aftersales.identity.passwords import hash_password
-from aftersales.identity.services import create_operator, create_staff
 from aftersales.demo_marketplace import seed_demo_marketplace
 from aftersales.demo_service import seed_demo_service
 from aftersales.demo_units import seed_demo_units
+from aftersales.identity.models import Operator, StaffUser
+from aftersales.identity.passwords import hash_password
+from aftersales.identity.services import create_operator, create_staff
 from aftersales.runtime import Runtime
 from aftersales.tenancy.manifest import read_manifest_file
 from aftersales.tenancy.services import onboard

@@ -4,9 +4,9 @@ written); and suspending a tenant shuts its portal and API until it is reactivat
 
 from __future__ import annotations
 
-from html import unescape
 import re
 from datetime import timedelta
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -40,7 +40,7 @@ async def _tenant(runtime, slug):
 
 def _error_of(page: str, field: str) -> str:
     """The text shown beside ``field`` (empty when it has no error)."""
-    match = re.search(rf'<div class="field-error" id="{field}-error">(.*?)</div>', page, re.S)
+    match = re.search(rf'<div class="field-error" id="{field}-error">(.*?)</div>', page, re.DOTALL)
     return unescape(re.sub(r"<[^>]+>|\s+", " ", match.group(1)).strip()) if match else ""
 
 
@@ -80,7 +80,7 @@ async def test_operator_sees_every_tenant_with_its_plugin_set_and_health(pages, 
     await sign_in_operator(pages)
     page = await pages.get("/ops/")
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
-    rows = dict(re.findall(r'<tr data-tenant="([a-z-]+)">(.*?)</tr>', page.text, re.S))
+    rows = dict(re.findall(r'<tr data-tenant="([a-z-]+)">(.*?)</tr>', page.text, re.DOTALL))
     assert set(rows) == {"acme", "kitchen"}
     version = runtime.plugins.info("electronics").version
     assert 'data-plugin="electronics"' in rows["acme"] and version in rows["acme"]
@@ -102,7 +102,7 @@ async def test_waiting_overdue_and_failed_messages_make_a_tenant_need_a_look(pag
                                 status=status, next_attempt_at=due))
     await sign_in_operator(pages)
     page = await pages.get("/ops/")
-    rows = dict(re.findall(r'<tr data-tenant="([a-z-]+)">(.*?)</tr>', page.text, re.S))
+    rows = dict(re.findall(r'<tr data-tenant="([a-z-]+)">(.*?)</tr>', page.text, re.DOTALL))
     assert 'data-health="warn"' in rows["acme"] and "2 waiting, 1 overdue, 1 failed" in rows["acme"]
     assert 'data-health="good"' in rows["calm"]  # another tenant's messages are not counted against it
     detail = await pages.get("/ops/tenants/acme")

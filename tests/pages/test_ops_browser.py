@@ -52,7 +52,7 @@ async def test_operator_onboards_a_tenant(open_phone, sign_in_browser, screensho
     async with page.expect_navigation():
         await page.click("form.onboard button[type=submit]")
     assert page.url.endswith(f"/ops/tenants/{slug}")
-    assert await page.locator(f"[data-plugin=electronics]").count() >= 1
+    assert await page.locator("[data-plugin=electronics]").count() >= 1
 
     await page.click("nav.console-nav a[href='/ops/']")
     row = page.locator(f"tr[data-tenant={slug}]")
