@@ -7,8 +7,10 @@ async database tests share one session without fighting over a running loop:
 * ``live_server``: uvicorn serving :func:`aftersales.app.create_app` on a free port of 127.0.0.1 from a thread,
   over a SQLite database migrated and filled by ``make demo``'s own seeding (the five seed tenants, their demo
   units, requests and marketplace).
-* ``await open_phone(lang=..., javascript=True)``: a fresh phone-sized page (375 × 740, touch). Every console error,
-  uncaught exception, failed request and response of status 400 or above on it fails the test.
+* ``await open_phone(lang=..., javascript=True, expected_statuses=())``: a fresh phone-sized page (375 × 740,
+  touch). Every console error, uncaught exception, failed request and response of status 400 or above on it fails
+  the test, except the statuses the journey provokes on purpose (``expected_statuses=(422,)``: a form with a
+  mistake).
 * ``await screenshot(page, name)``: saves ``tests/artifacts/<name>.png`` (git-ignored).
 * ``await sign_in_browser(page, "mehr", email="customer@mehr-demo.com")``: signs the page's browser in as that
   demo customer or staff member (``kind="staff"``), or as the demo operator (``kind="operator"``, no slug),
@@ -119,18 +121,25 @@ async def open_phone(browser: Any, live_server: LiveServer) -> AsyncIterator[Cal
     contexts: list[Any] = []
     problems: list[str] = []
 
-    def watch(page: Any) -> None:
-        page.on("console", lambda m: m.type == "error" and problems.append(f"console error: {m.text}"))
+    def watch(page: Any, expected: tuple[int, ...]) -> None:
+        def console(message: Any) -> None:
+            answered = any(f"status of {status} " in message.text for status in expected)
+            if message.type == "error" and not answered:
+                problems.append(f"console error: {message.text}")
+
+        page.on("console", console)
         page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
         page.on("requestfailed", lambda r: problems.append(f"request failed: {r.method} {r.url}: {r.failure}"))
-        page.on("response", lambda r: r.status >= 400 and problems.append(f"HTTP {r.status}: {r.url}"))
+        page.on("response", lambda r: r.status >= 400 and r.status not in expected
+                and problems.append(f"HTTP {r.status}: {r.url}"))
 
-    async def open_page(lang: str = "en", javascript: bool = True) -> Any:
+    async def open_page(lang: str = "en", javascript: bool = True, expected_statuses: tuple[int, ...] = ()) -> Any:
+        """``expected_statuses``: error statuses the journey provokes on purpose (a form sent back with 422)."""
         context = await browser.new_context(**PHONE, locale=lang, java_script_enabled=javascript,
                                             base_url=live_server.url)
         contexts.append(context)
         page = await context.new_page()
-        watch(page)
+        watch(page, expected_statuses)
         return page
 
     yield open_page

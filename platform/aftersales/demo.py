@@ -1,4 +1,5 @@
-"""Demo data for ``make demo``: every manifest in ``tenants/``, an operator, an admin per tenant, and a few\nunits per tenant (one registered).
+"""Demo data for ``make demo``: every manifest in ``tenants/``, an operator, an admin per tenant, and a few
+units per tenant (one registered), and the printout that says where to click.
 
 Passwords are generated on each run and written to ``var/demo-credentials.txt``; contact data is invented.
 """
@@ -9,17 +10,48 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from aftersales.identity.models import Operator, StaffUser
-from aftersales.identity.passwords import hash_password
-from aftersales.identity.services import create_operator, create_staff
 from aftersales.demo_marketplace import seed_demo_marketplace
 from aftersales.demo_service import seed_demo_service
 from aftersales.demo_units import seed_demo_units
+from aftersales.identity.models import Operator, StaffUser
+from aftersales.identity.passwords import hash_password
+from aftersales.identity.services import create_operator, create_staff
 from aftersales.runtime import Runtime
 from aftersales.tenancy.manifest import read_manifest_file
 from aftersales.tenancy.services import onboard
 
 DEMO_OPERATOR = "operator@aftersales-demo.com"
+
+PORTAL_PAGES = [
+    ("/", "warranty check by serial (no account needed; try a demo unit below)"),
+    ("/sign-in", "customer sign-in with a one-time code (customer@{slug}-demo.com owns the first demo unit)"),
+    ("/my/devices", "my devices and their coverage; /my/devices/register registers a purchase"),
+    ("/my/requests", "my service requests and their timelines; /my/requests/new opens one"),
+    ("/my/complaints", "complaints"),
+    ("/book", "book a provider (marketplace: carmax); /my/bookings for quotes, extra work, rating, paying"),
+    ("/my/payments", "payments; /my/refunds asks for a refund"),
+]
+CONSOLE_PAGES = [
+    ("/console/", "dashboard"), ("/console/requests", "request queue"), ("/console/customers", "customer files"),
+    ("/console/imports", "serial imports"), ("/console/clones", "clone alerts"), ("/console/recalls", "recalls"),
+    ("/console/refunds", "refund approvals"), ("/console/providers", "providers and ratings"),
+]
+OPS_PAGES = [("/ops/", "tenants, their plugins and health"), ("/ops/tenants/new", "onboard a tenant")]
+"""Where to click (docs/pages/README.md has every page); printed by ``make demo``."""
+
+
+def where_to_click(base: str, slugs: list[str]) -> list[str]:
+    """The printout's page map: the portal and console of every tenant, and the operator console."""
+    first = slugs[0] if slugs else "{slug}"
+    lines = ["pages (every tenant also at {slug}.<base domain>; ?lang=en|fa|zh|ka switches language):",
+             "  customer portal of each tenant: " + "  ".join(f"{base}/t/{slug}/" for slug in slugs)]
+    lines += [f"    /t/{{slug}}{path:<19} {what}" for path, what in PORTAL_PAGES]
+    lines.append(f"  staff console: {base}/t/{{slug}}/console/sign-in as admin@{{slug}}-demo.com, e.g. "
+                 f"{base}/t/{first}/console/sign-in")
+    lines += [f"    /t/{{slug}}{path:<19} {what}" for path, what in CONSOLE_PAGES]
+    lines.append(f"  operator console: {base}/ops/sign-in as {DEMO_OPERATOR}")
+    lines += [f"    {path:<28} {what}" for path, what in OPS_PAGES]
+    return lines
 
 
 async def seed_demo(runtime: Runtime, *, password: str) -> Path:
@@ -55,6 +87,7 @@ async def seed_demo(runtime: Runtime, *, password: str) -> Path:
         lines.append(f"{tenant.slug:<13} {'  '.join(serials)}")
     lines.append(f"try: curl -X POST {base}/public/t/mehr/warranty/check -H 'content-type: application/json' "
                  "-d '{\"serial\": \"<a serial above>\"}'")
+    lines += ["", *where_to_click(base, [tenant.slug for tenant in tenants])]
     path = settings.data_dir / "demo-credentials.txt"
     path.write_text("\n".join(lines) + "\n")
     path.chmod(0o600)

@@ -7,6 +7,8 @@ from litestar.plugins import InitPluginProtocol
 from litestar.static_files import create_static_files_router
 
 from aftersales.web.i18n.catalogues import compile_all
+from aftersales.web.ops.directory import OpsTenantsController
+from aftersales.web.ops.onboarding import OpsOnboardingController
 from aftersales.web.portal.check import PortalCheckController
 from aftersales.web.portal.rendering import STATIC_DIR, STATIC_PATH, template_config
 
@@ -19,6 +21,8 @@ class PortalPlugin(InitPluginProtocol):
         app_config.template_config = template_config()
         app_config.route_handlers.extend([
             PortalCheckController,
+            OpsTenantsController,
+            OpsOnboardingController,
             create_static_files_router(path=STATIC_PATH, directories=[STATIC_DIR], name="portal-static"),
         ])
         return app_config

@@ -1,0 +1,108 @@
+"""The onboarding form: what an operator types, turned into a manifest for the same validation as ``aftersales
+onboard`` and the operator API (:func:`aftersales.tenancy.services.validate_manifest`), and the manifest's field
+errors placed back beside the form fields they concern.
+
+The form covers what a company needs on its first day; anything else (add-ons, plugin settings, closures, hours
+that differ by weekday) goes through a pasted TOML manifest, which is validated the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from aftersales.errors import FieldError
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+TEXT_FIELDS = ("slug", "name", "vertical", "default_locale", "time_zone", "currency", "country", "opens", "closes",
+               "display_name", "logo_url", "primary_color", "accent_color", "support_email", "support_phone",
+               "custom_domain")
+LIST_FIELDS = ("locales", "weekend_days")
+OPTIONAL = ("logo_url", "custom_domain")
+"""Left out of the manifest when blank (the manifest has no value for them rather than an empty one)."""
+
+FIELD_OF_PATH = {
+    "slug": "slug", "name": "name", "vertical": "vertical", "locales": "locales",
+    "default_locale": "default_locale", "time_zone": "time_zone", "currency": "currency",
+    "calendar.country": "country", "calendar.weekend_days": "weekend_days",
+    "calendar.business_hours.opens": "opens", "calendar.business_hours.closes": "closes",
+    "calendar.business_hours": "closes",
+    "branding.display_name": "display_name", "branding.logo_url": "logo_url",
+    "branding.primary_color": "primary_color", "branding.accent_color": "accent_color",
+    "branding.support_email": "support_email", "branding.support_phone": "support_phone",
+    "branding.custom_domain": "custom_domain", "branding.irr_as_toman": "irr_as_toman",
+}
+"""A manifest field's dotted path → the form field that edits it (longest prefix wins: ``locales.1`` → locales)."""
+FORM = "form"
+"""Where an error that belongs to no single field goes: above the form."""
+
+
+@dataclass(frozen=True)
+class OnboardForm:
+    """What the operator typed (or the defaults of an empty form), kept to fill the form again."""
+
+    slug: str = ""
+    name: str = ""
+    vertical: str = ""
+    locales: tuple[str, ...] = ("en",)
+    default_locale: str = "en"
+    time_zone: str = ""
+    currency: str = ""
+    country: str = ""
+    weekend_days: tuple[str, ...] = ("sat", "sun")
+    opens: str = "09:00"
+    closes: str = "17:00"
+    display_name: str = ""
+    logo_url: str = ""
+    primary_color: str = "#1d4ed8"
+    accent_color: str = "#f59e0b"
+    support_email: str = ""
+    support_phone: str = ""
+    custom_domain: str = ""
+    irr_as_toman: bool = False
+
+    @classmethod
+    def posted(cls, form: Any) -> OnboardForm:
+        """The form from a posted multi-dict (``getall`` for the checkbox lists)."""
+        values: dict[str, Any] = {name: str(form.get(name) or "").strip() for name in TEXT_FIELDS}
+        values.update({name: tuple(str(v) for v in form.getall(name, [])) for name in LIST_FIELDS})
+        values["irr_as_toman"] = form.get("irr_as_toman") == "on"
+        return cls(**values)
+
+    def manifest(self) -> dict[str, Any]:
+        """The manifest this form describes (blank optional fields left out, text as typed)."""
+        branding: dict[str, Any] = {
+            "display_name": self.display_name or self.name, "primary_color": self.primary_color,
+            "accent_color": self.accent_color, "support_email": self.support_email,
+            "support_phone": self.support_phone, "irr_as_toman": self.irr_as_toman,
+        }
+        branding.update({name: getattr(self, name) for name in OPTIONAL if getattr(self, name)})
+        return {
+            "slug": self.slug, "name": self.name, "vertical": self.vertical, "locales": list(self.locales),
+            "default_locale": self.default_locale, "time_zone": self.time_zone, "currency": self.currency.upper(),
+            "calendar": {"country": self.country.upper(), "weekend_days": list(self.weekend_days),
+                         "business_hours": {"opens": self.opens, "closes": self.closes}},
+            "branding": branding,
+        }
+
+
+def form_field(path: str, reason: str) -> str:
+    """The form field a manifest error concerns; whole-manifest rules are placed by what they name."""
+    if path == "(manifest)":
+        return "default_locale" if "default_locale" in reason else FORM
+    while path:
+        if path in FIELD_OF_PATH:
+            return FIELD_OF_PATH[path]
+        path = path.rpartition(".")[0]
+    return FORM
+
+
+def errors_by_field(errors: list[FieldError]) -> dict[str, list[str]]:
+    """The manifest's field errors grouped by form field, each reason once."""
+    out: dict[str, list[str]] = {}
+    for error in errors:
+        reasons = out.setdefault(form_field(error.field, error.reason), [])
+        if error.reason not in reasons:
+            reasons.append(error.reason)
+    return out
+
