@@ -58,6 +58,12 @@ class PermissionDenied(AftersalesError):
     title = "Permission denied"
 
 
+class TenantUnavailable(PermissionDenied):
+    """The tenant exists but is suspended: its API refuses (403) and its pages say the service is unavailable."""
+
+    title = "Tenant unavailable"
+
+
 class RateLimited(AftersalesError):
     """Too many requests from one client; ``retry_after`` is how many seconds until the next one is let in."""
 

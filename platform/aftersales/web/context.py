@@ -18,7 +18,7 @@ from litestar.di import NamedDependency, Provide
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from aftersales.errors import NotFound, PermissionDenied
+from aftersales.errors import NotFound, PermissionDenied, TenantUnavailable
 from aftersales.identity.guards import current_principal
 from aftersales.runtime import Runtime
 from aftersales.tenancy.models import Tenant
@@ -44,7 +44,7 @@ def _current(runtime: Runtime, tenant: Tenant | None) -> CurrentTenant:
     if tenant is None:
         raise NotFound("no such tenant")
     if tenant.status != "active":
-        raise PermissionDenied(f"tenant {tenant.slug!r} is {tenant.status}")
+        raise TenantUnavailable(f"tenant {tenant.slug!r} is {tenant.status}")
     return bind_tenant(tenant, runtime.plugins)
 
 

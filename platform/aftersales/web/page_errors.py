@@ -40,8 +40,10 @@ def bare_page(request: Request[Any, Any, Any]) -> BarePage:
     return BarePage(locale, translations(locale))
 
 
-def _messages(status: int, page: BarePage) -> tuple[str, str]:
+def _messages(status: int, kind: str, page: BarePage) -> tuple[str, str]:
     _ = page.translations.gettext
+    if kind == "tenant-unavailable":
+        return _("Service unavailable"), _("This service is not available at the moment. Please try again later or contact the company directly.")
     if status == 404:
         return _("Page not found"), _("There is nothing at this address. Check the link, or start again from the home page.")
     if status in (401, 403):
@@ -55,11 +57,12 @@ def _messages(status: int, page: BarePage) -> tuple[str, str]:
 
 def error_page(request: Request[Any, Any, Any], *, status: int, detail: str | None = None,
                field_errors: list[dict[str, str]] | None = None,
-               headers: dict[str, str] | None = None) -> Template:
-    """The HTML error page for ``status``; ``detail`` and field reasons are shown below 500 only."""
+               headers: dict[str, str] | None = None, kind: str = "") -> Template:
+    """The HTML error page for ``status`` (``kind`` is the problem type's name); ``detail`` and field reasons are
+    shown below 500 only, and never for a missing page or an unavailable tenant."""
     page = bare_page(request)
-    title, explanation = _messages(status, page)
-    shown = detail if status < 500 and status not in (404,) else None
+    title, explanation = _messages(status, kind, page)
+    shown = detail if status < 500 and status != 404 and kind != "tenant-unavailable" else None
     return Template(template_name="error.html", status_code=status, headers=headers,
                     media_type="text/html; charset=utf-8",
                     context={"page": page, "title": title, "explanation": explanation, "detail": shown,

@@ -47,7 +47,8 @@ def problem(
     **extra: Any,
 ) -> Response[Any]:
     if is_page(request):
-        return error_page(request, status=status, detail=detail, field_errors=field_errors, headers=headers)
+        return error_page(request, status=status, detail=detail, field_errors=field_errors, headers=headers,
+                          kind=kind)
     body: dict[str, Any] = {
         "type": TYPE_BASE + kind,
         "title": title,
