@@ -6,6 +6,10 @@ from litestar.config.app import AppConfig
 from litestar.plugins import InitPluginProtocol
 from litestar.static_files import create_static_files_router
 
+from aftersales.web.account.complaints import ComplaintsController
+from aftersales.web.account.devices import DevicesController
+from aftersales.web.account.requests import RequestsController
+from aftersales.web.account.surveys import SurveysController
 from aftersales.web.i18n.catalogues import compile_all
 from aftersales.web.portal.check import PortalCheckController
 from aftersales.web.portal.rendering import STATIC_DIR, STATIC_PATH, template_config
@@ -19,6 +23,7 @@ class PortalPlugin(InitPluginProtocol):
         app_config.template_config = template_config()
         app_config.route_handlers.extend([
             PortalCheckController,
+            DevicesController, RequestsController, ComplaintsController, SurveysController,
             create_static_files_router(path=STATIC_PATH, directories=[STATIC_DIR], name="portal-static"),
         ])
         return app_config
