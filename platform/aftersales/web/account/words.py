@@ -26,6 +26,9 @@ class Words(Mapping[str, str]):
     def __getitem__(self, code: str) -> str:
         return self._table.get(code, self.fallback)
 
+    def __contains__(self, code: object) -> bool:
+        return code in self._table
+
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter(self._table)
 
