@@ -95,12 +95,6 @@ EVENTS = Words({
 }, "")
 """Timeline events a customer sees; any other kind (notes, assignments, escalations) is internal."""
 
-HOLDS = Words({
-    "waiting_for_customer": N_("Waiting for you"),
-    "customer_unreachable": N_("We could not reach you"),
-    "waiting_for_third_party": N_("Waiting for a supplier"),
-}, N_("Paused"))
-
 DECISIONS = Words({
     "return": N_("Return accepted"),
     "exchange": N_("Exchange accepted"),
@@ -130,7 +124,7 @@ FOLLOWUP_STATUSES = Words({
 
 
 WORDS = SimpleNamespace(
-    states=STATES, kinds=KINDS, promises=PROMISES, promise_states=PROMISE_STATES, events=EVENTS, holds=HOLDS,
+    states=STATES, kinds=KINDS, promises=PROMISES, promise_states=PROMISE_STATES, events=EVENTS,
     decisions=DECISIONS, coverage=COVERAGE, subjects=SUBJECTS, followup_statuses=FOLLOWUP_STATUSES,
 )
 """Every table, as templates receive it (``_(words.states[request.state])``)."""
