@@ -57,8 +57,12 @@ async def visible_events(session: Any, request: ServiceRequest) -> list[RequestE
 
 
 async def promises(session: Any, tenant: CurrentTenant, request: ServiceRequest) -> list[clocks.ClockView]:
-    """The request's clocks as promises: each due (or met) date and whether it is kept."""
-    return [clocks.view(clock, tenant.calendar, utcnow()) for clock in await clocks.clocks_of(session, request.id)]
+    """The request's clocks as promises: earliest first, each due (or met) date and whether it is
+    kept; undated ones (not started, paused) last."""
+    now = utcnow()
+    views = [clocks.view(clock, tenant.calendar, now) for clock in await clocks.clocks_of(session, request.id)]
+    dated = sorted((v for v in views if v.met_at or v.due_at), key=lambda v: v.met_at or v.due_at)
+    return dated + [v for v in views if not (v.met_at or v.due_at)]
 
 
 def _typed_errors(form: RequestForm, page: Page) -> dict[str, str]:
