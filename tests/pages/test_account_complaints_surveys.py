@@ -152,3 +152,21 @@ async def test_another_customers_survey_and_an_agents_call_are_not_found(pages, 
         assert (await post_form(pages, f"/t/acme/my/surveys/{survey_id}", {"csat": "5"})).status_code == 404
     assert (await _followup(runtime, tenant, theirs)).status == "sent"
     assert "There are no surveys for you right now." in (await pages.get("/t/acme/my/surveys")).text
+
+
+async def test_demo_customer_finds_a_survey_to_answer(pages, runtime, make_tenant, sign_in_customer):
+    from aftersales.demo_account import seed_demo_account
+    from aftersales.identity.models import Customer
+
+    tenant = await make_tenant("acme")
+    assert await seed_demo_account(runtime, tenant) is None  # no demo customer yet
+    async with runtime.db.transaction(tenant.id) as session:
+        customer = Customer(name="Demo Customer", email="customer@acme-demo.com")
+        session.add(customer)
+        await session.flush()
+        customer_id = customer.id
+    survey_id = await seed_demo_account(runtime, tenant)
+    assert survey_id is not None and await seed_demo_account(runtime, tenant) is None  # once
+    await sign_in_customer(pages, tenant, customer_id)
+    page = await pages.get(f"/t/acme/my/surveys/{survey_id}")
+    assert page.status_code == 200 and "Was your device fixed the first time?" in page.text
