@@ -6,6 +6,10 @@ from litestar.config.app import AppConfig
 from litestar.plugins import InitPluginProtocol
 from litestar.static_files import create_static_files_router
 
+from aftersales.web.account.complaints import ComplaintsController
+from aftersales.web.account.devices import DevicesController
+from aftersales.web.account.requests import RequestsController
+from aftersales.web.account.surveys import SurveysController
 from aftersales.web.i18n.catalogues import compile_all
 from aftersales.web.ops.directory import OpsTenantsController
 from aftersales.web.ops.onboarding import OpsOnboardingController
@@ -23,6 +27,7 @@ class PortalPlugin(InitPluginProtocol):
             PortalCheckController,
             OpsTenantsController,
             OpsOnboardingController,
+            DevicesController, RequestsController, ComplaintsController, SurveysController,
             create_static_files_router(path=STATIC_PATH, directories=[STATIC_DIR], name="portal-static"),
         ])
         return app_config
