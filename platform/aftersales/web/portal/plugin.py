@@ -9,6 +9,8 @@ from litestar.static_files import create_static_files_router
 from aftersales.web.i18n.catalogues import compile_all
 from aftersales.web.portal.check import PortalCheckController
 from aftersales.web.portal.rendering import STATIC_DIR, STATIC_PATH, template_config
+from aftersales.web.signin.codes import CodeSignInController
+from aftersales.web.signin.passwords import OperatorSignInController, StaffSignInController
 
 
 class PortalPlugin(InitPluginProtocol):
@@ -19,6 +21,7 @@ class PortalPlugin(InitPluginProtocol):
         app_config.template_config = template_config()
         app_config.route_handlers.extend([
             PortalCheckController,
+            CodeSignInController, StaffSignInController, OperatorSignInController,
             create_static_files_router(path=STATIC_PATH, directories=[STATIC_DIR], name="portal-static"),
         ])
         return app_config
