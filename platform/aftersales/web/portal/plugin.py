@@ -11,6 +11,7 @@ from aftersales.web.portal.check import PortalCheckController
 from aftersales.web.portal.rendering import STATIC_DIR, STATIC_PATH, template_config
 from aftersales.web.signin.codes import CodeSignInController
 from aftersales.web.signin.passwords import OperatorSignInController, StaffSignInController
+from aftersales.web.signin.sso import SsoSignInController
 
 
 class PortalPlugin(InitPluginProtocol):
@@ -21,7 +22,7 @@ class PortalPlugin(InitPluginProtocol):
         app_config.template_config = template_config()
         app_config.route_handlers.extend([
             PortalCheckController,
-            CodeSignInController, StaffSignInController, OperatorSignInController,
+            CodeSignInController, StaffSignInController, OperatorSignInController, SsoSignInController,
             create_static_files_router(path=STATIC_PATH, directories=[STATIC_DIR], name="portal-static"),
         ])
         return app_config
