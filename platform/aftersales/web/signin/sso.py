@@ -13,7 +13,13 @@ from litestar.response import Redirect, Template
 
 from aftersales.db.base import utcnow
 from aftersales.identity import page_sessions
-from aftersales.identity.oidc_sign_in import ATTEMPT_LIFETIME, SsoProvider, SsoRefused, finish_sign_in, start_sign_in
+from aftersales.identity.oidc_sign_in import (
+    ATTEMPT_LIFETIME,
+    SsoProvider,
+    SsoRefused,
+    finish_sign_in,
+    start_sign_in,
+)
 from aftersales.runtime import Runtime
 from aftersales.web.context import RuntimeDep, SessionDep, TenantDep
 from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep, cookie_path, safe_next, session_cookie
