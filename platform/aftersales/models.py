@@ -1,6 +1,15 @@
 """Every table of the platform, imported in one place (for Alembic, the schema tests and ``create_all``)."""
 
-from aftersales.identity.models import ApiClient, Customer, Operator, OperatorSession, PageSession, StaffUser
+from aftersales.identity.models import (
+    ApiClient,
+    Customer,
+    Operator,
+    OperatorSession,
+    PageSession,
+    SignInCode,
+    SsoAttempt,
+    StaffUser,
+)
 from aftersales.marketplace.models import (
     BookedSlot,
     Booking,
@@ -70,7 +79,9 @@ __all__ = [
     "SerialCheck",
     "ServicePoint",
     "ServiceRequest",
+    "SignInCode",
     "SlaClock",
+    "SsoAttempt",
     "StaffUser",
     "StripeAccount",
     "StripeEvent",

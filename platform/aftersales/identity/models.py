@@ -5,7 +5,16 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, ForeignKeyConstraint, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from aftersales.db.base import Base, PlatformTable, TenantOwned, new_id, utcnow
@@ -22,6 +31,8 @@ class Operator(PlatformTable, Base):
     name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column()
 
 
 class StaffUser(TenantOwned, Base):
@@ -103,3 +114,47 @@ class OperatorSession(PlatformTable, Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column()
     ended_at: Mapped[datetime | None] = mapped_column()
+
+
+class SignInCode(TenantOwned, Base):
+    """A one-time code asked for on the portal's sign-in page (:mod:`aftersales.identity.one_time_codes`).
+
+    Only keyed hashes are stored: of the code (bound to this row), of the address it was asked for and of the
+    client that asked, so the table neither signs anyone in nor lists who tried. A request for an address that is
+    no customer's is stored too (``customer_id`` None, a code no one knows): it counts against the same limits
+    and the visitor is answered exactly as for a customer.
+    """
+
+    __tablename__ = "sign_in_codes"
+    __table_args__ = (
+        ForeignKeyConstraint(["tenant_id", "customer_id"], ["customers.tenant_id", "customers.id"]),
+        Index("ix_sign_in_codes_address_time", "tenant_id", "address_key", "created_at"),
+        Index("ix_sign_in_codes_client_time", "tenant_id", "client_key", "created_at"),
+    )
+
+    customer_id: Mapped[uuid.UUID | None] = mapped_column()
+    channel: Mapped[str] = mapped_column(String(10))
+    """``email`` or ``sms``."""
+    address_key: Mapped[str] = mapped_column(String(64))
+    client_key: Mapped[str] = mapped_column(String(64))
+    code_hash: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime] = mapped_column()
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    used_at: Mapped[datetime | None] = mapped_column()
+
+
+class SsoAttempt(TenantOwned, Base):
+    """A staff sign-in sent to the tenant's OpenID Connect provider and not yet back
+    (:mod:`aftersales.identity.oidc_sign_in`). The browser holds the state in a cookie; this row, found by the
+    state's hash in the tenant's own session, holds the nonce and PKCE verifier the answer is checked against.
+    Used once."""
+
+    __tablename__ = "sso_attempts"
+    __table_args__ = (UniqueConstraint("tenant_id", "state_hash"),)
+
+    state_hash: Mapped[str] = mapped_column(String(64))
+    nonce: Mapped[str] = mapped_column(String(100))
+    code_verifier: Mapped[str] = mapped_column(String(200))
+    next_path: Mapped[str] = mapped_column(String(2000), default="")
+    expires_at: Mapped[datetime] = mapped_column()
+    used_at: Mapped[datetime | None] = mapped_column()

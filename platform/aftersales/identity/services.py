@@ -122,24 +122,50 @@ async def check_staff_password(
 
     Returns the failure instead of raising it, so the caller commits the failure count before refusing.
     """
-    now = now or utcnow()
     staff = await session.scalar(select(StaffUser).where(StaffUser.email == email.strip().lower()))
     if staff is None or not staff.active:
         verify_password(_DUMMY_HASH, password)
         return AuthenticationFailed("wrong e-mail or password")
-    if staff.locked_until is not None and staff.locked_until > now:
+    refused = await _judge_password(session, staff, password, now or utcnow())
+    return refused if refused is not None else staff_principal(staff)
+
+
+async def check_operator_password(
+    session: AsyncSession, *, email: str, password: str, now: datetime | None = None
+) -> Principal | AuthenticationFailed:
+    """Check an operator's password (platform session) with the staff lockout: 5 failures lock for 15 minutes.
+
+    Returns the failure instead of raising it, so the caller commits the failure count before refusing.
+    """
+    operator = await session.scalar(select(Operator).where(Operator.email == email.strip().lower()))
+    if operator is None:
+        verify_password(_DUMMY_HASH, password)
+        return AuthenticationFailed("wrong e-mail or password")
+    refused = await _judge_password(session, operator, password, now or utcnow())
+    return refused if refused is not None else operator_principal(operator)
+
+
+async def _judge_password(session: AsyncSession, account: StaffUser | Operator, password: str,
+                          now: datetime) -> AuthenticationFailed | None:
+    """None when ``password`` is the account's and it is not locked; counts a failure and locks on the fifth."""
+    if account.locked_until is not None and account.locked_until > now:
         return AuthenticationFailed("too many failed sign-ins; try again later")
-    if not verify_password(staff.password_hash, password):
-        staff.failed_logins += 1
-        if staff.failed_logins >= MAX_FAILED_LOGINS:
-            staff.locked_until = now + LOCKOUT
-            staff.failed_logins = 0
+    if account.password_hash is None or not verify_password(account.password_hash, password):
+        account.failed_logins += 1
+        if account.failed_logins >= MAX_FAILED_LOGINS:
+            account.locked_until = now + LOCKOUT
+            account.failed_logins = 0
         await session.flush()
         return AuthenticationFailed("wrong e-mail or password")
-    staff.failed_logins = 0
-    staff.locked_until = None
+    account.failed_logins = 0
+    account.locked_until = None
     await session.flush()
-    return staff_principal(staff)
+    return None
+
+
+def operator_principal(operator: Operator) -> Principal:
+    """What an operator's sign-in speaks for: the platform, no tenant."""
+    return Principal(kind="operator", subject=str(operator.id), tenant_id=None, scopes=frozenset({OPERATOR}))
 
 
 async def authenticate_operator(session: AsyncSession, *, email: str, password: str) -> Principal:
@@ -149,7 +175,7 @@ async def authenticate_operator(session: AsyncSession, *, email: str, password: 
         raise AuthenticationFailed("wrong e-mail or password")
     if not verify_password(operator.password_hash, password):
         raise AuthenticationFailed("wrong e-mail or password")
-    return Principal(kind="operator", subject=str(operator.id), tenant_id=None, scopes=frozenset({OPERATOR}))
+    return operator_principal(operator)
 
 
 async def create_api_client(

@@ -110,6 +110,16 @@ class BrandingManifest(_Strict):
     """Show rial amounts in toman (1 toman = 10 rial) on the portal, as customers in Iran count."""
 
 
+class SsoManifest(_Strict):
+    """The company's OpenID Connect provider for staff sign-in. The client secret itself is never in a manifest:
+    ``client_secret_env`` names the environment variable of the server that holds it."""
+
+    issuer: str = Field(min_length=1, max_length=500, pattern=r"^https?://[^\s?#]+$")
+    """The provider's issuer URL; its discovery document must name the same issuer."""
+    client_id: str = Field(min_length=1, max_length=200)
+    client_secret_env: str = Field(min_length=1, max_length=100, pattern=r"^[A-Z_][A-Z0-9_]*$")
+
+
 class TenantManifest(_Strict):
     """A company on the platform. ``settings`` holds, per plugin name, overrides of that plugin's schema."""
 
@@ -124,6 +134,7 @@ class TenantManifest(_Strict):
     currency: CurrencyCode
     calendar: CalendarManifest
     branding: BrandingManifest
+    sso: SsoManifest | None = None
     settings: dict[str, dict[str, Any]] = {}
 
     @model_validator(mode="after")

@@ -39,6 +39,8 @@ class Tenant(PlatformTable, Base):
     """Opening hours that differ on some ISO weekdays: ``{"4": ["08:00", "13:00"]}``."""
     branding: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     custom_domain: Mapped[str | None] = mapped_column(String(253), unique=True)
+    sso: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    """The staff console's OpenID Connect provider (manifest ``sso``), or None for password sign-in only."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -101,6 +101,7 @@ def _apply(tenant: Tenant, manifest: TenantManifest) -> None:
     }
     tenant.branding = manifest.branding.model_dump(mode="json", exclude={"custom_domain"})
     tenant.custom_domain = manifest.branding.custom_domain
+    tenant.sso = manifest.sso.model_dump(mode="json") if manifest.sso else None
 
 
 async def onboard(session: AsyncSession, registry: PluginRegistry, raw: dict[str, Any]) -> tuple[Tenant, bool]:
@@ -157,6 +158,7 @@ def manifest_of(tenant: Tenant) -> dict[str, Any]:
             }} if tenant.hours_by_weekday else {}),
         },
         "branding": {**tenant.branding, "custom_domain": tenant.custom_domain},
+        **({"sso": dict(tenant.sso)} if tenant.sso else {}),
         "settings": dict(tenant.plugin_settings),
     }
 

@@ -15,6 +15,9 @@ from aftersales.web.ops.directory import OpsTenantsController
 from aftersales.web.ops.onboarding import OpsOnboardingController
 from aftersales.web.portal.check import PortalCheckController
 from aftersales.web.portal.rendering import STATIC_DIR, STATIC_PATH, template_config
+from aftersales.web.signin.codes import CodeSignInController
+from aftersales.web.signin.passwords import OperatorSignInController, StaffSignInController
+from aftersales.web.signin.sso import SsoSignInController
 
 
 class PortalPlugin(InitPluginProtocol):
@@ -28,6 +31,7 @@ class PortalPlugin(InitPluginProtocol):
             OpsTenantsController,
             OpsOnboardingController,
             DevicesController, RequestsController, ComplaintsController, SurveysController,
+            CodeSignInController, StaffSignInController, OperatorSignInController, SsoSignInController,
             create_static_files_router(path=STATIC_PATH, directories=[STATIC_DIR], name="portal-static"),
         ])
         return app_config
