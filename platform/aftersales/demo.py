@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from aftersales.demo_account import seed_demo_account
 from aftersales.demo_marketplace import seed_demo_marketplace
 from aftersales.demo_service import seed_demo_service
 from aftersales.demo_units import seed_demo_units
@@ -83,6 +84,7 @@ async def seed_demo(runtime: Runtime, *, password: str) -> Path:
     for tenant in tenants:
         serials = await seed_demo_units(runtime, tenant)
         await seed_demo_service(runtime, tenant)
+        await seed_demo_account(runtime, tenant)
         await seed_demo_marketplace(runtime, tenant)
         lines.append(f"{tenant.slug:<13} {'  '.join(serials)}")
     lines.append(f"try: curl -X POST {base}/public/t/mehr/warranty/check -H 'content-type: application/json' "
