@@ -66,7 +66,8 @@ async def _deliver_mail(live_server: Any, smtp_url: str, inbox: Inbox, slug: str
 async def test_a_customer_signs_in_with_a_code_from_their_mail(open_phone, live_server, smtp, screenshot, lang):
     inbox, smtp_url = smtp
     page = await open_phone(lang=lang)
-    await page.goto("/t/mehr/sign-in?next=/t/mehr/")
+    await page.goto("/t/mehr/my/devices")  # a page that needs a sign-in sends the customer to sign in first
+    await page.wait_for_url("**/t/mehr/sign-in?next=%2Ft%2Fmehr%2Fmy%2Fdevices")
     assert await page.locator("html").get_attribute("dir") == ("rtl" if lang == "fa" else "ltr")
     await page.fill("#contact", CUSTOMER)
     await page.locator("form button[type=submit]").click()
@@ -77,7 +78,8 @@ async def test_a_customer_signs_in_with_a_code_from_their_mail(open_phone, live_
     await page.fill("#code", code)
     await screenshot(page, f"signin-code-{lang}")
     await page.locator("form button[type=submit]").click()
-    await page.wait_for_url("**/t/mehr/")
+    await page.wait_for_url("**/t/mehr/my/devices")  # and back to the page first asked for
+    assert live_server.serials["mehr"][0] in await page.content()
     sign_out = page.locator("nav.account form button[type=submit]")
     await sign_out.wait_for()
     assert await sign_out.inner_text() == ("Sign out" if lang == "en" else "خروج")
