@@ -6,6 +6,9 @@ from litestar.config.app import AppConfig
 from litestar.plugins import InitPluginProtocol
 from litestar.static_files import create_static_files_router
 
+from aftersales.web.booking.book_pages import BookProviderController
+from aftersales.web.booking.my_pages import MyBookingsController
+from aftersales.web.booking.search_pages import BookingSearchController
 from aftersales.web.i18n.catalogues import compile_all
 from aftersales.web.portal.check import PortalCheckController
 from aftersales.web.portal.rendering import STATIC_DIR, STATIC_PATH, template_config
@@ -19,6 +22,9 @@ class PortalPlugin(InitPluginProtocol):
         app_config.template_config = template_config()
         app_config.route_handlers.extend([
             PortalCheckController,
+            BookingSearchController,
+            BookProviderController,
+            MyBookingsController,
             create_static_files_router(path=STATIC_PATH, directories=[STATIC_DIR], name="portal-static"),
         ])
         return app_config
