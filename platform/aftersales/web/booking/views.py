@@ -88,7 +88,8 @@ async def _names(session: AsyncSession, model: type[Provider] | type[Offering],
                  ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
     if not ids:
         return {}
-    return dict((await session.execute(select(model.id, model.name).where(model.id.in_(ids)))).tuples().all())
+    rows = await session.execute(select(model.id, model.name).where(model.id.in_(ids)))
+    return {row_id: name for row_id, name in rows}
 
 
 async def my_bookings(session: AsyncSession, principal: Principal) -> list[Listed]:
