@@ -66,7 +66,7 @@ async def _state(runtime, tenant, model, record_id) -> str:
 
 
 async def test_my_bookings_lists_only_the_customer_s_own_bookings(pages, runtime, make_tenant, sign_in_customer):
-    tenant, setup, customer_id, booking_id = await _job(runtime, make_tenant, pages, sign_in_customer)
+    tenant, setup, _, booking_id = await _job(runtime, make_tenant, pages, sign_in_customer)
     theirs = await add_booking(runtime, tenant, setup, await add_customer(runtime, tenant),
                                starts_at=utcnow().replace(minute=0, second=0, microsecond=0) + timedelta(days=2))
     r = await pages.get("/t/garage/my/bookings")
@@ -139,8 +139,8 @@ async def test_refusing_extra_work_and_a_too_long_note_is_refused_beside_the_not
 
 async def test_a_due_charge_shows_the_pay_link_and_a_captured_payment_shows_paid(pages, runtime, make_tenant,
                                                                                  sign_in_customer):
-    tenant, setup, customer_id, booking_id = await _job(runtime, make_tenant, pages, sign_in_customer,
-                                                        state="completed")
+    tenant, _, customer_id, booking_id = await _job(runtime, make_tenant, pages, sign_in_customer,
+                                                    state="completed")
     url = f"/t/garage/my/bookings/{booking_id}"
     assert f'href="{url}/pay"' not in (await pages.get(url)).text  # nothing charged yet
     async with runtime.db.transaction(tenant.id) as s:
@@ -154,8 +154,8 @@ async def test_a_due_charge_shows_the_pay_link_and_a_captured_payment_shows_paid
 
 
 async def test_a_paid_job_is_rated_once_and_the_rating_counts(pages, runtime, make_tenant, sign_in_customer):
-    tenant, setup, customer_id, booking_id = await _job(runtime, make_tenant, pages, sign_in_customer,
-                                                        state="completed")
+    tenant, _, customer_id, booking_id = await _job(runtime, make_tenant, pages, sign_in_customer,
+                                                    state="completed")
     await add_job_payment(runtime, tenant, booking_id, customer_id, 100_00)
     url = f"/t/garage/my/bookings/{booking_id}"
     assert 'name="stars"' in (await pages.get(url)).text
@@ -171,7 +171,7 @@ async def test_a_paid_job_is_rated_once_and_the_rating_counts(pages, runtime, ma
 
 async def test_an_unpaid_job_s_rating_is_held_for_review_by_the_plugin_s_rule(pages, runtime, make_tenant,
                                                                              sign_in_customer):
-    tenant, setup, _, booking_id = await _job(runtime, make_tenant, pages, sign_in_customer, state="completed")
+    *_, booking_id = await _job(runtime, make_tenant, pages, sign_in_customer, state="completed")
     url = f"/t/garage/my/bookings/{booking_id}"
     assert (await post_form(pages, f"{url}/rating", {"stars": "2"})).status_code == 303
     r = await pages.get(url)
@@ -222,7 +222,7 @@ async def test_another_customer_s_booking_quote_and_change_request_are_not_found
 
 async def test_another_tenant_s_session_is_not_signed_in_on_this_tenant_s_bookings(pages, runtime, make_tenant,
                                                                                    sign_in_customer):
-    tenant, _, _, booking_id = await _job(runtime, make_tenant, pages, sign_in_customer, slug="rival")
+    *_, booking_id = await _job(runtime, make_tenant, pages, sign_in_customer, slug="rival")
     other = await garage(runtime, make_tenant)
     r = await pages.get(f"/t/{other.slug}/my/bookings/{booking_id}")
     assert r.status_code == 303 and r.headers["location"].startswith(f"/t/{other.slug}/sign-in")

@@ -17,7 +17,7 @@ from aftersales.web.portal.rendering import Page
 
 @dataclass(frozen=True)
 class Clock:
-    """Formats instants for one page in one tenant's time zone (templates call ``clock.date``/``clock.time``)."""
+    """Formats instants for one page in one tenant's time zone (templates call ``clock.when``, ``clock.date``, ``clock.time``)."""
 
     page: Page
     zone: ZoneInfo
@@ -37,3 +37,8 @@ class Clock:
     def time(self, instant: datetime) -> str:
         """The tenant-local time of day of ``instant``, short, in the reader's digits."""
         return self.page.fmt.digits(format_time(self.local(instant).time(), format="short", locale=self.page.locale))
+
+    def when(self, instant: datetime) -> str:
+        """The tenant-local date and time of ``instant``, joined as the reader's language joins them."""
+        pattern = self.page.translations.gettext("%(date)s, %(time)s")
+        return pattern % {"date": self.date(instant), "time": self.time(instant)}

@@ -84,7 +84,7 @@ class BookingView:
         return self.booking.state == "completed" and self.rating is None
 
 
-async def _names(session: AsyncSession, model: type[Provider] | type[Offering],
+async def _names(session: AsyncSession, model: type[Provider | Offering],
                  ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
     if not ids:
         return {}
