@@ -11,12 +11,17 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from aftersales.db.base import utcnow
+from aftersales.demo_marketplace import seed_demo_marketplace
+from aftersales.demo_units import seed_demo_units
+from aftersales.identity.models import Customer
 from aftersales.identity.principals import Principal
 from aftersales.marketplace import change_requests, quotes
 from aftersales.marketplace.models import Booking, ChangeRequest, JobCharge, Quote, Rating
 from aftersales.marketplace.parts import ItemAsked
+from aftersales.settings import REPO_ROOT
+from aftersales.tenancy.manifest import read_manifest_file
 from aftersales.tenancy.models import Tenant
-from aftersales.tenancy.services import bind_tenant
+from aftersales.tenancy.services import bind_tenant, onboard
 from marketplace_support import add_booking, add_customer, add_provider
 from pages_support import post_form
 from payments_support import add_job_payment
@@ -229,3 +234,23 @@ async def test_another_tenant_s_session_is_not_signed_in_on_this_tenant_s_bookin
     await sign_in_customer(pages, other)  # signed in on the other tenant too: its customer has no such booking
     r = await pages.get(f"/t/{other.slug}/my/bookings/{booking_id}")
     assert r.status_code == 404
+
+
+async def test_the_demo_customer_finds_a_booking_in_each_state_in_persian(pages, runtime, sign_in_customer):
+    async with runtime.db.transaction(None) as s:
+        carmax, _ = await onboard(s, runtime.plugins, read_manifest_file(REPO_ROOT / "tenants" / "carmax.toml"))
+    await seed_demo_units(runtime, carmax)
+    await seed_demo_marketplace(runtime, carmax)
+    async with runtime.db.transaction(carmax.id) as s:
+        customer_id = await s.scalar(select(Customer.id).where(Customer.email == "customer@carmax-demo.com"))
+    await sign_in_customer(pages, carmax, customer_id)
+    r = await pages.get("/t/carmax/my/bookings")
+    assert r.status_code == 200 and '<html lang="fa" dir="rtl">' in r.text
+    assert sorted(re.findall(r'<span class="badge state-\w+" data-state="(\w+)"', r.text)) == [
+        "booked", "cancelled", "completed", "in_progress"]
+    details = [(await pages.get(f"/t/carmax/my/bookings/{b}")).text
+               for b in re.findall(r'data-booking="([0-9a-f-]+)"', r.text)]
+    assert any("پذیرفتن پیش‌فاکتور" in d for d in details)  # a quote to accept
+    assert any("تأیید کار اضافه" in d for d in details)  # extra work to approve
+    due = next(d for d in details if "/pay\"" in d)
+    assert "تومان" in due and re.search("[۰-۹]", due) and "ثبت امتیاز" in due  # toman, Persian digits, rating form
