@@ -3,7 +3,7 @@ marketplace: book and accept a quote (search, pick a free time, book; the provid
 customer accepts), approve extra work the provider asks for, and rate the provider after a paid job.
 
 Each journey makes its own booking for the demo customer (the live server is shared by every browser test).
-Screenshots: ``tests/artifacts/{book,quote-accept,extra-work,rate}-{en,fa}.png``.
+Screenshots: ``tests/artifacts/{book-search,book,quote-accept,extra-work,rate}-{en,fa}.png``.
 """
 
 from __future__ import annotations
@@ -108,6 +108,7 @@ async def test_book_a_provider_and_accept_its_quote(open_phone, sign_in_browser,
     await page.click("form.booking-search button[type=submit]")
     first = page.locator(f"li.provider[data-provider='{m.provider_id}'] a.chip").first
     await first.wait_for()
+    await screenshot(page, f"book-search-{lang}")
     await first.click()
     await page.locator("input[name=starts_at]:checked").wait_for(state="attached")
     await page.click("form.book-form button[type=submit]")

@@ -112,6 +112,9 @@ async def test_provider_page_lists_the_day_s_free_times_without_the_booked_ones(
     assert starts[0] == at(day, 9).isoformat() and starts[-1] == at(day, 16).isoformat()
     assert at(day, 10).isoformat() not in starts and at(day, 9, 15).isoformat() not in starts  # 9:15 runs into 10
     assert at(day, 11).isoformat() in starts
+    chosen = at(day, 11).isoformat().replace("+", "%2B")  # a time chip of the search links here with ``at``
+    r = await pages.get(f"/t/garage/book/{setup.provider_id}?offering=oil_change&day={day.isoformat()}&at={chosen}")
+    assert re.findall(r'value="([^"]+)" checked', r.text) == [at(day, 11).isoformat()]
 
 
 async def test_a_day_the_tenant_s_calendar_closes_shows_no_times_and_points_to_the_next_free_one(
