@@ -10,6 +10,9 @@ from aftersales.web.account.complaints import ComplaintsController
 from aftersales.web.account.devices import DevicesController
 from aftersales.web.account.requests import RequestsController
 from aftersales.web.account.surveys import SurveysController
+from aftersales.web.booking.book_pages import BookProviderController
+from aftersales.web.booking.my_pages import MyBookingsController
+from aftersales.web.booking.search_pages import BookingSearchController
 from aftersales.web.i18n.catalogues import compile_all
 from aftersales.web.ops.directory import OpsTenantsController
 from aftersales.web.ops.onboarding import OpsOnboardingController
@@ -32,6 +35,9 @@ class PortalPlugin(InitPluginProtocol):
             OpsOnboardingController,
             DevicesController, RequestsController, ComplaintsController, SurveysController,
             CodeSignInController, StaffSignInController, OperatorSignInController, SsoSignInController,
+            BookingSearchController,
+            BookProviderController,
+            MyBookingsController,
             create_static_files_router(path=STATIC_PATH, directories=[STATIC_DIR], name="portal-static"),
         ])
         return app_config
