@@ -49,3 +49,26 @@ async def tokenised_card(api_base: str, number: str = "4242424242424242") -> str
                                                      "key": PUBLISHABLE_KEY})
         answer.raise_for_status()
         return answer.json()["card"]["id"]
+
+
+async def paid_in_cash(runtime: Any, tenant: Any, customer_id: uuid.UUID, amount_minor: int, currency: str, *,
+                       purpose: str = "repair") -> uuid.UUID:
+    """A payment of ``customer_id`` that finance recorded in cash (captured at once); its id."""
+    from aftersales.db.base import utcnow
+    from aftersales.payments.payments import NewPayment, start_payment
+
+    async with runtime.db.transaction(tenant.id) as s:
+        started = await start_payment(s, runtime.settings, NewPayment(
+            customer_id=customer_id, purpose=purpose, amount_minor=amount_minor, currency=currency,
+            provider="offline", method="cash"), actor="staff:finance", now=utcnow())
+        return started.payment.id
+
+
+async def verify_identity(runtime: Any, tenant: Any, customer_id: uuid.UUID, national_id: str, iban: str) -> None:
+    """Staff verify the customer's national ID and confirm with the bank that the IBAN is theirs."""
+    from aftersales.db.base import utcnow
+    from aftersales.payments.customer_identity import record_by_staff
+
+    async with runtime.db.transaction(tenant.id) as s:
+        await record_by_staff(s, customer_id, actor="staff:finance", now=utcnow(), national_id=national_id,
+                              identity_verified=True, iban=iban, iban_owner_national_id=national_id)

@@ -8,6 +8,8 @@ from litestar.static_files import create_static_files_router
 
 from aftersales.web.i18n.catalogues import compile_all
 from aftersales.web.pay.job import PayJobController
+from aftersales.web.pay.payments import MyPaymentsController
+from aftersales.web.pay.refunds import MyRefundsController
 from aftersales.web.portal.check import PortalCheckController
 from aftersales.web.portal.rendering import STATIC_DIR, STATIC_PATH, template_config
 
@@ -21,6 +23,8 @@ class PortalPlugin(InitPluginProtocol):
         app_config.route_handlers.extend([
             PortalCheckController,
             PayJobController,
+            MyPaymentsController,
+            MyRefundsController,
             create_static_files_router(path=STATIC_PATH, directories=[STATIC_DIR], name="portal-static"),
         ])
         return app_config
