@@ -6,7 +6,7 @@ async database tests share one session without fighting over a running loop:
 
 * ``live_server``: uvicorn serving :func:`aftersales.app.create_app` on a free port of 127.0.0.1 from a thread,
   over a SQLite database migrated and filled by ``make demo``'s own seeding (the five seed tenants, their demo
-  units, requests and marketplace).
+  units, requests and marketplace), talking to a localstripe server (``stripe_fixtures.localstripe``).
 * ``await open_phone(lang=..., javascript=True)``: a fresh phone-sized page (375 × 740, touch). Every console error,
   uncaught exception, failed request and response of status 400 or above on it fails the test.
 * ``await screenshot(page, name)``: saves ``tests/artifacts/<name>.png`` (git-ignored).
@@ -71,12 +71,14 @@ async def _seed(settings: Settings, plugins: PluginRegistry) -> dict[str, list[s
 
 @pytest.fixture(scope="session")
 async def live_server(tmp_path_factory: pytest.TempPathFactory, base_settings: Settings, sqlite_template: Path,
-                      plugins: PluginRegistry) -> AsyncIterator[LiveServer]:
-    """The application on a free local port, with the demo data, for the whole session."""
+                      plugins: PluginRegistry, localstripe: str) -> AsyncIterator[LiveServer]:
+    """The application on a free local port, with the demo data, for the whole session; its Stripe is a
+    localstripe server (the pay journeys load Stripe.js from it)."""
     path = tmp_path_factory.mktemp("browser") / "aftersales.db"
     shutil.copy(sqlite_template, path)
     url = f"sqlite+aiosqlite:///{path}"
-    settings = replace(base_settings, database_url=url, migration_database_url=url, embedded_worker=False)
+    settings = replace(base_settings, database_url=url, migration_database_url=url, embedded_worker=False,
+                       stripe_api_base=localstripe)
     serials = await _seed(settings, plugins)
 
     import uvicorn
