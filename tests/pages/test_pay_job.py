@@ -107,7 +107,7 @@ async def test_rials_are_not_taken_by_card_and_the_offline_ways_are_named(runtim
     url = f"/t/rialshop/my/bookings/{booking_id}/pay"
     page = await pages.get(url, params={"lang": "en"})
     assert 'data-outcome="offline"' in page.text
-    assert "does not accept payments in IRR" in page.text and "bank transfer" in page.text
+    assert "does not accept payments in Iranian Rial" in page.text and "bank transfer" in page.text
     assert await post_form(pages, url) and await payments_of(runtime, rials) == []
     persian = await pages.get(url, params={"lang": "fa"})
     assert 'dir="rtl"' in persian.text and "۲۵٬۰۰۰٬۰۰۰" in persian.text

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import stripe
+from babel.numbers import get_currency_name
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
@@ -113,8 +114,9 @@ class PayJobController(Controller):
             bill = await job_bill(session, principal, booking_id)
         terms = (await card.card_terms(session, bill.due.amount.currency) if bill.due is not None
                  else CardTerms(False))
+        currency_name = get_currency_name(bill.amount.currency, locale=page.locale) if bill.amount else ""
         return render(page, "pay/job.html", bill=bill, terms=terms, client_secret=client_secret,
-                      stripe_js=card.stripe_js_url(runtime.settings))
+                      stripe_js=card.stripe_js_url(runtime.settings), currency_name=currency_name)
 
     @post(tenant_paths(PAY), exclude_from_auth=True, status_code=303)
     async def start(self, request: Request[Any, Any, Any], booking_id: FromPath[uuid.UUID], runtime: RuntimeDep,
