@@ -59,29 +59,44 @@ async def new_customer(runtime, tenant) -> str:
     return email
 
 
-async def test_pay_a_job_by_card_in_english(open_phone, sign_in_browser, screenshot, live):
+async def open_card_form(live, open_phone, sign_in_browser, amount_minor: int) -> Any:
+    """A phone on Golden Laser's pay page of a new charged job of the demo customer, at the card form."""
     tenant = await tenant_of(live, "golden-laser")
     await seed_demo_pay(live, tenant)
     customer_id = await demo_customer(live, tenant)
-    booking_id = await charged_job(live, tenant, customer_id, amount_minor=450_00, currency="GEL",
+    booking_id = await charged_job(live, tenant, customer_id, amount_minor=amount_minor, currency="GEL",
                                    provider_name="Rustavi Laser Service (demo)")
     page = await open_phone(lang="en")
     await sign_in_browser(page, "golden-laser", email="customer@golden-laser-demo.com")
     await page.goto(f"/t/golden-laser/my/bookings/{booking_id}/pay?lang=en")
     await page.get_by_role("button", name="Pay by card").click()
-    number = page.locator("#card-element input[placeholder=number]")
-    await number.wait_for()
-    await number.fill("4242424242424242")
-    await page.locator("#card-element input[placeholder=exp_month]").fill("12")
-    await page.locator("#card-element input[placeholder=exp_year]").fill("34")
-    await page.locator("#card-element input[placeholder=cvc]").fill("123")
-    await page.locator("#card-element input[placeholder=postal_code]").fill("0108")
+    await page.locator("#card-element input[placeholder=number]").wait_for()
+    return page
+
+
+async def type_card(page, number: str) -> None:
+    """Type a test card into Stripe.js's card field (localstripe's: number, month, year, CVC, postcode)."""
+    for placeholder, value in (("number", number), ("exp_month", "12"), ("exp_year", "34"), ("cvc", "123"),
+                               ("postal_code", "0108")):
+        await page.locator(f"#card-element input[placeholder={placeholder}]").fill(value)
     await page.locator("#card-pay").click()
+
+
+async def test_pay_a_job_by_card_in_english(open_phone, sign_in_browser, screenshot, live):
+    page = await open_card_form(live, open_phone, sign_in_browser, 450_00)
+    await type_card(page, "4242424242424242")
     paid = page.locator("[data-outcome=paid]")
     await paid.wait_for()
     assert "is authorised" in await paid.inner_text()
     assert "450.00" in await page.locator(".pay .amount").inner_text()
     await screenshot(page, "pay-en")
+
+
+async def test_a_card_asking_for_3d_secure_is_authenticated_by_stripe_js(open_phone, sign_in_browser, live):
+    page = await open_card_form(live, open_phone, sign_in_browser, 75_00)
+    await type_card(page, "4000002760003184")
+    await page.get_by_role("button", name="Complete authentication").click()
+    await page.locator("[data-outcome=paid]").wait_for()
 
 
 async def test_pay_in_rials_offers_the_offline_ways_in_persian(open_phone, sign_in_browser, screenshot, live):
