@@ -8,10 +8,12 @@ the webhook uses, so the page's return and a later webhook delivery post the sam
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import stripe
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.payments import stripe_accounts, stripe_webhooks
@@ -28,6 +30,10 @@ EVENT_OF_STATUS = {
 }
 """A PaymentIntent's status → the webhook event that reports it (so the webhook's reading of it is reused)."""
 ACTOR = "portal:card"
+CARD_REF = re.compile(r"^(card|pm)_[A-Za-z0-9]{1,100}$")
+"""What Stripe.js hands back for a card: a reference to it at Stripe, never its number."""
+WAITING = ("pending", "requires_action")
+"""A card payment in these states waits for the customer's card."""
 
 
 def stripe_js_url(settings: Settings) -> str:
@@ -96,3 +102,16 @@ async def confirm_with_card(session: AsyncSession, settings: Settings, payment: 
     provider = await stripe_provider(session, settings)
     await provider.confirm(payment.provider_ref or "", card_ref, f"{payment.operation_id}:card:{card_ref}")
     return await sync(session, settings, payment, now)
+
+
+async def confirm_for_page(session: AsyncSession, settings: Settings, payment: Payment, card_ref: str,
+                           now: datetime) -> dict[str, Any]:
+    """What the page's script is told after confirming ``payment`` with ``card_ref``: the payment's state, and
+    the client secret when 3-D Secure is still to do. A declined card is an answer (``failed``), not an error:
+    Stripe keeps the reason on the PaymentIntent."""
+    try:
+        intent = await confirm_with_card(session, settings, payment, card_ref, now)
+    except stripe.StripeError:
+        intent = await sync(session, settings, payment, now)
+    return {"state": payment.state,
+            "client_secret": intent.client_secret if intent.status == "requires_action" else None}

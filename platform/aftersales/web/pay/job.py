@@ -11,12 +11,10 @@ the page says so and names the tenant's offline ways to pay.
 
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import dataclass
 from typing import Any
 
-import stripe
 from babel.numbers import get_currency_name
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath
@@ -40,9 +38,6 @@ from aftersales.web.pay.card import CardTerms
 from aftersales.web.portal.rendering import page_for, render, tenant_paths
 
 PAY = "/my/bookings/{booking_id:uuid}/pay"
-CARD_REF = re.compile(r"^(card|pm)_[A-Za-z0-9]{1,100}$")
-"""What Stripe.js hands back for a card: a reference to it at Stripe, never its number."""
-WAITING = ("pending", "requires_action")
 
 
 @dataclass(frozen=True)
@@ -70,7 +65,7 @@ class JobBill:
             return "paid"
         if self.due is None:
             return "nothing_due"
-        if self.payment is not None and self.payment.provider == "stripe" and self.payment.state in WAITING:
+        if self.payment is not None and self.payment.provider == "stripe" and self.payment.state in card.WAITING:
             return "card"
         return "start"
 
@@ -145,13 +140,8 @@ class PayJobController(Controller):
         back = page.url(f"/my/bookings/{booking_id}/pay")
         posted = await request.form()
         card_ref = str(posted.get("card") or "")
-        if bill.stage != "card" or bill.payment is None or not CARD_REF.match(card_ref):
+        if bill.stage != "card" or bill.payment is None or not card.CARD_REF.match(card_ref):
             return Response({"state": bill.payment.state if bill.payment else "none", "next": back},
-                            status_code=409 if CARD_REF.match(card_ref) else 422)
-        try:
-            intent = await card.confirm_with_card(session, runtime.settings, bill.payment, card_ref, utcnow())
-        except stripe.StripeError:  # a declined card: Stripe keeps the reason on the PaymentIntent
-            intent = await card.sync(session, runtime.settings, bill.payment, utcnow())
-        needs_action = intent.status == "requires_action"
-        return Response({"state": bill.payment.state, "next": back,
-                         "client_secret": intent.client_secret if needs_action else None})
+                            status_code=409 if card.CARD_REF.match(card_ref) else 422)
+        answer = await card.confirm_for_page(session, runtime.settings, bill.payment, card_ref, utcnow())
+        return Response({**answer, "next": back})

@@ -10,6 +10,7 @@ from aftersales.web.i18n.catalogues import compile_all
 from aftersales.web.pay.job import PayJobController
 from aftersales.web.pay.payments import MyPaymentsController
 from aftersales.web.pay.refunds import MyRefundsController
+from aftersales.web.pay.wallet import MyWalletController
 from aftersales.web.portal.check import PortalCheckController
 from aftersales.web.portal.rendering import STATIC_DIR, STATIC_PATH, template_config
 
@@ -25,6 +26,7 @@ class PortalPlugin(InitPluginProtocol):
             PayJobController,
             MyPaymentsController,
             MyRefundsController,
+            MyWalletController,
             create_static_files_router(path=STATIC_PATH, directories=[STATIC_DIR], name="portal-static"),
         ])
         return app_config
