@@ -11,6 +11,9 @@ async database tests share one session without fighting over a running loop:
   touch). Every console error, uncaught exception, failed request and response of status 400 or above on it fails
   the test, except the statuses the journey provokes on purpose (``expected_statuses=(422,)``: a form with a
   mistake).
+  units, requests and marketplace), talking to a localstripe server (``stripe_fixtures.localstripe``).
+* ``await open_phone(lang=..., javascript=True)``: a fresh phone-sized page (375 × 740, touch). Every console error,
+  uncaught exception, failed request and response of status 400 or above on it fails the test.
 * ``await screenshot(page, name)``: saves ``tests/artifacts/<name>.png`` (git-ignored).
 * ``await sign_in_browser(page, "mehr", email="customer@mehr-demo.com")``: signs the page's browser in as that
   demo customer or staff member (``kind="staff"``), or as the demo operator (``kind="operator"``, no slug),
@@ -73,12 +76,14 @@ async def _seed(settings: Settings, plugins: PluginRegistry) -> dict[str, list[s
 
 @pytest.fixture(scope="session")
 async def live_server(tmp_path_factory: pytest.TempPathFactory, base_settings: Settings, sqlite_template: Path,
-                      plugins: PluginRegistry) -> AsyncIterator[LiveServer]:
-    """The application on a free local port, with the demo data, for the whole session."""
+                      plugins: PluginRegistry, localstripe: str) -> AsyncIterator[LiveServer]:
+    """The application on a free local port, with the demo data, for the whole session; its Stripe is a
+    localstripe server (the pay journeys load Stripe.js from it)."""
     path = tmp_path_factory.mktemp("browser") / "aftersales.db"
     shutil.copy(sqlite_template, path)
     url = f"sqlite+aiosqlite:///{path}"
-    settings = replace(base_settings, database_url=url, migration_database_url=url, embedded_worker=False)
+    settings = replace(base_settings, database_url=url, migration_database_url=url, embedded_worker=False,
+                       stripe_api_base=localstripe)
     serials = await _seed(settings, plugins)
 
     import uvicorn

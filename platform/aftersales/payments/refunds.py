@@ -94,6 +94,17 @@ async def request_refund(session: AsyncSession, tenant: CurrentTenant, principal
     return refund
 
 
+async def decision_for(session: AsyncSession, tenant: CurrentTenant, principal: Principal, ask: RefundAsk, *,
+                       now: datetime) -> RefundDecision:
+    """The decision ``ask`` would get now, recording nothing: the portal's refund form asks for what the
+    policy requires (identity, IBAN) before the customer sends it. Raises as :func:`request_refund`."""
+    customer_id = _customer_of(principal, ask)
+    payment = await _payment(session, customer_id, ask)
+    facts = await _facts(session, tenant, principal, customer_id, payment, ask, now)
+    decision: RefundDecision = tenant.hooks.aftersales_refund_policy(tenant=tenant.context, refund=facts)
+    return decision
+
+
 def _customer_of(principal: Principal, ask: RefundAsk) -> uuid.UUID:
     errors = []
     if ask.source not in SOURCES:

@@ -16,6 +16,10 @@ from aftersales.web.booking.search_pages import BookingSearchController
 from aftersales.web.i18n.catalogues import compile_all
 from aftersales.web.ops.directory import OpsTenantsController
 from aftersales.web.ops.onboarding import OpsOnboardingController
+from aftersales.web.pay.job import PayJobController
+from aftersales.web.pay.payments import MyPaymentsController
+from aftersales.web.pay.refunds import MyRefundsController
+from aftersales.web.pay.wallet import MyWalletController
 from aftersales.web.portal.check import PortalCheckController
 from aftersales.web.portal.rendering import STATIC_DIR, STATIC_PATH, template_config
 from aftersales.web.signin.codes import CodeSignInController
@@ -38,6 +42,10 @@ class PortalPlugin(InitPluginProtocol):
             BookingSearchController,
             BookProviderController,
             MyBookingsController,
+            PayJobController,
+            MyPaymentsController,
+            MyRefundsController,
+            MyWalletController,
             create_static_files_router(path=STATIC_PATH, directories=[STATIC_DIR], name="portal-static"),
         ])
         return app_config
