@@ -6,14 +6,11 @@ async database tests share one session without fighting over a running loop:
 
 * ``live_server``: uvicorn serving :func:`aftersales.app.create_app` on a free port of 127.0.0.1 from a thread,
   over a SQLite database migrated and filled by ``make demo``'s own seeding (the five seed tenants, their demo
-  units, requests and marketplace).
+  units, requests and marketplace), talking to a localstripe server (``stripe_fixtures.localstripe``).
 * ``await open_phone(lang=..., javascript=True, expected_statuses=())``: a fresh phone-sized page (375 × 740,
   touch). Every console error, uncaught exception, failed request and response of status 400 or above on it fails
   the test, except the statuses the journey provokes on purpose (``expected_statuses=(422,)``: a form with a
   mistake).
-  units, requests and marketplace), talking to a localstripe server (``stripe_fixtures.localstripe``).
-* ``await open_phone(lang=..., javascript=True)``: a fresh phone-sized page (375 × 740, touch). Every console error,
-  uncaught exception, failed request and response of status 400 or above on it fails the test.
 * ``await screenshot(page, name)``: saves ``tests/artifacts/<name>.png`` (git-ignored).
 * ``await sign_in_browser(page, "mehr", email="customer@mehr-demo.com")``: signs the page's browser in as that
   demo customer or staff member (``kind="staff"``), or as the demo operator (``kind="operator"``, no slug),

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from aftersales.demo_account import seed_demo_account
 from aftersales.demo_marketplace import seed_demo_marketplace
+from aftersales.demo_pay import seed_demo_pay
 from aftersales.demo_service import seed_demo_service
 from aftersales.demo_units import seed_demo_units
 from aftersales.identity.models import Operator, StaffUser
@@ -86,6 +87,7 @@ async def seed_demo(runtime: Runtime, *, password: str) -> Path:
         await seed_demo_service(runtime, tenant)
         await seed_demo_account(runtime, tenant)
         await seed_demo_marketplace(runtime, tenant)
+        await seed_demo_pay(runtime, tenant)
         lines.append(f"{tenant.slug:<13} {'  '.join(serials)}")
     lines.append(f"try: curl -X POST {base}/public/t/mehr/warranty/check -H 'content-type: application/json' "
                  "-d '{\"serial\": \"<a serial above>\"}'")
