@@ -6,6 +6,9 @@ from litestar.config.app import AppConfig
 from litestar.plugins import InitPluginProtocol
 from litestar.static_files import create_static_files_router
 
+from aftersales.web.console.customers_pages import ConsoleCustomerController
+from aftersales.web.console.providers_pages import ConsoleProviderController
+from aftersales.web.console.refunds_pages import ConsoleRefundController
 from aftersales.web.console.requests_pages import ConsoleRequestController
 from aftersales.web.i18n.catalogues import compile_all
 from aftersales.web.portal.check import PortalCheckController
@@ -21,6 +24,9 @@ class PortalPlugin(InitPluginProtocol):
         app_config.route_handlers.extend([
             PortalCheckController,
             ConsoleRequestController,
+            ConsoleCustomerController,
+            ConsoleRefundController,
+            ConsoleProviderController,
             create_static_files_router(path=STATIC_PATH, directories=[STATIC_DIR], name="portal-static"),
         ])
         return app_config
