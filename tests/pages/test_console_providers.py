@@ -80,6 +80,8 @@ async def test_provider_user_sees_only_its_own_provider(pages, runtime, make_ten
     await sign_in_staff(pages, tenant, "provider", provider_id=mine.provider_id)
     listed = await pages.get(LIST)
     assert listed.status_code == 200
+    nav = listed.text.split('class="console-nav"', 1)[1].split("</nav>", 1)[0]
+    assert "/console/providers" in nav and "/console/requests" not in nav and "/console/refunds" not in nav
     assert re.findall(r'data-provider="([0-9a-f-]+)"', listed.text) == [str(mine.provider_id)]
     assert "Rival Garage" not in listed.text
     assert (await pages.get(f"{LIST}/{mine.provider_id}")).status_code == 200
