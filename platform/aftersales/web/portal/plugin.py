@@ -13,6 +13,10 @@ from aftersales.web.account.surveys import SurveysController
 from aftersales.web.booking.book_pages import BookProviderController
 from aftersales.web.booking.my_pages import MyBookingsController
 from aftersales.web.booking.search_pages import BookingSearchController
+from aftersales.web.console.customers_pages import ConsoleCustomerController
+from aftersales.web.console.providers_pages import ConsoleProviderController
+from aftersales.web.console.refunds_pages import ConsoleRefundController
+from aftersales.web.console.requests_pages import ConsoleRequestController
 from aftersales.web.i18n.catalogues import compile_all
 from aftersales.web.ops.directory import OpsTenantsController
 from aftersales.web.ops.onboarding import OpsOnboardingController
@@ -46,6 +50,10 @@ class PortalPlugin(InitPluginProtocol):
             MyPaymentsController,
             MyRefundsController,
             MyWalletController,
+            ConsoleRequestController,
+            ConsoleCustomerController,
+            ConsoleRefundController,
+            ConsoleProviderController,
             create_static_files_router(path=STATIC_PATH, directories=[STATIC_DIR], name="portal-static"),
         ])
         return app_config

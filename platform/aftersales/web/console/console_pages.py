@@ -1,0 +1,100 @@
+"""What the console's work pages share: the page context with the tenant's time zone, moments and durations
+written for the reader, how a record's actor is named, and the form/partial split of HTMX pages."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from litestar import Request
+from litestar.response import Template
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from aftersales.identity.models import StaffUser
+from aftersales.identity.principals import Principal
+from aftersales.tenancy.services import CurrentTenant
+from aftersales.web.console.labels import Labels
+from aftersales.web.page_auth import Viewer
+from aftersales.web.portal.rendering import Page, page_for, render
+
+
+@dataclass(frozen=True)
+class Clock:
+    """Writes instants in the tenant's time zone and in the reader's calendar, digits and language."""
+
+    page: Page
+    zone: ZoneInfo
+
+    def when(self, instant: datetime | None) -> str:
+        """``12 Mehr 1403 14:05`` (fa), ``October 3, 2024 14:05`` (en): the tenant's local date and time."""
+        if instant is None:
+            return "—"
+        local = instant.astimezone(self.zone)
+        return f"{self.page.fmt.date(local.date())} {self.page.fmt.digits(local.strftime('%H:%M'))}"
+
+    def span(self, length: timedelta | None) -> str:
+        """A duration as days and hours (``2 d 5 h``), or hours and minutes under a day; negative as overdue."""
+        if length is None:
+            return "—"
+        _ = self.page.translations.gettext
+        seconds = abs(int(length.total_seconds()))
+        days, rest = divmod(seconds, 86_400)
+        hours, minutes = rest // 3600, rest % 3600 // 60
+        n = self.page.fmt.number
+        text = (_("%(days)s d %(hours)s h") % {"days": n(days), "hours": n(hours)} if days
+                else _("%(hours)s h %(minutes)s min") % {"hours": n(hours), "minutes": n(minutes)})
+        return _("%(time)s overdue") % {"time": text} if length.total_seconds() < 0 else text
+
+
+def console_page(request: Request[Any, Any, Any], tenant: CurrentTenant, viewer: Viewer) -> tuple[Page, Clock]:
+    """The page context of a console page and the clock that writes its times."""
+    page = page_for(request, tenant, viewer)
+    return page, Clock(page, tenant.calendar.zone)
+
+
+def show(request: Request[Any, Any, Any], page: Page, clock: Clock, template: str, *, partial: str | None = None,
+         status_code: int = 200, **context: Any) -> Template:
+    """The whole page, or only ``partial`` when HTMX asked for it (``Vary: HX-Request`` either way)."""
+    wants_partial = partial is not None and request.headers.get("hx-request") == "true"
+    return render(page, partial if wants_partial and partial else template, status_code=status_code,
+                  headers={"Vary": "HX-Request"}, clock=clock, labels=Labels(page.translations), **context)
+
+
+def actor_of(principal: Principal) -> str:
+    """How records name the signed-in person, as the API's :func:`aftersales.identity.guards.actor` does."""
+    return f"{principal.kind}:{principal.subject}"
+
+
+async def staff_names(session: AsyncSession, actors: Iterable[str]) -> dict[str, str]:
+    """``staff:<id>`` actors → the staff member's name (others are shown as they are)."""
+    ids = set()
+    for actor in actors:
+        kind, _, subject = actor.partition(":")
+        if kind == "staff":
+            try:
+                ids.add(uuid.UUID(subject))
+            except ValueError:
+                continue
+    if not ids:
+        return {}
+    rows = await session.execute(select(StaffUser.id, StaffUser.name).where(StaffUser.id.in_(ids)))
+    return {f"staff:{staff_id}": name for staff_id, name in rows}
+
+
+async def form_text(request: Request[Any, Any, Any], *names: str) -> dict[str, str]:
+    """The posted form's fields ``names``, stripped (missing ones empty)."""
+    posted = await request.form()
+    return {name: str(posted.get(name) or "").strip() for name in names}
+
+
+def parse_id(text: str) -> uuid.UUID | None:
+    """``text`` as a UUID, or None."""
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        return None

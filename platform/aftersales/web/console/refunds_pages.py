@@ -1,0 +1,165 @@
+"""Refund approvals (``/console/refunds``): refunds waiting for finance, with the amounts asked and allowed, the
+policy's reasons and the customer's identity and IBAN checks; finance approves, rejects with a reason, and pays
+an approved refund out (recording the bank's reference for a transfer). The same services as the API's
+refund endpoints: reading needs ``payments:read``, ``refunds:write`` or ``refunds:approve``; deciding and paying
+``refunds:approve`` (anyone else gets the 403 page)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+from sqlalchemy import select
+
+from aftersales.db.base import utcnow
+from aftersales.errors import Conflict, InvalidInput, PermissionDenied
+from aftersales.identity.models import Customer
+from aftersales.identity.principals import Principal
+from aftersales.identity.scopes import PAYMENTS_READ, REFUNDS_APPROVE, REFUNDS_WRITE
+from aftersales.money import Money
+from aftersales.payments import refund_execution, refunds
+from aftersales.payments.customer_identity import iban_owner_matches, identity_verified
+from aftersales.payments.refund_models import CustomerIdentity, Refund, RefundEvent
+from aftersales.web.console.console_pages import actor_of, console_page, form_text, show
+from aftersales.web.context import RuntimeDep, SessionDep, TenantDep
+from aftersales.web.page_auth import PAGE_DEPENDENCIES, Viewer, ViewerDep
+from aftersales.web.portal.rendering import tenant_paths
+
+REFUND = "/console/refunds/{refund_id:uuid}"
+VIEWS = ("awaiting_approval", "approved", "processing", "executed", "rejected", "refused", "all")
+"""The list's tabs: what waits for a decision first."""
+
+
+@dataclass(frozen=True)
+class RefundRow:
+    """A refund as finance reads it: whose, how much, why, and whether the customer's identity holds."""
+
+    refund: Refund
+    customer: str
+    requested: Money
+    allowed: Money
+    identity_verified: bool
+    iban_confirmed: bool
+    last_event: RefundEvent | None
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a step on one refund was refused, by field or as a whole."""
+
+    refund_id: UUID | None = None
+    reason: str | None = None
+    fields: dict[str, str] | None = None
+
+
+def _reader(viewer: Viewer) -> Principal:
+    staff = viewer.staff()
+    if not {PAYMENTS_READ, REFUNDS_WRITE, REFUNDS_APPROVE} & staff.scopes:
+        raise PermissionDenied("this page needs the payments:read, refunds:write or refunds:approve permission")
+    return staff
+
+
+class ConsoleRefundController(Controller):
+    """Finance's refund desk in the staff console."""
+
+    dependencies = PAGE_DEPENDENCIES
+    include_in_schema = False
+
+    @get(tenant_paths("/console/refunds"), exclude_from_auth=True)
+    async def desk(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
+                   viewer: ViewerDep) -> Template:
+        """Refunds in one state (waiting for approval by default), newest first."""
+        staff = _reader(viewer)
+        return await _desk(request, tenant, session, viewer, staff)
+
+    @post(tenant_paths(f"{REFUND}/approve"), exclude_from_auth=True)
+    async def approve(self, request: Request[Any, Any, Any], refund_id: FromPath[UUID], tenant: TenantDep,
+                      session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
+        """Approve a refund awaiting approval."""
+        staff = viewer.staff(REFUNDS_APPROVE)
+        typed = await form_text(request, "note")
+        try:
+            async with session.begin_nested():
+                await refund_execution.approve(session, tenant, refund_id, actor=actor_of(staff), note=typed["note"],
+                                               now=utcnow())
+        except (Conflict, InvalidInput) as exc:
+            return await _refused(request, tenant, session, viewer, staff, refund_id, exc)
+        return _back(request, tenant, viewer, "approved", refund_id)
+
+    @post(tenant_paths(f"{REFUND}/reject"), exclude_from_auth=True)
+    async def reject(self, request: Request[Any, Any, Any], refund_id: FromPath[UUID], tenant: TenantDep,
+                     session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
+        """Reject a refund not yet paid; the reason is required and sent to the customer."""
+        staff = viewer.staff(REFUNDS_APPROVE)
+        typed = await form_text(request, "note")
+        if not typed["note"]:
+            page = console_page(request, tenant, viewer)[0]
+            return await _desk(request, tenant, session, viewer, staff, status_code=422, refusal=Refusal(
+                refund_id, fields={"note": page.translations.gettext("Say why: the customer is told.")}))
+        try:
+            async with session.begin_nested():
+                await refund_execution.reject(session, tenant, refund_id, actor=actor_of(staff), note=typed["note"],
+                                              now=utcnow())
+        except (Conflict, InvalidInput) as exc:
+            return await _refused(request, tenant, session, viewer, staff, refund_id, exc)
+        return _back(request, tenant, viewer, "rejected", refund_id)
+
+    @post(tenant_paths(f"{REFUND}/execute"), exclude_from_auth=True)
+    async def execute(self, request: Request[Any, Any, Any], refund_id: FromPath[UUID], runtime: RuntimeDep,
+                      tenant: TenantDep, session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
+        """Pay an approved refund out; a provider's refusal is kept on the refund's timeline and shown."""
+        staff = viewer.staff(REFUNDS_APPROVE)
+        typed = await form_text(request, "reference")
+        try:  # as the API: checks come before any write, and a provider's refusal is recorded and kept
+            done = await refund_execution.execute(session, runtime.settings, tenant, refund_id, actor=actor_of(staff),
+                                                  reference=typed["reference"] or None, now=utcnow())
+        except (Conflict, InvalidInput) as exc:
+            return await _refused(request, tenant, session, viewer, staff, refund_id, exc)
+        return _back(request, tenant, viewer, done.state, refund_id)
+
+
+def _back(request: Request[Any, Any, Any], tenant: Any, viewer: Viewer, state: str, refund_id: UUID) -> Redirect:
+    page = console_page(request, tenant, viewer)[0]
+    return Redirect(page.url(f"/console/refunds?state={state}#refund-{refund_id}"), status_code=303)
+
+
+async def _refused(request: Request[Any, Any, Any], tenant: Any, session: Any, viewer: Viewer, staff: Principal,
+                   refund_id: UUID, exc: Conflict | InvalidInput) -> Template:
+    if isinstance(exc, InvalidInput) and exc.errors:
+        refusal = Refusal(refund_id, fields={e.field: e.reason for e in exc.errors})
+    else:
+        refusal = Refusal(refund_id, reason=exc.detail)
+    refund = await session.scalar(select(Refund.state).where(Refund.id == refund_id))
+    return await _desk(request, tenant, session, viewer, staff, status_code=422 if isinstance(exc, InvalidInput)
+                       else 409, refusal=refusal, view=refund or "awaiting_approval")
+
+
+async def _desk(request: Request[Any, Any, Any], tenant: Any, session: Any, viewer: Viewer, staff: Principal, *,
+                status_code: int = 200, refusal: Refusal | None = None, view: str | None = None) -> Template:
+    page, clock = console_page(request, tenant, viewer)
+    chosen = view or str(request.query_params.get("state") or "awaiting_approval")
+    if chosen not in VIEWS:
+        chosen, status_code = "awaiting_approval", 422
+    found = await refunds.visible_refunds(session, staff, state=None if chosen == "all" else chosen)
+    customer_ids = {r.customer_id for r in found}
+    names = dict((await session.execute(select(Customer.id, Customer.name).where(Customer.id.in_(customer_ids)))).all()) \
+        if customer_ids else {}
+    identities = {i.customer_id: i for i in await session.scalars(
+        select(CustomerIdentity).where(CustomerIdentity.customer_id.in_(customer_ids)))} if customer_ids else {}
+    last: dict[UUID, RefundEvent] = {}
+    if found:
+        for event in await session.scalars(select(RefundEvent).where(RefundEvent.refund_id.in_([r.id for r in found]))
+                                           .order_by(RefundEvent.occurred_at, RefundEvent.id)):
+            last[event.refund_id] = event
+    rows = [RefundRow(refund=r, customer=names.get(r.customer_id, "—"),
+                      requested=Money(r.requested_minor, r.currency), allowed=Money(r.amount_minor, r.currency),
+                      identity_verified=identity_verified(identities.get(r.customer_id)),
+                      iban_confirmed=iban_owner_matches(identities.get(r.customer_id)), last_event=last.get(r.id))
+            for r in found]
+    return show(request, page, clock, "console/refunds.html", status_code=status_code, section="refunds",
+                rows=rows, view=chosen, views=VIEWS, can_decide=staff.has_scope(REFUNDS_APPROVE),
+                refusal=refusal or Refusal(), bad_view=status_code == 422 and refusal is None)
