@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from aftersales.demo_account import seed_demo_account
+from aftersales.demo_console import seed_demo_console
 from aftersales.demo_marketplace import seed_demo_marketplace
 from aftersales.demo_pay import seed_demo_pay
 from aftersales.demo_service import seed_demo_service
@@ -88,6 +89,7 @@ async def seed_demo(runtime: Runtime, *, password: str) -> Path:
         await seed_demo_account(runtime, tenant)
         await seed_demo_marketplace(runtime, tenant)
         await seed_demo_pay(runtime, tenant)
+        await seed_demo_console(runtime, tenant)
         lines.append(f"{tenant.slug:<13} {'  '.join(serials)}")
     lines.append(f"try: curl -X POST {base}/public/t/mehr/warranty/check -H 'content-type: application/json' "
                  "-d '{\"serial\": \"<a serial above>\"}'")
