@@ -31,7 +31,9 @@ async def test_demo_seeds_units_each_tenant_accepts_and_registers_one(client, ru
         assert answer["verdict"] == "genuine" and answer["coverage"]["status"] == "in_warranty", tenant.slug
 
 
-async def test_demo_gives_each_tenant_one_open_request_with_its_own_clocks(runtime):
+async def test_demo_gives_each_tenant_its_open_requests_with_its_own_clocks(runtime):
+    """One request on the registered unit, and four in the queue (breached, at risk, paused, on track); seeding
+    twice adds none."""
     await seed_demo(runtime, password="demo-password-1")
     await seed_demo(runtime, password="demo-password-1")
     async with runtime.db.platform_session() as s:
@@ -39,7 +41,7 @@ async def test_demo_gives_each_tenant_one_open_request_with_its_own_clocks(runti
     clocks = {}
     for slug, tenant in tenants.items():
         async with runtime.db.transaction(tenant.id) as s:
-            assert await s.scalar(select(func.count()).select_from(ServiceRequest)) == 1, slug
+            assert await s.scalar(select(func.count()).select_from(ServiceRequest)) == 5, slug
             clocks[slug] = set(await s.scalars(select(SlaClock.name)))
             points = await s.scalar(select(func.count()).select_from(ServicePoint))
         assert points == (3 if slug == "golden-laser" else 0), slug
