@@ -9,12 +9,7 @@ otherwise they are deselected (not skipped: CI fails on skips).
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -24,15 +19,11 @@ from http.server import BaseHTTPRequestHandler
 
 import pytest
 
-from aftersales.testing.network import free_port, serving
+from aftersales.testing import localstripe as local_stripe
+from aftersales.testing.network import serving
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 CONNECT_PARAMS = ("transfer_data", "application_fee_amount", "reverse_transfer", "refund_application_fee")
-# localstripe pickles its whole store to the fixed path /tmp/localstripe.pickle on every write; ours must not
-# share (or clobber) that file with other localstripe processes on the machine, so the dump is switched off.
-_LAUNCH = ("import sys, localstripe.resources as r; r.Store.dump_to_disk = lambda self: None; "
-           "from localstripe.server import start; sys.argv = ['localstripe', '--port', sys.argv[1], "
-           "'--from-scratch']; start()")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -49,36 +40,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = [item for item in items if not item.get_closest_marker("stripe_live")]
 
 
-def _wait_listening(port: int, process: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"localstripe exited with {process.returncode}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
-        except OSError:
-            time.sleep(0.02)  # polling the port, not waiting a fixed time
-    raise RuntimeError(f"localstripe did not listen on {port} within {timeout} s")
-
-
 @pytest.fixture(scope="session")
 def localstripe() -> Iterator[str]:
     """The base URL of a localstripe server started for this session."""
-    if importlib.util.find_spec("localstripe") is None:
+    if not local_stripe.available():
         message = "localstripe is not installed (pip install -e '.[test]')"
         if IN_CI:
             pytest.fail(message)
         pytest.skip(message)
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-c", _LAUNCH, str(port)], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
-    try:
-        _wait_listening(port, process)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with local_stripe.running() as url:
+        yield url
 
 
 @dataclass(frozen=True)

@@ -251,6 +251,9 @@ def demo(then_serve: bool, port: int) -> None:
     from aftersales.db.migrate import upgrade
     from aftersales.demo import seed_demo
 
+    _local_stripe_for_the_demo()
+    if then_serve:
+        _local_mail_for_the_demo()
     settings = load_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     upgrade(settings)
@@ -260,6 +263,42 @@ def demo(then_serve: bool, port: int) -> None:
     if then_serve:
         click.echo(f"serving on http://127.0.0.1:{port}  — API docs at http://127.0.0.1:{port}/schema")
         serve.callback(host="127.0.0.1", port=port)  # type: ignore[misc]
+
+
+def _local_stripe_for_the_demo() -> None:
+    """Card payments in the demo: unless a Stripe API base is configured, start a local Stripe-compatible server
+    (localstripe, installed with the test extras) for as long as the demo runs, so no real Stripe key is needed."""
+    import atexit
+    import os
+
+    from aftersales.testing import localstripe
+
+    if os.environ.get("AFTERSALES_STRIPE_API_BASE") or not localstripe.available():
+        return
+    url, process = localstripe.start()
+    atexit.register(localstripe.stop, process)
+    os.environ["AFTERSALES_STRIPE_API_BASE"] = url
+    click.echo(f"card payments go to a local Stripe-compatible server at {url} (test cards, no real money)")
+
+
+def _local_mail_for_the_demo() -> None:
+    """E-mail in the demo (one-time sign-in codes, notifications): unless an SMTP server is configured, run a real
+    local SMTP server (aiosmtpd, test extras) that prints every message here, so a newcomer can read their code."""
+    import importlib.util
+    import os
+
+    if os.environ.get("AFTERSALES_SMTP_URL") or importlib.util.find_spec("aiosmtpd") is None:
+        return
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Debugging
+
+    from aftersales.testing.network import free_port
+
+    port = free_port()
+    controller = Controller(Debugging(sys.stdout), hostname="127.0.0.1", port=port)
+    controller.start()
+    os.environ["AFTERSALES_SMTP_URL"] = f"smtp://127.0.0.1:{port}"
+    click.echo(f"e-mail (one-time sign-in codes included) is printed below by a local SMTP server on port {port}")
 
 
 def _register_domain_commands() -> None:
