@@ -8,6 +8,7 @@ from litestar.static_files import create_static_files_router
 
 from aftersales.web.i18n.catalogues import compile_all
 from aftersales.web.insight.dashboard import DashboardController
+from aftersales.web.insight.imports import ImportController
 from aftersales.web.portal.check import PortalCheckController
 from aftersales.web.portal.rendering import STATIC_DIR, STATIC_PATH, template_config
 
@@ -21,6 +22,7 @@ class PortalPlugin(InitPluginProtocol):
         app_config.route_handlers.extend([
             PortalCheckController,
             DashboardController,
+            ImportController,
             create_static_files_router(path=STATIC_PATH, directories=[STATIC_DIR], name="portal-static"),
         ])
         return app_config
