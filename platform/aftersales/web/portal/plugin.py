@@ -7,8 +7,10 @@ from litestar.plugins import InitPluginProtocol
 from litestar.static_files import create_static_files_router
 
 from aftersales.web.i18n.catalogues import compile_all
+from aftersales.web.insight.clones import ClonePagesController
 from aftersales.web.insight.dashboard import DashboardController
 from aftersales.web.insight.imports import ImportController
+from aftersales.web.insight.recalls import RecallPagesController
 from aftersales.web.portal.check import PortalCheckController
 from aftersales.web.portal.rendering import STATIC_DIR, STATIC_PATH, template_config
 
@@ -23,6 +25,8 @@ class PortalPlugin(InitPluginProtocol):
             PortalCheckController,
             DashboardController,
             ImportController,
+            ClonePagesController,
+            RecallPagesController,
             create_static_files_router(path=STATIC_PATH, directories=[STATIC_DIR], name="portal-static"),
         ])
         return app_config
