@@ -7,9 +7,8 @@ from __future__ import annotations
 from aftersales.db.base import utcnow
 from aftersales.tenancy.services import bind_tenant
 from aftersales.warranty import authenticity
-from warranty_support import add_unit, imei
-
 from pages_support import post_form
+from warranty_support import add_unit, imei
 
 
 async def cloned(runtime, tenant, serial):

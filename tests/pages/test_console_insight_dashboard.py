@@ -106,3 +106,15 @@ async def test_another_tenants_session_sees_nothing_of_this_tenant(runtime, make
     assert response.status_code == 303 and "sign-in" in response.headers["location"]
     own = (await pages.get("/t/other/console/")).text
     assert 'data-decided="2"' not in own and "First response" not in own
+
+
+async def test_the_demo_history_fills_the_charts_once(runtime, make_tenant, pages, sign_in_staff):
+    from aftersales.demo_insight import PER_WEEK, WEEKS, seed_demo_insight
+
+    tenant = await make_tenant("acme")
+    assert await seed_demo_insight(runtime, tenant) == WEEKS * PER_WEEK
+    assert await seed_demo_insight(runtime, tenant) == 0
+    await sign_in_staff(pages, tenant, "admin")
+    html = (await pages.get("/t/acme/console/")).text
+    decided = [int(n) for n in re.findall(r'data-clock="result" data-week="\d+" data-kept="\d+" data-decided="(\d+)"', html)]
+    assert sum(decided) >= (WEEKS - 1) * PER_WEEK and 'id="tile-csat">—' not in html

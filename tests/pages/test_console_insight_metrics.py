@@ -10,16 +10,16 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select
 
 from aftersales.identity.customers import CustomerDetails
 from aftersales.service import metrics
 from aftersales.service import requests as service
 from aftersales.service.clocks import clocks_of
-from aftersales.service.followups import Answers, record_answers
 from aftersales.service.followup_models import FollowUp
+from aftersales.service.followups import Answers, record_answers
 from aftersales.service.states import RequestState
 from aftersales.tenancy.services import bind_tenant
-from sqlalchemy import select
 
 TEHRAN = ZoneInfo("Asia/Tehran")
 IRAN = {"time_zone": "Asia/Tehran", "currency": "IRR",
