@@ -24,6 +24,10 @@ from aftersales.web.pay.job import PayJobController
 from aftersales.web.pay.payments import MyPaymentsController
 from aftersales.web.pay.refunds import MyRefundsController
 from aftersales.web.pay.wallet import MyWalletController
+from aftersales.web.insight.clones import ClonePagesController
+from aftersales.web.insight.dashboard import DashboardController
+from aftersales.web.insight.imports import ImportController
+from aftersales.web.insight.recalls import RecallPagesController
 from aftersales.web.portal.check import PortalCheckController
 from aftersales.web.portal.rendering import STATIC_DIR, STATIC_PATH, template_config
 from aftersales.web.signin.codes import CodeSignInController
@@ -54,6 +58,10 @@ class PortalPlugin(InitPluginProtocol):
             ConsoleCustomerController,
             ConsoleRefundController,
             ConsoleProviderController,
+            DashboardController,
+            ImportController,
+            ClonePagesController,
+            RecallPagesController,
             create_static_files_router(path=STATIC_PATH, directories=[STATIC_DIR], name="portal-static"),
         ])
         return app_config
