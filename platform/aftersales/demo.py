@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from aftersales.demo_account import seed_demo_account
 from aftersales.demo_console import seed_demo_console
+from aftersales.demo_insight import seed_demo_insight
 from aftersales.demo_marketplace import seed_demo_marketplace
 from aftersales.demo_pay import seed_demo_pay
 from aftersales.demo_service import seed_demo_service
@@ -86,6 +87,7 @@ async def seed_demo(runtime: Runtime, *, password: str) -> Path:
     for tenant in tenants:
         serials = await seed_demo_units(runtime, tenant)
         await seed_demo_service(runtime, tenant)
+        await seed_demo_insight(runtime, tenant)
         await seed_demo_account(runtime, tenant)
         await seed_demo_marketplace(runtime, tenant)
         await seed_demo_pay(runtime, tenant)
