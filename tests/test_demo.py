@@ -32,8 +32,8 @@ async def test_demo_seeds_units_each_tenant_accepts_and_registers_one(client, ru
 
 
 async def test_demo_gives_each_tenant_its_open_requests_with_its_own_clocks(runtime):
-    """One request on the registered unit, and four in the queue (breached, at risk, paused, on track); seeding
-    twice adds none."""
+    """One request on the registered unit, four in the queue (breached, at risk, paused, on track) and forty in
+    the dashboard's ten weeks of history; seeding twice adds none."""
     await seed_demo(runtime, password="demo-password-1")
     await seed_demo(runtime, password="demo-password-1")
     async with runtime.db.platform_session() as s:
@@ -41,7 +41,7 @@ async def test_demo_gives_each_tenant_its_open_requests_with_its_own_clocks(runt
     clocks = {}
     for slug, tenant in tenants.items():
         async with runtime.db.transaction(tenant.id) as s:
-            assert await s.scalar(select(func.count()).select_from(ServiceRequest)) == 5, slug
+            assert await s.scalar(select(func.count()).select_from(ServiceRequest)) == 45, slug
             clocks[slug] = set(await s.scalars(select(SlaClock.name)))
             points = await s.scalar(select(func.count()).select_from(ServicePoint))
         assert points == (3 if slug == "golden-laser" else 0), slug
