@@ -18,8 +18,8 @@ from aftersales.service.states import RequestState
 from aftersales.tenancy.models import Tenant
 from aftersales.tenancy.services import bind_tenant
 from aftersales.warranty.registrations import PurchaseDetails, register_purchase
-from aftersales.web.account.local_time import LocalTime
 from aftersales.web.i18n.formatting import LocaleFormat
+from aftersales.web.i18n.moments import Moments
 from pages_support import post_form
 from warranty_support import TEST_TENANT_ZONE, add_unit, imei
 
@@ -70,7 +70,7 @@ async def test_open_a_request_for_my_device_and_see_its_timeline_and_promises(pa
     assert 'data-event="opened"' in page.text and "Request received" in page.text
     async with runtime.db.transaction(tenant.id) as session:
         clocks = list(await session.scalars(select(SlaClock).where(SlaClock.request_id == opened.id)))
-    when = LocalTime(LocaleFormat("en"), ZONE)
+    when = Moments(LocaleFormat("en"), ZONE)
     assert clocks and all(f'data-clock="{c.name}"' in page.text for c in clocks)
     assert all(when.moment(c.due_at) in page.text for c in clocks if c.due_at is not None)
 
@@ -85,7 +85,7 @@ async def test_my_requests_list_shows_state_and_promised_date(pages, runtime, ma
     assert f'data-request="{opened.id}"' in listed.text and 'data-state="received"' in listed.text
     assert "Received" in listed.text
     if opened.promised_at is not None:
-        assert LocalTime(LocaleFormat("en"), ZONE).date(opened.promised_at) in listed.text
+        assert Moments(LocaleFormat("en"), ZONE).date(opened.promised_at) in listed.text
 
 
 async def test_timeline_speaks_the_customers_words_and_keeps_staff_notes_inside(pages, runtime, make_tenant,
@@ -116,7 +116,7 @@ async def test_persian_timeline_is_right_to_left_in_jalali_with_persian_digits(p
     (opened,) = await _requests(runtime, tenant)
     page = await pages.get(f"/t/acme/my/requests/{opened.id}?lang=fa")
     assert 'dir="rtl"' in page.text
-    assert LocalTime(LocaleFormat("fa"), ZONE).moment(opened.opened_at) in page.text
+    assert Moments(LocaleFormat("fa"), ZONE).moment(opened.opened_at) in page.text
     assert "۱#" in page.text or "#۱" in page.text  # the request number in Persian digits
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
@@ -14,6 +15,8 @@ from aftersales.demo_console import EXAMPLES, QueueExample, open_example
 from aftersales.service.models import RequestEvent, ServiceRequest
 from aftersales.tenancy.models import Tenant
 from aftersales.tenancy.services import bind_tenant
+from aftersales.web.i18n.formatting import LocaleFormat
+from aftersales.web.i18n.moments import Moments
 from pages_support import post_form
 
 QUEUE = "/t/acme/console/requests"
@@ -110,8 +113,9 @@ async def test_request_page_shows_promises_due_in_the_tenants_time_zone(pages, r
     assert page.status_code == 200
     async with runtime.db.transaction(tenant.id) as s:
         result = await s.scalar(select(ServiceRequest).where(ServiceRequest.id == request.id))
-    local = result.promised_at.astimezone(__import__("zoneinfo").ZoneInfo("Asia/Tehran"))
-    assert f"{local:%H:%M}" in page.text
+    tehran = Moments(LocaleFormat("en"), ZoneInfo("Asia/Tehran")).when(result.promised_at)
+    utc = Moments(LocaleFormat("en"), ZoneInfo("UTC")).when(result.promised_at)
+    assert tehran in page.text and utc not in page.text
     assert 'data-clock="result" data-sla="at_risk"' in page.text
     assert "Demo queue: the battery drains in an hour" in page.text
 

@@ -10,8 +10,8 @@ from litestar import Request
 from litestar.response import Template
 
 from aftersales.tenancy.services import CurrentTenant
-from aftersales.web.account.local_time import LocalTime
 from aftersales.web.account.words import WORDS
+from aftersales.web.i18n.moments import Moments
 from aftersales.web.page_auth import Viewer
 from aftersales.web.portal.rendering import Page, page_for, render
 
@@ -25,9 +25,9 @@ def customer_page(request: Request[Any, Any, Any], tenant: CurrentTenant, viewer
 
 def show(page: Page, tenant: CurrentTenant, template_name: str, *, status_code: int = 200,
          **context: Any) -> Template:
-    """Render an account template with ``words`` and ``when`` (a :class:`LocalTime`) besides ``context``."""
+    """Render an account template with ``words`` and ``when`` (a :class:`~aftersales.web.i18n.moments.Moments`) besides ``context``."""
     return render(page, template_name, status_code=status_code, words=WORDS,
-                  when=LocalTime(page.fmt, tenant.calendar.zone), **context)
+                  when=Moments(page.fmt, tenant.calendar.zone), **context)
 
 
 def customer_actor(customer_id: UUID) -> str:

@@ -25,9 +25,9 @@ from aftersales.marketplace.models import Offering, Provider, ProviderOffering
 from aftersales.marketplace.providers import get_provider
 from aftersales.money import Money
 from aftersales.tenancy.services import CurrentTenant
-from aftersales.web.booking.clock import Clock
 from aftersales.web.booking.search_pages import day_errors
 from aftersales.web.context import SessionDep, TenantDep
+from aftersales.web.i18n.moments import Moments
 from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep
 from aftersales.web.portal.rendering import Page, page_for, render, tenant_paths
 
@@ -75,7 +75,7 @@ async def _show(request: Request[Any, Any, Any], page: Page, session: AsyncSessi
     return render(page, "booking/provider.html", status_code=status_code, provider=provider, offered=offered,
                   chosen=codes[code], code=code, day=day, slots=found, form=form, errors=errors, problem=problem,
                   previous_day=day - timedelta(days=1) if day > today else None, next_day=day + timedelta(days=1),
-                  clock=Clock(page, tenant.calendar.zone), price_money=price_of)
+                  clock=Moments(page.fmt, tenant.calendar.zone), price_money=price_of)
 
 
 def price_of(price: ProviderOffering) -> Money:

@@ -22,9 +22,9 @@ from aftersales.errors import Conflict, InvalidInput, NotFound
 from aftersales.identity.principals import Principal
 from aftersales.marketplace import change_requests, quotes, ratings
 from aftersales.tenancy.services import CurrentTenant
-from aftersales.web.booking.clock import Clock
 from aftersales.web.booking.views import booking_view, my_bookings
 from aftersales.web.context import SessionDep, TenantDep
+from aftersales.web.i18n.moments import Moments
 from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep
 from aftersales.web.portal.rendering import Page, page_for, render, tenant_paths
 
@@ -42,7 +42,7 @@ async def _detail(page: Page, session: AsyncSession, tenant: CurrentTenant, prin
     view = await booking_view(session, principal, booking_id)
     return render(page, "booking/detail.html", status_code=status_code, view=view, problem=problem,
                   errors=errors or {}, rating_form=rating_form or {"stars": "", "comment": ""},
-                  clock=Clock(page, tenant.calendar.zone))
+                  clock=Moments(page.fmt, tenant.calendar.zone))
 
 
 def _back(page: Page, booking_id: uuid.UUID) -> Redirect:
@@ -66,7 +66,7 @@ class MyBookingsController(Controller):
         principal = viewer.customer()
         page = page_for(request, tenant, viewer)
         return render(page, "booking/list.html", bookings=await my_bookings(session, principal),
-                      clock=Clock(page, tenant.calendar.zone))
+                      clock=Moments(page.fmt, tenant.calendar.zone))
 
     @get(tenant_paths(BOOKING), exclude_from_auth=True)
     async def detail(self, request: Request[Any, Any, Any], booking_id: FromPath[uuid.UUID], tenant: TenantDep,

@@ -20,9 +20,9 @@ from aftersales.marketplace import catalogue, slots
 from aftersales.marketplace.availability import SEARCH_HORIZON_DAYS
 from aftersales.marketplace.search import ProviderHit, SearchQuery, search_providers
 from aftersales.tenancy.services import CurrentTenant
-from aftersales.web.booking.clock import Clock
 from aftersales.web.booking.places import Place, cities_of, place_by_id
 from aftersales.web.context import SessionDep, TenantDep
+from aftersales.web.i18n.moments import Moments
 from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep
 from aftersales.web.portal.rendering import Page, page_for, render, tenant_paths
 
@@ -103,7 +103,7 @@ class BookingSearchController(Controller):
                           day=asked.get("day", today.isoformat()).strip())
         context: dict[str, Any] = {"form": form, "offerings": offerings, "places": places, "errors": {},
                                    "results": None, "day": None, "place": None,
-                                   "clock": Clock(page, tenant.calendar.zone)}
+                                   "clock": Moments(page.fmt, tenant.calendar.zone)}
         if "offering" not in asked:
             return render(page, "booking/search.html", **context)
         errors = {}

@@ -19,23 +19,22 @@ from aftersales.identity.models import StaffUser
 from aftersales.identity.principals import Principal
 from aftersales.tenancy.services import CurrentTenant
 from aftersales.web.console.labels import Labels
+from aftersales.web.i18n.moments import Moments
 from aftersales.web.page_auth import Viewer
 from aftersales.web.portal.rendering import Page, page_for, render
 
 
 @dataclass(frozen=True)
 class Clock:
-    """Writes instants in the tenant's time zone and in the reader's calendar, digits and language."""
+    """Writes instants in the tenant's time zone and in the reader's calendar, digits and language (through
+    :class:`~aftersales.web.i18n.moments.Moments`), and durations; a missing instant is a dash."""
 
     page: Page
     zone: ZoneInfo
 
     def when(self, instant: datetime | None) -> str:
-        """``12 Mehr 1403 14:05`` (fa), ``October 3, 2024 14:05`` (en): the tenant's local date and time."""
-        if instant is None:
-            return "—"
-        local = instant.astimezone(self.zone)
-        return f"{self.page.fmt.date(local.date())} {self.page.fmt.digits(local.strftime('%H:%M'))}"
+        """The tenant's local date and time of ``instant``, as the reader's language writes them."""
+        return "—" if instant is None else Moments(self.page.fmt, self.zone).when(instant)
 
     def span(self, length: timedelta | None) -> str:
         """A duration as days and hours (``2 d 5 h``), or hours and minutes under a day; negative as overdue."""

@@ -18,16 +18,16 @@ from aftersales.web.console.providers_pages import ConsoleProviderController
 from aftersales.web.console.refunds_pages import ConsoleRefundController
 from aftersales.web.console.requests_pages import ConsoleRequestController
 from aftersales.web.i18n.catalogues import compile_all
+from aftersales.web.insight.clones import ClonePagesController
+from aftersales.web.insight.dashboard import DashboardController
+from aftersales.web.insight.imports import ImportController
+from aftersales.web.insight.recalls import RecallPagesController
 from aftersales.web.ops.directory import OpsTenantsController
 from aftersales.web.ops.onboarding import OpsOnboardingController
 from aftersales.web.pay.job import PayJobController
 from aftersales.web.pay.payments import MyPaymentsController
 from aftersales.web.pay.refunds import MyRefundsController
 from aftersales.web.pay.wallet import MyWalletController
-from aftersales.web.insight.clones import ClonePagesController
-from aftersales.web.insight.dashboard import DashboardController
-from aftersales.web.insight.imports import ImportController
-from aftersales.web.insight.recalls import RecallPagesController
 from aftersales.web.portal.check import PortalCheckController
 from aftersales.web.portal.rendering import STATIC_DIR, STATIC_PATH, template_config
 from aftersales.web.signin.codes import CodeSignInController
