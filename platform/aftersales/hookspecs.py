@@ -89,6 +89,23 @@ def aftersales_validate_serial(tenant: TenantContext, serial: str, product: Prod
 
 
 @hookspec(firstresult=True)
+def aftersales_validate_serials(
+    tenant: TenantContext, serials: Sequence[str], products: Sequence[ProductInfo | None]
+) -> list[SerialCheck]:
+    """Validate many serials in one call: what :func:`aftersales_validate_serial` answers for each, in order.
+
+    Called by the serial import, a chunk of rows at a time, so a vertical pays one dispatch per chunk, not per
+    row. ``firstresult``. Optional: the core uses it only when every plugin of the tenant that implements
+    ``aftersales_validate_serial`` implements this too, and otherwise (or when it returns None) calls
+    ``aftersales_validate_serial`` row by row (:func:`aftersales.plugins.validate_serials`).
+
+    :param serials: the serials exactly as imported.
+    :param products: each serial's claimed model (None when unknown); as long as ``serials``.
+    :return: one :class:`~aftersales.values.SerialCheck` per serial, equal to the per-serial hook's answer.
+    """
+
+
+@hookspec(firstresult=True)
 def aftersales_judge_card(tenant: TenantContext, card: CardEvidence) -> CardVerdict:
     """Judge a warranty card shown in a public authenticity check (card code, hologram code).
 

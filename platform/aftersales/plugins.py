@@ -14,7 +14,7 @@ cached per plugin set, not per tenant, so ten thousand tenants on three vertical
 from __future__ import annotations
 
 import importlib.metadata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -25,7 +25,7 @@ from pydantic import ValidationError
 
 from aftersales import __version__, core_defaults, hookspecs
 from aftersales.errors import FieldError, InvalidInput
-from aftersales.values import PluginSettings, VerticalInfo
+from aftersales.values import PluginSettings, ProductInfo, SerialCheck, TenantContext, VerticalInfo
 
 
 @dataclass(frozen=True)
@@ -178,3 +178,19 @@ def build_plugin_registry(
         registry.add(name, plugin)
     pm.check_pending()
     return registry
+
+
+def validate_serials(
+    hooks: pluggy.HookRelay, tenant: TenantContext, serials: Sequence[str], products: Sequence[ProductInfo | None]
+) -> list[SerialCheck]:
+    """What ``aftersales_validate_serial`` answers for each serial, in one ``aftersales_validate_serials`` call
+    when every plugin answering the per-serial hook answers the batch hook too (else row by row)."""
+    if len(serials) != len(products):
+        raise ValueError(f"{len(serials)} serials but {len(products)} products")
+    one = hooks.aftersales_validate_serial
+    answering = {impl.plugin_name for impl in one.get_hookimpls()} - {core_defaults.NAME}
+    if answering and answering <= {impl.plugin_name for impl in hooks.aftersales_validate_serials.get_hookimpls()}:
+        checks = hooks.aftersales_validate_serials(tenant=tenant, serials=serials, products=products)
+        if checks is not None:
+            return checks
+    return [one(tenant=tenant, serial=serial, product=product) for serial, product in zip(serials, products, strict=True)]

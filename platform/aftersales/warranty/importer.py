@@ -47,7 +47,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.errors import FieldError, InvalidInput
 from aftersales.numerals import ascii_digits
+from aftersales.plugins import validate_serials
 from aftersales.tenancy.services import CurrentTenant
+from aftersales.values import ProductInfo
 from aftersales.warranty.catalog import product_info
 from aftersales.warranty.codes import CodeHasher
 from aftersales.warranty.models import ProductModel, SerialStatus
@@ -201,8 +203,9 @@ EMPTY_DATE: DateCell = (None, None, None)
 class _RowValidator:
     """Turns CSV records into staging records, reporting every bad row; one call per chunk of records.
 
-    The per-row work is kept to what each row needs: the vertical's hook, two code hashes and a few lookups.
-    Dates are parsed once per distinct text (an import's rows share few dates).
+    The per-row work is kept to what each row needs: two code hashes and a few lookups. The vertical checks a
+    chunk's serials in one call (``aftersales_validate_serials``), and dates are parsed once per distinct text
+    (an import's rows share few dates).
     """
 
     def __init__(self, ctx: ImportContext, models: dict[str, ProductModel], columns: list[str], dialect: str) -> None:
@@ -210,7 +213,7 @@ class _RowValidator:
         absent = self.width  # the index of the empty cell appended to each row, read for a column not in the file
         self.cells = itemgetter(*(columns.index(c) if c in columns else absent for c in REQUIRED_COLUMNS + OPTIONAL_COLUMNS))
         self.tenant = ctx.tenant.context
-        self.validate_serial = ctx.tenant.hooks.aftersales_validate_serial
+        self.hooks = ctx.tenant.hooks
         self.models = {sku: (m.id.hex, product_info(m)) for sku, m in models.items()}
         self.hash_code = CodeHasher(ctx.code_key, ctx.tenant.record.slug)
         self.today = ctx.today
@@ -238,25 +241,38 @@ class _RowValidator:
     def __call__(self, rows: Iterable[CsvRow], report: ImportReport, staged: list[tuple[Any, ...]]) -> int:
         """Validate ``rows``, reporting their errors, and append the good ones to ``staged``; how many were read."""
         width, cells, models, dates, read_date = self.width, self.cells, self.models, self.dates, self.read_date
-        shortest_limit, new_id = self.shortest_limit, self.new_id
-        validate_serial, tenant, hash_code = self.validate_serial, self.tenant, self.hash_code
-        read = 0
+        shortest_limit, new_id, hash_code = self.shortest_limit, self.new_id, self.hash_code
+        # First the rows whose serial is to be checked, for one call to the vertical; then each row in order.
+        records: list[tuple[int, list[str], tuple[str, ...] | None, Any, bool]] = []
+        serials: list[str] = []
+        products: list[ProductInfo | None] = []
         for row_no, values in rows:
-            read += 1
             if len(values) != width:
-                report.add(RowError(row_no, "(row)", f"has {len(values)} fields, the header has {width}"))
+                records.append((row_no, values, None, None, False))
                 continue
             values.append("")
-            serial, sku, batch, made_raw, shipped_raw, seller, card, hologram, status = cells(values)
-            if max(map(len, values)) > shortest_limit and self._too_long(
-                    row_no, (serial, sku, batch, seller, card, hologram), report):
+            fields = cells(values)
+            if max(map(len, values)) > shortest_limit and _too_long(fields):
+                records.append((row_no, values, fields, None, True))
+                continue
+            model = models.get(fields[1].strip())
+            records.append((row_no, values, fields, model, False))
+            serials.append(fields[0])
+            products.append(model and model[1])
+        checks = iter(validate_serials(self.hooks, self.tenant, serials, products))
+        for row_no, values, fields, model, too_long in records:
+            if fields is None:
+                report.add(RowError(row_no, "(row)", f"has {len(values)} fields, the header has {width}"))
+                continue
+            serial, sku, batch, made_raw, shipped_raw, seller, card, hologram, status = fields
+            if too_long:
+                self._report_too_long(row_no, (serial, sku, batch, seller, card, hologram), report)
                 continue
             error_count = report.error_count
-            model = models.get(sku.strip())
             if model is None:
                 sku = sku.strip()
                 report.add(RowError(row_no, "model_sku", f"no model {sku!r} in the catalogue" if sku else "empty"))
-            check = validate_serial(tenant=tenant, serial=serial, product=model and model[1])
+            check = next(checks)
             if not check.valid:
                 report.add(RowError(row_no, "serial", check.reason or "invalid serial"))
             made = dates.get(made_raw) or read_date(made_raw)
@@ -275,17 +291,22 @@ class _RowValidator:
             staged.append((row_no, new_id(), check.normalized, model[0], batch.strip(), made[1], shipped[1], seller.strip(),
                            hash_code(card) if card.strip() else None,
                            hash_code(hologram) if hologram.strip() else None, status))
-        report.rows_read += read
-        return read
+        report.rows_read += len(records)
+        return len(records)
 
     @staticmethod
-    def _too_long(row_no: int, values: tuple[str, ...], report: ImportReport) -> bool:
-        """Report every field longer than its limit (``values`` in :data:`MAX_FIELD_LENGTH` order); any?"""
-        errors = [RowError(row_no, name, f"longer than {limit} characters")
-                  for (name, limit), value in zip(MAX_FIELD_LENGTH.items(), values, strict=True) if len(value) > limit]
-        for error in errors:
-            report.add(error)
-        return bool(errors)
+    def _report_too_long(row_no: int, values: tuple[str, ...], report: ImportReport) -> None:
+        """Report every field longer than its limit (``values`` in :data:`MAX_FIELD_LENGTH` order)."""
+        for (name, limit), value in zip(MAX_FIELD_LENGTH.items(), values, strict=True):
+            if len(value) > limit:
+                report.add(RowError(row_no, name, f"longer than {limit} characters"))
+
+
+def _too_long(fields: tuple[str, ...]) -> bool:
+    """Whether a field of ``fields`` (the cells in column order) is longer than its limit."""
+    serial, sku, batch, _, _, seller, card, hologram, _ = fields
+    return any(len(value) > limit for limit, value in zip(MAX_FIELD_LENGTH.values(),
+                                                           (serial, sku, batch, seller, card, hologram), strict=True))
 
 
 _VERSION_7 = bytes(b & 0x0F | 0x70 for b in range(256))

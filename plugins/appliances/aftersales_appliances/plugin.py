@@ -64,6 +64,22 @@ def aftersales_validate_serial(
 
 
 @hookimpl
+def aftersales_validate_serials(
+    tenant: TenantContext, serials: Sequence[str], products: Sequence[ProductInfo | None]
+) -> list[SerialCheck]:
+    settings = tenant.settings_as(AppliancesSettings)
+    patterns: dict[str | None, tuple[str, str]] = {}  # an import's rows name few models: the pattern is chosen once per SKU
+    checks: list[SerialCheck] = []
+    for serial, product in zip(serials, products, strict=True):
+        sku = product.sku if product is not None else None
+        if sku not in patterns:
+            patterns[sku] = pattern_for_model(sku, settings.serial_patterns, settings.default_serial_pattern)
+        scheme, pattern = patterns[sku]
+        checks.append(check_pattern(serial, pattern, scheme, whose="this model's"))
+    return checks
+
+
+@hookimpl
 def aftersales_warranty_terms(tenant: TenantContext, product: ProductInfo, sale: SaleInfo) -> WarrantyTerms:
     return warranty.warranty_terms(tenant.settings_as(AppliancesSettings), product, sale)
 

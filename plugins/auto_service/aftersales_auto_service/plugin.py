@@ -77,6 +77,18 @@ def aftersales_validate_serial(
 
 
 @hookimpl
+def aftersales_validate_serials(
+    tenant: TenantContext, serials: Sequence[str], products: Sequence[ProductInfo | None]
+) -> list[SerialCheck]:
+    settings = tenant.settings_as(AutoServiceSettings)
+    if settings.serial_scheme == "vin":
+        return [check_vin(serial) for serial in serials]
+    pattern = settings.serial_pattern
+    assert pattern is not None
+    return [check_pattern(serial, pattern) for serial in serials]
+
+
+@hookimpl
 def aftersales_warranty_terms(tenant: TenantContext, product: ProductInfo, sale: SaleInfo) -> WarrantyTerms:
     return warranty.warranty_terms(tenant.settings_as(AutoServiceSettings), product, sale)
 

@@ -5,6 +5,7 @@ Pure functions of their arguments, like every hook: the tenant's rules arrive as
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from aftersales.hookspecs import hookimpl
@@ -31,7 +32,7 @@ from aftersales.values import (
     WarrantyTerms,
 )
 from aftersales_electronics import __version__, catalogue, followups, refunds, sla, warranty
-from aftersales_electronics.serials import check_imei
+from aftersales_electronics.serials import check_imei, check_imeis
 from aftersales_electronics.settings import ElectronicsSettings
 
 NAME = "electronics"
@@ -61,6 +62,18 @@ def aftersales_validate_serial(
         return check_imei(serial)
     assert settings.serial_pattern is not None  # the settings schema requires it for the pattern scheme
     return check_pattern(serial, settings.serial_pattern)
+
+
+@hookimpl
+def aftersales_validate_serials(
+    tenant: TenantContext, serials: Sequence[str], products: Sequence[ProductInfo | None]
+) -> list[SerialCheck]:
+    settings = tenant.settings_as(ElectronicsSettings)
+    if settings.serial_scheme == "imei":
+        return check_imeis(serials)
+    pattern = settings.serial_pattern
+    assert pattern is not None
+    return [check_pattern(serial, pattern) for serial in serials]
 
 
 @hookimpl
