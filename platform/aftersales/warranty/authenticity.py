@@ -27,9 +27,8 @@ import hashlib
 import hmac
 import math
 from datetime import date, datetime, timedelta
-from typing import Any
 
-from sqlalchemy import Row, and_, distinct, func, or_, select, update
+from sqlalchemy import and_, distinct, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.errors import RateLimited
@@ -37,9 +36,9 @@ from aftersales.tenancy.services import CurrentTenant
 from aftersales.values import CardEvidence, CardVerdict
 from aftersales.warranty.codes import code_matches
 from aftersales.warranty.coverage import status_on
-from aftersales.warranty.models import ProductModel, Serial, SerialCheck, SerialStatus
+from aftersales.warranty.models import Coverage, ProductModel, Serial, SerialCheck, SerialStatus
 from aftersales.warranty.schemas import AuthenticityAnswer, ModelSummary, PublicCoverage, SuspectedClone
-from aftersales.warranty.units import view_unit
+from aftersales.warranty.units import locate_unit
 
 CHECKS_PER_MINUTE = 20
 CHECKS_PER_DAY = 200
@@ -67,8 +66,7 @@ async def check_authenticity(
 ) -> AuthenticityAnswer:
     """Judge one serial for the public, record the check, and flag the serial if it looks cloned.
 
-    Coverage is the unit's current owner's warranty status and end dates, judged on the tenant's today. The
-    unit is read as one row of facts (:func:`~aftersales.warranty.units.view_unit`), not as ORM objects.
+    Coverage is the unit's current owner's warranty status and end dates, judged on the tenant's today.
 
     :raises RateLimited: when the client has checked too often; nothing is recorded then.
     """
@@ -79,7 +77,7 @@ async def check_authenticity(
                             checked_at=now))
     await session.flush()
     if unit is not None and unit.clone_suspected_at is None:
-        await _flag_if_cloned(session, unit.id, unit.serial, now)
+        await _flag_if_cloned(session, unit, now)
     return answer
 
 
@@ -116,13 +114,14 @@ async def _judge(
     card_code: str | None,
     hologram_code: str | None,
     today: date,
-) -> tuple[AuthenticityAnswer, Row[Any] | None]:
-    view = await view_unit(await session.connection(), tenant, serial)
-    check, unit = view.check, view.facts
+) -> tuple[AuthenticityAnswer, Serial | None]:
+    located = await locate_unit(session, tenant, serial)
+    check = located.check
     if not check.valid:
         return AuthenticityAnswer(verdict="unknown", serial=check.normalized,
                                   reason=f"this is not a valid serial: {check.reason}"), None
-    if unit is None:
+    unit, model = located.unit, located.model
+    if unit is None or model is None:
         return AuthenticityAnswer(verdict="unknown", serial=check.normalized,
                                   reason="no unit with this serial is on the company's register"), None
 
@@ -139,11 +138,12 @@ async def _judge(
         verdict, reason = "genuine", "this serial is on the company's register"
     return AuthenticityAnswer(
         verdict=verdict, serial=unit.serial, reason=reason,
-        model=ModelSummary(sku=unit.sku, name=unit.name), status=unit.status, coverage=_public_coverage(unit, today),
+        model=ModelSummary(sku=model.sku, name=model.name), status=unit.status,
+        coverage=_public_coverage(located.coverage, today),
     ), unit
 
 
-def _card_verdict(code_key: bytes, tenant: CurrentTenant, unit: Row[Any], card_code: str | None,
+def _card_verdict(code_key: bytes, tenant: CurrentTenant, unit: Serial, card_code: str | None,
                   hologram_code: str | None) -> CardVerdict | None:
     """The vertical's verdict on the card, when the check gave any of its codes."""
     card_given, hologram_given = bool(card_code and card_code.strip()), bool(hologram_code and hologram_code.strip())
@@ -162,22 +162,23 @@ def _card_verdict(code_key: bytes, tenant: CurrentTenant, unit: Row[Any], card_c
     return tenant.hooks.aftersales_judge_card(tenant=tenant.context, card=evidence)
 
 
-def _public_coverage(unit: Row[Any], today: date) -> PublicCoverage:
+def _public_coverage(coverage: Coverage | None, today: date) -> PublicCoverage:
     """Coverage status and end dates only: nothing about who owns the unit or what they paid."""
-    if unit.warranty_start is None:
+    if coverage is None:
         return PublicCoverage(status="not_registered")
-    return PublicCoverage(status=status_on(unit, today), warranty_end=unit.warranty_end,
-                          parts_support_end=unit.parts_support_end)
+    return PublicCoverage(status=status_on(coverage, today), warranty_end=coverage.warranty_end,
+                          parts_support_end=coverage.parts_support_end)
 
 
-async def _flag_if_cloned(session: AsyncSession, unit_id: Any, serial: str, now: datetime) -> None:
+async def _flag_if_cloned(session: AsyncSession, unit: Serial, now: datetime) -> None:
     clients = await session.scalar(
         select(func.count(distinct(SerialCheck.client_key)))
-        .where(SerialCheck.serial == serial, SerialCheck.checked_at > now - DAY)
+        .where(SerialCheck.serial == unit.serial, SerialCheck.checked_at > now - DAY)
     )
     if clients and clients > CLONE_CLIENTS_PER_DAY:
-        await session.execute(update(Serial).where(Serial.id == unit_id).values(
-            clone_suspected_at=now, clone_reason=f"checked from {clients} different clients in 24 h"))
+        unit.clone_suspected_at = now
+        unit.clone_reason = f"checked from {clients} different clients in 24 h"
+        await session.flush()
 
 
 async def suspected_clones(session: AsyncSession, *, limit: int,
