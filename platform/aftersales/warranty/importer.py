@@ -3,9 +3,10 @@
 How it works, so memory stays flat whatever the file size:
 
 1. The header is checked first (unknown or missing columns refuse the whole file).
-2. Rows are decoded and validated a chunk at a time: serial format by the tenant's vertical (with the row's
-   model, for model-specific formats), known model, dates (ISO or Jalali, Persian digits allowed, not in the
-   future, shipped not before manufactured), card and hologram codes hashed with the code key.
+2. Rows are decoded and validated a chunk at a time: serial format by the tenant's vertical (a chunk's serials in
+   one call, each with its row's model, for model-specific formats), known model, dates (ISO or Jalali, Persian
+   digits allowed, not in the future, shipped not before manufactured), card and hologram codes hashed with the
+   code key.
 3. Valid rows go in batches into a temporary staging table (``COPY`` on PostgreSQL, multi-row ``INSERT`` on
    SQLite), inside the tenant's transaction. On PostgreSQL the server stores one batch while Python validates
    the next (the two run on different cores).
@@ -19,9 +20,10 @@ How it works, so memory stays flat whatever the file size:
 The staging table and the final ``INSERT … SELECT`` use SQL text on the tenant session's own connection; they
 name the session's tenant explicitly, and on PostgreSQL row-level security checks every row again.
 
-Where the time goes (``benchmarks/serial_import.py``): per row, the vertical's hook (pluggy's dispatch and the
-``SerialCheck`` it returns cost more than the IMEI check itself), two code hashes and the CSV parsing; then,
-on PostgreSQL, the insert into ``serials`` (its indexes, row-level security and two foreign-key triggers).
+Where the time goes (``benchmarks/serial_import.py``): per row, two code hashes, the CSV parsing and the
+``SerialCheck`` the vertical returns (one ``aftersales_validate_serials`` call per chunk, not a pluggy dispatch
+per row); then the database: staging, and the insert into ``serials`` (its indexes and, on PostgreSQL, row-level
+security and two foreign-key triggers), which the benchmark's registry floor measures alone.
 """
 
 from __future__ import annotations
