@@ -175,6 +175,17 @@ async def test_a_repeated_serial_alone_writes_nothing_in_all_or_nothing_mode(run
     assert await _serials(runtime, phones) == []
 
 
+async def test_valid_rows_mode_finds_a_duplicate_after_many_published_batches(runtime, phones, small_batches):
+    imeis = _imeis(23)
+    await _import(runtime, phones, HEADER + f"{imeis[20]},PH-100,,,,,,\n")
+    rows = [f"{i},PH-100,,,,,,\n" for i in imeis[:20]] + [f"{imeis[2]},PH-100,,,,,,\n"] + [
+        f"{i},PH-100,,,,,,\n" for i in imeis[20:]]  # row 22 repeats row 4; row 23 is registered already
+    report = await _import(runtime, phones, HEADER + "".join(rows), mode=ImportMode.VALID_ROWS)
+    assert (report.rows_imported, [(e.row, e.reason) for e in report.errors]) == (22, [
+        (22, f"{imeis[2]} is repeated: first seen on row 4"), (23, f"{imeis[20]} is already registered")])
+    assert await _serials(runtime, phones) == sorted(imeis)
+
+
 async def test_valid_rows_mode_skips_every_duplicate_even_beyond_the_reported_errors(runtime, phones, monkeypatch):
     monkeypatch.setattr(importer, "MAX_REPORTED_ERRORS", 1)
     await _import(runtime, phones, HEADER + f"{IMEIS[0]},PH-100,,,,,,\n")
