@@ -8,6 +8,7 @@ from litestar.static_files import create_static_files_router
 
 from aftersales.web.account.complaints import ComplaintsController
 from aftersales.web.account.devices import DevicesController
+from aftersales.web.account.public_survey import PublicSurveyPageController
 from aftersales.web.account.requests import RequestsController
 from aftersales.web.account.surveys import SurveysController
 from aftersales.web.booking.book_pages import BookProviderController
@@ -46,6 +47,7 @@ class PortalPlugin(InitPluginProtocol):
             OpsTenantsController,
             OpsOnboardingController,
             DevicesController, RequestsController, ComplaintsController, SurveysController,
+            PublicSurveyPageController,
             CodeSignInController, StaffSignInController, OperatorSignInController, SsoSignInController,
             BookingSearchController,
             BookProviderController,
