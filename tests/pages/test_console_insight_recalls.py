@@ -279,3 +279,13 @@ async def test_another_tenant_cannot_act_on_a_campaign(runtime, client, staff_to
     assert await campaigns_of(runtime, acme) == [("Battery swelling", "active")]
     assert (await statuses(runtime, acme))[imei(2)] == "recalled"
     assert await campaigns_of(runtime, other) == []
+
+
+async def test_the_campaign_form_speaks_persian(runtime, make_tenant, pages, sign_in_staff):
+    tenant = await make_tenant("acme", **BILINGUAL)
+    await sign_in_staff(pages, tenant, "admin")
+    refused_form = await post_form(pages, "/t/acme/console/recalls/new", form(title="x" * 201, reason=""))
+    assert refused_form.status_code == 422 and 'dir="rtl"' in refused_form.text
+    assert field_error(refused_form.text, "reason") == "این را بنویسید؛ نمی‌تواند خالی باشد."
+    assert field_error(refused_form.text, "title") == "بیش از حد بلند است: حداکثر ۲۰۰ نویسه."
+    assert await campaigns_of(runtime, tenant) == []
