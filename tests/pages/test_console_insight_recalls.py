@@ -6,6 +6,9 @@ from __future__ import annotations
 import re
 import uuid
 
+import pytest
+from playwright.async_api import expect
+
 from pages_support import post_form
 from recall_support import DEFECT, REMEDY, add_units, launched, outbox, register, statuses
 from warranty_support import imei
@@ -289,3 +292,30 @@ async def test_the_campaign_form_speaks_persian(runtime, make_tenant, pages, sig
     assert field_error(refused_form.text, "reason") == "این را بنویسید؛ نمی‌تواند خالی باشد."
     assert field_error(refused_form.text, "title") == "بیش از حد بلند است: حداکثر ۲۰۰ نویسه."
     assert await campaigns_of(runtime, tenant) == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["en", "fa"])
+async def test_a_coordinator_drafts_and_abandons_a_campaign_in_the_browser(open_phone, sign_in_browser, screenshot,
+                                                                          lang):
+    """Mehr's demo admin drafts a campaign by the form (a batch of its own, so no demo unit is touched), sees its
+    reach, and abandons it."""
+    page = await open_phone(lang=lang)
+    await page.set_viewport_size({"width": 1280, "height": 900})
+    await sign_in_browser(page, "mehr", email="admin@mehr-demo.com", kind="staff")
+    await page.goto(f"/t/mehr/console/recalls?lang={lang}")
+    await page.locator("#new-campaign-link").click()
+    await page.locator("#new-campaign").wait_for()
+    assert await page.locator("html").get_attribute("dir") == ("rtl" if lang == "fa" else "ltr")
+    title = f"Charger recall {uuid.uuid4().hex[:6]}"
+    await page.fill("#title", title)
+    await page.fill("#reason", DEFECT)
+    await page.fill("#remedy", REMEDY)
+    await page.fill("#batch", f"NO-SUCH-BATCH-{uuid.uuid4().hex[:6]}")
+    await page.locator("#new-campaign button[type=submit]").click()
+    await expect(page.locator("main h1")).to_contain_text(title)
+    await expect(page.locator("#reach")).to_contain_text("0" if lang == "en" else "۰")
+    await screenshot(page, f"recall-draft-{lang}")
+    await page.locator("[data-action=close] button").click()
+    await expect(page.locator("main h1 .badge.good")).to_be_visible()
+    assert await page.locator("[data-action=launch]").count() == 0
