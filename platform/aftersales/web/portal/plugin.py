@@ -22,6 +22,7 @@ from aftersales.web.i18n.catalogues import compile_all
 from aftersales.web.insight.clones import ClonePagesController
 from aftersales.web.insight.dashboard import DashboardController
 from aftersales.web.insight.imports import ImportController
+from aftersales.web.insight.recall_actions import RecallActionsController
 from aftersales.web.insight.recalls import RecallPagesController
 from aftersales.web.ops.directory import OpsTenantsController
 from aftersales.web.ops.onboarding import OpsOnboardingController
@@ -63,6 +64,7 @@ class PortalPlugin(InitPluginProtocol):
             DashboardController,
             ImportController,
             ClonePagesController,
+            RecallActionsController,
             RecallPagesController,
             create_static_files_router(path=STATIC_PATH, directories=[STATIC_DIR], name="portal-static"),
         ])
