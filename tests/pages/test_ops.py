@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from aftersales.db.base import utcnow
 from aftersales.outbox.models import OutboxMessage
+from aftersales.tenancy import services
 from aftersales.tenancy.models import Tenant
 from aftersales.web.page_auth import OPERATOR_COOKIE, OPERATOR_PATH, SESSION_COOKIE
 from pages_support import PAGES_DOMAIN, post_form
@@ -276,6 +277,10 @@ async def test_suspended_tenant_portal_and_api_refuse_until_reactivated(pages, c
     assert done.status_code == 303 and done.headers["location"] == "/ops/tenants/acme"
     shown = await pages.get("/ops/tenants/acme")
     assert 'data-status="suspended"' in shown.text and "Reactivate this tenant" in shown.text
+    assert "unpaid invoice" in shown.text  # the reason is kept with the tenant, not only logged
+    async with runtime.db.transaction(None) as session:
+        record = await services.get_tenant(session, "acme")
+        assert record.status_reason == "unpaid invoice" and record.status_changed_by.startswith("operator:")
 
     portal = await pages.get("/t/acme/?lang=en")
     assert portal.status_code == 403 and portal.headers["content-type"].startswith("text/html")
@@ -286,5 +291,6 @@ async def test_suspended_tenant_portal_and_api_refuse_until_reactivated(pages, c
 
     back = await post_form(pages, "/ops/tenants/acme/status", {"status": "active"})
     assert back.status_code == 303
+    assert "unpaid invoice" not in (await pages.get("/ops/tenants/acme")).text
     assert (await pages.get("/t/acme/?lang=en")).status_code == 200
     assert (await client.get("/api/v1/tenant/", headers=headers)).status_code == 200

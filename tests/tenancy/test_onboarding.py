@@ -114,8 +114,14 @@ async def test_operator_api_onboards_lists_and_suspends(client, runtime):
     assert any(e["field"] == "currency" for e in bad.json()["errors"])
     listed = await client.get("/api/v1/operator/tenants", headers=headers)
     assert [t["slug"] for t in listed.json()] == ["alpha"]
-    suspended = await client.post("/api/v1/operator/tenants/alpha/status", json={"status": "suspended"}, headers=headers)
-    assert suspended.json()["status"] == "suspended"
+    too_long = await client.post("/api/v1/operator/tenants/alpha/status",
+                                 json={"status": "suspended", "reason": "x" * 501}, headers=headers)
+    assert too_long.status_code == 422 and too_long.json()["errors"][0]["field"] == "reason"
+    assert (await client.get("/api/v1/operator/tenants/alpha", headers=headers)).json()["status"] == "active"
+    suspended = await client.post("/api/v1/operator/tenants/alpha/status",
+                                  json={"status": "suspended", "reason": "x" * 500}, headers=headers)
+    assert suspended.json()["status"] == "suspended" and suspended.json()["status_reason"] == "x" * 500
+    assert suspended.json()["status_changed_by"].startswith("operator:")
     missing = await client.get("/api/v1/operator/tenants/nobody", headers=headers)
     assert missing.status_code == 404
     plugins = await client.get("/api/v1/operator/plugins", headers=headers)

@@ -16,6 +16,7 @@ import base64
 import hashlib
 import hmac
 from datetime import datetime
+from urllib.parse import quote
 from uuid import UUID
 
 from sqlalchemy import select, update
@@ -48,9 +49,16 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def answer_link(base_url: str, tenant_slug: str, token: str) -> str:
-    """The public URL a customer opens (GET: the questions) and answers at (POST)."""
-    return f"{base_url.rstrip('/')}/api/v1/public/{tenant_slug}/surveys/{token}"
+LINK_PATH = "/surveys"
+"""The survey link's page under a tenant's base path (``web/account/public_survey.py``); integrators use the JSON
+route ``/api/v1/public/{slug}/surveys/{token}`` with the same token."""
+
+
+def answer_link(base_url: str, tenant_slug: str, token: str, locale: str | None = None) -> str:
+    """The page a customer opens (GET: the questions) and answers at (POST), in ``locale`` when given (the
+    customer's language; the page falls back to the tenant's choice when it does not offer it)."""
+    link = f"{base_url.rstrip('/')}/t/{tenant_slug}{LINK_PATH}/{token}"
+    return f"{link}?lang={quote(locale)}" if locale else link
 
 
 async def send_due_followups(runtime: Runtime, tenant_id: UUID, now: datetime) -> int:
@@ -101,7 +109,7 @@ async def _deliver(session: AsyncSession, runtime: Runtime, tenant: CurrentTenan
     if recipient is None:
         followup.status, followup.status_reason = "missed", "the customer has no phone number or e-mail address"
         return
-    link = answer_link(runtime.settings.base_url, tenant.record.slug, token)
+    link = answer_link(runtime.settings.base_url, tenant.record.slug, token, customer.locale)
     company = tenant.record.branding.get("display_name") or tenant.record.name
     questions = "\n".join(f"{i}. {q}" for i, q in enumerate(followup.questionnaire, start=1))
     await enqueue(session, Message(

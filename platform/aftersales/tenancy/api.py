@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Response, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, JSONBody
 
-from aftersales.identity.guards import operator_only, requires_scope
+from aftersales.identity.guards import actor, operator_only, requires_scope
 from aftersales.identity.scopes import TENANT_READ
 from aftersales.plugins import PluginRegistry
 from aftersales.tenancy import services
@@ -23,7 +23,9 @@ def _summary(t: Tenant) -> dict[str, Any]:
 
 def _detail(t: Tenant, plugins: PluginRegistry) -> TenantDetail:
     available = all(name in plugins.infos for name in t.plugin_set)
-    return TenantDetail(**_summary(t), manifest=services.manifest_of(t), plugins_available=available)
+    return TenantDetail(**_summary(t), manifest=services.manifest_of(t), plugins_available=available,
+                        status_reason=t.status_reason, status_changed_at=t.status_changed_at,
+                        status_changed_by=t.status_changed_by)
 
 
 def plugin_statuses(plugins: PluginRegistry) -> list[PluginStatus]:
@@ -63,9 +65,13 @@ class OperatorController(Controller):
         return _detail(await services.get_tenant(platform_session, slug), runtime.plugins)
 
     @post("/tenants/{slug:str}/status", operation_id="setTenantStatus", status_code=200)
-    async def set_status(self, slug: FromPath[str], data: JSONBody[StatusChange], platform_session: SessionDep, runtime: RuntimeDep) -> TenantDetail:
-        """Suspend (``suspended``) or reactivate (``active``) a tenant; a suspended tenant's API refuses calls."""
-        return _detail(await services.set_status(platform_session, slug, data.status), runtime.plugins)
+    async def set_status(self, request: Request[Any, Any, Any], slug: FromPath[str], data: JSONBody[StatusChange],
+                         platform_session: SessionDep, runtime: RuntimeDep) -> TenantDetail:
+        """Suspend (``suspended``, with a ``reason``) or reactivate (``active``) a tenant; a suspended tenant's API
+        refuses calls."""
+        tenant = await services.set_status(platform_session, slug, data.status, reason=data.reason,
+                                           actor=actor(request))
+        return _detail(tenant, runtime.plugins)
 
     @get("/plugins", operation_id="listPlugins")
     async def plugins(self, runtime: RuntimeDep) -> list[PluginStatus]:

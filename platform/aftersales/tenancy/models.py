@@ -22,6 +22,11 @@ class Tenant(PlatformTable, Base):
     slug: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(20), default="active")
+    status_reason: Mapped[str | None] = mapped_column(String(500))
+    """Why the tenant was last suspended (None while active)."""
+    status_changed_at: Mapped[datetime | None] = mapped_column()
+    status_changed_by: Mapped[str | None] = mapped_column(String(120))
+    """Who last changed the status (``operator:<id>``, ``client:<id>``), for the operator console's record."""
     vertical: Mapped[str] = mapped_column(String(60))
     addons: Mapped[list[str]] = mapped_column(JSON, default=list)
     plugin_settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
@@ -24,6 +25,9 @@ class TenantDetail(TenantSummary):
     manifest: dict[str, Any]
     plugins_available: bool
     """False when the tenant's vertical or an add-on is not loaded in this process."""
+    status_reason: str | None = None
+    status_changed_at: datetime | None = None
+    status_changed_by: str | None = None
 
 
 class OnboardResult(BaseModel):
@@ -43,3 +47,5 @@ class PluginStatus(BaseModel):
 
 class StatusChange(BaseModel):
     status: str
+    reason: str | None = None
+    """Why the tenant is suspended (kept on the tenant, shown to operators)."""

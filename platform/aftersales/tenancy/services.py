@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapper, Session, object_session
 
 from aftersales.calendar import BusinessCalendar
 from aftersales.db import Database
+from aftersales.db.base import utcnow
 from aftersales.db.session import TenantSession
 from aftersales.errors import FieldError, InvalidInput, NotFound
 from aftersales.plugins import PluginRegistry
@@ -178,11 +179,25 @@ async def get_tenant_by_id(session: AsyncSession, tenant_id: UUID) -> Tenant | N
     return await session.get(Tenant, tenant_id)
 
 
-async def set_status(session: AsyncSession, slug: str, status: str) -> Tenant:
+MAX_STATUS_REASON = 500
+
+
+async def set_status(session: AsyncSession, slug: str, status: str, *, reason: str | None = None,
+                     actor: str | None = None, now: datetime | None = None) -> Tenant:
+    """Suspend or reactivate a tenant, keeping why (a suspension's reason), when and by whom."""
+    errors = []
     if status not in TENANT_STATUSES:
-        raise InvalidInput("invalid status", [FieldError("status", f"must be one of {', '.join(TENANT_STATUSES)}")])
+        errors.append(FieldError("status", f"must be one of {', '.join(TENANT_STATUSES)}"))
+    reason = (reason or "").strip() or None
+    if reason is not None and len(reason) > MAX_STATUS_REASON:
+        errors.append(FieldError("reason", f"must be at most {MAX_STATUS_REASON} characters"))
+    if errors:
+        raise InvalidInput("invalid status change", errors)
     tenant = await get_tenant(session, slug)
     tenant.status = status
+    tenant.status_reason = reason if status != "active" else None
+    tenant.status_changed_at = now or utcnow()
+    tenant.status_changed_by = actor
     await session.flush()
     return tenant
 

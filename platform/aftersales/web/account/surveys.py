@@ -2,7 +2,8 @@
 
 Answering calls the same service as the public survey link (``POST /api/v1/public/{slug}/surveys/{token}``:
 :func:`~aftersales.service.followups.record_answers` with a required CSAT score, on the ``portal`` channel);
-a survey is answered once.
+a survey is answered once. :func:`survey_form` and :func:`take_answer` are shared with the survey link's page
+(:mod:`aftersales.web.account.public_survey`).
 """
 
 from __future__ import annotations
@@ -14,17 +15,20 @@ from uuid import UUID
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.db.base import utcnow
 from aftersales.errors import Conflict
 from aftersales.service import followups as service
+from aftersales.service.followup_models import FollowUp
 from aftersales.service.followups import CSAT_RANGE, MAX_COMMENT
+from aftersales.tenancy.services import CurrentTenant
 from aftersales.web.account import mine
 from aftersales.web.account.forms import text
 from aftersales.web.account.pages import customer_actor, customer_page, show
 from aftersales.web.context import SessionDep, TenantDep
 from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep
-from aftersales.web.portal.rendering import Page, tenant_paths
+from aftersales.web.portal.rendering import Page, render, tenant_paths
 
 ANSWER_CHANNEL = "portal"
 SCORES = tuple(CSAT_RANGE)
@@ -48,6 +52,45 @@ def _typed_errors(form: SurveyForm, page: Page) -> dict[str, str]:
     return errors
 
 
+@dataclass(frozen=True)
+class SurveyAddress:
+    """Where a survey's form posts to, where "back" leads (None: no link back) and headers for its page."""
+
+    action: str
+    back: str | None = None
+    headers: dict[str, str] | None = None
+
+
+def survey_form(page: Page, survey: FollowUp, address: SurveyAddress, *, form: SurveyForm | None = None,
+                errors: dict[str, str] | None = None, status_code: int = 200) -> Template:
+    """The survey page: its questions and the score form, or the answer given (409: answered before)."""
+    return render(page, "account/survey.html", status_code=status_code, headers=address.headers, survey=survey,
+                  form=form or SurveyForm(), errors=errors or {}, scores=SCORES, action=address.action,
+                  back=address.back, answered_before=status_code == 409)
+
+
+async def take_answer(request: Request[Any, Any, Any], page: Page, tenant: CurrentTenant, session: AsyncSession,
+                      survey: FollowUp, address: SurveyAddress) -> Template | Redirect:
+    """Record the posted score and comment as the survey's customer and go back to the survey (303); the form
+    again with each field's reason (422), or the answer already given (409) when it was answered before."""
+    posted = await request.form()
+    form = SurveyForm(**{name: text(posted, name) for name in SurveyForm.__dataclass_fields__})
+    errors = _typed_errors(form, page)
+    if errors:
+        return survey_form(page, survey, address, form=form, errors=errors, status_code=422)
+    try:
+        await service.record_answers(session, tenant, survey, service.Answers(
+            csat=int(form.csat), comment=form.comment), actor=customer_actor(survey.customer_id),
+            channel=ANSWER_CHANNEL, now=utcnow(), csat_required=True)
+    except Conflict:
+        return survey_form(page, survey, address, form=form, status_code=409)
+    return Redirect(address.action, status_code=303, headers=address.headers)
+
+
+def _mine(page: Page, followup_id: UUID) -> SurveyAddress:
+    return SurveyAddress(action=page.url(f"/my/surveys/{followup_id}"), back=page.url("/my/surveys"))
+
+
 class SurveysController(Controller):
     """``/my/surveys``: the surveys sent to the signed-in customer, and answering one."""
 
@@ -66,8 +109,7 @@ class SurveysController(Controller):
                      session: SessionDep, viewer: ViewerDep) -> Template:
         """One survey: its questions and the score form, or the answer already given."""
         page, customer_id = customer_page(request, tenant, viewer)
-        return show(page, tenant, "account/survey.html", survey=await mine.survey(session, customer_id, followup_id),
-                    form=SurveyForm(), errors={}, scores=SCORES)
+        return survey_form(page, await mine.survey(session, customer_id, followup_id), _mine(page, followup_id))
 
     @post(tenant_paths("/my/surveys/{followup_id:uuid}"), exclude_from_auth=True)
     async def answer(self, request: Request[Any, Any, Any], followup_id: FromPath[UUID], tenant: TenantDep,
@@ -76,17 +118,4 @@ class SurveysController(Controller):
         answer already given (409) when it was answered before."""
         page, customer_id = customer_page(request, tenant, viewer)
         survey = await mine.survey(session, customer_id, followup_id)
-        posted = await request.form()
-        form = SurveyForm(**{name: text(posted, name) for name in SurveyForm.__dataclass_fields__})
-        errors = _typed_errors(form, page)
-        if errors:
-            return show(page, tenant, "account/survey.html", status_code=422, survey=survey, form=form,
-                        errors=errors, scores=SCORES)
-        try:
-            await service.record_answers(session, tenant, survey, service.Answers(
-                csat=int(form.csat), comment=form.comment), actor=customer_actor(customer_id),
-                channel=ANSWER_CHANNEL, now=utcnow(), csat_required=True)
-        except Conflict:
-            return show(page, tenant, "account/survey.html", status_code=409, survey=survey, form=form,
-                        errors={}, scores=SCORES)
-        return Redirect(page.url(f"/my/surveys/{survey.id}"), status_code=303)
+        return await take_answer(request, page, tenant, session, survey, _mine(page, followup_id))

@@ -66,13 +66,14 @@ class OpsTenantsController(Controller):
         _ = page.translations.gettext
         error = None
         if status == "suspended" and not reason:
-            error = _("Say why the tenant is suspended; the reason is written to the platform log.")
+            error = _("Say why the tenant is suspended; the reason is kept with the tenant.")
         elif len(reason) > MAX_REASON:
             error = _("Keep the reason under %(count)s characters.") % {"count": page.fmt.number(MAX_REASON)}
         if error:
             return await self._show(page, runtime, platform_session, slug, status_code=422, reason=reason,
                                     reason_error=error)
-        tenant = await services.set_status(platform_session, slug, status)
+        tenant = await services.set_status(platform_session, slug, status, reason=reason,
+                                           actor=f"operator:{operator.subject}")
         logger.info("operator %s set tenant %s to %s: %s", operator.subject, tenant.slug, status, reason or "-")
         return Redirect(f"/ops/tenants/{tenant.slug}", status_code=303)
 

@@ -8,6 +8,7 @@ from litestar.static_files import create_static_files_router
 
 from aftersales.web.account.complaints import ComplaintsController
 from aftersales.web.account.devices import DevicesController
+from aftersales.web.account.public_survey import PublicSurveyPageController
 from aftersales.web.account.requests import RequestsController
 from aftersales.web.account.surveys import SurveysController
 from aftersales.web.booking.book_pages import BookProviderController
@@ -21,6 +22,7 @@ from aftersales.web.i18n.catalogues import compile_all
 from aftersales.web.insight.clones import ClonePagesController
 from aftersales.web.insight.dashboard import DashboardController
 from aftersales.web.insight.imports import ImportController
+from aftersales.web.insight.recall_actions import RecallActionsController
 from aftersales.web.insight.recalls import RecallPagesController
 from aftersales.web.ops.directory import OpsTenantsController
 from aftersales.web.ops.onboarding import OpsOnboardingController
@@ -46,6 +48,7 @@ class PortalPlugin(InitPluginProtocol):
             OpsTenantsController,
             OpsOnboardingController,
             DevicesController, RequestsController, ComplaintsController, SurveysController,
+            PublicSurveyPageController,
             CodeSignInController, StaffSignInController, OperatorSignInController, SsoSignInController,
             BookingSearchController,
             BookProviderController,
@@ -61,6 +64,7 @@ class PortalPlugin(InitPluginProtocol):
             DashboardController,
             ImportController,
             ClonePagesController,
+            RecallActionsController,
             RecallPagesController,
             create_static_files_router(path=STATIC_PATH, directories=[STATIC_DIR], name="portal-static"),
         ])
