@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 from litestar import Litestar
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
@@ -49,6 +51,15 @@ from aftersales.web.portal.plugin import PortalPlugin
 from aftersales.web.problems import EXCEPTION_HANDLERS
 from aftersales.web.sign_out import OperatorSignOutController, SignOutController
 from aftersales.worker import embedded_worker
+
+
+def freeze_startup_objects() -> None:
+    """Move everything built at start-up (routes, plugins, mappers, catalogues) out of the garbage collector's
+    sight. The application holds a few hundred thousand long-lived objects; without this, every full
+    collection walks them all, a pause of tens of milliseconds in the middle of some request (the lookup
+    benchmark's p99). Request garbage is collected as before."""
+    gc.collect()
+    gc.freeze()
 
 
 def create_app(runtime: Runtime | None = None) -> Litestar:
@@ -110,6 +121,7 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
         plugins=[PortalPlugin()],
         state=State({"runtime": runtime}),
         lifespan=[embedded_worker],
+        on_startup=[freeze_startup_objects],
         on_shutdown=[close_runtime],
         openapi_config=OpenAPIConfig(
             title="aftersales API",

@@ -1,5 +1,6 @@
 """The staff lookup's read path: a Core query on a read connection that names its tenant, with row-level
-security still holding on PostgreSQL, and nothing left behind on the pooled connection."""
+security still holding on PostgreSQL, a read connection that cannot write and that serves one tenant after
+another correctly, and nothing left behind on the tenant sessions' pool."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from aftersales.db.session import Database
 from aftersales.tenancy.services import bind_tenant
 from aftersales.warranty.units import view_unit
 from warranty_support import add_unit, imei
@@ -50,7 +52,7 @@ async def test_row_level_security_holds_on_a_read_connection_without_a_tenant_fi
 
 
 @pytest.mark.postgres_only  # the read-only transaction and the tenant setting are PostgreSQL's
-async def test_a_read_connection_cannot_write_and_leaves_no_tenant_on_the_pooled_connection(runtime, make_tenant):
+async def test_a_read_connection_cannot_write_and_leaves_no_tenant_on_the_sessions_pool(runtime, make_tenant):
     mehr = await make_tenant("mehr")
     with pytest.raises(DBAPIError, match="read-only transaction"):
         async with runtime.db.reading(mehr.id) as connection:
@@ -61,3 +63,26 @@ async def test_a_read_connection_cannot_write_and_leaves_no_tenant_on_the_pooled
         async with runtime.db.engine.connect() as connection:
             setting = (await connection.execute(text("SELECT current_setting('app.tenant_id', true)"))).scalar()
             assert not setting
+
+
+@pytest.mark.postgres_only  # the read pool's connections keep a session-level tenant setting on PostgreSQL
+async def test_one_pooled_read_connection_serves_tenant_after_tenant_with_only_their_rows(runtime, make_tenant):
+    mehr, other = await make_tenant("mehr"), await make_tenant("other")
+    await add_unit(runtime, mehr, imei(1))
+    await add_unit(runtime, other, imei(2))
+    await add_unit(runtime, other, imei(3))
+    db = Database(runtime.settings.database_url, pool_size=1, max_overflow=0)  # one connection, reused each time
+    try:
+        seen = []
+        for tenant in (mehr, other, other, mehr, other):
+            async with db.reading(tenant.id) as connection:
+                rows = await connection.execute(text("SELECT serial FROM serials ORDER BY serial"))
+                seen.append([serial for (serial,) in rows])
+        assert seen == [[imei(1)], [imei(2), imei(3)], [imei(2), imei(3)], [imei(1)], [imei(2), imei(3)]]
+        with pytest.raises(DBAPIError):  # a failed statement does not leave the connection unusable
+            async with db.reading(mehr.id) as connection:
+                await connection.execute(text("SELECT 1/0"))
+        async with db.reading(other.id) as connection:
+            assert (await connection.execute(text("SELECT count(*) FROM serials"))).scalar() == 2
+    finally:
+        await db.dispose()

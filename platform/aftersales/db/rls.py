@@ -1,8 +1,9 @@
 """PostgreSQL row-level security: the database half of tenant isolation.
 
 Migrations call :func:`enable_tenant_isolation` for every tenant-owned table they create. The policy compares
-``tenant_id`` with the transaction-local setting ``app.tenant_id`` (set by the session, see
-:mod:`aftersales.db.session`); an unset or empty setting matches nothing. ``FORCE`` applies the policy to the
+``tenant_id`` with the setting ``app.tenant_id``: transaction-local in a tenant session, session-level on the
+read pool's connections, which always set it before use (see :mod:`aftersales.db.session`); an unset or empty
+setting matches nothing. ``FORCE`` applies the policy to the
 table owner too; only superusers and BYPASSRLS roles escape it, and the application connects as neither.
 """
 

@@ -12,7 +12,7 @@ pooled connection never carries one tenant's setting into another's transaction.
 
 The hottest reads (a unit looked up by serial) skip the ORM: ``Database.reading(tenant_id)`` gives a plain
 connection whose Core statements name ``tenant_id = :tenant`` themselves, with the same ``set_config`` on
-PostgreSQL (so row-level security still holds), rolled back at the end (docs/architecture.md §7).
+PostgreSQL (so row-level security still holds), on a read-only connection (docs/architecture.md §7).
 """
 
 from __future__ import annotations
@@ -154,28 +154,43 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     return engine
 
 
-@asynccontextmanager
-async def _postgres_read_transaction(connection: AsyncConnection, tenant_id: uuid.UUID) -> AsyncIterator[None]:
-    """``BEGIN READ ONLY`` and the tenant's ``set_config`` in one round trip, ``ROLLBACK`` at the end.
+READ_TENANT_KEY = "aftersales.read_tenant"
+"""Where a read connection remembers the tenant its session-level ``app.tenant_id`` names (connection ``info``)."""
 
-    A transaction the driver adapter starts costs a round trip for ``BEGIN`` and another for ``set_config``
-    (prepared statements cannot be combined), a third of a lookup's round trips. So the connection is put in
-    the adapter's autocommit mode (it sends no ``BEGIN`` of its own) and the transaction is opened here as one
-    simple query. The tenant id is interpolated as ``str(uuid.UUID)``: hex digits and dashes only. If the
-    ``ROLLBACK`` fails, the connection is invalidated, so it never returns to the pool inside a transaction.
+
+def _postgres_read_engine(url: str, **kwargs: Any) -> AsyncEngine:
+    """The engine of :meth:`Database.reading` on PostgreSQL: its own pool of autocommit, read-only connections.
+
+    A lookup through a tenant transaction costs three round trips (``BEGIN`` with ``set_config``, the query,
+    ``ROLLBACK``). Here every connection is opened with ``default_transaction_read_only`` on, so no statement on
+    it can write, and runs each statement on its own (autocommit: no ``BEGIN``, no ``ROLLBACK``). The tenant is
+    a session-level ``app.tenant_id`` that :meth:`Database.reading` sets, in one round trip, whenever the
+    connection it is given last served another tenant: a lookup costs one or two round trips. Only
+    :meth:`Database.reading` uses this engine, so no statement runs on it before the tenant is set.
     """
-    await connection.execution_options(isolation_level="AUTOCOMMIT")
+    connect_args = {"server_settings": {"default_transaction_read_only": "on"}}
+    return create_async_engine(url, isolation_level="AUTOCOMMIT", connect_args=connect_args, **kwargs)
+
+
+async def _bind_read_tenant(connection: AsyncConnection, tenant_id: uuid.UUID) -> None:
+    """Make ``connection``'s session-level ``app.tenant_id`` name ``tenant_id`` (a round trip only on a change).
+
+    The tenant id is interpolated as ``str(uuid.UUID)``: hex digits and dashes only (a simple query takes no
+    parameters, and costs less than a prepared one). If setting it fails, the connection is invalidated, so it
+    never goes back to the pool naming a tenant it does not remember.
+    """
+    info = connection.info
+    if info.get(READ_TENANT_KEY) == tenant_id:
+        return
+    info.pop(READ_TENANT_KEY, None)
     driver = (await connection.get_raw_connection()).driver_connection
     assert driver is not None
-    await driver.execute(f"BEGIN READ ONLY; SELECT set_config('app.tenant_id', '{uuid.UUID(str(tenant_id))}', true)")
     try:
-        yield
-    finally:
-        try:
-            await driver.execute("ROLLBACK")
-        except BaseException:
-            await connection.invalidate()
-            raise
+        await driver.execute(f"SELECT set_config('app.tenant_id', '{uuid.UUID(str(tenant_id))}', false)")
+    except BaseException:
+        await connection.invalidate()
+        raise
+    info[READ_TENANT_KEY] = tenant_id
 
 
 class Database:
@@ -187,6 +202,9 @@ class Database:
         self._sessions = async_sessionmaker(
             self.engine, sync_session_class=TenantSession, expire_on_commit=False
         )
+        self.read_engine = (_postgres_read_engine(url, **engine_kwargs) if self.engine.dialect.name == "postgresql"
+                            else self.engine)
+        """:meth:`reading`'s engine: on PostgreSQL a pool of its own (:func:`_postgres_read_engine`)."""
 
     @property
     def dialect(self) -> str:
@@ -211,20 +229,21 @@ class Database:
 
     @asynccontextmanager
     async def reading(self, tenant_id: uuid.UUID) -> AsyncIterator[AsyncConnection]:
-        """A connection for ``tenant_id``'s hot reads in SQLAlchemy Core, rolled back when the block ends.
+        """A connection for ``tenant_id``'s hot reads in SQLAlchemy Core; nothing it runs is committed.
 
         No ORM session, so no ORM guard: every statement run on it must filter on ``tenant_id`` itself. On
-        PostgreSQL the transaction carries the tenant for row-level security, as a session's does, and is
-        read-only (see :func:`_postgres_read_transaction`).
+        PostgreSQL the connection carries the tenant for row-level security, as a session's transaction does,
+        and cannot write; each statement sees the data committed when it starts, as in a session's
+        read-committed transaction (see :func:`_postgres_read_engine`).
         """
         if not isinstance(tenant_id, uuid.UUID):
             raise TenantNotBound("Database.reading() needs a tenant id")
-        async with self.engine.connect() as connection:
-            if self.dialect != "postgresql":
-                yield connection
-                return
-            async with _postgres_read_transaction(connection, tenant_id):
-                yield connection
+        async with self.read_engine.connect() as connection:
+            if self.dialect == "postgresql":
+                await _bind_read_tenant(connection, tenant_id)
+            yield connection
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self.read_engine is not self.engine:
+            await self.read_engine.dispose()
