@@ -167,6 +167,18 @@ async def test_a_bad_row_after_many_written_batches_still_writes_nothing(runtime
     assert await _serials(runtime, phones) == []
 
 
+async def test_a_bad_row_in_the_first_batch_writes_nothing_however_many_good_batches_follow(runtime, phones,
+                                                                                             small_batches):
+    rows = [f"{i},PH-100,,,,,,\n" for i in _imeis(30)]
+    rows[1] = f"{_imeis(30)[1]},PH-100,,2999-01-01,,,,\n"  # row 3: made in the future
+    report = await _import(runtime, phones, HEADER + "".join(rows))
+    assert (report.rows_read, report.rows_imported, [(e.row, e.field) for e in report.errors]) == (
+        30, 0, [(3, "manufactured_on")])
+    assert await _serials(runtime, phones) == []
+    valid_rows = await _import(runtime, phones, HEADER + "".join(rows), mode=ImportMode.VALID_ROWS)
+    assert valid_rows.rows_imported == 29 and len(await _serials(runtime, phones)) == 29
+
+
 async def test_a_repeated_serial_alone_writes_nothing_in_all_or_nothing_mode(runtime, phones, small_batches):
     imeis = _imeis(12)
     report = await _import(runtime, phones, HEADER + "".join(f"{i},PH-100,,,,,,\n" for i in [*imeis, imeis[3]]))

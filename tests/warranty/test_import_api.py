@@ -54,6 +54,19 @@ async def test_any_bad_row_is_a_422_listing_rows_and_nothing_is_written(client, 
     assert await _serials(runtime, phones) == []
 
 
+async def test_the_corrected_file_imports_after_a_refused_one(client, runtime, phones, staff_token):
+    admin = await staff_token(phones, "admin")
+    for attempt in range(3):  # refused files roll back on the same pooled connection; none leaves anything behind
+        refused = await client.post("/api/v1/serials/imports", headers=admin,
+                                    files={"file": ("stock.csv", (HEADER + f"{IMEIS[1]},PH-100\n123,PH-100\n").encode(),
+                                                              "text/csv")})
+        assert refused.status_code == 422, (attempt, refused.text)
+    corrected = await client.post("/api/v1/serials/imports", headers=admin,
+                                  files={"file": ("stock.csv", (HEADER + f"{IMEIS[0]},PH-100\n").encode(), "text/csv")})
+    assert corrected.status_code == 200, corrected.text
+    assert await _serials(runtime, phones) == [IMEIS[0]]
+
+
 async def test_a_bad_last_row_after_many_batches_is_a_422_and_nothing_is_written(client, runtime, phones, staff_token,
                                                                                  monkeypatch):
     monkeypatch.setattr(importer, "BATCH_ROWS", 3)  # the good rows are staged in many batches before the bad one
