@@ -329,43 +329,18 @@ def _uuid7_hex(count: int = 4096) -> Iterator[str]:
         yield from (hex_digits[i:i + 32] for i in range(0, 32 * count, 32))
 
 
-PUBLISH = ("INSERT INTO serials (tenant_id, id, serial, model_id, batch, manufactured_on, shipped_on, seller, "
-           "card_code_hash, hologram_code_hash, status, created_at, updated_at) "
-           "SELECT {tenant}, s.id, s.serial, s.model_id, s.batch, s.manufactured_on, s.shipped_on, s.seller, "
-           "s.card_code_hash, s.hologram_code_hash, s.status, {now}, {now} FROM import_staging s ")
-
-
-PUBLISH_ARRAYS = (
-    "INSERT INTO serials (tenant_id, id, serial, model_id, batch, manufactured_on, shipped_on, seller, "
-    "card_code_hash, hologram_code_hash, status, created_at, updated_at) "
-    "SELECT $1::uuid, u.id, u.serial, u.model_id, u.batch, u.manufactured_on, u.shipped_on, u.seller, "
-    "u.card_code_hash, u.hologram_code_hash, u.status, $2::timestamptz, $2::timestamptz "
-    "FROM unnest($3::uuid[], $4::text[], $5::uuid[], $6::text[], $7::date[], $8::date[], $9::text[], $10::text[], "
-    "$11::text[], $12::text[]) AS u(id, serial, model_id, batch, manufactured_on, shipped_on, seller, "
-    "card_code_hash, hologram_code_hash, status)"
-)
-"""One batch into the registry on PostgreSQL, each column an array parameter (the staging table's order)."""
-
-
 class _Staging:
     """The temporary staging table on the session's connection, filled in batches.
 
     On PostgreSQL a batch is written while Python validates the next: the server stores it (another process,
-    another core) as the event loop feeds it the rows, and publishes it into ``serials`` too, inside the
-    savepoint of its own, until a duplicate serial makes it take the published rows out again and leave the rest
-    to :meth:`publish`. SQLite runs in this process and needs the interpreter to bind each row, so there a batch
-    is written before validation goes on, and published at the end.
+    another core) as the event loop feeds it the rows. SQLite runs in this process and needs the interpreter
+    to bind each row, so there a batch is written before validation goes on.
     """
 
-    def __init__(self, session: AsyncSession, tenant_id: Any) -> None:
+    def __init__(self, session: AsyncSession) -> None:
         self.session = session
         self.dialect = session.bind.dialect.name if session.bind else "sqlite"
         self.in_flight: asyncio.Future[None] | None = None
-        self.tenant_id = tenant_id
-        self.now = datetime.now(UTC)
-        self.publishing = self.dialect == "postgresql"
-        """Whether every batch staged so far is also in ``serials`` (PostgreSQL, no duplicate yet)."""
-        self.published = 0
 
     async def create(self) -> None:
         if self.dialect != "postgresql":
@@ -403,8 +378,6 @@ class _Staging:
             raw = await connection.get_raw_connection()
             await raw.driver_connection.copy_records_to_table("import_staging", records=records,
                                                               columns=list(STAGING_COLUMNS))
-            if self.publishing:
-                await self._publish_batch(raw.driver_connection, records)
             return
         # Many rows per INSERT: cheaper than a statement run per row.
         insert = f"INSERT INTO import_staging ({', '.join(STAGING_COLUMNS)}) VALUES "
@@ -417,38 +390,6 @@ class _Staging:
         if whole < len(records):
             await connection.exec_driver_sql(insert + ", ".join([row] * (len(records) - whole)),
                                              tuple(chain.from_iterable(records[whole:])))
-
-    async def _publish_batch(self, driver: Any, records: list[tuple[Any, ...]]) -> None:
-        """Insert ``records`` (just staged) into ``serials``; on a duplicate serial, undo every batch published
-        so far and stop publishing (:meth:`publish` lists and handles the duplicates).
-
-        The rows go as one array per column (``unnest``), not read back from the staging table: that table has
-        no index, and a batch picked out of it by row number would cost a scan of everything staged so far.
-        """
-        columns = list(zip(*records, strict=True))[1:]  # without row_no
-        await driver.execute("SAVEPOINT import_publish")
-        try:
-            status = await driver.execute(PUBLISH_ARRAYS, self.tenant_id, self.now, *columns)
-        except Exception as exc:
-            if getattr(exc, "sqlstate", None) != "23505":  # unique_violation
-                raise
-            await driver.execute("ROLLBACK TO SAVEPOINT import_publish")
-            await self._unpublish(driver)
-            return
-        await driver.execute("RELEASE SAVEPOINT import_publish")
-        self.published += int(status.rsplit(" ", 1)[1])
-
-    async def _unpublish(self, driver: Any) -> None:
-        if self.published:
-            await driver.execute("DELETE FROM serials WHERE tenant_id = $1::uuid AND id IN (SELECT id FROM "
-                                 "import_staging)", self.tenant_id)
-        self.publishing, self.published = False, 0
-
-    async def unpublish(self) -> None:
-        """Take the batches published so far out of ``serials`` again (all-or-nothing with bad rows)."""
-        await self.written()
-        connection = await self.session.connection()
-        await self._unpublish((await connection.get_raw_connection()).driver_connection)
 
     def _tenant(self, tenant_id: Any) -> Any:
         return tenant_id if self.dialect == "postgresql" else tenant_id.hex
@@ -472,10 +413,15 @@ class _Staging:
         where = ("WHERE NOT EXISTS (SELECT 1 FROM import_staging t WHERE t.serial = s.serial AND t.row_no < s.row_no) "
                  "AND NOT EXISTS (SELECT 1 FROM serials r WHERE r.tenant_id = :tenant AND r.serial = s.serial)"
                  if skip_duplicates else "")
-        now = self.now
+        now = datetime.now(UTC)
         params = {"tenant": self._tenant(tenant_id),
                   "now": now if self.dialect == "postgresql" else now.strftime("%Y-%m-%d %H:%M:%S.%f")}
-        result = await self.session.execute(text(PUBLISH.format(tenant=":tenant", now=":now") + where), params)
+        result = await self.session.execute(text(
+            "INSERT INTO serials (tenant_id, id, serial, model_id, batch, manufactured_on, shipped_on, seller, "
+            "card_code_hash, hologram_code_hash, status, created_at, updated_at) "
+            "SELECT :tenant, s.id, s.serial, s.model_id, s.batch, s.manufactured_on, s.shipped_on, s.seller, "
+            f"s.card_code_hash, s.hologram_code_hash, s.status, :now, :now FROM import_staging s {where}"
+        ), params)
         return result.rowcount
 
     async def drop(self) -> None:
@@ -499,8 +445,7 @@ async def import_serials(
     """
     models = {m.sku: m for m in await session.scalars(select(ProductModel))}
     report = ImportReport(mode=mode)
-    tenant_id = ctx.tenant.record.id
-    staging = _Staging(session, tenant_id)
+    staging = _Staging(session)
     await staging.create()
     try:
         validate: _RowValidator | None = None
@@ -514,8 +459,6 @@ async def import_serials(
                 validate = _RowValidator(ctx, models, check_header(header[1]), staging.dialect)
             while validate(islice(rows, STEP_ROWS), report, batch):
                 if len(batch) >= BATCH_ROWS:
-                    if staging.publishing and report.error_count and mode is ImportMode.ALL_OR_NOTHING:
-                        await staging.unpublish()  # nothing of this file will be kept: stop writing to the registry
                     await staging.write(batch)
                     batch = []
                     if progress:
@@ -527,11 +470,7 @@ async def import_serials(
         await staging.written()
         if progress:
             progress(report.rows_read)
-        if staging.publishing and (mode is ImportMode.VALID_ROWS or not report.error_count):
-            report.rows_imported = staging.published  # every staged row is in the registry: no duplicate
-            return report
-        if staging.publishing:
-            await staging.unpublish()
+        tenant_id = ctx.tenant.record.id
         if mode is ImportMode.VALID_ROWS or not report.error_count:
             try:  # the registry's unique key on (tenant, serial) finds any duplicate; without one we are done
                 async with session.begin_nested():
