@@ -33,7 +33,8 @@ def build_runtime(settings: Settings | None = None, plugins: PluginRegistry | No
     key = load_or_create_signing_key(settings.signing_key_pem, settings.data_dir / "signing-key.pem")
     return Runtime(
         settings=settings,
-        db=Database(settings.database_url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow),
+        db=Database(settings.database_url, transaction_pooler=settings.db_transaction_pooler,
+                    pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow),
         plugins=plugins or build_plugin_registry(),
         tokens=TokenService(
             key=key,

@@ -70,6 +70,10 @@ class Settings:
     connections are opened and closed under load (a new thread each on SQLite, a new backend on PostgreSQL)."""
     db_max_overflow: int = 10
     """Extra connections opened for a burst beyond ``db_pool_size``, closed again when returned."""
+    db_transaction_pooler: bool = False
+    """PostgreSQL is reached through a transaction-mode pooler (PgBouncer ``pool_mode = transaction``), where
+    consecutive statements outside a transaction may run on different server connections. The hot read path
+    then opens a read-only transaction per read instead of keeping the tenant on its connections."""
     stripe_api_base: str = "https://api.stripe.com"
     """Where Stripe's API is (tests point it at a local Stripe-compatible server)."""
     stripe_credentials_key: str | None = None
@@ -118,6 +122,7 @@ def load_settings() -> Settings:
         webhook_private_targets=_flag(os.environ.get("AFTERSALES_WEBHOOK_PRIVATE_TARGETS")) or False,
         db_pool_size=int(_env("DB_POOL_SIZE", "20")),
         db_max_overflow=int(_env("DB_MAX_OVERFLOW", "10")),
+        db_transaction_pooler=_flag(os.environ.get("AFTERSALES_DB_TRANSACTION_POOLER")) or False,
         stripe_api_base=_env("STRIPE_API_BASE", "https://api.stripe.com"),
         stripe_credentials_key=os.environ.get("AFTERSALES_STRIPE_CREDENTIALS_KEY") or None,
         cookie_secure=_flag(os.environ.get("AFTERSALES_COOKIE_SECURE")) is not False,

@@ -86,3 +86,22 @@ async def test_one_pooled_read_connection_serves_tenant_after_tenant_with_only_t
             assert (await connection.execute(text("SELECT count(*) FROM serials"))).scalar() == 2
     finally:
         await db.dispose()
+
+
+@pytest.mark.postgres_only  # the mode for PgBouncer in transaction mode (AFTERSALES_DB_TRANSACTION_POOLER)
+async def test_behind_a_transaction_pooler_each_read_is_its_own_read_only_transaction(runtime, make_tenant):
+    mehr, other = await make_tenant("mehr"), await make_tenant("other")
+    await add_unit(runtime, mehr, imei(1))
+    db = Database(runtime.settings.database_url, transaction_pooler=True, pool_size=1, max_overflow=0)
+    try:
+        for tenant, expected in ((mehr, 1), (other, 0), (mehr, 1)):
+            async with db.reading(tenant.id) as connection:
+                assert (await connection.execute(text("SELECT count(*) FROM serials"))).scalar() == expected
+        with pytest.raises(DBAPIError, match="read-only transaction"):
+            async with db.reading(mehr.id) as connection:
+                await connection.execute(text("UPDATE serials SET seller = 'x'"))
+        async with db.read_engine.connect() as connection:  # the one pooled connection: no tenant kept on it
+            setting = (await connection.execute(text("SELECT current_setting('app.tenant_id', true)"))).scalar()
+            assert not setting
+    finally:
+        await db.dispose()

@@ -158,18 +158,43 @@ READ_TENANT_KEY = "aftersales.read_tenant"
 """Where a read connection remembers the tenant its session-level ``app.tenant_id`` names (connection ``info``)."""
 
 
-def _postgres_read_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """The engine of :meth:`Database.reading` on PostgreSQL: its own pool of autocommit, read-only connections.
+def _postgres_read_engine(url: str, *, transaction_pooler: bool, **kwargs: Any) -> AsyncEngine:
+    """The engine of :meth:`Database.reading` on PostgreSQL: its own pool of autocommit connections.
 
     A lookup through a tenant transaction costs three round trips (``BEGIN`` with ``set_config``, the query,
-    ``ROLLBACK``). Here every connection is opened with ``default_transaction_read_only`` on, so no statement on
-    it can write, and runs each statement on its own (autocommit: no ``BEGIN``, no ``ROLLBACK``). The tenant is
-    a session-level ``app.tenant_id`` that :meth:`Database.reading` sets, in one round trip, whenever the
-    connection it is given last served another tenant: a lookup costs one or two round trips. Only
-    :meth:`Database.reading` uses this engine, so no statement runs on it before the tenant is set.
+    ``ROLLBACK``). Here, by default, every connection is opened with ``default_transaction_read_only`` on, so no
+    statement on it can write, and runs each statement on its own (autocommit: no ``BEGIN``, no ``ROLLBACK``).
+    The tenant is a session-level ``app.tenant_id`` that :func:`_bind_read_tenant` sets, in one round trip,
+    whenever the connection it is given last served another tenant: a lookup costs one or two round trips.
+    Only :meth:`Database.reading` uses this engine, so no statement runs on it before the tenant is set.
+
+    Behind a transaction-mode pooler (``transaction_pooler``) a session-level setting could reach another
+    client's statements, and the pooler refuses unknown start-up parameters, so each read is instead a
+    ``BEGIN READ ONLY`` transaction with a transaction-local setting (:func:`_postgres_read_transaction`).
     """
-    connect_args = {"server_settings": {"default_transaction_read_only": "on"}}
+    connect_args = {} if transaction_pooler else {"server_settings": {"default_transaction_read_only": "on"}}
     return create_async_engine(url, isolation_level="AUTOCOMMIT", connect_args=connect_args, **kwargs)
+
+
+@asynccontextmanager
+async def _postgres_read_transaction(connection: AsyncConnection, tenant_id: uuid.UUID) -> AsyncIterator[None]:
+    """``BEGIN READ ONLY`` and the tenant's transaction-local ``set_config`` in one round trip, ``ROLLBACK`` at
+    the end (the connection is in autocommit, so the driver adapter sends no ``BEGIN`` of its own).
+
+    The tenant id is interpolated as ``str(uuid.UUID)``: hex digits and dashes only. If the ``ROLLBACK`` fails,
+    the connection is invalidated, so it never returns to the pool inside a transaction.
+    """
+    driver = (await connection.get_raw_connection()).driver_connection
+    assert driver is not None
+    await driver.execute(f"BEGIN READ ONLY; SELECT set_config('app.tenant_id', '{uuid.UUID(str(tenant_id))}', true)")
+    try:
+        yield
+    finally:
+        try:
+            await driver.execute("ROLLBACK")
+        except BaseException:
+            await connection.invalidate()
+            raise
 
 
 async def _bind_read_tenant(connection: AsyncConnection, tenant_id: uuid.UUID) -> None:
@@ -196,14 +221,15 @@ async def _bind_read_tenant(connection: AsyncConnection, tenant_id: uuid.UUID) -
 class Database:
     """The engine and the two ways to open a session: for one tenant, or for the platform alone."""
 
-    def __init__(self, url: str, **engine_kwargs: Any) -> None:
+    def __init__(self, url: str, *, transaction_pooler: bool = False, **engine_kwargs: Any) -> None:
         self.url = url
+        self.transaction_pooler = transaction_pooler
         self.engine = create_engine(url, **engine_kwargs)
         self._sessions = async_sessionmaker(
             self.engine, sync_session_class=TenantSession, expire_on_commit=False
         )
-        self.read_engine = (_postgres_read_engine(url, **engine_kwargs) if self.engine.dialect.name == "postgresql"
-                            else self.engine)
+        self.read_engine = (_postgres_read_engine(url, transaction_pooler=transaction_pooler, **engine_kwargs)
+                            if self.engine.dialect.name == "postgresql" else self.engine)
         """:meth:`reading`'s engine: on PostgreSQL a pool of its own (:func:`_postgres_read_engine`)."""
 
     @property
@@ -234,14 +260,19 @@ class Database:
         No ORM session, so no ORM guard: every statement run on it must filter on ``tenant_id`` itself. On
         PostgreSQL the connection carries the tenant for row-level security, as a session's transaction does,
         and cannot write; each statement sees the data committed when it starts, as in a session's
-        read-committed transaction (see :func:`_postgres_read_engine`).
+        read-committed transaction (see :func:`_postgres_read_engine`, and ``transaction_pooler`` there).
         """
         if not isinstance(tenant_id, uuid.UUID):
             raise TenantNotBound("Database.reading() needs a tenant id")
         async with self.read_engine.connect() as connection:
-            if self.dialect == "postgresql":
+            if self.dialect != "postgresql":
+                yield connection
+            elif self.transaction_pooler:
+                async with _postgres_read_transaction(connection, tenant_id):
+                    yield connection
+            else:
                 await _bind_read_tenant(connection, tenant_id)
-            yield connection
+                yield connection
 
     async def dispose(self) -> None:
         await self.engine.dispose()
