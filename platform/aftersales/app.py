@@ -52,8 +52,6 @@ from aftersales.web.problems import EXCEPTION_HANDLERS
 from aftersales.web.sign_out import OperatorSignOutController, SignOutController
 from aftersales.worker import embedded_worker
 
-_startup_frozen = False
-
 
 def freeze_startup_objects() -> None:
     """Move everything built at start-up (routes, plugins, mappers, catalogues) out of the garbage collector's
@@ -61,10 +59,8 @@ def freeze_startup_objects() -> None:
     collection walks them all, a pause of ~145 ms in the middle of some request (the lookup benchmark's p99).
     Request garbage is collected as before. Only the first start-up in a process freezes: a process that
     starts app after app (the test suite) would otherwise freeze each one's leftovers for good."""
-    global _startup_frozen
-    if _startup_frozen:
+    if gc.get_freeze_count():
         return
-    _startup_frozen = True
     gc.collect()
     gc.freeze()
 
