@@ -255,11 +255,11 @@ class Database:
 
     @asynccontextmanager
     async def reading(self, tenant_id: uuid.UUID) -> AsyncIterator[AsyncConnection]:
-        """A connection for ``tenant_id``'s hot reads in SQLAlchemy Core; nothing it runs is committed.
+        """A connection for ``tenant_id``'s hot reads in SQLAlchemy Core, for reading only.
 
-        No ORM session, so no ORM guard: every statement run on it must filter on ``tenant_id`` itself. On
-        PostgreSQL the connection carries the tenant for row-level security, as a session's transaction does,
-        and cannot write; each statement sees the data committed when it starts, as in a session's
+        No ORM session, so no ORM guard: every statement run on it must filter on ``tenant_id`` itself. On SQLite
+        whatever it runs is rolled back when the block ends. On PostgreSQL the connection carries the tenant for
+        row-level security, as a session's transaction does, and cannot write; each statement sees the data committed when it starts, as in a session's
         read-committed transaction (see :func:`_postgres_read_engine`, and ``transaction_pooler`` there).
         """
         if not isinstance(tenant_id, uuid.UUID):
