@@ -176,17 +176,30 @@ def _postgres_read_engine(url: str, *, transaction_pooler: bool, **kwargs: Any) 
     return create_async_engine(url, isolation_level="AUTOCOMMIT", connect_args=connect_args, **kwargs)
 
 
+def _set_tenant_sql(tenant_id: uuid.UUID, *, local: bool) -> str:
+    """``set_config`` of ``app.tenant_id`` as a simple query (one that takes no parameters, and costs less than
+    a prepared one): transaction-local or session-level. The id is interpolated as ``str(uuid.UUID)``, hex
+    digits and dashes only."""
+    return f"SELECT set_config('app.tenant_id', '{uuid.UUID(str(tenant_id))}', {'true' if local else 'false'})"
+
+
+async def _driver(connection: AsyncConnection) -> Any:
+    """The asyncpg connection under ``connection``, for simple queries."""
+    driver = (await connection.get_raw_connection()).driver_connection
+    assert driver is not None
+    return driver
+
+
 @asynccontextmanager
 async def _postgres_read_transaction(connection: AsyncConnection, tenant_id: uuid.UUID) -> AsyncIterator[None]:
     """``BEGIN READ ONLY`` and the tenant's transaction-local ``set_config`` in one round trip, ``ROLLBACK`` at
     the end (the connection is in autocommit, so the driver adapter sends no ``BEGIN`` of its own).
 
-    The tenant id is interpolated as ``str(uuid.UUID)``: hex digits and dashes only. If the ``ROLLBACK`` fails,
-    the connection is invalidated, so it never returns to the pool inside a transaction.
+    If the ``ROLLBACK`` fails, the connection is invalidated, so it never returns to the pool inside a
+    transaction.
     """
-    driver = (await connection.get_raw_connection()).driver_connection
-    assert driver is not None
-    await driver.execute(f"BEGIN READ ONLY; SELECT set_config('app.tenant_id', '{uuid.UUID(str(tenant_id))}', true)")
+    driver = await _driver(connection)
+    await driver.execute(f"BEGIN READ ONLY; {_set_tenant_sql(tenant_id, local=True)}")
     try:
         yield
     finally:
@@ -200,18 +213,16 @@ async def _postgres_read_transaction(connection: AsyncConnection, tenant_id: uui
 async def _bind_read_tenant(connection: AsyncConnection, tenant_id: uuid.UUID) -> None:
     """Make ``connection``'s session-level ``app.tenant_id`` name ``tenant_id`` (a round trip only on a change).
 
-    The tenant id is interpolated as ``str(uuid.UUID)``: hex digits and dashes only (a simple query takes no
-    parameters, and costs less than a prepared one). If setting it fails, the connection is invalidated, so it
-    never goes back to the pool naming a tenant it does not remember.
+    If setting it fails, the connection is invalidated, so it never goes back to the pool naming a tenant it does
+    not remember.
     """
     info = connection.info
     if info.get(READ_TENANT_KEY) == tenant_id:
         return
     info.pop(READ_TENANT_KEY, None)
-    driver = (await connection.get_raw_connection()).driver_connection
-    assert driver is not None
+    driver = await _driver(connection)
     try:
-        await driver.execute(f"SELECT set_config('app.tenant_id', '{uuid.UUID(str(tenant_id))}', false)")
+        await driver.execute(_set_tenant_sql(tenant_id, local=False))
     except BaseException:
         await connection.invalidate()
         raise
