@@ -19,9 +19,10 @@ import uuid
 
 import pluggy
 
-from aftersales import core_defaults, hookspecs
+from aftersales.contract import defaults as core_defaults
+from aftersales.contract import hookspecs
 from aftersales.plugins import build_plugin_registry
-from aftersales.values import BusinessCalendarInfo, TenantContext
+from aftersales.contract.values import BusinessCalendarInfo, TenantContext
 
 SERIAL = "490154203237518"  # a valid IMEI
 

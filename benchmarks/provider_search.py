@@ -13,7 +13,7 @@ PostgreSQL), then analysed.
 What is measured, after a warm-up, one search at a time from random points with a random offering (every
 fourth within 15 km), a page of 20:
 
-* ours: :func:`aftersales.marketplace.search.search_providers` in a Carmax tenant session (on PostgreSQL as the
+* ours: :func:`aftersales.marketplace.search.services.search_providers` in a Carmax tenant session (on PostgreSQL as the
   application role under row-level security) — the offering lookup, the widest radius, the candidate query,
   exact distances, Carmax's ranking of every candidate, the next free slot of the page, the page ranked again;
 * the floor: the same candidate query (same statement, same bounding box) on a bare connection of the same
@@ -54,11 +54,11 @@ import psycopg
 from sqlalchemy import Table, create_engine, event, select, text
 from support import Bench, Target, percentile
 
-from aftersales.db.migrate import upgrade
+from aftersales.migrate import upgrade
 from aftersales.identity.models import Customer
 from aftersales.identity.principals import Principal
 from aftersales.identity.scopes import CUSTOMER_SCOPES
-from aftersales.marketplace.availability import units
+from aftersales.marketplace.availability.services import units
 from aftersales.marketplace.models import (
     BookedSlot,
     Booking,
@@ -68,8 +68,8 @@ from aftersales.marketplace.models import (
     ProviderLocation,
     ProviderOffering,
 )
-from aftersales.marketplace.search import SearchQuery, search_providers
-from aftersales.marketplace.search_queries import KM_PER_DEGREE_LATITUDE, candidates
+from aftersales.marketplace.search.services import SearchQuery, search_providers
+from aftersales.marketplace.search.queries import KM_PER_DEGREE_LATITUDE, candidates
 from aftersales.runtime import Runtime, build_runtime
 from aftersales.settings import REPO_ROOT, Settings
 from aftersales.tenancy.manifest import read_manifest_file

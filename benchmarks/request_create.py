@@ -3,7 +3,7 @@
 What is measured, per database (SQLite, PostgreSQL), on a database migrated by the real migrations with the
 real Mehr and Yizhongyi manifests onboarded by the real services:
 
-* ours: :func:`aftersales.service.requests.open_request` through the service layer, one transaction per
+* ours: :func:`aftersales.service.requests.services.open_request` through the service layer, one transaction per
   request, as the API's ``POST /api/v1/requests/`` runs it (without HTTP): the tenant session (on PostgreSQL as
   the non-owner application role, row-level security and ``set_config``), validation, the customer (Mehr: the
   owner of a registered unit, its model and current coverage; Yizhongyi: found by phone among existing
@@ -50,17 +50,17 @@ from stdnum import luhn
 from support import Bench
 
 from aftersales.db.base import new_id, utcnow
-from aftersales.db.migrate import upgrade
+from aftersales.migrate import upgrade
 from aftersales.identity.customers import CustomerDetails
 from aftersales.identity.models import Customer
 from aftersales.runtime import Runtime, build_runtime
 from aftersales.service.models import RequestCounter, RequestEvent, ServiceRequest, SlaClock
-from aftersales.service.requests import NewRequest, insert_opening, open_request
+from aftersales.service.requests.services import NewRequest, insert_opening, open_request
 from aftersales.settings import REPO_ROOT, Settings
 from aftersales.tenancy.manifest import read_manifest_file
 from aftersales.tenancy.services import CurrentTenant, bind_tenant, onboard
 from aftersales.warranty.models import ProductModel, Serial
-from aftersales.warranty.registrations import PurchaseDetails, register_purchase
+from aftersales.warranty.registrations.services import PurchaseDetails, register_purchase
 
 ROUNDS = 2
 """Measured runs per side and mode, alternating ours and the floor; the better one counts."""

@@ -42,7 +42,7 @@ from joserfc.jwk import ECKey
 from sqlalchemy import select
 from stdnum import luhn
 
-from aftersales.db.migrate import upgrade
+from aftersales.migrate import upgrade
 from aftersales.runtime import build_runtime
 from aftersales.settings import REPO_ROOT, Settings, load_settings
 from aftersales.testing.postgres import APP_ROLE, OWNER_ROLE, ThrowawayPostgres
@@ -94,7 +94,7 @@ def run_ours(settings: Settings, app_url: str, owner_url: str, csv_path: Path) -
            "AFTERSALES_DATA_DIR": str(settings.data_dir), "AFTERSALES_SIGNING_KEY": settings.signing_key_pem}
     with tempfile.TemporaryFile() as output:
         start = time.perf_counter()
-        child = subprocess.Popen([sys.executable, "-m", "aftersales.cli", "import-serials", "mehr", str(csv_path)],
+        child = subprocess.Popen([sys.executable, "-m", "aftersales.cli.main", "import-serials", "mehr", str(csv_path)],
                                  env=env, stdout=output, stderr=output)
         _, status, usage = os.wait4(child.pid, 0)
         elapsed = time.perf_counter() - start

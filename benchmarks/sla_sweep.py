@@ -15,9 +15,9 @@ at a band's time finds exactly that band: the earlier ones are handled, the late
 
 What is measured at each size, alternating and keeping the best of ``ROUNDS``:
 
-* the sweep: :func:`aftersales.service.escalation.sweep_breaches` for Mehr, acting on each of the 200 due
+* the sweep: :func:`aftersales.service.clocks.escalation.sweep_breaches` for Mehr, acting on each of the 200 due
   breaches (claim, timeline event, outbox messages), one transaction — time per sweep and per breach;
-* find: :func:`aftersales.service.escalation.due_clocks`, the sweep's own query, through a tenant session;
+* find: :func:`aftersales.service.clocks.escalation.due_clocks`, the sweep's own query, through a tenant session;
 * the floor: the same ``SELECT … ORDER BY due_at LIMIT 200`` (``FOR UPDATE SKIP LOCKED`` on PostgreSQL) through
   a bare Core connection of the same engine (on PostgreSQL with the tenant's ``set_config``, which row-level
   security needs), rolled back.
@@ -50,16 +50,16 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from support import Bench, Target
 
 from aftersales.db.base import new_id
-from aftersales.db.migrate import upgrade
+from aftersales.migrate import upgrade
 from aftersales.identity.models import Customer
 from aftersales.outbox.models import OutboxMessage
 from aftersales.runtime import Runtime, build_runtime
-from aftersales.service.escalation import SWEEP_LIMIT, due_clocks, sweep_breaches
+from aftersales.service.clocks.escalation import SWEEP_LIMIT, due_clocks, sweep_breaches
 from aftersales.service.models import RequestEvent, ServiceRequest, SlaClock
 from aftersales.settings import REPO_ROOT, Settings
 from aftersales.tenancy.manifest import read_manifest_file
 from aftersales.tenancy.services import CurrentTenant, bind_tenant, onboard
-from aftersales.values import RequestFacts, SlaTarget
+from aftersales.contract.values import RequestFacts, SlaTarget
 
 SLUGS = ("mehr", "yizhongyi", "golden-laser", "entekhab", "carmax")
 SWEPT = "mehr"

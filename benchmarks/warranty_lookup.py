@@ -60,7 +60,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from support import Bench, Target
 
 from aftersales.db.base import new_id
-from aftersales.db.migrate import upgrade
+from aftersales.migrate import upgrade
 from aftersales.identity.models import Customer
 from aftersales.identity.scopes import SERIALS_READ
 from aftersales.runtime import build_runtime
@@ -87,7 +87,7 @@ def serial_of(tenant_no: int, n: int) -> str:
 # -- the floor ------------------------------------------------------------------------------------------------
 
 def floor_query() -> Any:
-    """:func:`aftersales.warranty.units.unit_by_serial` as plain Core: the same joins, the tenant in the WHERE."""
+    """:func:`aftersales.warranty.serials.lookup.unit_by_serial` as plain Core: the same joins, the tenant in the WHERE."""
     s, m, r, c = Serial.__table__, ProductModel.__table__, Registration.__table__, Coverage.__table__
     return (
         select(s.c.serial, s.c.status, s.c.batch, s.c.manufactured_on, s.c.shipped_on, s.c.seller,

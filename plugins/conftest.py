@@ -10,7 +10,7 @@ from aftersales.plugins import PluginRegistry, build_plugin_registry
 from aftersales.settings import REPO_ROOT
 from aftersales.tenancy.manifest import read_manifest_file
 from aftersales.tenancy.services import manifest_context
-from aftersales.values import TenantContext
+from aftersales.contract.values import TenantContext
 
 
 @pytest.fixture(scope="module")

@@ -36,8 +36,8 @@ import pytest
 from sqlalchemy import select
 
 from aftersales.app import create_app
-from aftersales.demo import seed_demo
-from aftersales.demo_units import seed_demo_units
+from aftersales.demo.seed import seed_demo
+from aftersales.demo.units import seed_demo_units
 from aftersales.plugins import PluginRegistry
 from aftersales.runtime import build_runtime
 from aftersales.settings import Settings

@@ -26,7 +26,7 @@ import pytest
 from joserfc.jwk import ECKey
 from sqlalchemy import select
 
-from aftersales.db.migrate import upgrade
+from aftersales.migrate import upgrade
 from aftersales.plugins import PluginRegistry, build_plugin_registry
 from aftersales.runtime import Runtime, build_runtime
 from aftersales.settings import Settings, load_settings
@@ -255,7 +255,7 @@ def cli(backend: Backend, base_settings: Settings) -> Any:
                "AFTERSALES_MIGRATION_DATABASE_URL": backend.owner_url,
                "AFTERSALES_DATA_DIR": str(base_settings.data_dir),
                "AFTERSALES_SIGNING_KEY": base_settings.signing_key_pem}
-        return subprocess.run([sys.executable, "-m", "aftersales.cli", *args], check=False, capture_output=True,
+        return subprocess.run([sys.executable, "-m", "aftersales.cli.main", *args], check=False, capture_output=True,
                               text=True, env=env, timeout=120)
 
     return run

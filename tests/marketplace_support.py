@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from aftersales.db.base import utcnow
 from aftersales.identity.models import Customer
-from aftersales.marketplace.availability import units
+from aftersales.marketplace.availability.services import units
 from aftersales.marketplace.models import (
     BookedSlot,
     Booking,

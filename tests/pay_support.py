@@ -55,7 +55,7 @@ async def paid_in_cash(runtime: Any, tenant: Any, customer_id: uuid.UUID, amount
                        purpose: str = "repair") -> uuid.UUID:
     """A payment of ``customer_id`` that finance recorded in cash (captured at once); its id."""
     from aftersales.db.base import utcnow
-    from aftersales.payments.payments import NewPayment, start_payment
+    from aftersales.payments.customer_payments.services import NewPayment, start_payment
 
     async with runtime.db.transaction(tenant.id) as s:
         started = await start_payment(s, runtime.settings, NewPayment(
@@ -67,7 +67,7 @@ async def paid_in_cash(runtime: Any, tenant: Any, customer_id: uuid.UUID, amount
 async def verify_identity(runtime: Any, tenant: Any, customer_id: uuid.UUID, national_id: str, iban: str) -> None:
     """Staff verify the customer's national ID and confirm with the bank that the IBAN is theirs."""
     from aftersales.db.base import utcnow
-    from aftersales.payments.customer_identity import record_by_staff
+    from aftersales.payments.refunds.identity import record_by_staff
 
     async with runtime.db.transaction(tenant.id) as s:
         await record_by_staff(s, customer_id, actor="staff:finance", now=utcnow(), national_id=national_id,

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import select
 
 from aftersales.db.base import utcnow
-from aftersales.payments import ledger
-from aftersales.payments.models import Payment
+from aftersales.payments.ledger import services as ledger
+from aftersales.payments.ledger.models import Payment
 
 
 async def add_payment(runtime: Any, tenant: Any, customer_id: uuid.UUID, amount_minor: int, *, currency: str = "EUR",

@@ -19,7 +19,7 @@ from http.server import BaseHTTPRequestHandler
 
 import pytest
 
-from aftersales.testing import localstripe as local_stripe
+from aftersales.demo import localstripe as local_stripe
 from aftersales.testing.network import serving
 
 IN_CI = os.environ.get("CI", "").lower() == "true"

@@ -15,7 +15,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from aftersales.calendar import BusinessCalendar
-from aftersales.values import BusinessCalendarInfo, PluginSettings, TenantContext
+from aftersales.contract.values import BusinessCalendarInfo, PluginSettings, TenantContext
 
 TEHRAN = ZoneInfo("Asia/Tehran")
 SHANGHAI = ZoneInfo("Asia/Shanghai")

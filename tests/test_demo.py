@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from aftersales.demo import seed_demo
+from aftersales.demo.seed import seed_demo
 from aftersales.service.models import ServicePoint, ServiceRequest, SlaClock
 from aftersales.tenancy.models import Tenant
 from aftersales.warranty.models import Registration, Serial

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aftersales.db.migrate import schema_drift
+from aftersales.migrate import schema_drift
 
 
 async def test_models_and_migrations_agree(backend):
@@ -14,7 +14,7 @@ def test_migrating_again_is_a_no_op(backend, base_settings):
     import asyncio
     from dataclasses import replace
 
-    from aftersales.db.migrate import upgrade
+    from aftersales.migrate import upgrade
 
     upgrade(replace(base_settings, database_app_role=None), url=backend.owner_url)
     assert asyncio.run(schema_drift(backend.owner_url)) == []

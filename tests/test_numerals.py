@@ -1,4 +1,4 @@
-from aftersales.numerals import ascii_digits
+from aftersales.contract.numerals import ascii_digits
 
 
 def test_persian_arabic_indic_and_full_width_digits_read_as_ascii():

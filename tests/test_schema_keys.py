@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Index, UniqueConstraint
 
-import aftersales.models  # noqa: F401 - registers every table
+import aftersales.tables  # noqa: F401 - registers every table
 from aftersales.db.base import Base, PlatformTable, TenantOwned
 
 PLATFORM_TABLES = {"tenants", "operators", "api_clients", "operator_sessions"}

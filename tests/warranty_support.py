@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from stdnum import luhn
 
-from aftersales.warranty.codes import hash_code
+from aftersales.warranty.serials.codes import hash_code
 from aftersales.warranty.models import ProductModel, Serial
 
 SELLER = "Rezaei Mobile, Valiasr St."

@@ -12,43 +12,43 @@ from litestar.openapi.spec import Components, SecurityScheme
 from aftersales import __version__
 from aftersales.identity.api import OAuthController, SignInController, TenantIdentityController
 from aftersales.identity.guards import BearerTokenMiddleware
-from aftersales.marketplace.booking_api import BookingController
-from aftersales.marketplace.catalogue_api import OfferingController
-from aftersales.marketplace.change_api import ChangeRequestController
-from aftersales.marketplace.charge_api import ChargeController
-from aftersales.marketplace.provider_api import ProviderController
-from aftersales.marketplace.quote_api import PartPriceController, QuoteController
-from aftersales.marketplace.rating_api import RatingController
-from aftersales.marketplace.schedule_api import ScheduleController
-from aftersales.marketplace.search_api import ProviderSearchController
+from aftersales.marketplace.bookings.api import BookingController
+from aftersales.marketplace.catalogue.api import OfferingController
+from aftersales.marketplace.changes.api import ChangeRequestController
+from aftersales.marketplace.charges.api import ChargeController
+from aftersales.marketplace.providers.api import ProviderController
+from aftersales.marketplace.quotes.api import PartPriceController, QuoteController
+from aftersales.marketplace.ratings.api import RatingController
+from aftersales.marketplace.availability.api import ScheduleController
+from aftersales.marketplace.search.api import ProviderSearchController
 from aftersales.outbox.api import OutboxController, WebhookController
-from aftersales.payments.customer_identity_api import CustomerIdentityController
-from aftersales.payments.payment_api import PaymentController
-from aftersales.payments.refund_api import RefundController
-from aftersales.payments.settlement_api import SettlementController
-from aftersales.payments.stripe_account_api import StripeAccountController
-from aftersales.payments.stripe_webhook_api import StripeWebhookController
-from aftersales.payments.wallet_api import WalletController
+from aftersales.payments.refunds.identity_api import CustomerIdentityController
+from aftersales.payments.customer_payments.api import PaymentController
+from aftersales.payments.refunds.api import RefundController
+from aftersales.payments.settlement.api import SettlementController
+from aftersales.payments.stripe.api import StripeAccountController
+from aftersales.payments.stripe.webhook_api import StripeWebhookController
+from aftersales.payments.wallet.api import WalletController
 from aftersales.runtime import Runtime, build_runtime
-from aftersales.service.api import ServiceRequestController
-from aftersales.service.complaint_api import ComplaintController
-from aftersales.service.customer_api import CustomerController
-from aftersales.service.followup_api import (
+from aftersales.service.requests.api import ServiceRequestController
+from aftersales.service.complaints.api import ComplaintController
+from aftersales.service.customers.api import CustomerController
+from aftersales.service.followups.api import (
     FollowUpController,
     PublicSurveyController,
     TrainingSignOffController,
 )
-from aftersales.service.service_point_api import ServicePointController
+from aftersales.service.service_points import ServicePointController
 from aftersales.tenancy.api import OperatorController, TenantSelfController
 from aftersales.warranty.api import CatalogController, PublicWarrantyController, SerialController
-from aftersales.warranty.import_api import SerialImportController
-from aftersales.warranty.recall_api import PublicRecallController, RecallController
-from aftersales.warranty.registration_api import ClaimController, RegistrationController
-from aftersales.web.context import DEPENDENCIES
+from aftersales.warranty.imports.api import SerialImportController
+from aftersales.warranty.recalls.api import PublicRecallController, RecallController
+from aftersales.warranty.registrations.api import ClaimController, RegistrationController
+from aftersales.http.context import DEPENDENCIES
 from aftersales.web.health import health
 from aftersales.web.page_auth import csrf_config
-from aftersales.web.portal.plugin import PortalPlugin
-from aftersales.web.problems import EXCEPTION_HANDLERS
+from aftersales.web.pages import PortalPlugin
+from aftersales.http.problems import EXCEPTION_HANDLERS
 from aftersales.web.sign_out import OperatorSignOutController, SignOutController
 from aftersales.worker import embedded_worker
 

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
 
-from aftersales.values import BusinessCalendarInfo, TenantContext
+from aftersales.contract.values import BusinessCalendarInfo, TenantContext
 
 _YEARS_PER_BLOCK = 10
 _ONE_DAY = timedelta(days=1)

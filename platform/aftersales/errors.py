@@ -1,6 +1,6 @@
 """Error types shared by every domain.
 
-Services raise these; the web layer (:mod:`aftersales.web.problems`) turns them into RFC 9457 problem documents
+Services raise these; the web layer (:mod:`aftersales.http.problems`) turns them into RFC 9457 problem documents
 in one place and the CLI into one readable line. None of them carries a stack trace to a user.
 """
 

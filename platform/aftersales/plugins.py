@@ -23,9 +23,11 @@ import pluggy
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from pydantic import ValidationError
 
-from aftersales import __version__, core_defaults, hookspecs
+from aftersales import __version__
+from aftersales.contract import defaults as core_defaults
+from aftersales.contract import hookspecs
 from aftersales.errors import FieldError, InvalidInput
-from aftersales.values import PluginSettings, ProductInfo, SerialCheck, TenantContext, VerticalInfo
+from aftersales.contract.values import PluginSettings, ProductInfo, SerialCheck, TenantContext, VerticalInfo
 
 
 @dataclass(frozen=True)

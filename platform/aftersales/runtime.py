@@ -8,7 +8,7 @@ from aftersales.db import Database
 from aftersales.identity.tokens import TokenService, load_or_create_signing_key
 from aftersales.plugins import PluginRegistry, build_plugin_registry
 from aftersales.settings import Settings, load_settings
-from aftersales.warranty.codes import load_or_create_code_key
+from aftersales.warranty.serials.codes import load_or_create_code_key
 
 
 @dataclass
@@ -20,7 +20,7 @@ class Runtime:
     plugins: PluginRegistry
     tokens: TokenService
     code_key: bytes
-    """HMAC key for warranty card and hologram codes (see :mod:`aftersales.warranty.codes`)."""
+    """HMAC key for warranty card and hologram codes (see :mod:`aftersales.warranty.serials.codes`)."""
 
     async def close(self) -> None:
         await self.db.dispose()

@@ -25,8 +25,8 @@ from sqlalchemy import select
 from aftersales.db.base import utcnow
 from aftersales.outbox.delivery import BATCH, deliver_due
 from aftersales.runtime import Runtime
-from aftersales.service.escalation import sweep_breaches
-from aftersales.service.followup_delivery import send_due_followups
+from aftersales.service.clocks.escalation import sweep_breaches
+from aftersales.service.followups.delivery import send_due_followups
 from aftersales.tenancy.models import Tenant
 
 log = logging.getLogger(__name__)

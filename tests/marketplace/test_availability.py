@@ -9,7 +9,7 @@ import pytest
 
 from aftersales.calendar import BusinessCalendar
 from aftersales.errors import InvalidInput
-from aftersales.marketplace.availability import (
+from aftersales.marketplace.availability.services import (
     DayException,
     ProviderWeek,
     WeeklyHours,
@@ -19,7 +19,7 @@ from aftersales.marketplace.availability import (
     next_free_start,
     units,
 )
-from aftersales.values import BusinessCalendarInfo
+from aftersales.contract.values import BusinessCalendarInfo
 
 TEHRAN = ZoneInfo("Asia/Tehran")
 CARMAX = BusinessCalendar(BusinessCalendarInfo("IR", (5,), ("08:00", "17:00")), "Asia/Tehran")

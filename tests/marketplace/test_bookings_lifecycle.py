@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from aftersales.db.base import utcnow
 from aftersales.errors import Conflict
-from aftersales.marketplace import bookings
-from aftersales.marketplace.booking_states import Move
+from aftersales.marketplace.bookings import services as bookings
+from aftersales.marketplace.bookings.states import Move
 from aftersales.marketplace.models import BookedSlot, Booking, Quote
 from marketplace_support import add_booking, add_customer, add_provider, at, working_monday
 

@@ -58,8 +58,8 @@ async def test_onboarding_again_adds_only_what_is_missing_and_keeps_the_admins_e
 
 async def test_an_invalid_vertical_catalogue_is_refused_by_name_and_nothing_is_seeded(runtime, make_tenant):
     from aftersales.errors import InvalidInput
-    from aftersales.marketplace.catalogue import seed_catalogue
-    from aftersales.values import OfferingSpec
+    from aftersales.marketplace.catalogue.services import seed_catalogue
+    from aftersales.contract.values import OfferingSpec
 
     tenant = await make_tenant("acme")
     bad = [OfferingSpec("calibration", "Calibration", "repair", 30),

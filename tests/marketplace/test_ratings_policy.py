@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from aftersales.db.base import utcnow
 from aftersales.errors import Conflict
 from aftersales.marketplace.models import CustomerRatingTotal, Provider
-from aftersales.marketplace.ratings import (
+from aftersales.marketplace.ratings.services import (
     CUSTOMER_RATES_PROVIDER,
     PROVIDER_RATES_CUSTOMER,
     NewRating,

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-from aftersales.demo_marketplace import seed_demo_marketplace
+from aftersales.demo.marketplace import seed_demo_marketplace
 from aftersales.settings import REPO_ROOT
 from aftersales.tenancy.manifest import read_manifest_file
 from aftersales.tenancy.services import onboard

@@ -197,7 +197,7 @@ def spawn_worker(backend: Any, base_settings: Any, tmp_path: Any) -> Iterator[An
                     "AFTERSALES_DATA_DIR": str(base_settings.data_dir),
                     "AFTERSALES_SIGNING_KEY": base_settings.signing_key_pem, "PYTHONUNBUFFERED": "1", **env}
         log = (tmp_path / f"worker-{len(children)}.log").open("w")
-        child = subprocess.Popen([sys.executable, "-m", "aftersales.cli", "worker", *args], env=full_env,
+        child = subprocess.Popen([sys.executable, "-m", "aftersales.cli.main", "worker", *args], env=full_env,
                                  stdout=subprocess.PIPE, stderr=log, text=True)
         log.close()
         children.append(child)

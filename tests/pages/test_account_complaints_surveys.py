@@ -9,8 +9,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from aftersales.db.base import utcnow
-from aftersales.service import complaints as complaint_service
-from aftersales.service.followup_models import FollowUp
+from aftersales.service.complaints import services as complaint_service
+from aftersales.service.followups.models import FollowUp
 from aftersales.service.models import Complaint, ServiceRequest
 from aftersales.tenancy.models import Tenant
 from aftersales.tenancy.services import bind_tenant
@@ -155,7 +155,7 @@ async def test_another_customers_survey_and_an_agents_call_are_not_found(pages, 
 
 
 async def test_demo_customer_finds_a_survey_to_answer(pages, runtime, make_tenant, sign_in_customer):
-    from aftersales.demo_account import seed_demo_account
+    from aftersales.demo.account import seed_demo_account
     from aftersales.identity.models import Customer
 
     tenant = await make_tenant("acme")

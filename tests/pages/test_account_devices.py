@@ -13,8 +13,8 @@ from aftersales.identity.customers import CustomerDetails
 from aftersales.tenancy.models import Tenant
 from aftersales.tenancy.services import bind_tenant
 from aftersales.warranty.models import Attachment, Registration
-from aftersales.warranty.registrations import PurchaseDetails, register_purchase
-from aftersales.web.account.forms import read_date, typed_amount
+from aftersales.warranty.registrations.services import PurchaseDetails, register_purchase
+from aftersales.web.portal.account.forms import read_date, typed_amount
 from aftersales.web.i18n.formatting import LocaleFormat
 from aftersales.web.page_auth import SESSION_COOKIE
 from pages_support import PAGES_DOMAIN, post_form

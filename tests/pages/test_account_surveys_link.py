@@ -13,8 +13,8 @@ from sqlalchemy import select
 from aftersales.db.base import utcnow
 from aftersales.identity.models import Customer
 from aftersales.outbox.models import OutboxMessage
-from aftersales.service.followup_delivery import send_due_followups
-from aftersales.service.followup_models import FollowUp
+from aftersales.service.followups.delivery import send_due_followups
+from aftersales.service.followups.models import FollowUp
 from pages_support import post_form
 
 QUESTION = "Was the problem solved?"
@@ -103,7 +103,7 @@ async def test_scores_1_and_5_are_recorded_0_and_6_refused_with_the_reason(pages
 
 
 async def test_too_long_a_comment_is_refused(pages, runtime, make_tenant):
-    from aftersales.service.followups import MAX_COMMENT
+    from aftersales.service.followups.services import MAX_COMMENT
 
     tenant = await make_tenant("acme")
     followup_id, path = await _sent_survey(runtime, tenant)

@@ -15,8 +15,8 @@ from aftersales.db.base import utcnow
 from aftersales.identity.models import Customer
 from aftersales.outbox.models import OutboxMessage
 from aftersales.runtime import build_runtime
-from aftersales.service.followup_delivery import send_due_followups
-from aftersales.service.followup_models import FollowUp
+from aftersales.service.followups.delivery import send_due_followups
+from aftersales.service.followups.models import FollowUp
 from aftersales.tenancy.models import Tenant
 
 pytestmark = [pytest.mark.browser]

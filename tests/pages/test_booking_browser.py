@@ -22,10 +22,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from aftersales.db.base import utcnow
 from aftersales.identity.models import Customer
 from aftersales.identity.principals import Principal
-from aftersales.marketplace import bookings, change_requests, charges, quotes, slots
-from aftersales.marketplace.booking_states import Move
+from aftersales.marketplace.bookings import services as bookings
+from aftersales.marketplace.changes import services as change_requests
+from aftersales.marketplace.charges import services as charges
+from aftersales.marketplace.quotes import services as quotes
+from aftersales.marketplace.availability import slots
+from aftersales.marketplace.bookings.states import Move
 from aftersales.marketplace.models import Booking, Offering, Provider
-from aftersales.payments import settlement
+from aftersales.payments.settlement import services as settlement
 from aftersales.runtime import build_runtime
 from aftersales.tenancy.models import Tenant
 from aftersales.tenancy.services import CurrentTenant, bind_tenant

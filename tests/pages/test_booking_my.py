@@ -11,13 +11,14 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from aftersales.db.base import utcnow
-from aftersales.demo_marketplace import seed_demo_marketplace
-from aftersales.demo_units import seed_demo_units
+from aftersales.demo.marketplace import seed_demo_marketplace
+from aftersales.demo.units import seed_demo_units
 from aftersales.identity.models import Customer
 from aftersales.identity.principals import Principal
-from aftersales.marketplace import change_requests, quotes
+from aftersales.marketplace.changes import services as change_requests
+from aftersales.marketplace.quotes import services as quotes
 from aftersales.marketplace.models import Booking, ChangeRequest, JobCharge, Quote, Rating
-from aftersales.marketplace.parts import ItemAsked
+from aftersales.marketplace.quotes.parts import ItemAsked
 from aftersales.settings import REPO_ROOT
 from aftersales.tenancy.manifest import read_manifest_file
 from aftersales.tenancy.models import Tenant

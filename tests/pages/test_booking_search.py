@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from aftersales.db.base import utcnow
-from aftersales.marketplace import bookings
+from aftersales.marketplace.bookings import services as bookings
 from aftersales.marketplace.models import Booking
 from aftersales.tenancy.models import Tenant
 from aftersales.tenancy.services import bind_tenant

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from aftersales.db.base import utcnow
-from aftersales.demo_console import QueueExample, open_example
+from aftersales.demo.console import QueueExample, open_example
 from aftersales.identity.services import create_staff
 from aftersales.runtime import build_runtime
 from aftersales.tenancy.models import Tenant

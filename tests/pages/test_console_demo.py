@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import select
 
-from aftersales.demo_console import seed_demo_console
+from aftersales.demo.console import seed_demo_console
 from aftersales.tenancy.models import Tenant
 
 

@@ -9,8 +9,8 @@ from datetime import timedelta
 from aftersales.db.base import utcnow
 from aftersales.identity.customers import CustomerDetails
 from aftersales.service import metrics
-from aftersales.service import requests as service
-from aftersales.service.clocks import clocks_of
+from aftersales.service.requests import services as service
+from aftersales.service.clocks.services import clocks_of
 from aftersales.tenancy.services import bind_tenant
 from aftersales.web.page_auth import SESSION_COOKIE
 
@@ -109,7 +109,7 @@ async def test_another_tenants_session_sees_nothing_of_this_tenant(runtime, make
 
 
 async def test_the_demo_history_fills_the_charts_once(runtime, make_tenant, pages, sign_in_staff):
-    from aftersales.demo_insight import PER_WEEK, WEEKS, seed_demo_insight
+    from aftersales.demo.insight import PER_WEEK, WEEKS, seed_demo_insight
 
     tenant = await make_tenant("acme")
     assert await seed_demo_insight(runtime, tenant) == WEEKS * PER_WEEK

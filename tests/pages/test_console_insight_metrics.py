@@ -14,11 +14,11 @@ from sqlalchemy import select
 
 from aftersales.identity.customers import CustomerDetails
 from aftersales.service import metrics
-from aftersales.service import requests as service
-from aftersales.service.clocks import clocks_of
-from aftersales.service.followup_models import FollowUp
-from aftersales.service.followups import Answers, record_answers
-from aftersales.service.states import RequestState
+from aftersales.service.requests import services as service
+from aftersales.service.clocks.services import clocks_of
+from aftersales.service.followups.models import FollowUp
+from aftersales.service.followups.services import Answers, record_answers
+from aftersales.service.requests.states import RequestState
 from aftersales.tenancy.services import bind_tenant
 
 TEHRAN = ZoneInfo("Asia/Tehran")

@@ -81,7 +81,7 @@ async def campaigns_of(runtime, tenant):
     """Every campaign of ``tenant`` (title, status), straight from the database."""
     from sqlalchemy import select
 
-    from aftersales.warranty.recall_models import RecallCampaign
+    from aftersales.warranty.recalls.models import RecallCampaign
 
     async with runtime.db.transaction(tenant.id) as s:
         return [(c.title, c.status) for c in await s.scalars(select(RecallCampaign))]

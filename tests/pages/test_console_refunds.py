@@ -9,7 +9,7 @@ import uuid
 
 from sqlalchemy import select
 
-from aftersales.payments.refund_models import Refund
+from aftersales.payments.refunds.models import Refund
 from pages_support import post_form
 from payments_support import add_payment
 from refund_support import entekhab, record_identity

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from aftersales.db.base import utcnow
-from aftersales.demo_console import EXAMPLES, QueueExample, open_example
+from aftersales.demo.console import EXAMPLES, QueueExample, open_example
 from aftersales.service.models import RequestEvent, ServiceRequest
 from aftersales.tenancy.models import Tenant
 from aftersales.tenancy.services import bind_tenant

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from aftersales.demo import DEMO_OPERATOR
+from aftersales.demo.seed import DEMO_OPERATOR
 
 pytestmark = [pytest.mark.browser]
 

@@ -7,7 +7,7 @@ import re
 
 from sqlalchemy import select
 
-from aftersales.demo import DEMO_OPERATOR, seed_demo
+from aftersales.demo.seed import DEMO_OPERATOR, seed_demo
 from aftersales.identity import page_sessions
 from aftersales.identity.models import Operator
 from aftersales.web.page_auth import OPERATOR_COOKIE, OPERATOR_PATH

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from aftersales.demo_pay import seed_demo_pay
+from aftersales.demo.pay import seed_demo_pay
 from aftersales.identity.models import Customer
 from aftersales.marketplace.models import Provider
 from aftersales.runtime import build_runtime

@@ -10,7 +10,7 @@ import re
 
 from sqlalchemy import func, select
 
-from aftersales.payments.refund_models import CustomerIdentity, Refund
+from aftersales.payments.refunds.models import CustomerIdentity, Refund
 from pages_support import post_form
 from pay_support import paid_in_cash, verify_identity
 from refund_support import IBAN, NATIONAL_ID, entekhab

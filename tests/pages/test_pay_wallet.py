@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from aftersales.payments.models import Payment
+from aftersales.payments.ledger.models import Payment
 from pages_support import post_form
 from pay_support import charged_job, tokenised_card, use_stripe_at
 from stripe_support import configure_stripe

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from aftersales.payments.customer_identity import national_id_problem, normalise_iban
+from aftersales.payments.refunds.identity import national_id_problem, normalise_iban
 from refund_support import IBAN, NATIONAL_ID, OTHER_NATIONAL_ID, entekhab, record_identity
 
 PERSIAN = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")

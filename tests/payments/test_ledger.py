@@ -11,10 +11,10 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from aftersales.db.base import utcnow
 from aftersales.db.session import Database
-from aftersales.money import Money
-from aftersales.payments import ledger
-from aftersales.payments.ledger import EntryKind, LedgerRefused, Posting
-from aftersales.payments.models import LedgerEntry
+from aftersales.contract.money import Money
+from aftersales.payments.ledger import services as ledger
+from aftersales.payments.ledger.services import EntryKind, LedgerRefused, Posting
+from aftersales.payments.ledger.models import LedgerEntry
 from marketplace_support import add_customer
 from payments_support import add_payment
 

@@ -11,9 +11,10 @@ from sqlalchemy import select
 
 from aftersales.errors import Conflict
 from aftersales.outbox.models import OutboxMessage
-from aftersales.payments import ledger, offline
-from aftersales.payments import payments as service
-from aftersales.payments.ledger import EntryKind
+from aftersales.payments.ledger import services as ledger
+from aftersales.payments.providers import offline
+from aftersales.payments.customer_payments import services as service
+from aftersales.payments.ledger.services import EntryKind
 from aftersales.tenancy.services import bind_tenant
 from marketplace_support import add_customer
 from payments_support import staff

@@ -3,7 +3,7 @@ bad input is refused with the field and nothing written, another tenant's paymen
 
 from __future__ import annotations
 
-from aftersales.payments.models import LedgerEntry, Payment
+from aftersales.payments.ledger.models import LedgerEntry, Payment
 from payments_support import add_payment, count_rows
 
 API = "/api/v1/payments"

@@ -8,12 +8,12 @@ import uuid
 from sqlalchemy import select
 
 from aftersales.db.base import utcnow
-from aftersales.money import Money
-from aftersales.payments import ledger
-from aftersales.payments import payments as service
-from aftersales.payments.ledger import EntryKind, Posting
-from aftersales.payments.models import LedgerEntry, Payment
-from aftersales.payments.providers import ProviderOutcome
+from aftersales.contract.money import Money
+from aftersales.payments.ledger import services as ledger
+from aftersales.payments.customer_payments import services as service
+from aftersales.payments.ledger.services import EntryKind, Posting
+from aftersales.payments.ledger.models import LedgerEntry, Payment
+from aftersales.payments.providers.base import ProviderOutcome
 from marketplace_support import add_customer
 from payments_support import add_payment
 

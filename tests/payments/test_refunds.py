@@ -9,10 +9,10 @@ import uuid
 from sqlalchemy import select
 
 from aftersales.db.base import utcnow
-from aftersales.money import Money
+from aftersales.contract.money import Money
 from aftersales.outbox.models import OutboxMessage
-from aftersales.payments import ledger
-from aftersales.payments.models import LedgerEntry
+from aftersales.payments.ledger import services as ledger
+from aftersales.payments.ledger.models import LedgerEntry
 from payments_support import add_payment
 from refund_support import entekhab, record_identity
 
@@ -144,7 +144,7 @@ async def test_reject_needs_a_note_and_tells_the_customer(runtime, client, make_
 
 async def test_original_payment_refund_through_the_offline_provider_and_a_retry_posts_once(
         runtime, client, make_tenant, staff_token, customer_token):
-    from aftersales.payments import refund_execution
+    from aftersales.payments.refunds import execution as refund_execution
     from aftersales.tenancy.services import bind_tenant
 
     tenant = await make_tenant("acme")

@@ -9,8 +9,8 @@ import uuid
 from sqlalchemy import select, update
 
 from aftersales.marketplace.models import JobCharge, Provider
-from aftersales.marketplace.ratings import job_paid
-from aftersales.payments.models import LedgerEntry, Payment
+from aftersales.marketplace.ratings.services import job_paid
+from aftersales.payments.ledger.models import LedgerEntry, Payment
 from marketplace_support import add_booking, add_provider
 from payments_support import authorised_job_payment, count_rows
 

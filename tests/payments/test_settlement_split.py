@@ -9,8 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aftersales.db.base import utcnow
-from aftersales.payments import ledger, settlement
-from aftersales.payments.ledger import Posting
+from aftersales.payments.ledger import services as ledger
+from aftersales.payments.settlement import services as settlement
+from aftersales.payments.ledger.services import Posting
 from marketplace_support import add_customer
 from payments_support import add_payment
 

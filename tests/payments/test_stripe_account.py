@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from aftersales.payments.stripe_models import StripeAccount
+from aftersales.payments.stripe.models import StripeAccount
 from stripe_support import PUBLISHABLE_KEY, SECRET_KEY
 
 URL = "/api/v1/payments/stripe/account/"

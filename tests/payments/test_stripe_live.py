@@ -10,9 +10,9 @@ import uuid
 import pytest
 import stripe
 
-from aftersales.money import Money
-from aftersales.payments.providers import PaymentOrder, RefundOrder
-from aftersales.payments.stripe_provider import StripeProvider
+from aftersales.contract.money import Money
+from aftersales.payments.providers.base import PaymentOrder, RefundOrder
+from aftersales.payments.providers.stripe import StripeProvider
 
 pytestmark = pytest.mark.stripe_live
 

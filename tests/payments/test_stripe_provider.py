@@ -10,12 +10,12 @@ import pytest
 
 from aftersales.db.base import utcnow
 from aftersales.errors import Conflict
-from aftersales.money import Money
-from aftersales.payments.ledger import LedgerRefused, Posting
-from aftersales.payments.models import Payment
-from aftersales.payments.provider_refunds import refund_through
-from aftersales.payments.providers import PaymentOrder
-from aftersales.payments.stripe_provider import stripe_provider
+from aftersales.contract.money import Money
+from aftersales.payments.ledger.services import LedgerRefused, Posting
+from aftersales.payments.ledger.models import Payment
+from aftersales.payments.refunds.through_provider import refund_through
+from aftersales.payments.providers.base import PaymentOrder
+from aftersales.payments.providers.stripe import stripe_provider
 from marketplace_support import add_customer
 from stripe_support import SECRET_KEY, TEST_CARD, add_stripe_payment, configure_stripe, ledger_of, provider
 
@@ -72,7 +72,7 @@ async def test_a_marketplace_job_is_a_destination_charge_captured_later_and_refu
                                        details={"provider_id": str(uuid.uuid4()), "payout_minor": 68_00,
                                                 "fee_minor": 12_00})
     async with runtime.db.transaction(tenant.id) as s:
-        from aftersales.payments import ledger
+        from aftersales.payments.ledger import services as ledger
         row = await s.get(Payment, (tenant.id, payment.id))
         now = utcnow()
         await ledger.post_charge(s, row.id, 100_00, Posting("test", "authorised", f"{row.operation_id}:charge", now))
@@ -143,7 +143,7 @@ async def _captured_card_payment(runtime, tenant, stripe, api, amount):
     await stripe.confirm(created.provider_ref, await card(api), paying.operation_id)
     payment = await add_stripe_payment(runtime, tenant, customer, amount, created.provider_ref)
     async with runtime.db.transaction(tenant.id) as s:
-        from aftersales.payments import ledger
+        from aftersales.payments.ledger import services as ledger
         now = utcnow()
         await ledger.post_charge(s, payment.id, amount, Posting("test", "paid", f"{payment.operation_id}:charge", now))
         await ledger.post_capture(s, payment.id, amount, Posting("test", "paid", f"{payment.operation_id}:capture", now))

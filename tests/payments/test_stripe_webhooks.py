@@ -204,7 +204,7 @@ async def test_a_refund_stripe_left_pending_is_executed_when_stripe_confirms_it(
     from sqlalchemy import select
 
     from aftersales.outbox.models import OutboxMessage
-    from aftersales.payments.refund_models import Refund
+    from aftersales.payments.refunds.models import Refund
 
     tenant = await make_tenant("acme")
     secret = await configure_stripe(runtime, tenant)
@@ -236,8 +236,8 @@ async def test_a_refund_stripe_left_pending_is_executed_when_stripe_confirms_it(
 
 
 async def test_a_card_top_up_confirmed_only_by_the_webhook_credits_the_wallet_once(client, runtime, make_tenant):
-    from aftersales.money import Money
-    from aftersales.payments import ledger
+    from aftersales.contract.money import Money
+    from aftersales.payments.ledger import services as ledger
 
     tenant = await make_tenant("acme")
     secret = await configure_stripe(runtime, tenant)

@@ -10,11 +10,11 @@ from sqlalchemy import text
 
 from aftersales.db.base import utcnow
 from aftersales.db.session import Database
-from aftersales.money import Money
-from aftersales.payments import ledger
-from aftersales.payments import payments as service
-from aftersales.payments.ledger import LedgerRefused
-from aftersales.payments.models import LedgerEntry, Payment
+from aftersales.contract.money import Money
+from aftersales.payments.ledger import services as ledger
+from aftersales.payments.customer_payments import services as service
+from aftersales.payments.ledger.services import LedgerRefused
+from aftersales.payments.ledger.models import LedgerEntry, Payment
 from marketplace_support import add_customer
 from payments_support import count_rows
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 import re
 
-from aftersales import hookspecs
+from aftersales.contract import hookspecs
 from aftersales.settings import REPO_ROOT
 
 HOOKS = {name: fn for name, fn in inspect.getmembers(hookspecs, inspect.isfunction) if name.startswith("aftersales_")}

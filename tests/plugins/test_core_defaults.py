@@ -11,9 +11,9 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from aftersales.money import Money
+from aftersales.contract.money import Money
 from aftersales.plugins import build_plugin_registry
-from aftersales.values import (
+from aftersales.contract.values import (
     BusinessCalendarInfo,
     CardEvidence,
     ClaimDecision,

@@ -7,9 +7,9 @@ import random
 
 import pytest
 
-from aftersales.hookspecs import ENTRY_POINT_GROUP, hookimpl
+from aftersales.contract.hookspecs import ENTRY_POINT_GROUP, hookimpl
 from aftersales.plugins import build_plugin_registry
-from aftersales.values import PluginSettings, SerialCheck, VerticalInfo
+from aftersales.contract.values import PluginSettings, SerialCheck, VerticalInfo
 
 
 class SpySettings(PluginSettings):

@@ -13,7 +13,7 @@ from aftersales.identity.customers import CustomerDetails
 from aftersales.tenancy.models import Tenant
 from aftersales.tenancy.services import bind_tenant
 from aftersales.warranty.models import Coverage
-from aftersales.warranty.registrations import PurchaseDetails, register_purchase
+from aftersales.warranty.registrations.services import PurchaseDetails, register_purchase
 from aftersales.web.i18n.formatting import LocaleFormat
 from pages_support import post_form
 from warranty_support import add_unit, imei

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from aftersales.money import Money
+from aftersales.contract.money import Money
 from aftersales.web.i18n.catalogues import translations
 from aftersales.web.i18n.formatting import LocaleFormat
 

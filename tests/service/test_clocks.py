@@ -18,11 +18,11 @@ from sqlalchemy import func, select
 
 from aftersales.identity.customers import CustomerDetails
 from aftersales.outbox.models import OutboxMessage
-from aftersales.service import requests as service
-from aftersales.service.clocks import clocks_of, view
-from aftersales.service.escalation import sweep_breaches
+from aftersales.service.requests import services as service
+from aftersales.service.clocks.services import clocks_of, view
+from aftersales.service.clocks.escalation import sweep_breaches
 from aftersales.service.models import RequestEvent, SlaClock
-from aftersales.service.states import RequestState
+from aftersales.service.requests.states import RequestState
 from aftersales.tenancy.services import bind_tenant
 
 TEHRAN = ZoneInfo("Asia/Tehran")

@@ -16,12 +16,12 @@ from aftersales.identity.customers import CustomerDetails
 from aftersales.identity.models import Customer
 from aftersales.identity.services import create_staff
 from aftersales.outbox.models import OutboxMessage
-from aftersales.service import complaints
-from aftersales.service import requests as service
-from aftersales.service.clocks import clocks_of, view
-from aftersales.service.escalation import sweep_breaches
+from aftersales.service.complaints import services as complaints
+from aftersales.service.requests import services as service
+from aftersales.service.clocks.services import clocks_of, view
+from aftersales.service.clocks.escalation import sweep_breaches
 from aftersales.service.models import Complaint, RequestEvent, ServiceRequest
-from aftersales.service.states import RequestState
+from aftersales.service.requests.states import RequestState
 
 TEHRAN = ZoneInfo("Asia/Tehran")
 CUSTOMER = CustomerDetails(name="Test Customer", phone="0912 000 0001", email="customer@example.com")

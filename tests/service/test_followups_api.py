@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from aftersales.service.followup_delivery import send_due_followups, survey_token
+from aftersales.service.followups.delivery import send_due_followups, survey_token
 from aftersales.settings import REPO_ROOT
 from aftersales.tenancy.manifest import read_manifest_file
 from aftersales.tenancy.services import onboard

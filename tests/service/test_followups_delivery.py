@@ -12,16 +12,16 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from aftersales.hookspecs import hookimpl
+from aftersales.contract.hookspecs import hookimpl
 from aftersales.identity.customers import CustomerDetails
 from aftersales.outbox.models import OutboxMessage
 from aftersales.plugins import build_plugin_registry
-from aftersales.service import requests as service
-from aftersales.service.followup_delivery import send_due_followups
-from aftersales.service.followup_models import FollowUp
-from aftersales.service.states import RequestState
+from aftersales.service.requests import services as service
+from aftersales.service.followups.delivery import send_due_followups
+from aftersales.service.followups.models import FollowUp
+from aftersales.service.requests.states import RequestState
 from aftersales.tenancy.services import bind_tenant
-from aftersales.values import FollowUpPlan, PluginSettings, VerticalInfo
+from aftersales.contract.values import FollowUpPlan, PluginSettings, VerticalInfo
 
 BERLIN = ZoneInfo("Europe/Berlin")
 CLOSED_AT = datetime(2026, 6, 1, 11, 0, tzinfo=BERLIN)

@@ -12,15 +12,15 @@ from alembic import command
 from sqlalchemy import select, text
 
 from aftersales.db.base import utcnow
-from aftersales.db.migrate import alembic_config, upgrade
+from aftersales.migrate import alembic_config, upgrade
 from aftersales.errors import CrossTenantWrite
 from aftersales.identity.customers import CustomerDetails
 from aftersales.runtime import build_runtime
 from aftersales.service.models import RequestCounter, RequestEvent, ServiceRequest, SlaClock
-from aftersales.service.requests import NewRequest, open_request
+from aftersales.service.requests.services import NewRequest, open_request
 from aftersales.tenancy.services import bind_tenant, onboard
 from aftersales.testing.postgres import APP_ROLE
-from aftersales.values import RequestFacts
+from aftersales.contract.values import RequestFacts
 from conftest import minimal_manifest
 
 

@@ -8,7 +8,7 @@ import psycopg
 import pytest
 
 from aftersales.db.rls import POLICY_NAME
-from aftersales.models import Customer
+from aftersales.tables import Customer
 from aftersales.testing.postgres import APP_ROLE
 
 pytestmark = pytest.mark.parametrize("backend", ["postgresql"], indirect=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from aftersales.values import ProductInfo
+from aftersales.contract.values import ProductInfo
 from aftersales.warranty.catalog import product_info
 from aftersales.warranty.models import ProductModel
 

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 from stdnum import luhn
 
-from aftersales.warranty import importer
+from aftersales.warranty.imports import services as importer
 from aftersales.warranty.models import ProductModel, Serial
 
 IMEIS = ["490154203237518", "356938035643809"]

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from aftersales.warranty.recall_models import RecallUnit
+from aftersales.warranty.recalls.models import RecallUnit
 from recall_support import DEFECT, add_units, campaign, draft, launched, outbox, register, statuses
 from warranty_support import imei
 

@@ -10,9 +10,9 @@ from aftersales_auto_service.settings import AutoServiceSettings
 from aftersales_electronics.settings import ElectronicsSettings
 from tests.warranty_support import imei
 
-from aftersales.hookspecs import hookimpl
+from aftersales.contract.hookspecs import hookimpl
 from aftersales.plugins import build_plugin_registry, validate_serials
-from aftersales.values import (
+from aftersales.contract.values import (
     BusinessCalendarInfo,
     PluginSettings,
     ProductInfo,

@@ -10,7 +10,7 @@ from sqlalchemy.exc import DBAPIError
 
 from aftersales.db.session import Database
 from aftersales.tenancy.services import bind_tenant
-from aftersales.warranty.units import view_unit
+from aftersales.warranty.serials.lookup import view_unit
 from warranty_support import add_unit, imei
 
 

@@ -28,8 +28,8 @@ from aftersales.identity.schemas import (
 )
 from aftersales.identity.scopes import CLIENTS_WRITE, CUSTOMERS_ACT, STAFF_READ, STAFF_WRITE
 from aftersales.tenancy.models import Tenant
-from aftersales.web.context import HOST_TENANT, TOKEN_TENANT, RuntimeDep, SessionDep, TenantDep
-from aftersales.web.problems import problem
+from aftersales.http.context import HOST_TENANT, TOKEN_TENANT, RuntimeDep, SessionDep, TenantDep
+from aftersales.http.problems import problem
 
 
 def _token_response(runtime: RuntimeDep, principal: Principal) -> TokenResponse:

@@ -41,7 +41,7 @@ from aftersales.db.session import bound_tenant
 from aftersales.errors import FieldError, InvalidInput, RateLimited, TenantNotBound
 from aftersales.identity.customers import normalise_contacts
 from aftersales.identity.models import Customer, SignInCode
-from aftersales.numerals import ascii_digits
+from aftersales.contract.numerals import ascii_digits
 from aftersales.outbox.messages import Message, enqueue
 
 CODE_DIGITS = 6

@@ -18,8 +18,8 @@ from aftersales.outbox import webhooks
 from aftersales.outbox.messages import retry_failed
 from aftersales.outbox.models import OutboxMessage, WebhookEndpoint
 from aftersales.outbox.secrets import secret_box
-from aftersales.web.context import TOKEN_TENANT, RuntimeDep, SessionDep
-from aftersales.web.paging import DEFAULT_LIMIT, Page, check_limit, decode_cursor, invalid_cursor, split_page
+from aftersales.http.context import TOKEN_TENANT, RuntimeDep, SessionDep
+from aftersales.http.paging import DEFAULT_LIMIT, Page, check_limit, decode_cursor, invalid_cursor, split_page
 
 MANAGE = [requires_scope(NOTIFICATIONS_MANAGE)]
 

@@ -1,7 +1,7 @@
 """Webhook endpoint secrets, encrypted at rest with a platform key (Fernet: AES-128-CBC with HMAC-SHA256).
 
 The key is ``AFTERSALES_WEBHOOK_KEY``, or a random key generated into ``data_dir/webhook-key`` on first use
-(mode 0600, like the code key of :mod:`aftersales.warranty.codes`). Losing the key means every endpoint needs
+(mode 0600, like the code key of :mod:`aftersales.warranty.serials.codes`). Losing the key means every endpoint needs
 a new secret; every server process and worker must see the same key.
 """
 
@@ -15,7 +15,7 @@ import secrets as random_secrets
 from cryptography.fernet import Fernet
 
 from aftersales.settings import Settings
-from aftersales.warranty.codes import load_or_create_code_key
+from aftersales.warranty.serials.codes import load_or_create_code_key
 
 SECRET_PREFIX = "whsec_"
 

@@ -6,7 +6,7 @@ the dashboard states beside its charts:
 
 * **SLA compliance** of a clock in a week: of the clocks *decided* that week, the share kept. A clock is decided
   when it stops (its ``met_at``) or, still running, when it is overdue (its breach time, else its due time). It
-  is kept when it stopped without a breach (:func:`aftersales.service.clocks.view`'s ``met``): stopped exactly at
+  is kept when it stopped without a breach (:func:`aftersales.service.clocks.services.view`'s ``met``): stopped exactly at
   its due time counts as kept, one second later as breached.
 * **Backlog** at the end of a week (at ``now`` for the current one): requests opened by then and not ended, by
   the state each was in then (read back from the timeline's moves).
@@ -29,9 +29,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from aftersales.service.followup_models import FollowUp
+from aftersales.service.followups.models import FollowUp
 from aftersales.service.models import RequestEvent, ServiceRequest, SlaClock
-from aftersales.service.states import FINAL, RequestState
+from aftersales.service.requests.states import FINAL, RequestState
 from aftersales.tenancy.services import CurrentTenant
 
 DEFAULT_WEEKS = 12

@@ -13,7 +13,7 @@ from aftersales.plugins import PluginRegistry
 from aftersales.tenancy import services
 from aftersales.tenancy.models import Tenant
 from aftersales.tenancy.schemas import OnboardResult, PluginStatus, StatusChange, TenantDetail, TenantSummary
-from aftersales.web.context import TOKEN_TENANT, RuntimeDep, SessionDep, TenantDep
+from aftersales.http.context import TOKEN_TENANT, RuntimeDep, SessionDep, TenantDep
 
 
 def _summary(t: Tenant) -> dict[str, Any]:

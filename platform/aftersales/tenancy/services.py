@@ -28,7 +28,7 @@ from aftersales.errors import FieldError, InvalidInput, NotFound
 from aftersales.plugins import PluginRegistry
 from aftersales.tenancy.manifest import WEEKDAYS, TenantManifest, field_errors
 from aftersales.tenancy.models import Tenant
-from aftersales.values import BusinessCalendarInfo, PluginSettings, TenantContext
+from aftersales.contract.values import BusinessCalendarInfo, PluginSettings, TenantContext
 
 TENANT_STATUSES = ("active", "suspended")
 
@@ -128,7 +128,7 @@ async def onboard(session: AsyncSession, registry: PluginRegistry, raw: dict[str
     _apply(tenant, manifest)
     await session.flush()
     # imported here: the marketplace sits above tenancy
-    from aftersales.marketplace.catalogue import seed_onboarded_catalogue
+    from aftersales.marketplace.catalogue.services import seed_onboarded_catalogue
 
     specs = registry.hooks_for(tenant.plugin_set).aftersales_service_catalogue(tenant=tenant_context(tenant, registry))
     await seed_onboarded_catalogue(session, tenant.id, specs)

@@ -13,11 +13,12 @@ from aftersales.db.base import utcnow
 from aftersales.identity.guards import requires_scope
 from aftersales.identity.scopes import CATALOG_WRITE, SERIALS_READ, SERIALS_WRITE
 from aftersales.tenancy.services import CurrentTenant
-from aftersales.warranty import authenticity, catalog, serial_status
+from aftersales.warranty import authenticity, catalog
+from aftersales.warranty.serials import status as serial_status
 from aftersales.warranty.coverage import status_on
 from aftersales.warranty.models import ProductModel
-from aftersales.warranty.registration_api import coverage_out
-from aftersales.warranty.registration_schemas import (
+from aftersales.warranty.registrations.api import coverage_out
+from aftersales.warranty.registrations.schemas import (
     CoverageOut,
     SerialDetail,
     StatusChangeIn,
@@ -32,10 +33,10 @@ from aftersales.warranty.schemas import (
     SerialFormatResult,
     SuspectedClone,
 )
-from aftersales.warranty.serial_status import StatusAction
-from aftersales.warranty.units import Located, require_unit, require_unit_view
-from aftersales.web.context import HOST_TENANT, TOKEN_TENANT, RuntimeDep, SessionDep, TenantDep
-from aftersales.web.paging import DEFAULT_LIMIT, Page, check_limit, decode_cursor, invalid_cursor, split_page
+from aftersales.warranty.serials.status import StatusAction
+from aftersales.warranty.serials.lookup import Located, require_unit, require_unit_view
+from aftersales.http.context import HOST_TENANT, TOKEN_TENANT, RuntimeDep, SessionDep, TenantDep
+from aftersales.http.paging import DEFAULT_LIMIT, Page, check_limit, decode_cursor, invalid_cursor, split_page
 
 
 class SerialController(Controller):
@@ -96,7 +97,7 @@ def _detail(located: Located, tenant: CurrentTenant) -> SerialDetail:
 
 
 def _detail_of_facts(facts: Row[Any], tenant: CurrentTenant) -> SerialDetail:
-    """:func:`_detail` from a :data:`~aftersales.warranty.units.UNIT_FACTS` row."""
+    """:func:`_detail` from a :data:`~aftersales.warranty.serials.lookup.UNIT_FACTS` row."""
     coverage = None
     if facts.warranty_start is not None:
         coverage = CoverageOut(

@@ -33,12 +33,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.errors import RateLimited
 from aftersales.tenancy.services import CurrentTenant
-from aftersales.values import CardEvidence, CardVerdict
-from aftersales.warranty.codes import code_matches
+from aftersales.contract.values import CardEvidence, CardVerdict
+from aftersales.warranty.serials.codes import code_matches
 from aftersales.warranty.coverage import status_on
 from aftersales.warranty.models import Coverage, ProductModel, Serial, SerialCheck, SerialStatus
 from aftersales.warranty.schemas import AuthenticityAnswer, ModelSummary, PublicCoverage, SuspectedClone
-from aftersales.warranty.units import locate_unit
+from aftersales.warranty.serials.lookup import locate_unit
 
 CHECKS_PER_MINUTE = 20
 CHECKS_PER_DAY = 200

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.errors import FieldError, InvalidInput, NotFound
-from aftersales.values import ProductInfo
+from aftersales.contract.values import ProductInfo
 from aftersales.warranty.models import ProductModel
 
 SKU_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$"

@@ -19,9 +19,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
-from aftersales.money import Money
+from aftersales.contract.money import Money
 from aftersales.tenancy.services import CurrentTenant
-from aftersales.values import (
+from aftersales.contract.values import (
     ClaimDecision,
     ClaimFacts,
     ClaimReport,
@@ -32,8 +32,8 @@ from aftersales.values import (
 from aftersales.warranty.catalog import product_info
 from aftersales.warranty.coverage import record_coverage, terms_of
 from aftersales.warranty.models import Claim, ClaimStatus, RegistrationStatus, SerialStatus
-from aftersales.warranty.registrations import RegisteredUnit, get_registration, parse_amount
-from aftersales.warranty.units import locate_unit
+from aftersales.warranty.registrations.services import RegisteredUnit, get_registration, parse_amount
+from aftersales.warranty.serials.lookup import locate_unit
 
 REPLACEABLE = (SerialStatus.IN_STOCK, SerialStatus.SOLD)
 

@@ -13,9 +13,9 @@ from typing import Literal, Protocol
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from aftersales.money import Money
+from aftersales.contract.money import Money
 from aftersales.tenancy.services import CurrentTenant
-from aftersales.values import SaleInfo, WarrantyTerms
+from aftersales.contract.values import SaleInfo, WarrantyTerms
 from aftersales.warranty.catalog import product_info
 from aftersales.warranty.models import Coverage, ProductModel, Registration
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar import Response, get
 from sqlalchemy import text
 
-from aftersales.web.context import RuntimeDep
+from aftersales.http.context import RuntimeDep
 
 
 @get("/health", operation_id="health", exclude_from_auth=True, tags=["platform"])

@@ -34,7 +34,7 @@ from aftersales.identity import page_sessions
 from aftersales.identity.page_sessions import OpenedSession
 from aftersales.identity.principals import Principal
 from aftersales.runtime import Runtime
-from aftersales.web.context import HOST_TENANT, RuntimeDep, SessionDep
+from aftersales.http.context import HOST_TENANT, RuntimeDep, SessionDep
 
 SESSION_COOKIE = "as_session"
 OPERATOR_COOKIE = "as_ops"

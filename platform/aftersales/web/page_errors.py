@@ -2,7 +2,7 @@
 failed gets an HTML page in its language (never a JSON document or a stack trace); a page that needs a sign-in
 redirects to the sign-in page and comes back after it.
 
-:mod:`aftersales.web.problems` hands page requests (:func:`~aftersales.web.page_auth.is_page`) here.
+:mod:`aftersales.http.problems` hands page requests (:func:`~aftersales.web.page_auth.is_page`) here.
 """
 
 from __future__ import annotations

@@ -16,8 +16,8 @@ Every Entekhab refund goes to finance for approval (the seed registers them as f
 
 from __future__ import annotations
 
-from aftersales.money import Money
-from aftersales.values import RefundDecision, RefundFacts, RefundMethod
+from aftersales.contract.money import Money
+from aftersales.contract.values import RefundDecision, RefundFacts, RefundMethod
 from aftersales_appliances.settings import AppliancesSettings
 
 

@@ -11,7 +11,7 @@ from aftersales_appliances.settings import AppliancesSettings
 from pydantic import ValidationError
 
 from aftersales.plugins import build_plugin_registry
-from aftersales.values import (
+from aftersales.contract.values import (
     BusinessCalendarInfo,
     ClaimDecision,
     ClaimFacts,

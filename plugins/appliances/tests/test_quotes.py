@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from aftersales.money import Money
-from aftersales.values import JobFacts, JobItem
+from aftersales.contract.money import Money
+from aftersales.contract.values import JobFacts, JobItem
 
 COMPRESSOR = JobItem("CMP-1", "compressor", 1, Money(40_000_000, "IRR"))
 

@@ -7,8 +7,8 @@ import uuid
 
 import pytest
 
-from aftersales.money import Money
-from aftersales.values import ProviderCandidate
+from aftersales.contract.money import Money
+from aftersales.contract.values import ProviderCandidate
 
 PRICE = Money(8_000_000, "IRR")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from aftersales.money import Money
-from aftersales.values import RefundFacts, RefundMethod
+from aftersales.contract.money import Money
+from aftersales.contract.values import RefundFacts, RefundMethod
 
 
 def irr(amount: int) -> Money:

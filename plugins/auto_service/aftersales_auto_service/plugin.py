@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from aftersales.hookspecs import hookimpl
-from aftersales.serial_formats import check_pattern
-from aftersales.values import (
+from aftersales.contract.hookspecs import hookimpl
+from aftersales.contract.serial_patterns import check_pattern
+from aftersales.contract.values import (
     ClaimAssessment,
     ClaimFacts,
     FollowUpPlan,

@@ -11,8 +11,8 @@ VINs), so those are checked for structure only.
 
 from __future__ import annotations
 
-from aftersales.numerals import ascii_digits
-from aftersales.values import SerialCheck
+from aftersales.contract.numerals import ascii_digits
+from aftersales.contract.values import SerialCheck
 
 VIN_LENGTH = 17
 CHECK_DIGIT_INDEX = 8

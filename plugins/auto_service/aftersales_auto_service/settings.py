@@ -12,8 +12,8 @@ from typing import Literal
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from aftersales.settings_rules import at_least, valid_regular_expression
-from aftersales.values import PluginSettings
+from aftersales.contract.settings_rules import at_least, valid_regular_expression
+from aftersales.contract.values import PluginSettings
 
 
 class AutoServiceSettings(PluginSettings):

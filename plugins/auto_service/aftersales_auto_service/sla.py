@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from aftersales.claim_rules import is_large_item
-from aftersales.values import RequestFacts, SlaTarget
+from aftersales.contract.claims import is_large_item
+from aftersales.contract.values import RequestFacts, SlaTarget
 from aftersales_auto_service.settings import AutoServiceSettings
 
 ONSITE_KINDS = ("repair", "maintenance", "installation")

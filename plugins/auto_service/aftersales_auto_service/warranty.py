@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from aftersales.claim_rules import Checklist, is_large_item
-from aftersales.values import (
+from aftersales.contract.claims import Checklist, is_large_item
+from aftersales.contract.values import (
     ClaimAssessment,
     ClaimDecision,
     ClaimFacts,

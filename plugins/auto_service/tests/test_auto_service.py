@@ -12,7 +12,7 @@ from aftersales_auto_service.settings import AutoServiceSettings
 from pydantic import ValidationError
 
 from aftersales.plugins import build_plugin_registry
-from aftersales.values import (
+from aftersales.contract.values import (
     BusinessCalendarInfo,
     ClaimDecision,
     ClaimFacts,

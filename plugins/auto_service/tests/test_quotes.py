@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from aftersales.money import Money
-from aftersales.values import JobFacts, JobItem
+from aftersales.contract.money import Money
+from aftersales.contract.values import JobFacts, JobItem
 
 
 def cny(minor: int) -> Money:

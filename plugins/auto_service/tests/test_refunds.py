@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from aftersales.money import Money
-from aftersales.values import RefundFacts, RefundMethod
+from aftersales.contract.money import Money
+from aftersales.contract.values import RefundFacts, RefundMethod
 
 PRICE = Money(12_800_00, "CNY")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aftersales.values import OfferingSpec
+from aftersales.contract.values import OfferingSpec
 
 CATALOGUE = [
     OfferingSpec("diagnostics", "Diagnostics", "diagnostics", 30),

@@ -11,8 +11,8 @@ from collections.abc import Iterable
 
 from stdnum import imei
 
-from aftersales.numerals import ascii_digits
-from aftersales.values import SerialCheck
+from aftersales.contract.numerals import ascii_digits
+from aftersales.contract.values import SerialCheck
 
 IMEI_LENGTH = 15
 

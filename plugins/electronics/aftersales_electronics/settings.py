@@ -11,8 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationInfo, field_validator
 
-from aftersales.settings_rules import valid_regular_expression
-from aftersales.values import PluginSettings
+from aftersales.contract.settings_rules import valid_regular_expression
+from aftersales.contract.values import PluginSettings
 
 
 class DistanceSla(BaseModel):

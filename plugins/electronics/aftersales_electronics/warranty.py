@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dateutil.relativedelta import relativedelta
 
-from aftersales.claim_rules import Checklist
-from aftersales.values import (
+from aftersales.contract.claims import Checklist
+from aftersales.contract.values import (
     CardEvidence,
     CardVerdict,
     ClaimAssessment,

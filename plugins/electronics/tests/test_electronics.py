@@ -10,9 +10,9 @@ from aftersales_electronics import plugin
 from aftersales_electronics.settings import DistanceSla, ElectronicsSettings
 from pydantic import ValidationError
 
-from aftersales.money import Money
+from aftersales.contract.money import Money
 from aftersales.plugins import build_plugin_registry
-from aftersales.values import (
+from aftersales.contract.values import (
     BusinessCalendarInfo,
     CardEvidence,
     ClaimDecision,

@@ -4,7 +4,7 @@ sorted by what needs doing first.
 A request's SLA state is the worst of its live clocks (started and not met): ``breached``, ``at_risk``,
 ``paused`` (waiting on a hold or a state that stops it), ``on_track``, or ``none`` when no promise runs. The exact
 state needs the tenant's calendar (business clocks count opening hours), so it is computed here with
-:func:`aftersales.service.clocks.view` for the requests the filters leave; SQL narrows them first (state, kind,
+:func:`aftersales.service.clocks.services.view` for the requests the filters leave; SQL narrows them first (state, kind,
 assignee, text, and an SLA pre-filter) and hands them over most-urgent-first by their soonest due time, at most
 :data:`MAX_CANDIDATES` of them.
 """
@@ -22,9 +22,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.calendar import BusinessCalendar
 from aftersales.identity.models import Customer, StaffUser
-from aftersales.service.clocks import ClockView, view
+from aftersales.service.clocks.services import ClockView, view
 from aftersales.service.models import RequestHold, ServiceRequest, SlaClock
-from aftersales.service.states import FINAL
+from aftersales.service.requests.states import FINAL
 from aftersales.warranty.models import ProductModel, Registration, Serial
 
 PAGE_SIZE = 25

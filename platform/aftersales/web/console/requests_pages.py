@@ -23,11 +23,11 @@ from aftersales.errors import Conflict, InvalidInput
 from aftersales.identity.models import Customer, StaffUser
 from aftersales.identity.principals import Principal
 from aftersales.identity.scopes import REQUESTS_READ, REQUESTS_WRITE
-from aftersales.service import clocks as service_clocks
-from aftersales.service import requests as service
-from aftersales.service.states import MOVES, IllegalTransition, RequestState
+from aftersales.service.clocks import services as service_clocks
+from aftersales.service.requests import services as service
+from aftersales.service.requests.states import MOVES, IllegalTransition, RequestState
 from aftersales.tenancy.services import CurrentTenant
-from aftersales.values import HOLD_REASONS
+from aftersales.contract.values import HOLD_REASONS
 from aftersales.warranty.models import ProductModel, Registration, Serial
 from aftersales.web.console import queue
 from aftersales.web.console.console_pages import (
@@ -39,7 +39,7 @@ from aftersales.web.console.console_pages import (
     staff_names,
 )
 from aftersales.web.console.labels import Labels
-from aftersales.web.context import SessionDep, TenantDep
+from aftersales.http.context import SessionDep, TenantDep
 from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep
 from aftersales.web.portal.rendering import Page, tenant_paths
 

@@ -18,7 +18,7 @@ from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 from babel.support import NullTranslations
 
-from aftersales.money import Money
+from aftersales.contract.money import Money
 
 PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 NATIVE_DIGITS = {"fa": PERSIAN_DIGITS}

@@ -16,7 +16,7 @@ from litestar.response import Redirect, Template
 
 from aftersales.db.base import utcnow
 from aftersales.tenancy import services
-from aftersales.web.context import RuntimeDep, SessionDep
+from aftersales.http.context import RuntimeDep, SessionDep
 from aftersales.web.ops.health import OVERDUE_AFTER
 from aftersales.web.ops.pages import moment, operator_page, tenant_row
 from aftersales.web.page_auth import OPERATOR_PAGE_DEPENDENCIES, ViewerDep

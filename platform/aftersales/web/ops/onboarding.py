@@ -18,7 +18,7 @@ from litestar.response import Redirect, Template
 from aftersales.errors import FieldError, InvalidInput, NotFound
 from aftersales.tenancy import services
 from aftersales.tenancy.manifest import SUPPORTED_LOCALES
-from aftersales.web.context import RuntimeDep, SessionDep
+from aftersales.http.context import RuntimeDep, SessionDep
 from aftersales.web.ops.onboarding_form import FORM, WEEKDAYS, OnboardForm, errors_by_field
 from aftersales.web.ops.pages import operator_page
 from aftersales.web.page_auth import OPERATOR_PAGE_DEPENDENCIES, ViewerDep

@@ -17,7 +17,7 @@ from aftersales.db.base import utcnow
 from aftersales.errors import RateLimited
 from aftersales.warranty import authenticity
 from aftersales.warranty.schemas import AuthenticityAnswer
-from aftersales.web.context import RuntimeDep, SessionDep, TenantDep
+from aftersales.http.context import RuntimeDep, SessionDep, TenantDep
 from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep
 from aftersales.web.portal.rendering import TENANT_PATH, Page, page_for, render
 

@@ -19,7 +19,7 @@ from aftersales.errors import InvalidInput, RateLimited
 from aftersales.identity import one_time_codes, page_sessions
 from aftersales.identity.models import Customer
 from aftersales.identity.services import customer_principal
-from aftersales.web.context import RuntimeDep, SessionDep, TenantDep
+from aftersales.http.context import RuntimeDep, SessionDep, TenantDep
 from aftersales.web.i18n.catalogues import translations
 from aftersales.web.i18n.formatting import LocaleFormat
 from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep, safe_next, session_cookie

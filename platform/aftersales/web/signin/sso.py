@@ -21,7 +21,7 @@ from aftersales.identity.oidc_sign_in import (
     start_sign_in,
 )
 from aftersales.runtime import Runtime
-from aftersales.web.context import RuntimeDep, SessionDep, TenantDep
+from aftersales.http.context import RuntimeDep, SessionDep, TenantDep
 from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep, cookie_path, safe_next, session_cookie
 from aftersales.web.portal.rendering import Page, page_for, render, tenant_paths
 

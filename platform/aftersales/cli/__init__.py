@@ -1,0 +1,1 @@
+"""The ``aftersales`` command and its sub-commands."""

@@ -1,0 +1,233 @@
+"""The core's own answers to every hook, registered ``trylast``.
+
+A tenant whose vertical leaves a hook out still gets a sane, conservative decision from here. These follow the
+same rules as any plugin: pure functions of their arguments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from aftersales.contract.hookspecs import hookimpl
+from aftersales.contract.values import (
+    CardEvidence,
+    CardVerdict,
+    ClaimAssessment,
+    ClaimDecision,
+    ClaimFacts,
+    ClaimKind,
+    FollowUpPlan,
+    JobFacts,
+    OfferingSpec,
+    ProductInfo,
+    ProviderCandidate,
+    Quote,
+    QuoteLine,
+    RankedProvider,
+    RatingDecision,
+    RatingFacts,
+    RefundDecision,
+    RefundFacts,
+    RefundMethod,
+    RequestFacts,
+    ResolutionContext,
+    ResolutionOption,
+    SaleInfo,
+    SerialCheck,
+    ServiceEvent,
+    SlaTarget,
+    TenantContext,
+    WarrantyTerms,
+)
+
+NAME = "core"
+DEFAULT_WARRANTY_MONTHS = 12
+MAX_SERIAL_LENGTH = 64
+RATING_BURST_PER_DAY = 5
+BAYES_PRIOR_MEAN = 3.5
+BAYES_PRIOR_WEIGHT = 10
+COMPLAINT_CLOCK = "complaint_response"
+COMPLAINT_RESPONSE_BUSINESS_HOURS = 48
+"""Issue 4 makes seed 000's promise a platform rule: every complaint is answered within 48 business hours."""
+
+
+@hookimpl(trylast=True)
+def aftersales_validate_serial(tenant: TenantContext, serial: str, product: ProductInfo | None) -> SerialCheck:
+    text = serial.strip()
+    if not text:
+        return SerialCheck.refuse(serial, "any", "the serial is empty")
+    if len(text) > MAX_SERIAL_LENGTH:
+        return SerialCheck.refuse(serial, "any", f"the serial is longer than {MAX_SERIAL_LENGTH} characters")
+    if any(ch.isspace() or not ch.isprintable() for ch in text):
+        return SerialCheck.refuse(serial, "any", "the serial contains spaces or control characters")
+    return SerialCheck.accept(text.upper(), "any")
+
+
+@hookimpl(trylast=True)
+def aftersales_judge_card(tenant: TenantContext, card: CardEvidence) -> CardVerdict:
+    wrong = [what for what, given, matches in (("card code", card.card_code_given, card.card_code_matches),
+                                               ("hologram code", card.hologram_code_given,
+                                                card.hologram_code_matches))
+             if given and not matches]
+    if wrong:
+        verb = "do not match" if len(wrong) > 1 else "does not match"
+        return CardVerdict(False, (f"the {' and the '.join(wrong)} {verb} this serial",))
+    return CardVerdict(True, ("the codes given match the company's register",))
+
+
+@hookimpl(trylast=True)
+def aftersales_warranty_terms(tenant: TenantContext, product: ProductInfo, sale: SaleInfo) -> WarrantyTerms:
+    months = product.warranty_months or DEFAULT_WARRANTY_MONTHS
+    return WarrantyTerms(
+        warranty_start=sale.sold_on,
+        warranty_end=sale.sold_on + relativedelta(months=months),
+        reasons=(f"{months}-month warranty from the date of sale",),
+    )
+
+
+@hookimpl(trylast=True)
+def aftersales_assess_claim(tenant: TenantContext, claim: ClaimFacts, terms: WarrantyTerms, today: date) -> ClaimAssessment:
+    reported = claim.reported_on
+    if claim.kind in (ClaimKind.RETURN, ClaimKind.EXCHANGE):
+        window = terms.return_until if claim.kind is ClaimKind.RETURN else terms.exchange_until
+        if window is None or reported > window:
+            return ClaimAssessment(
+                ClaimDecision.REJECT,
+                failed_conditions=(f"no {claim.kind.value} window applies on {reported.isoformat()}",),
+            )
+        decision = ClaimDecision.RETURN if claim.kind is ClaimKind.RETURN else ClaimDecision.EXCHANGE
+        return ClaimAssessment(decision, reasons=(f"within the {claim.kind.value} window",))
+    if terms.warranty_start <= reported <= terms.warranty_end and claim.kind is ClaimKind.WARRANTY_REPAIR:
+        return ClaimAssessment(ClaimDecision.FREE_REPAIR, reasons=("within the warranty period",))
+    return ClaimAssessment(ClaimDecision.PAID_REPAIR, reasons=("outside the warranty period: repair is charged",))
+
+
+@hookimpl(trylast=True)
+def aftersales_resolution_options(tenant: TenantContext, context: ResolutionContext) -> list[ResolutionOption]:
+    return [ResolutionOption(kind="repair", reason="the repair continues")]
+
+
+def complaint_response_target() -> SlaTarget:
+    """The clock every complaint runs, on every tenant: answered within 48 business hours, else management is
+    told. A vertical may change it by returning its own ``complaint_response`` target, not drop it (the core
+    adds this one to a complaint whose targets lack it)."""
+    hours = COMPLAINT_RESPONSE_BUSINESS_HOURS
+    return SlaTarget(
+        name=COMPLAINT_CLOCK,
+        duration=timedelta(hours=hours),
+        clock="business_hours",
+        met_on=("answered",),
+        reason=f"every complaint is answered within {hours} business hours; an unanswered one goes to management",
+    )
+
+
+@hookimpl(trylast=True)
+def aftersales_sla_targets(tenant: TenantContext, request: RequestFacts) -> list[SlaTarget]:
+    if request.kind == "complaint":
+        return [complaint_response_target()]
+    return [
+        SlaTarget(
+            name="first_response",
+            duration=timedelta(days=2),
+            clock="business_days",
+            met_on=("contacted", "ended"),
+            reason="every request gets a first response within 2 business days",
+        )
+    ]
+
+
+@hookimpl(trylast=True)
+def aftersales_followups(tenant: TenantContext, event: ServiceEvent) -> list[FollowUpPlan]:
+    if event.kind != "request_closed":
+        return []
+    return [
+        FollowUpPlan(
+            name="satisfaction_survey",
+            after=timedelta(hours=1),
+            channel="portal",
+            questionnaire=("How satisfied are you with the service (1-5)?", "Anything you want to tell us?"),
+        )
+    ]
+
+
+@hookimpl(trylast=True)
+def aftersales_service_catalogue(tenant: TenantContext) -> list[OfferingSpec]:
+    return []
+
+
+@hookimpl(trylast=True)
+def aftersales_quote(tenant: TenantContext, job: JobFacts) -> Quote:
+    free = job.under_warranty
+    lines = [QuoteLine("labour", job.offering, job.labour_price, covered_by_warranty=free)]
+    lines += [QuoteLine("part", f"{p.name} × {p.quantity}", p.price, covered_by_warranty=free) for p in job.parts]
+    lines += [QuoteLine("consumable", f"{c.name} × {c.quantity}", c.price, covered_by_warranty=free)
+              for c in job.consumables_used]
+    reason = "covered by warranty" if free else "labour at the provider's price, parts and consumables at list prices"
+    return Quote(lines=tuple(lines), reasons=(reason,))
+
+
+@hookimpl(trylast=True)
+def aftersales_rating_policy(tenant: TenantContext, rating: RatingFacts) -> RatingDecision:
+    if not rating.job_completed:
+        return RatingDecision(accepted=False, reasons=("ratings are accepted only after the job is completed",))
+    if rating.ratings_by_rater_last_24h >= RATING_BURST_PER_DAY:
+        return RatingDecision(
+            accepted=True,
+            flagged=True,
+            reasons=(f"more than {RATING_BURST_PER_DAY} ratings from this account in a day: held for review",),
+        )
+    return RatingDecision(accepted=True)
+
+
+def bayesian_average(average: float | None, count: int) -> float:
+    """A rating pulled towards the prior until it has enough reviews (one 5.0 does not beat 200 × 4.8)."""
+    total = (average or 0.0) * count
+    return (BAYES_PRIOR_MEAN * BAYES_PRIOR_WEIGHT + total) / (BAYES_PRIOR_WEIGHT + count)
+
+
+def rating_reason(candidate: ProviderCandidate, weighed: float) -> str:
+    """How a ranking reason states a candidate's rating: what customers gave, and what ranking made of it."""
+    if not candidate.rating_count or candidate.rating_average is None:
+        return f"no ratings yet (counted as {weighed:.2f})"
+    return f"rated {candidate.rating_average:.1f} by {candidate.rating_count} customers (weighed {weighed:.2f})"
+
+
+@hookimpl(trylast=True)
+def aftersales_rank_providers(
+    tenant: TenantContext, offering: str, candidates: Sequence[ProviderCandidate]
+) -> list[RankedProvider]:
+    if not candidates:
+        return []
+    cheapest = min(c.price.amount_minor for c in candidates) or 1
+    ranked = []
+    for c in candidates:
+        weighed = bayesian_average(c.rating_average, c.rating_count)
+        nearness = 1 / (1 + c.distance_km / 10)
+        cheapness = cheapest / max(c.price.amount_minor, 1)
+        score = 0.6 * weighed / 5 + 0.25 * nearness + 0.15 * cheapness
+        reasons = (f"{c.distance_km:.1f} km away", rating_reason(c, weighed))
+        ranked.append(RankedProvider(c.provider_id, round(score, 6), reasons))
+    return sorted(ranked, key=lambda r: (-r.score, str(r.provider_id)))
+
+
+@hookimpl(trylast=True)
+def aftersales_refund_policy(tenant: TenantContext, refund: RefundFacts) -> RefundDecision:
+    if refund.source == "wallet_balance":
+        balance = refund.wallet_balance if refund.wallet_balance is not None else refund.requested
+        return RefundDecision(
+            allowed=min(refund.requested, balance),
+            methods=(RefundMethod.BANK_TRANSFER,),
+            needs_finance_approval=True,
+            reasons=("store credit is paid out by bank transfer, up to the wallet's balance, after finance approval",),
+        )
+    ceiling = refund.paid if refund.paid is not None else refund.requested
+    allowed = min(refund.requested, ceiling)
+    return RefundDecision(
+        allowed=allowed,
+        methods=(RefundMethod.ORIGINAL_PAYMENT,),
+        needs_finance_approval=True,
+        reasons=("refunds go back to the original payment, up to what was paid, after finance approval",),
+    )

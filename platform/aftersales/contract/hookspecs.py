@@ -1,0 +1,261 @@
+"""THE plugin contract: every hook a vertical or add-on plugin may implement.
+
+Rules for every hook (the guide with examples is ``docs/plugins.md``):
+
+* Hooks are synchronous pure functions over the value objects of :mod:`aftersales.contract.values`: no I/O, no database,
+  no clock. Time comes in as an argument (``today``, ``now``); the core owns everything effectful.
+* Call them with keyword arguments. A hook called for a tenant reaches only the core defaults
+  (:mod:`aftersales.contract.defaults`, registered ``trylast``) and the plugins that tenant enabled.
+* ``firstresult`` hooks stop at the first non-None result; a plugin returns None to leave the decision to the
+  next plugin and, at last, to the core default. Results never depend on registration order: the manager
+  registers plugins in name order and a tenant enables one vertical.
+* Names carry the ``aftersales_`` prefix, so a misspelt hook fails validation instead of being ignored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import pluggy
+
+from aftersales.contract.values import (
+    CardEvidence,
+    CardVerdict,
+    ClaimAssessment,
+    ClaimFacts,
+    FollowUpPlan,
+    JobFacts,
+    OfferingSpec,
+    ProductInfo,
+    ProviderCandidate,
+    Quote,
+    RankedProvider,
+    RatingDecision,
+    RatingFacts,
+    RefundDecision,
+    RefundFacts,
+    RequestFacts,
+    ResolutionContext,
+    ResolutionOption,
+    SaleInfo,
+    SerialCheck,
+    ServiceEvent,
+    SlaTarget,
+    TenantContext,
+    VerticalInfo,
+    WarrantyTerms,
+)
+
+PROJECT = "aftersales"
+ENTRY_POINT_GROUP = "aftersales.verticals"
+
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+# ---------------------------------------------------------------------------------------------------------
+# Identity: who the plugin is and what it can be configured with
+# ---------------------------------------------------------------------------------------------------------
+
+
+@hookspec
+def aftersales_vertical_info() -> VerticalInfo:
+    """Describe this plugin: name, title, version, kind (vertical or add-on) and settings schema.
+
+    Called once per plugin when the plugin manager is built (not per tenant). Every plugin must implement it;
+    a plugin without it is reported and disabled.
+
+    :return: the plugin's :class:`~aftersales.contract.values.VerticalInfo`.
+    """
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Catalogue and serials
+# ---------------------------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def aftersales_validate_serial(tenant: TenantContext, serial: str, product: ProductInfo | None) -> SerialCheck:
+    """Validate and normalise one serial number before it is stored or looked up.
+
+    Called on every serial import row, registration and authenticity check. ``firstresult``: the vertical's
+    answer wins; the core default accepts any non-empty serial of printable characters, upper-cased.
+
+    :param tenant: the tenant whose registry the serial belongs to.
+    :param serial: the serial exactly as typed or imported.
+    :param product: the model it is claimed to be, when known (model-specific formats).
+    :return: a :class:`~aftersales.contract.values.SerialCheck` with the normalised serial or the reason it is invalid.
+    """
+
+
+@hookspec(firstresult=True)
+def aftersales_validate_serials(
+    tenant: TenantContext, serials: Sequence[str], products: Sequence[ProductInfo | None]
+) -> list[SerialCheck]:
+    """Validate many serials in one call: what :func:`aftersales_validate_serial` answers for each, in order.
+
+    Called by the serial import, a chunk of rows at a time, so a vertical pays one dispatch per chunk, not per
+    row. ``firstresult``. Optional: the core uses it only when every plugin of the tenant that implements
+    ``aftersales_validate_serial`` implements this too, and otherwise (or when it returns None) calls
+    ``aftersales_validate_serial`` row by row (:func:`aftersales.plugins.validate_serials`).
+
+    :param serials: the serials exactly as imported.
+    :param products: each serial's claimed model (None when unknown); as long as ``serials``.
+    :return: one :class:`~aftersales.contract.values.SerialCheck` per serial, equal to the per-serial hook's answer.
+    """
+
+
+@hookspec(firstresult=True)
+def aftersales_judge_card(tenant: TenantContext, card: CardEvidence) -> CardVerdict:
+    """Judge a warranty card shown in a public authenticity check (card code, hologram code).
+
+    Called when a check gives a card or hologram code for a unit on the register. ``firstresult``; the core
+    default calls the card genuine when every code given matches the register. A vertical adds its own marks
+    of a genuine card (Mehr: a card without its hologram is not a genuine Mehr card).
+
+    :return: :class:`~aftersales.contract.values.CardVerdict` with the reasons the customer is told.
+    """
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Warranty
+# ---------------------------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def aftersales_warranty_terms(tenant: TenantContext, product: ProductInfo, sale: SaleInfo) -> WarrantyTerms:
+    """Decide the warranty terms of one sold unit: start and end, parts support, return/exchange windows.
+
+    Called when a purchase is registered, on exchange, and when coverage is recomputed. ``firstresult``; the
+    core default gives 12 months from the sale (or the model's override) with no return or exchange window.
+
+    :return: :class:`~aftersales.contract.values.WarrantyTerms` with the reasons that produced them.
+    """
+
+
+@hookspec(firstresult=True)
+def aftersales_assess_claim(tenant: TenantContext, claim: ClaimFacts, terms: WarrantyTerms, today: date) -> ClaimAssessment:
+    """Decide a claim: return, exchange, free repair, paid repair or reject, listing every failed condition.
+
+    Called when an agent submits a claim against a registration. ``firstresult``; the core default offers a
+    free repair inside the warranty period and a paid repair outside it.
+
+    :param today: the tenant-local date of the assessment; day N of a window is the sale date plus N days.
+    :return: :class:`~aftersales.contract.values.ClaimAssessment`.
+    """
+
+
+@hookspec(firstresult=True)
+def aftersales_resolution_options(tenant: TenantContext, context: ResolutionContext) -> list[ResolutionOption]:
+    """Offer the ways a long-running or failed repair may be resolved (e.g. replacement or refund).
+
+    Called by the SLA worker when a request's clock says a replacement is due, and by agents on demand.
+    ``firstresult``; the core default offers only continued repair.
+
+    :return: the options the customer chooses from, each with the amount and the rule behind it.
+    """
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Service requests
+# ---------------------------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def aftersales_sla_targets(tenant: TenantContext, request: RequestFacts) -> list[SlaTarget]:
+    """Set the clocks of a new service request: durations, business or calendar time, pauses, breach action.
+
+    Called when a request is opened and when its facts that matter (kind, location, product) change.
+    ``firstresult``; the core default sets one ``first_response`` clock of 2 business days.
+
+    :return: every clock the request runs; an empty list means no clock.
+    """
+
+
+@hookspec
+def aftersales_followups(tenant: TenantContext, event: ServiceEvent) -> list[FollowUpPlan]:
+    """Schedule follow-up calls, messages and surveys after an event (installation, repair, closure).
+
+    Called for every recorded :class:`~aftersales.contract.values.ServiceEvent`. Not ``firstresult``: every enabled
+    plugin may add plans and the core adds the satisfaction survey after a closed request; the core
+    de-duplicates plans by name.
+
+    :return: the plans to schedule, possibly empty.
+    """
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Marketplace
+# ---------------------------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def aftersales_service_catalogue(tenant: TenantContext) -> list[OfferingSpec]:
+    """Name the services a tenant of this vertical offers by default (oil change, installation, repair …).
+
+    Called when a tenant is onboarded (and again on re-onboarding, which adds only the codes it lacks) and when
+    an admin asks for the defaults again; the tenant's admins edit the catalogue from there. ``firstresult``;
+    the core default is an empty catalogue, which the tenant's admins fill themselves.
+
+    :return: the default offerings, codes unique.
+    """
+
+
+@hookspec(firstresult=True)
+def aftersales_quote(tenant: TenantContext, job: JobFacts) -> Quote:
+    """Price a job line by line: labour, parts, consumables, travel, discounts, and what warranty makes free.
+
+    Called when a customer asks a provider for a quote and when a change request is priced. ``firstresult``;
+    the core default charges labour and parts at the given prices, all free under warranty.
+
+    :return: an itemised :class:`~aftersales.contract.values.Quote`; once accepted it caps the charge.
+    """
+
+
+@hookspec(firstresult=True)
+def aftersales_rating_policy(tenant: TenantContext, rating: RatingFacts) -> RatingDecision:
+    """Accept, weigh or flag a rating before it counts in the aggregates.
+
+    Called for every submitted rating (both directions). ``firstresult``; the core default refuses ratings on
+    uncompleted jobs and flags bursts of more than 5 ratings a day from one account.
+
+    :return: :class:`~aftersales.contract.values.RatingDecision`; flagged ratings do not count until reviewed.
+    """
+
+
+@hookspec(firstresult=True)
+def aftersales_rank_providers(
+    tenant: TenantContext, offering: str, candidates: Sequence[ProviderCandidate]
+) -> list[RankedProvider]:
+    """Order the providers that can do ``offering`` for a customer.
+
+    Called twice per provider search, never per provider: once with every candidate (``next_free_slot`` None),
+    then with the best page only, each with its next free slot, to order the page. ``firstresult``; the core
+    default scores a Bayesian-average rating against distance and price.
+
+    :return: every candidate with its score, best first.
+    """
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Payments
+# ---------------------------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def aftersales_refund_policy(tenant: TenantContext, refund: RefundFacts) -> RefundDecision:
+    """Decide a refund: the amount allowed, the methods, the requirements the customer must meet first.
+
+    Called when a refund is requested by a customer or an agent, before anything moves. ``firstresult``; the
+    core default allows up to what was paid, back to the original payment, with finance approval.
+
+    :return: :class:`~aftersales.contract.values.RefundDecision` with reasons and missing requirements named.
+    """
+
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "PROJECT",
+    "hookimpl",
+    "hookspec",
+]

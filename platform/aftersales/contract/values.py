@@ -1,0 +1,582 @@
+"""The value objects of the plugin contract: what hooks receive and what they return.
+
+All are frozen dataclasses built by the core from its records (never ORM objects), so a plugin can neither
+reach the database nor another tenant, and every decision is reproducible from its inputs. Decisions carry
+``reasons``: sentences a call-centre agent can read to a customer, stored with the record they decided.
+The hooks themselves are specified in :mod:`aftersales.contract.hookspecs`; the guide is ``docs/plugins.md``.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Literal, TypeVar
+
+from dateutil.relativedelta import relativedelta
+from pydantic import BaseModel, ConfigDict
+
+from aftersales.contract.money import Money
+
+# ---------------------------------------------------------------------------------------------------------
+# Plugins and tenants
+# ---------------------------------------------------------------------------------------------------------
+
+
+class PluginSettings(BaseModel):
+    """Base of every plugin's settings schema: typed fields with defaults; a tenant manifest overrides them.
+
+    Validated at onboarding with every field error reported at once; unknown keys are refused.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+SettingsT = TypeVar("SettingsT", bound=PluginSettings)
+
+
+@dataclass(frozen=True)
+class VerticalInfo:
+    """Who a plugin is. Returned by ``aftersales_vertical_info``; declared once per plugin."""
+
+    name: str
+    """Stable identifier, the entry-point name (``electronics``); tenants name it in their manifest."""
+    title: str
+    version: str
+    description: str
+    settings_schema: type[PluginSettings]
+    kind: Literal["vertical", "addon"] = "vertical"
+    """A tenant enables exactly one ``vertical`` and any number of ``addon`` plugins."""
+    requires_core: str = ">=0.1"
+    """PEP 440 specifier of the core versions this plugin works with."""
+
+
+@dataclass(frozen=True)
+class BusinessCalendarInfo:
+    """A tenant's working time: holidays of ``country`` (the ``holidays`` package) plus its own closures."""
+
+    country: str
+    weekend_days: tuple[int, ...]
+    """ISO weekdays (1 = Monday … 7 = Sunday) with no business hours."""
+    business_hours: tuple[str, str]
+    """Opening and closing local time, ``("08:00", "17:00")``."""
+    closures: tuple[date, ...] = ()
+    hours_by_weekday: Mapping[int, tuple[str, str]] | None = None
+    """Hours that differ on some ISO weekdays, e.g. ``{4: ("08:00", "13:00")}`` for a half-day Thursday.
+
+    Weekend days stay closed. A closing time of ``"24:00"`` is midnight at the end of the day, so
+    ``("00:00", "24:00")`` (here or in ``business_hours``) is open all day.
+    """
+
+
+@dataclass(frozen=True)
+class TenantContext:
+    """The tenant a hook is called for, with its vertical's validated settings."""
+
+    id: uuid.UUID
+    slug: str
+    vertical: str
+    country: str
+    currency: str
+    time_zone: str
+    locales: tuple[str, ...]
+    calendar: BusinessCalendarInfo
+    settings: PluginSettings
+    """The tenant's settings for its vertical: an instance of that vertical's ``settings_schema``."""
+    addon_settings: Mapping[str, PluginSettings] = field(default_factory=dict)
+
+    def settings_as(self, schema: type[SettingsT]) -> SettingsT:
+        """The vertical's settings, typed as ``schema``; a tenant of another vertical here is a caller's bug."""
+        if not isinstance(self.settings, schema):
+            raise TypeError(f"tenant {self.slug!r} carries {type(self.settings).__name__}, not {schema.__name__}")
+        return self.settings
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Catalogue and serials
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProductInfo:
+    """A product model from the tenant's catalogue."""
+
+    sku: str
+    name: str
+    category: str = ""
+    volume_m3: float | None = None
+    weight_kg: float | None = None
+    warranty_months: int | None = None
+    """A per-model override of the vertical's warranty length, when the catalogue sets one."""
+    attributes: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SerialCheck:
+    """The verdict on one serial: valid with its normalised form, or invalid with the reason."""
+
+    valid: bool
+    normalized: str
+    scheme: str
+    """Which rule judged it: ``imei``, ``vin``, ``pattern:<name>``, ``any``."""
+    reason: str | None = None
+
+    @classmethod
+    def accept(cls, normalized: str, scheme: str) -> SerialCheck:
+        return cls(valid=True, normalized=normalized, scheme=scheme)
+
+    @classmethod
+    def refuse(cls, serial: str, scheme: str, reason: str) -> SerialCheck:
+        return cls(valid=False, normalized=serial, scheme=scheme, reason=reason)
+
+
+@dataclass(frozen=True)
+class CardEvidence:
+    """What a public check learned about a unit's warranty card: which codes were given and whether each
+    matched the registry. A code neither given nor on record is simply absent."""
+
+    card_code_given: bool
+    card_code_matches: bool
+    """False when given and wrong, or given for a unit with no card code on record."""
+    hologram_code_given: bool
+    hologram_code_matches: bool
+    unit_has_card_code: bool
+    unit_has_hologram: bool
+
+
+@dataclass(frozen=True)
+class CardVerdict:
+    """The vertical's verdict on a warranty card, with the reasons a customer is told."""
+
+    genuine: bool
+    reasons: tuple[str, ...] = ()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Warranty
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SaleInfo:
+    """The purchase a warranty runs from, as registered."""
+
+    sold_on: date
+    price: Money | None = None
+    seller: str = ""
+    invoice_number: str = ""
+    exchanged_on: date | None = None
+    """Date of the last accepted exchange of this unit, if any (some terms restart from it)."""
+
+
+@dataclass(frozen=True)
+class WarrantyTerms:
+    """What a warranty covers and until when; stored with the coverage it produced."""
+
+    warranty_start: date
+    warranty_end: date
+    parts_support_end: date | None = None
+    return_until: date | None = None
+    exchange_until: date | None = None
+    restarts_on_exchange: bool = False
+    exclusions: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()
+
+
+class ClaimKind(enum.StrEnum):
+    RETURN = "return"
+    EXCHANGE = "exchange"
+    WARRANTY_REPAIR = "warranty_repair"
+    PAID_REPAIR = "paid_repair"
+
+
+class DefectType(enum.StrEnum):
+    NONE = "none"
+    QUALITY = "quality"
+    FUNCTIONAL = "functional"
+    COSMETIC = "cosmetic"
+    INSTALLATION_DAMAGE = "installation_damage"
+
+
+class ClaimDecision(enum.StrEnum):
+    RETURN = "return"
+    EXCHANGE = "exchange"
+    FREE_REPAIR = "free_repair"
+    PAID_REPAIR = "paid_repair"
+    REJECT = "reject"
+
+
+@dataclass(frozen=True)
+class ClaimReport:
+    """The facts of one claim as the agent or technician records them (what the claim API takes)."""
+
+    kind: ClaimKind
+    reported_on: date
+    defect: DefectType = DefectType.NONE
+    packaging_complete: bool = False
+    accessories_complete: bool = False
+    product_number_matches: bool = False
+    parts_replaced_or_removed: bool = False
+    misuse_or_damage: bool = False
+    receipts_shown: bool = False
+    warranty_voucher_shown: bool = False
+    paid_in_full: bool = False
+    delivered_sealed: bool | None = None
+    installed_by_authorised_technician: bool | None = None
+    sold_by_tenant: bool = True
+
+
+@dataclass(frozen=True)
+class ClaimFacts(ClaimReport):
+    """A recorded claim with the product it is about: what the vertical's rules look at."""
+
+    product: ProductInfo = field(kw_only=True)
+
+
+@dataclass(frozen=True)
+class ClaimAssessment:
+    """The vertical's decision on a claim, with every failed condition in words an agent can read out."""
+
+    decision: ClaimDecision
+    failed_conditions: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()
+    requires_onsite_visit: bool = False
+    arrange_by_phone_first: bool = False
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Service requests and SLA
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GeoPoint:
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True)
+class RequestFacts:
+    """A service request as the SLA and resolution rules see it."""
+
+    kind: str
+    """repair, installation, maintenance, return, exchange, complaint, inquiry."""
+    channel: str
+    opened_at: datetime
+    product: ProductInfo | None = None
+    under_warranty: bool = False
+    customer_location: GeoPoint | None = None
+    customer_country: str | None = None
+    service_points: tuple[GeoPoint, ...] = ()
+    complaint_subject: str | None = None
+
+
+SlaClockKind = Literal["calendar", "business_hours", "business_days"]
+
+MILESTONES = ("opened", "contacted", "on_site", "answered", "ended")
+"""What a request can reach besides its states (see :class:`SlaTarget`): ``opened``; ``contacted`` (an agent
+recorded the first contact with the customer); ``on_site`` (the technician recorded arrival); ``answered``
+(a complaint was answered); ``ended`` (any final state)."""
+
+HOLD_REASONS = ("waiting_for_customer", "customer_unreachable", "waiting_for_third_party")
+"""Why a request may be put on hold; a clock pauses for the hold reasons in its ``pauses_on``."""
+
+
+@dataclass(frozen=True)
+class SlaTarget:
+    """One clock on a request: how long, on which clock, when it starts and is met, what pauses it, and what
+    happens on breach.
+
+    ``starts_on`` and each of ``met_on`` name a milestone: one of :data:`MILESTONES`, a request state the
+    request enters (``waiting_for_parts``, ``ready`` …) or ``left:<state>`` (the request leaves that state).
+    A clock starts once; reaching a ``met_on`` milestone stops it (met, or met late after a breach), and so
+    does the end of the request (an ended request promises nothing more), whatever ``met_on`` says.
+    ``pauses_on`` names hold reasons (:data:`HOLD_REASONS`) and states during which the clock stands still.
+
+    ``clock``: ``calendar`` counts every hour; ``business_hours`` counts the tenant's opening hours;
+    ``business_days`` means "within N business days" (the same local time N business days later, then
+    counted in opening hours while paused and resumed), so ``duration`` must be whole days.
+    """
+
+    name: str
+    """Stable key, e.g. ``first_contact``, ``onsite``, ``result``, ``complaint_response``."""
+    duration: timedelta
+    clock: SlaClockKind
+    starts_on: str = "opened"
+    met_on: tuple[str, ...] = ("ended",)
+    pauses_on: tuple[str, ...] = ("waiting_for_customer",)
+    on_breach: Literal["notify", "reassign", "raise_priority", "offer_replacement"] = "notify"
+    at_risk_fraction: float = 0.8
+    """Share of the duration used after which the clock shows ``at_risk`` (Yizhongyi's "2–4 h": 0.5 of 4 h)."""
+    reason: str = ""
+
+    def __post_init__(self) -> None:
+        if self.duration <= timedelta(0):
+            raise ValueError(f"SLA {self.name!r}: duration must be positive")
+        if self.clock == "business_days" and self.duration % timedelta(days=1):
+            raise ValueError(f"SLA {self.name!r}: a business_days clock takes whole days")
+        if not 0 < self.at_risk_fraction <= 1:
+            raise ValueError(f"SLA {self.name!r}: at_risk_fraction must be in (0, 1]")
+        if not self.met_on:
+            raise ValueError(f"SLA {self.name!r}: met_on names at least one milestone")
+
+
+@dataclass(frozen=True)
+class ResolutionOption:
+    """One way to resolve a request the customer may choose, e.g. a replacement or a refund."""
+
+    kind: Literal["repair", "replacement", "refund"]
+    amount: Money | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class ResolutionContext:
+    """What the resolution rule needs: how long the unit has been in service and what was paid."""
+
+    request: RequestFacts
+    business_days_in_service: int
+    invoice_price: Money | None = None
+    invoice_price_was_market_price: bool | None = None
+    expert_price: Money | None = None
+    replacement_approved_by_expert: bool = False
+    """The service's experts judged the unit due for replacement, whatever the clock says."""
+
+
+@dataclass(frozen=True)
+class ServiceEvent:
+    """Something that happened to a customer's request or unit, after which follow-ups may be due."""
+
+    kind: Literal["installed", "repaired", "request_closed", "training_signed_off", "sold"]
+    occurred_at: datetime
+    request_kind: str | None = None
+    product: ProductInfo | None = None
+
+
+@dataclass(frozen=True)
+class FollowUpPlan:
+    """A follow-up call, message or survey to schedule ``after`` an event, optionally repeated.
+
+    ``after`` and ``repeat_every`` are a :class:`~datetime.timedelta` or, for calendar months ("+3 months",
+    "monthly"), a :class:`dateutil.relativedelta.relativedelta`. A repeated plan runs ``repeat_count`` times
+    in all (None: until the unit's warranty ends, or 12 times when there is no warranty).
+    """
+
+    name: str
+    after: timedelta | relativedelta
+    channel: Literal["call", "sms", "email", "portal"]
+    questionnaire: tuple[str, ...] = ()
+    repeat_every: timedelta | relativedelta | None = None
+    repeat_count: int | None = None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Marketplace
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OfferingSpec:
+    """An entry of a vertical's default service catalogue, seeded into a tenant's catalogue at onboarding."""
+
+    code: str
+    """Stable key, lower-case with underscores (``oil_change``): how customers and bookings name the offering."""
+    name: str
+    category: str
+    duration_minutes: int
+    skill: str | None = None
+    """The skill a provider needs to offer it, when any."""
+    warranty_needs_authorisation: bool = False
+    """In-warranty jobs go only to providers the tenant has authorised (Entekhab, seed 001)."""
+
+
+@dataclass(frozen=True)
+class JobItem:
+    """A part or consumable on a job: its code on the tenant's price list, its name, how many, at what unit
+    price (parts: the manufacturer's list price)."""
+
+    code: str
+    name: str
+    quantity: int
+    unit_price: Money
+
+    @property
+    def price(self) -> Money:
+        """The unit price times the quantity."""
+        return Money(self.unit_price.amount_minor * self.quantity, self.unit_price.currency)
+
+
+@dataclass(frozen=True)
+class JobFacts:
+    """A job to price: the offering, the provider's labour price, the parts and consumables the provider names
+    (priced from the tenant's list), what the customer asked for, the distance and the warranty."""
+
+    offering: str
+    labour_price: Money
+    parts: tuple[JobItem, ...] = ()
+    consumables_requested: tuple[str, ...] = ()
+    """Codes of the consumables the customer asked for when booking."""
+    consumables_used: tuple[JobItem, ...] = ()
+    distance_km: float = 0.0
+    """From the provider's location to the customer's site; 0 for a job at the workshop."""
+    under_warranty: bool = False
+    sold_by_tenant: bool = True
+    """Whether the unit is one the tenant sold (registered with it); seed 003 charges others in full."""
+    offering_category: str = ""
+    """The catalogue category of the offering (``installation``, ``repair``, ``service`` …)."""
+
+
+@dataclass(frozen=True)
+class QuoteLine:
+    """One priced line; a discount is a negative amount."""
+
+    kind: Literal["labour", "part", "consumable", "travel", "discount", "fee"]
+    description: str
+    amount: Money
+    covered_by_warranty: bool = False
+
+
+@dataclass(frozen=True)
+class Quote:
+    """An itemised quote; once accepted it caps what the customer can be charged."""
+
+    lines: tuple[QuoteLine, ...]
+    reasons: tuple[str, ...] = ()
+    refused: tuple[str, ...] = ()
+    """Why the job cannot be quoted as asked (e.g. consumables the customer did not request); when any, the
+    core stores no quote and answers with these reasons."""
+    platform_fee_bps: int = 0
+    """The platform's fee on what is charged against this quote, in basis points (1000 = 10 %)."""
+
+    def total(self, currency: str) -> Money:
+        """What the customer pays: every line not covered by warranty."""
+        total = Money(0, currency)
+        for line in self.lines:
+            if not line.covered_by_warranty:
+                total = total + line.amount
+        return total
+
+
+@dataclass(frozen=True)
+class RatingFacts:
+    """A rating about to be counted, with what the rater did recently.
+
+    The rater is an account: the customer, or the provider (the business, whichever of its users rates).
+    ``job_paid``: the job's charge was created through the platform, or nothing was owed (an accepted quote of
+    0). ``ratings_by_rater_last_24h`` counts the rater's earlier ratings of any status in the 24 hours before
+    this one; ``earlier_ratings_of_same_party`` its earlier ratings (counted or held) of the same provider or
+    customer, ever.
+    """
+
+    stars: int
+    direction: Literal["customer_rates_provider", "provider_rates_customer"]
+    job_completed: bool
+    job_paid: bool
+    ratings_by_rater_last_24h: int = 0
+    comment: str = ""
+    earlier_ratings_of_same_party: int = 0
+
+
+@dataclass(frozen=True)
+class RatingDecision:
+    """Refuse a rating (``accepted=False``: nothing is written, the rater is told the reasons), or accept it
+    with a ``weight`` (>= 0) in the aggregates; ``flagged`` holds it uncounted until a reviewer decides."""
+
+    accepted: bool
+    weight: float = 1.0
+    flagged: bool = False
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ProviderCandidate:
+    """A provider that can do the offering for the customer's place: its nearest covering location's distance,
+    its price, its counted rating, and, on the page's second ranking, its next free slot (None on the first
+    ranking of every candidate, and when nothing is free within the search horizon). ``authorised``: the
+    tenant's authorisation holds today."""
+
+    provider_id: uuid.UUID
+    rating_average: float | None
+    rating_count: int
+    price: Money
+    distance_km: float
+    next_free_slot: datetime | None = None
+    authorised: bool = False
+
+
+@dataclass(frozen=True)
+class RankedProvider:
+    provider_id: uuid.UUID
+    score: float
+    reasons: tuple[str, ...] = ()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Payments
+# ---------------------------------------------------------------------------------------------------------
+
+
+class RefundMethod(enum.StrEnum):
+    """How refunded money reaches the customer."""
+
+    ORIGINAL_PAYMENT = "original_payment"
+    """Back through the payment's own provider (the card; cash handed back)."""
+    WALLET = "wallet"
+    """As store credit in the customer's wallet."""
+    BANK_TRANSFER = "bank_transfer"
+    """Sent by finance to the customer's IBAN (Sheba), with the bank's reference recorded."""
+
+
+@dataclass(frozen=True)
+class RefundFacts:
+    """A refund asked for, with what the customer has proven about themselves.
+
+    The core computes every fact (hooks do no I/O): ``paid`` is what the payment captured and has not yet
+    refunded, ``paid_in_full`` whether it captured its whole amount, ``days_since_sale`` counts calendar days
+    in the tenant's time zone, ``identity_verified`` means staff verified the customer's identity and the
+    national ID passes its check digit, ``iban_owner_matches_national_id`` that the bank confirmed the IBAN on
+    file belongs to that same national ID.
+    """
+
+    source: Literal["wallet_balance", "payment", "return", "replacement_refund"]
+    requested: Money
+    paid: Money | None = None
+    paid_in_full: bool = True
+    identity_verified: bool = False
+    iban_owner_matches_national_id: bool = False
+    days_since_sale: int | None = None
+    invoice_price: Money | None = None
+    invoice_price_was_market_price: bool | None = None
+    expert_price: Money | None = None
+    wanted: RefundMethod | None = None
+    """The method the customer asked for; None when they left it to the policy."""
+    iban_on_file: bool = False
+    """The customer has an IBAN (Sheba) on file, whoever owns it."""
+    wallet_balance: Money | None = None
+    """For a ``wallet_balance`` refund: what the wallet holds now."""
+    purpose: str | None = None
+    """What the refunded payment paid for (``job`` for a marketplace job, ``repair``, ``order``), if any."""
+
+
+@dataclass(frozen=True)
+class RefundDecision:
+    """How much may be refunded, how, and what must be shown first.
+
+    A decision grants a refund when ``allowed`` is above zero and no requirement is missing; otherwise it is a
+    refusal, and ``methods`` lists what is offered instead (e.g. store credit), ``requirements`` what the
+    customer must bring first (``identity_verified``, ``iban``, ``iban_owner_matches_national_id``,
+    ``expert_price``, ``sale_date``), ``reasons`` why, in words an agent can read to the customer.
+    """
+
+    allowed: Money
+    methods: tuple[RefundMethod, ...]
+    requirements: tuple[str, ...] = ()
+    needs_finance_approval: bool = False
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def granted(self) -> bool:
+        """The refund may go ahead (subject to finance approval when ``needs_finance_approval``)."""
+        return self.allowed.amount_minor > 0 and not self.requirements and bool(self.methods)

@@ -1,0 +1,1 @@
+"""Demo data and the demo's local services for ``make demo``."""

@@ -1,0 +1,102 @@
+"""Demo data for ``make demo``: every manifest in ``tenants/``, an operator, an admin per tenant, and a few
+units per tenant (one registered), and the printout that says where to click.
+
+Passwords are generated on each run and written to ``var/demo-credentials.txt``; contact data is invented.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from aftersales.demo.account import seed_demo_account
+from aftersales.demo.console import seed_demo_console
+from aftersales.demo.insight import seed_demo_insight
+from aftersales.demo.marketplace import seed_demo_marketplace
+from aftersales.demo.pay import seed_demo_pay
+from aftersales.demo.service import seed_demo_service
+from aftersales.demo.units import seed_demo_units
+from aftersales.identity.models import Operator, StaffUser
+from aftersales.identity.passwords import hash_password
+from aftersales.identity.services import create_operator, create_staff
+from aftersales.runtime import Runtime
+from aftersales.tenancy.manifest import read_manifest_file
+from aftersales.tenancy.services import onboard
+
+DEMO_OPERATOR = "operator@aftersales-demo.com"
+
+PORTAL_PAGES = [
+    ("/", "warranty check by serial (no account needed; try a demo unit below)"),
+    ("/sign-in", "customer sign-in with a one-time code (customer@{slug}-demo.com owns the first demo unit)"),
+    ("/my/devices", "my devices and their coverage; /my/devices/register registers a purchase"),
+    ("/my/requests", "my service requests and their timelines; /my/requests/new opens one"),
+    ("/my/complaints", "complaints"),
+    ("/book", "book a provider (marketplace: carmax); /my/bookings for quotes, extra work, rating, paying"),
+    ("/my/payments", "payments; /my/refunds asks for a refund"),
+]
+CONSOLE_PAGES = [
+    ("/console/", "dashboard"), ("/console/requests", "request queue"), ("/console/customers", "customer files"),
+    ("/console/imports", "serial imports"), ("/console/clones", "clone alerts"), ("/console/recalls", "recalls"),
+    ("/console/refunds", "refund approvals"), ("/console/providers", "providers and ratings"),
+]
+OPS_PAGES = [("/ops/", "tenants, their plugins and health"), ("/ops/tenants/new", "onboard a tenant")]
+"""Where to click (docs/pages/README.md has every page); printed by ``make demo``."""
+
+
+def where_to_click(base: str, slugs: list[str]) -> list[str]:
+    """The printout's page map: the portal and console of every tenant, and the operator console."""
+    first = slugs[0] if slugs else "{slug}"
+    lines = ["pages (every tenant also at {slug}.<base domain>; ?lang=en|fa|zh|ka switches language):",
+             "  customer portal of each tenant: " + "  ".join(f"{base}/t/{slug}/" for slug in slugs)]
+    lines += [f"    /t/{{slug}}{path:<19} {what}" for path, what in PORTAL_PAGES]
+    lines.append(f"  staff console: {base}/t/{{slug}}/console/sign-in as admin@{{slug}}-demo.com, e.g. "
+                 f"{base}/t/{first}/console/sign-in")
+    lines += [f"    /t/{{slug}}{path:<19} {what}" for path, what in CONSOLE_PAGES]
+    lines.append(f"  operator console: {base}/ops/sign-in as {DEMO_OPERATOR}")
+    lines += [f"    {path:<28} {what}" for path, what in OPS_PAGES]
+    return lines
+
+
+async def seed_demo(runtime: Runtime, *, password: str) -> Path:
+    """Onboard the demo tenants and (re)set the demo sign-ins to ``password``; returns the credentials file."""
+    settings = runtime.settings
+    base = settings.base_url.rstrip("/")
+    lines = [f"aftersales demo — {base}", f"API documentation: {base}/schema", ""]
+    async with runtime.db.transaction(None) as session:
+        tenants = [
+            (await onboard(session, runtime.plugins, read_manifest_file(path)))[0]
+            for path in sorted(settings.tenants_dir.glob("*.toml"))
+        ]
+        operator = await session.scalar(select(Operator).where(Operator.email == DEMO_OPERATOR))
+        if operator is None:
+            await create_operator(session, email=DEMO_OPERATOR, name="Demo Operator", password=password)
+        else:
+            operator.password_hash = hash_password(password)
+    lines.append(f"operator  {DEMO_OPERATOR}  POST {base}/operator/login")
+    for tenant in tenants:
+        email = f"admin@{tenant.slug}-demo.com"
+        async with runtime.db.transaction(tenant.id) as session:
+            staff = await session.scalar(select(StaffUser).where(StaffUser.email == email))
+            if staff is None:
+                await create_staff(session, email=email, name=f"{tenant.name} admin", roles=["admin"], password=password)
+            else:
+                staff.password_hash, staff.failed_logins, staff.locked_until = hash_password(password), 0, None
+        lines.append(f"{tenant.slug:<13} {email:<34} POST {base}/t/{tenant.slug}/auth/login")
+    lines += ["", f"password for all of the above: {password}", "", "demo units (the first is registered):"]
+    for tenant in tenants:
+        serials = await seed_demo_units(runtime, tenant)
+        await seed_demo_service(runtime, tenant)
+        await seed_demo_insight(runtime, tenant)
+        await seed_demo_account(runtime, tenant)
+        await seed_demo_marketplace(runtime, tenant)
+        await seed_demo_pay(runtime, tenant)
+        await seed_demo_console(runtime, tenant)
+        lines.append(f"{tenant.slug:<13} {'  '.join(serials)}")
+    lines.append(f"try: curl -X POST {base}/public/t/mehr/warranty/check -H 'content-type: application/json' "
+                 "-d '{\"serial\": \"<a serial above>\"}'")
+    lines += ["", *where_to_click(base, [tenant.slug for tenant in tenants])]
+    path = settings.data_dir / "demo-credentials.txt"
+    path.write_text("\n".join(lines) + "\n")
+    path.chmod(0o600)
+    return path

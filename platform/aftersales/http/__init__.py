@@ -1,0 +1,1 @@
+"""The API's HTTP plumbing: request context (tenant, session, principal), paging, and problem documents."""

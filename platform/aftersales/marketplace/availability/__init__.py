@@ -1,0 +1,1 @@
+"""When a provider can be booked: weekly hours, exceptions, and free slots."""

@@ -1,0 +1,1 @@
+"""The tenant's service catalogue and each provider's prices for it."""

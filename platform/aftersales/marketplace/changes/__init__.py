@@ -1,0 +1,1 @@
+"""Extra work needs the customer's consent first: change requests and work done."""

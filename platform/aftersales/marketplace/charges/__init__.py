@@ -1,0 +1,1 @@
+"""Charging a completed job within what the customer agreed to."""

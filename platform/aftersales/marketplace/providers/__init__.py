@@ -1,0 +1,1 @@
+"""Providers: workshops and technicians, their service points and documents."""

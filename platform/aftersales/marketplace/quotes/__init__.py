@@ -1,0 +1,1 @@
+"""Binding quotes priced by the vertical, and the parts price list they charge."""

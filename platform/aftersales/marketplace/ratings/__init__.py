@@ -1,0 +1,1 @@
+"""Mutual ratings after a completed job."""

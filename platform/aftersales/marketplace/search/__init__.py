@@ -1,0 +1,1 @@
+"""Provider search, ranked by the tenant's vertical."""

@@ -1,0 +1,1 @@
+"""A customer's payments: start one through a provider, capture, cancel, read."""

@@ -1,0 +1,1 @@
+"""A tenant's Stripe account, its webhook events, and their endpoints."""

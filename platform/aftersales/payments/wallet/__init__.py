@@ -1,0 +1,1 @@
+"""Store credit: a customer's wallet per currency."""

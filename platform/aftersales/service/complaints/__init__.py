@@ -1,0 +1,1 @@
+"""Complaints through any channel, escalated and answered with a cause and an apology."""

@@ -1,0 +1,1 @@
+"""The customer file: everything one customer has done, for agents."""

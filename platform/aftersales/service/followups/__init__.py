@@ -1,0 +1,1 @@
+"""Follow-up calls, messages and surveys after service events, and their answers."""

@@ -1,0 +1,113 @@
+"""Bodies and answers of the follow-up, survey and training sign-off endpoints."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from aftersales.identity.models import Customer
+from aftersales.service.followups.models import FollowUp, TrainingSignOff
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ProblemIn(_Body):
+    summary: str = Field(max_length=8000, description="The problem in the customer's words; it opens a request.")
+
+
+class AnswersIn(_Body):
+    """An agent's record of a follow-up call (or of a customer answering a message by phone)."""
+
+    answers: list[str] = Field(default_factory=list, max_length=50,
+                               description="One answer per question of the questionnaire, in order.")
+    csat: int | None = Field(default=None, description="Satisfaction from 1 (very dissatisfied) to 5.")
+    comment: str = Field(default="", max_length=8000)
+    problem: ProblemIn | None = None
+
+
+class SurveyAnswerIn(_Body):
+    """A customer's answer through the link of an SMS, e-mail or portal survey."""
+
+    csat: int = Field(description="Satisfaction from 1 (very dissatisfied) to 5 (very satisfied).")
+    comment: str = Field(default="", max_length=8000)
+    answers: list[str] = Field(default_factory=list, max_length=50)
+    problem: ProblemIn | None = None
+
+
+class SignOffIn(_Body):
+    signed_by: str = Field(max_length=400, description="The name of the customer who signed the training off.")
+    note: str = Field(default="", max_length=8000)
+
+
+class ContactOut(BaseModel):
+    name: str
+    phone: str | None
+    email: str | None
+
+
+class FollowUpOut(BaseModel):
+    id: UUID
+    customer_id: UUID
+    customer: ContactOut | None = Field(description="Who to call.")
+    request_id: UUID | None
+    registration_id: UUID | None
+    event_kind: str
+    event_at: datetime
+    plan_name: str
+    channel: str
+    questionnaire: list[str]
+    occurrence: int
+    due_at: datetime
+    status: str = Field(description="scheduled, sent, answered, missed or cancelled")
+    status_reason: str
+    sent_at: datetime | None
+    answers: list[str] | None
+    csat: int | None
+    comment: str
+    answered_at: datetime | None
+    answered_by: str | None
+    problem_request_id: UUID | None = Field(description="The request opened for a problem the answers reported.")
+
+
+class SignOffOut(BaseModel):
+    request_id: UUID
+    signed_by: str
+    signed_at: datetime
+    note: str
+    recorded_by: str
+    followups: list[FollowUpOut] = Field(description="The follow-ups the sign-off scheduled.")
+
+
+class SurveyOut(BaseModel):
+    """A survey as its link shows it: no personal data, only the company and the questions."""
+
+    company: str
+    questions: list[str]
+    answered: bool
+
+
+class CsatOut(BaseModel):
+    count: int
+    average: float | None = Field(description="Mean score, two decimals; None when nobody answered.")
+    distribution: dict[str, int] = Field(description="How many answers gave each score, 1 to 5.")
+
+
+def followup_out(f: FollowUp, customer: Customer | None) -> FollowUpOut:
+    contact = ContactOut(name=customer.name, phone=customer.phone, email=customer.email) if customer else None
+    return FollowUpOut(
+        id=f.id, customer_id=f.customer_id, customer=contact, request_id=f.request_id,
+        registration_id=f.registration_id, event_kind=f.event_kind, event_at=f.event_at, plan_name=f.plan_name,
+        channel=f.channel, questionnaire=list(f.questionnaire), occurrence=f.occurrence, due_at=f.due_at,
+        status=f.status, status_reason=f.status_reason, sent_at=f.sent_at,
+        answers=list(f.answers) if f.answers is not None else None, csat=f.csat, comment=f.comment,
+        answered_at=f.answered_at, answered_by=f.answered_by, problem_request_id=f.problem_request_id,
+    )
+
+
+def signoff_out(s: TrainingSignOff, followups: list[FollowUpOut]) -> SignOffOut:
+    return SignOffOut(request_id=s.request_id, signed_by=s.signed_by, signed_at=s.signed_at, note=s.note,
+                      recorded_by=s.recorded_by, followups=followups)

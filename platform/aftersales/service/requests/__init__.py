@@ -1,0 +1,1 @@
+"""Service requests: opening, moving through their states, assigning, and their timeline."""

@@ -1,0 +1,31 @@
+"""The intake receipt: what a customer takes home when a unit is taken in — the request number, the unit, and
+the date by which the company promises a result (the ``result`` clock's due time)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from aftersales.identity.models import Customer
+from aftersales.service.models import ServiceRequest
+from aftersales.service.requests.schemas import ReceiptOut
+from aftersales.tenancy.services import CurrentTenant
+from aftersales.warranty.registrations.services import get_registration
+
+
+async def receipt_of(session: AsyncSession, tenant: CurrentTenant, request: ServiceRequest) -> ReceiptOut:
+    """The receipt of ``request``; the promised date is also given as the tenant's local date."""
+    customer = await session.scalar(select(Customer).where(Customer.id == request.customer_id))
+    serial = model = None
+    if request.registration_id is not None:
+        registered = await get_registration(session, request.registration_id)
+        serial, model = registered.unit.serial, registered.model.name
+    branding = tenant.record.branding
+    promised = request.promised_at
+    return ReceiptOut(
+        company=branding.get("display_name") or tenant.record.name,
+        support_phone=branding.get("support_phone"), support_email=branding.get("support_email"),
+        number=request.number, opened_at=request.opened_at, kind=request.kind, summary=request.summary,
+        customer_name=customer.name if customer else "", serial=serial, model=model, promised_at=promised,
+        promised_local_date=promised.astimezone(tenant.calendar.zone).date().isoformat() if promised else None,
+    )

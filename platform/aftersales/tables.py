@@ -1,0 +1,92 @@
+"""Every table of the platform, imported in one place (for Alembic, the schema tests and ``create_all``)."""
+
+from aftersales.identity.models import (
+    ApiClient,
+    Customer,
+    Operator,
+    OperatorSession,
+    PageSession,
+    SignInCode,
+    SsoAttempt,
+    StaffUser,
+)
+from aftersales.marketplace.models import (
+    BookedSlot,
+    Booking,
+    ChangeRequest,
+    CustomerRatingTotal,
+    JobCharge,
+    Offering,
+    Provider,
+    ProviderDocument,
+    ProviderException,
+    ProviderHours,
+    ProviderLocation,
+    ProviderOffering,
+    Quote,
+    Rating,
+    WorkItem,
+)
+from aftersales.outbox.models import OutboxMessage
+from aftersales.payments.ledger.models import LedgerEntry, Payment, Wallet
+from aftersales.payments.refunds.models import CustomerIdentity, Refund, RefundEvent
+from aftersales.payments.stripe.models import StripeAccount, StripeEvent
+from aftersales.service.followups.models import FollowUp, TrainingSignOff
+from aftersales.service.models import (
+    Complaint,
+    RequestEvent,
+    RequestHold,
+    ServicePoint,
+    ServiceRequest,
+    SlaClock,
+)
+from aftersales.tenancy.models import Tenant
+from aftersales.warranty.models import ProductModel, Serial, SerialCheck
+from aftersales.warranty.recalls.models import RecallCampaign, RecallUnit  # noqa: F401
+
+__all__ = [
+    "ApiClient",
+    "BookedSlot",
+    "Booking",
+    "ChangeRequest",
+    "Complaint",
+    "Customer",
+    "CustomerIdentity",
+    "CustomerRatingTotal",
+    "FollowUp",
+    "JobCharge",
+    "LedgerEntry",
+    "Offering",
+    "Operator",
+    "OperatorSession",
+    "PageSession",
+    "OutboxMessage",
+    "Payment",
+    "ProductModel",
+    "Provider",
+    "ProviderDocument",
+    "ProviderException",
+    "ProviderHours",
+    "ProviderLocation",
+    "ProviderOffering",
+    "Quote",
+    "Rating",
+    "Refund",
+    "RefundEvent",
+    "RequestEvent",
+    "RequestHold",
+    "Serial",
+    "SerialCheck",
+    "ServicePoint",
+    "ServiceRequest",
+    "SignInCode",
+    "SlaClock",
+    "SsoAttempt",
+    "StaffUser",
+    "StripeAccount",
+    "StripeEvent",
+    "Tenant",
+    "TrainingSignOff",
+    "Wallet",
+    "WorkItem",
+]

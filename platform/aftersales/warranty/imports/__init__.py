@@ -1,0 +1,1 @@
+"""Bulk import of serials from CSV, from the CLI or over HTTP."""

@@ -1,0 +1,1 @@
+"""Recall campaigns: draft, launch, notify owners, track acknowledgement and fix per unit."""

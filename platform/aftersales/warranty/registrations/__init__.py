@@ -1,0 +1,1 @@
+"""Purchase registrations: ownership, transfers, proofs of purchase, and their endpoints."""

@@ -1,0 +1,179 @@
+"""Request and response bodies of registrations, coverage and claims."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from aftersales.contract.money import Money
+from aftersales.contract.values import ClaimKind, DefectType
+from aftersales.warranty.schemas import ModelSummary
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CustomerIn(_Body):
+    name: str = Field(max_length=400)
+    phone: str | None = Field(default=None, max_length=40, description="Local or international form.")
+    email: str | None = Field(default=None, max_length=254)
+
+
+class RegistrationIn(_Body):
+    serial: str = Field(max_length=200)
+    purchased_on: date
+    owner: CustomerIn
+    invoice_number: str = Field(default="", max_length=400)
+    price: str | None = Field(default=None, max_length=40,
+                              description="Price paid, a decimal in the tenant's currency (e.g. \"12500000\").")
+    seller: str = Field(default="", max_length=400)
+
+
+class TransferIn(_Body):
+    new_owner: CustomerIn
+    transferred_on: date
+
+
+class MoneyOut(BaseModel):
+    amount: str = Field(description="Decimal amount, e.g. \"99.50\".")
+    currency: str
+    amount_minor: int
+
+    @classmethod
+    def of(cls, money: Money) -> MoneyOut:
+        return cls(amount=str(money).split(" ")[0], currency=money.currency, amount_minor=money.amount_minor)
+
+
+class CoverageOut(BaseModel):
+    status: Literal["in_warranty", "expired", "not_started"]
+    warranty_start: date
+    warranty_end: date
+    parts_support_end: date | None
+    return_until: date | None
+    exchange_until: date | None
+    restarts_on_exchange: bool
+    exclusions: list[str]
+    reasons: list[str] = Field(description="The rules that produced these terms, in words.")
+    cause: str
+    computed_at: datetime
+
+
+class OwnerOut(BaseModel):
+    id: UUID
+    name: str
+    phone: str | None
+    email: str | None
+
+
+class RegistrationOut(BaseModel):
+    id: UUID
+    serial: str
+    model: ModelSummary
+    status: str
+    owner: OwnerOut
+    purchased_on: date
+    owned_from: date
+    ended_on: date | None
+    invoice_number: str
+    price: MoneyOut | None
+    seller: str
+    previous_id: UUID | None
+    has_proof: bool
+    coverage: CoverageOut | None
+
+
+class OwnershipOut(BaseModel):
+    """One link of a unit's ownership chain."""
+
+    registration_id: UUID
+    status: str
+    owner_name: str
+    owned_from: date
+    ended_on: date | None
+
+
+class SerialDetail(BaseModel):
+    """A unit as staff see it: the register entry and its current coverage (owner details need
+    ``registrations:read`` and come from the registration)."""
+
+    serial: str
+    model: ModelSummary
+    status: str
+    batch: str
+    manufactured_on: date | None
+    shipped_on: date | None
+    seller: str
+    clone_suspected_at: datetime | None
+    status_reason: str | None
+    registration_id: UUID | None
+    coverage: CoverageOut | None
+
+
+class ClaimIn(_Body):
+    """The facts of a claim. Checklist facts default to "not confirmed" (false): say what was seen."""
+
+    registration_id: UUID
+    kind: ClaimKind
+    reported_on: date
+    defect: DefectType = DefectType.NONE
+    packaging_complete: bool = False
+    accessories_complete: bool = False
+    product_number_matches: bool = False
+    parts_replaced_or_removed: bool = False
+    misuse_or_damage: bool = False
+    receipts_shown: bool = False
+    warranty_voucher_shown: bool = False
+    paid_in_full: bool = False
+    delivered_sealed: bool | None = Field(default=None, description="Unset when nobody recorded it.")
+    installed_by_authorised_technician: bool | None = Field(default=None, description="Unset when not recorded.")
+    sold_by_tenant: bool = True
+
+
+class ResolutionOptionOut(BaseModel):
+    kind: str
+    amount: MoneyOut | None
+    reason: str
+
+
+class ClaimOut(BaseModel):
+    id: UUID
+    registration_id: UUID
+    serial: str
+    kind: str
+    reported_on: date
+    decision: str
+    failed_conditions: list[str] = Field(description="Every condition that failed, in words an agent reads out.")
+    reasons: list[str]
+    requires_onsite_visit: bool
+    arrange_by_phone_first: bool
+    status: str
+    replacement_serial: str | None
+    exchanged_on: date | None
+    resolution_options: list[ResolutionOptionOut] | None
+    facts: dict[str, object]
+
+
+class ExchangeIn(_Body):
+    replacement_serial: str = Field(max_length=200)
+    exchanged_on: date
+
+
+class ExchangeOut(BaseModel):
+    claim: ClaimOut
+    registration: RegistrationOut
+
+
+class ReplacementOfferIn(_Body):
+    business_days_in_service: int = Field(description="Business days the unit has spent at the service centre.")
+    invoice_price_was_market_price: bool | None = None
+    expert_price: str | None = Field(default=None, max_length=40)
+    replacement_approved_by_expert: bool = False
+
+
+class StatusChangeIn(_Body):
+    action: Literal["block", "recall", "release"]
+    reason: str = Field(max_length=1000)

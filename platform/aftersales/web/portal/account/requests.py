@@ -1,0 +1,148 @@
+"""My requests: the customer's service requests, opening one for a device, and following its timeline.
+
+Opening calls the same service as ``POST /api/v1/requests`` (:func:`~aftersales.service.requests.services.open_request`),
+on the ``portal`` channel, for the signed-in customer's own unit (or, for a question without a unit, for the
+customer themselves). The timeline shows what the customer needs to know in their words; staff notes,
+assignments and escalations stay inside.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+from sqlalchemy import select
+
+from aftersales.db.base import utcnow
+from aftersales.errors import InvalidInput
+from aftersales.identity.customers import CustomerDetails
+from aftersales.identity.models import Customer
+from aftersales.service.clocks import services as clocks
+from aftersales.service.requests import services as service
+from aftersales.service.models import RequestEvent, ServiceRequest
+from aftersales.service.requests.services import MAX_SUMMARY
+from aftersales.tenancy.services import CurrentTenant
+from aftersales.warranty.registrations.services import get_registration
+from aftersales.web.portal.account import mine
+from aftersales.web.portal.account.forms import text
+from aftersales.web.portal.account.pages import customer_actor, customer_page, show
+from aftersales.web.portal.account.words import EVENTS
+from aftersales.http.context import SessionDep, TenantDep
+from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep
+from aftersales.web.portal.rendering import Page, tenant_paths
+
+PORTAL = "portal"
+CUSTOMER_KINDS = ("repair", "maintenance", "installation", "inquiry")
+"""What a customer may ask for; returns and exchanges are decided on a claim by staff."""
+NO_DEVICE = "none"
+"""The device choice of a question about no particular unit."""
+
+
+@dataclass(frozen=True)
+class RequestForm:
+    """What the customer chose and wrote, kept to fill the form again."""
+
+    device: str = ""
+    kind: str = "repair"
+    summary: str = ""
+
+
+async def visible_events(session: Any, request: ServiceRequest) -> list[RequestEvent]:
+    """The request's timeline as the customer sees it: oldest first, internal events left out."""
+    return [event for event in await service.timeline(session, request.id) if event.kind in EVENTS]
+
+
+async def promises(session: Any, tenant: CurrentTenant, request: ServiceRequest) -> list[clocks.ClockView]:
+    """The request's clocks as promises: earliest first, each due (or met) date and whether it is
+    kept; undated ones (not started, paused) last."""
+    now = utcnow()
+    views = [clocks.view(clock, tenant.calendar, now) for clock in await clocks.clocks_of(session, request.id)]
+    dated = sorted((v for v in views if v.met_at or v.due_at), key=lambda v: v.met_at or v.due_at)
+    return dated + [v for v in views if not (v.met_at or v.due_at)]
+
+
+def _typed_errors(form: RequestForm, page: Page) -> dict[str, str]:
+    _ = page.translations.gettext
+    errors = {}
+    if not form.device:
+        errors["device"] = _("Choose the device the request is about.")
+    if form.kind not in CUSTOMER_KINDS:
+        errors["kind"] = _("Choose what you need.")
+    elif form.device == NO_DEVICE and form.kind != "inquiry":
+        errors["device"] = _("Choose the device that needs service; without one you can ask a question.")
+    if not form.summary:
+        errors["summary"] = _("Describe the problem in a few words.")
+    elif len(form.summary) > MAX_SUMMARY:
+        errors["summary"] = _("Please keep it under %(count)s characters.") % {"count": page.fmt.number(MAX_SUMMARY)}
+    return errors
+
+
+class RequestsController(Controller):
+    """``/my/requests``: the signed-in customer's requests, a new one, and one request's timeline."""
+
+    dependencies = PAGE_DEPENDENCIES
+    include_in_schema = False
+
+    @get(tenant_paths("/my/requests"), exclude_from_auth=True)
+    async def requests(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
+                       viewer: ViewerDep) -> Template:
+        """The customer's requests, newest first, with their state and promised date."""
+        page, customer_id = customer_page(request, tenant, viewer)
+        return show(page, tenant, "account/requests.html", requests=await mine.requests(session, customer_id))
+
+    @get(tenant_paths("/my/requests/new"), exclude_from_auth=True)
+    async def new(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
+                  viewer: ViewerDep) -> Template:
+        """The request form; ``?device=<registration id>`` chooses the device."""
+        page, customer_id = customer_page(request, tenant, viewer)
+        form = RequestForm(device=request.query_params.get("device", ""))
+        return show(page, tenant, "account/request_new.html", form=form, errors={}, kinds=CUSTOMER_KINDS,
+                    devices=await mine.devices(session, customer_id), no_device=NO_DEVICE)
+
+    @post(tenant_paths("/my/requests/new"), exclude_from_auth=True)
+    async def open(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
+                   viewer: ViewerDep) -> Template | Redirect:
+        """Open the request and go to its timeline; the form again with each field's reason (422)."""
+        page, customer_id = customer_page(request, tenant, viewer)
+        posted = await request.form()
+        form = RequestForm(**{name: text(posted, name) for name in RequestForm.__dataclass_fields__})
+        devices = await mine.devices(session, customer_id)
+        errors = _typed_errors(form, page)
+        registration_id = next((d.registration.id for d in devices if str(d.registration.id) == form.device), None)
+        if form.device and form.device != NO_DEVICE and registration_id is None:
+            errors["device"] = page.translations.gettext("Choose one of your devices.")
+        opened = None
+        if not errors:
+            customer = None
+            if registration_id is None:
+                found = await session.scalar(select(Customer).where(Customer.id == customer_id))
+                assert found is not None  # the session's customer
+                customer = CustomerDetails(name=found.name, phone=found.phone, email=found.email)
+            try:
+                opened = await service.open_request(session, tenant, service.NewRequest(
+                    kind=form.kind, channel=PORTAL, summary=form.summary, registration_id=registration_id,
+                    customer=customer), actor=customer_actor(customer_id), now=utcnow())
+            except InvalidInput:
+                errors["form"] = page.translations.gettext(
+                    "Your request could not be opened; please check it or contact support.")
+        if opened is None:
+            return show(page, tenant, "account/request_new.html", status_code=422, form=form, errors=errors,
+                        kinds=CUSTOMER_KINDS, devices=devices, no_device=NO_DEVICE)
+        return Redirect(page.url(f"/my/requests/{opened.id}"), status_code=303)
+
+    @get(tenant_paths("/my/requests/{request_id:uuid}"), exclude_from_auth=True)
+    async def request_detail(self, request: Request[Any, Any, Any], request_id: FromPath[UUID], tenant: TenantDep,
+                             session: SessionDep, viewer: ViewerDep) -> Template:
+        """One request: its state, its promised dates, and its timeline in order."""
+        page, customer_id = customer_page(request, tenant, viewer)
+        found = await mine.request(session, customer_id, request_id)
+        device = (await get_registration(session, found.registration_id)  # the unit may have changed hands since
+                  if found.registration_id is not None else None)
+        partial = request.headers.get("hx-request") == "true"
+        return show(page, tenant, "account/request_status.html" if partial else "account/request.html",
+                    item=found, device=device, events=await visible_events(session, found),
+                    promises=await promises(session, tenant, found))

@@ -1,0 +1,120 @@
+"""What the customer's booking pages show, read through the same services as the API, as the customer.
+
+Every read goes through the marketplace's access rule (:func:`~aftersales.marketplace.access.visible_booking`):
+another customer's booking, or one of another tenant, is simply not found (404).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from aftersales.identity.principals import Principal
+from aftersales.marketplace.changes import services as change_requests
+from aftersales.marketplace.charges import services as charges
+from aftersales.marketplace.quotes import services as quotes
+from aftersales.marketplace.access import visible_booking
+from aftersales.marketplace.bookings.services import list_bookings, party_of
+from aftersales.marketplace.models import Booking, ChangeRequest, JobCharge, Offering, Provider, Quote, Rating
+from aftersales.marketplace.ratings.services import CUSTOMER_RATES_PROVIDER, job_paid
+from aftersales.contract.money import Money
+from aftersales.payments.ledger.models import Payment
+from aftersales.payments.customer_payments.services import live_job_payment
+
+MAX_LISTED = 100
+"""The customer's bookings listed on one page, latest start first."""
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a quote or a change request, in money."""
+
+    kind: str
+    description: str
+    amount: Money
+    covered_by_warranty: bool
+
+
+def lines_of(raw: Sequence[dict[str, Any]], currency: str) -> list[Line]:
+    """Stored quote lines as the page shows them."""
+    return [Line(line["kind"], line["description"], Money(line["amount_minor"], currency),
+                 bool(line["covered_by_warranty"])) for line in raw]
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A booking in the customer's list: when, with whom, for what, and its state."""
+
+    booking: Booking
+    provider_name: str
+    offering_name: str
+
+
+@dataclass(frozen=True)
+class BookingView:
+    """Everything the booking's page shows: the job, its quotes and extra work, its charges, whether a payment
+    is due (``pay_due``) or under way, and the customer's rating if given."""
+
+    booking: Booking
+    provider: Provider
+    offering: Offering
+    quotes: Sequence[Quote]
+    changes: Sequence[ChangeRequest]
+    charges: Sequence[JobCharge]
+    payment: Payment | None
+    pay_due: bool
+    paid: bool
+    rating: Rating | None
+
+    @property
+    def price(self) -> Money:
+        return Money(self.booking.price_minor, self.booking.currency)
+
+    def lines(self, record: Quote | ChangeRequest) -> list[Line]:
+        return lines_of(record.lines, record.currency)
+
+    def money(self, amount_minor: int) -> Money:
+        return Money(amount_minor, self.booking.currency)
+
+    @property
+    def can_rate(self) -> bool:
+        return self.booking.state == "completed" and self.rating is None
+
+
+async def _names(session: AsyncSession, model: type[Provider | Offering],
+                 ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+    if not ids:
+        return {}
+    rows = await session.execute(select(model.id, model.name).where(model.id.in_(ids)))
+    return {row_id: name for row_id, name in rows}
+
+
+async def my_bookings(session: AsyncSession, principal: Principal) -> list[Listed]:
+    """The customer's bookings, latest start first, with provider and offering names."""
+    rows = await list_bookings(session, party_of(principal), limit=MAX_LISTED)
+    providers = await _names(session, Provider, {b.provider_id for b in rows})
+    offerings = await _names(session, Offering, {b.offering_id for b in rows})
+    return [Listed(b, providers.get(b.provider_id, ""), offerings.get(b.offering_id, "")) for b in reversed(rows)]
+
+
+async def booking_view(session: AsyncSession, principal: Principal, booking_id: uuid.UUID) -> BookingView:
+    """The customer's booking with everything about it. :raises NotFound: not the customer's (or no such)."""
+    booking = await visible_booking(session, principal, booking_id)
+    provider = (await session.scalars(select(Provider).where(Provider.id == booking.provider_id))).one()
+    offering = (await session.scalars(select(Offering).where(Offering.id == booking.offering_id))).one()
+    due = await charges.charge_due(session, booking.id)
+    payment = await live_job_payment(session, booking.id)
+    rating = await session.scalar(select(Rating).where(Rating.booking_id == booking.id,
+                                                       Rating.direction == CUSTOMER_RATES_PROVIDER))
+    return BookingView(
+        booking=booking, provider=provider, offering=offering,
+        quotes=await quotes.quotes_of(session, principal, booking.id),
+        changes=await change_requests.changes_of(session, principal, booking.id),
+        charges=[c for c in await charges.charges_of(session, principal, booking.id) if c.outcome == "created"],
+        payment=payment, pay_due=due is not None and payment is None,
+        paid=await job_paid(session, booking.id), rating=rating)
