@@ -72,8 +72,9 @@ from aftersales.marketplace.search.services import SearchQuery, search_providers
 from aftersales.marketplace.search.queries import KM_PER_DEGREE_LATITUDE, candidates
 from aftersales.runtime import Runtime, build_runtime
 from aftersales.settings import REPO_ROOT, Settings
-from aftersales.tenancy.manifest import read_manifest_file
-from aftersales.tenancy.services import CurrentTenant, bind_tenant, onboard
+from aftersales.tenancy.onboarding.manifest import read_manifest_file
+from aftersales.tenancy.current import CurrentTenant, bind_tenant
+from aftersales.tenancy.onboarding.services import onboard
 
 SEARCHED, OTHER = "carmax", "mehr"
 OTHER_SHARE = 5

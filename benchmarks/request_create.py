@@ -57,8 +57,9 @@ from aftersales.runtime import Runtime, build_runtime
 from aftersales.service.models import RequestCounter, RequestEvent, ServiceRequest, SlaClock
 from aftersales.service.requests.services import NewRequest, insert_opening, open_request
 from aftersales.settings import REPO_ROOT, Settings
-from aftersales.tenancy.manifest import read_manifest_file
-from aftersales.tenancy.services import CurrentTenant, bind_tenant, onboard
+from aftersales.tenancy.onboarding.manifest import read_manifest_file
+from aftersales.tenancy.current import CurrentTenant, bind_tenant
+from aftersales.tenancy.onboarding.services import onboard
 from aftersales.warranty.models import ProductModel, Serial
 from aftersales.warranty.registrations.services import PurchaseDetails, register_purchase
 

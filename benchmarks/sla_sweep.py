@@ -57,8 +57,9 @@ from aftersales.runtime import Runtime, build_runtime
 from aftersales.service.clocks.escalation import SWEEP_LIMIT, due_clocks, sweep_breaches
 from aftersales.service.models import RequestEvent, ServiceRequest, SlaClock
 from aftersales.settings import REPO_ROOT, Settings
-from aftersales.tenancy.manifest import read_manifest_file
-from aftersales.tenancy.services import CurrentTenant, bind_tenant, onboard
+from aftersales.tenancy.onboarding.manifest import read_manifest_file
+from aftersales.tenancy.current import CurrentTenant, bind_tenant
+from aftersales.tenancy.onboarding.services import onboard
 from aftersales.contract.values import RequestFacts, SlaTarget
 
 SLUGS = ("mehr", "yizhongyi", "golden-laser", "entekhab", "carmax")

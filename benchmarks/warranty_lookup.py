@@ -164,7 +164,7 @@ def manifest(no: int) -> dict[str, Any]:
 def onboard_tenants(settings: Any, target: Target) -> list[BenchTenant]:
     """Ten tenants through the real services: onboarding, one product model each, one API client each."""
     from aftersales.identity.services import create_api_client
-    from aftersales.tenancy.services import onboard
+    from aftersales.tenancy.onboarding.services import onboard
 
     async def work() -> list[BenchTenant]:
         runtime = build_runtime(replace(settings, database_url=target.app_url, migration_database_url=target.owner_url))

@@ -8,8 +8,8 @@ import pytest
 
 from aftersales.plugins import PluginRegistry, build_plugin_registry
 from aftersales.settings import REPO_ROOT
-from aftersales.tenancy.manifest import read_manifest_file
-from aftersales.tenancy.services import manifest_context
+from aftersales.tenancy.onboarding.manifest import read_manifest_file
+from aftersales.tenancy.onboarding.services import manifest_context
 from aftersales.contract.values import TenantContext
 
 

@@ -183,7 +183,7 @@ def minimal_manifest(slug: str, vertical: str = "electronics", **overrides: Any)
 @pytest.fixture
 def make_tenant(runtime: Runtime) -> Any:
     """``await make_tenant("acme", vertical=…)`` onboards a tenant and returns its record."""
-    from aftersales.tenancy.services import onboard
+    from aftersales.tenancy.onboarding.services import onboard
 
     async def create(slug: str, vertical: str = "electronics", **overrides: Any) -> Any:
         async with runtime.db.transaction(None) as session:

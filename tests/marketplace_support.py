@@ -21,7 +21,7 @@ from aftersales.marketplace.models import (
     ProviderLocation,
     ProviderOffering,
 )
-from aftersales.tenancy.services import bind_tenant
+from aftersales.tenancy.current import bind_tenant
 
 BERLIN = (52.52, 13.405)
 """Where the test tenants' providers are (``conftest.minimal_manifest`` tenants are in Europe/Berlin, EUR)."""

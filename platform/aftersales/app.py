@@ -27,7 +27,7 @@ from aftersales.payments.customer_payments.api import PaymentController
 from aftersales.payments.refunds.api import RefundController
 from aftersales.payments.settlement.api import SettlementController
 from aftersales.payments.stripe.api import StripeAccountController
-from aftersales.payments.stripe.webhook_api import StripeWebhookController
+from aftersales.payments.stripe_events.api import StripeWebhookController
 from aftersales.payments.wallet.api import WalletController
 from aftersales.runtime import Runtime, build_runtime
 from aftersales.service.requests.api import ServiceRequestController

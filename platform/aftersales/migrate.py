@@ -41,7 +41,6 @@ def grant_application_role(connection: Connection, role: str) -> None:
 
 def _import_all_models() -> None:
     """Import every module that defines tables, so ``Base.metadata`` is complete."""
-    from aftersales import tables as models
 
 
 async def schema_drift(url: str) -> list[Any]:

@@ -14,7 +14,7 @@ from aftersales.db.session import Database
 from aftersales.errors import Conflict
 from aftersales.marketplace.bookings import services as bookings
 from aftersales.marketplace.models import BookedSlot, Booking
-from aftersales.tenancy.services import bind_tenant
+from aftersales.tenancy.current import bind_tenant
 from marketplace_support import add_customer, add_provider, at, working_monday
 
 ATTEMPTS = 50

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from aftersales.marketplace.models import Offering
 from aftersales.settings import REPO_ROOT
-from aftersales.tenancy.manifest import read_manifest_file
-from aftersales.tenancy.services import manifest_context, onboard
+from aftersales.tenancy.onboarding.manifest import read_manifest_file
+from aftersales.tenancy.onboarding.services import manifest_context, onboard
 
 
 def test_aftersales_service_catalogue_default_is_empty_for_a_vertical_without_one(plugins):

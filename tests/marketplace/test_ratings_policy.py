@@ -22,7 +22,7 @@ from aftersales.marketplace.ratings.services import (
     recount,
     review,
 )
-from aftersales.tenancy.services import bind_tenant
+from aftersales.tenancy.current import bind_tenant
 from marketplace_support import add_customer, add_provider
 from ratings_support import completed_job, customer_total, provider_row
 

@@ -14,7 +14,7 @@ from sqlalchemy import update
 from aftersales.marketplace.models import Provider, ProviderLocation, ProviderOffering
 from aftersales.marketplace.search.services import SearchQuery, search_providers
 from aftersales.marketplace.search.queries import KM_PER_DEGREE_LATITUDE
-from aftersales.tenancy.services import bind_tenant
+from aftersales.tenancy.current import bind_tenant
 from marketplace_support import BERLIN, add_booking, add_customer, add_provider
 
 URL = "/api/v1/marketplace/search"

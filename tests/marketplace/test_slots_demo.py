@@ -9,8 +9,8 @@ import holidays
 
 from aftersales.demo.marketplace import seed_demo_marketplace
 from aftersales.settings import REPO_ROOT
-from aftersales.tenancy.manifest import read_manifest_file
-from aftersales.tenancy.services import onboard
+from aftersales.tenancy.onboarding.manifest import read_manifest_file
+from aftersales.tenancy.onboarding.services import onboard
 
 
 async def test_demo_carmax_providers_have_rial_prices_and_free_slots(runtime, client, staff_token, customer_token):

@@ -199,7 +199,7 @@ def test_the_embedded_worker_is_the_default_on_sqlite_only(monkeypatch):
 async def test_one_pass_escalates_a_breach_and_delivers_its_e_mail(runtime, make_tenant, smtp_server, tuned):
     from aftersales.identity.customers import CustomerDetails
     from aftersales.service.requests.services import NewRequest, open_request
-    from aftersales.tenancy.services import bind_tenant
+    from aftersales.tenancy.current import bind_tenant
 
     tenant = bind_tenant(await make_tenant("acme"), runtime.plugins)
     async with runtime.db.transaction(tenant.record.id) as session:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from aftersales.db.base import utcnow
 from aftersales.identity.customers import CustomerDetails
 from aftersales.tenancy.models import Tenant
-from aftersales.tenancy.services import bind_tenant
+from aftersales.tenancy.current import bind_tenant
 from aftersales.warranty.models import Attachment, Registration
 from aftersales.warranty.registrations.services import PurchaseDetails, register_purchase
 from aftersales.web.portal.account.forms import read_date, typed_amount

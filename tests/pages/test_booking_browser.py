@@ -32,7 +32,7 @@ from aftersales.marketplace.models import Booking, Offering, Provider
 from aftersales.payments.settlement import services as settlement
 from aftersales.runtime import build_runtime
 from aftersales.tenancy.models import Tenant
-from aftersales.tenancy.services import CurrentTenant, bind_tenant
+from aftersales.tenancy.current import CurrentTenant, bind_tenant
 
 pytestmark = [pytest.mark.browser]
 

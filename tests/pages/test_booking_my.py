@@ -20,9 +20,10 @@ from aftersales.marketplace.quotes import services as quotes
 from aftersales.marketplace.models import Booking, ChangeRequest, JobCharge, Quote, Rating
 from aftersales.marketplace.quotes.parts import ItemAsked
 from aftersales.settings import REPO_ROOT
-from aftersales.tenancy.manifest import read_manifest_file
+from aftersales.tenancy.onboarding.manifest import read_manifest_file
 from aftersales.tenancy.models import Tenant
-from aftersales.tenancy.services import bind_tenant, onboard
+from aftersales.tenancy.current import bind_tenant
+from aftersales.tenancy.onboarding.services import onboard
 from marketplace_support import add_booking, add_customer, add_provider
 from pages_support import post_form
 from payments_support import add_job_payment

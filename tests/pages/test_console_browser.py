@@ -18,7 +18,7 @@ from aftersales.demo.console import QueueExample, open_example
 from aftersales.identity.services import create_staff
 from aftersales.runtime import build_runtime
 from aftersales.tenancy.models import Tenant
-from aftersales.tenancy.services import bind_tenant
+from aftersales.tenancy.current import bind_tenant
 
 pytestmark = [pytest.mark.browser]
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from aftersales.db.base import utcnow
 from aftersales.demo.console import EXAMPLES, open_example
 from aftersales.tenancy.models import Tenant
-from aftersales.tenancy.services import bind_tenant
+from aftersales.tenancy.current import bind_tenant
 from payments_support import add_payment
 
 

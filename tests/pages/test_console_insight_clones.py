@@ -5,7 +5,7 @@ beside the form when missing); another tenant sees none of it."""
 from __future__ import annotations
 
 from aftersales.db.base import utcnow
-from aftersales.tenancy.services import bind_tenant
+from aftersales.tenancy.current import bind_tenant
 from aftersales.warranty import authenticity
 from pages_support import post_form
 from warranty_support import add_unit, imei

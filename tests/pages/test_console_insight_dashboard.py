@@ -11,7 +11,7 @@ from aftersales.identity.customers import CustomerDetails
 from aftersales.service import metrics
 from aftersales.service.requests import services as service
 from aftersales.service.clocks.services import clocks_of
-from aftersales.tenancy.services import bind_tenant
+from aftersales.tenancy.current import bind_tenant
 from aftersales.web.page_auth import SESSION_COOKIE
 
 BILINGUAL = {"locales": ["fa", "en"], "default_locale": "fa"}

@@ -18,8 +18,8 @@ from aftersales.service.requests import services as service
 from aftersales.service.clocks.services import clocks_of
 from aftersales.service.followups.models import FollowUp
 from aftersales.service.followups.services import Answers, record_answers
-from aftersales.service.requests.states import RequestState
-from aftersales.tenancy.services import bind_tenant
+from aftersales.service.states import RequestState
+from aftersales.tenancy.current import bind_tenant
 
 TEHRAN = ZoneInfo("Asia/Tehran")
 IRAN = {"time_zone": "Asia/Tehran", "currency": "IRR",

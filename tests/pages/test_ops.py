@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from aftersales.db.base import utcnow
 from aftersales.outbox.models import OutboxMessage
-from aftersales.tenancy import services
+from aftersales.tenancy import directory
 from aftersales.tenancy.models import Tenant
 from aftersales.web.page_auth import OPERATOR_COOKIE, OPERATOR_PATH, SESSION_COOKIE
 from pages_support import PAGES_DOMAIN, post_form
@@ -279,7 +279,7 @@ async def test_suspended_tenant_portal_and_api_refuse_until_reactivated(pages, c
     assert 'data-status="suspended"' in shown.text and "Reactivate this tenant" in shown.text
     assert "unpaid invoice" in shown.text  # the reason is kept with the tenant, not only logged
     async with runtime.db.transaction(None) as session:
-        record = await services.get_tenant(session, "acme")
+        record = await directory.get_tenant(session, "acme")
         assert record.status_reason == "unpaid invoice" and record.status_changed_by.startswith("operator:")
 
     portal = await pages.get("/t/acme/?lang=en")

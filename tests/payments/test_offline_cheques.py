@@ -12,10 +12,10 @@ from sqlalchemy import select
 from aftersales.errors import Conflict
 from aftersales.outbox.models import OutboxMessage
 from aftersales.payments.ledger import services as ledger
-from aftersales.payments.providers import offline
+from aftersales.payments.customer_payments import cheques
 from aftersales.payments.customer_payments import services as service
 from aftersales.payments.ledger.services import EntryKind
-from aftersales.tenancy.services import bind_tenant
+from aftersales.tenancy.current import bind_tenant
 from marketplace_support import add_customer
 from payments_support import staff
 
@@ -40,11 +40,11 @@ async def act(runtime, tenant, action, payment_id, now: datetime):
     async with runtime.db.transaction(tenant.id) as s:
         current = bind_tenant(tenant, runtime.plugins)
         if action == "clear":
-            return await offline.clear_cheque(s, staff(tenant), payment_id, actor="staff:finance-1", now=now)
+            return await cheques.clear_cheque(s, staff(tenant), payment_id, actor="staff:finance-1", now=now)
         if action == "bounce":
-            return await offline.bounce_cheque(s, current, staff(tenant), payment_id, reason="insufficient funds",
+            return await cheques.bounce_cheque(s, current, staff(tenant), payment_id, reason="insufficient funds",
                                                actor="staff:finance-1", now=now)
-        return await offline.represent_cheque(s, current, staff(tenant), payment_id, actor="staff:finance-1",
+        return await cheques.represent_cheque(s, current, staff(tenant), payment_id, actor="staff:finance-1",
                                               now=now)
 
 

@@ -145,7 +145,7 @@ async def test_reject_needs_a_note_and_tells_the_customer(runtime, client, make_
 async def test_original_payment_refund_through_the_offline_provider_and_a_retry_posts_once(
         runtime, client, make_tenant, staff_token, customer_token):
     from aftersales.payments.refunds import execution as refund_execution
-    from aftersales.tenancy.services import bind_tenant
+    from aftersales.tenancy.current import bind_tenant
 
     tenant = await make_tenant("acme")
     finance = await staff_token(tenant, "finance")

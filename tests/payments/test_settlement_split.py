@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from aftersales.db.base import utcnow
 from aftersales.payments.ledger import services as ledger
-from aftersales.payments.settlement import services as settlement
+from aftersales.payments.ledger import splits
 from aftersales.payments.ledger.services import Posting
 from marketplace_support import add_customer
 from payments_support import add_payment
@@ -25,7 +25,7 @@ async def split_payment(runtime, tenant, amount: int, payout: int) -> tuple[uuid
     payment = await add_payment(runtime, tenant, customer, amount, purpose="job")
     provider_id = uuid.uuid4()
     async with runtime.db.transaction(tenant.id) as s:
-        await settlement.post_split(s, payment, provider_id, payout_minor=payout, fee_minor=amount - payout,
+        await splits.post_split(s, payment, provider_id, payout_minor=payout, fee_minor=amount - payout,
                                     posting=posting(f"{payment}:split"))
     return payment, provider_id
 
@@ -35,9 +35,9 @@ async def test_a_refund_takes_back_payout_and_fee_in_proportion(runtime, make_te
     payment, _ = await split_payment(runtime, acme, 100_00, 90_00)  # 10 % platform fee
     async with runtime.db.transaction(acme.id) as s:
         await ledger.post_refund(s, payment, 33_33, posting("refund-1"))
-        assert await settlement.reverse_split(s, payment, posting=posting("refund-1")) == (30_00, 3_33)
+        assert await splits.reverse_split(s, payment, posting=posting("refund-1")) == (30_00, 3_33)
         await ledger.post_refund(s, payment, 66_67, posting("refund-2"))
-        assert await settlement.reverse_split(s, payment, posting=posting("refund-2")) == (60_00, 6_67)
+        assert await splits.reverse_split(s, payment, posting=posting("refund-2")) == (60_00, 6_67)
 
 
 @settings(max_examples=200, deadline=None)
@@ -49,7 +49,7 @@ def test_reversals_always_add_up_to_the_refunds_and_end_exactly_at_the_split(amo
     refunded = taken_payout = taken_fee = 0
     for refund in [*refunds, amount]:
         refunded = min(amount, refunded + refund)
-        payout_due, fee_due = settlement.reversal_due(refunded, payout, fee)
+        payout_due, fee_due = splits.reversal_due(refunded, payout, fee)
         assert payout_due >= taken_payout and fee_due >= taken_fee
         assert payout_due + fee_due == refunded
         assert payout_due <= payout and fee_due <= fee

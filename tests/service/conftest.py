@@ -8,8 +8,9 @@ import pytest
 
 from aftersales.runtime import Runtime
 from aftersales.settings import REPO_ROOT
-from aftersales.tenancy.manifest import read_manifest_file
-from aftersales.tenancy.services import bind_tenant, onboard
+from aftersales.tenancy.onboarding.manifest import read_manifest_file
+from aftersales.tenancy.current import bind_tenant
+from aftersales.tenancy.onboarding.services import onboard
 
 
 @pytest.fixture

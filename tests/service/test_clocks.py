@@ -22,8 +22,8 @@ from aftersales.service.requests import services as service
 from aftersales.service.clocks.services import clocks_of, view
 from aftersales.service.clocks.escalation import sweep_breaches
 from aftersales.service.models import RequestEvent, SlaClock
-from aftersales.service.requests.states import RequestState
-from aftersales.tenancy.services import bind_tenant
+from aftersales.service.states import RequestState
+from aftersales.tenancy.current import bind_tenant
 
 TEHRAN = ZoneInfo("Asia/Tehran")
 IRAN = {"time_zone": "Asia/Tehran", "currency": "IRR",

@@ -21,7 +21,7 @@ from aftersales.service.requests import services as service
 from aftersales.service.clocks.services import clocks_of, view
 from aftersales.service.clocks.escalation import sweep_breaches
 from aftersales.service.models import Complaint, RequestEvent, ServiceRequest
-from aftersales.service.requests.states import RequestState
+from aftersales.service.states import RequestState
 
 TEHRAN = ZoneInfo("Asia/Tehran")
 CUSTOMER = CustomerDetails(name="Test Customer", phone="0912 000 0001", email="customer@example.com")

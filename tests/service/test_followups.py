@@ -17,8 +17,8 @@ from aftersales.service.followups import services as followups
 from aftersales.service.requests import services as service
 from aftersales.service.followups.delivery import send_due_followups
 from aftersales.service.followups.models import FollowUp
-from aftersales.service.requests.states import RequestState
-from aftersales.tenancy.services import bind_tenant
+from aftersales.service.states import RequestState
+from aftersales.tenancy.current import bind_tenant
 from aftersales.warranty.registrations.services import PurchaseDetails, register_purchase
 from service_support import at
 from warranty_support import add_unit

@@ -10,8 +10,8 @@ import pytest
 
 from aftersales.service.followups.delivery import send_due_followups, survey_token
 from aftersales.settings import REPO_ROOT
-from aftersales.tenancy.manifest import read_manifest_file
-from aftersales.tenancy.services import onboard
+from aftersales.tenancy.onboarding.manifest import read_manifest_file
+from aftersales.tenancy.onboarding.services import onboard
 
 INSTALLATION = {"kind": "installation", "channel": "phone", "summary": "install the fibre laser cutter",
                 "customer": {"name": "Giorgi Workshop", "phone": "+995 32 200 0001"}}

@@ -19,8 +19,8 @@ from aftersales.plugins import build_plugin_registry
 from aftersales.service.requests import services as service
 from aftersales.service.followups.delivery import send_due_followups
 from aftersales.service.followups.models import FollowUp
-from aftersales.service.requests.states import RequestState
-from aftersales.tenancy.services import bind_tenant
+from aftersales.service.states import RequestState
+from aftersales.tenancy.current import bind_tenant
 from aftersales.contract.values import FollowUpPlan, PluginSettings, VerticalInfo
 
 BERLIN = ZoneInfo("Europe/Berlin")

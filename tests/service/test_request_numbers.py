@@ -18,7 +18,8 @@ from aftersales.identity.customers import CustomerDetails
 from aftersales.runtime import build_runtime
 from aftersales.service.models import RequestCounter, RequestEvent, ServiceRequest, SlaClock
 from aftersales.service.requests.services import NewRequest, open_request
-from aftersales.tenancy.services import bind_tenant, onboard
+from aftersales.tenancy.current import bind_tenant
+from aftersales.tenancy.onboarding.services import onboard
 from aftersales.testing.postgres import APP_ROLE
 from aftersales.contract.values import RequestFacts
 from conftest import minimal_manifest

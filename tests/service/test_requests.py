@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from aftersales.service.requests.states import FINAL, MOVES, IllegalTransition, RequestState, check_move
+from aftersales.service.states import FINAL, MOVES, IllegalTransition, RequestState, check_move
 from warranty_support import add_unit
 
 IMEI = "490154203237518"

@@ -18,7 +18,7 @@ from aftersales.service.clocks.services import clocks_of, view
 from aftersales.service.clocks.escalation import sweep_breaches
 from aftersales.service.models import RequestEvent, ServicePoint
 from aftersales.service.requests.receipts import receipt_of
-from aftersales.service.requests.states import RequestState
+from aftersales.service.states import RequestState
 from aftersales.warranty.registrations.services import PurchaseDetails, register_purchase
 from service_support import at
 from warranty_support import add_unit, imei

@@ -12,7 +12,8 @@ from aftersales.errors import InvalidInput
 from aftersales.identity.services import create_operator
 from aftersales.settings import REPO_ROOT
 from aftersales.tenancy.models import Tenant
-from aftersales.tenancy.services import onboard, tenant_context, validate_manifest
+from aftersales.tenancy.onboarding.services import onboard, validate_manifest
+from aftersales.tenancy.current import tenant_context
 from conftest import minimal_manifest
 
 SEED_MANIFESTS = sorted((REPO_ROOT / "tenants").glob("*.toml"))

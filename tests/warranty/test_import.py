@@ -13,7 +13,7 @@ from sqlalchemy import select
 from stdnum import luhn
 
 from aftersales.errors import InvalidInput
-from aftersales.tenancy.services import bind_tenant
+from aftersales.tenancy.current import bind_tenant
 from aftersales.warranty.imports import services as importer
 from aftersales.warranty.serials.codes import CodeHasher, code_matches, hash_code, normalise_code
 from aftersales.warranty.imports.services import ImportContext, ImportMode, import_serials, parse_date, sync_chunks

@@ -9,7 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from aftersales.db.session import Database
-from aftersales.tenancy.services import bind_tenant
+from aftersales.tenancy.current import bind_tenant
 from aftersales.warranty.serials.lookup import view_unit
 from warranty_support import add_unit, imei
 

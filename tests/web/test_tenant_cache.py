@@ -6,13 +6,8 @@ from __future__ import annotations
 from aftersales.db import Database
 from aftersales.identity.principals import Principal
 from aftersales.identity.scopes import OPERATOR, TENANT_READ
-from aftersales.tenancy.services import (
-    TENANT_CACHE_SECONDS,
-    TenantCache,
-    bind_tenant,
-    set_status,
-    tenant_cache,
-)
+from aftersales.tenancy.current import TENANT_CACHE_SECONDS, TenantCache, bind_tenant, tenant_cache
+from aftersales.tenancy.directory import set_status
 
 
 class Clock:

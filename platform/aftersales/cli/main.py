@@ -41,8 +41,8 @@ def migrate() -> None:
 @friendly_errors
 def onboard(manifests: tuple[Path, ...]) -> None:
     """Create or update tenants from TOML manifests (re-running updates, never duplicates)."""
-    from aftersales.tenancy.manifest import read_manifest_file
-    from aftersales.tenancy.services import onboard as onboard_tenant
+    from aftersales.tenancy.onboarding.manifest import read_manifest_file
+    from aftersales.tenancy.onboarding.services import onboard as onboard_tenant
 
     async def work(runtime: Runtime) -> None:
         raw = [(path, read_manifest_file(path)) for path in manifests]
@@ -66,7 +66,7 @@ def tenants() -> None:
 @friendly_errors
 def tenants_list() -> None:
     """List every tenant: slug, status, vertical, currency, locales."""
-    from aftersales.tenancy.services import list_tenants
+    from aftersales.tenancy.directory import list_tenants
 
     async def work(runtime: Runtime) -> None:
         async with runtime.db.transaction(None) as session:
@@ -130,7 +130,7 @@ def staff() -> None:
 def staff_create(tenant_slug: str, email: str, name: str, roles: tuple[str, ...], password: str | None) -> None:
     """Add a staff member to a tenant."""
     from aftersales.identity.services import create_staff
-    from aftersales.tenancy.services import get_tenant
+    from aftersales.tenancy.directory import get_tenant
 
     async def work(runtime: Runtime) -> None:
         async with runtime.db.transaction(None) as platform:
@@ -156,7 +156,7 @@ def client() -> None:
 def client_create(tenant_slug: str | None, is_operator: bool, name: str, scopes: tuple[str, ...]) -> None:
     """Register an API client and print its id and secret (the secret is shown once)."""
     from aftersales.identity.services import create_api_client
-    from aftersales.tenancy.services import get_tenant
+    from aftersales.tenancy.directory import get_tenant
 
     if bool(tenant_slug) == is_operator:
         _fail("give exactly one of --tenant SLUG or --operator")
@@ -186,7 +186,8 @@ def import_serials_command(tenant_slug: str, csv_file: Path, mode: str, errors_c
 
     from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
-    from aftersales.tenancy.services import bind_tenant, get_tenant
+    from aftersales.tenancy.current import bind_tenant
+    from aftersales.tenancy.directory import get_tenant
     from aftersales.warranty.imports.services import ImportContext, ImportMode, import_serials, sync_chunks
 
     async def work(runtime: Runtime) -> Any:

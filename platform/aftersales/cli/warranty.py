@@ -18,9 +18,10 @@ from aftersales.cli.support import friendly_errors, run_with_runtime
 from aftersales.db.base import utcnow
 from aftersales.identity.customers import CustomerDetails
 from aftersales.runtime import Runtime
-from aftersales.tenancy.services import CurrentTenant, bind_tenant, get_tenant
+from aftersales.tenancy.current import CurrentTenant, bind_tenant
+from aftersales.tenancy.directory import get_tenant
 from aftersales.warranty.registrations import services as registrations
-from aftersales.warranty.coverage import status_on
+from aftersales.warranty.registrations.coverage import status_on
 from aftersales.warranty.serials.lookup import require_unit
 
 

@@ -22,7 +22,7 @@ from aftersales.service.requests import services as service
 from aftersales.service.clocks.services import clocks_of
 from aftersales.service.models import ServiceRequest
 from aftersales.tenancy.models import Tenant
-from aftersales.tenancy.services import CurrentTenant, bind_tenant
+from aftersales.tenancy.current import CurrentTenant, bind_tenant
 
 DEMO_ACTOR = "demo:seed"
 SUMMARY_PREFIX = "Demo queue: "

@@ -19,9 +19,9 @@ from aftersales.service.clocks.services import clocks_of
 from aftersales.service.followups.models import FollowUp
 from aftersales.service.followups.services import Answers, record_answers
 from aftersales.service.models import ServiceRequest
-from aftersales.service.requests.states import RequestState
+from aftersales.service.states import RequestState
 from aftersales.tenancy.models import Tenant
-from aftersales.tenancy.services import bind_tenant
+from aftersales.tenancy.current import bind_tenant
 
 WEEKS = 10
 PER_WEEK = 4

@@ -21,7 +21,7 @@ from aftersales.marketplace.bookings import services as bookings
 from aftersales.marketplace.changes import services as change_requests
 from aftersales.marketplace.charges import services as charges
 from aftersales.marketplace.providers import locations
-from aftersales.marketplace.catalogue import prices
+from aftersales.marketplace.providers import prices
 from aftersales.marketplace.providers import services as providers
 from aftersales.marketplace.quotes import services as quotes
 from aftersales.marketplace.availability import schedules
@@ -30,7 +30,7 @@ from aftersales.marketplace.models import Booking, Offering, Provider, ProviderO
 from aftersales.marketplace.availability.slots import day_slots
 from aftersales.runtime import Runtime
 from aftersales.tenancy.models import Tenant
-from aftersales.tenancy.services import CurrentTenant, bind_tenant
+from aftersales.tenancy.current import CurrentTenant, bind_tenant
 
 SATURDAY_TO_THURSDAY = (5, 6, 0, 1, 2, 3)
 DEMO_WEEKS = {

@@ -21,8 +21,8 @@ from aftersales.identity.models import Operator, StaffUser
 from aftersales.identity.passwords import hash_password
 from aftersales.identity.services import create_operator, create_staff
 from aftersales.runtime import Runtime
-from aftersales.tenancy.manifest import read_manifest_file
-from aftersales.tenancy.services import onboard
+from aftersales.tenancy.onboarding.manifest import read_manifest_file
+from aftersales.tenancy.onboarding.services import onboard
 
 DEMO_OPERATOR = "operator@aftersales-demo.com"
 

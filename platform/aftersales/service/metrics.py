@@ -31,8 +31,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.service.followups.models import FollowUp
 from aftersales.service.models import RequestEvent, ServiceRequest, SlaClock
-from aftersales.service.requests.states import FINAL, RequestState
-from aftersales.tenancy.services import CurrentTenant
+from aftersales.service.states import FINAL, RequestState
+from aftersales.tenancy.current import CurrentTenant
 
 DEFAULT_WEEKS = 12
 REPEAT_WINDOW = timedelta(days=30)

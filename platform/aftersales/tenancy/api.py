@@ -10,7 +10,8 @@ from litestar.params import FromPath, JSONBody
 from aftersales.identity.guards import actor, operator_only, requires_scope
 from aftersales.identity.scopes import TENANT_READ
 from aftersales.plugins import PluginRegistry
-from aftersales.tenancy import services
+from aftersales.tenancy import directory
+from aftersales.tenancy.onboarding import services as onboarding
 from aftersales.tenancy.models import Tenant
 from aftersales.tenancy.schemas import OnboardResult, PluginStatus, StatusChange, TenantDetail, TenantSummary
 from aftersales.http.context import TOKEN_TENANT, RuntimeDep, SessionDep, TenantDep
@@ -23,7 +24,7 @@ def _summary(t: Tenant) -> dict[str, Any]:
 
 def _detail(t: Tenant, plugins: PluginRegistry) -> TenantDetail:
     available = all(name in plugins.infos for name in t.plugin_set)
-    return TenantDetail(**_summary(t), manifest=services.manifest_of(t), plugins_available=available,
+    return TenantDetail(**_summary(t), manifest=onboarding.manifest_of(t), plugins_available=available,
                         status_reason=t.status_reason, status_changed_at=t.status_changed_at,
                         status_changed_by=t.status_changed_by)
 
@@ -50,26 +51,26 @@ class OperatorController(Controller):
     @get("/tenants", operation_id="listTenants")
     async def list_tenants(self, platform_session: SessionDep) -> list[TenantSummary]:
         """Every tenant on the platform."""
-        return [TenantSummary(**_summary(t)) for t in await services.list_tenants(platform_session)]
+        return [TenantSummary(**_summary(t)) for t in await directory.list_tenants(platform_session)]
 
     @post("/tenants", operation_id="onboardTenant", status_code=200)
     async def onboard(self, data: JSONBody[dict[str, Any]], platform_session: SessionDep, runtime: RuntimeDep) -> Response[OnboardResult]:
         """Create a tenant from a manifest, or update it if the slug exists. Every field error at once."""
-        tenant, created = await services.onboard(platform_session, runtime.plugins, data)
+        tenant, created = await onboarding.onboard(platform_session, runtime.plugins, data)
         result = OnboardResult(created=created, tenant=_detail(tenant, runtime.plugins))
         return Response(result, status_code=201 if created else 200)
 
     @get("/tenants/{slug:str}", operation_id="getTenant")
     async def get_tenant(self, slug: FromPath[str], platform_session: SessionDep, runtime: RuntimeDep) -> TenantDetail:
         """One tenant with its manifest and whether its plugins are available."""
-        return _detail(await services.get_tenant(platform_session, slug), runtime.plugins)
+        return _detail(await directory.get_tenant(platform_session, slug), runtime.plugins)
 
     @post("/tenants/{slug:str}/status", operation_id="setTenantStatus", status_code=200)
     async def set_status(self, request: Request[Any, Any, Any], slug: FromPath[str], data: JSONBody[StatusChange],
                          platform_session: SessionDep, runtime: RuntimeDep) -> TenantDetail:
         """Suspend (``suspended``, with a ``reason``) or reactivate (``active``) a tenant; a suspended tenant's API
         refuses calls."""
-        tenant = await services.set_status(platform_session, slug, data.status, reason=data.reason,
+        tenant = await directory.set_status(platform_session, slug, data.status, reason=data.reason,
                                            actor=actor(request))
         return _detail(tenant, runtime.plugins)
 

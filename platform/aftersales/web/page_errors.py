@@ -14,7 +14,7 @@ from babel.support import Translations
 from litestar import Request, Response
 from litestar.response import Redirect, Template
 
-from aftersales.tenancy.manifest import SUPPORTED_LOCALES
+from aftersales.tenancy.onboarding.manifest import SUPPORTED_LOCALES
 from aftersales.web.i18n.catalogues import translations
 from aftersales.web.i18n.formatting import LocaleFormat
 from aftersales.web.i18n.negotiation import LANG_COOKIE, choose_locale

@@ -11,7 +11,7 @@ from litestar import Controller, Request, delete, get, put
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from aftersales.db.base import utcnow
-from aftersales.marketplace.catalogue import prices
+from aftersales.marketplace.providers import prices
 from aftersales.marketplace.availability import schedules
 from aftersales.marketplace.availability import slots
 from aftersales.marketplace.access import any_tenant_token
@@ -22,13 +22,12 @@ from aftersales.marketplace.providers.schemas import (
     HoursOut,
     PriceIn,
     PriceOut,
-    SlotsOut,
     WeekIn,
     exception_out,
     hours_out,
     price_out,
-    slots_out,
 )
+from aftersales.marketplace.availability.schemas import SlotsOut, slots_out
 from aftersales.http.context import TOKEN_TENANT, SessionDep, TenantDep
 
 

@@ -46,8 +46,8 @@ from aftersales.marketplace.models import (
     ProviderOffering,
 )
 from aftersales.service.models import ServiceRequest
-from aftersales.tenancy.services import CurrentTenant
-from aftersales.warranty.coverage import current_coverage, status_on
+from aftersales.tenancy.current import CurrentTenant
+from aftersales.warranty.registrations.coverage import current_coverage, status_on
 from aftersales.warranty.models import Registration, RegistrationStatus
 
 TAKEN = "that time was just taken"

@@ -13,7 +13,7 @@ from aftersales.db.base import utcnow
 from aftersales.identity.guards import actor, current_principal, requires_any_scope, requires_scope
 from aftersales.identity.scopes import CUSTOMER_SELF, MARKETPLACE_READ, PROVIDER_WORK
 from aftersales.marketplace.changes import services as changes
-from aftersales.marketplace.quotes.schemas import (
+from aftersales.marketplace.changes.schemas import (
     ChangeRequestIn,
     ChangeRequestOut,
     DecisionIn,

@@ -23,7 +23,7 @@ from aftersales.marketplace.models import Booking, ChangeRequest, WorkItem
 from aftersales.marketplace.quotes.parts import ItemAsked
 from aftersales.marketplace.quotes.services import OPEN_STATES, accepted_quote, lines_of, price_job
 from aftersales.contract.money import Money
-from aftersales.tenancy.services import CurrentTenant
+from aftersales.tenancy.current import CurrentTenant
 
 WORK_STATES = ("arrived", "in_progress", "completed")
 """Booking states in which work done can be recorded."""

@@ -19,14 +19,15 @@ from aftersales.marketplace.models import (
     ProviderOffering,
 )
 from aftersales.marketplace.providers.services import Kind, is_authorised
-from aftersales.marketplace.availability.slots import DaySlots
 
 
-class _Body(BaseModel):
+class StrictBody(BaseModel):
+    """A request body that refuses fields it does not know."""
+
     model_config = ConfigDict(extra="forbid")
 
 
-class ProviderIn(_Body):
+class ProviderIn(StrictBody):
     name: str = Field(max_length=200)
     kind: Kind
     skills: list[str] = Field(default_factory=list, max_length=50,
@@ -36,7 +37,7 @@ class ProviderIn(_Body):
     description: str = Field(default="", max_length=4000)
 
 
-class ProviderPatch(_Body):
+class ProviderPatch(StrictBody):
     """Only the fields given change; ``null`` clears a contact. A provider's own user may give only email,
     phone and description."""
 
@@ -48,12 +49,12 @@ class ProviderPatch(_Body):
     description: str | None = Field(default=None, max_length=4000)
 
 
-class StatusIn(_Body):
+class StatusIn(StrictBody):
     status: Literal["active", "suspended"]
     reason: str = Field(max_length=2000, description="Why; kept on the provider.")
 
 
-class AuthorisationIn(_Body):
+class AuthorisationIn(StrictBody):
     authorised: bool
     until: date | None = Field(default=None, description="Last day the authorisation holds; none for no end.")
     reference: str | None = Field(default=None, max_length=80, description="The tenant's reference (required "
@@ -90,7 +91,7 @@ def provider_out(p: Provider, today: date) -> ProviderOut:
                        rating_count=p.rating_count)
 
 
-class LocationIn(_Body):
+class LocationIn(StrictBody):
     name: str = Field(max_length=200)
     latitude: float
     longitude: float
@@ -130,13 +131,13 @@ def document_out(d: ProviderDocument) -> DocumentOut:
                        sha256=d.sha256, uploaded_by=d.uploaded_by, uploaded_at=d.created_at)
 
 
-class HoursIn(_Body):
+class HoursIn(StrictBody):
     weekday: int = Field(description="0 is Monday, 6 Sunday.")
     opens: time
     closes: time
 
 
-class WeekIn(_Body):
+class WeekIn(StrictBody):
     hours: list[HoursIn] = Field(max_length=100, description="The whole week; an absent weekday is closed.")
 
 
@@ -150,12 +151,12 @@ def hours_out(h: ProviderHours) -> HoursOut:
     return HoursOut(weekday=h.weekday, opens=h.opens, closes=h.closes)
 
 
-class IntervalIn(_Body):
+class IntervalIn(StrictBody):
     opens: time
     closes: time
 
 
-class DayIn(_Body):
+class DayIn(StrictBody):
     intervals: list[IntervalIn] = Field(max_length=20, description="Empty: closed all day.")
     reason: str = Field(default="", max_length=500)
 
@@ -171,7 +172,7 @@ def exception_out(e: ProviderException) -> ExceptionOut:
     return ExceptionOut(day=e.day, opens=e.opens, closes=e.closes, reason=e.reason)
 
 
-class PriceIn(_Body):
+class PriceIn(StrictBody):
     price: str = Field(max_length=40, description="Amount in the tenant's currency, e.g. 1250000 or 49.90.")
     duration_minutes: int | None = Field(default=None, description="Default: the offering's usual duration.")
     active: bool = True
@@ -191,17 +192,3 @@ def price_out(price: ProviderOffering, offering: Offering) -> PriceOut:
                     currency=price.currency, duration_minutes=price.duration_minutes, active=price.active)
 
 
-class SlotsOut(BaseModel):
-    provider_id: UUID
-    offering: str
-    day: date
-    duration_minutes: int
-    price_minor: int
-    currency: str
-    starts: list[datetime] = Field(description="Free starts of the day (UTC), earliest first.")
-    next_free_start: datetime | None = Field(description="When the day has none: the next one within 30 days.")
-
-
-def slots_out(s: DaySlots) -> SlotsOut:
-    return SlotsOut(provider_id=s.provider_id, offering=s.offering, day=s.day, duration_minutes=s.duration_minutes,
-                    price_minor=s.price_minor, currency=s.currency, starts=s.starts, next_free_start=s.next_free_start)

@@ -26,7 +26,7 @@ from aftersales.marketplace.access import visible_booking
 from aftersales.marketplace.models import Booking, Offering, Quote
 from aftersales.marketplace.quotes.parts import ItemAsked, priced_items
 from aftersales.contract.money import Money
-from aftersales.tenancy.services import CurrentTenant
+from aftersales.tenancy.current import CurrentTenant
 
 OPEN_STATES = ("booked", "arrived", "in_progress")
 """Booking states in which a job can still be quoted and a quote decided."""

@@ -27,7 +27,7 @@ from aftersales.identity.models import Customer
 from aftersales.identity.principals import Principal
 from aftersales.marketplace.models import Booking, CustomerRatingTotal, Provider, Quote, Rating
 from aftersales.payments.ledger.models import Payment
-from aftersales.tenancy.services import CurrentTenant
+from aftersales.tenancy.current import CurrentTenant
 from aftersales.contract.values import RatingDecision, RatingFacts
 
 Direction = Literal["customer_rates_provider", "provider_rates_customer"]

@@ -38,7 +38,7 @@ from aftersales.marketplace.availability.services import (
     next_free_start,
 )
 from aftersales.contract.money import Money
-from aftersales.tenancy.services import CurrentTenant
+from aftersales.tenancy.current import CurrentTenant
 from aftersales.contract.values import ProviderCandidate, RankedProvider
 
 DEFAULT_LIMIT = 20

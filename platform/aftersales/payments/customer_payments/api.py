@@ -20,7 +20,7 @@ from aftersales.identity.guards import actor, current_principal, requires_any_sc
 from aftersales.identity.principals import Principal
 from aftersales.identity.scopes import CUSTOMER_SELF, PAYMENTS_READ, PAYMENTS_WRITE
 from aftersales.payments.ledger import services as ledger
-from aftersales.payments.providers import offline
+from aftersales.payments.customer_payments import cheques
 from aftersales.payments.customer_payments import services as service
 from aftersales.payments.ledger.models import Payment
 from aftersales.payments.customer_payments.schemas import PaymentIn, PaymentOut, ReasonIn, payment_out
@@ -137,7 +137,7 @@ class PaymentController(Controller):
     async def clear(self, request: Request[Any, Any, Any], payment_id: FromPath[UUID],
                     session: SessionDep) -> PaymentOut:
         """The bank paid a pending cheque: it is captured."""
-        payment = await offline.clear_cheque(session, current_principal(request), payment_id, actor=actor(request),
+        payment = await cheques.clear_cheque(session, current_principal(request), payment_id, actor=actor(request),
                                              now=utcnow())
         return await _answer(session, payment, with_entries=True)
 
@@ -147,7 +147,7 @@ class PaymentController(Controller):
                      session: SessionDep, tenant: TenantDep) -> PaymentOut:
         """The bank refused the cheque (a cleared one has its capture reversed); the customer is told the day
         they may present it again, two weeks on."""
-        payment = await offline.bounce_cheque(session, tenant, current_principal(request), payment_id,
+        payment = await cheques.bounce_cheque(session, tenant, current_principal(request), payment_id,
                                               reason=data.reason, actor=actor(request), now=utcnow())
         return await _answer(session, payment, with_entries=True)
 
@@ -156,6 +156,6 @@ class PaymentController(Controller):
     async def represent(self, request: Request[Any, Any, Any], payment_id: FromPath[UUID], session: SessionDep,
                         tenant: TenantDep) -> PaymentOut:
         """Present a bounced cheque again; before two weeks have passed, 409 naming the day it may be."""
-        payment = await offline.represent_cheque(session, tenant, current_principal(request), payment_id,
+        payment = await cheques.represent_cheque(session, tenant, current_principal(request), payment_id,
                                                  actor=actor(request), now=utcnow())
         return await _answer(session, payment, with_entries=True)

@@ -16,15 +16,15 @@ from pydantic import BaseModel, ConfigDict, Field
 from aftersales.contract.money import Money
 from aftersales.payments.ledger.services import PaymentTotals
 from aftersales.payments.ledger.models import LedgerEntry, Payment
-from aftersales.payments.settlement.services import PayoutStatement
-from aftersales.payments.wallet.services import Statement
 
 
-class _Body(BaseModel):
+class StrictBody(BaseModel):
+    """A request body that refuses fields it does not know."""
+
     model_config = ConfigDict(extra="forbid")
 
 
-class PaymentIn(_Body):
+class PaymentIn(StrictBody):
     customer_id: UUID | None = Field(None, description="Whose payment; a customer's own token may leave it out.")
     purpose: str = Field(description="job, repair, order or wallet_top_up.")
     subject_type: str | None = Field(None, max_length=20, description="What is paid for (repair, order…).")
@@ -37,21 +37,7 @@ class PaymentIn(_Body):
                                   description="The bank reference of a transfer, or the cheque's number.")
 
 
-class TopUpIn(_Body):
-    amount_minor: int
-    currency: str = Field(min_length=3, max_length=3)
-    provider: str = "offline"
-    method: str = "cash"
-    reference: str | None = Field(None, max_length=120)
-
-
-class JobPaymentIn(_Body):
-    provider: str = Field(description="stripe (Connect: the provider's payout and the platform's fee) or offline.")
-    method: str
-    reference: str | None = Field(None, max_length=120)
-
-
-class ReasonIn(_Body):
+class ReasonIn(StrictBody):
     reason: str = Field("", max_length=500)
 
 
@@ -127,37 +113,3 @@ def payment_out(payment: Payment, totals: PaymentTotals, *, client_secret: str |
         created_at=payment.created_at, updated_at=payment.updated_at)
 
 
-class WalletOut(BaseModel):
-    customer_id: UUID
-    currency: str
-    balance_minor: int
-    balance: str
-    entries: list[EntryOut]
-
-
-def wallet_out(statement: Statement) -> WalletOut:
-    return WalletOut(customer_id=statement.customer_id, currency=statement.balance.currency,
-                     balance_minor=statement.balance.amount_minor, balance=str(statement.balance),
-                     entries=[entry_out(e) for e in statement.entries])
-
-
-class PayoutTotalOut(BaseModel):
-    currency: str
-    paid_out_minor: int
-    reversed_minor: int
-    net_minor: int
-
-
-class PayoutStatementOut(BaseModel):
-    provider_id: UUID
-    totals: list[PayoutTotalOut]
-    entries: list[EntryOut]
-
-
-def payout_statement_out(statement: PayoutStatement) -> PayoutStatementOut:
-    return PayoutStatementOut(
-        provider_id=statement.provider_id,
-        totals=[PayoutTotalOut(currency=t.paid_out.currency, paid_out_minor=t.paid_out.amount_minor,
-                               reversed_minor=t.reversed.amount_minor, net_minor=t.net.amount_minor)
-                for t in statement.totals],
-        entries=[entry_out(e) for e in statement.entries])

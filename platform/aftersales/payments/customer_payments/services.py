@@ -28,10 +28,11 @@ from aftersales.identity.principals import Principal
 from aftersales.contract.money import Money
 from aftersales.payments import access
 from aftersales.payments.ledger import services as ledger
-from aftersales.payments.settlement import services as settlement
+from aftersales.payments.ledger import splits
 from aftersales.payments.ledger.services import Posting
 from aftersales.payments.ledger.models import Payment
-from aftersales.payments.providers.base import PROVIDERS, PaymentOrder, ProviderOutcome, provider_for
+from aftersales.payments.providers.base import PROVIDERS, PaymentOrder, ProviderOutcome
+from aftersales.payments.providers.registry import provider_for
 from aftersales.settings import Settings
 
 PURPOSES = ("job", "repair", "order", "wallet_top_up")
@@ -238,7 +239,7 @@ async def after_capture(session: AsyncSession, payment: Payment, capture: Postin
                                    replace(capture, operation_id=f"{payment.operation_id}:wallet_credit",
                                            reason="wallet top-up"), payment_id=payment.id)
     elif payment.purpose == "job" and "provider_id" in payment.details:
-        await settlement.post_split(session, payment.id, uuid.UUID(payment.details["provider_id"]),
+        await splits.post_split(session, payment.id, uuid.UUID(payment.details["provider_id"]),
                                     payout_minor=int(payment.details["payout_minor"]),
                                     fee_minor=int(payment.details["fee_minor"]),
                                     posting=replace(capture, operation_id=f"{payment.operation_id}:split",

@@ -11,14 +11,9 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import Literal, Protocol
 
 from aftersales.contract.money import Money
-
-if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncSession
-
-    from aftersales.settings import Settings
 
 PROVIDERS = ("stripe", "offline")
 
@@ -96,17 +91,3 @@ class PaymentProvider(Protocol):
         """Give money back on a payment."""
 
 
-async def provider_for(session: AsyncSession, settings: Settings, name: str) -> PaymentProvider:
-    """The session's tenant's provider ``name``, configured with the tenant's credentials.
-
-    :raises aftersales.errors.Conflict: the tenant has not configured it (no Stripe keys).
-    """
-    if name == "offline":
-        from aftersales.payments.providers.offline import offline_provider
-
-        return offline_provider()
-    if name == "stripe":
-        from aftersales.payments.providers.stripe import stripe_provider
-
-        return await stripe_provider(session, settings)
-    raise ValueError(f"unknown payment provider {name!r}; one of {', '.join(PROVIDERS)}")

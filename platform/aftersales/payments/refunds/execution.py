@@ -25,11 +25,11 @@ from aftersales.payments.ledger import services as ledger
 from aftersales.payments.ledger.services import Posting
 from aftersales.payments.ledger.models import Payment
 from aftersales.payments.refunds.through_provider import post_refund, refund_through
-from aftersales.payments.providers.base import provider_for
+from aftersales.payments.providers.registry import provider_for
 from aftersales.payments.refunds.models import Refund
 from aftersales.payments.refunds.services import notify, record
 from aftersales.settings import Settings
-from aftersales.tenancy.services import CurrentTenant
+from aftersales.tenancy.current import CurrentTenant
 from aftersales.contract.values import RefundMethod
 
 

@@ -34,7 +34,7 @@ from aftersales.payments.ledger import services as ledger
 from aftersales.payments.ledger.models import Payment
 from aftersales.payments.refunds.models import Refund, RefundEvent
 from aftersales.service.models import RequestEvent, ServiceRequest
-from aftersales.tenancy.services import CurrentTenant
+from aftersales.tenancy.current import CurrentTenant
 from aftersales.contract.values import RefundDecision, RefundFacts, RefundMethod
 
 Source = Literal["payment", "return", "wallet_balance", "replacement_refund"]

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from aftersales.errors import Conflict
 from aftersales.contract.money import Money
 from aftersales.payments.ledger import services as ledger
-from aftersales.payments.settlement import services as settlement
+from aftersales.payments.ledger import splits
 from aftersales.payments.ledger.services import LedgerRefused, Posting
 from aftersales.payments.ledger.models import Payment
 from aftersales.payments.providers.base import PaymentProvider, ProviderOutcome, RefundOrder
@@ -49,4 +49,4 @@ async def post_refund(session: AsyncSession, payment: Payment, amount_minor: int
     """Post money of ``payment`` given back, and for a marketplace job reverse its split in proportion."""
     await ledger.post_refund(session, payment.id, amount_minor, posting)
     if payment.purpose == "job":
-        await settlement.reverse_split(session, payment.id, posting=posting)
+        await splits.reverse_split(session, payment.id, posting=posting)

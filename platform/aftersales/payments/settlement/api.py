@@ -18,13 +18,8 @@ from aftersales.identity.guards import actor, current_principal, requires_any_sc
 from aftersales.identity.scopes import CUSTOMER_SELF, PAYMENTS_READ, PAYMENTS_WRITE, PROVIDER_WORK
 from aftersales.payments.ledger import services as ledger
 from aftersales.payments.settlement import services as settlement
-from aftersales.payments.customer_payments.schemas import (
-    JobPaymentIn,
-    PaymentOut,
-    PayoutStatementOut,
-    payment_out,
-    payout_statement_out,
-)
+from aftersales.payments.settlement.schemas import JobPaymentIn, PayoutStatementOut, payout_statement_out
+from aftersales.payments.customer_payments.schemas import PaymentOut, payment_out
 from aftersales.http.context import TOKEN_TENANT, RuntimeDep, SessionDep
 
 

@@ -18,7 +18,8 @@ from aftersales.identity.guards import actor, current_principal, requires_any_sc
 from aftersales.identity.scopes import CUSTOMER_SELF, PAYMENTS_READ, PAYMENTS_WRITE
 from aftersales.payments.ledger import services as ledger
 from aftersales.payments.wallet import services as wallet
-from aftersales.payments.customer_payments.schemas import PaymentOut, TopUpIn, WalletOut, payment_out, wallet_out
+from aftersales.payments.customer_payments.schemas import PaymentOut, payment_out
+from aftersales.payments.wallet.schemas import TopUpIn, WalletOut, wallet_out
 from aftersales.http.context import TOKEN_TENANT, RuntimeDep, SessionDep, TenantDep
 
 

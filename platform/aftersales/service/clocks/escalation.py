@@ -22,10 +22,10 @@ from aftersales.outbox.messages import Message, enqueue
 from aftersales.runtime import Runtime
 from aftersales.service.clocks.services import request_facts
 from aftersales.service.models import RequestEvent, ServiceRequest, SlaClock
-from aftersales.service.requests.states import FINAL, RequestState
-from aftersales.tenancy.services import CurrentTenant, active_tenant
+from aftersales.service.states import FINAL, RequestState
+from aftersales.tenancy.current import CurrentTenant, active_tenant
 from aftersales.contract.values import ResolutionContext, ResolutionOption
-from aftersales.warranty.claims import options_record
+from aftersales.warranty.registrations.claims import options_record
 from aftersales.warranty.models import Claim, Registration
 
 SWEEP_LIMIT = 200

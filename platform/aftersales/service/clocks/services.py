@@ -26,11 +26,11 @@ from aftersales.db.base import new_id
 from aftersales.db.session import bound_tenant
 from aftersales.errors import TenantNotBound
 from aftersales.service.models import RequestHold, ServicePoint, ServiceRequest, SlaClock
-from aftersales.service.requests.states import FINAL, RequestState
-from aftersales.tenancy.services import CurrentTenant
+from aftersales.service.states import FINAL, RequestState
+from aftersales.tenancy.current import CurrentTenant
 from aftersales.contract.values import GeoPoint, ProductInfo, RequestFacts, SlaTarget
 from aftersales.warranty.catalog import product_info
-from aftersales.warranty.coverage import status_on
+from aftersales.warranty.registrations.coverage import status_on
 from aftersales.warranty.models import Coverage, ProductModel, Registration, Serial
 
 RESULT_CLOCK = "result"

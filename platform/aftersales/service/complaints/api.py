@@ -32,7 +32,7 @@ from aftersales.service.complaints.schemas import (
 )
 from aftersales.service.models import Complaint
 from aftersales.service.requests.services import get_request
-from aftersales.tenancy.services import CurrentTenant
+from aftersales.tenancy.current import CurrentTenant
 from aftersales.http.context import TOKEN_TENANT, SessionDep, TenantDep
 from aftersales.http.paging import DEFAULT_LIMIT, check_limit, decode_cursor, invalid_cursor, split_page
 

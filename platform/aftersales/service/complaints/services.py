@@ -26,9 +26,10 @@ from aftersales.identity.models import Customer, StaffUser
 from aftersales.outbox.messages import Message, enqueue
 from aftersales.service.clocks import services as clocks
 from aftersales.service.requests import services as service_requests
+from aftersales.service.requests.events import RequestMove
 from aftersales.service.models import Complaint, RequestEvent, ServiceRequest
-from aftersales.service.requests.states import FINAL, RequestState
-from aftersales.tenancy.services import CurrentTenant
+from aftersales.service.states import FINAL, RequestState
+from aftersales.tenancy.current import CurrentTenant
 
 SUBJECTS = ("staff_behaviour", "handling_time", "cost", "store_violation", "other")
 ESCALATED_AT_FILING = frozenset({"staff_behaviour", "handling_time"})
@@ -204,11 +205,13 @@ async def answer_complaint(session: AsyncSession, tenant: CurrentTenant, complai
     return complaint
 
 
-async def refuse_unanswered_end(session: AsyncSession, request: ServiceRequest, target: RequestState) -> None:
+async def refuse_unanswered_end(move: RequestMove) -> None:
     """A complaint ends answered: it may be withdrawn (cancelled) but not closed or otherwise ended first.
 
-    Called by :func:`aftersales.service.requests.services.move_request` before a move. :raises Conflict: with the reason.
+    Subscribed to every request's *moving* (:mod:`aftersales.service.requests.events`). :raises Conflict: with
+    the reason.
     """
+    session, request, target = move.session, move.request, move.target
     if request.kind != "complaint" or target not in FINAL or target is RequestState.CANCELLED:
         return
     complaint = await session.scalar(select(Complaint).where(Complaint.request_id == request.id))

@@ -27,7 +27,7 @@ from aftersales.outbox.messages import Message, enqueue
 from aftersales.runtime import Runtime
 from aftersales.service.followups.models import FollowUp
 from aftersales.service.followups.services import due_of
-from aftersales.tenancy.services import CurrentTenant, active_tenant
+from aftersales.tenancy.current import CurrentTenant, active_tenant
 from aftersales.warranty.registrations.services import get_registration
 
 SEND_LIMIT = 200

@@ -34,9 +34,10 @@ from aftersales.identity.customers import CustomerDetails
 from aftersales.identity.models import Customer, StaffUser
 from aftersales.service.requests import services as requests
 from aftersales.service.followups.models import FollowUp, TrainingSignOff
+from aftersales.service.requests.events import RequestMove
 from aftersales.service.models import RequestEvent, ServiceRequest
-from aftersales.service.requests.states import FINAL, RequestState
-from aftersales.tenancy.services import CurrentTenant
+from aftersales.service.states import FINAL, RequestState
+from aftersales.tenancy.current import CurrentTenant
 from aftersales.contract.values import FollowUpPlan, ServiceEvent
 from aftersales.warranty.catalog import product_info
 from aftersales.warranty.registrations.services import get_registration
@@ -176,9 +177,12 @@ def events_of_move(kind: str, current: RequestState, target: RequestState) -> li
     return events
 
 
-async def on_request_moved(session: AsyncSession, tenant: CurrentTenant, request: ServiceRequest,
-                           current: RequestState, target: RequestState, now: datetime) -> None:
-    """Record the events of a move; a repaired unit sent back into repair cancels its unmade calls."""
+async def on_request_moved(move: RequestMove) -> None:
+    """Record the events of a move; a repaired unit sent back into repair cancels its unmade calls.
+
+    Subscribed to every request's *moved* (:mod:`aftersales.service.requests.events`)."""
+    session, tenant, request, current, target, now = (move.session, move.tenant, move.request, move.current,
+                                                       move.target, move.now)
     if current == RequestState.READY and target == RequestState.IN_REPAIR:
         key = source_key("repaired", request_id=request.id, registration_id=None, customer_id=request.customer_id)
         for followup in await session.scalars(select(FollowUp).where(FollowUp.source_event == key,

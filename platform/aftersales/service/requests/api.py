@@ -36,8 +36,8 @@ from aftersales.service.requests.schemas import (
     hold_out,
     request_out,
 )
-from aftersales.service.requests.states import RequestState
-from aftersales.tenancy.services import CurrentTenant
+from aftersales.service.states import RequestState
+from aftersales.tenancy.current import CurrentTenant
 from aftersales.http.context import TOKEN_TENANT, SessionDep, TenantDep
 from aftersales.http.paging import DEFAULT_LIMIT, Page, check_limit, decode_cursor, invalid_cursor, split_page
 

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from aftersales.identity.models import Customer
 from aftersales.service.models import ServiceRequest
 from aftersales.service.requests.schemas import ReceiptOut
-from aftersales.tenancy.services import CurrentTenant
+from aftersales.tenancy.current import CurrentTenant
 from aftersales.warranty.registrations.services import get_registration
 
 

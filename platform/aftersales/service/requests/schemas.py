@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from aftersales.calendar import BusinessCalendar
 from aftersales.service.clocks.services import ClockView, view
 from aftersales.service.models import RequestEvent, RequestHold, ServiceRequest, SlaClock
-from aftersales.service.requests.states import RequestState
+from aftersales.service.states import RequestState
 from aftersales.warranty.registrations.schemas import CustomerIn
 
 Kind = Literal["repair", "installation", "maintenance", "return", "exchange", "complaint", "inquiry"]

@@ -25,10 +25,10 @@ from aftersales.errors import Conflict, CrossTenantWrite, FieldError, InvalidInp
 from aftersales.identity.customers import CustomerDetails, find_or_create_customer_id, validate_customer
 from aftersales.identity.models import StaffUser
 from aftersales.service.clocks import services as clocks
-from aftersales.service.complaints import services as complaints
+from aftersales.service.requests.events import RequestMove, publish_moved, publish_moving
 from aftersales.service.models import RequestCounter, RequestEvent, RequestHold, ServiceRequest, SlaClock
-from aftersales.service.requests.states import FINAL, RequestState, check_move
-from aftersales.tenancy.services import CurrentTenant
+from aftersales.service.states import FINAL, RequestState, check_move
+from aftersales.tenancy.current import CurrentTenant
 from aftersales.contract.values import HOLD_REASONS
 from aftersales.warranty.models import Claim
 
@@ -227,7 +227,8 @@ async def move_request(session: AsyncSession, tenant: CurrentTenant, request_id:
     request = await get_request(session, request_id)
     current = RequestState(request.state)
     check_move(current, target)
-    await complaints.refuse_unanswered_end(session, request, target)
+    move = RequestMove(session, tenant, request, current, target, now)
+    await publish_moving(move)
     request.state = target.value
     if target in FINAL:
         request.closed_at = now
@@ -236,9 +237,7 @@ async def move_request(session: AsyncSession, tenant: CurrentTenant, request_id:
     session.add(RequestEvent(request_id=request.id, occurred_at=now, actor=actor, kind="moved",
                              from_state=current.value, to_state=target.value, note=_note(note)))
     await clocks.reach(session, tenant, request, clocks.state_milestones(current, target), now)
-    from aftersales.service.followups.services import on_request_moved  # followups opens requests for problems found
-
-    await on_request_moved(session, tenant, request, current, target, now)
+    await publish_moved(move)
     await session.flush()
     return request
 

@@ -50,7 +50,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from aftersales.errors import FieldError, InvalidInput
 from aftersales.contract.numerals import ascii_digits
 from aftersales.plugins import validate_serials
-from aftersales.tenancy.services import CurrentTenant
+from aftersales.tenancy.current import CurrentTenant
 from aftersales.contract.values import ProductInfo
 from aftersales.warranty.catalog import product_info
 from aftersales.warranty.serials.codes import CodeHasher

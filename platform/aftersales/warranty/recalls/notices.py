@@ -17,7 +17,7 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.outbox.messages import Message, enqueue
-from aftersales.tenancy.services import CurrentTenant
+from aftersales.tenancy.current import CurrentTenant
 from aftersales.warranty.recalls.models import RecallCampaign
 
 NOTICE_EVENT = "recall.notice"

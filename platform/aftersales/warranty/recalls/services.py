@@ -19,12 +19,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from aftersales.db.base import new_id
 from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
 from aftersales.identity.models import Customer
-from aftersales.tenancy.services import CurrentTenant
+from aftersales.tenancy.current import CurrentTenant
 from aftersales.warranty.catalog import product_info
 from aftersales.warranty.models import ProductModel, Registration, RegistrationStatus, Serial
 from aftersales.warranty.recalls.models import CampaignStatus, RecallCampaign, RecallUnit
 from aftersales.warranty.recalls.notices import NoticeTarget, new_token, send_notices, token_hash
-from aftersales.warranty.serials.status import MAX_REASON, UnitSelection, in_service, mark_recalled
+from aftersales.warranty.unit_status import MAX_REASON, UnitSelection, in_service, mark_recalled
 
 MAX_TITLE = 200
 MAX_REMEDY = 2000

@@ -16,12 +16,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
-from aftersales.tenancy.services import CurrentTenant
+from aftersales.tenancy.current import CurrentTenant
 from aftersales.warranty.models import ProductModel, Serial
 from aftersales.warranty.recalls.models import AckChannel, CampaignStatus, RecallCampaign, RecallUnit
 from aftersales.warranty.recalls.notices import token_hash
 from aftersales.warranty.recalls.services import get_campaign
-from aftersales.warranty.serials.status import restore_after_fix
+from aftersales.warranty.unit_status import restore_after_fix
 from aftersales.warranty.serials.lookup import require_unit
 
 MAX_FIX_NOTE = 2000

@@ -17,12 +17,12 @@ from aftersales.identity.guards import actor, requires_scope
 from aftersales.identity.models import Customer
 from aftersales.identity.scopes import CLAIMS_WRITE, REGISTRATIONS_READ, REGISTRATIONS_WRITE
 from aftersales.contract.money import Money
-from aftersales.tenancy.services import CurrentTenant
+from aftersales.tenancy.current import CurrentTenant
 from aftersales.contract.values import ClaimKind, ClaimReport, DefectType
-from aftersales.warranty import claims as claim_service
+from aftersales.warranty.registrations import claims as claim_service
 from aftersales.warranty.registrations import services as registration_service
 from aftersales.warranty.registrations.attachments import attachment_path, store_attachment
-from aftersales.warranty.coverage import status_on
+from aftersales.warranty.registrations.coverage import status_on
 from aftersales.warranty.models import Attachment, Claim, Coverage, Serial
 from aftersales.warranty.registrations.schemas import (
     ClaimIn,

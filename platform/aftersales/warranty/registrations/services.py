@@ -2,7 +2,7 @@
 
 A customer (or an agent for them) registers a purchase against a serial on the register. One registration of
 a serial is active at a time; a transfer ends it and starts the next owner's, carrying the warranty on. Every
-registration gets its coverage from the vertical at once (:mod:`aftersales.warranty.coverage`).
+registration gets its coverage from the vertical at once (:mod:`aftersales.warranty.registrations.coverage`).
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
 from aftersales.identity.customers import CustomerDetails, find_or_create_customer, validate_customer
 from aftersales.contract.money import Money
-from aftersales.tenancy.services import CurrentTenant
-from aftersales.warranty.coverage import carry_coverage, current_coverage, record_coverage
+from aftersales.tenancy.current import CurrentTenant
+from aftersales.warranty.registrations.coverage import carry_coverage, current_coverage, record_coverage
 from aftersales.warranty.models import (
     Coverage,
     ProductModel,

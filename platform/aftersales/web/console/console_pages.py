@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.identity.models import StaffUser
 from aftersales.identity.principals import Principal
-from aftersales.tenancy.services import CurrentTenant
+from aftersales.tenancy.current import CurrentTenant
 from aftersales.web.console.labels import Labels
 from aftersales.web.i18n.moments import Moments
 from aftersales.web.page_auth import Viewer

@@ -24,7 +24,7 @@ from aftersales.calendar import BusinessCalendar
 from aftersales.identity.models import Customer, StaffUser
 from aftersales.service.clocks.services import ClockView, view
 from aftersales.service.models import RequestHold, ServiceRequest, SlaClock
-from aftersales.service.requests.states import FINAL
+from aftersales.service.states import FINAL
 from aftersales.warranty.models import ProductModel, Registration, Serial
 
 PAGE_SIZE = 25

@@ -25,8 +25,8 @@ from aftersales.identity.principals import Principal
 from aftersales.identity.scopes import REQUESTS_READ, REQUESTS_WRITE
 from aftersales.service.clocks import services as service_clocks
 from aftersales.service.requests import services as service
-from aftersales.service.requests.states import MOVES, IllegalTransition, RequestState
-from aftersales.tenancy.services import CurrentTenant
+from aftersales.service.states import MOVES, IllegalTransition, RequestState
+from aftersales.tenancy.current import CurrentTenant
 from aftersales.contract.values import HOLD_REASONS
 from aftersales.warranty.models import ProductModel, Registration, Serial
 from aftersales.web.console import queue

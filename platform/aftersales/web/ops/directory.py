@@ -15,7 +15,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from aftersales.db.base import utcnow
-from aftersales.tenancy import services
+from aftersales.tenancy import directory
 from aftersales.http.context import RuntimeDep, SessionDep
 from aftersales.web.ops.health import OVERDUE_AFTER
 from aftersales.web.ops.pages import moment, operator_page, tenant_row
@@ -43,7 +43,7 @@ class OpsTenantsController(Controller):
         page = operator_page(request, viewer)
         now = utcnow()
         rows = [await tenant_row(runtime, runtime.plugins, tenant, now)
-                for tenant in await services.list_tenants(platform_session)]
+                for tenant in await directory.list_tenants(platform_session)]
         active = sum(1 for row in rows if row.tenant.status == "active")
         return render(page, "ops/tenants.html", rows=rows, active=active, now=now, moment=moment, **_common(page))
 
@@ -72,7 +72,7 @@ class OpsTenantsController(Controller):
         if error:
             return await self._show(page, runtime, platform_session, slug, status_code=422, reason=reason,
                                     reason_error=error)
-        tenant = await services.set_status(platform_session, slug, status, reason=reason,
+        tenant = await directory.set_status(platform_session, slug, status, reason=reason,
                                            actor=f"operator:{operator.subject}")
         logger.info("operator %s set tenant %s to %s: %s", operator.subject, tenant.slug, status, reason or "-")
         return Redirect(f"/ops/tenants/{tenant.slug}", status_code=303)
@@ -80,7 +80,7 @@ class OpsTenantsController(Controller):
     @staticmethod
     async def _show(page: Page, runtime: Any, platform_session: Any, slug: str, *, status_code: int = 200,
                     reason: str = "", reason_error: str | None = None) -> Template:
-        tenant = await services.get_tenant(platform_session, slug)
+        tenant = await directory.get_tenant(platform_session, slug)
         now = utcnow()
         row = await tenant_row(runtime, runtime.plugins, tenant, now)
         return render(page, "ops/tenant.html", status_code=status_code, row=row, tenant=tenant, now=now,

@@ -1,5 +1,5 @@
 """``/ops/tenants/new``: onboard a tenant from a form, or from a pasted TOML manifest, through the same service as
-``aftersales onboard`` and ``POST /api/v1/operator/tenants`` (:func:`aftersales.tenancy.services.onboard`). A form
+``aftersales onboard`` and ``POST /api/v1/operator/tenants`` (:func:`aftersales.tenancy.onboarding.onboarding.onboard`). A form
 with mistakes comes back with each field's reason beside it (422) and nothing written; success opens the new
 tenant's page. This page only creates: a slug that exists is refused (updates go through the manifest file)."""
 
@@ -16,8 +16,9 @@ from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 
 from aftersales.errors import FieldError, InvalidInput, NotFound
-from aftersales.tenancy import services
-from aftersales.tenancy.manifest import SUPPORTED_LOCALES
+from aftersales.tenancy import directory
+from aftersales.tenancy.onboarding import services as onboarding
+from aftersales.tenancy.onboarding.manifest import SUPPORTED_LOCALES
 from aftersales.http.context import RuntimeDep, SessionDep
 from aftersales.web.ops.onboarding_form import FORM, WEEKDAYS, OnboardForm, errors_by_field
 from aftersales.web.ops.pages import operator_page
@@ -110,7 +111,7 @@ class OpsOnboardingController(Controller):
         if form.slug and await _exists(platform_session, form.slug):
             return _show(page, runtime, status_code=422, form=form, errors={"slug": _slug_taken(page)})
         try:
-            tenant, _ = await services.onboard(platform_session, runtime.plugins, form.manifest())
+            tenant, _ = await onboarding.onboard(platform_session, runtime.plugins, form.manifest())
         except InvalidInput as exc:
             return _show(page, runtime, status_code=422, form=form, errors=_problems(page, exc.errors))
         return Redirect(f"/ops/tenants/{tenant.slug}", status_code=303)
@@ -135,7 +136,7 @@ class OpsOnboardingController(Controller):
         if isinstance(raw.get("slug"), str) and await _exists(platform_session, raw["slug"]):
             return _show(page, runtime, status_code=422, toml=text, toml_errors=[_slug_taken(page).text])
         try:
-            tenant, _created = await services.onboard(platform_session, runtime.plugins, raw)
+            tenant, _created = await onboarding.onboard(platform_session, runtime.plugins, raw)
         except InvalidInput as exc:
             return _show(page, runtime, status_code=422, toml=text,
                          toml_errors=[f"{e.field}: {e.reason}" for e in exc.errors] or [exc.detail])
@@ -144,7 +145,7 @@ class OpsOnboardingController(Controller):
 
 async def _exists(platform_session: Any, slug: str) -> bool:
     try:
-        await services.get_tenant(platform_session, slug)
+        await directory.get_tenant(platform_session, slug)
     except NotFound:
         return False
     return True

@@ -20,7 +20,7 @@ from litestar.template.config import TemplateConfig
 from markupsafe import Markup
 
 from aftersales.identity.principals import Principal
-from aftersales.tenancy.services import CurrentTenant
+from aftersales.tenancy.current import CurrentTenant
 from aftersales.web.i18n.catalogues import translations
 from aftersales.web.i18n.formatting import LocaleFormat
 from aftersales.web.i18n.negotiation import LANG_COOKIE, LANG_PARAM, choose_locale

@@ -1,7 +1,7 @@
 """Suspected-clone alerts in the console (``/console/clones``): serials checked from unusually many clients
 (:func:`aftersales.warranty.authenticity.suspected_clones`), with how many clients checked them and when they
 were first and last checked, and the one action the register offers on them: blocking the serial
-(:func:`aftersales.warranty.serials.status.change_status`, with the reason the next agent reads).
+(:func:`aftersales.warranty.unit_status.change_status`, with the reason the next agent reads).
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from aftersales.errors import Conflict, InvalidInput
 from aftersales.identity.scopes import SERIALS_READ, SERIALS_WRITE
 from aftersales.warranty import authenticity
-from aftersales.warranty.serials import status as serial_status
+from aftersales.warranty import unit_status as serial_status
 from aftersales.warranty.models import Serial, SerialCheck
-from aftersales.warranty.serials.status import StatusAction
+from aftersales.warranty.unit_status import StatusAction
 from aftersales.warranty.serials.lookup import require_unit
 from aftersales.http.context import SessionDep, TenantDep
 from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep

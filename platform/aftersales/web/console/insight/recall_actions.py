@@ -24,7 +24,7 @@ from aftersales.db.base import utcnow
 from aftersales.errors import Conflict, InvalidInput, NotFound
 from aftersales.identity.principals import Principal
 from aftersales.identity.scopes import CLAIMS_WRITE, REGISTRATIONS_WRITE, SERIALS_WRITE
-from aftersales.tenancy.services import CurrentTenant
+from aftersales.tenancy.current import CurrentTenant
 from aftersales.warranty.recalls import units as recall_units
 from aftersales.warranty.recalls import services as recalls
 from aftersales.web.console.console_pages import actor_of, form_text

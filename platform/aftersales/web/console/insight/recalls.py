@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.identity.principals import Principal
 from aftersales.identity.scopes import CLAIMS_WRITE, REGISTRATIONS_WRITE, SERIALS_READ, SERIALS_WRITE
-from aftersales.tenancy.services import CurrentTenant
+from aftersales.tenancy.current import CurrentTenant
 from aftersales.warranty.recalls import units as recall_units
 from aftersales.warranty.recalls import services as recalls
 from aftersales.warranty.recalls.models import CampaignStatus, RecallCampaign

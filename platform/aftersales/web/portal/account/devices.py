@@ -22,9 +22,9 @@ from aftersales.db.base import utcnow
 from aftersales.errors import Conflict, FieldError, InvalidInput
 from aftersales.identity.customers import CustomerDetails
 from aftersales.identity.models import Customer
-from aftersales.warranty import claims as claim_service
+from aftersales.warranty.registrations import claims as claim_service
 from aftersales.warranty.registrations.attachments import check_upload, store_attachment
-from aftersales.warranty.coverage import status_on
+from aftersales.warranty.registrations.coverage import status_on
 from aftersales.warranty.registrations.services import (
     MAX_INVOICE_NUMBER,
     MAX_SELLER,

@@ -19,7 +19,7 @@ from aftersales.service.requests import services as service_requests
 from aftersales.service.followups.models import FollowUp
 from aftersales.service.models import Complaint, ServiceRequest
 from aftersales.warranty.registrations import services as registrations
-from aftersales.warranty.coverage import current_coverage
+from aftersales.warranty.registrations.coverage import current_coverage
 from aftersales.warranty.models import ProductModel, Registration, RegistrationStatus, Serial
 from aftersales.warranty.registrations.services import RegisteredUnit
 

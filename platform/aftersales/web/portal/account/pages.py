@@ -9,7 +9,7 @@ from uuid import UUID
 from litestar import Request
 from litestar.response import Template
 
-from aftersales.tenancy.services import CurrentTenant
+from aftersales.tenancy.current import CurrentTenant
 from aftersales.web.portal.account.words import WORDS
 from aftersales.web.i18n.moments import Moments
 from aftersales.web.page_auth import Viewer

@@ -25,7 +25,7 @@ from aftersales.service.clocks import services as clocks
 from aftersales.service.requests import services as service
 from aftersales.service.models import RequestEvent, ServiceRequest
 from aftersales.service.requests.services import MAX_SUMMARY
-from aftersales.tenancy.services import CurrentTenant
+from aftersales.tenancy.current import CurrentTenant
 from aftersales.warranty.registrations.services import get_registration
 from aftersales.web.portal.account import mine
 from aftersales.web.portal.account.forms import text

@@ -22,7 +22,7 @@ from aftersales.errors import Conflict
 from aftersales.service.followups import services as service
 from aftersales.service.followups.models import FollowUp
 from aftersales.service.followups.services import CSAT_RANGE, MAX_COMMENT
-from aftersales.tenancy.services import CurrentTenant
+from aftersales.tenancy.current import CurrentTenant
 from aftersales.web.portal.account import mine
 from aftersales.web.portal.account.forms import text
 from aftersales.web.portal.account.pages import customer_actor, customer_page, show

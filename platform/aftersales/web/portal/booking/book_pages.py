@@ -21,12 +21,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from aftersales.db.base import utcnow
 from aftersales.errors import Conflict, InvalidInput, NotFound
 from aftersales.marketplace.bookings import services as bookings
-from aftersales.marketplace.catalogue import prices
+from aftersales.marketplace.providers import prices
 from aftersales.marketplace.availability import slots
 from aftersales.marketplace.models import Offering, Provider, ProviderOffering
 from aftersales.marketplace.providers.services import get_provider
 from aftersales.contract.money import Money
-from aftersales.tenancy.services import CurrentTenant
+from aftersales.tenancy.current import CurrentTenant
 from aftersales.web.portal.booking.search_pages import day_errors
 from aftersales.http.context import SessionDep, TenantDep
 from aftersales.web.i18n.moments import Moments

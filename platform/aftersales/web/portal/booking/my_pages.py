@@ -23,7 +23,7 @@ from aftersales.identity.principals import Principal
 from aftersales.marketplace.changes import services as change_requests
 from aftersales.marketplace.quotes import services as quotes
 from aftersales.marketplace.ratings import services as ratings
-from aftersales.tenancy.services import CurrentTenant
+from aftersales.tenancy.current import CurrentTenant
 from aftersales.web.portal.booking.views import booking_view, my_bookings
 from aftersales.http.context import SessionDep, TenantDep
 from aftersales.web.i18n.moments import Moments

@@ -20,7 +20,7 @@ from aftersales.marketplace.catalogue import services as catalogue
 from aftersales.marketplace.availability import slots
 from aftersales.marketplace.availability.services import SEARCH_HORIZON_DAYS
 from aftersales.marketplace.search.services import ProviderHit, SearchQuery, search_providers
-from aftersales.tenancy.services import CurrentTenant
+from aftersales.tenancy.current import CurrentTenant
 from aftersales.web.portal.booking.places import Place, cities_of, place_by_id
 from aftersales.http.context import SessionDep, TenantDep
 from aftersales.web.i18n.moments import Moments

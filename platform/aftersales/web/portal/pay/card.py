@@ -2,7 +2,7 @@
 is, and bringing a payment up to what Stripe says of its PaymentIntent.
 
 The browser hands card details to Stripe.js only; our server sees a Stripe reference (``card_…``), never a card
-number. What Stripe answers is applied with :func:`aftersales.payments.stripe.webhooks.apply_facts`, the function
+number. What Stripe answers is applied with :func:`aftersales.payments.stripe_events.services.apply_facts`, the function
 the webhook uses, so the page's return and a later webhook delivery post the same entries once.
 """
 
@@ -17,7 +17,7 @@ import stripe
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.payments.stripe import accounts as stripe_accounts
-from aftersales.payments.stripe import webhooks as stripe_webhooks
+from aftersales.payments.stripe_events import services as stripe_webhooks
 from aftersales.payments.ledger.models import Payment
 from aftersales.payments.providers.stripe import UNSUPPORTED_CURRENCIES, client_for, stripe_provider
 from aftersales.settings import Settings

@@ -26,7 +26,7 @@ from aftersales.payments.refunds import identity as customer_identity
 from aftersales.payments.ledger import services as ledger
 from aftersales.payments.refunds import services as refunds
 from aftersales.payments.customer_payments import services as service
-from aftersales.tenancy.services import CurrentTenant
+from aftersales.tenancy.current import CurrentTenant
 from aftersales.contract.values import RefundDecision
 from aftersales.http.context import SessionDep, TenantDep
 from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep

@@ -27,11 +27,11 @@ from aftersales.errors import AftersalesError, Conflict
 from aftersales.payments.ledger import services as ledger
 from aftersales.payments.customer_payments import services as payments
 from aftersales.payments.refunds import execution as refund_execution
-from aftersales.payments.settlement import services as settlement
+from aftersales.payments.ledger import splits
 from aftersales.payments.ledger.services import Posting
 from aftersales.payments.ledger.models import LedgerEntry, Payment
 from aftersales.payments.stripe.models import StripeEvent
-from aftersales.tenancy.services import CurrentTenant
+from aftersales.tenancy.current import CurrentTenant
 
 logger = logging.getLogger("aftersales.payments.stripe")
 
@@ -180,7 +180,7 @@ async def apply_facts(session: AsyncSession, payment: Payment, facts: Facts, *, 
         refund_id = _refund_request_id(operation_id)
         await post(ledger.post_refund, refund.amount_minor, operation_id, refund_id=refund_id,
                    provider_ref=refund.refund_ref)
-        await settlement.reverse_split(session, payment.id, posting=posting(operation_id, refund_id=refund_id))
+        await splits.reverse_split(session, payment.id, posting=posting(operation_id, refund_id=refund_id))
     return ", ".join(done) or "nothing new"
 
 

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
 from aftersales.contract.money import Money
-from aftersales.tenancy.services import CurrentTenant
+from aftersales.tenancy.current import CurrentTenant
 from aftersales.contract.values import (
     ClaimDecision,
     ClaimFacts,
@@ -30,7 +30,7 @@ from aftersales.contract.values import (
     ResolutionOption,
 )
 from aftersales.warranty.catalog import product_info
-from aftersales.warranty.coverage import record_coverage, terms_of
+from aftersales.warranty.registrations.coverage import record_coverage, terms_of
 from aftersales.warranty.models import Claim, ClaimStatus, RegistrationStatus, SerialStatus
 from aftersales.warranty.registrations.services import RegisteredUnit, get_registration, parse_amount
 from aftersales.warranty.serials.lookup import locate_unit

@@ -16,9 +16,9 @@ from litestar.params import FromPath
 from aftersales.db.base import utcnow
 from aftersales.errors import NotFound
 from aftersales.payments.stripe import accounts as stripe_accounts
-from aftersales.payments.stripe import webhooks as stripe_webhooks
+from aftersales.payments.stripe_events import services as stripe_webhooks
 from aftersales.tenancy.models import Tenant
-from aftersales.tenancy.services import bind_tenant
+from aftersales.tenancy.current import bind_tenant
 from aftersales.http.context import RuntimeDep
 
 

@@ -1,0 +1,1 @@
+"""Onboarding: a company's manifest validated and applied, creating or updating its tenant."""
