@@ -21,8 +21,8 @@ import pluggy
 
 from aftersales.contract import defaults as core_defaults
 from aftersales.contract import hookspecs
-from aftersales.plugins import build_plugin_registry
 from aftersales.contract.values import BusinessCalendarInfo, TenantContext
+from aftersales.plugins import build_plugin_registry
 
 SERIAL = "490154203237518"  # a valid IMEI
 

@@ -54,7 +54,6 @@ import psycopg
 from sqlalchemy import Table, create_engine, event, select, text
 from support import Bench, Target, percentile
 
-from aftersales.migrate import upgrade
 from aftersales.identity.models import Customer
 from aftersales.identity.principals import Principal
 from aftersales.identity.scopes import CUSTOMER_SCOPES
@@ -68,13 +67,14 @@ from aftersales.marketplace.models import (
     ProviderLocation,
     ProviderOffering,
 )
-from aftersales.marketplace.search.services import SearchQuery, search_providers
 from aftersales.marketplace.search.queries import KM_PER_DEGREE_LATITUDE, candidates
+from aftersales.marketplace.search.services import SearchQuery, search_providers
+from aftersales.migrate import upgrade
+from aftersales.onboarding.manifest import read_manifest_file
+from aftersales.onboarding.services import onboard
 from aftersales.runtime import Runtime, build_runtime
 from aftersales.settings import REPO_ROOT, Settings
-from aftersales.tenancy.onboarding.manifest import read_manifest_file
 from aftersales.tenancy.current import CurrentTenant, bind_tenant
-from aftersales.tenancy.onboarding.services import onboard
 
 SEARCHED, OTHER = "carmax", "mehr"
 OTHER_SHARE = 5

@@ -50,16 +50,16 @@ from stdnum import luhn
 from support import Bench
 
 from aftersales.db.base import new_id, utcnow
-from aftersales.migrate import upgrade
 from aftersales.identity.customers import CustomerDetails
 from aftersales.identity.models import Customer
+from aftersales.migrate import upgrade
+from aftersales.onboarding.manifest import read_manifest_file
+from aftersales.onboarding.services import onboard
 from aftersales.runtime import Runtime, build_runtime
 from aftersales.service.models import RequestCounter, RequestEvent, ServiceRequest, SlaClock
 from aftersales.service.requests.services import NewRequest, insert_opening, open_request
 from aftersales.settings import REPO_ROOT, Settings
-from aftersales.tenancy.onboarding.manifest import read_manifest_file
 from aftersales.tenancy.current import CurrentTenant, bind_tenant
-from aftersales.tenancy.onboarding.services import onboard
 from aftersales.warranty.models import ProductModel, Serial
 from aftersales.warranty.registrations.services import PurchaseDetails, register_purchase
 

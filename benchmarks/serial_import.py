@@ -69,8 +69,8 @@ def write_csv(path: Path, rows: int) -> None:
 def prepare(settings: Settings, app_url: str, owner_url: str) -> tuple[uuid.UUID, uuid.UUID]:
     """Migrate, onboard Mehr and add the model the CSV names; returns the tenant's and the model's ids."""
     upgrade(replace(settings, migration_database_url=owner_url), url=owner_url)
-    from aftersales.tenancy.onboarding.manifest import read_manifest_file
-    from aftersales.tenancy.onboarding.services import onboard
+    from aftersales.onboarding.manifest import read_manifest_file
+    from aftersales.onboarding.services import onboard
 
     async def work() -> tuple[uuid.UUID, uuid.UUID]:
         runtime = build_runtime(replace(settings, database_url=app_url, migration_database_url=owner_url))

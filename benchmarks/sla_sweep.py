@@ -49,18 +49,18 @@ from sqlalchemy import bindparam, create_engine, event, func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from support import Bench, Target
 
+from aftersales.contract.values import RequestFacts, SlaTarget
 from aftersales.db.base import new_id
-from aftersales.migrate import upgrade
 from aftersales.identity.models import Customer
+from aftersales.migrate import upgrade
+from aftersales.onboarding.manifest import read_manifest_file
+from aftersales.onboarding.services import onboard
 from aftersales.outbox.models import OutboxMessage
 from aftersales.runtime import Runtime, build_runtime
 from aftersales.service.clocks.escalation import SWEEP_LIMIT, due_clocks, sweep_breaches
 from aftersales.service.models import RequestEvent, ServiceRequest, SlaClock
 from aftersales.settings import REPO_ROOT, Settings
-from aftersales.tenancy.onboarding.manifest import read_manifest_file
 from aftersales.tenancy.current import CurrentTenant, bind_tenant
-from aftersales.tenancy.onboarding.services import onboard
-from aftersales.contract.values import RequestFacts, SlaTarget
 
 SLUGS = ("mehr", "yizhongyi", "golden-laser", "entekhab", "carmax")
 SWEPT = "mehr"

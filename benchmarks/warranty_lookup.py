@@ -60,9 +60,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from support import Bench, Target
 
 from aftersales.db.base import new_id
-from aftersales.migrate import upgrade
 from aftersales.identity.models import Customer
 from aftersales.identity.scopes import SERIALS_READ
+from aftersales.migrate import upgrade
 from aftersales.runtime import build_runtime
 from aftersales.testing.network import free_port
 from aftersales.warranty.models import Coverage, ProductModel, Registration, Serial
@@ -163,8 +163,8 @@ def manifest(no: int) -> dict[str, Any]:
 
 def onboard_tenants(settings: Any, target: Target) -> list[BenchTenant]:
     """Ten tenants through the real services: onboarding, one product model each, one API client each."""
-    from aftersales.identity.services import create_api_client
-    from aftersales.tenancy.onboarding.services import onboard
+    from aftersales.accounts.services import create_api_client
+    from aftersales.onboarding.services import onboard
 
     async def work() -> list[BenchTenant]:
         runtime = build_runtime(replace(settings, database_url=target.app_url, migration_database_url=target.owner_url))

@@ -8,8 +8,8 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from aftersales.db.base import Base
-from aftersales.migrate import _import_all_models, grant_application_role
 from aftersales.db.session import create_engine
+from aftersales.migrate import _import_all_models, grant_application_role
 from aftersales.settings import load_settings
 
 config = context.config

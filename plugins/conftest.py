@@ -6,11 +6,11 @@ from collections.abc import Callable
 
 import pytest
 
+from aftersales.contract import TenantContext
+from aftersales.onboarding.manifest import read_manifest_file
+from aftersales.onboarding.services import manifest_context
 from aftersales.plugins import PluginRegistry, build_plugin_registry
 from aftersales.settings import REPO_ROOT
-from aftersales.tenancy.onboarding.manifest import read_manifest_file
-from aftersales.tenancy.onboarding.services import manifest_context
-from aftersales.contract.values import TenantContext
 
 
 @pytest.fixture(scope="module")

@@ -183,7 +183,7 @@ def minimal_manifest(slug: str, vertical: str = "electronics", **overrides: Any)
 @pytest.fixture
 def make_tenant(runtime: Runtime) -> Any:
     """``await make_tenant("acme", vertical=…)`` onboards a tenant and returns its record."""
-    from aftersales.tenancy.onboarding.services import onboard
+    from aftersales.onboarding.services import onboard
 
     async def create(slug: str, vertical: str = "electronics", **overrides: Any) -> Any:
         async with runtime.db.transaction(None) as session:
@@ -196,7 +196,8 @@ def make_tenant(runtime: Runtime) -> Any:
 @pytest.fixture
 def staff_token(runtime: Runtime) -> Any:
     """``await staff_token(tenant, "admin")`` creates a staff member with those roles and returns a bearer header."""
-    from aftersales.identity.services import create_staff, staff_principal
+    from aftersales.accounts.services import create_staff
+    from aftersales.identity.services import staff_principal
 
     async def issue(tenant: Any, *roles: str) -> dict[str, str]:
         async with runtime.db.transaction(tenant.id) as session:
@@ -212,7 +213,8 @@ def staff_token(runtime: Runtime) -> Any:
 def provider_token(runtime: Runtime) -> Any:
     """``await provider_token(tenant, provider_id)`` creates a user of that marketplace provider (role ``provider``)
     and returns a bearer header: the token reaches only that provider's own work."""
-    from aftersales.identity.services import create_staff, staff_principal
+    from aftersales.accounts.services import create_staff
+    from aftersales.identity.services import staff_principal
 
     async def issue(tenant: Any, provider_id: Any) -> dict[str, str]:
         async with runtime.db.transaction(tenant.id) as session:

@@ -25,9 +25,10 @@ import httpx
 import pytest
 from litestar.middleware.csrf import generate_csrf_token
 
+from aftersales.accounts.services import create_operator, create_staff
 from aftersales.identity import page_sessions
 from aftersales.identity.models import Customer
-from aftersales.identity.services import create_operator, create_staff, customer_principal, staff_principal
+from aftersales.identity.services import customer_principal, staff_principal
 from aftersales.runtime import Runtime
 from aftersales.web.page_auth import CSRF_COOKIE, OPERATOR_COOKIE, OPERATOR_PATH, SESSION_COOKIE, csrf_config
 

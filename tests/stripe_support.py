@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy import select
 
 from aftersales.db.base import utcnow
-from aftersales.payments.stripe import accounts as stripe_accounts
 from aftersales.payments.ledger.models import LedgerEntry, Payment
 from aftersales.payments.providers.stripe import StripeProvider, stripe_provider
+from aftersales.payments.stripe import accounts as stripe_accounts
 
 SECRET_KEY = "sk_test_4eC39HqLyjWDarjtT1zdp7dc"
 PUBLISHABLE_KEY = "pk_test_TYooMQauvdEDq54NiTphI7jx"

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from stdnum import luhn
 
-from aftersales.warranty.serials.codes import hash_code
 from aftersales.warranty.models import ProductModel, Serial
+from aftersales.warranty.serials.codes import hash_code
 
 SELLER = "Rezaei Mobile, Valiasr St."
 TEST_TENANT_ZONE = "Europe/Berlin"

@@ -13,7 +13,6 @@ from alembic import op
 import aftersales.db.base
 from aftersales.db.rls import enable_tenant_isolation
 
-
 revision = '0006f'
 down_revision = '0006o'
 branch_labels = None

@@ -10,8 +10,11 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 
 from aftersales import __version__
-from aftersales.identity.api import OAuthController, SignInController, TenantIdentityController
+from aftersales.accounts.api import OAuthController, SignInController, TenantIdentityController
+from aftersales.http.context import DEPENDENCIES
+from aftersales.http.problems import exception_handlers
 from aftersales.identity.guards import BearerTokenMiddleware
+from aftersales.marketplace.availability.api import ScheduleController
 from aftersales.marketplace.bookings.api import BookingController
 from aftersales.marketplace.catalogue.api import OfferingController
 from aftersales.marketplace.changes.api import ChangeRequestController
@@ -19,18 +22,17 @@ from aftersales.marketplace.charges.api import ChargeController
 from aftersales.marketplace.providers.api import ProviderController
 from aftersales.marketplace.quotes.api import PartPriceController, QuoteController
 from aftersales.marketplace.ratings.api import RatingController
-from aftersales.marketplace.availability.api import ScheduleController
 from aftersales.marketplace.search.api import ProviderSearchController
+from aftersales.marketplace.settlement.api import SettlementController
+from aftersales.onboarding.api import OperatorController, TenantSelfController
 from aftersales.outbox.api import OutboxController, WebhookController
-from aftersales.payments.refunds.identity_api import CustomerIdentityController
 from aftersales.payments.customer_payments.api import PaymentController
 from aftersales.payments.refunds.api import RefundController
-from aftersales.payments.settlement.api import SettlementController
+from aftersales.payments.refunds.identity_api import CustomerIdentityController
 from aftersales.payments.stripe.api import StripeAccountController
 from aftersales.payments.stripe_events.api import StripeWebhookController
 from aftersales.payments.wallet.api import WalletController
 from aftersales.runtime import Runtime, build_runtime
-from aftersales.service.requests.api import ServiceRequestController
 from aftersales.service.complaints.api import ComplaintController
 from aftersales.service.customers.api import CustomerController
 from aftersales.service.followups.api import (
@@ -38,17 +40,16 @@ from aftersales.service.followups.api import (
     PublicSurveyController,
     TrainingSignOffController,
 )
+from aftersales.service.requests.api import ServiceRequestController
 from aftersales.service.service_points import ServicePointController
-from aftersales.tenancy.api import OperatorController, TenantSelfController
 from aftersales.warranty.api import CatalogController, PublicWarrantyController, SerialController
 from aftersales.warranty.imports.api import SerialImportController
 from aftersales.warranty.recalls.api import PublicRecallController, RecallController
 from aftersales.warranty.registrations.api import ClaimController, RegistrationController
-from aftersales.http.context import DEPENDENCIES
 from aftersales.web.health import health
-from aftersales.web.page_auth import csrf_config
+from aftersales.web.page_auth import SignInRequired, csrf_config
+from aftersales.web.page_errors import page_answer, sign_in_redirect
 from aftersales.web.pages import PortalPlugin
-from aftersales.http.problems import EXCEPTION_HANDLERS
 from aftersales.web.sign_out import OperatorSignOutController, SignOutController
 from aftersales.worker import embedded_worker
 
@@ -118,7 +119,7 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             OperatorSignOutController,
         ],
         dependencies=DEPENDENCIES,
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers={SignInRequired: sign_in_redirect, **exception_handlers(page_answer)},
         middleware=[BearerTokenMiddleware],
         csrf_config=csrf_config(runtime),
         plugins=[PortalPlugin()],

@@ -26,8 +26,8 @@ from pydantic import ValidationError
 from aftersales import __version__
 from aftersales.contract import defaults as core_defaults
 from aftersales.contract import hookspecs
-from aftersales.errors import FieldError, InvalidInput
 from aftersales.contract.values import PluginSettings, ProductInfo, SerialCheck, TenantContext, VerticalInfo
+from aftersales.errors import FieldError, InvalidInput
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from aftersales.db import Database
 from aftersales.identity.tokens import TokenService, load_or_create_signing_key
+from aftersales.keys import load_or_create_code_key
 from aftersales.plugins import PluginRegistry, build_plugin_registry
 from aftersales.settings import Settings, load_settings
-from aftersales.warranty.serials.codes import load_or_create_code_key
 
 
 @dataclass

@@ -3,7 +3,7 @@ reaches."""
 
 from __future__ import annotations
 
-from aftersales.identity.services import create_api_client
+from aftersales.accounts.services import create_api_client
 from aftersales.marketplace.models import Provider
 
 

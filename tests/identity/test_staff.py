@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from aftersales.accounts.services import create_operator, create_staff
 from aftersales.identity.models import StaffUser
-from aftersales.identity.services import create_operator, create_staff
 
 PASSWORD = "correct horse battery staple"
 

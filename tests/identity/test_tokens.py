@@ -12,8 +12,8 @@ import pytest
 from joserfc import jwt
 from joserfc.jwk import ECKey
 
+from aftersales.accounts.services import create_api_client
 from aftersales.identity.principals import Principal
-from aftersales.identity.services import create_api_client
 
 
 def _b64(data: bytes) -> str:

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from aftersales.calendar import BusinessCalendar
+from aftersales.contract.values import BusinessCalendarInfo
 from aftersales.errors import InvalidInput
 from aftersales.marketplace.availability.services import (
     DayException,
@@ -19,7 +20,6 @@ from aftersales.marketplace.availability.services import (
     next_free_start,
     units,
 )
-from aftersales.contract.values import BusinessCalendarInfo
 
 TEHRAN = ZoneInfo("Asia/Tehran")
 CARMAX = BusinessCalendar(BusinessCalendarInfo("IR", (5,), ("08:00", "17:00")), "Asia/Tehran")

@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from aftersales.marketplace.models import Offering
+from aftersales.onboarding.manifest import read_manifest_file
+from aftersales.onboarding.services import manifest_context, onboard
 from aftersales.settings import REPO_ROOT
-from aftersales.tenancy.onboarding.manifest import read_manifest_file
-from aftersales.tenancy.onboarding.services import manifest_context, onboard
 
 
 def test_aftersales_service_catalogue_default_is_empty_for_a_vertical_without_one(plugins):
@@ -57,9 +57,9 @@ async def test_onboarding_again_adds_only_what_is_missing_and_keeps_the_admins_e
 
 
 async def test_an_invalid_vertical_catalogue_is_refused_by_name_and_nothing_is_seeded(runtime, make_tenant):
+    from aftersales.contract.values import OfferingSpec
     from aftersales.errors import InvalidInput
     from aftersales.marketplace.catalogue.services import seed_catalogue
-    from aftersales.contract.values import OfferingSpec
 
     tenant = await make_tenant("acme")
     bad = [OfferingSpec("calibration", "Calibration", "repair", 30),

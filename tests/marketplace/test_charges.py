@@ -8,8 +8,8 @@ import asyncio
 
 import pytest
 
-from aftersales.marketplace.charges.services import charge_due, platform_fee
 from aftersales.contract.money import Money
+from aftersales.marketplace.charges.services import charge_due, platform_fee
 from quote_support import garage, new_job, set_state
 
 BASE = "/api/v1/marketplace"

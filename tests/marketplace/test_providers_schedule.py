@@ -114,9 +114,9 @@ async def test_a_duration_is_over_0_and_at_most_12_hours(runtime, client, make_t
 
 
 async def test_carmax_prices_are_whole_rials(runtime, client, staff_token):
+    from aftersales.onboarding.manifest import read_manifest_file
+    from aftersales.onboarding.services import onboard
     from aftersales.settings import REPO_ROOT
-    from aftersales.tenancy.onboarding.manifest import read_manifest_file
-    from aftersales.tenancy.onboarding.services import onboard
 
     async with runtime.db.transaction(None) as session:
         carmax, _ = await onboard(session, runtime.plugins, read_manifest_file(REPO_ROOT / "tenants" / "carmax.toml"))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from aftersales.contract.hookspecs import hookimpl
-from aftersales.plugins import build_plugin_registry
 from aftersales.contract.values import PluginSettings, RatingDecision, VerticalInfo
+from aftersales.plugins import build_plugin_registry
 from marketplace_support import add_provider
 from ratings_support import completed_job, provider_row, rating_count
 

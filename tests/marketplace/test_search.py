@@ -12,8 +12,8 @@ from haversine import Direction, inverse_haversine
 from sqlalchemy import update
 
 from aftersales.marketplace.models import Provider, ProviderLocation, ProviderOffering
-from aftersales.marketplace.search.services import SearchQuery, search_providers
 from aftersales.marketplace.search.queries import KM_PER_DEGREE_LATITUDE
+from aftersales.marketplace.search.services import SearchQuery, search_providers
 from aftersales.tenancy.current import bind_tenant
 from marketplace_support import BERLIN, add_booking, add_customer, add_provider
 

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+from aftersales.onboarding.manifest import read_manifest_file
+from aftersales.onboarding.services import onboard
 from aftersales.settings import REPO_ROOT
-from aftersales.tenancy.onboarding.manifest import read_manifest_file
-from aftersales.tenancy.onboarding.services import onboard
 from marketplace_support import add_booking, add_customer, add_provider
 
 API = "/api/v1/marketplace/providers"

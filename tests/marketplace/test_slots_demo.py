@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 import holidays
 
 from aftersales.demo.marketplace import seed_demo_marketplace
+from aftersales.onboarding.manifest import read_manifest_file
+from aftersales.onboarding.services import onboard
 from aftersales.settings import REPO_ROOT
-from aftersales.tenancy.onboarding.manifest import read_manifest_file
-from aftersales.tenancy.onboarding.services import onboard
 
 
 async def test_demo_carmax_providers_have_rial_prices_and_free_slots(runtime, client, staff_token, customer_token):

@@ -12,8 +12,8 @@ from aftersales.db.base import utcnow
 from aftersales.service.complaints import services as complaint_service
 from aftersales.service.followups.models import FollowUp
 from aftersales.service.models import Complaint, ServiceRequest
-from aftersales.tenancy.models import Tenant
 from aftersales.tenancy.current import bind_tenant
+from aftersales.tenancy.models import Tenant
 from pages_support import post_form
 
 

@@ -10,13 +10,13 @@ from sqlalchemy import func, select
 
 from aftersales.db.base import utcnow
 from aftersales.identity.customers import CustomerDetails
-from aftersales.tenancy.models import Tenant
 from aftersales.tenancy.current import bind_tenant
+from aftersales.tenancy.models import Tenant
 from aftersales.warranty.models import Attachment, Registration
 from aftersales.warranty.registrations.services import PurchaseDetails, register_purchase
-from aftersales.web.portal.account.forms import read_date, typed_amount
 from aftersales.web.i18n.formatting import LocaleFormat
 from aftersales.web.page_auth import SESSION_COOKIE
+from aftersales.web.portal.account.forms import read_date, typed_amount
 from pages_support import PAGES_DOMAIN, post_form
 from warranty_support import add_unit, imei
 

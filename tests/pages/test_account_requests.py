@@ -12,11 +12,11 @@ from sqlalchemy import func, select
 
 from aftersales.db.base import utcnow
 from aftersales.identity.customers import CustomerDetails
-from aftersales.service.requests import services as service
 from aftersales.service.models import ServiceRequest, SlaClock
+from aftersales.service.requests import services as service
 from aftersales.service.states import RequestState
-from aftersales.tenancy.models import Tenant
 from aftersales.tenancy.current import bind_tenant
+from aftersales.tenancy.models import Tenant
 from aftersales.warranty.registrations.services import PurchaseDetails, register_purchase
 from aftersales.web.i18n.formatting import LocaleFormat
 from aftersales.web.i18n.moments import Moments

@@ -22,17 +22,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from aftersales.db.base import utcnow
 from aftersales.identity.models import Customer
 from aftersales.identity.principals import Principal
+from aftersales.marketplace.availability import slots
 from aftersales.marketplace.bookings import services as bookings
+from aftersales.marketplace.bookings.states import Move
 from aftersales.marketplace.changes import services as change_requests
 from aftersales.marketplace.charges import services as charges
-from aftersales.marketplace.quotes import services as quotes
-from aftersales.marketplace.availability import slots
-from aftersales.marketplace.bookings.states import Move
 from aftersales.marketplace.models import Booking, Offering, Provider
-from aftersales.payments.settlement import services as settlement
+from aftersales.marketplace.quotes import services as quotes
+from aftersales.marketplace.settlement import services as settlement
 from aftersales.runtime import build_runtime
-from aftersales.tenancy.models import Tenant
 from aftersales.tenancy.current import CurrentTenant, bind_tenant
+from aftersales.tenancy.models import Tenant
 
 pytestmark = [pytest.mark.browser]
 

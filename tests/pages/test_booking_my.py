@@ -16,14 +16,14 @@ from aftersales.demo.units import seed_demo_units
 from aftersales.identity.models import Customer
 from aftersales.identity.principals import Principal
 from aftersales.marketplace.changes import services as change_requests
-from aftersales.marketplace.quotes import services as quotes
 from aftersales.marketplace.models import Booking, ChangeRequest, JobCharge, Quote, Rating
+from aftersales.marketplace.quotes import services as quotes
 from aftersales.marketplace.quotes.parts import ItemAsked
+from aftersales.onboarding.manifest import read_manifest_file
+from aftersales.onboarding.services import onboard
 from aftersales.settings import REPO_ROOT
-from aftersales.tenancy.onboarding.manifest import read_manifest_file
-from aftersales.tenancy.models import Tenant
 from aftersales.tenancy.current import bind_tenant
-from aftersales.tenancy.onboarding.services import onboard
+from aftersales.tenancy.models import Tenant
 from marketplace_support import add_booking, add_customer, add_provider
 from pages_support import post_form
 from payments_support import add_job_payment

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from aftersales.db.base import utcnow
 from aftersales.marketplace.bookings import services as bookings
 from aftersales.marketplace.models import Booking
-from aftersales.tenancy.models import Tenant
 from aftersales.tenancy.current import bind_tenant
+from aftersales.tenancy.models import Tenant
 from marketplace_support import add_booking, add_customer, add_provider, at, working_monday
 from pages_support import post_form
 from quote_support import GARAGE_SETTINGS, garage

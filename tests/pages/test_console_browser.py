@@ -13,12 +13,12 @@ import re
 import pytest
 from sqlalchemy import select
 
+from aftersales.accounts.services import create_staff
 from aftersales.db.base import utcnow
 from aftersales.demo.console import QueueExample, open_example
-from aftersales.identity.services import create_staff
 from aftersales.runtime import build_runtime
-from aftersales.tenancy.models import Tenant
 from aftersales.tenancy.current import bind_tenant
+from aftersales.tenancy.models import Tenant
 
 pytestmark = [pytest.mark.browser]
 

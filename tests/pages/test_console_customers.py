@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from aftersales.db.base import utcnow
 from aftersales.demo.console import EXAMPLES, open_example
-from aftersales.tenancy.models import Tenant
 from aftersales.tenancy.current import bind_tenant
+from aftersales.tenancy.models import Tenant
 from payments_support import add_payment
 
 

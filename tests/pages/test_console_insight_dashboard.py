@@ -9,8 +9,8 @@ from datetime import timedelta
 from aftersales.db.base import utcnow
 from aftersales.identity.customers import CustomerDetails
 from aftersales.service import metrics
-from aftersales.service.requests import services as service
 from aftersales.service.clocks.services import clocks_of
+from aftersales.service.requests import services as service
 from aftersales.tenancy.current import bind_tenant
 from aftersales.web.page_auth import SESSION_COOKIE
 

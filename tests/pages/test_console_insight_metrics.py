@@ -14,10 +14,10 @@ from sqlalchemy import select
 
 from aftersales.identity.customers import CustomerDetails
 from aftersales.service import metrics
-from aftersales.service.requests import services as service
 from aftersales.service.clocks.services import clocks_of
 from aftersales.service.followups.models import FollowUp
 from aftersales.service.followups.services import Answers, record_answers
+from aftersales.service.requests import services as service
 from aftersales.service.states import RequestState
 from aftersales.tenancy.current import bind_tenant
 

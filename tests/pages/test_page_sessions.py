@@ -12,11 +12,12 @@ import pytest
 from litestar import Request, get
 from sqlalchemy import func, select
 
+from aftersales.accounts.services import create_staff
 from aftersales.app import create_app
 from aftersales.db.base import utcnow
 from aftersales.identity import page_sessions
 from aftersales.identity.models import PageSession, StaffUser
-from aftersales.identity.services import create_staff, staff_principal
+from aftersales.identity.services import staff_principal
 from aftersales.warranty.models import SerialCheck
 from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep, safe_next
 from aftersales.web.portal.rendering import tenant_paths

@@ -15,8 +15,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
+from aftersales.accounts.services import create_staff
 from aftersales.db.base import utcnow
-from aftersales.identity.services import create_staff
 from aftersales.outbox.delivery import deliver_due
 from aftersales.runtime import build_runtime
 from aftersales.tenancy.models import Tenant

@@ -11,10 +11,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from sqlalchemy import select
 
+from aftersales.accounts import one_time_codes
+from aftersales.accounts.one_time_codes import Contact, Text, check_code, parse_contact, request_code
 from aftersales.errors import RateLimited
-from aftersales.identity import one_time_codes
 from aftersales.identity.models import Customer, SignInCode
-from aftersales.identity.one_time_codes import Contact, Text, check_code, parse_contact, request_code
 from aftersales.outbox.models import OutboxMessage
 from pages_support import post_form
 

@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from aftersales.accounts.services import create_operator, create_staff
 from aftersales.identity.models import Operator, PageSession, StaffUser
-from aftersales.identity.services import LOCKOUT, check_operator_password, create_operator, create_staff
+from aftersales.identity.services import LOCKOUT, check_operator_password
 from pages_support import post_form
 
 PASSWORD = "correct horse battery"

@@ -16,8 +16,8 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from aftersales.accounts.services import create_staff
 from aftersales.identity.models import PageSession, SsoAttempt
-from aftersales.identity.services import create_staff
 from aftersales.testing.network import serving
 
 SECRET_ENV = "AFTERSALES_TEST_SSO_SECRET"

@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from aftersales.contract.money import Money
 from aftersales.db.base import utcnow
 from aftersales.db.session import Database
-from aftersales.contract.money import Money
 from aftersales.payments.ledger import services as ledger
-from aftersales.payments.ledger.services import EntryKind, LedgerRefused, Posting
 from aftersales.payments.ledger.models import LedgerEntry
+from aftersales.payments.ledger.services import EntryKind, LedgerRefused, Posting
 from marketplace_support import add_customer
 from payments_support import add_payment
 

@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from aftersales.errors import Conflict
 from aftersales.outbox.models import OutboxMessage
-from aftersales.payments.ledger import services as ledger
 from aftersales.payments.customer_payments import cheques
 from aftersales.payments.customer_payments import services as service
+from aftersales.payments.ledger import services as ledger
 from aftersales.payments.ledger.services import EntryKind
 from aftersales.tenancy.current import bind_tenant
 from marketplace_support import add_customer

@@ -7,12 +7,12 @@ import uuid
 
 from sqlalchemy import select
 
-from aftersales.db.base import utcnow
 from aftersales.contract.money import Money
-from aftersales.payments.ledger import services as ledger
+from aftersales.db.base import utcnow
 from aftersales.payments.customer_payments import services as service
-from aftersales.payments.ledger.services import EntryKind, Posting
+from aftersales.payments.ledger import services as ledger
 from aftersales.payments.ledger.models import LedgerEntry, Payment
+from aftersales.payments.ledger.services import EntryKind, Posting
 from aftersales.payments.providers.base import ProviderOutcome
 from marketplace_support import add_customer
 from payments_support import add_payment

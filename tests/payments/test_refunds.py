@@ -8,8 +8,8 @@ import uuid
 
 from sqlalchemy import select
 
-from aftersales.db.base import utcnow
 from aftersales.contract.money import Money
+from aftersales.db.base import utcnow
 from aftersales.outbox.models import OutboxMessage
 from aftersales.payments.ledger import services as ledger
 from aftersales.payments.ledger.models import LedgerEntry

@@ -8,14 +8,14 @@ import uuid
 import httpx
 import pytest
 
+from aftersales.contract.money import Money
 from aftersales.db.base import utcnow
 from aftersales.errors import Conflict
-from aftersales.contract.money import Money
-from aftersales.payments.ledger.services import LedgerRefused, Posting
 from aftersales.payments.ledger.models import Payment
-from aftersales.payments.refunds.through_provider import refund_through
+from aftersales.payments.ledger.services import LedgerRefused, Posting
 from aftersales.payments.providers.base import PaymentOrder
 from aftersales.payments.providers.stripe import stripe_provider
+from aftersales.payments.refunds.through_provider import refund_through
 from marketplace_support import add_customer
 from stripe_support import SECRET_KEY, TEST_CARD, add_stripe_payment, configure_stripe, ledger_of, provider
 

@@ -8,13 +8,13 @@ import asyncio
 import pytest
 from sqlalchemy import text
 
+from aftersales.contract.money import Money
 from aftersales.db.base import utcnow
 from aftersales.db.session import Database
-from aftersales.contract.money import Money
-from aftersales.payments.ledger import services as ledger
 from aftersales.payments.customer_payments import services as service
-from aftersales.payments.ledger.services import LedgerRefused
+from aftersales.payments.ledger import services as ledger
 from aftersales.payments.ledger.models import LedgerEntry, Payment
+from aftersales.payments.ledger.services import LedgerRefused
 from marketplace_support import add_customer
 from payments_support import count_rows
 

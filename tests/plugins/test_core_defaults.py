@@ -12,7 +12,6 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from aftersales.contract.money import Money
-from aftersales.plugins import build_plugin_registry
 from aftersales.contract.values import (
     BusinessCalendarInfo,
     CardEvidence,
@@ -33,6 +32,7 @@ from aftersales.contract.values import (
     ServiceEvent,
     TenantContext,
 )
+from aftersales.plugins import build_plugin_registry
 
 PHONE = ProductInfo(sku="PH-1", name="Phone")
 

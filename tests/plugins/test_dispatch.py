@@ -8,8 +8,8 @@ import random
 import pytest
 
 from aftersales.contract.hookspecs import ENTRY_POINT_GROUP, hookimpl
-from aftersales.plugins import build_plugin_registry
 from aftersales.contract.values import PluginSettings, SerialCheck, VerticalInfo
+from aftersales.plugins import build_plugin_registry
 
 
 class SpySettings(PluginSettings):

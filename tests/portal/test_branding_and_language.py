@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from aftersales.db.base import utcnow
 from aftersales.identity.customers import CustomerDetails
-from aftersales.tenancy.models import Tenant
 from aftersales.tenancy.current import bind_tenant
+from aftersales.tenancy.models import Tenant
 from aftersales.warranty.models import Coverage
 from aftersales.warranty.registrations.services import PurchaseDetails, register_purchase
 from aftersales.web.i18n.formatting import LocaleFormat

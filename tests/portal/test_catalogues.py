@@ -9,7 +9,7 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 
-from aftersales.tenancy.onboarding.manifest import SUPPORTED_LOCALES
+from aftersales.onboarding.manifest import SUPPORTED_LOCALES
 from aftersales.web.i18n.catalogues import compile_all, po_paths, read_catalogue
 
 REPO = Path(__file__).resolve().parents[2]

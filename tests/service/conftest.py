@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 
+from aftersales.onboarding.manifest import read_manifest_file
+from aftersales.onboarding.services import onboard
 from aftersales.runtime import Runtime
 from aftersales.settings import REPO_ROOT
-from aftersales.tenancy.onboarding.manifest import read_manifest_file
 from aftersales.tenancy.current import bind_tenant
-from aftersales.tenancy.onboarding.services import onboard
 
 
 @pytest.fixture

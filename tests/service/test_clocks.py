@@ -18,10 +18,10 @@ from sqlalchemy import func, select
 
 from aftersales.identity.customers import CustomerDetails
 from aftersales.outbox.models import OutboxMessage
-from aftersales.service.requests import services as service
-from aftersales.service.clocks.services import clocks_of, view
 from aftersales.service.clocks.escalation import sweep_breaches
+from aftersales.service.clocks.services import clocks_of, view
 from aftersales.service.models import RequestEvent, SlaClock
+from aftersales.service.requests import services as service
 from aftersales.service.states import RequestState
 from aftersales.tenancy.current import bind_tenant
 

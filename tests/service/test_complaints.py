@@ -11,16 +11,16 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
+from aftersales.accounts.services import create_staff
 from aftersales.errors import Conflict, InvalidInput
 from aftersales.identity.customers import CustomerDetails
 from aftersales.identity.models import Customer
-from aftersales.identity.services import create_staff
 from aftersales.outbox.models import OutboxMessage
-from aftersales.service.complaints import services as complaints
-from aftersales.service.requests import services as service
-from aftersales.service.clocks.services import clocks_of, view
 from aftersales.service.clocks.escalation import sweep_breaches
+from aftersales.service.clocks.services import clocks_of, view
+from aftersales.service.complaints import services as complaints
 from aftersales.service.models import Complaint, RequestEvent, ServiceRequest
+from aftersales.service.requests import services as service
 from aftersales.service.states import RequestState
 
 TEHRAN = ZoneInfo("Asia/Tehran")

@@ -14,9 +14,9 @@ from sqlalchemy import func, select
 from aftersales.errors import Conflict, InvalidInput
 from aftersales.identity.customers import CustomerDetails
 from aftersales.service.followups import services as followups
-from aftersales.service.requests import services as service
 from aftersales.service.followups.delivery import send_due_followups
 from aftersales.service.followups.models import FollowUp
+from aftersales.service.requests import services as service
 from aftersales.service.states import RequestState
 from aftersales.tenancy.current import bind_tenant
 from aftersales.warranty.registrations.services import PurchaseDetails, register_purchase

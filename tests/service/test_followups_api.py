@@ -8,10 +8,10 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from aftersales.onboarding.manifest import read_manifest_file
+from aftersales.onboarding.services import onboard
 from aftersales.service.followups.delivery import send_due_followups, survey_token
 from aftersales.settings import REPO_ROOT
-from aftersales.tenancy.onboarding.manifest import read_manifest_file
-from aftersales.tenancy.onboarding.services import onboard
 
 INSTALLATION = {"kind": "installation", "channel": "phone", "summary": "install the fibre laser cutter",
                 "customer": {"name": "Giorgi Workshop", "phone": "+995 32 200 0001"}}

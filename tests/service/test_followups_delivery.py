@@ -13,15 +13,15 @@ import pytest
 from sqlalchemy import select
 
 from aftersales.contract.hookspecs import hookimpl
+from aftersales.contract.values import FollowUpPlan, PluginSettings, VerticalInfo
 from aftersales.identity.customers import CustomerDetails
 from aftersales.outbox.models import OutboxMessage
 from aftersales.plugins import build_plugin_registry
-from aftersales.service.requests import services as service
 from aftersales.service.followups.delivery import send_due_followups
 from aftersales.service.followups.models import FollowUp
+from aftersales.service.requests import services as service
 from aftersales.service.states import RequestState
 from aftersales.tenancy.current import bind_tenant
-from aftersales.contract.values import FollowUpPlan, PluginSettings, VerticalInfo
 
 BERLIN = ZoneInfo("Europe/Berlin")
 CLOSED_AT = datetime(2026, 6, 1, 11, 0, tzinfo=BERLIN)

@@ -11,17 +11,17 @@ import pytest
 from alembic import command
 from sqlalchemy import select, text
 
+from aftersales.contract.values import RequestFacts
 from aftersales.db.base import utcnow
-from aftersales.migrate import alembic_config, upgrade
 from aftersales.errors import CrossTenantWrite
 from aftersales.identity.customers import CustomerDetails
+from aftersales.migrate import alembic_config, upgrade
+from aftersales.onboarding.services import onboard
 from aftersales.runtime import build_runtime
 from aftersales.service.models import RequestCounter, RequestEvent, ServiceRequest, SlaClock
 from aftersales.service.requests.services import NewRequest, open_request
 from aftersales.tenancy.current import bind_tenant
-from aftersales.tenancy.onboarding.services import onboard
 from aftersales.testing.postgres import APP_ROLE
-from aftersales.contract.values import RequestFacts
 from conftest import minimal_manifest
 
 

@@ -13,10 +13,10 @@ from sqlalchemy import select
 
 from aftersales.identity.customers import CustomerDetails
 from aftersales.outbox.models import OutboxMessage
-from aftersales.service.requests import services as service
-from aftersales.service.clocks.services import clocks_of, view
 from aftersales.service.clocks.escalation import sweep_breaches
+from aftersales.service.clocks.services import clocks_of, view
 from aftersales.service.models import RequestEvent, ServicePoint
+from aftersales.service.requests import services as service
 from aftersales.service.requests.receipts import receipt_of
 from aftersales.service.states import RequestState
 from aftersales.warranty.registrations.services import PurchaseDetails, register_purchase

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from aftersales.accounts.services import create_operator
 from aftersales.errors import InvalidInput
-from aftersales.identity.services import create_operator
+from aftersales.onboarding.services import onboard, validate_manifest
 from aftersales.settings import REPO_ROOT
-from aftersales.tenancy.models import Tenant
-from aftersales.tenancy.onboarding.services import onboard, validate_manifest
 from aftersales.tenancy.current import tenant_context
+from aftersales.tenancy.models import Tenant
 from conftest import minimal_manifest
 
 SEED_MANIFESTS = sorted((REPO_ROOT / "tenants").glob("*.toml"))

@@ -15,9 +15,15 @@ from stdnum import luhn
 from aftersales.errors import InvalidInput
 from aftersales.tenancy.current import bind_tenant
 from aftersales.warranty.imports import services as importer
-from aftersales.warranty.serials.codes import CodeHasher, code_matches, hash_code, normalise_code
-from aftersales.warranty.imports.services import ImportContext, ImportMode, import_serials, parse_date, sync_chunks
+from aftersales.warranty.imports.services import (
+    ImportContext,
+    ImportMode,
+    import_serials,
+    parse_date,
+    sync_chunks,
+)
 from aftersales.warranty.models import ProductModel, Serial
+from aftersales.warranty.serials.codes import CodeHasher, code_matches, hash_code, normalise_code
 
 IMEIS = ["490154203237518", "356938035643809", "352099001761481", "011111111111110"]
 HEADER = "serial,model_sku,batch,manufactured_on,shipped_on,seller,card_code,hologram_code\n"

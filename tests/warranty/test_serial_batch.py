@@ -11,7 +11,6 @@ from aftersales_electronics.settings import ElectronicsSettings
 from tests.warranty_support import imei
 
 from aftersales.contract.hookspecs import hookimpl
-from aftersales.plugins import build_plugin_registry, validate_serials
 from aftersales.contract.values import (
     BusinessCalendarInfo,
     PluginSettings,
@@ -20,6 +19,7 @@ from aftersales.contract.values import (
     TenantContext,
     VerticalInfo,
 )
+from aftersales.plugins import build_plugin_registry, validate_serials
 
 PHONE = ProductInfo(sku="PH-100", name="Phone 100")
 FRIDGE = ProductInfo(sku="RF-2", name="Fridge")

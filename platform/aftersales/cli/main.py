@@ -18,7 +18,6 @@ from aftersales.runtime import Runtime
 from aftersales.settings import load_settings
 
 
-
 @click.group()
 def main() -> None:
     """aftersales: after-sales service for many companies, one platform."""
@@ -41,8 +40,8 @@ def migrate() -> None:
 @friendly_errors
 def onboard(manifests: tuple[Path, ...]) -> None:
     """Create or update tenants from TOML manifests (re-running updates, never duplicates)."""
-    from aftersales.tenancy.onboarding.manifest import read_manifest_file
-    from aftersales.tenancy.onboarding.services import onboard as onboard_tenant
+    from aftersales.onboarding.manifest import read_manifest_file
+    from aftersales.onboarding.services import onboard as onboard_tenant
 
     async def work(runtime: Runtime) -> None:
         raw = [(path, read_manifest_file(path)) for path in manifests]
@@ -105,7 +104,7 @@ def operator() -> None:
 @friendly_errors
 def operator_create(email: str, name: str, password: str) -> None:
     """Create a platform operator who signs in at /operator/login."""
-    from aftersales.identity.services import create_operator
+    from aftersales.accounts.services import create_operator
 
     async def work(runtime: Runtime) -> None:
         async with runtime.db.transaction(None) as session:
@@ -129,7 +128,7 @@ def staff() -> None:
 @friendly_errors
 def staff_create(tenant_slug: str, email: str, name: str, roles: tuple[str, ...], password: str | None) -> None:
     """Add a staff member to a tenant."""
-    from aftersales.identity.services import create_staff
+    from aftersales.accounts.services import create_staff
     from aftersales.tenancy.directory import get_tenant
 
     async def work(runtime: Runtime) -> None:
@@ -155,7 +154,7 @@ def client() -> None:
 @friendly_errors
 def client_create(tenant_slug: str | None, is_operator: bool, name: str, scopes: tuple[str, ...]) -> None:
     """Register an API client and print its id and secret (the secret is shown once)."""
-    from aftersales.identity.services import create_api_client
+    from aftersales.accounts.services import create_api_client
     from aftersales.tenancy.directory import get_tenant
 
     if bool(tenant_slug) == is_operator:
@@ -249,8 +248,8 @@ def serve(host: str, port: int) -> None:
 @friendly_errors
 def demo(then_serve: bool, port: int) -> None:
     """Migrate, onboard every manifest in tenants/, create demo sign-ins, and serve."""
-    from aftersales.migrate import upgrade
     from aftersales.demo.seed import seed_demo
+    from aftersales.migrate import upgrade
 
     _local_stripe_for_the_demo()
     if then_serve:
@@ -293,7 +292,7 @@ def _local_mail_for_the_demo() -> None:
     from aiosmtpd.controller import Controller
     from aiosmtpd.handlers import Debugging
 
-    from aftersales.testing.network import free_port
+    from aftersales.demo.ports import free_port
 
     port = free_port()
     controller = Controller(Debugging(sys.stdout), hostname="127.0.0.1", port=port)
@@ -303,8 +302,8 @@ def _local_mail_for_the_demo() -> None:
 
 
 def _register_domain_commands() -> None:
-    from aftersales.cli.warranty import warranty
     from aftersales.cli.recalls import recalls
+    from aftersales.cli.warranty import warranty
     from aftersales.cli.worker import worker
 
     main.add_command(warranty)

@@ -13,10 +13,10 @@ from uuid import UUID
 import click
 
 from aftersales.cli.support import friendly_errors, run_with_runtime
+from aftersales.cli.warranty import cli_tenant
 from aftersales.db.base import utcnow
 from aftersales.runtime import Runtime
 from aftersales.warranty.recalls import services as service
-from aftersales.cli.warranty import cli_tenant
 
 CLI_ACTOR = "cli:operator"
 

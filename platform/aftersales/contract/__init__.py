@@ -1,1 +1,70 @@
-"""The plugin contract: everything a vertical or add-on plugin imports, and nothing else (guide: docs/plugins.md)."""
+"""The plugin contract: everything a vertical or add-on plugin imports, and nothing else.
+
+A plugin imports from this package only (``from aftersales.contract import hookimpl, WarrantyTerms, Money``);
+import-linter fails the build when a plugin reaches anything else of the core. The modules behind it:
+
+* :mod:`.hookspecs`: every hook, documented (the guide is ``docs/plugins.md``), and the ``hookimpl`` marker;
+* :mod:`.values`: the frozen value objects hooks receive and return;
+* :mod:`.defaults`: the core's own answer to every hook (registered ``trylast``), for a plugin to build on;
+* :mod:`.claims`, :mod:`.serial_patterns`, :mod:`.settings_rules`: helpers for claim rules, serial formats and
+  settings schemas; :mod:`.numerals` and :mod:`.money`: digits as people type them, and money without floats.
+"""
+
+from aftersales.contract import defaults
+from aftersales.contract.claims import Checklist, is_large_item
+from aftersales.contract.hookspecs import ENTRY_POINT_GROUP, PROJECT, hookimpl, hookspec
+from aftersales.contract.money import Money
+from aftersales.contract.numerals import ascii_digits
+from aftersales.contract.serial_patterns import check_pattern
+from aftersales.contract.settings_rules import at_least, valid_regular_expression
+from aftersales.contract.values import (
+    HOLD_REASONS,
+    MILESTONES,
+    BusinessCalendarInfo,
+    CardEvidence,
+    CardVerdict,
+    ClaimAssessment,
+    ClaimDecision,
+    ClaimFacts,
+    ClaimKind,
+    ClaimReport,
+    DefectType,
+    FollowUpPlan,
+    GeoPoint,
+    JobFacts,
+    JobItem,
+    OfferingSpec,
+    PluginSettings,
+    ProductInfo,
+    ProviderCandidate,
+    Quote,
+    QuoteLine,
+    RankedProvider,
+    RatingDecision,
+    RatingFacts,
+    RefundDecision,
+    RefundFacts,
+    RefundMethod,
+    RequestFacts,
+    ResolutionContext,
+    ResolutionOption,
+    SaleInfo,
+    SerialCheck,
+    ServiceEvent,
+    SettingsT,
+    SlaTarget,
+    TenantContext,
+    VerticalInfo,
+    WarrantyTerms,
+)
+
+__all__ = [
+    "BusinessCalendarInfo", "CardEvidence", "CardVerdict", "Checklist", "ClaimAssessment", "ClaimDecision",
+    "ClaimFacts", "ClaimKind", "ClaimReport", "DefectType", "ENTRY_POINT_GROUP", "FollowUpPlan", "GeoPoint",
+    "HOLD_REASONS", "JobFacts", "JobItem", "MILESTONES", "Money", "OfferingSpec", "PROJECT", "PluginSettings",
+    "ProductInfo", "ProviderCandidate", "Quote", "QuoteLine", "RankedProvider", "RatingDecision",
+    "RatingFacts", "RefundDecision", "RefundFacts", "RefundMethod", "RequestFacts", "ResolutionContext",
+    "ResolutionOption", "SaleInfo", "SerialCheck", "ServiceEvent", "SettingsT", "SlaTarget", "TenantContext",
+    "VerticalInfo", "WarrantyTerms", "ascii_digits", "at_least", "check_pattern", "defaults", "hookimpl",
+    "hookspec", "is_large_item", "valid_regular_expression",
+]

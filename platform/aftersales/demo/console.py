@@ -18,11 +18,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from aftersales.db.base import utcnow
 from aftersales.identity.customers import CustomerDetails
 from aftersales.runtime import Runtime
-from aftersales.service.requests import services as service
 from aftersales.service.clocks.services import clocks_of
 from aftersales.service.models import ServiceRequest
-from aftersales.tenancy.models import Tenant
+from aftersales.service.requests import services as service
 from aftersales.tenancy.current import CurrentTenant, bind_tenant
+from aftersales.tenancy.models import Tenant
 
 DEMO_ACTOR = "demo:seed"
 SUMMARY_PREFIX = "Demo queue: "

@@ -14,14 +14,14 @@ from sqlalchemy import func, select
 from aftersales.db.base import utcnow
 from aftersales.identity.customers import CustomerDetails
 from aftersales.runtime import Runtime
-from aftersales.service.requests import services as requests
 from aftersales.service.clocks.services import clocks_of
 from aftersales.service.followups.models import FollowUp
 from aftersales.service.followups.services import Answers, record_answers
 from aftersales.service.models import ServiceRequest
+from aftersales.service.requests import services as requests
 from aftersales.service.states import RequestState
-from aftersales.tenancy.models import Tenant
 from aftersales.tenancy.current import bind_tenant
+from aftersales.tenancy.models import Tenant
 
 WEEKS = 10
 PER_WEEK = 4

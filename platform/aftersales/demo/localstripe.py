@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from aftersales.testing.network import free_port
+from aftersales.demo.ports import free_port
 
 # localstripe pickles its whole store to the fixed path /tmp/localstripe.pickle on every write; ours must not
 # share (or clobber) that file with other localstripe processes on the machine, so the dump is switched off.

@@ -17,20 +17,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from aftersales.db.base import utcnow
 from aftersales.identity.models import Customer
 from aftersales.identity.principals import Principal
+from aftersales.marketplace.availability import schedules
+from aftersales.marketplace.availability.slots import day_slots
 from aftersales.marketplace.bookings import services as bookings
+from aftersales.marketplace.bookings.states import Move
 from aftersales.marketplace.changes import services as change_requests
 from aftersales.marketplace.charges import services as charges
-from aftersales.marketplace.providers import locations
-from aftersales.marketplace.providers import prices
+from aftersales.marketplace.models import Booking, Offering, Provider, ProviderOffering
+from aftersales.marketplace.providers import locations, prices
 from aftersales.marketplace.providers import services as providers
 from aftersales.marketplace.quotes import services as quotes
-from aftersales.marketplace.availability import schedules
-from aftersales.marketplace.bookings.states import Move
-from aftersales.marketplace.models import Booking, Offering, Provider, ProviderOffering
-from aftersales.marketplace.availability.slots import day_slots
 from aftersales.runtime import Runtime
-from aftersales.tenancy.models import Tenant
 from aftersales.tenancy.current import CurrentTenant, bind_tenant
+from aftersales.tenancy.models import Tenant
 
 SATURDAY_TO_THURSDAY = (5, 6, 0, 1, 2, 3)
 DEMO_WEEKS = {

@@ -6,8 +6,8 @@ enters its own keys. Idempotent: a tenant with Stripe keys is left alone."""
 from __future__ import annotations
 
 from aftersales.db.base import utcnow
-from aftersales.payments.stripe import accounts as stripe_accounts
 from aftersales.payments.providers.stripe import UNSUPPORTED_CURRENCIES
+from aftersales.payments.stripe import accounts as stripe_accounts
 from aftersales.runtime import Runtime
 from aftersales.tenancy.models import Tenant
 from aftersales.web.portal.pay.card import STRIPE_API

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from aftersales.accounts.services import create_operator, create_staff
 from aftersales.demo.account import seed_demo_account
 from aftersales.demo.console import seed_demo_console
 from aftersales.demo.insight import seed_demo_insight
@@ -19,10 +20,9 @@ from aftersales.demo.service import seed_demo_service
 from aftersales.demo.units import seed_demo_units
 from aftersales.identity.models import Operator, StaffUser
 from aftersales.identity.passwords import hash_password
-from aftersales.identity.services import create_operator, create_staff
+from aftersales.onboarding.manifest import read_manifest_file
+from aftersales.onboarding.services import onboard
 from aftersales.runtime import Runtime
-from aftersales.tenancy.onboarding.manifest import read_manifest_file
-from aftersales.tenancy.onboarding.services import onboard
 
 DEMO_OPERATOR = "operator@aftersales-demo.com"
 

@@ -9,8 +9,8 @@ from aftersales.db.base import utcnow
 from aftersales.runtime import Runtime
 from aftersales.service.models import ServicePoint, ServiceRequest
 from aftersales.service.requests.services import NewRequest, open_request
-from aftersales.tenancy.models import Tenant
 from aftersales.tenancy.current import bind_tenant
+from aftersales.tenancy.models import Tenant
 from aftersales.warranty.models import Registration
 
 DEMO_SERVICE_POINTS = {

@@ -16,8 +16,8 @@ from stdnum import luhn
 from aftersales.db.base import utcnow
 from aftersales.identity.customers import CustomerDetails
 from aftersales.runtime import Runtime
-from aftersales.tenancy.models import Tenant
 from aftersales.tenancy.current import bind_tenant
+from aftersales.tenancy.models import Tenant
 from aftersales.warranty.models import ProductModel, Serial
 from aftersales.warranty.registrations.services import PurchaseDetails, register_purchase
 

@@ -3,7 +3,7 @@
 API requests get their tenant from the verified access token (``tid``) and nothing else. Pages and the sign-in
 endpoints get it from the host (``{slug}.{base domain}`` or the tenant's custom domain) or the ``/t/{slug}/``
 path. Either way the tenant must exist and be active. A tenant named by a token is kept for a few seconds
-(:class:`~aftersales.tenancy.onboarding.services.TenantCache`: a suspension made through this process applies at once, one
+(:class:`~aftersales.onboarding.services.TenantCache`: a suspension made through this process applies at once, one
 made elsewhere within 5 s). A tenant session is one transaction: committed when the handler returns, rolled
 back when it raises.
 """
@@ -21,8 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from aftersales.errors import NotFound, PermissionDenied, TenantUnavailable
 from aftersales.identity.guards import current_principal
 from aftersales.runtime import Runtime
-from aftersales.tenancy.models import Tenant
 from aftersales.tenancy.current import CurrentTenant, bind_tenant, tenant_cache
+from aftersales.tenancy.models import Tenant
 
 RuntimeDep = NamedDependency[Runtime]
 SessionDep = NamedDependency[AsyncSession]

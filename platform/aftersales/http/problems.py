@@ -3,12 +3,14 @@
 Domain errors map by type to a status; Litestar's own errors (validation, 404, 405) keep their status; an
 unexpected exception is logged with its traceback and answered with a bare 500 that reveals nothing.
 Validation problems carry ``errors: [{field, reason}]`` with every invalid field. A page request gets the same
-answer as an HTML page instead (:mod:`aftersales.web.page_errors`), and a page that needs a sign-in redirects.
+answer as an HTML page instead: the app passes the pages' own answer (:func:`aftersales.web.page_errors.page_answer`)
+to :func:`exception_handlers`, so this module, below every domain, knows nothing of pages.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from litestar import Request, Response
@@ -16,8 +18,6 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from aftersales import errors
-from aftersales.web.page_auth import SignInRequired, is_page
-from aftersales.web.page_errors import error_page, sign_in_redirect
 
 logger = logging.getLogger("aftersales.web")
 PROBLEM_JSON = "application/problem+json"
@@ -46,9 +46,7 @@ def problem(
     headers: dict[str, str] | None = None,
     **extra: Any,
 ) -> Response[Any]:
-    if is_page(request):
-        return error_page(request, status=status, detail=detail, field_errors=field_errors, headers=headers,
-                          kind=kind)
+    """The problem document (``application/problem+json``) for an API request."""
     body: dict[str, Any] = {
         "type": TYPE_BASE + kind,
         "title": title,
@@ -67,21 +65,8 @@ def _kind(exc: Exception) -> str:
     return "".join("-" + c.lower() if c.isupper() else c for c in name).lstrip("-")
 
 
-def handle_domain_error(request: Request[Any, Any, Any], exc: errors.AftersalesError) -> Response[Any]:
-    status = next((s for t, s in STATUS_BY_ERROR.items() if isinstance(exc, t)), 400)
-    if status >= 500:
-        logger.error("internal isolation error on %s: %s", request.url.path, exc.detail)
-        return handle_unexpected(request, exc)
-    field_errors = [{"field": e.field, "reason": e.reason} for e in getattr(exc, "errors", [])]
-    headers = None
-    if status == 401:
-        headers = {"WWW-Authenticate": 'Bearer error="invalid_token"'}
-    elif isinstance(exc, errors.RateLimited):
-        headers = {"Retry-After": str(exc.retry_after)}
-    return problem(
-        request, status=status, title=exc.title, detail=exc.detail, kind=_kind(exc),
-        field_errors=field_errors, headers=headers,
-    )
+PageAnswer = Callable[..., "Response[Any] | None"]
+"""Answers a problem as a page when the request is for one (None otherwise): the arguments of :func:`problem`."""
 
 
 def _validation_field_errors(exc: ValidationException) -> list[dict[str, str]]:
@@ -92,34 +77,57 @@ def _validation_field_errors(exc: ValidationException) -> list[dict[str, str]]:
     return out
 
 
-def handle_http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
-    if isinstance(exc, ValidationException):
-        return problem(
-            request, status=400, title="Invalid input", detail="the request is invalid",
-            kind="invalid-input", field_errors=_validation_field_errors(exc),
+def exception_handlers(
+    page_answer: PageAnswer | None = None,
+) -> dict[type[Exception], Callable[..., Response[Any]]]:
+    """The app's handlers of every error: a problem document, or ``page_answer``'s page for a page request."""
+
+    def answer(request: Request[Any, Any, Any], **problem_args: Any) -> Response[Any]:
+        page = page_answer(request, **problem_args) if page_answer is not None else None
+        return page if page is not None else problem(request, **problem_args)
+
+    def handle_domain_error(request: Request[Any, Any, Any], exc: errors.AftersalesError) -> Response[Any]:
+        status = next((s for t, s in STATUS_BY_ERROR.items() if isinstance(exc, t)), 400)
+        if status >= 500:
+            logger.error("internal isolation error on %s: %s", request.url.path, exc.detail)
+            return handle_unexpected(request, exc)
+        field_errors = [{"field": e.field, "reason": e.reason} for e in getattr(exc, "errors", [])]
+        headers = None
+        if status == 401:
+            headers = {"WWW-Authenticate": 'Bearer error="invalid_token"'}
+        elif isinstance(exc, errors.RateLimited):
+            headers = {"Retry-After": str(exc.retry_after)}
+        return answer(
+            request, status=status, title=exc.title, detail=exc.detail, kind=_kind(exc),
+            field_errors=field_errors, headers=headers,
         )
-    status = exc.status_code
-    if status >= 500:
-        return handle_unexpected(request, exc)
-    title = {401: "Authentication required", 403: "Permission denied", 404: "Not found",
-             405: "Method not allowed", 429: "Too many requests"}.get(status, "Request failed")
-    return problem(request, status=status, title=title, detail=exc.detail, kind=title.lower().replace(" ", "-"),
-                   headers=exc.headers)
+
+    def handle_http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+        if isinstance(exc, ValidationException):
+            return answer(
+                request, status=400, title="Invalid input", detail="the request is invalid",
+                kind="invalid-input", field_errors=_validation_field_errors(exc),
+            )
+        status = exc.status_code
+        if status >= 500:
+            return handle_unexpected(request, exc)
+        title = {401: "Authentication required", 403: "Permission denied", 404: "Not found",
+                 405: "Method not allowed", 429: "Too many requests"}.get(status, "Request failed")
+        return answer(request, status=status, title=title, detail=exc.detail, kind=title.lower().replace(" ", "-"),
+                       headers=exc.headers)
+
+    def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+        logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+        return answer(
+            request, status=HTTP_500_INTERNAL_SERVER_ERROR, title="Internal error",
+            detail="something went wrong on our side; it has been logged", kind="internal-error",
+        )
+
+    return {
+        errors.AftersalesError: handle_domain_error,
+        HTTPException: handle_http_error,
+        Exception: handle_unexpected,
+    }
 
 
-def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return problem(
-        request, status=HTTP_500_INTERNAL_SERVER_ERROR, title="Internal error",
-        detail="something went wrong on our side; it has been logged", kind="internal-error",
-    )
-
-
-EXCEPTION_HANDLERS = {
-    SignInRequired: sign_in_redirect,
-    errors.AftersalesError: handle_domain_error,
-    HTTPException: handle_http_error,
-    Exception: handle_unexpected,
-}
-
-__all__ = ["EXCEPTION_HANDLERS", "PROBLEM_JSON", "problem"]
+__all__ = ["PROBLEM_JSON", "PageAnswer", "exception_handlers", "problem"]

@@ -117,7 +117,7 @@ class OperatorSession(PlatformTable, Base):
 
 
 class SignInCode(TenantOwned, Base):
-    """A one-time code asked for on the portal's sign-in page (:mod:`aftersales.identity.one_time_codes`).
+    """A one-time code asked for on the portal's sign-in page (:mod:`aftersales.accounts.one_time_codes`).
 
     Only keyed hashes are stored: of the code (bound to this row), of the address it was asked for and of the
     client that asked, so the table neither signs anyone in nor lists who tried. A request for an address that is

@@ -11,7 +11,7 @@ safe because verification depends only on the token's exact text, the key and th
 the whole token (a token changed in one byte is verified afresh), only tokens that passed are kept, and an entry
 is dropped the second the token's ``exp`` passes (without the 30 s leeway). Nothing else about a caller is
 decided here: whether the token's tenant is still active is looked up on every request after verification
-(:class:`~aftersales.tenancy.onboarding.services.TenantCache`), exactly as without the cache.
+(:class:`~aftersales.onboarding.services.TenantCache`), exactly as without the cache.
 """
 
 from __future__ import annotations

@@ -12,14 +12,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from aftersales.db.base import utcnow
+from aftersales.http.context import TOKEN_TENANT, RuntimeDep, SessionDep
+from aftersales.http.paging import DEFAULT_LIMIT, Page, check_limit, decode_cursor, invalid_cursor, split_page
 from aftersales.identity.guards import requires_scope
 from aftersales.identity.scopes import NOTIFICATIONS_MANAGE
 from aftersales.outbox import webhooks
 from aftersales.outbox.messages import retry_failed
 from aftersales.outbox.models import OutboxMessage, WebhookEndpoint
 from aftersales.outbox.secrets import secret_box
-from aftersales.http.context import TOKEN_TENANT, RuntimeDep, SessionDep
-from aftersales.http.paging import DEFAULT_LIMIT, Page, check_limit, decode_cursor, invalid_cursor, split_page
 
 MANAGE = [requires_scope(NOTIFICATIONS_MANAGE)]
 

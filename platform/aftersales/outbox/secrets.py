@@ -14,8 +14,8 @@ import secrets as random_secrets
 
 from cryptography.fernet import Fernet
 
+from aftersales.keys import load_or_create_code_key
 from aftersales.settings import Settings
-from aftersales.warranty.serials.codes import load_or_create_code_key
 
 SECRET_PREFIX = "whsec_"
 

@@ -13,11 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
+from aftersales.http.context import TOKEN_TENANT, SessionDep
 from aftersales.identity.guards import requires_scope
 from aftersales.identity.scopes import REQUESTS_READ, SERVICE_POINTS_WRITE
 from aftersales.service.models import ServicePoint
 from aftersales.service.requests.services import COUNTRIES
-from aftersales.http.context import TOKEN_TENANT, SessionDep
 
 
 class ServicePointIn(BaseModel):

@@ -18,12 +18,12 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Mapper, Session, object_session
 
 from aftersales.calendar import BusinessCalendar
+from aftersales.contract.values import BusinessCalendarInfo, TenantContext
 from aftersales.db import Database
 from aftersales.db.session import TenantSession
 from aftersales.errors import InvalidInput
 from aftersales.plugins import PluginRegistry
 from aftersales.tenancy.models import Tenant
-from aftersales.contract.values import BusinessCalendarInfo, TenantContext
 
 
 def tenant_context(tenant: Tenant, registry: PluginRegistry) -> TenantContext:

@@ -12,7 +12,6 @@ from aftersales.db.base import utcnow
 from aftersales.errors import FieldError, InvalidInput, NotFound
 from aftersales.tenancy.models import Tenant
 
-
 TENANT_STATUSES = ("active", "suspended")
 
 

@@ -10,14 +10,16 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy import Row
 
 from aftersales.db.base import utcnow
+from aftersales.http.context import HOST_TENANT, TOKEN_TENANT, RuntimeDep, SessionDep, TenantDep
+from aftersales.http.paging import DEFAULT_LIMIT, Page, check_limit, decode_cursor, invalid_cursor, split_page
 from aftersales.identity.guards import requires_scope
 from aftersales.identity.scopes import CATALOG_WRITE, SERIALS_READ, SERIALS_WRITE
 from aftersales.tenancy.current import CurrentTenant
 from aftersales.warranty import authenticity, catalog
 from aftersales.warranty import unit_status as serial_status
-from aftersales.warranty.registrations.coverage import status_on
 from aftersales.warranty.models import ProductModel
 from aftersales.warranty.registrations.api import coverage_out
+from aftersales.warranty.registrations.coverage import status_on
 from aftersales.warranty.registrations.schemas import (
     CoverageOut,
     SerialDetail,
@@ -33,10 +35,8 @@ from aftersales.warranty.schemas import (
     SerialFormatResult,
     SuspectedClone,
 )
-from aftersales.warranty.unit_status import StatusAction
 from aftersales.warranty.serials.lookup import Located, require_unit, require_unit_view
-from aftersales.http.context import HOST_TENANT, TOKEN_TENANT, RuntimeDep, SessionDep, TenantDep
-from aftersales.http.paging import DEFAULT_LIMIT, Page, check_limit, decode_cursor, invalid_cursor, split_page
+from aftersales.warranty.unit_status import StatusAction
 
 
 class SerialController(Controller):

@@ -31,13 +31,13 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import and_, distinct, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from aftersales.contract.values import CardEvidence, CardVerdict
 from aftersales.errors import RateLimited
 from aftersales.tenancy.current import CurrentTenant
-from aftersales.contract.values import CardEvidence, CardVerdict
-from aftersales.warranty.serials.codes import code_matches
-from aftersales.warranty.registrations.coverage import status_on
 from aftersales.warranty.models import Coverage, ProductModel, Serial, SerialCheck, SerialStatus
+from aftersales.warranty.registrations.coverage import status_on
 from aftersales.warranty.schemas import AuthenticityAnswer, ModelSummary, PublicCoverage, SuspectedClone
+from aftersales.warranty.serials.codes import code_matches
 from aftersales.warranty.serials.lookup import locate_unit
 
 CHECKS_PER_MINUTE = 20

@@ -15,8 +15,8 @@ from typing import Any, Protocol
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from aftersales.errors import FieldError, InvalidInput, NotFound
 from aftersales.contract.values import ProductInfo
+from aftersales.errors import FieldError, InvalidInput, NotFound
 from aftersales.warranty.models import ProductModel
 
 SKU_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$"

@@ -30,11 +30,11 @@ from litestar.di import NamedDependency, Provide
 
 from aftersales.db.base import utcnow
 from aftersales.errors import PermissionDenied
+from aftersales.http.context import HOST_TENANT, RuntimeDep, SessionDep
 from aftersales.identity import page_sessions
 from aftersales.identity.page_sessions import OpenedSession
 from aftersales.identity.principals import Principal
 from aftersales.runtime import Runtime
-from aftersales.http.context import HOST_TENANT, RuntimeDep, SessionDep
 
 SESSION_COOKIE = "as_session"
 OPERATOR_COOKIE = "as_ops"

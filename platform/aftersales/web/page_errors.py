@@ -14,11 +14,11 @@ from babel.support import Translations
 from litestar import Request, Response
 from litestar.response import Redirect, Template
 
-from aftersales.tenancy.onboarding.manifest import SUPPORTED_LOCALES
+from aftersales.onboarding.manifest import SUPPORTED_LOCALES
 from aftersales.web.i18n.catalogues import translations
 from aftersales.web.i18n.formatting import LocaleFormat
 from aftersales.web.i18n.negotiation import LANG_COOKIE, choose_locale
-from aftersales.web.page_auth import SignInRequired, sign_in_url
+from aftersales.web.page_auth import SignInRequired, is_page, sign_in_url
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,16 @@ def error_page(request: Request[Any, Any, Any], *, status: int, detail: str | No
                     media_type="text/html; charset=utf-8",
                     context={"page": page, "title": title, "explanation": explanation, "detail": shown,
                              "field_errors": field_errors if status < 500 else None})
+
+
+def page_answer(request: Request[Any, Any, Any], *, status: int, detail: str, kind: str,
+                field_errors: list[dict[str, str]] | None = None, headers: dict[str, str] | None = None,
+                **problem: Any) -> Template | None:
+    """The error page a page request gets instead of a problem document; None for an API request (the app
+    passes this to :func:`aftersales.http.problems.exception_handlers`)."""
+    if not is_page(request):
+        return None
+    return error_page(request, status=status, detail=detail, field_errors=field_errors, headers=headers, kind=kind)
 
 
 def sign_in_redirect(request: Request[Any, Any, Any], exc: SignInRequired) -> Response[Any]:

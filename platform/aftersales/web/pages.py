@@ -6,6 +6,18 @@ from litestar.config.app import AppConfig
 from litestar.plugins import InitPluginProtocol
 from litestar.static_files import create_static_files_router
 
+from aftersales.web.console.customers_pages import ConsoleCustomerController
+from aftersales.web.console.insight.clones import ClonePagesController
+from aftersales.web.console.insight.dashboard import DashboardController
+from aftersales.web.console.insight.imports import ImportController
+from aftersales.web.console.insight.recall_actions import RecallActionsController
+from aftersales.web.console.insight.recalls import RecallPagesController
+from aftersales.web.console.providers_pages import ConsoleProviderController
+from aftersales.web.console.refunds_pages import ConsoleRefundController
+from aftersales.web.console.requests_pages import ConsoleRequestController
+from aftersales.web.i18n.catalogues import compile_all
+from aftersales.web.ops.directory import OpsTenantsController
+from aftersales.web.ops.onboarding import OpsOnboardingController
 from aftersales.web.portal.account.complaints import ComplaintsController
 from aftersales.web.portal.account.devices import DevicesController
 from aftersales.web.portal.account.public_survey import PublicSurveyPageController
@@ -14,23 +26,11 @@ from aftersales.web.portal.account.surveys import SurveysController
 from aftersales.web.portal.booking.book_pages import BookProviderController
 from aftersales.web.portal.booking.my_pages import MyBookingsController
 from aftersales.web.portal.booking.search_pages import BookingSearchController
-from aftersales.web.console.customers_pages import ConsoleCustomerController
-from aftersales.web.console.providers_pages import ConsoleProviderController
-from aftersales.web.console.refunds_pages import ConsoleRefundController
-from aftersales.web.console.requests_pages import ConsoleRequestController
-from aftersales.web.i18n.catalogues import compile_all
-from aftersales.web.console.insight.clones import ClonePagesController
-from aftersales.web.console.insight.dashboard import DashboardController
-from aftersales.web.console.insight.imports import ImportController
-from aftersales.web.console.insight.recall_actions import RecallActionsController
-from aftersales.web.console.insight.recalls import RecallPagesController
-from aftersales.web.ops.directory import OpsTenantsController
-from aftersales.web.ops.onboarding import OpsOnboardingController
+from aftersales.web.portal.check import PortalCheckController
 from aftersales.web.portal.pay.job import PayJobController
 from aftersales.web.portal.pay.payments import MyPaymentsController
 from aftersales.web.portal.pay.refunds import MyRefundsController
 from aftersales.web.portal.pay.wallet import MyWalletController
-from aftersales.web.portal.check import PortalCheckController
 from aftersales.web.portal.rendering import STATIC_DIR, STATIC_PATH, template_config
 from aftersales.web.signin.codes import CodeSignInController
 from aftersales.web.signin.passwords import OperatorSignInController, StaffSignInController

@@ -8,8 +8,8 @@ from typing import Any
 from litestar import Controller, Request, post
 from litestar.response import Redirect
 
-from aftersales.identity import page_sessions
 from aftersales.http.context import RuntimeDep, SessionDep
+from aftersales.identity import page_sessions
 from aftersales.web.page_auth import (
     OPERATOR_PAGE_DEPENDENCIES,
     PAGE_DEPENDENCIES,

@@ -8,7 +8,7 @@ job with a provider the tenant has not authorised. A repair needs the category's
 
 from __future__ import annotations
 
-from aftersales.contract.values import OfferingSpec
+from aftersales.contract import OfferingSpec
 
 CATEGORIES = {
     "refrigerator": "refrigerator",

@@ -12,9 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from aftersales.contract.hookspecs import hookimpl
-from aftersales.contract.serial_patterns import check_pattern
-from aftersales.contract.values import (
+from aftersales.contract import (
     ClaimAssessment,
     ClaimFacts,
     JobFacts,
@@ -30,6 +28,8 @@ from aftersales.contract.values import (
     TenantContext,
     VerticalInfo,
     WarrantyTerms,
+    check_pattern,
+    hookimpl,
 )
 from aftersales_appliances import __version__, catalogue, quotes, ranking, refunds, warranty
 from aftersales_appliances.serials import pattern_for_model

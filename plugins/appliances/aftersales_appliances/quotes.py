@@ -3,7 +3,7 @@ any job out of warranty, is charged at the provider's labour price and the list 
 
 from __future__ import annotations
 
-from aftersales.contract.values import JobFacts, Quote, QuoteLine
+from aftersales.contract import JobFacts, Quote, QuoteLine
 from aftersales_appliances.settings import AppliancesSettings
 
 

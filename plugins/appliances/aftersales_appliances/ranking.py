@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from aftersales.contract import ProviderCandidate, RankedProvider
 from aftersales.contract.defaults import bayesian_average, rating_reason
-from aftersales.contract.values import ProviderCandidate, RankedProvider
 
 RATING, AUTHORISED, NEARNESS, PRICE = 0.5, 0.15, 0.25, 0.1
 HALF_SCORE_KM = 15.0

@@ -16,8 +16,7 @@ Every Entekhab refund goes to finance for approval (the seed registers them as f
 
 from __future__ import annotations
 
-from aftersales.contract.money import Money
-from aftersales.contract.values import RefundDecision, RefundFacts, RefundMethod
+from aftersales.contract import Money, RefundDecision, RefundFacts, RefundMethod
 from aftersales_appliances.settings import AppliancesSettings
 
 

@@ -10,8 +10,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, ValidationInfo, field_validator
 
-from aftersales.contract.settings_rules import valid_regular_expression
-from aftersales.contract.values import PluginSettings
+from aftersales.contract import PluginSettings, valid_regular_expression
 
 RegularExpression = Annotated[str, Field(min_length=1), AfterValidator(valid_regular_expression)]
 SkuPrefix = Annotated[str, Field(min_length=1)]

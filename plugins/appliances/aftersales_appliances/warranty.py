@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dateutil.relativedelta import relativedelta
 
-from aftersales.contract.claims import Checklist
-from aftersales.contract.values import (
+from aftersales.contract import (
+    Checklist,
     ClaimAssessment,
     ClaimDecision,
     ClaimFacts,

@@ -10,8 +10,7 @@ from aftersales_appliances import plugin
 from aftersales_appliances.settings import AppliancesSettings
 from pydantic import ValidationError
 
-from aftersales.plugins import build_plugin_registry
-from aftersales.contract.values import (
+from aftersales.contract import (
     BusinessCalendarInfo,
     ClaimDecision,
     ClaimFacts,
@@ -21,6 +20,7 @@ from aftersales.contract.values import (
     SaleInfo,
     TenantContext,
 )
+from aftersales.plugins import build_plugin_registry
 
 PATTERNS = {"RF": r"^RF[0-9]{10}$", "RF-SBS": r"^SBS[0-9]{8}$", "WM": r"^WM-[0-9]{6}$"}
 

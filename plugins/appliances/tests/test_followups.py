@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from aftersales.contract.values import ServiceEvent
+from aftersales.contract import ServiceEvent
 
 
 @pytest.mark.parametrize(("kind", "expected"), [("installed", []), ("repaired", []), ("sold", []),

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aftersales.contract.money import Money
-from aftersales.contract.values import JobFacts, JobItem
+from aftersales.contract import JobFacts, JobItem, Money
 
 COMPRESSOR = JobItem("CMP-1", "compressor", 1, Money(40_000_000, "IRR"))
 

@@ -7,8 +7,7 @@ import uuid
 
 import pytest
 
-from aftersales.contract.money import Money
-from aftersales.contract.values import ProviderCandidate
+from aftersales.contract import Money, ProviderCandidate
 
 PRICE = Money(8_000_000, "IRR")
 

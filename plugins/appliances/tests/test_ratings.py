@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aftersales.contract.values import RatingFacts
+from aftersales.contract import RatingFacts
 
 
 def test_aftersales_rating_policy_entekhab_gets_the_core_default(registry, manifest_tenant) -> None:

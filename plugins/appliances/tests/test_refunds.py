@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from aftersales.contract.money import Money
-from aftersales.contract.values import RefundFacts, RefundMethod
+from aftersales.contract import Money, RefundFacts, RefundMethod
 
 
 def irr(amount: int) -> Money:

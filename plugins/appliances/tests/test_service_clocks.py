@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from aftersales.contract.values import ProductInfo, RequestFacts
+from aftersales.contract import ProductInfo, RequestFacts
 
 FRIDGE = ProductInfo(sku="RF-700", name="Refrigerator", volume_m3=0.7, weight_kg=110)
 

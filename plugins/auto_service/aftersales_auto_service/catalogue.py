@@ -7,7 +7,7 @@ and commissioning, repair and diagnostics of that equipment. Durations are usual
 
 from __future__ import annotations
 
-from aftersales.contract.values import OfferingSpec
+from aftersales.contract import OfferingSpec
 from aftersales_auto_service.settings import AutoServiceSettings
 
 CAR_SERVICES = [

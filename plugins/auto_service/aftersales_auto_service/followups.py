@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dateutil.relativedelta import relativedelta
 
-from aftersales.contract.values import FollowUpPlan, ServiceEvent
+from aftersales.contract import FollowUpPlan, ServiceEvent
 from aftersales_auto_service.settings import AutoServiceSettings
 
 USAGE_QUESTIONS = (

@@ -8,9 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from aftersales.contract.hookspecs import hookimpl
-from aftersales.contract.serial_patterns import check_pattern
-from aftersales.contract.values import (
+from aftersales.contract import (
     ClaimAssessment,
     ClaimFacts,
     FollowUpPlan,
@@ -32,6 +30,8 @@ from aftersales.contract.values import (
     TenantContext,
     VerticalInfo,
     WarrantyTerms,
+    check_pattern,
+    hookimpl,
 )
 from aftersales_auto_service import (
     __version__,

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from aftersales.contract.money import Money
-from aftersales.contract.values import JobFacts, Quote, QuoteLine
+from aftersales.contract import JobFacts, Money, Quote, QuoteLine
 from aftersales_auto_service.settings import AutoServiceSettings
 
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import timedelta
 
+from aftersales.contract import ProviderCandidate, RankedProvider
 from aftersales.contract.defaults import bayesian_average, rating_reason
-from aftersales.contract.values import ProviderCandidate, RankedProvider
 
 RATING, NEARNESS, SOONNESS, PRICE = 0.35, 0.30, 0.20, 0.15
 HALF_SCORE_KM = 5.0

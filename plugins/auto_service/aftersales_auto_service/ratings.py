@@ -17,7 +17,7 @@ weight 1/n, so one regular customer's many visits (or a friend's) weigh as a few
 
 from __future__ import annotations
 
-from aftersales.contract.values import RatingDecision, RatingFacts
+from aftersales.contract import RatingDecision, RatingFacts
 
 CUSTOMER_BURST_PER_DAY = 3
 """The fourth rating from one customer within 24 hours is held for review."""

@@ -10,7 +10,7 @@ Both need finance approval. Other refunds are left to the core's default.
 
 from __future__ import annotations
 
-from aftersales.contract.values import RefundDecision, RefundFacts, RefundMethod
+from aftersales.contract import RefundDecision, RefundFacts, RefundMethod
 from aftersales_auto_service.settings import AutoServiceSettings
 
 

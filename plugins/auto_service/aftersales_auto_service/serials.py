@@ -11,8 +11,7 @@ VINs), so those are checked for structure only.
 
 from __future__ import annotations
 
-from aftersales.contract.numerals import ascii_digits
-from aftersales.contract.values import SerialCheck
+from aftersales.contract import SerialCheck, ascii_digits
 
 VIN_LENGTH = 17
 CHECK_DIGIT_INDEX = 8

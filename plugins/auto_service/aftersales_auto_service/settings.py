@@ -12,8 +12,7 @@ from typing import Literal
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from aftersales.contract.settings_rules import at_least, valid_regular_expression
-from aftersales.contract.values import PluginSettings
+from aftersales.contract import PluginSettings, at_least, valid_regular_expression
 
 
 class AutoServiceSettings(PluginSettings):

@@ -18,8 +18,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from aftersales.contract.claims import is_large_item
-from aftersales.contract.values import RequestFacts, SlaTarget
+from aftersales.contract import RequestFacts, SlaTarget, is_large_item
 from aftersales_auto_service.settings import AutoServiceSettings
 
 ONSITE_KINDS = ("repair", "maintenance", "installation")

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from aftersales.contract.claims import Checklist, is_large_item
-from aftersales.contract.values import (
+from aftersales.contract import (
+    Checklist,
     ClaimAssessment,
     ClaimDecision,
     ClaimFacts,
@@ -17,6 +17,7 @@ from aftersales.contract.values import (
     ProductInfo,
     SaleInfo,
     WarrantyTerms,
+    is_large_item,
 )
 from aftersales_auto_service.settings import AutoServiceSettings
 

@@ -11,8 +11,7 @@ from aftersales_auto_service.serials import vin_check_digit
 from aftersales_auto_service.settings import AutoServiceSettings
 from pydantic import ValidationError
 
-from aftersales.plugins import build_plugin_registry
-from aftersales.contract.values import (
+from aftersales.contract import (
     BusinessCalendarInfo,
     ClaimDecision,
     ClaimFacts,
@@ -22,6 +21,7 @@ from aftersales.contract.values import (
     SaleInfo,
     TenantContext,
 )
+from aftersales.plugins import build_plugin_registry
 
 YIZHONGYI = {"serial_scheme": "pattern", "serial_pattern": "^YZY-[0-9]{4}-[0-9]{5}$"}
 

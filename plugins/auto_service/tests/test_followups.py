@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from dateutil.relativedelta import relativedelta
 
-from aftersales.contract.values import FollowUpPlan, ServiceEvent
+from aftersales.contract import FollowUpPlan, ServiceEvent
 
 AT = datetime(2026, 1, 31, 8, 0, tzinfo=UTC)
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from aftersales.contract.money import Money
-from aftersales.contract.values import JobFacts, JobItem
+from aftersales.contract import JobFacts, JobItem, Money
 
 
 def cny(minor: int) -> Money:

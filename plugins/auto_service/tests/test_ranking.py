@@ -8,9 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from aftersales.contract import Money, ProviderCandidate
 from aftersales.contract.defaults import aftersales_rank_providers as core_ranking
-from aftersales.contract.money import Money
-from aftersales.contract.values import ProviderCandidate
 
 MONDAY_9 = datetime(2026, 5, 4, 5, 30, tzinfo=UTC)
 PRICE = Money(1_500_000, "IRR")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from aftersales.contract.values import RatingFacts
+from aftersales.contract import RatingFacts
 
 PAID = RatingFacts(stars=5, direction="customer_rates_provider", job_completed=True, job_paid=True)
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from aftersales.contract.money import Money
-from aftersales.contract.values import RefundFacts, RefundMethod
+from aftersales.contract import Money, RefundFacts, RefundMethod
 
 PRICE = Money(12_800_00, "CNY")
 

@@ -12,7 +12,7 @@ import pytest
 from aftersales_auto_service.settings import AutoServiceSettings
 from pydantic import ValidationError
 
-from aftersales.contract.values import ProductInfo, RequestFacts, SlaTarget
+from aftersales.contract import ProductInfo, RequestFacts, SlaTarget
 
 OPENED = datetime(2026, 5, 6, 2, 0, tzinfo=UTC)
 KINDS = ("repair", "installation", "maintenance", "return", "exchange", "complaint", "inquiry")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aftersales.contract.values import OfferingSpec
+from aftersales.contract import OfferingSpec
 
 CATALOGUE = [
     OfferingSpec("diagnostics", "Diagnostics", "diagnostics", 30),

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from aftersales.contract.values import FollowUpPlan, ServiceEvent
+from aftersales.contract import FollowUpPlan, ServiceEvent
 from aftersales_electronics.settings import ElectronicsSettings
 
 AFTER_INSTALLATION = (

@@ -8,9 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from aftersales.contract.hookspecs import hookimpl
-from aftersales.contract.serial_patterns import check_pattern
-from aftersales.contract.values import (
+from aftersales.contract import (
     CardEvidence,
     CardVerdict,
     ClaimAssessment,
@@ -30,6 +28,8 @@ from aftersales.contract.values import (
     TenantContext,
     VerticalInfo,
     WarrantyTerms,
+    check_pattern,
+    hookimpl,
 )
 from aftersales_electronics import __version__, catalogue, followups, refunds, sla, warranty
 from aftersales_electronics.serials import check_imei, check_imeis

@@ -5,7 +5,7 @@ the experts assess. Other refunds are left to the core's default.
 
 from __future__ import annotations
 
-from aftersales.contract.values import RefundDecision, RefundFacts, RefundMethod
+from aftersales.contract import RefundDecision, RefundFacts, RefundMethod
 
 
 def refund_decision(refund: RefundFacts) -> RefundDecision | None:

@@ -11,8 +11,7 @@ from collections.abc import Iterable
 
 from stdnum import imei
 
-from aftersales.contract.numerals import ascii_digits
-from aftersales.contract.values import SerialCheck
+from aftersales.contract import SerialCheck, ascii_digits
 
 IMEI_LENGTH = 15
 

@@ -11,8 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationInfo, field_validator
 
-from aftersales.contract.settings_rules import valid_regular_expression
-from aftersales.contract.values import PluginSettings
+from aftersales.contract import PluginSettings, valid_regular_expression
 
 
 class DistanceSla(BaseModel):

@@ -20,7 +20,7 @@ from datetime import timedelta
 
 from haversine import Unit, haversine
 
-from aftersales.contract.values import GeoPoint, RequestFacts, SlaTarget
+from aftersales.contract import GeoPoint, RequestFacts, SlaTarget
 from aftersales_electronics.settings import DistanceSla, ElectronicsSettings
 
 RESULT_KINDS = ("repair", "exchange")

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dateutil.relativedelta import relativedelta
 
-from aftersales.contract.claims import Checklist
-from aftersales.contract.values import (
+from aftersales.contract import (
     CardEvidence,
     CardVerdict,
+    Checklist,
     ClaimAssessment,
     ClaimDecision,
     ClaimFacts,

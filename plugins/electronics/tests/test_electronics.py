@@ -10,21 +10,21 @@ from aftersales_electronics import plugin
 from aftersales_electronics.settings import DistanceSla, ElectronicsSettings
 from pydantic import ValidationError
 
-from aftersales.contract.money import Money
-from aftersales.plugins import build_plugin_registry
-from aftersales.contract.values import (
+from aftersales.contract import (
     BusinessCalendarInfo,
     CardEvidence,
     ClaimDecision,
     ClaimFacts,
     ClaimKind,
     DefectType,
+    Money,
     ProductInfo,
     RequestFacts,
     ResolutionContext,
     SaleInfo,
     TenantContext,
 )
+from aftersales.plugins import build_plugin_registry
 
 VALID_IMEI = "490154203237518"
 

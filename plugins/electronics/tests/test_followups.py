@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from dateutil.relativedelta import relativedelta
 
-from aftersales.contract.values import FollowUpPlan, ServiceEvent
+from aftersales.contract import FollowUpPlan, ServiceEvent
 
 AT = datetime(2026, 5, 4, 15, 0, tzinfo=UTC)
 SEED_QUESTIONS = (

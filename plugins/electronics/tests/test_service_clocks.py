@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from haversine import Direction, inverse_haversine
 
-from aftersales.contract.values import GeoPoint, RequestFacts, SlaTarget
+from aftersales.contract import GeoPoint, RequestFacts, SlaTarget
 
 OPENED = datetime(2026, 5, 4, 9, 30, tzinfo=UTC)
 TBILISI = GeoPoint(41.7151, 44.8271)

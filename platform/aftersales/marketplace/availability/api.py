@@ -11,10 +11,11 @@ from litestar import Controller, Request, delete, get, put
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from aftersales.db.base import utcnow
-from aftersales.marketplace.providers import prices
-from aftersales.marketplace.availability import schedules
-from aftersales.marketplace.availability import slots
+from aftersales.http.context import TOKEN_TENANT, SessionDep, TenantDep
 from aftersales.marketplace.access import any_tenant_token
+from aftersales.marketplace.availability import schedules, slots
+from aftersales.marketplace.availability.schemas import SlotsOut, slots_out
+from aftersales.marketplace.providers import prices
 from aftersales.marketplace.providers.api import EDITORS, READERS, reach
 from aftersales.marketplace.providers.schemas import (
     DayIn,
@@ -27,8 +28,6 @@ from aftersales.marketplace.providers.schemas import (
     hours_out,
     price_out,
 )
-from aftersales.marketplace.availability.schemas import SlotsOut, slots_out
-from aftersales.http.context import TOKEN_TENANT, SessionDep, TenantDep
 
 
 class ScheduleController(Controller):

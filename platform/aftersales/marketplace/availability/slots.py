@@ -15,7 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.calendar import BusinessCalendar
 from aftersales.errors import FieldError, InvalidInput, NotFound
-from aftersales.marketplace.availability.services import SEARCH_HORIZON_DAYS, free_starts, load_week, next_free_start
+from aftersales.marketplace.availability.services import (
+    SEARCH_HORIZON_DAYS,
+    free_starts,
+    load_week,
+    next_free_start,
+)
 from aftersales.marketplace.models import Offering, Provider, ProviderOffering
 
 

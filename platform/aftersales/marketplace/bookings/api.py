@@ -16,10 +16,12 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.db.base import utcnow
+from aftersales.http.context import TOKEN_TENANT, SessionDep, TenantDep
+from aftersales.http.paging import DEFAULT_LIMIT, Page, check_limit, decode_cursor, invalid_cursor, split_page
 from aftersales.identity.guards import current_principal, requires_any_scope
 from aftersales.identity.scopes import BOOKINGS_WRITE, CUSTOMER_SELF, MARKETPLACE_READ, PROVIDER_WORK
-from aftersales.marketplace.bookings import services as service
 from aftersales.marketplace.access import visible_booking
+from aftersales.marketplace.bookings import services as service
 from aftersales.marketplace.bookings.schemas import (
     BookingIn,
     BookingOut,
@@ -29,8 +31,6 @@ from aftersales.marketplace.bookings.schemas import (
     booking_out,
 )
 from aftersales.marketplace.bookings.states import BookingState, Move
-from aftersales.http.context import TOKEN_TENANT, SessionDep, TenantDep
-from aftersales.http.paging import DEFAULT_LIMIT, Page, check_limit, decode_cursor, invalid_cursor, split_page
 
 READ = requires_any_scope(MARKETPLACE_READ, BOOKINGS_WRITE, PROVIDER_WORK, CUSTOMER_SELF)
 BOOK = requires_any_scope(BOOKINGS_WRITE, CUSTOMER_SELF)

@@ -27,7 +27,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
 from aftersales.identity.models import Customer
 from aftersales.identity.principals import Principal
-from aftersales.marketplace.quotes import services as quotes
 from aftersales.marketplace.access import visible, visible_booking
 from aftersales.marketplace.availability.services import bookable_errors, load_week, units
 from aftersales.marketplace.bookings.states import (
@@ -45,10 +44,11 @@ from aftersales.marketplace.models import (
     ProviderLocation,
     ProviderOffering,
 )
+from aftersales.marketplace.quotes import services as quotes
 from aftersales.service.models import ServiceRequest
 from aftersales.tenancy.current import CurrentTenant
-from aftersales.warranty.registrations.coverage import current_coverage, status_on
 from aftersales.warranty.models import Registration, RegistrationStatus
+from aftersales.warranty.registrations.coverage import current_coverage, status_on
 
 TAKEN = "that time was just taken"
 

@@ -9,12 +9,12 @@ from uuid import UUID
 from litestar import Controller, Request, get, post, put
 from litestar.params import FromPath, JSONBody
 
+from aftersales.http.context import TOKEN_TENANT, SessionDep, TenantDep
 from aftersales.identity.guards import current_principal, requires_scope
 from aftersales.identity.scopes import MARKETPLACE_MANAGE, MARKETPLACE_READ
-from aftersales.marketplace.catalogue import services as service
 from aftersales.marketplace.access import any_tenant_token
+from aftersales.marketplace.catalogue import services as service
 from aftersales.marketplace.catalogue.schemas import OfferingChangeIn, OfferingIn, OfferingOut, offering_out
-from aftersales.http.context import TOKEN_TENANT, SessionDep, TenantDep
 
 
 def _change(data: OfferingChangeIn) -> service.OfferingChange:

@@ -17,10 +17,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from aftersales.contract.values import OfferingSpec
 from aftersales.db.session import TENANT_KEY, TenantSession
 from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
 from aftersales.marketplace.models import Offering
-from aftersales.contract.values import OfferingSpec
 
 CODE = re.compile(r"^[a-z][a-z0-9_]{1,59}$")
 SKILL = re.compile(r"^[a-z][a-z0-9_-]{0,59}$")

@@ -10,6 +10,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, JSONBody
 
 from aftersales.db.base import utcnow
+from aftersales.http.context import TOKEN_TENANT, SessionDep, TenantDep
 from aftersales.identity.guards import actor, current_principal, requires_any_scope, requires_scope
 from aftersales.identity.scopes import CUSTOMER_SELF, MARKETPLACE_READ, PROVIDER_WORK
 from aftersales.marketplace.changes import services as changes
@@ -23,7 +24,6 @@ from aftersales.marketplace.changes.schemas import (
     change_out,
     work_out,
 )
-from aftersales.http.context import TOKEN_TENANT, SessionDep, TenantDep
 
 READERS = (MARKETPLACE_READ, PROVIDER_WORK, CUSTOMER_SELF)
 

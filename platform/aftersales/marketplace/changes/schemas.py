@@ -7,9 +7,9 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from aftersales.marketplace.quotes.schemas import ItemIn, LineOut, StrictBody, lines_out
 from aftersales.marketplace.changes.services import chargeable
 from aftersales.marketplace.models import ChangeRequest, WorkItem
+from aftersales.marketplace.quotes.schemas import ItemIn, LineOut, StrictBody, lines_out
 
 
 class ChangeRequestIn(StrictBody):

@@ -16,13 +16,13 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from aftersales.contract.money import Money
 from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
 from aftersales.identity.principals import Principal
 from aftersales.marketplace.access import visible_booking
 from aftersales.marketplace.models import Booking, ChangeRequest, WorkItem
 from aftersales.marketplace.quotes.parts import ItemAsked
 from aftersales.marketplace.quotes.services import OPEN_STATES, accepted_quote, lines_of, price_job
-from aftersales.contract.money import Money
 from aftersales.tenancy.current import CurrentTenant
 
 WORK_STATES = ("arrived", "in_progress", "completed")

@@ -14,11 +14,11 @@ from litestar.params import FromPath, JSONBody
 
 from aftersales.db.base import utcnow
 from aftersales.errors import FieldError, InvalidInput
+from aftersales.http.context import TOKEN_TENANT, RuntimeDep, SessionDep, TenantDep
 from aftersales.identity.guards import actor, current_principal, requires_any_scope
 from aftersales.identity.scopes import CUSTOMER_SELF, MARKETPLACE_MANAGE, MARKETPLACE_READ, PROVIDER_WORK
 from aftersales.marketplace.charges import services as charges
 from aftersales.marketplace.charges.schemas import ChargeIn, ChargeOut, charge_out
-from aftersales.http.context import TOKEN_TENANT, RuntimeDep, SessionDep, TenantDep
 
 
 class ChargeController(Controller):

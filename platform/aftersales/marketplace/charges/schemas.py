@@ -8,8 +8,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from aftersales.marketplace.quotes.schemas import StrictBody
 from aftersales.marketplace.models import JobCharge
+from aftersales.marketplace.quotes.schemas import StrictBody
 
 
 class ChargeIn(StrictBody):

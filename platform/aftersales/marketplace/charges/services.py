@@ -20,13 +20,13 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from aftersales.contract.money import Money
 from aftersales.errors import Conflict, FieldError, InvalidInput
 from aftersales.identity.principals import Principal
 from aftersales.marketplace.access import visible_booking
 from aftersales.marketplace.changes.services import chargeable
 from aftersales.marketplace.models import Booking, ChangeRequest, JobCharge, Provider, WorkItem
 from aftersales.marketplace.quotes.services import accepted_quote
-from aftersales.contract.money import Money
 
 
 def platform_fee(amount_minor: int, basis_points: int) -> int:

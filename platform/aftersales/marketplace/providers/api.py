@@ -11,13 +11,14 @@ from litestar import Controller, Request, Response, get, patch, post, put
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from aftersales.http.context import TOKEN_TENANT, RuntimeDep, SessionDep, TenantDep
+from aftersales.http.paging import DEFAULT_LIMIT, check_limit, decode_cursor, invalid_cursor, split_page
 from aftersales.identity.guards import actor, current_principal, requires_any_scope, requires_scope
 from aftersales.identity.scopes import MARKETPLACE_MANAGE, MARKETPLACE_READ, PROVIDER_WORK
-from aftersales.marketplace.providers import documents
-from aftersales.marketplace.providers import locations
-from aftersales.marketplace.providers import services as service
 from aftersales.marketplace.access import check_reach
 from aftersales.marketplace.models import Provider
+from aftersales.marketplace.providers import documents, locations
+from aftersales.marketplace.providers import services as service
 from aftersales.marketplace.providers.schemas import (
     AuthorisationIn,
     DocumentOut,
@@ -33,8 +34,6 @@ from aftersales.marketplace.providers.schemas import (
     provider_out,
 )
 from aftersales.marketplace.providers.services import Status
-from aftersales.http.context import TOKEN_TENANT, RuntimeDep, SessionDep, TenantDep
-from aftersales.http.paging import DEFAULT_LIMIT, check_limit, decode_cursor, invalid_cursor, split_page
 
 MAX_DOCUMENT_BODY = 11 * 1024 * 1024
 READERS = requires_any_scope(MARKETPLACE_READ, PROVIDER_WORK)

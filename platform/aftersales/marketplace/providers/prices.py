@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from aftersales.contract.money import Money
 from aftersales.errors import FieldError, InvalidInput
 from aftersales.marketplace.catalogue.services import duration_errors, offering_by_code
 from aftersales.marketplace.models import Offering, ProviderOffering
 from aftersales.marketplace.providers.services import get_provider
-from aftersales.contract.money import Money
 
 
 @dataclass(frozen=True)

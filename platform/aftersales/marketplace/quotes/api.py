@@ -9,7 +9,9 @@ from uuid import UUID
 from litestar import Controller, Request, get, post, put
 from litestar.params import FromPath, JSONBody, Parameter
 
+from aftersales.contract.money import Money
 from aftersales.db.base import utcnow
+from aftersales.http.context import TOKEN_TENANT, SessionDep, TenantDep
 from aftersales.identity.guards import actor, current_principal, requires_any_scope, requires_scope
 from aftersales.identity.scopes import (
     BOOKINGS_WRITE,
@@ -28,8 +30,6 @@ from aftersales.marketplace.quotes.schemas import (
     part_price_out,
     quote_out,
 )
-from aftersales.contract.money import Money
-from aftersales.http.context import TOKEN_TENANT, SessionDep, TenantDep
 
 PartCode = Annotated[str, Parameter(min_length=1, max_length=60)]
 

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from aftersales.errors import FieldError, InvalidInput
-from aftersales.marketplace.models import PartPrice
 from aftersales.contract.money import Money
 from aftersales.contract.values import JobItem
+from aftersales.errors import FieldError, InvalidInput
+from aftersales.marketplace.models import PartPrice
 
 
 @dataclass(frozen=True)

@@ -20,12 +20,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.contract import values
+from aftersales.contract.money import Money
 from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
 from aftersales.identity.principals import Principal
 from aftersales.marketplace.access import visible_booking
 from aftersales.marketplace.models import Booking, Offering, Quote
 from aftersales.marketplace.quotes.parts import ItemAsked, priced_items
-from aftersales.contract.money import Money
 from aftersales.tenancy.current import CurrentTenant
 
 OPEN_STATES = ("booked", "arrived", "in_progress")

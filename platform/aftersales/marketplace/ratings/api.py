@@ -11,6 +11,8 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from aftersales.db.base import utcnow
+from aftersales.http.context import TOKEN_TENANT, SessionDep, TenantDep
+from aftersales.http.paging import DEFAULT_LIMIT, check_limit, decode_cursor, invalid_cursor, split_page
 from aftersales.identity.guards import actor, current_principal, requires_any_scope, requires_scope
 from aftersales.identity.scopes import CUSTOMER_SELF, MARKETPLACE_MANAGE, MARKETPLACE_READ, PROVIDER_WORK
 from aftersales.marketplace.ratings import services as service
@@ -28,8 +30,6 @@ from aftersales.marketplace.ratings.schemas import (
     rating_out,
     staff_rating_out,
 )
-from aftersales.http.context import TOKEN_TENANT, SessionDep, TenantDep
-from aftersales.http.paging import DEFAULT_LIMIT, check_limit, decode_cursor, invalid_cursor, split_page
 
 
 def _after(cursor: str | None) -> UUID | None:

@@ -22,13 +22,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from aftersales.contract.values import RatingDecision, RatingFacts
 from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound, PermissionDenied
 from aftersales.identity.models import Customer
 from aftersales.identity.principals import Principal
 from aftersales.marketplace.models import Booking, CustomerRatingTotal, Provider, Quote, Rating
 from aftersales.payments.ledger.models import Payment
 from aftersales.tenancy.current import CurrentTenant
-from aftersales.contract.values import RatingDecision, RatingFacts
 
 Direction = Literal["customer_rates_provider", "provider_rates_customer"]
 CUSTOMER_RATES_PROVIDER: Direction = "customer_rates_provider"

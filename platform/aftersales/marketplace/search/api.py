@@ -6,11 +6,11 @@ from litestar import Controller, get
 from litestar.params import FromQuery
 
 from aftersales.db.base import utcnow
+from aftersales.http.context import TOKEN_TENANT, RuntimeDep, TenantDep
 from aftersales.identity.guards import requires_any_scope
 from aftersales.identity.scopes import BOOKINGS_WRITE, CUSTOMER_SELF, MARKETPLACE_READ
-from aftersales.marketplace.search.services import DEFAULT_LIMIT, SearchQuery, search_providers
 from aftersales.marketplace.search.schemas import SearchOut, search_out
-from aftersales.http.context import TOKEN_TENANT, RuntimeDep, TenantDep
+from aftersales.marketplace.search.services import DEFAULT_LIMIT, SearchQuery, search_providers
 
 
 class ProviderSearchController(Controller):

@@ -28,8 +28,9 @@ from haversine import haversine
 from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from aftersales.contract.money import Money
+from aftersales.contract.values import ProviderCandidate, RankedProvider
 from aftersales.errors import FieldError, InvalidInput
-from aftersales.marketplace.search import queries as search_queries
 from aftersales.marketplace.availability.services import (
     SEARCH_HORIZON_DAYS,
     DayException,
@@ -37,9 +38,8 @@ from aftersales.marketplace.availability.services import (
     WeeklyHours,
     next_free_start,
 )
-from aftersales.contract.money import Money
+from aftersales.marketplace.search import queries as search_queries
 from aftersales.tenancy.current import CurrentTenant
-from aftersales.contract.values import ProviderCandidate, RankedProvider
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 50

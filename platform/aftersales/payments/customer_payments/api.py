@@ -16,16 +16,16 @@ from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, Quer
 
 from aftersales.db.base import utcnow
 from aftersales.errors import FieldError, InvalidInput, NotFound, PermissionDenied
+from aftersales.http.context import TOKEN_TENANT, RuntimeDep, SessionDep, TenantDep
+from aftersales.http.paging import DEFAULT_LIMIT, Page, check_limit, decode_cursor, invalid_cursor, split_page
 from aftersales.identity.guards import actor, current_principal, requires_any_scope, requires_scope
 from aftersales.identity.principals import Principal
 from aftersales.identity.scopes import CUSTOMER_SELF, PAYMENTS_READ, PAYMENTS_WRITE
-from aftersales.payments.ledger import services as ledger
 from aftersales.payments.customer_payments import cheques
 from aftersales.payments.customer_payments import services as service
-from aftersales.payments.ledger.models import Payment
 from aftersales.payments.customer_payments.schemas import PaymentIn, PaymentOut, ReasonIn, payment_out
-from aftersales.http.context import TOKEN_TENANT, RuntimeDep, SessionDep, TenantDep
-from aftersales.http.paging import DEFAULT_LIMIT, Page, check_limit, decode_cursor, invalid_cursor, split_page
+from aftersales.payments.ledger import services as ledger
+from aftersales.payments.ledger.models import Payment
 
 IdempotencyKey = Annotated[str | None, HeaderParameter(name="Idempotency-Key", min_length=1, max_length=64,
                                                       pattern=r"^[A-Za-z0-9_.:-]+$")]

@@ -13,18 +13,17 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from aftersales.contract.money import Money
 from aftersales.errors import Conflict
 from aftersales.identity.models import Customer
 from aftersales.identity.principals import Principal
-from aftersales.contract.money import Money
 from aftersales.outbox.messages import Message, enqueue
-from aftersales.payments.ledger import services as ledger
 from aftersales.payments.customer_payments import services as service
-from aftersales.payments.ledger.services import Posting
+from aftersales.payments.ledger import services as ledger
 from aftersales.payments.ledger.models import Payment
+from aftersales.payments.ledger.services import Posting
 from aftersales.payments.providers.base import ProviderOutcome
 from aftersales.tenancy.current import CurrentTenant
-
 
 REPRESENTATION_WAIT = timedelta(days=14)
 

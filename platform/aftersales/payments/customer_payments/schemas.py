@@ -14,8 +14,8 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from aftersales.contract.money import Money
-from aftersales.payments.ledger.services import PaymentTotals
 from aftersales.payments.ledger.models import LedgerEntry, Payment
+from aftersales.payments.ledger.services import PaymentTotals
 
 
 class StrictBody(BaseModel):

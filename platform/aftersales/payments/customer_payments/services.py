@@ -22,15 +22,15 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from aftersales.contract.money import Money
 from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
 from aftersales.identity.models import Customer
 from aftersales.identity.principals import Principal
-from aftersales.contract.money import Money
 from aftersales.payments import access
 from aftersales.payments.ledger import services as ledger
 from aftersales.payments.ledger import splits
-from aftersales.payments.ledger.services import Posting
 from aftersales.payments.ledger.models import Payment
+from aftersales.payments.ledger.services import Posting
 from aftersales.payments.providers.base import PROVIDERS, PaymentOrder, ProviderOutcome
 from aftersales.payments.providers.registry import provider_for
 from aftersales.settings import Settings

@@ -25,8 +25,8 @@ from sqlalchemy import case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
 from aftersales.contract.money import Money
+from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
 from aftersales.payments.ledger.models import LedgerEntry, Payment, Wallet
 
 

@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.payments.ledger import services as ledger
-from aftersales.payments.ledger.services import EntryKind, Posting
 from aftersales.payments.ledger.models import LedgerEntry
+from aftersales.payments.ledger.services import EntryKind, Posting
 
 
 def reversal_due(refunded_minor: int, payout_minor: int, fee_minor: int) -> tuple[int, int]:

@@ -7,8 +7,6 @@ its life is :mod:`aftersales.payments.customer_payments.cheques`.
 
 from __future__ import annotations
 
-
-
 from aftersales.contract.money import Money
 from aftersales.payments.providers.base import Capabilities, PaymentOrder, ProviderOutcome, RefundOrder
 

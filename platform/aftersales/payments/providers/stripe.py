@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 import stripe
 
-from aftersales.db.session import bound_tenant
 from aftersales.contract.money import Money
+from aftersales.db.session import bound_tenant
 from aftersales.payments.providers.base import Capabilities, PaymentOrder, ProviderOutcome, RefundOrder
 from aftersales.payments.stripe.accounts import StripeCredentials, credentials
 

@@ -14,6 +14,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from aftersales.db.base import utcnow
+from aftersales.http.context import TOKEN_TENANT, RuntimeDep, SessionDep, TenantDep
 from aftersales.identity.guards import actor, current_principal, requires_any_scope, requires_scope
 from aftersales.identity.scopes import (
     CUSTOMER_SELF,
@@ -24,7 +25,6 @@ from aftersales.identity.scopes import (
 from aftersales.payments.refunds import execution as refund_execution
 from aftersales.payments.refunds import services as refunds
 from aftersales.payments.refunds.schemas import DecisionIn, ExecuteIn, RefundIn, RefundOut, refund_out
-from aftersales.http.context import TOKEN_TENANT, RuntimeDep, SessionDep, TenantDep
 
 READERS = requires_any_scope(PAYMENTS_READ, REFUNDS_WRITE, REFUNDS_APPROVE, CUSTOMER_SELF)
 

@@ -19,18 +19,18 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
 from aftersales.contract.money import Money
+from aftersales.contract.values import RefundMethod
+from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
 from aftersales.payments.ledger import services as ledger
-from aftersales.payments.ledger.services import Posting
 from aftersales.payments.ledger.models import Payment
-from aftersales.payments.refunds.through_provider import post_refund, refund_through
+from aftersales.payments.ledger.services import Posting
 from aftersales.payments.providers.registry import provider_for
 from aftersales.payments.refunds.models import Refund
 from aftersales.payments.refunds.services import notify, record
+from aftersales.payments.refunds.through_provider import post_refund, refund_through
 from aftersales.settings import Settings
 from aftersales.tenancy.current import CurrentTenant
-from aftersales.contract.values import RefundMethod
 
 
 class RefundFailed(Conflict):

@@ -27,9 +27,9 @@ from stdnum import iban as stdnum_iban
 from stdnum.exceptions import ValidationError
 from stdnum.iso7064 import mod_97_10
 
+from aftersales.contract.numerals import ascii_digits
 from aftersales.errors import FieldError, InvalidInput, NotFound
 from aftersales.identity.models import Customer
-from aftersales.contract.numerals import ascii_digits
 from aftersales.payments.refunds.models import CustomerIdentity
 
 _IRANIAN_IBAN = re.compile(r"^IR[0-9]{24}$")

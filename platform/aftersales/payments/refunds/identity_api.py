@@ -13,12 +13,12 @@ from litestar import Controller, Request, get, put
 from litestar.params import FromPath, JSONBody
 
 from aftersales.db.base import utcnow
+from aftersales.http.context import TOKEN_TENANT, SessionDep
 from aftersales.identity.guards import actor, current_principal, requires_any_scope, requires_scope
 from aftersales.identity.scopes import CUSTOMER_SELF, PAYMENTS_READ, REFUNDS_WRITE
 from aftersales.payments import access
 from aftersales.payments.refunds import identity as customer_identity
 from aftersales.payments.refunds.schemas import IbanIn, IdentityIn, IdentityOut, identity_out
-from aftersales.http.context import TOKEN_TENANT, SessionDep
 
 
 class CustomerIdentityController(Controller):

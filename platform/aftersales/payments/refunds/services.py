@@ -23,19 +23,19 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from aftersales.contract.money import Money
+from aftersales.contract.values import RefundDecision, RefundFacts, RefundMethod
 from aftersales.errors import FieldError, InvalidInput, NotFound
 from aftersales.identity.models import Customer
 from aftersales.identity.principals import Principal
-from aftersales.contract.money import Money
 from aftersales.outbox.messages import Message, enqueue
 from aftersales.payments import access
-from aftersales.payments.refunds import identity as customer_identity
 from aftersales.payments.ledger import services as ledger
 from aftersales.payments.ledger.models import Payment
+from aftersales.payments.refunds import identity as customer_identity
 from aftersales.payments.refunds.models import Refund, RefundEvent
 from aftersales.service.models import RequestEvent, ServiceRequest
 from aftersales.tenancy.current import CurrentTenant
-from aftersales.contract.values import RefundDecision, RefundFacts, RefundMethod
 
 Source = Literal["payment", "return", "wallet_balance", "replacement_refund"]
 SOURCES: tuple[str, ...] = ("payment", "return", "wallet_balance", "replacement_refund")

@@ -12,12 +12,12 @@ from dataclasses import replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from aftersales.errors import Conflict
 from aftersales.contract.money import Money
+from aftersales.errors import Conflict
 from aftersales.payments.ledger import services as ledger
 from aftersales.payments.ledger import splits
-from aftersales.payments.ledger.services import LedgerRefused, Posting
 from aftersales.payments.ledger.models import Payment
+from aftersales.payments.ledger.services import LedgerRefused, Posting
 from aftersales.payments.providers.base import PaymentProvider, ProviderOutcome, RefundOrder
 
 

@@ -20,9 +20,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.errors import Conflict, FieldError, InvalidInput
+from aftersales.keys import load_or_create_code_key
 from aftersales.payments.stripe.models import StripeAccount
 from aftersales.settings import Settings
-from aftersales.warranty.serials.codes import load_or_create_code_key
 
 CONNECT_MODES = ("off", "destination")
 _SECRET_PREFIXES = {"sk_test_": "test", "rk_test_": "test", "sk_live_": "live", "rk_live_": "live"}

@@ -8,11 +8,11 @@ from litestar import Controller, Request, get, put
 from litestar.params import JSONBody
 
 from aftersales.db.base import utcnow
+from aftersales.http.context import TOKEN_TENANT, RuntimeDep, SessionDep, TenantDep
 from aftersales.identity.guards import actor, requires_scope
 from aftersales.identity.scopes import PAYMENTS_CONFIGURE
 from aftersales.payments.stripe import accounts as stripe_accounts
 from aftersales.payments.stripe.schemas import StripeAccountIn, StripeAccountOut, stripe_account_out
-from aftersales.http.context import TOKEN_TENANT, RuntimeDep, SessionDep, TenantDep
 
 CONFIGURE = [requires_scope(PAYMENTS_CONFIGURE)]
 

@@ -15,11 +15,11 @@ from litestar.params import FromPath
 
 from aftersales.db.base import utcnow
 from aftersales.errors import NotFound
+from aftersales.http.context import RuntimeDep
 from aftersales.payments.stripe import accounts as stripe_accounts
 from aftersales.payments.stripe_events import services as stripe_webhooks
-from aftersales.tenancy.models import Tenant
 from aftersales.tenancy.current import bind_tenant
-from aftersales.http.context import RuntimeDep
+from aftersales.tenancy.models import Tenant
 
 
 class StripeWebhookController(Controller):

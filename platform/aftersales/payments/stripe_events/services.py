@@ -24,12 +24,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.errors import AftersalesError, Conflict
-from aftersales.payments.ledger import services as ledger
 from aftersales.payments.customer_payments import services as payments
-from aftersales.payments.refunds import execution as refund_execution
+from aftersales.payments.ledger import services as ledger
 from aftersales.payments.ledger import splits
-from aftersales.payments.ledger.services import Posting
 from aftersales.payments.ledger.models import LedgerEntry, Payment
+from aftersales.payments.ledger.services import Posting
+from aftersales.payments.refunds import execution as refund_execution
 from aftersales.payments.stripe.models import StripeEvent
 from aftersales.tenancy.current import CurrentTenant
 

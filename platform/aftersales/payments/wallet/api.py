@@ -14,13 +14,13 @@ from litestar.params import FromPath, FromQuery, JSONBody
 
 from aftersales.db.base import utcnow
 from aftersales.errors import PermissionDenied
+from aftersales.http.context import TOKEN_TENANT, RuntimeDep, SessionDep, TenantDep
 from aftersales.identity.guards import actor, current_principal, requires_any_scope
 from aftersales.identity.scopes import CUSTOMER_SELF, PAYMENTS_READ, PAYMENTS_WRITE
+from aftersales.payments.customer_payments.schemas import PaymentOut, payment_out
 from aftersales.payments.ledger import services as ledger
 from aftersales.payments.wallet import services as wallet
-from aftersales.payments.customer_payments.schemas import PaymentOut, payment_out
 from aftersales.payments.wallet.schemas import TopUpIn, WalletOut, wallet_out
-from aftersales.http.context import TOKEN_TENANT, RuntimeDep, SessionDep, TenantDep
 
 
 class WalletController(Controller):

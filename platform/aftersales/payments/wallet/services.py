@@ -15,12 +15,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from aftersales.contract.money import Money
 from aftersales.errors import FieldError, InvalidInput
 from aftersales.identity.principals import Principal
-from aftersales.contract.money import Money
 from aftersales.payments import access
-from aftersales.payments.ledger import services as ledger
 from aftersales.payments.customer_payments import services as service
+from aftersales.payments.ledger import services as ledger
 from aftersales.payments.ledger.models import LedgerEntry, Wallet
 from aftersales.settings import Settings
 

@@ -16,17 +16,17 @@ from uuid import UUID
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from aftersales.identity.models import Customer, StaffUser
 from aftersales.contract.money import Money
+from aftersales.contract.values import ResolutionContext, ResolutionOption
+from aftersales.identity.models import Customer, StaffUser
 from aftersales.outbox.messages import Message, enqueue
 from aftersales.runtime import Runtime
 from aftersales.service.clocks.services import request_facts
 from aftersales.service.models import RequestEvent, ServiceRequest, SlaClock
 from aftersales.service.states import FINAL, RequestState
 from aftersales.tenancy.current import CurrentTenant, active_tenant
-from aftersales.contract.values import ResolutionContext, ResolutionOption
-from aftersales.warranty.registrations.claims import options_record
 from aftersales.warranty.models import Claim, Registration
+from aftersales.warranty.registrations.claims import options_record
 
 SWEEP_LIMIT = 200
 """At most this many breaches are acted on per tenant in one transaction."""

@@ -22,16 +22,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.calendar import BusinessCalendar
 from aftersales.contract.defaults import COMPLAINT_CLOCK, complaint_response_target
+from aftersales.contract.values import GeoPoint, ProductInfo, RequestFacts, SlaTarget
 from aftersales.db.base import new_id
 from aftersales.db.session import bound_tenant
 from aftersales.errors import TenantNotBound
 from aftersales.service.models import RequestHold, ServicePoint, ServiceRequest, SlaClock
 from aftersales.service.states import FINAL, RequestState
 from aftersales.tenancy.current import CurrentTenant
-from aftersales.contract.values import GeoPoint, ProductInfo, RequestFacts, SlaTarget
 from aftersales.warranty.catalog import product_info
-from aftersales.warranty.registrations.coverage import status_on
 from aftersales.warranty.models import Coverage, ProductModel, Registration, Serial
+from aftersales.warranty.registrations.coverage import status_on
 
 RESULT_CLOCK = "result"
 """The clock whose due time the intake receipt promises as the result date (Mehr: 7 business days)."""

@@ -14,6 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.db.base import utcnow
 from aftersales.errors import PermissionDenied
+from aftersales.http.context import TOKEN_TENANT, SessionDep, TenantDep
+from aftersales.http.paging import DEFAULT_LIMIT, check_limit, decode_cursor, invalid_cursor, split_page
 from aftersales.identity.customers import CustomerDetails
 from aftersales.identity.guards import actor, current_principal, requires_scope
 from aftersales.identity.scopes import REQUESTS_READ, REQUESTS_WRITE
@@ -33,8 +35,6 @@ from aftersales.service.complaints.schemas import (
 from aftersales.service.models import Complaint
 from aftersales.service.requests.services import get_request
 from aftersales.tenancy.current import CurrentTenant
-from aftersales.http.context import TOKEN_TENANT, SessionDep, TenantDep
-from aftersales.http.paging import DEFAULT_LIMIT, check_limit, decode_cursor, invalid_cursor, split_page
 
 ANSWERING_ROLES = frozenset({"agent", "admin"})
 

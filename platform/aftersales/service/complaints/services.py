@@ -25,9 +25,9 @@ from aftersales.identity.customers import CustomerDetails
 from aftersales.identity.models import Customer, StaffUser
 from aftersales.outbox.messages import Message, enqueue
 from aftersales.service.clocks import services as clocks
+from aftersales.service.models import Complaint, RequestEvent, ServiceRequest
 from aftersales.service.requests import services as service_requests
 from aftersales.service.requests.events import RequestMove
-from aftersales.service.models import Complaint, RequestEvent, ServiceRequest
 from aftersales.service.states import FINAL, RequestState
 from aftersales.tenancy.current import CurrentTenant
 

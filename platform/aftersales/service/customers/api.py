@@ -12,13 +12,13 @@ from pydantic import BaseModel
 from sqlalchemy import func, or_, select
 
 from aftersales.errors import FieldError, InvalidInput, NotFound
+from aftersales.http.context import TOKEN_TENANT, SessionDep, TenantDep
+from aftersales.http.paging import DEFAULT_LIMIT, Page, check_limit, decode_cursor, invalid_cursor, split_page
 from aftersales.identity.customers import normalise_contacts
 from aftersales.identity.guards import requires_scope
 from aftersales.identity.models import Customer
 from aftersales.identity.scopes import REGISTRATIONS_READ
 from aftersales.service.customers.services import as_csv, as_json, customer_file
-from aftersales.http.context import TOKEN_TENANT, SessionDep, TenantDep
-from aftersales.http.paging import DEFAULT_LIMIT, Page, check_limit, decode_cursor, invalid_cursor, split_page
 
 
 class CustomerOut(BaseModel):

@@ -14,6 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.db.base import utcnow
 from aftersales.errors import FieldError, InvalidInput, NotFound
+from aftersales.http.context import HOST_TENANT, TOKEN_TENANT, SessionDep, TenantDep
+from aftersales.http.paging import DEFAULT_LIMIT, Page, check_limit, decode_cursor, invalid_cursor, split_page
 from aftersales.identity.guards import actor, requires_scope
 from aftersales.identity.models import Customer
 from aftersales.identity.scopes import REQUESTS_READ, REQUESTS_WRITE
@@ -31,8 +33,6 @@ from aftersales.service.followups.schemas import (
     followup_out,
     signoff_out,
 )
-from aftersales.http.context import HOST_TENANT, TOKEN_TENANT, SessionDep, TenantDep
-from aftersales.http.paging import DEFAULT_LIMIT, Page, check_limit, decode_cursor, invalid_cursor, split_page
 
 Status = Literal["scheduled", "sent", "answered", "missed", "cancelled"]
 Channel = Literal["call", "sms", "email", "portal"]

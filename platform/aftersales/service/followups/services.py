@@ -29,16 +29,16 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from aftersales.contract.values import FollowUpPlan, ServiceEvent
 from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
 from aftersales.identity.customers import CustomerDetails
 from aftersales.identity.models import Customer, StaffUser
-from aftersales.service.requests import services as requests
 from aftersales.service.followups.models import FollowUp, TrainingSignOff
-from aftersales.service.requests.events import RequestMove
 from aftersales.service.models import RequestEvent, ServiceRequest
+from aftersales.service.requests import services as requests
+from aftersales.service.requests.events import RequestMove
 from aftersales.service.states import FINAL, RequestState
 from aftersales.tenancy.current import CurrentTenant
-from aftersales.contract.values import FollowUpPlan, ServiceEvent
 from aftersales.warranty.catalog import product_info
 from aftersales.warranty.registrations.services import get_registration
 

@@ -12,13 +12,15 @@ from sqlalchemy import exists, or_, select
 
 from aftersales.db.base import utcnow
 from aftersales.errors import FieldError, InvalidInput
+from aftersales.http.context import TOKEN_TENANT, SessionDep, TenantDep
+from aftersales.http.paging import DEFAULT_LIMIT, Page, check_limit, decode_cursor, invalid_cursor, split_page
 from aftersales.identity.customers import CustomerDetails
 from aftersales.identity.guards import actor, requires_scope
 from aftersales.identity.scopes import REQUESTS_READ, REQUESTS_WRITE
 from aftersales.service.clocks import services as clocks
+from aftersales.service.models import ServiceRequest, SlaClock
 from aftersales.service.requests import receipts
 from aftersales.service.requests import services as service
-from aftersales.service.models import ServiceRequest, SlaClock
 from aftersales.service.requests.schemas import (
     AssignIn,
     EventOut,
@@ -38,8 +40,6 @@ from aftersales.service.requests.schemas import (
 )
 from aftersales.service.states import RequestState
 from aftersales.tenancy.current import CurrentTenant
-from aftersales.http.context import TOKEN_TENANT, SessionDep, TenantDep
-from aftersales.http.paging import DEFAULT_LIMIT, Page, check_limit, decode_cursor, invalid_cursor, split_page
 
 
 class ServiceRequestController(Controller):

@@ -19,17 +19,17 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
 
+from aftersales.contract.values import HOLD_REASONS
 from aftersales.db.base import new_id
 from aftersales.db.session import bound_tenant
 from aftersales.errors import Conflict, CrossTenantWrite, FieldError, InvalidInput, NotFound
 from aftersales.identity.customers import CustomerDetails, find_or_create_customer_id, validate_customer
 from aftersales.identity.models import StaffUser
 from aftersales.service.clocks import services as clocks
-from aftersales.service.requests.events import RequestMove, publish_moved, publish_moving
 from aftersales.service.models import RequestCounter, RequestEvent, RequestHold, ServiceRequest, SlaClock
+from aftersales.service.requests.events import RequestMove, publish_moved, publish_moving
 from aftersales.service.states import FINAL, RequestState, check_move
 from aftersales.tenancy.current import CurrentTenant
-from aftersales.contract.values import HOLD_REASONS
 from aftersales.warranty.models import Claim
 
 KINDS = ("repair", "installation", "maintenance", "return", "exchange", "complaint", "inquiry")

@@ -16,11 +16,11 @@ from litestar.params import FromQuery
 from pydantic import BaseModel
 
 from aftersales.errors import InvalidInput
+from aftersales.http.context import TOKEN_TENANT, RuntimeDep, TenantDep
+from aftersales.http.problems import problem
 from aftersales.identity.guards import requires_scope
 from aftersales.identity.scopes import SERIALS_WRITE
 from aftersales.warranty.imports.services import ImportContext, ImportMode, ImportReport, import_serials
-from aftersales.http.context import TOKEN_TENANT, RuntimeDep, TenantDep
-from aftersales.http.problems import problem
 
 MAX_UPLOAD_BYTES = 2 * 1024**3
 REPORTED_IN_RESPONSE = 1_000

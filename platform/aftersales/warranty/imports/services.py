@@ -47,14 +47,14 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from aftersales.errors import FieldError, InvalidInput
 from aftersales.contract.numerals import ascii_digits
+from aftersales.contract.values import ProductInfo
+from aftersales.errors import FieldError, InvalidInput
 from aftersales.plugins import validate_serials
 from aftersales.tenancy.current import CurrentTenant
-from aftersales.contract.values import ProductInfo
 from aftersales.warranty.catalog import product_info
-from aftersales.warranty.serials.codes import CodeHasher
 from aftersales.warranty.models import ProductModel, SerialStatus
+from aftersales.warranty.serials.codes import CodeHasher
 
 REQUIRED_COLUMNS = ("serial", "model_sku")
 OPTIONAL_COLUMNS = ("batch", "manufactured_on", "shipped_on", "seller", "card_code", "hologram_code", "status")

@@ -16,10 +16,12 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.db.base import utcnow
+from aftersales.http.context import HOST_TENANT, TOKEN_TENANT, RuntimeDep, SessionDep, TenantDep
+from aftersales.http.paging import DEFAULT_LIMIT, Page, check_limit, decode_cursor, invalid_cursor, split_page
 from aftersales.identity.guards import actor, requires_scope
 from aftersales.identity.scopes import CLAIMS_WRITE, REGISTRATIONS_WRITE, SERIALS_READ, SERIALS_WRITE
-from aftersales.warranty.recalls import units as recall_units
 from aftersales.warranty.recalls import services as recalls
+from aftersales.warranty.recalls import units as recall_units
 from aftersales.warranty.recalls.models import CampaignStatus, RecallCampaign, RecallUnit
 from aftersales.warranty.recalls.schemas import (
     CampaignIn,
@@ -32,8 +34,6 @@ from aftersales.warranty.recalls.schemas import (
     SelectionOut,
     UnitOut,
 )
-from aftersales.http.context import HOST_TENANT, TOKEN_TENANT, RuntimeDep, SessionDep, TenantDep
-from aftersales.http.paging import DEFAULT_LIMIT, Page, check_limit, decode_cursor, invalid_cursor, split_page
 
 
 async def campaign_out(session: AsyncSession, campaign: RecallCampaign) -> CampaignOut:

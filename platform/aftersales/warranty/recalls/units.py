@@ -21,8 +21,8 @@ from aftersales.warranty.models import ProductModel, Serial
 from aftersales.warranty.recalls.models import AckChannel, CampaignStatus, RecallCampaign, RecallUnit
 from aftersales.warranty.recalls.notices import token_hash
 from aftersales.warranty.recalls.services import get_campaign
-from aftersales.warranty.unit_status import restore_after_fix
 from aftersales.warranty.serials.lookup import require_unit
+from aftersales.warranty.unit_status import restore_after_fix
 
 MAX_FIX_NOTE = 2000
 

@@ -10,20 +10,21 @@ from litestar.params import FromPath, JSONBody
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from aftersales.contract.money import Money
+from aftersales.contract.values import ClaimKind, ClaimReport, DefectType
 from aftersales.db.base import utcnow
 from aftersales.errors import NotFound
+from aftersales.http.context import TOKEN_TENANT, RuntimeDep, SessionDep, TenantDep
 from aftersales.identity.customers import CustomerDetails
 from aftersales.identity.guards import actor, requires_scope
 from aftersales.identity.models import Customer
 from aftersales.identity.scopes import CLAIMS_WRITE, REGISTRATIONS_READ, REGISTRATIONS_WRITE
-from aftersales.contract.money import Money
 from aftersales.tenancy.current import CurrentTenant
-from aftersales.contract.values import ClaimKind, ClaimReport, DefectType
+from aftersales.warranty.models import Attachment, Claim, Coverage, Serial
 from aftersales.warranty.registrations import claims as claim_service
 from aftersales.warranty.registrations import services as registration_service
 from aftersales.warranty.registrations.attachments import attachment_path, store_attachment
 from aftersales.warranty.registrations.coverage import status_on
-from aftersales.warranty.models import Attachment, Claim, Coverage, Serial
 from aftersales.warranty.registrations.schemas import (
     ClaimIn,
     ClaimOut,
@@ -42,7 +43,6 @@ from aftersales.warranty.registrations.schemas import (
 )
 from aftersales.warranty.registrations.services import PurchaseDetails, RegisteredUnit
 from aftersales.warranty.schemas import ModelSummary
-from aftersales.http.context import TOKEN_TENANT, RuntimeDep, SessionDep, TenantDep
 
 
 def coverage_out(coverage: Coverage | None, tenant: CurrentTenant) -> CoverageOut | None:

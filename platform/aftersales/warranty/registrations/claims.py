@@ -18,9 +18,7 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
 from aftersales.contract.money import Money
-from aftersales.tenancy.current import CurrentTenant
 from aftersales.contract.values import (
     ClaimDecision,
     ClaimFacts,
@@ -29,9 +27,11 @@ from aftersales.contract.values import (
     ResolutionContext,
     ResolutionOption,
 )
+from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
+from aftersales.tenancy.current import CurrentTenant
 from aftersales.warranty.catalog import product_info
-from aftersales.warranty.registrations.coverage import record_coverage, terms_of
 from aftersales.warranty.models import Claim, ClaimStatus, RegistrationStatus, SerialStatus
+from aftersales.warranty.registrations.coverage import record_coverage, terms_of
 from aftersales.warranty.registrations.services import RegisteredUnit, get_registration, parse_amount
 from aftersales.warranty.serials.lookup import locate_unit
 

@@ -14,8 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.contract.money import Money
-from aftersales.tenancy.current import CurrentTenant
 from aftersales.contract.values import SaleInfo, WarrantyTerms
+from aftersales.tenancy.current import CurrentTenant
 from aftersales.warranty.catalog import product_info
 from aftersales.warranty.models import Coverage, ProductModel, Registration
 

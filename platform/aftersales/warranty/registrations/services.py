@@ -14,11 +14,10 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from aftersales.contract.money import Money
 from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
 from aftersales.identity.customers import CustomerDetails, find_or_create_customer, validate_customer
-from aftersales.contract.money import Money
 from aftersales.tenancy.current import CurrentTenant
-from aftersales.warranty.registrations.coverage import carry_coverage, current_coverage, record_coverage
 from aftersales.warranty.models import (
     Coverage,
     ProductModel,
@@ -27,6 +26,7 @@ from aftersales.warranty.models import (
     Serial,
     SerialStatus,
 )
+from aftersales.warranty.registrations.coverage import carry_coverage, current_coverage, record_coverage
 from aftersales.warranty.serials.lookup import locate_unit
 
 MAX_INVOICE_NUMBER = 80

@@ -19,10 +19,10 @@ from uuid import UUID
 from sqlalchemy import Row, and_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from aftersales.errors import FieldError, InvalidInput, NotFound
 from aftersales.contract.numerals import ascii_digits
-from aftersales.tenancy.current import CurrentTenant
 from aftersales.contract.values import ProductInfo, SerialCheck
+from aftersales.errors import FieldError, InvalidInput, NotFound
+from aftersales.tenancy.current import CurrentTenant
 from aftersales.warranty.catalog import product_info
 from aftersales.warranty.models import Coverage, ProductModel, Registration, RegistrationStatus, Serial
 

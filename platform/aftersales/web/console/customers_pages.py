@@ -13,17 +13,17 @@ from litestar.params import FromPath
 from litestar.response import Template
 from sqlalchemy import and_, func, or_, select
 
+from aftersales.contract.money import Money
 from aftersales.errors import FieldError, NotFound
+from aftersales.http.context import SessionDep, TenantDep
 from aftersales.identity.customers import normalise_contacts
 from aftersales.identity.models import Customer
 from aftersales.identity.scopes import PAYMENTS_READ, REGISTRATIONS_READ
-from aftersales.contract.money import Money
 from aftersales.payments.ledger.models import Payment
 from aftersales.service.customers.services import as_csv, as_json, customer_file
 from aftersales.service.models import Complaint, ServiceRequest
 from aftersales.warranty.models import Coverage, ProductModel, Registration, Serial
 from aftersales.web.console.console_pages import console_page, show
-from aftersales.http.context import SessionDep, TenantDep
 from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep
 from aftersales.web.portal.rendering import tenant_paths
 

@@ -16,16 +16,16 @@ from sqlalchemy import select
 
 from aftersales.db.base import utcnow
 from aftersales.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from aftersales.http.context import SessionDep, TenantDep
 from aftersales.identity.principals import Principal
 from aftersales.identity.scopes import MARKETPLACE_MANAGE, MARKETPLACE_READ
-from aftersales.marketplace.providers import services as service
-from aftersales.marketplace.ratings import services as ratings
 from aftersales.marketplace.access import check_reach
 from aftersales.marketplace.models import Provider, Rating
+from aftersales.marketplace.providers import services as service
 from aftersales.marketplace.providers.services import NEXT_STATUSES, ProviderFilter, is_authorised
+from aftersales.marketplace.ratings import services as ratings
 from aftersales.marketplace.ratings.services import CUSTOMER_RATES_PROVIDER
 from aftersales.web.console.console_pages import actor_of, console_page, form_text, show
-from aftersales.http.context import SessionDep, TenantDep
 from aftersales.web.page_auth import PAGE_DEPENDENCIES, Viewer, ViewerDep
 from aftersales.web.portal.rendering import tenant_paths
 

@@ -15,18 +15,18 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from sqlalchemy import select
 
+from aftersales.contract.money import Money
 from aftersales.db.base import utcnow
 from aftersales.errors import Conflict, InvalidInput, PermissionDenied
+from aftersales.http.context import RuntimeDep, SessionDep, TenantDep
 from aftersales.identity.models import Customer
 from aftersales.identity.principals import Principal
 from aftersales.identity.scopes import PAYMENTS_READ, REFUNDS_APPROVE, REFUNDS_WRITE
-from aftersales.contract.money import Money
 from aftersales.payments.refunds import execution as refund_execution
 from aftersales.payments.refunds import services as refunds
 from aftersales.payments.refunds.identity import iban_owner_matches, identity_verified
 from aftersales.payments.refunds.models import CustomerIdentity, Refund, RefundEvent
 from aftersales.web.console.console_pages import actor_of, console_page, form_text, show
-from aftersales.http.context import RuntimeDep, SessionDep, TenantDep
 from aftersales.web.page_auth import PAGE_DEPENDENCIES, Viewer, ViewerDep
 from aftersales.web.portal.rendering import tenant_paths
 

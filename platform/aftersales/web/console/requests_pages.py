@@ -18,8 +18,10 @@ from litestar.response import Redirect, Template
 from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from aftersales.contract.values import HOLD_REASONS
 from aftersales.db.base import utcnow
 from aftersales.errors import Conflict, InvalidInput
+from aftersales.http.context import SessionDep, TenantDep
 from aftersales.identity.models import Customer, StaffUser
 from aftersales.identity.principals import Principal
 from aftersales.identity.scopes import REQUESTS_READ, REQUESTS_WRITE
@@ -27,7 +29,6 @@ from aftersales.service.clocks import services as service_clocks
 from aftersales.service.requests import services as service
 from aftersales.service.states import MOVES, IllegalTransition, RequestState
 from aftersales.tenancy.current import CurrentTenant
-from aftersales.contract.values import HOLD_REASONS
 from aftersales.warranty.models import ProductModel, Registration, Serial
 from aftersales.web.console import queue
 from aftersales.web.console.console_pages import (
@@ -39,7 +40,6 @@ from aftersales.web.console.console_pages import (
     staff_names,
 )
 from aftersales.web.console.labels import Labels
-from aftersales.http.context import SessionDep, TenantDep
 from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep
 from aftersales.web.portal.rendering import Page, tenant_paths
 

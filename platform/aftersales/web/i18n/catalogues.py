@@ -15,7 +15,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
-from aftersales.tenancy.onboarding.manifest import SUPPORTED_LOCALES
+from aftersales.onboarding.manifest import SUPPORTED_LOCALES
 
 CATALOGUE_DIR = Path(__file__).parent
 DOMAIN = "messages"

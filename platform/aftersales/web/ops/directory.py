@@ -15,8 +15,8 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from aftersales.db.base import utcnow
-from aftersales.tenancy import directory
 from aftersales.http.context import RuntimeDep, SessionDep
+from aftersales.tenancy import directory
 from aftersales.web.ops.health import OVERDUE_AFTER
 from aftersales.web.ops.pages import moment, operator_page, tenant_row
 from aftersales.web.page_auth import OPERATOR_PAGE_DEPENDENCIES, ViewerDep

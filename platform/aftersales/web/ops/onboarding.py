@@ -16,10 +16,10 @@ from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 
 from aftersales.errors import FieldError, InvalidInput, NotFound
-from aftersales.tenancy import directory
-from aftersales.tenancy.onboarding import services as onboarding
-from aftersales.tenancy.onboarding.manifest import SUPPORTED_LOCALES
 from aftersales.http.context import RuntimeDep, SessionDep
+from aftersales.onboarding import services as onboarding
+from aftersales.onboarding.manifest import SUPPORTED_LOCALES
+from aftersales.tenancy import directory
 from aftersales.web.ops.onboarding_form import FORM, WEEKDAYS, OnboardForm, errors_by_field
 from aftersales.web.ops.pages import operator_page
 from aftersales.web.page_auth import OPERATOR_PAGE_DEPENDENCIES, ViewerDep

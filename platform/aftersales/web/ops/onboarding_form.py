@@ -1,5 +1,5 @@
 """The onboarding form: what an operator types, turned into a manifest for the same validation as ``aftersales
-onboard`` and the operator API (:func:`aftersales.tenancy.onboarding.services.validate_manifest`), and the manifest's field
+onboard`` and the operator API (:func:`aftersales.onboarding.services.validate_manifest`), and the manifest's field
 errors placed back beside the form fields they concern.
 
 The form covers what a company needs on its first day; anything else (add-ons, plugin settings, closures, hours

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aftersales.tenancy.onboarding.manifest import SUPPORTED_LOCALES
+from aftersales.onboarding.manifest import SUPPORTED_LOCALES
 from aftersales.tenancy.models import Tenant
 
 PLATFORM_NAME = "aftersales"

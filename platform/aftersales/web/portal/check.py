@@ -15,9 +15,9 @@ from litestar.response import Template
 
 from aftersales.db.base import utcnow
 from aftersales.errors import RateLimited
+from aftersales.http.context import RuntimeDep, SessionDep, TenantDep
 from aftersales.warranty import authenticity
 from aftersales.warranty.schemas import AuthenticityAnswer
-from aftersales.http.context import RuntimeDep, SessionDep, TenantDep
 from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep
 from aftersales.web.portal.rendering import TENANT_PATH, Page, page_for, render
 

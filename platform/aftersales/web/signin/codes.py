@@ -1,5 +1,5 @@
 """The portal's sign-in by one-time code: ``/sign-in`` asks for an e-mail address or mobile number, ``/sign-in/code``
-takes the code that was sent (rules in :mod:`aftersales.identity.one_time_codes`).
+takes the code that was sent (rules in :mod:`aftersales.accounts.one_time_codes`).
 
 Both answers are the same whether or not the address is a customer's, so the page tells no one who is a
 customer. A signed-in customer lands on the page they first asked for (``next``), else on their devices.
@@ -14,12 +14,13 @@ from urllib.parse import urlencode
 from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 
+from aftersales.accounts import one_time_codes
 from aftersales.db.base import utcnow
 from aftersales.errors import InvalidInput, RateLimited
-from aftersales.identity import one_time_codes, page_sessions
+from aftersales.http.context import RuntimeDep, SessionDep, TenantDep
+from aftersales.identity import page_sessions
 from aftersales.identity.models import Customer
 from aftersales.identity.services import customer_principal
-from aftersales.http.context import RuntimeDep, SessionDep, TenantDep
 from aftersales.web.i18n.catalogues import translations
 from aftersales.web.i18n.formatting import LocaleFormat
 from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep, safe_next, session_cookie

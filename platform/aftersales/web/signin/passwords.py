@@ -14,8 +14,8 @@ from litestar.response import Redirect, Template
 
 from aftersales.db.base import utcnow
 from aftersales.errors import AuthenticationFailed
-from aftersales.identity import page_sessions, services
 from aftersales.http.context import RuntimeDep, SessionDep, TenantDep
+from aftersales.identity import page_sessions, services
 from aftersales.web.page_auth import (
     OPERATOR_PAGE_DEPENDENCIES,
     PAGE_DEPENDENCIES,

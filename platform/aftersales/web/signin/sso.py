@@ -12,6 +12,7 @@ from litestar.datastructures import Cookie
 from litestar.response import Redirect, Template
 
 from aftersales.db.base import utcnow
+from aftersales.http.context import RuntimeDep, SessionDep, TenantDep
 from aftersales.identity import page_sessions
 from aftersales.identity.oidc_sign_in import (
     ATTEMPT_LIFETIME,
@@ -21,7 +22,6 @@ from aftersales.identity.oidc_sign_in import (
     start_sign_in,
 )
 from aftersales.runtime import Runtime
-from aftersales.http.context import RuntimeDep, SessionDep, TenantDep
 from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep, cookie_path, safe_next, session_cookie
 from aftersales.web.portal.rendering import Page, page_for, render, tenant_paths
 

@@ -17,13 +17,13 @@ from sqlalchemy import distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.errors import Conflict, InvalidInput
+from aftersales.http.context import SessionDep, TenantDep
 from aftersales.identity.scopes import SERIALS_READ, SERIALS_WRITE
 from aftersales.warranty import authenticity
 from aftersales.warranty import unit_status as serial_status
 from aftersales.warranty.models import Serial, SerialCheck
-from aftersales.warranty.unit_status import StatusAction
 from aftersales.warranty.serials.lookup import require_unit
-from aftersales.http.context import SessionDep, TenantDep
+from aftersales.warranty.unit_status import StatusAction
 from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep
 from aftersales.web.portal.rendering import Page, page_for, render, tenant_paths
 

@@ -18,9 +18,9 @@ from litestar import Controller, Request, get
 from litestar.response import Template
 
 from aftersales.db.base import utcnow
+from aftersales.http.context import SessionDep, TenantDep
 from aftersales.identity.scopes import REQUESTS_READ
 from aftersales.service import metrics
-from aftersales.http.context import SessionDep, TenantDep
 from aftersales.web.console.insight.charts import Bar, Chart, Segment, draw, nice_top
 from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep
 from aftersales.web.portal.rendering import Page, page_for, render, tenant_paths

@@ -18,9 +18,9 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from aftersales.errors import InvalidInput, NotFound
+from aftersales.http.context import RuntimeDep, SessionDep, TenantDep
 from aftersales.identity.scopes import SERIALS_WRITE
 from aftersales.warranty.imports.services import ImportContext, ImportMode, import_serials
-from aftersales.http.context import RuntimeDep, SessionDep, TenantDep
 from aftersales.web.console.insight import import_runs
 from aftersales.web.console.insight.upload import MAX_UPLOAD_BYTES, open_upload
 from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep

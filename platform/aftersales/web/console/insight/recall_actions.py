@@ -22,14 +22,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.db.base import utcnow
 from aftersales.errors import Conflict, InvalidInput, NotFound
+from aftersales.http.context import RuntimeDep, SessionDep, TenantDep
 from aftersales.identity.principals import Principal
 from aftersales.identity.scopes import CLAIMS_WRITE, REGISTRATIONS_WRITE, SERIALS_WRITE
 from aftersales.tenancy.current import CurrentTenant
-from aftersales.warranty.recalls import units as recall_units
 from aftersales.warranty.recalls import services as recalls
+from aftersales.warranty.recalls import units as recall_units
 from aftersales.web.console.console_pages import actor_of, form_text
-from aftersales.http.context import RuntimeDep, SessionDep, TenantDep
-from aftersales.web.console.insight.recall_forms import CAMPAIGN_FIELDS, Problem, draft_of, field_reasons, refusal
+from aftersales.web.console.insight.recall_forms import (
+    CAMPAIGN_FIELDS,
+    Problem,
+    draft_of,
+    field_reasons,
+    refusal,
+)
 from aftersales.web.console.insight.recalls import campaign_page
 from aftersales.web.page_auth import PAGE_DEPENDENCIES, Viewer, ViewerDep
 from aftersales.web.portal.rendering import page_for, render, tenant_paths

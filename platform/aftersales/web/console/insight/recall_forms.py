@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass, field
 
 from aftersales.errors import AftersalesError, InvalidInput, NotFound
-from aftersales.warranty.recalls import units as recall_units
 from aftersales.warranty.recalls import services as recalls
+from aftersales.warranty.recalls import units as recall_units
 from aftersales.web.portal.rendering import Page
 
 CAMPAIGN_FIELDS = ("title", "reason", "remedy", "model_sku", "batch", "serial_from", "serial_to")

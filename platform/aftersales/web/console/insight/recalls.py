@@ -17,13 +17,13 @@ from litestar.params import FromPath
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from aftersales.http.context import SessionDep, TenantDep
 from aftersales.identity.principals import Principal
 from aftersales.identity.scopes import CLAIMS_WRITE, REGISTRATIONS_WRITE, SERIALS_READ, SERIALS_WRITE
 from aftersales.tenancy.current import CurrentTenant
-from aftersales.warranty.recalls import units as recall_units
 from aftersales.warranty.recalls import services as recalls
+from aftersales.warranty.recalls import units as recall_units
 from aftersales.warranty.recalls.models import CampaignStatus, RecallCampaign
-from aftersales.http.context import SessionDep, TenantDep
 from aftersales.web.console.insight.recall_forms import Problem
 from aftersales.web.page_auth import PAGE_DEPENDENCIES, Viewer, ViewerDep
 from aftersales.web.portal.rendering import page_for, render, tenant_paths

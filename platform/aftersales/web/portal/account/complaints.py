@@ -16,15 +16,15 @@ from sqlalchemy import select
 
 from aftersales.db.base import utcnow
 from aftersales.errors import FieldError, InvalidInput
+from aftersales.http.context import SessionDep, TenantDep
 from aftersales.identity.customers import CustomerDetails
 from aftersales.identity.models import Customer
 from aftersales.service.complaints import services as service
 from aftersales.service.complaints.services import MAX_CONTRACTOR, MAX_TEXT, SUBJECTS
+from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep
 from aftersales.web.portal.account import mine
 from aftersales.web.portal.account.forms import text
 from aftersales.web.portal.account.pages import customer_actor, customer_page, show
-from aftersales.http.context import SessionDep, TenantDep
-from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep
 from aftersales.web.portal.rendering import Page, tenant_paths
 
 PORTAL = "portal"

@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from aftersales.db.base import utcnow
 from aftersales.errors import Conflict, FieldError, InvalidInput
+from aftersales.http.context import RuntimeDep, SessionDep, TenantDep
 from aftersales.identity.customers import CustomerDetails
 from aftersales.identity.models import Customer
 from aftersales.warranty.registrations import claims as claim_service
@@ -33,12 +34,11 @@ from aftersales.warranty.registrations.services import (
     register_purchase,
 )
 from aftersales.warranty.serials.lookup import locate_unit
+from aftersales.web.i18n.formatting import RIAL_PER_TOMAN
+from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep
 from aftersales.web.portal.account import mine
 from aftersales.web.portal.account.forms import Upload, read_date, text, typed_amount, upload
 from aftersales.web.portal.account.pages import customer_actor, customer_page, show
-from aftersales.http.context import RuntimeDep, SessionDep, TenantDep
-from aftersales.web.i18n.formatting import RIAL_PER_TOMAN
-from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep
 from aftersales.web.portal.rendering import Page, tenant_paths
 
 MAX_SERIAL = 200

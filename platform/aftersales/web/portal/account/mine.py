@@ -15,12 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from aftersales.errors import NotFound
 from aftersales.service.complaints import services as complaints
 from aftersales.service.followups import services as followups
-from aftersales.service.requests import services as service_requests
 from aftersales.service.followups.models import FollowUp
 from aftersales.service.models import Complaint, ServiceRequest
+from aftersales.service.requests import services as service_requests
+from aftersales.warranty.models import ProductModel, Registration, RegistrationStatus, Serial
 from aftersales.warranty.registrations import services as registrations
 from aftersales.warranty.registrations.coverage import current_coverage
-from aftersales.warranty.models import ProductModel, Registration, RegistrationStatus, Serial
 from aftersales.warranty.registrations.services import RegisteredUnit
 
 SURVEY_CHANNELS = ("portal", "sms", "email")

@@ -10,9 +10,9 @@ from litestar import Request
 from litestar.response import Template
 
 from aftersales.tenancy.current import CurrentTenant
-from aftersales.web.portal.account.words import WORDS
 from aftersales.web.i18n.moments import Moments
 from aftersales.web.page_auth import Viewer
+from aftersales.web.portal.account.words import WORDS
 from aftersales.web.portal.rendering import Page, page_for, render
 
 

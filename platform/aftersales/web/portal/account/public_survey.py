@@ -18,11 +18,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.errors import NotFound
+from aftersales.http.context import SessionDep, TenantDep
 from aftersales.service.followups.delivery import LINK_PATH, token_hash
 from aftersales.service.followups.models import FollowUp
-from aftersales.web.portal.account.surveys import SurveyAddress, survey_form, take_answer
-from aftersales.http.context import SessionDep, TenantDep
 from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep
+from aftersales.web.portal.account.surveys import SurveyAddress, survey_form, take_answer
 from aftersales.web.portal.rendering import Page, page_for, tenant_paths
 
 SHOWN_STATUSES = ("sent", "missed", "answered")

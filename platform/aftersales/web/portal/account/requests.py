@@ -19,20 +19,20 @@ from sqlalchemy import select
 
 from aftersales.db.base import utcnow
 from aftersales.errors import InvalidInput
+from aftersales.http.context import SessionDep, TenantDep
 from aftersales.identity.customers import CustomerDetails
 from aftersales.identity.models import Customer
 from aftersales.service.clocks import services as clocks
-from aftersales.service.requests import services as service
 from aftersales.service.models import RequestEvent, ServiceRequest
+from aftersales.service.requests import services as service
 from aftersales.service.requests.services import MAX_SUMMARY
 from aftersales.tenancy.current import CurrentTenant
 from aftersales.warranty.registrations.services import get_registration
+from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep
 from aftersales.web.portal.account import mine
 from aftersales.web.portal.account.forms import text
 from aftersales.web.portal.account.pages import customer_actor, customer_page, show
 from aftersales.web.portal.account.words import EVENTS
-from aftersales.http.context import SessionDep, TenantDep
-from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep
 from aftersales.web.portal.rendering import Page, tenant_paths
 
 PORTAL = "portal"

@@ -19,15 +19,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.db.base import utcnow
 from aftersales.errors import Conflict
+from aftersales.http.context import SessionDep, TenantDep
 from aftersales.service.followups import services as service
 from aftersales.service.followups.models import FollowUp
 from aftersales.service.followups.services import CSAT_RANGE, MAX_COMMENT
 from aftersales.tenancy.current import CurrentTenant
+from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep
 from aftersales.web.portal.account import mine
 from aftersales.web.portal.account.forms import text
 from aftersales.web.portal.account.pages import customer_actor, customer_page, show
-from aftersales.http.context import SessionDep, TenantDep
-from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep
 from aftersales.web.portal.rendering import Page, render, tenant_paths
 
 ANSWER_CHANNEL = "portal"

@@ -18,19 +18,19 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from aftersales.contract.money import Money
 from aftersales.db.base import utcnow
 from aftersales.errors import Conflict, InvalidInput, NotFound
-from aftersales.marketplace.bookings import services as bookings
-from aftersales.marketplace.providers import prices
-from aftersales.marketplace.availability import slots
-from aftersales.marketplace.models import Offering, Provider, ProviderOffering
-from aftersales.marketplace.providers.services import get_provider
-from aftersales.contract.money import Money
-from aftersales.tenancy.current import CurrentTenant
-from aftersales.web.portal.booking.search_pages import day_errors
 from aftersales.http.context import SessionDep, TenantDep
+from aftersales.marketplace.availability import slots
+from aftersales.marketplace.bookings import services as bookings
+from aftersales.marketplace.models import Offering, Provider, ProviderOffering
+from aftersales.marketplace.providers import prices
+from aftersales.marketplace.providers.services import get_provider
+from aftersales.tenancy.current import CurrentTenant
 from aftersales.web.i18n.moments import Moments
 from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep
+from aftersales.web.portal.booking.search_pages import day_errors
 from aftersales.web.portal.rendering import Page, page_for, render, tenant_paths
 
 MAX_NOTE = 4000

@@ -19,15 +19,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.db.base import utcnow
 from aftersales.errors import Conflict, InvalidInput, NotFound
+from aftersales.http.context import SessionDep, TenantDep
 from aftersales.identity.principals import Principal
 from aftersales.marketplace.changes import services as change_requests
 from aftersales.marketplace.quotes import services as quotes
 from aftersales.marketplace.ratings import services as ratings
 from aftersales.tenancy.current import CurrentTenant
-from aftersales.web.portal.booking.views import booking_view, my_bookings
-from aftersales.http.context import SessionDep, TenantDep
 from aftersales.web.i18n.moments import Moments
 from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep
+from aftersales.web.portal.booking.views import booking_view, my_bookings
 from aftersales.web.portal.rendering import Page, page_for, render, tenant_paths
 
 BOOKING = "/my/bookings/{booking_id:uuid}"

@@ -16,15 +16,15 @@ from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.db.base import utcnow
-from aftersales.marketplace.catalogue import services as catalogue
+from aftersales.http.context import SessionDep, TenantDep
 from aftersales.marketplace.availability import slots
 from aftersales.marketplace.availability.services import SEARCH_HORIZON_DAYS
+from aftersales.marketplace.catalogue import services as catalogue
 from aftersales.marketplace.search.services import ProviderHit, SearchQuery, search_providers
 from aftersales.tenancy.current import CurrentTenant
-from aftersales.web.portal.booking.places import Place, cities_of, place_by_id
-from aftersales.http.context import SessionDep, TenantDep
 from aftersales.web.i18n.moments import Moments
 from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep
+from aftersales.web.portal.booking.places import Place, cities_of, place_by_id
 from aftersales.web.portal.rendering import Page, page_for, render, tenant_paths
 
 SLOTS_SHOWN = 4

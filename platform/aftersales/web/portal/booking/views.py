@@ -14,17 +14,17 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from aftersales.contract.money import Money
 from aftersales.identity.principals import Principal
-from aftersales.marketplace.changes import services as change_requests
-from aftersales.marketplace.charges import services as charges
-from aftersales.marketplace.quotes import services as quotes
 from aftersales.marketplace.access import visible_booking
 from aftersales.marketplace.bookings.services import list_bookings, party_of
+from aftersales.marketplace.changes import services as change_requests
+from aftersales.marketplace.charges import services as charges
 from aftersales.marketplace.models import Booking, ChangeRequest, JobCharge, Offering, Provider, Quote, Rating
+from aftersales.marketplace.quotes import services as quotes
 from aftersales.marketplace.ratings.services import CUSTOMER_RATES_PROVIDER, job_paid
-from aftersales.contract.money import Money
-from aftersales.payments.ledger.models import Payment
 from aftersales.payments.customer_payments.services import live_job_payment
+from aftersales.payments.ledger.models import Payment
 
 MAX_LISTED = 100
 """The customer's bookings listed on one page, latest start first."""

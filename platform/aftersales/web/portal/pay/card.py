@@ -16,10 +16,10 @@ from typing import Any
 import stripe
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from aftersales.payments.stripe import accounts as stripe_accounts
-from aftersales.payments.stripe_events import services as stripe_webhooks
 from aftersales.payments.ledger.models import Payment
 from aftersales.payments.providers.stripe import UNSUPPORTED_CURRENCIES, client_for, stripe_provider
+from aftersales.payments.stripe import accounts as stripe_accounts
+from aftersales.payments.stripe_events import services as stripe_webhooks
 from aftersales.settings import Settings
 
 STRIPE_API = "https://api.stripe.com"

@@ -1,6 +1,6 @@
 """``/my/bookings/{id}/pay``: what the customer owes for a completed job, and paying it by card.
 
-The server starts the payment through :func:`aftersales.payments.settlement.services.pay_job` (a PaymentIntent for
+The server starts the payment through :func:`aftersales.marketplace.settlement.services.pay_job` (a PaymentIntent for
 exactly the job's charge, authorised now and captured by finance), the page collects the card with Stripe.js
 (loaded from Stripe, or from a local Stripe-compatible server in the demo and tests), and the card's reference
 comes back here to confirm the PaymentIntent; 3-D Secure, when the card asks for it, is completed by Stripe.js.
@@ -22,16 +22,16 @@ from litestar.response import Redirect, Response, Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from aftersales.contract.money import Money
 from aftersales.db.base import utcnow
 from aftersales.errors import Conflict
+from aftersales.http.context import RuntimeDep, SessionDep, TenantDep
 from aftersales.identity.principals import Principal
 from aftersales.marketplace.access import visible_booking
 from aftersales.marketplace.charges.services import ChargeDue, charge_due
 from aftersales.marketplace.models import Booking, Offering, Provider
-from aftersales.contract.money import Money
-from aftersales.payments.settlement import services as settlement
+from aftersales.marketplace.settlement import services as settlement
 from aftersales.payments.ledger.models import Payment
-from aftersales.http.context import RuntimeDep, SessionDep, TenantDep
 from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep
 from aftersales.web.portal.pay import card
 from aftersales.web.portal.pay.card import CardTerms

@@ -10,11 +10,11 @@ from litestar import Controller, Request, get
 from litestar.response import Template
 
 from aftersales.contract.money import Money
-from aftersales.payments.ledger import services as ledger
-from aftersales.payments.customer_payments import services as service
-from aftersales.payments.ledger.services import PaymentTotals
-from aftersales.payments.ledger.models import Payment
 from aftersales.http.context import SessionDep, TenantDep
+from aftersales.payments.customer_payments import services as service
+from aftersales.payments.ledger import services as ledger
+from aftersales.payments.ledger.models import Payment
+from aftersales.payments.ledger.services import PaymentTotals
 from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep
 from aftersales.web.portal.pay.labels import PAYMENT_TONES, payment_state_label, purpose_label
 from aftersales.web.portal.rendering import page_for, render, tenant_paths

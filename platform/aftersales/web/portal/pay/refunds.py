@@ -18,17 +18,17 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from aftersales.contract.money import Money
+from aftersales.contract.values import RefundDecision
 from aftersales.db.base import utcnow
 from aftersales.errors import InvalidInput, NotFound
-from aftersales.identity.principals import Principal
-from aftersales.contract.money import Money
-from aftersales.payments.refunds import identity as customer_identity
-from aftersales.payments.ledger import services as ledger
-from aftersales.payments.refunds import services as refunds
-from aftersales.payments.customer_payments import services as service
-from aftersales.tenancy.current import CurrentTenant
-from aftersales.contract.values import RefundDecision
 from aftersales.http.context import SessionDep, TenantDep
+from aftersales.identity.principals import Principal
+from aftersales.payments.customer_payments import services as service
+from aftersales.payments.ledger import services as ledger
+from aftersales.payments.refunds import identity as customer_identity
+from aftersales.payments.refunds import services as refunds
+from aftersales.tenancy.current import CurrentTenant
 from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep
 from aftersales.web.portal.pay import labels
 from aftersales.web.portal.rendering import Page, page_for, render, tenant_paths

@@ -15,16 +15,16 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 
-from aftersales.db.base import utcnow
-from aftersales.errors import NotFound
-from aftersales.identity.principals import Principal
 from aftersales.contract.money import Money
 from aftersales.contract.numerals import ascii_digits
-from aftersales.payments.customer_payments import services as service
-from aftersales.payments.wallet import services as wallet
-from aftersales.payments.ledger.services import EntryKind
-from aftersales.payments.ledger.models import Payment
+from aftersales.db.base import utcnow
+from aftersales.errors import NotFound
 from aftersales.http.context import RuntimeDep, SessionDep, TenantDep
+from aftersales.identity.principals import Principal
+from aftersales.payments.customer_payments import services as service
+from aftersales.payments.ledger.models import Payment
+from aftersales.payments.ledger.services import EntryKind
+from aftersales.payments.wallet import services as wallet
 from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep
 from aftersales.web.portal.pay import card
 from aftersales.web.portal.rendering import Page, page_for, render, tenant_paths

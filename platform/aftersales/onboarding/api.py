@@ -7,14 +7,20 @@ from typing import Any
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, JSONBody
 
+from aftersales.http.context import TOKEN_TENANT, RuntimeDep, SessionDep, TenantDep
 from aftersales.identity.guards import actor, operator_only, requires_scope
 from aftersales.identity.scopes import TENANT_READ
+from aftersales.onboarding import services as onboarding
+from aftersales.onboarding.schemas import (
+    OnboardResult,
+    PluginStatus,
+    StatusChange,
+    TenantDetail,
+    TenantSummary,
+)
 from aftersales.plugins import PluginRegistry
 from aftersales.tenancy import directory
-from aftersales.tenancy.onboarding import services as onboarding
 from aftersales.tenancy.models import Tenant
-from aftersales.tenancy.schemas import OnboardResult, PluginStatus, StatusChange, TenantDetail, TenantSummary
-from aftersales.http.context import TOKEN_TENANT, RuntimeDep, SessionDep, TenantDep
 
 
 def _summary(t: Tenant) -> dict[str, Any]:

@@ -14,13 +14,13 @@ from litestar.params import FromPath, JSONBody
 
 from aftersales.db.base import utcnow
 from aftersales.errors import PermissionDenied
+from aftersales.http.context import TOKEN_TENANT, RuntimeDep, SessionDep
 from aftersales.identity.guards import actor, current_principal, requires_any_scope
 from aftersales.identity.scopes import CUSTOMER_SELF, PAYMENTS_READ, PAYMENTS_WRITE, PROVIDER_WORK
-from aftersales.payments.ledger import services as ledger
-from aftersales.payments.settlement import services as settlement
-from aftersales.payments.settlement.schemas import JobPaymentIn, PayoutStatementOut, payout_statement_out
+from aftersales.marketplace.settlement import services as settlement
+from aftersales.marketplace.settlement.schemas import JobPaymentIn, PayoutStatementOut, payout_statement_out
 from aftersales.payments.customer_payments.schemas import PaymentOut, payment_out
-from aftersales.http.context import TOKEN_TENANT, RuntimeDep, SessionDep
+from aftersales.payments.ledger import services as ledger
 
 
 class SettlementController(Controller):

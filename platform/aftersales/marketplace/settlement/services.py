@@ -15,17 +15,16 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from aftersales.contract.money import Money
 from aftersales.errors import Conflict, NotFound
 from aftersales.identity.principals import Principal
 from aftersales.marketplace.access import visible_booking
 from aftersales.marketplace.charges.services import charge_due
 from aftersales.marketplace.models import Provider
-from aftersales.contract.money import Money
 from aftersales.payments.customer_payments import services as service
-from aftersales.payments.ledger.services import EntryKind
 from aftersales.payments.ledger.models import LedgerEntry
+from aftersales.payments.ledger.services import EntryKind
 from aftersales.settings import Settings
-
 
 # -- paying a job ---------------------------------------------------------------------------------------------
 

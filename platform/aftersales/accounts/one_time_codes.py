@@ -36,12 +36,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from aftersales.contract.numerals import ascii_digits
 from aftersales.db.base import new_id
 from aftersales.db.session import bound_tenant
 from aftersales.errors import FieldError, InvalidInput, RateLimited, TenantNotBound
 from aftersales.identity.customers import normalise_contacts
 from aftersales.identity.models import Customer, SignInCode
-from aftersales.contract.numerals import ascii_digits
 from aftersales.outbox.messages import Message, enqueue
 
 CODE_DIGITS = 6

@@ -12,12 +12,8 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, JSONBody
 from sqlalchemy import select
 
-from aftersales.errors import AuthenticationFailed, InvalidInput, NotFound
-from aftersales.identity import services
-from aftersales.identity.guards import current_principal, requires_scope
-from aftersales.identity.models import Customer, StaffUser
-from aftersales.identity.principals import Principal
-from aftersales.identity.schemas import (
+from aftersales.accounts import services as accounts
+from aftersales.accounts.schemas import (
     ClientCreate,
     ClientCreated,
     Me,
@@ -26,10 +22,15 @@ from aftersales.identity.schemas import (
     StaffOut,
     TokenResponse,
 )
-from aftersales.identity.scopes import CLIENTS_WRITE, CUSTOMERS_ACT, STAFF_READ, STAFF_WRITE
-from aftersales.tenancy.models import Tenant
+from aftersales.errors import AuthenticationFailed, InvalidInput, NotFound
 from aftersales.http.context import HOST_TENANT, TOKEN_TENANT, RuntimeDep, SessionDep, TenantDep
 from aftersales.http.problems import problem
+from aftersales.identity import services
+from aftersales.identity.guards import current_principal, requires_scope
+from aftersales.identity.models import Customer, StaffUser
+from aftersales.identity.principals import Principal
+from aftersales.identity.scopes import CLIENTS_WRITE, CUSTOMERS_ACT, STAFF_READ, STAFF_WRITE
+from aftersales.tenancy.models import Tenant
 
 
 def _token_response(runtime: RuntimeDep, principal: Principal) -> TokenResponse:
@@ -178,7 +179,7 @@ class TenantIdentityController(Controller):
     @post("/staff", operation_id="createStaff", guards=[requires_scope(STAFF_WRITE)])
     async def create_staff(self, data: JSONBody[StaffCreate], session: SessionDep) -> StaffOut:
         """Add a staff member; without a password they sign in only through the company's SSO."""
-        s = await services.create_staff(session, email=data.email, name=data.name, roles=data.roles,
+        s = await accounts.create_staff(session, email=data.email, name=data.name, roles=data.roles,
                                         password=data.password, provider_id=data.provider_id)
         return StaffOut(id=s.id, email=s.email, name=s.name, roles=s.roles, active=s.active, provider_id=s.provider_id)
 
@@ -197,7 +198,7 @@ class TenantIdentityController(Controller):
     async def create_client(self, data: JSONBody[ClientCreate], tenant: TenantDep, runtime: RuntimeDep) -> ClientCreated:
         """Register an integration: its tokens are bound to this tenant and limited to ``scopes``."""
         async with runtime.db.transaction(None) as platform:
-            client, secret = await services.create_api_client(
+            client, secret = await accounts.create_api_client(
                 platform, tenant_id=tenant.record.id, name=data.name, scopes=data.scopes
             )
         return ClientCreated(client_id=client.client_id, client_secret=secret, name=client.name, scopes=client.scopes)

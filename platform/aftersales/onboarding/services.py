@@ -10,12 +10,12 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from aftersales.contract.values import PluginSettings, TenantContext
 from aftersales.errors import FieldError, InvalidInput
+from aftersales.onboarding.manifest import WEEKDAYS, TenantManifest, field_errors
 from aftersales.plugins import PluginRegistry
 from aftersales.tenancy.current import tenant_context
-from aftersales.tenancy.onboarding.manifest import WEEKDAYS, TenantManifest, field_errors
 from aftersales.tenancy.models import Tenant
-from aftersales.contract.values import PluginSettings, TenantContext
 
 
 def validate_manifest(registry: PluginRegistry, raw: dict[str, Any]) -> tuple[TenantManifest, dict[str, PluginSettings]]:

@@ -6,8 +6,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from aftersales.marketplace.settlement.services import PayoutStatement
 from aftersales.payments.customer_payments.schemas import EntryOut, StrictBody, entry_out
-from aftersales.payments.settlement.services import PayoutStatement
 
 
 class JobPaymentIn(StrictBody):

@@ -1,1 +1,0 @@
-"""Onboarding: a company's manifest validated and applied, creating or updating its tenant."""
