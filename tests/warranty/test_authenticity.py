@@ -12,7 +12,7 @@ from aftersales.app import create_app
 from aftersales.db.base import utcnow
 from aftersales.warranty.authenticity import client_key
 from aftersales.warranty.models import Serial, SerialCheck
-from warranty_support import SELLER, add_unit, imei
+from support.warranty import SELLER, add_unit, imei
 
 IMEI = "490154203237518"
 PERSIAN_IMEI = "۴۹۰۱۵۴۲۰۳۲۳۷۵۱۸"

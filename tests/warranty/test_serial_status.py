@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from warranty_support import add_unit, imei
+from support.warranty import add_unit, imei
 
 IMEI = "490154203237518"
 

@@ -7,5 +7,5 @@ built. After changing a page, refresh them with::
     pybabel extract -F babel.cfg -o platform/aftersales/web/i18n/messages.pot .
     pybabel update -i platform/aftersales/web/i18n/messages.pot -d platform/aftersales/web/i18n
 
-``tests/portal/test_catalogues.py`` fails when a string is missing from them or untranslated.
+``tests/web/i18n/test_catalogues.py`` fails when a string is missing from them or untranslated.
 """

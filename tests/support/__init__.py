@@ -1,0 +1,1 @@
+"""What the tests share: fixtures (browser, OIDC provider, Stripe server) and helpers per domain."""
