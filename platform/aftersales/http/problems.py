@@ -2,7 +2,8 @@
 
 Domain errors map by type to a status; Litestar's own errors (validation, 404, 405) keep their status; an
 unexpected exception is logged with its traceback and answered with a bare 500 that reveals nothing.
-Validation problems carry ``errors: [{field, reason}]`` with every invalid field. A page request gets the same
+Validation problems carry ``errors: [{field, reason}]`` with every invalid field (and ``code`` where the
+service names the rule). A page request gets the same
 answer as an HTML page instead (:mod:`aftersales.web.page_errors`), and a page that needs a sign-in redirects.
 """
 
@@ -67,12 +68,20 @@ def _kind(exc: Exception) -> str:
     return "".join("-" + c.lower() if c.isupper() else c for c in name).lstrip("-")
 
 
+def _field_error(error: errors.FieldError) -> dict[str, str]:
+    """``{field, reason}``, and ``code`` when the rule has one (a client words the refusal by it, not by reason)."""
+    entry = {"field": error.field, "reason": error.reason}
+    if error.code is not None:
+        entry["code"] = error.code
+    return entry
+
+
 def handle_domain_error(request: Request[Any, Any, Any], exc: errors.AftersalesError) -> Response[Any]:
     status = next((s for t, s in STATUS_BY_ERROR.items() if isinstance(exc, t)), 400)
     if status >= 500:
         logger.error("internal isolation error on %s: %s", request.url.path, exc.detail)
         return handle_unexpected(request, exc)
-    field_errors = [{"field": e.field, "reason": e.reason} for e in getattr(exc, "errors", [])]
+    field_errors = [_field_error(e) for e in getattr(exc, "errors", [])]
     headers = None
     if status == 401:
         headers = {"WWW-Authenticate": 'Bearer error="invalid_token"'}
