@@ -18,7 +18,6 @@ from aftersales.identity.models import Customer
 from aftersales.identity.scopes import CLAIMS_WRITE, REGISTRATIONS_READ, REGISTRATIONS_WRITE
 from aftersales.contract.money import Money
 from aftersales.tenancy.services import CurrentTenant
-from aftersales.contract.values import ClaimKind, ClaimReport, DefectType
 from aftersales.warranty import claims as claim_service
 from aftersales.warranty.registrations import services as registration_service
 from aftersales.warranty.registrations.attachments import attachment_path, store_attachment
@@ -189,9 +188,7 @@ class ClaimController(Controller):
                    tenant: TenantDep) -> ClaimOut:
         """File a claim and get the decision at once: return, exchange, free or paid repair, or reject, with
         every failed condition listed. A refused claim is still recorded (201) with its reasons."""
-        facts = data.model_dump(exclude={"registration_id"})
-        report = ClaimReport(**{**facts, "kind": ClaimKind(data.kind), "defect": DefectType(data.defect)})
-        claim, _ = await claim_service.file_claim(session, tenant, data.registration_id, report,
+        claim, _ = await claim_service.file_claim(session, tenant, data.registration_id, data.report(),
                                                   filed_by=actor(request))
         return await claim_out(session, claim)
 
