@@ -429,11 +429,15 @@ class JobFacts:
     """The catalogue category of the offering (``installation``, ``repair``, ``service`` …)."""
 
 
+LineKind = Literal["labour", "part", "consumable", "travel", "discount", "fee"]
+"""What a quote line charges for."""
+
+
 @dataclass(frozen=True)
 class QuoteLine:
     """One priced line; a discount is a negative amount."""
 
-    kind: Literal["labour", "part", "consumable", "travel", "discount", "fee"]
+    kind: LineKind
     description: str
     amount: Money
     covered_by_warranty: bool = False

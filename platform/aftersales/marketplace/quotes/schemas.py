@@ -12,6 +12,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from aftersales.contract.values import LineKind
 from aftersales.marketplace.changes.services import chargeable
 from aftersales.marketplace.models import ChangeRequest, JobCharge, PartPrice, Quote, WorkItem
 from aftersales.marketplace.quotes.parts import ItemAsked
@@ -60,7 +61,7 @@ class QuoteIn(_Body):
 
 
 class LineOut(BaseModel):
-    kind: Literal["labour", "part", "consumable", "travel", "discount", "fee"]
+    kind: LineKind
     description: str
     amount_minor: int
     covered_by_warranty: bool
