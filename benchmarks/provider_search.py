@@ -52,7 +52,6 @@ from typing import Any
 import httpx
 import psycopg
 from sqlalchemy import Table, create_engine, event, select, text
-from support import Bench, Target, percentile
 
 from aftersales.identity.models import Customer
 from aftersales.identity.principals import Principal
@@ -75,6 +74,7 @@ from aftersales.onboarding.services import onboard
 from aftersales.runtime import Runtime, build_runtime
 from aftersales.settings import REPO_ROOT, Settings
 from aftersales.tenancy.current import CurrentTenant, bind_tenant
+from support import Bench, Target, percentile
 
 SEARCHED, OTHER = "carmax", "mehr"
 OTHER_SHARE = 5

@@ -47,7 +47,6 @@ from typing import Any
 
 from sqlalchemy import event, func, select, text
 from stdnum import luhn
-from support import Bench
 
 from aftersales.db.base import new_id, utcnow
 from aftersales.identity.customers import CustomerDetails
@@ -62,6 +61,7 @@ from aftersales.settings import REPO_ROOT, Settings
 from aftersales.tenancy.current import CurrentTenant, bind_tenant
 from aftersales.warranty.models import ProductModel, Serial
 from aftersales.warranty.registrations.services import PurchaseDetails, register_purchase
+from support import Bench
 
 ROUNDS = 2
 """Measured runs per side and mode, alternating ours and the floor; the better one counts."""

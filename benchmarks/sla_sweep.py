@@ -47,7 +47,6 @@ from typing import Any
 import psycopg
 from sqlalchemy import bindparam, create_engine, event, func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
-from support import Bench, Target
 
 from aftersales.contract.values import RequestFacts, SlaTarget
 from aftersales.db.base import new_id
@@ -61,6 +60,7 @@ from aftersales.service.clocks.escalation import SWEEP_LIMIT, due_clocks, sweep_
 from aftersales.service.models import RequestEvent, ServiceRequest, SlaClock
 from aftersales.settings import REPO_ROOT, Settings
 from aftersales.tenancy.current import CurrentTenant, bind_tenant
+from support import Bench, Target
 
 SLUGS = ("mehr", "yizhongyi", "golden-laser", "entekhab", "carmax")
 SWEPT = "mehr"

@@ -57,7 +57,6 @@ from litestar import Litestar, Request, get
 from litestar.exceptions import NotFoundException
 from sqlalchemy import and_, bindparam, create_engine, select
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
-from support import Bench, Target
 
 from aftersales.db.base import new_id
 from aftersales.identity.models import Customer
@@ -66,6 +65,7 @@ from aftersales.migrate import upgrade
 from aftersales.runtime import build_runtime
 from aftersales.testing.network import free_port
 from aftersales.warranty.models import Coverage, ProductModel, Registration, Serial
+from support import Bench, Target
 
 TENANTS = 10
 CONNECTIONS = 16

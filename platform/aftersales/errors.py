@@ -2,19 +2,30 @@
 
 Services raise these; the web layer (:mod:`aftersales.http.problems`) turns them into RFC 9457 problem documents
 in one place and the CLI into one readable line. None of them carries a stack trace to a user.
+
+The English ``reason``/``detail`` is for agents and logs and may be reworded at any time. A page that words a
+refusal in the reader's language reads the error's ``code`` (dotted, ``<domain>.<what>``, e.g.
+``recall.too_long``) and its ``params`` (e.g. ``{"limit": 2000}``) instead: those are part of the interface and
+never compared as text.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+from typing import Any
 
 
 @dataclass(frozen=True)
 class FieldError:
-    """One invalid field: where it is (dotted path, e.g. ``calendar.weekend_days.0``) and why."""
+    """One invalid field: where it is (dotted path, e.g. ``calendar.weekend_days.0``) and why; ``code`` and
+    ``params`` name the rule it broke for a caller that words it itself (none when no caller does yet)."""
 
     field: str
     reason: str
+    code: str | None = None
+    params: Mapping[str, Any] = dataclass_field(default_factory=dict, hash=False)
 
 
 class AftersalesError(Exception):
@@ -22,9 +33,11 @@ class AftersalesError(Exception):
 
     title = "Request failed"
 
-    def __init__(self, detail: str) -> None:
+    def __init__(self, detail: str, *, code: str | None = None, params: Mapping[str, Any] | None = None) -> None:
         super().__init__(detail)
         self.detail = detail
+        self.code = code
+        self.params: Mapping[str, Any] = params or {}
 
 
 class InvalidInput(AftersalesError):
@@ -32,8 +45,9 @@ class InvalidInput(AftersalesError):
 
     title = "Invalid input"
 
-    def __init__(self, detail: str, errors: list[FieldError] | None = None) -> None:
-        super().__init__(detail)
+    def __init__(self, detail: str, errors: list[FieldError] | None = None, *, code: str | None = None,
+                 params: Mapping[str, Any] | None = None) -> None:
+        super().__init__(detail, code=code, params=params)
         self.errors = errors or []
 
     def __str__(self) -> str:
@@ -69,8 +83,9 @@ class RateLimited(AftersalesError):
 
     title = "Too many requests"
 
-    def __init__(self, detail: str, retry_after: int) -> None:
-        super().__init__(detail)
+    def __init__(self, detail: str, retry_after: int, *, code: str | None = None,
+                 params: Mapping[str, Any] | None = None) -> None:
+        super().__init__(detail, code=code, params=params)
         self.retry_after = retry_after
 
 

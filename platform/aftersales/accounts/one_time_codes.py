@@ -91,15 +91,17 @@ def parse_contact(text: str, country: str) -> Contact:
     """
     text = ascii_digits(text.strip())
     if not text:
-        raise InvalidInput("no contact", [FieldError("contact", "empty")])
+        raise InvalidInput("no contact", [FieldError("contact", "empty", code="contact.empty")])
     if len(text) > MAX_CONTACT_LENGTH:
-        raise InvalidInput("contact too long", [FieldError("contact", "too long")])
+        raise InvalidInput("contact too long", [FieldError("contact", "too long", code="contact.too_long",
+                                                           params={"limit": MAX_CONTACT_LENGTH})])
     errors: list[FieldError] = []
     email = "@" in text
     phone, address = normalise_contacts(None if email else text, text if email else None, country, "", errors)
     if errors:
         raise InvalidInput("not an e-mail address or phone number",
-                           [FieldError("contact", "email" if email else "phone")])
+                           [FieldError("contact", "email" if email else "phone",
+                                       code="contact.invalid_email" if email else "contact.invalid_phone")])
     return Contact("email", address) if email else Contact("sms", phone)  # type: ignore[arg-type]
 
 

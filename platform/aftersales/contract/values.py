@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Literal, TypeVar
+from typing import Literal, TypeVar, get_args
 
 from dateutil.relativedelta import relativedelta
 from pydantic import BaseModel, ConfigDict
@@ -280,7 +280,8 @@ MILESTONES = ("opened", "contacted", "on_site", "answered", "ended")
 recorded the first contact with the customer); ``on_site`` (the technician recorded arrival); ``answered``
 (a complaint was answered); ``ended`` (any final state)."""
 
-HOLD_REASONS = ("waiting_for_customer", "customer_unreachable", "waiting_for_third_party")
+HoldReason = Literal["waiting_for_customer", "customer_unreachable", "waiting_for_third_party"]
+HOLD_REASONS: tuple[str, ...] = get_args(HoldReason)
 """Why a request may be put on hold; a clock pauses for the hold reasons in its ``pauses_on``."""
 
 
@@ -428,11 +429,15 @@ class JobFacts:
     """The catalogue category of the offering (``installation``, ``repair``, ``service`` …)."""
 
 
+LineKind = Literal["labour", "part", "consumable", "travel", "discount", "fee"]
+"""What a quote line charges for."""
+
+
 @dataclass(frozen=True)
 class QuoteLine:
     """One priced line; a discount is a negative amount."""
 
-    kind: Literal["labour", "part", "consumable", "travel", "discount", "fee"]
+    kind: LineKind
     description: str
     amount: Money
     covered_by_warranty: bool = False

@@ -2,9 +2,10 @@
 
 Domain errors map by type to a status; Litestar's own errors (validation, 404, 405) keep their status; an
 unexpected exception is logged with its traceback and answered with a bare 500 that reveals nothing.
-Validation problems carry ``errors: [{field, reason}]`` with every invalid field. A page request gets the same
-answer as an HTML page instead: the app passes the pages' own answer (:func:`aftersales.web.page_errors.page_answer`)
-to :func:`exception_handlers`, so this module, below every domain, knows nothing of pages.
+Validation problems carry ``errors: [{field, reason}]`` with every invalid field (and ``code`` where the
+service names the rule). A page request gets the same answer as an HTML page instead: the app passes the pages'
+own answer (:func:`aftersales.web.page_errors.page_answer`) to :func:`exception_handlers`, so this module, below
+every domain, knows nothing of pages.
 """
 
 from __future__ import annotations
@@ -65,6 +66,14 @@ def _kind(exc: Exception) -> str:
     return "".join("-" + c.lower() if c.isupper() else c for c in name).lstrip("-")
 
 
+def _field_error(error: errors.FieldError) -> dict[str, str]:
+    """``{field, reason}``, and ``code`` when the rule has one (a client words the refusal by it, not by reason)."""
+    entry = {"field": error.field, "reason": error.reason}
+    if error.code is not None:
+        entry["code"] = error.code
+    return entry
+
+
 PageAnswer = Callable[..., "Response[Any] | None"]
 """Answers a problem as a page when the request is for one (None otherwise): the arguments of :func:`problem`."""
 
@@ -91,7 +100,7 @@ def exception_handlers(
         if status >= 500:
             logger.error("internal isolation error on %s: %s", request.url.path, exc.detail)
             return handle_unexpected(request, exc)
-        field_errors = [{"field": e.field, "reason": e.reason} for e in getattr(exc, "errors", [])]
+        field_errors = [_field_error(e) for e in getattr(exc, "errors", [])]
         headers = None
         if status == 401:
             headers = {"WWW-Authenticate": 'Bearer error="invalid_token"'}

@@ -72,7 +72,7 @@ async def _judge_password(session: AsyncSession, account: StaffUser | Operator, 
                           now: datetime) -> AuthenticationFailed | None:
     """None when ``password`` is the account's and it is not locked; counts a failure and locks on the fifth."""
     if account.locked_until is not None and account.locked_until > now:
-        return AuthenticationFailed("too many failed sign-ins; try again later")
+        return AuthenticationFailed("too many failed sign-ins; try again later", code="signin.locked")
     if account.password_hash is None or not verify_password(account.password_hash, password):
         account.failed_logins += 1
         if account.failed_logins >= MAX_FAILED_LOGINS:

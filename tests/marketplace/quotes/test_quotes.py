@@ -165,3 +165,12 @@ async def test_of_two_quotes_accepted_at_once_exactly_one_binds(client, job):
     states = sorted(q["state"] for q in (await client.get(quotes_url(job), headers=job.customer)).json())
     assert states == ["accepted", "superseded"]
 
+
+
+def test_a_quote_line_answers_with_the_kinds_the_contract_defines():
+    from typing import get_type_hints
+
+    from aftersales.contract.values import QuoteLine
+    from aftersales.marketplace.quotes.schemas import LineOut
+
+    assert LineOut.model_fields["kind"].annotation == get_type_hints(QuoteLine)["kind"]

@@ -190,3 +190,22 @@ async def test_another_tenants_complaints_are_out_of_reach(client, runtime, make
     assert await outbox(runtime, globex, "complaint.answered") == []
     mine = (await client.get(base, headers=ours)).json()
     assert (mine["answered_at"], mine["escalated_by"]) == (None, f"staff:{our_staff}")
+
+
+async def test_a_complaint_summary_over_the_request_limit_is_refused_naming_it(client, make_tenant, staff_token):
+    mehr = await make_tenant("mehr")
+    agent = await staff_token(mehr, "agent")
+    body = {"channel": "phone", "subject": "cost", "summary": "s" * 2001, "customer": PHONE_CUSTOMER}
+    refused = await client.post("/api/v1/complaints/", json=body, headers=agent)
+    assert refused.status_code == 400 and [e["field"] for e in refused.json()["errors"]] == ["summary"]
+
+
+def test_the_complaint_api_takes_exactly_the_subjects_and_answer_channels_the_service_knows():
+    from typing import get_args
+
+    from aftersales.service.complaints.schemas import AnswerIn, ComplaintIn
+    from aftersales.service.complaints.services import ANSWER_CHANNELS, SUBJECTS
+
+    assert get_args(ComplaintIn.model_fields["subject"].annotation) == SUBJECTS
+    channel, none = get_args(AnswerIn.model_fields["channel"].annotation)
+    assert get_args(channel) == ANSWER_CHANNELS and none is type(None)

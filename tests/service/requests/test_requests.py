@@ -89,6 +89,30 @@ async def test_bad_requests_report_every_field_and_write_nothing(client, make_te
     assert (await client.get("/api/v1/requests/", headers=agent)).json()["items"] == []
 
 
+async def test_a_summary_over_the_limit_is_refused_naming_it_and_one_at_the_limit_once_trimmed_is_taken(
+        client, make_tenant, staff_token):
+    mehr = await make_tenant("mehr")
+    agent = await staff_token(mehr, "agent")
+    too_long = await client.post("/api/v1/requests/", headers=agent, json={**WALK_IN, "summary": "s" * 2001})
+    assert too_long.status_code == 400
+    assert [e["field"] for e in too_long.json()["errors"]] == ["summary"]
+    at_the_limit = await open_request(client, agent, {**WALK_IN, "summary": "  " + "s" * 2000 + "\n"})
+    assert at_the_limit["summary"] == "s" * 2000
+
+
+def test_the_api_takes_exactly_the_kinds_channels_and_hold_reasons_the_service_knows():
+    from typing import get_args
+
+    from aftersales.contract.values import HOLD_REASONS
+    from aftersales.service.requests.schemas import HoldIn, RequestIn
+    from aftersales.service.requests.services import CHANNELS, KINDS, MAX_SUMMARY
+
+    assert get_args(RequestIn.model_fields["kind"].annotation) == KINDS
+    assert get_args(RequestIn.model_fields["channel"].annotation) == CHANNELS
+    assert get_args(HoldIn.model_fields["reason"].annotation) == HOLD_REASONS
+    assert RequestIn.model_json_schema()["properties"]["summary"]["maxLength"] == MAX_SUMMARY
+
+
 async def test_assignment_to_staff_of_the_tenant_only(client, runtime, make_tenant, staff_token):
     mehr = await make_tenant("mehr")
     other = await make_tenant("other")

@@ -94,6 +94,24 @@ async def test_a_range_of_ends_of_different_length_or_reversed_is_refused_by_fie
     assert listed == {"items": [], "next_cursor": None}  # nothing was written
 
 
+async def test_each_refused_campaign_field_carries_its_code(client, runtime, make_tenant, staff_token):
+    shop = await make_tenant("shop", **SN_TENANT)
+    admin = await staff_token(shop, "admin")
+
+    async def codes(**body: str) -> dict[str, str | None]:
+        response = await client.post("/api/v1/recalls/", headers=admin, json=campaign(**body))
+        assert response.status_code == 422, response.text
+        return {e["field"]: e.get("code") for e in response.json()["errors"]}
+
+    assert await codes(title=" ", remedy="x" * 2001, model_sku="NOPE", serial_from="SN-100") == {
+        "title": "recall.empty", "remedy": "recall.too_long", "model_sku": "recall.unknown_model",
+        "serial_to": "recall.range_incomplete"}
+    assert await codes(serial_from="SN-100", serial_to="SN-1999") == {"serial_to": "recall.range_lengths_differ"}
+    assert await codes(serial_from="SN-199", serial_to="SN-100") == {"serial_to": "recall.range_reversed"}
+    assert await codes() == {"model_sku": "recall.no_selection"}
+    assert await codes(serial_from="XX", serial_to="SN-100") == {"serial_from": None}  # the vertical's own words
+
+
 async def test_a_launch_notifies_each_registered_owner_on_their_channels_once(client, runtime, make_tenant,
                                                                               staff_token):
     mehr = await make_tenant("mehr")

@@ -89,6 +89,10 @@ async def test_fixing_a_unit_the_campaign_did_not_recall_is_a_conflict(client, r
     no_note = await client.post(f"/api/v1/recalls/{recall['id']}/units/{imei(0)}/fix", headers=admin,
                                 json={"note": "  "})
     assert no_note.status_code == 422 and no_note.json()["errors"][0]["field"] == "note"
+    assert no_note.json()["errors"][0]["code"] == "recall.fix_note_missing"
+    long_note = await client.post(f"/api/v1/recalls/{recall['id']}/units/{imei(0)}/fix", headers=admin,
+                                  json={"note": "n" * 2001})
+    assert long_note.status_code == 422 and long_note.json()["errors"][0]["code"] == "recall.too_long"
     assert (await statuses(runtime, mehr))[imei(0)] == "recalled"
 
 

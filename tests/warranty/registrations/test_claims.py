@@ -230,3 +230,28 @@ async def test_tenant_b_cannot_file_read_or_complete_tenant_as_claims(client, ru
                               json={"business_days_in_service": 40})
     assert offer.status_code == 404
     assert (await client.get(f"/api/v1/claims/{accepted['id']}", headers=alpha_agent)).json()["status"] == "decided"
+
+
+def test_the_claim_api_takes_exactly_the_facts_the_claim_rules_read():
+    """``ClaimIn`` is built from ``ClaimReport``: a fact added to one and not the other fails here."""
+    from dataclasses import MISSING, fields
+    from typing import get_type_hints
+    from uuid import uuid4
+
+    from aftersales.contract.values import ClaimKind, ClaimReport, DefectType
+    from aftersales.warranty.registrations.schemas import ClaimIn
+
+    facts = {fact.name: fact for fact in fields(ClaimReport)}
+    body = {name: spec for name, spec in ClaimIn.model_fields.items() if name != "registration_id"}
+    assert list(body) == list(facts)
+    hints = get_type_hints(ClaimReport)
+    for name, spec in body.items():
+        assert spec.annotation == hints[name], name
+        assert spec.is_required() == (facts[name].default is MISSING), name
+        if not spec.is_required():
+            assert spec.default == facts[name].default, name
+    typed = ClaimIn(registration_id=uuid4(), kind="return", reported_on="2026-05-12", defect="functional",
+                    misuse_or_damage=True, delivered_sealed=False)
+    assert typed.report() == ClaimReport(kind=ClaimKind.RETURN, reported_on=date(2026, 5, 12),
+                                         defect=DefectType.FUNCTIONAL, misuse_or_damage=True,
+                                         delivered_sealed=False)

@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from aftersales.identity.models import Customer
-from aftersales.warranty.models import Coverage, Registration
+from aftersales.warranty.models import Coverage, Registration, Serial
 from support.warranty import add_unit, tenant_today
 
 IMEI = "490154203237518"
@@ -92,7 +92,7 @@ async def test_unknown_serial_and_wrong_check_digit_are_field_errors(client, run
     mehr = await make_tenant("mehr")
     agent = await staff_token(mehr, "agent")
     unknown = await client.post("/api/v1/registrations/", json=purchase(OTHER_IMEI), headers=agent)
-    assert unknown.json()["errors"] == [{"field": "serial",
+    assert unknown.json()["errors"] == [{"field": "serial", "code": "registration.unknown_serial",
                                          "reason": "no unit with this serial is on the company's register"}]
     wrong = await client.post("/api/v1/registrations/", json=purchase("490154203237519"), headers=agent)
     assert wrong.status_code == 422 and "check digit" in wrong.json()["errors"][0]["reason"]
@@ -225,3 +225,33 @@ async def test_tenant_b_can_neither_see_nor_touch_tenant_as_registrations(client
     assert (await client.get(f"/api/v1/serials/{IMEI}", headers=bravo_admin)).status_code == 404
     still = (await client.get(f"/api/v1/registrations/{rid}", headers=alpha_agent)).json()
     assert still["status"] == "active" and still["owner"]["name"] == "Sara Example" and not still["has_proof"]
+
+
+async def test_each_refused_field_carries_its_code_and_a_field_without_one_carries_none(client, runtime, make_tenant,
+                                                                                       staff_token):
+    mehr = await make_tenant("mehr")
+    await add_unit(runtime, mehr, IMEI)
+    async with runtime.db.transaction(mehr.id) as s:
+        (await s.scalar(select(Serial).where(Serial.serial == IMEI))).manufactured_on = tenant_today() - timedelta(days=5)
+    agent = await staff_token(mehr, "agent")
+
+    async def codes(body, status=422):
+        response = await client.post("/api/v1/registrations/", json=body, headers=agent)
+        assert response.status_code == status, response.text
+        return {e["field"]: e.get("code") for e in response.json()["errors"]}
+
+    assert await codes(purchase(OTHER_IMEI)) == {"serial": "registration.unknown_serial"}
+    assert await codes(purchase("490154203237519")) == {"serial": "registration.invalid_serial"}
+    assert await codes(purchase(days_ago=-1)) == {"purchased_on": "registration.purchase_in_future"}
+    assert await codes(purchase(days_ago=10)) == {"purchased_on": "registration.before_manufacture"}
+    assert await codes(purchase(days_ago=1, invoice_number="F" * 81, seller="S" * 201, price="-5")) == {
+        "invoice_number": "registration.too_long", "seller": "registration.too_long", "price": None}
+
+    registration = (await client.post("/api/v1/registrations/", json=purchase(days_ago=1), headers=agent)).json()
+    url = f"/api/v1/registrations/{registration['id']}/proof"
+    for content, content_type, code in ((b"", "image/png", "attachment.empty"),
+                                        (PNG + b"0" * (10 * 1024 * 1024), "image/png", "attachment.too_large"),
+                                        (b"MZ", "application/x-msdownload", "attachment.unsupported_type"),
+                                        (b"MZ\x90\x00", "image/png", "attachment.type_mismatch")):
+        refused = await client.put(url, content=content, headers={**agent, "content-type": content_type})
+        assert refused.status_code == 422 and [e["code"] for e in refused.json()["errors"]] == [code], code

@@ -143,6 +143,7 @@ async def test_an_unknown_address_is_answered_like_a_customers_and_nothing_is_se
     ("", "Enter your e-mail address or mobile number."),
     ("sara@", "This is not a valid e-mail address."),
     ("12", "This is not a valid mobile number."),
+    ("s" * 250 + "@example.com", "This is too long for an e-mail address or mobile number."),
 ])
 async def test_bad_contact_shows_the_form_again_with_the_reason_and_writes_nothing(
         runtime, pages, make_tenant, contact, reason):

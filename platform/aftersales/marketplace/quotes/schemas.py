@@ -7,11 +7,12 @@ services (422 with the field), not here, so every bad amount is reported alongsi
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from aftersales.contract.values import LineKind
 from aftersales.marketplace.models import PartPrice, Quote
 from aftersales.marketplace.quotes.parts import ItemAsked
 
@@ -61,7 +62,7 @@ class QuoteIn(StrictBody):
 
 
 class LineOut(BaseModel):
-    kind: Literal["labour", "part", "consumable", "travel", "discount", "fee"]
+    kind: LineKind
     description: str
     amount_minor: int
     covered_by_warranty: bool

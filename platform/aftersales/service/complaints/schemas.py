@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from aftersales.calendar import BusinessCalendar
 from aftersales.service.clocks.services import view
-from aftersales.service.complaints.services import ComplaintCounts
+from aftersales.service.complaints.services import AnswerChannel, ComplaintCounts, Subject
 from aftersales.service.models import Complaint, ServiceRequest, SlaClock
-from aftersales.service.requests.schemas import Channel, ClockOut, clock_out
+from aftersales.service.requests.schemas import Channel, ClockOut, Summary, clock_out
 from aftersales.warranty.registrations.schemas import CustomerIn
-
-Subject = Literal["staff_behaviour", "handling_time", "cost", "store_violation", "other"]
 
 
 class _Body(BaseModel):
@@ -26,7 +23,7 @@ class ComplaintIn(_Body):
     channel: Channel = Field(description="How it came in: in person (walk_in), phone, the website form (portal), "
                                          "social, e-mail or letter.")
     subject: Subject
-    summary: str = Field(max_length=4000, description="What the customer complains about, in their words.")
+    summary: Summary = Field(description="What the customer complains about, in their words.")
     registration_id: UUID | None = None
     customer: CustomerIn | None = Field(default=None, description="Needed when no registration is given.")
     about_request_id: UUID | None = Field(default=None, description="The service request complained about.")
@@ -39,7 +36,7 @@ class ComplaintIn(_Body):
 class AnswerIn(_Body):
     cause: str = Field(max_length=8000, description="What caused what the customer complained about.")
     apology: str = Field(max_length=8000)
-    channel: Literal["sms", "email"] | None = Field(
+    channel: AnswerChannel | None = Field(
         default=None, description="How to send it; by default SMS when the customer has a phone, else e-mail.")
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal, get_args
 from uuid import UUID
 
 from sqlalchemy import Select, func, select
@@ -31,10 +31,12 @@ from aftersales.service.requests.events import RequestMove
 from aftersales.service.states import FINAL, RequestState
 from aftersales.tenancy.current import CurrentTenant
 
-SUBJECTS = ("staff_behaviour", "handling_time", "cost", "store_violation", "other")
+Subject = Literal["staff_behaviour", "handling_time", "cost", "store_violation", "other"]
+SUBJECTS: tuple[str, ...] = get_args(Subject)
 ESCALATED_AT_FILING = frozenset({"staff_behaviour", "handling_time"})
 """Seed 000: these go to management the moment they are filed."""
-ANSWER_CHANNELS = ("sms", "email")
+AnswerChannel = Literal["sms", "email"]
+ANSWER_CHANNELS: tuple[str, ...] = get_args(AnswerChannel)
 MAX_CONTRACTOR = 200
 MAX_TEXT = 4000
 

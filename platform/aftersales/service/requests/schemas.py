@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from aftersales.calendar import BusinessCalendar
+from aftersales.contract.values import HoldReason
 from aftersales.service.clocks.services import ClockView, view
 from aftersales.service.models import RequestEvent, RequestHold, ServiceRequest, SlaClock
+from aftersales.service.requests.services import MAX_SUMMARY, Channel, Kind
 from aftersales.service.states import RequestState
 from aftersales.warranty.registrations.schemas import CustomerIn
 
-Kind = Literal["repair", "installation", "maintenance", "return", "exchange", "complaint", "inquiry"]
-Channel = Literal["phone", "portal", "email", "walk_in", "social", "letter"]
-HoldReason = Literal["waiting_for_customer", "customer_unreachable", "waiting_for_third_party"]
+Summary = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_SUMMARY)]
+"""At most :data:`~aftersales.service.requests.services.MAX_SUMMARY` characters once trimmed, as the service counts."""
 
 
 class _Body(BaseModel):
@@ -26,7 +27,7 @@ class _Body(BaseModel):
 class RequestIn(_Body):
     kind: Kind
     channel: Channel
-    summary: str = Field(max_length=4000)
+    summary: Summary
     registration_id: UUID | None = None
     claim_id: UUID | None = None
     customer: CustomerIn | None = Field(default=None, description="Needed when no registration is given.")

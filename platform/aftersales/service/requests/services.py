@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal, get_args
 from uuid import UUID
 
 from babel import Locale
@@ -32,8 +32,12 @@ from aftersales.service.states import FINAL, RequestState, check_move
 from aftersales.tenancy.current import CurrentTenant
 from aftersales.warranty.models import Claim
 
-KINDS = ("repair", "installation", "maintenance", "return", "exchange", "complaint", "inquiry")
-CHANNELS = ("phone", "portal", "email", "walk_in", "social", "letter")
+Kind = Literal["repair", "installation", "maintenance", "return", "exchange", "complaint", "inquiry"]
+Channel = Literal["phone", "portal", "email", "walk_in", "social", "letter"]
+KINDS: tuple[str, ...] = get_args(Kind)
+"""What a request is for; the API's ``kind`` takes exactly these (:mod:`aftersales.service.requests.schemas`)."""
+CHANNELS: tuple[str, ...] = get_args(Channel)
+"""How a request came in; the API's ``channel`` takes exactly these."""
 MAX_SUMMARY = 2000
 MAX_NOTE = 4000
 COUNTRIES = frozenset(code for code in Locale("en").territories if len(code) == 2 and code.isalpha()) - {

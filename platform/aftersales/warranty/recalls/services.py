@@ -76,9 +76,10 @@ def dialect_of(session: AsyncSession) -> str:
 def _text(value: str, field: str, limit: int, errors: list[FieldError]) -> str:
     text = value.strip()
     if not text:
-        errors.append(FieldError(field, "must not be empty"))
+        errors.append(FieldError(field, "must not be empty", code="recall.empty"))
     elif len(text) > limit:
-        errors.append(FieldError(field, f"must be at most {limit} characters"))
+        errors.append(FieldError(field, f"must be at most {limit} characters", code="recall.too_long",
+                                 params={"limit": limit}))
     return text
 
 
@@ -103,11 +104,13 @@ async def _validated(session: AsyncSession, tenant: CurrentTenant, draft: Campai
     if model_sku:
         model = await session.scalar(select(ProductModel).where(ProductModel.sku == model_sku))
         if model is None:
-            errors.append(FieldError("model_sku", f"no product model with SKU {model_sku!r}"))
+            errors.append(FieldError("model_sku", f"no product model with SKU {model_sku!r}",
+                                     code="recall.unknown_model", params={"sku": model_sku}))
     serial_from = serial_to = None
     if bool(typed_from) != bool(typed_to):
         missing = "serial_to" if typed_from else "serial_from"
-        errors.append(FieldError(missing, "a serial range needs both its first and its last serial"))
+        errors.append(FieldError(missing, "a serial range needs both its first and its last serial",
+                                 code="recall.range_incomplete"))
     elif typed_from:
         serial_from = _serial_end(tenant, typed_from, model, "serial_from", errors)
         serial_to = _serial_end(tenant, typed_to, model, "serial_to", errors)
@@ -115,12 +118,17 @@ async def _validated(session: AsyncSession, tenant: CurrentTenant, draft: Campai
             if len(serial_from) != len(serial_to):
                 errors.append(FieldError("serial_to", f"{serial_to} has {len(serial_to)} characters and "
                                                       f"{serial_from} has {len(serial_from)}: a range's ends must "
-                                                      "be the same length"))
+                                                      "be the same length",
+                                         code="recall.range_lengths_differ",
+                                         params={"serial_from": serial_from, "serial_to": serial_to}))
             elif serial_from > serial_to:
                 errors.append(FieldError("serial_to", f"{serial_to} comes before {serial_from}: give the range "
-                                                      "from its first serial to its last"))
+                                                      "from its first serial to its last",
+                                         code="recall.range_reversed",
+                                         params={"serial_from": serial_from, "serial_to": serial_to}))
     if not (model_sku or batch or typed_from or typed_to):
-        errors.append(FieldError("model_sku", "select the units: a model, a batch, a serial range, or several"))
+        errors.append(FieldError("model_sku", "select the units: a model, a batch, a serial range, or several",
+                                 code="recall.no_selection"))
     if errors:
         raise InvalidInput("invalid recall campaign", errors)
     return RecallCampaign(title=title, reason=reason, remedy=remedy, model_id=model.id if model else None,
@@ -208,7 +216,8 @@ async def launch(session: AsyncSession, tenant: CurrentTenant, campaign_id: UUID
         await session.refresh(campaign)
         raise Conflict(f"campaign {campaign.id} is {campaign.status}"
                        + (f" since {campaign.launched_at.isoformat()}" if campaign.launched_at else "")
-                       + "; only a draft can be launched")
+                       + "; only a draft can be launched", code="recall.not_draft",
+                       params={"status": str(campaign.status)})
     await session.refresh(campaign)
     rows = (await session.execute(
         _with_owner(select(Serial.id, Serial.serial, Serial.status, ProductModel.name, Registration.id,
@@ -218,7 +227,7 @@ async def launch(session: AsyncSession, tenant: CurrentTenant, campaign_id: UUID
         .join(ProductModel, and_(ProductModel.tenant_id == Serial.tenant_id, ProductModel.id == Serial.model_id))
         .where(in_service(), *_selection(campaign).criteria(dialect_of(session))).order_by(Serial.serial))).all()
     if not rows:
-        raise Conflict("the campaign selects no unit in service: nothing to recall")
+        raise Conflict("the campaign selects no unit in service: nothing to recall", code="recall.nothing_to_recall")
     units: list[dict[str, Any]] = []
     for serial_id, serial, status, model_name, registration_id, customer_id, phone, email in rows:
         unit = {"id": new_id(), "campaign_id": campaign.id, "serial_id": serial_id, "serial": serial,
@@ -237,7 +246,8 @@ async def launch(session: AsyncSession, tenant: CurrentTenant, campaign_id: UUID
         session, [Serial.id.in_(select(RecallUnit.serial_id).where(RecallUnit.campaign_id == campaign.id))],
         campaign.reason)
     if recalled != len(units):
-        raise Conflict("the register changed while the campaign was launching; nothing was launched, try again")
+        raise Conflict("the register changed while the campaign was launching; nothing was launched, try again",
+                       code="recall.register_changed")
     return campaign
 
 
@@ -248,7 +258,8 @@ async def close(session: AsyncSession, campaign_id: UUID, *, now: datetime) -> R
     """
     campaign = await get_campaign(session, campaign_id)
     if campaign.status == CampaignStatus.CLOSED:
-        raise Conflict(f"campaign {campaign.id} was closed at {campaign.closed_at.isoformat() if campaign.closed_at else '?'}")
+        raise Conflict(f"campaign {campaign.id} was closed at {campaign.closed_at.isoformat() if campaign.closed_at else '?'}",
+                       code="recall.closed")
     campaign.status, campaign.closed_at = CampaignStatus.CLOSED.value, now
     await session.flush()
     return campaign

@@ -45,7 +45,8 @@ class Notice:
 
 def _launched(campaign: RecallCampaign) -> None:
     if campaign.status == CampaignStatus.DRAFT:
-        raise Conflict(f"campaign {campaign.id} is a draft: launch it before recording acknowledgements or fixes")
+        raise Conflict(f"campaign {campaign.id} is a draft: launch it before recording acknowledgements or fixes",
+                       code="recall.campaign_is_draft")
 
 
 async def _campaign_unit(session: AsyncSession, tenant: CurrentTenant, campaign_id: UUID,
@@ -58,7 +59,8 @@ async def _campaign_unit(session: AsyncSession, tenant: CurrentTenant, campaign_
                                                          RecallUnit.serial == located.unit.serial))
     if unit is None:
         raise Conflict(f"{located.unit.serial} is not one of the units campaign {campaign.id} recalled "
-                       "(the selection did not match it, or it was out of service at launch)")
+                       "(the selection did not match it, or it was out of service at launch)",
+                       code="recall.unit_not_recalled", params={"serial": located.unit.serial})
     return campaign, unit, located.unit
 
 
@@ -66,7 +68,7 @@ def _acknowledge(campaign: RecallCampaign, unit: RecallUnit, via: AckChannel, by
     if unit.acknowledged_at is not None:
         return unit
     if campaign.status == CampaignStatus.CLOSED:
-        raise Conflict(f"campaign {campaign.id} is closed")
+        raise Conflict(f"campaign {campaign.id} is closed", code="recall.closed")
     unit.acknowledged_at, unit.acknowledged_via, unit.acknowledged_by = now, via.value, by
     return unit
 
@@ -118,13 +120,16 @@ async def record_fix(session: AsyncSession, tenant: CurrentTenant, campaign_id: 
     """
     text = note.strip()
     if not text or len(text) > MAX_FIX_NOTE:
-        reason = "say what was done" if not text else f"must be at most {MAX_FIX_NOTE} characters"
-        raise InvalidInput("invalid fix note", [FieldError("note", reason)])
+        refused = (FieldError("note", "say what was done", code="recall.fix_note_missing") if not text else
+                   FieldError("note", f"must be at most {MAX_FIX_NOTE} characters", code="recall.too_long",
+                              params={"limit": MAX_FIX_NOTE}))
+        raise InvalidInput("invalid fix note", [refused])
     campaign, unit, serial_unit = await _campaign_unit(session, tenant, campaign_id, serial)
     if unit.fixed_at is not None:
-        raise Conflict(f"{unit.serial} was fixed at {unit.fixed_at.isoformat()} by {unit.fixed_by}")
+        raise Conflict(f"{unit.serial} was fixed at {unit.fixed_at.isoformat()} by {unit.fixed_by}",
+                       code="recall.unit_fixed", params={"serial": unit.serial, "fixed_at": unit.fixed_at.isoformat()})
     if campaign.status == CampaignStatus.CLOSED:
-        raise Conflict(f"campaign {campaign.id} is closed")
+        raise Conflict(f"campaign {campaign.id} is closed", code="recall.closed")
     unit.fixed_at, unit.fix_note, unit.fixed_by = now, text, actor
     await restore_after_fix(session, serial_unit, unit.status_before, f"fixed under recall: {campaign.title}")
     await session.flush()

@@ -11,7 +11,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.contract.money import Money
-from aftersales.contract.values import ClaimKind, ClaimReport, DefectType
 from aftersales.db.base import utcnow
 from aftersales.errors import NotFound
 from aftersales.http.context import TOKEN_TENANT, RuntimeDep, SessionDep, TenantDep
@@ -189,9 +188,7 @@ class ClaimController(Controller):
                    tenant: TenantDep) -> ClaimOut:
         """File a claim and get the decision at once: return, exchange, free or paid repair, or reject, with
         every failed condition listed. A refused claim is still recorded (201) with its reasons."""
-        facts = data.model_dump(exclude={"registration_id"})
-        report = ClaimReport(**{**facts, "kind": ClaimKind(data.kind), "defect": DefectType(data.defect)})
-        claim, _ = await claim_service.file_claim(session, tenant, data.registration_id, report,
+        claim, _ = await claim_service.file_claim(session, tenant, data.registration_id, data.report(),
                                                   filed_by=actor(request))
         return await claim_out(session, claim)
 

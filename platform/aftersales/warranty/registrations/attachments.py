@@ -35,13 +35,17 @@ def check_upload(content: bytes, content_type: str) -> None:
     kind = content_type.split(";", 1)[0].strip().lower()
     if kind not in SIGNATURES:
         raise InvalidInput("unsupported file", [FieldError(
-            "content-type", f"must be one of {', '.join(sorted(SIGNATURES))}, not {kind or 'missing'}")])
+            "content-type", f"must be one of {', '.join(sorted(SIGNATURES))}, not {kind or 'missing'}",
+            code="attachment.unsupported_type", params={"accepted": sorted(SIGNATURES)})])
     if not content:
-        raise InvalidInput("empty file", [FieldError("body", "the file is empty")])
+        raise InvalidInput("empty file", [FieldError("body", "the file is empty", code="attachment.empty")])
     if len(content) > MAX_BYTES:
-        raise InvalidInput("file too large", [FieldError("body", f"must be at most {MAX_BYTES // (1024 * 1024)} MiB")])
+        limit_mib = MAX_BYTES // (1024 * 1024)
+        raise InvalidInput("file too large", [FieldError("body", f"must be at most {limit_mib} MiB",
+                                                         code="attachment.too_large", params={"limit_mib": limit_mib})])
     if not content.startswith(SIGNATURES[kind]):
-        raise InvalidInput("file does not match its type", [FieldError("body", f"is not a {kind} file")])
+        raise InvalidInput("file does not match its type", [FieldError(
+            "body", f"is not a {kind} file", code="attachment.type_mismatch", params={"content_type": kind})])
 
 
 def keep_file(data_dir: Path, tenant_id: UUID, content: bytes, content_type: str) -> str:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import MISSING, fields
 from datetime import date, datetime
-from typing import Literal
+from typing import Literal, get_type_hints
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from aftersales.contract.money import Money
-from aftersales.contract.values import ClaimKind, DefectType
+from aftersales.contract.values import ClaimReport
 from aftersales.warranty.schemas import ModelSummary
 
 
@@ -113,24 +114,27 @@ class SerialDetail(BaseModel):
     coverage: CoverageOut | None
 
 
-class ClaimIn(_Body):
-    """The facts of a claim. Checklist facts default to "not confirmed" (false): say what was seen."""
-
+class _ClaimBody(_Body):
     registration_id: UUID
-    kind: ClaimKind
-    reported_on: date
-    defect: DefectType = DefectType.NONE
-    packaging_complete: bool = False
-    accessories_complete: bool = False
-    product_number_matches: bool = False
-    parts_replaced_or_removed: bool = False
-    misuse_or_damage: bool = False
-    receipts_shown: bool = False
-    warranty_voucher_shown: bool = False
-    paid_in_full: bool = False
-    delivered_sealed: bool | None = Field(default=None, description="Unset when nobody recorded it.")
-    installed_by_authorised_technician: bool | None = Field(default=None, description="Unset when not recorded.")
-    sold_by_tenant: bool = True
+
+    def report(self) -> ClaimReport:
+        """The facts as the claim service takes them."""
+        return ClaimReport(**self.model_dump(exclude={"registration_id"}))
+
+
+_CLAIM_FIELD_DESCRIPTIONS = {
+    "delivered_sealed": "Unset when nobody recorded it.",
+    "installed_by_authorised_technician": "Unset when not recorded.",
+}
+ClaimIn = create_model(
+    "ClaimIn", __base__=_ClaimBody, __module__=__name__,
+    __doc__='The facts of a claim. Checklist facts default to "not confirmed" (false): say what was seen.',
+    **{fact.name: (hint, Field(default=fact.default, description=_CLAIM_FIELD_DESCRIPTIONS.get(fact.name)))
+       if fact.default is not MISSING else (hint, ...)
+       for fact, hint in ((fact, get_type_hints(ClaimReport)[fact.name]) for fact in fields(ClaimReport))},
+)
+"""A claim's body: the registration, then exactly :class:`~aftersales.contract.values.ClaimReport`'s fields (built
+from them, so the API and the claim rules cannot disagree on what a claim records)."""
 
 
 class ResolutionOptionOut(BaseModel):

@@ -68,9 +68,11 @@ async def register_purchase(session: AsyncSession, tenant: CurrentTenant, purcha
     errors: list[FieldError] = []
     located = await locate_unit(session, tenant, purchase.serial)
     if not located.check.valid:
-        errors.append(FieldError("serial", located.check.reason or "not a valid serial"))
+        errors.append(FieldError("serial", located.check.reason or "not a valid serial",
+                                 code="registration.invalid_serial"))
     elif located.unit is None:
-        errors.append(FieldError("serial", "no unit with this serial is on the company's register"))
+        errors.append(FieldError("serial", "no unit with this serial is on the company's register",
+                                 code="registration.unknown_serial"))
     owner, owner_errors = validate_customer(purchase.owner, tenant.context.country, "owner")
     errors += owner_errors
     typed_price = purchase.price if purchase.price and purchase.price.strip() else None  # blank: not given
@@ -78,9 +80,11 @@ async def register_purchase(session: AsyncSession, tenant: CurrentTenant, purcha
     _check_purchase_date(purchase.purchased_on, today, located.unit, errors)
     invoice, seller = purchase.invoice_number.strip(), purchase.seller.strip()
     if len(invoice) > MAX_INVOICE_NUMBER:
-        errors.append(FieldError("invoice_number", f"must be at most {MAX_INVOICE_NUMBER} characters"))
+        errors.append(FieldError("invoice_number", f"must be at most {MAX_INVOICE_NUMBER} characters",
+                                 code="registration.too_long", params={"limit": MAX_INVOICE_NUMBER}))
     if len(seller) > MAX_SELLER:
-        errors.append(FieldError("seller", f"must be at most {MAX_SELLER} characters"))
+        errors.append(FieldError("seller", f"must be at most {MAX_SELLER} characters",
+                                 code="registration.too_long", params={"limit": MAX_SELLER}))
     if errors:
         raise InvalidInput("the purchase cannot be registered", errors)
     unit, model = located.unit, located.model
@@ -189,7 +193,10 @@ def parse_amount(text: str | None, currency: str, field: str, errors: list[Field
 
 def _check_purchase_date(purchased_on: date, today: date, unit: Serial | None, errors: list[FieldError]) -> None:
     if purchased_on > today:
-        errors.append(FieldError("purchased_on", f"must not be in the future (today is {today.isoformat()})"))
+        errors.append(FieldError("purchased_on", f"must not be in the future (today is {today.isoformat()})",
+                                 code="registration.purchase_in_future", params={"today": today.isoformat()}))
     elif unit is not None and unit.manufactured_on is not None and purchased_on < unit.manufactured_on:
         errors.append(FieldError("purchased_on", "is before the unit was manufactured "
-                                                 f"({unit.manufactured_on.isoformat()})"))
+                                                 f"({unit.manufactured_on.isoformat()})",
+                                 code="registration.before_manufacture",
+                                 params={"manufactured_on": unit.manufactured_on.isoformat()}))

@@ -37,12 +37,12 @@ def _next(value: Any) -> str:
 
 def _contact_reason(page: Page, exc: InvalidInput) -> str:
     _ = page.translations.gettext
-    reason = exc.errors[0].reason if exc.errors else ""
-    if reason == "email":
+    code = exc.errors[0].code if exc.errors else None
+    if code == "contact.invalid_email":
         return _("This is not a valid e-mail address.")
-    if reason == "phone":
+    if code == "contact.invalid_phone":
         return _("This is not a valid mobile number.")
-    if reason == "too long":
+    if code == "contact.too_long":
         return _("This is too long for an e-mail address or mobile number.")
     return _("Enter your e-mail address or mobile number.")
 

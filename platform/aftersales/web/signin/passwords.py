@@ -34,7 +34,7 @@ MAX_NEXT = 2000
 def _refusal(page: Page, failure: AuthenticationFailed) -> tuple[int, str]:
     """The status and the words for a refused sign-in."""
     _ = page.translations.gettext
-    if "too many" in failure.detail:
+    if failure.code == "signin.locked":
         minutes = page.fmt.number(int(services.LOCKOUT.total_seconds()) // 60)
         return 429, _("Too many failed sign-ins. This account is locked for %(minutes)s minutes.") % {
             "minutes": minutes}

@@ -294,6 +294,126 @@ async def test_the_campaign_form_speaks_persian(runtime, make_tenant, pages, sig
     assert await campaigns_of(runtime, tenant) == []
 
 
+# --- the service's refusals, worded by their code -----------------------------------------------------------------
+
+SN_SCHEME = {"settings": {"electronics": {"serial_scheme": "pattern", "serial_pattern": "^SN[-0-9]{3,5}$"}}}
+REFUSED_CAMPAIGNS = {
+    # code: (the form's fields, the field refused, the reason in en, in fa)
+    "recall.empty": ({"title": " ", "batch": "B-7"}, "title",
+                     "Write this; it cannot be empty.", "این را بنویسید؛ نمی‌تواند خالی باشد."),
+    "recall.too_long": ({"title": "x" * 201, "batch": "B-7"}, "title",
+                        "Too long: at most 200 characters.", "بیش از حد بلند است: حداکثر ۲۰۰ نویسه."),
+    "recall.unknown_model": ({"model_sku": "NOPE-9"}, "model_sku",
+                             "No product model has this SKU.", "هیچ مدل محصولی این SKU را ندارد."),
+    "recall.no_selection": ({}, "model_sku", "Choose the units: a model, a batch, a serial range, or several.",
+                            "دستگاه‌ها را مشخص کنید: یک مدل، یک بچ، یک بازهٔ سریال، یا چند مورد با هم."),
+    "recall.range_incomplete": ({"serial_from": "SN-100"}, "serial_to",
+                                "A serial range needs both its first and its last serial.",
+                                "بازهٔ سریال هم سریال اول را می‌خواهد و هم سریال آخر را."),
+    "recall.range_lengths_differ": ({"serial_from": "SN-100", "serial_to": "SN-1999"}, "serial_to",
+                                    "The first and last serials of a range must be the same length.",
+                                    "سریال اول و آخر بازه باید هم‌طول باشند."),
+    "recall.range_reversed": ({"serial_from": "SN-199", "serial_to": "SN-100"}, "serial_to",
+                              ("The last serial comes before the first: give the range from its first serial to its "
+                               "last."), "سریال آخر پیش از سریال اول است: بازه را از سریال اول تا آخر بدهید."),
+}
+
+
+def _in(lang, english, persian):
+    return english if lang == "en" else persian
+
+
+async def _tenant_in(make_tenant, lang, **overrides):
+    return await make_tenant("acme", **overrides, **(BILINGUAL if lang == "fa" else {}))
+
+
+@pytest.mark.parametrize("lang", ["en", "fa"])
+@pytest.mark.parametrize("code", list(REFUSED_CAMPAIGNS))
+async def test_each_refused_campaign_field_is_worded_by_its_code(runtime, make_tenant, pages, sign_in_staff, code,
+                                                                 lang):
+    fields, name, in_english, in_persian = REFUSED_CAMPAIGNS[code]
+    tenant = await _tenant_in(make_tenant, lang, **SN_SCHEME)
+    await sign_in_staff(pages, tenant, "admin")
+    refused_form = await post_form(pages, "/t/acme/console/recalls/new", form(**fields))
+    assert refused_form.status_code == 422
+    assert field_error(refused_form.text, name) == _in(lang, in_english, in_persian)
+    assert await campaigns_of(runtime, tenant) == []
+
+
+@pytest.mark.parametrize("lang", ["en", "fa"])
+async def test_each_refused_campaign_action_is_worded_by_its_code(runtime, make_tenant, pages, sign_in_staff, lang):
+    tenant = await _tenant_in(make_tenant, lang)
+    await add_units(runtime, tenant, [imei(1), imei(2)])
+    await add_units(runtime, tenant, [imei(3)], batch="B-8")
+    await sign_in_staff(pages, tenant, "admin")
+    campaign_id = await drafted_by_form(pages, batch="B-7")
+    url = f"/t/acme/console/recalls/{campaign_id}"
+
+    async def refusal(action, data, status=409):
+        response = await post_form(pages, f"{url}/{action}", data)
+        assert response.status_code == status, (action, response.status_code)
+        return response.text
+
+    await refusal("acknowledge", {"serial": imei(1)})  # recall.campaign_is_draft: a draft's page lists no units
+    assert (await post_form(pages, f"{url}/launch")).status_code == 303
+    html = await refusal("launch", {})  # recall.not_draft
+    assert refused(html, "launch") == _in(
+        lang, "Only a draft can be launched; this campaign was launched or closed already.",
+        "فقط پیش‌نویس را می‌توان آغاز کرد؛ این کارزار پیش‌تر آغاز یا بسته شده است.")
+    html = await refusal("fix", {"serial": imei(3), "note": "swap"})  # recall.unit_not_recalled
+    assert refused(html, "fix") == _in(lang, "This unit is not one the campaign recalled.",
+                                       "این دستگاه جزو دستگاه‌های فراخوان‌شدهٔ این کارزار نیست.")
+    html = await refusal("fix", {"serial": imei(2), "note": " "}, status=422)  # recall.fix_note_missing
+    assert field_error(html, f"note-{imei(2)}") == _in(lang, "Say what was done to the unit.",
+                                                       "بنویسید چه کاری روی دستگاه انجام شد.")
+    assert (await post_form(pages, f"{url}/fix", {"serial": imei(2), "note": "swap"})).status_code == 303
+    html = await refusal("fix", {"serial": imei(2), "note": "again"})  # recall.unit_fixed
+    assert refused(html, "fix") == _in(lang, "This unit is already recorded as fixed.",
+                                       "تعمیر این دستگاه پیش‌تر ثبت شده است.")
+    assert (await post_form(pages, f"{url}/close")).status_code == 303
+    html = await refusal("close", {})  # recall.closed
+    assert refused(html, "close") == _in(lang, "The campaign is closed.", "کارزار بسته شده است.")
+
+    empty_id = await drafted_by_form(pages, batch="B-9")
+    html = (await post_form(pages, f"/t/acme/console/recalls/{empty_id}/launch")).text  # recall.nothing_to_recall
+    assert refused(html, "launch") == _in(
+        lang, "The campaign selects no unit in service: there is nothing to recall.",
+        "کارزار هیچ دستگاه در خدمتی را در بر نمی‌گیرد: چیزی برای فراخوان نیست.")
+
+
+REFUSED_ACTIONS = {
+    # code: the refusal in en, in fa
+    "recall.not_draft": ("Only a draft can be launched; this campaign was launched or closed already.",
+                         "فقط پیش‌نویس را می‌توان آغاز کرد؛ این کارزار پیش‌تر آغاز یا بسته شده است."),
+    "recall.nothing_to_recall": ("The campaign selects no unit in service: there is nothing to recall.",
+                                 "کارزار هیچ دستگاه در خدمتی را در بر نمی‌گیرد: چیزی برای فراخوان نیست."),
+    "recall.register_changed": (
+        "The register changed while the campaign was launching; nothing was launched. Try again.",
+        "هنگام آغاز کارزار ثبت دستگاه‌ها تغییر کرد؛ چیزی آغاز نشد. دوباره تلاش کنید."),
+    "recall.closed": ("The campaign is closed.", "کارزار بسته شده است."),
+    "recall.campaign_is_draft": ("The campaign is a draft: launch it before recording acknowledgements or fixes.",
+                                 "کارزار پیش‌نویس است: پیش از ثبت تأیید یا تعمیر آن را آغاز کنید."),
+    "recall.unit_not_recalled": ("This unit is not one the campaign recalled.",
+                                 "این دستگاه جزو دستگاه‌های فراخوان‌شدهٔ این کارزار نیست."),
+    "recall.unit_fixed": ("This unit is already recorded as fixed.", "تعمیر این دستگاه پیش‌تر ثبت شده است."),
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "fa"])
+@pytest.mark.parametrize("code", list(REFUSED_ACTIONS))
+def test_each_refusal_is_worded_by_its_code_whatever_the_services_english(code, lang):
+    from types import SimpleNamespace
+
+    from aftersales.errors import Conflict
+    from aftersales.web.console.insight.recall_forms import refusal
+    from aftersales.web.i18n.catalogues import translations
+
+    page = SimpleNamespace(translations=translations(lang))
+    assert refusal(page, Conflict("reworded at will", code=code)) == _in(lang, *REFUSED_ACTIONS[code])
+    assert refusal(page, Conflict("a refusal with no code is shown as given")) == (
+        "a refusal with no code is shown as given")
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("lang", ["en", "fa"])
 async def test_a_coordinator_drafts_and_abandons_a_campaign_in_the_browser(open_phone, sign_in_browser, screenshot,

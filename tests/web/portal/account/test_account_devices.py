@@ -4,15 +4,17 @@ each bad field named, nothing written on a refusal). Nobody sees another custome
 
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from aftersales.db.base import utcnow
 from aftersales.identity.customers import CustomerDetails
 from aftersales.tenancy.current import bind_tenant
 from aftersales.tenancy.models import Tenant
-from aftersales.warranty.models import Attachment, Registration
+from aftersales.warranty.models import Attachment, Registration, Serial
 from aftersales.warranty.registrations.services import PurchaseDetails, register_purchase
 from aftersales.web.i18n.formatting import LocaleFormat
 from aftersales.web.page_auth import SESSION_COOKIE
@@ -203,3 +205,65 @@ def test_dates_are_read_as_customers_write_them():
 def test_amounts_are_read_in_any_digits_and_grouping():
     assert typed_amount("۱۲٬۵۰۰٬۰۰۰") == "12500000"
     assert typed_amount("12 500 000") == "12500000"
+
+
+# --- the service's refusals, worded by their code -----------------------------------------------------------------
+
+async def _made_on(runtime, tenant, serial, made):
+    async with runtime.db.transaction(tenant.id) as session:
+        unit = await session.scalar(select(Serial).where(Serial.serial == serial))
+        unit.manufactured_on = made
+
+
+REFUSED_PURCHASES = {
+    # code: (what is posted, the field, the sentence in en, in fa)
+    "registration.unknown_serial": (
+        {"serial": imei(9), "purchased_on": "2025-01-05"}, "serial",
+        "We cannot find this serial on Acme&#39;s register. Check that you typed it exactly as printed.",
+        "این شمارهٔ سریال را در فهرست Acme پیدا نکردیم. بررسی کنید که دقیقاً همان‌طور که چاپ شده وارد کرده باشید."),
+    "registration.invalid_serial": (
+        {"serial": "12345", "purchased_on": "2025-01-05"}, "serial",
+        "This is not a valid serial number for our products.", "این شمارهٔ سریال برای محصولات ما معتبر نیست."),
+    "registration.purchase_in_future": (
+        {"serial": imei(2), "purchased_on": "tomorrow"}, "purchased_on",
+        "The purchase date cannot be in the future.", "تاریخ خرید نمی‌تواند در آینده باشد."),
+    "registration.before_manufacture": (
+        {"serial": imei(2), "purchased_on": "2024-12-31"}, "purchased_on",
+        "The purchase date is before this device was made.", "تاریخ خرید پیش از تاریخ ساخت این دستگاه است."),
+    "attachment.empty": (
+        {"serial": imei(2), "purchased_on": "2025-01-05", "invoice": ("invoice.pdf", b"", "application/pdf")},
+        "invoice", "The file is empty.", "فایل خالی است."),
+    "attachment.too_large": (
+        {"serial": imei(2), "purchased_on": "2025-01-05",
+         "invoice": ("invoice.pdf", PDF + b"0" * (10 * 1024 * 1024), "application/pdf")},
+        "invoice", "The file is too large: at most 10 MB.", "فایل بیش از حد بزرگ است: حداکثر ۱۰ مگابایت."),
+    "attachment.unsupported_type": (
+        {"serial": imei(2), "purchased_on": "2025-01-05", "invoice": ("invoice.txt", b"paid", "text/plain")},
+        "invoice", "Upload a photo (JPEG or PNG) or a PDF of your invoice.",
+        "عکس (JPEG یا PNG) یا PDF فاکتور خود را بارگذاری کنید."),
+    "attachment.type_mismatch": (
+        {"serial": imei(2), "purchased_on": "2025-01-05",
+         "invoice": ("invoice.pdf", b"MZ\x90\x00 not a pdf", "application/pdf")},
+        "invoice", "Upload a photo (JPEG or PNG) or a PDF of your invoice.",
+        "عکس (JPEG یا PNG) یا PDF فاکتور خود را بارگذاری کنید."),
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "fa"])
+@pytest.mark.parametrize("code", list(REFUSED_PURCHASES))
+async def test_each_refusal_of_a_purchase_is_worded_by_its_code(pages, runtime, make_tenant, sign_in_customer,
+                                                                code, lang):
+    posted, field, in_english, in_persian = REFUSED_PURCHASES[code]
+    tenant = await make_tenant("acme", locales=["en", "fa"])
+    await add_unit(runtime, tenant, imei(2))
+    await _made_on(runtime, tenant, imei(2), date(2025, 1, 1))
+    await sign_in_customer(pages, tenant)
+    typed = {name: value for name, value in posted.items() if name != "invoice"}
+    if typed["purchased_on"] == "tomorrow":
+        typed["purchased_on"] = ((await _current(runtime, tenant)).today() + timedelta(days=1)).isoformat()
+    files = {"invoice": posted["invoice"]} if "invoice" in posted else None
+    page = await post_form(pages, f"/t/acme/my/devices/register?lang={lang}", typed, files=files)
+    assert page.status_code == 422
+    shown = re.search(rf'id="{field}-error"[^>]*>([^<]*)<', page.text)
+    assert shown is not None and shown.group(1).strip() == (in_english if lang == "en" else in_persian)
+    assert await _registrations(runtime, tenant) == 0

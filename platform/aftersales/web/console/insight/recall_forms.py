@@ -6,17 +6,13 @@ words their field reasons and refusals for a recall coordinator (a reason it doe
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
-from aftersales.errors import AftersalesError, InvalidInput, NotFound
+from aftersales.errors import AftersalesError, FieldError, InvalidInput, NotFound
 from aftersales.warranty.recalls import services as recalls
-from aftersales.warranty.recalls import units as recall_units
 from aftersales.web.portal.rendering import Page
 
 CAMPAIGN_FIELDS = ("title", "reason", "remedy", "model_sku", "batch", "serial_from", "serial_to")
-LIMITS = {"title": recalls.MAX_TITLE, "reason": recalls.MAX_REASON, "remedy": recalls.MAX_REMEDY,
-          "note": recall_units.MAX_FIX_NOTE}
 
 
 @dataclass(frozen=True)
@@ -43,58 +39,46 @@ def field_reasons(page: Page, exc: InvalidInput) -> dict[str, str]:
     """Each refused field's reason in the reader's language (the first reason per field)."""
     reasons: dict[str, str] = {}
     for error in exc.errors:
-        reasons.setdefault(error.field, _field_reason(page, error.field, error.reason))
+        reasons.setdefault(error.field, _field_reason(page, error))
     return reasons
 
 
-def _field_reason(page: Page, name: str, reason: str) -> str:
+def _field_reason(page: Page, error: FieldError) -> str:
+    """The reason for the rule ``error.code`` names; one without a code (a serial the vertical refuses, in the
+    vertical's words) is shown as given."""
     _ = page.translations.gettext
-    if reason == "must not be empty":
-        return _("Write this; it cannot be empty.")
-    if reason.startswith("must be at most"):
-        return _("Too long: at most %(count)s characters.") % {
-            "count": page.fmt.number(LIMITS[name])} if name in LIMITS else reason
-    if reason.startswith("no product model"):
-        return _("No product model has this SKU.")
-    if reason.startswith("select the units"):
-        return _("Choose the units: a model, a batch, a serial range, or several.")
-    if "needs both" in reason:
-        return _("A serial range needs both its first and its last serial.")
-    if "same length" in reason:
-        return _("The first and last serials of a range must be the same length.")
-    if "comes before" in reason:
-        return _("The last serial comes before the first: give the range from its first serial to its last.")
-    if reason == "say what was done":
-        return _("Say what was done to the unit.")
-    return reason
-
-
-_REFUSALS = (
-    (re.compile(r"only a draft can be launched"), "launched"),
-    (re.compile(r"selects no unit in service"), "nothing"),
-    (re.compile(r"register changed"), "changed"),
-    (re.compile(r"is closed|was closed at"), "closed"),
-    (re.compile(r"is a draft: launch it"), "draft"),
-    (re.compile(r"is not one of the units"), "not_recalled"),
-    (re.compile(r" was fixed at "), "fixed"),
-)
+    words = {
+        "recall.empty": lambda: _("Write this; it cannot be empty."),
+        "recall.too_long": lambda: _("Too long: at most %(count)s characters.") % {
+            "count": page.fmt.number(error.params["limit"])},
+        "recall.unknown_model": lambda: _("No product model has this SKU."),
+        "recall.no_selection": lambda: _("Choose the units: a model, a batch, a serial range, or several."),
+        "recall.range_incomplete": lambda: _("A serial range needs both its first and its last serial."),
+        "recall.range_lengths_differ": lambda: _("The first and last serials of a range must be the same length."),
+        "recall.range_reversed": lambda: _(
+            "The last serial comes before the first: give the range from its first serial to its last."),
+        "recall.fix_note_missing": lambda: _("Say what was done to the unit."),
+    }
+    worded = words.get(error.code or "")
+    return worded() if worded is not None else error.reason
 
 
 def refusal(page: Page, exc: AftersalesError) -> str:
-    """Why the service refused an action, in the reader's language."""
+    """Why the service refused an action, in the reader's language (by the error's code; one without a code is
+    shown as given)."""
     _ = page.translations.gettext
-    words = {
-        "launched": _("Only a draft can be launched; this campaign was launched or closed already."),
-        "nothing": _("The campaign selects no unit in service: there is nothing to recall."),
-        "changed": _("The register changed while the campaign was launching; nothing was launched. Try again."),
-        "closed": _("The campaign is closed."),
-        "draft": _("The campaign is a draft: launch it before recording acknowledgements or fixes."),
-        "not_recalled": _("This unit is not one the campaign recalled."),
-        "fixed": _("This unit is already recorded as fixed."),
-    }
     if isinstance(exc, NotFound):
         return _("No unit with this serial is on the register.")
-    for pattern, key in _REFUSALS:
-        if pattern.search(exc.detail):
-            return words[key]
-    return exc.detail
+    words = {
+        "recall.not_draft": lambda: _("Only a draft can be launched; this campaign was launched or closed already."),
+        "recall.nothing_to_recall": lambda: _("The campaign selects no unit in service: there is nothing to recall."),
+        "recall.register_changed": lambda: _(
+            "The register changed while the campaign was launching; nothing was launched. Try again."),
+        "recall.closed": lambda: _("The campaign is closed."),
+        "recall.campaign_is_draft": lambda: _(
+            "The campaign is a draft: launch it before recording acknowledgements or fixes."),
+        "recall.unit_not_recalled": lambda: _("This unit is not one the campaign recalled."),
+        "recall.unit_fixed": lambda: _("This unit is already recorded as fixed."),
+    }
+    worded = words.get(exc.code or "")
+    return worded() if worded is not None else exc.detail

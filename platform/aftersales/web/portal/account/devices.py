@@ -87,27 +87,29 @@ def _file_error(invoice: Upload | None, page: Page) -> str | None:
     try:
         check_upload(invoice.content, invoice.content_type)
     except InvalidInput as exc:
-        if any(e.field == "content-type" for e in exc.errors) or "not a" in exc.errors[0].reason:
-            return _("Upload a photo (JPEG or PNG) or a PDF of your invoice.")
-        if "empty" in exc.errors[0].reason:
+        codes = {e.code for e in exc.errors}
+        if "attachment.empty" in codes:
             return _("The file is empty.")
-        return _("The file is too large: at most 10 MB.")
+        if "attachment.too_large" in codes:
+            return _("The file is too large: at most 10 MB.")
+        return _("Upload a photo (JPEG or PNG) or a PDF of your invoice.")
     return None
 
 
 def _service_errors(errors: list[FieldError], page: Page) -> dict[str, str]:
-    """The service's reasons (English, for agents) as the customer reads them, by form field."""
+    """The service's reasons as the customer reads them, by form field (read by code: the English is for
+    agents)."""
     _ = page.translations.gettext
     reasons: dict[str, str] = {}
     for error in errors:
         if error.field == "serial":
             reasons["serial"] = (
                 _("We cannot find this serial on %(company)s's register. Check that you typed it exactly as "
-                  "printed.") % {"company": page.branding.name} if error.reason.startswith("no unit")
+                  "printed.") % {"company": page.branding.name} if error.code == "registration.unknown_serial"
                 else _("This is not a valid serial number for our products."))
         elif error.field == "purchased_on":
             reasons["purchased_on"] = (_("The purchase date cannot be in the future.")
-                                       if "future" in error.reason
+                                       if error.code == "registration.purchase_in_future"
                                        else _("The purchase date is before this device was made."))
         elif error.field == "price":
             reasons["price"] = _("Enter the price you paid as a number.")
