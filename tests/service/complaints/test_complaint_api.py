@@ -197,7 +197,7 @@ async def test_a_complaint_summary_over_the_request_limit_is_refused_naming_it(c
     agent = await staff_token(mehr, "agent")
     body = {"channel": "phone", "subject": "cost", "summary": "s" * 2001, "customer": PHONE_CUSTOMER}
     refused = await client.post("/api/v1/complaints/", json=body, headers=agent)
-    assert refused.status_code == 400 and [e["field"] for e in refused.json()["errors"]] == ["summary"]
+    assert refused.status_code == 422 and [e["field"] for e in refused.json()["errors"]] == ["summary"]
 
 
 def test_the_complaint_api_takes_exactly_the_subjects_and_answer_channels_the_service_knows():
@@ -209,3 +209,20 @@ def test_the_complaint_api_takes_exactly_the_subjects_and_answer_channels_the_se
     assert get_args(ComplaintIn.model_fields["subject"].annotation) == SUBJECTS
     channel, none = get_args(AnswerIn.model_fields["channel"].annotation)
     assert get_args(channel) == ANSWER_CHANNELS and none is type(None)
+
+
+def test_the_documented_text_limits_are_the_ones_the_services_apply():
+    from aftersales.service.complaints.schemas import AnswerIn, EscalateIn
+    from aftersales.service.complaints.services import MAX_TEXT
+    from aftersales.warranty.recalls.schemas import CampaignIn, FixIn
+    from aftersales.warranty.recalls.services import MAX_REMEDY, MAX_TITLE
+    from aftersales.warranty.recalls.units import MAX_FIX_NOTE
+    from aftersales.warranty.unit_status import MAX_REASON
+
+    def limits(model):
+        return {name: field.get("maxLength") for name, field in model.model_json_schema()["properties"].items()}
+
+    assert limits(AnswerIn)["cause"] == limits(AnswerIn)["apology"] == limits(EscalateIn)["note"] == MAX_TEXT
+    assert (limits(CampaignIn)["title"], limits(CampaignIn)["reason"], limits(CampaignIn)["remedy"]) == (
+        MAX_TITLE, MAX_REASON, MAX_REMEDY)
+    assert limits(FixIn)["note"] == MAX_FIX_NOTE

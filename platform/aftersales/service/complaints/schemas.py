@@ -8,12 +8,22 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from aftersales.calendar import BusinessCalendar
+from aftersales.http.bodies import limited_text
 from aftersales.service.clocks.services import view
-from aftersales.service.complaints.services import AnswerChannel, ComplaintCounts, Subject
+from aftersales.service.complaints.services import (
+    MAX_CONTRACTOR,
+    MAX_TEXT,
+    AnswerChannel,
+    ComplaintCounts,
+    Subject,
+)
 from aftersales.service.models import Complaint, ServiceRequest, SlaClock
 from aftersales.service.requests.schemas import Channel, ClockOut, Summary, clock_out
 from aftersales.warranty.registrations.schemas import CustomerIn
 
+Contractor = limited_text(MAX_CONTRACTOR)
+StaffText = limited_text(MAX_TEXT)
+"""A cause, an apology or an escalation note: as long as the service takes."""
 
 class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -28,20 +38,20 @@ class ComplaintIn(_Body):
     customer: CustomerIn | None = Field(default=None, description="Needed when no registration is given.")
     about_request_id: UUID | None = Field(default=None, description="The service request complained about.")
     staff_id: UUID | None = Field(default=None, description="The employee the complaint is against.")
-    contractor: str | None = Field(default=None, max_length=400,
+    contractor: Contractor | None = Field(default=None,
                                    description="The contractor or store the complaint is against, by name "
                                                "(needed for a store_violation).")
 
 
 class AnswerIn(_Body):
-    cause: str = Field(max_length=8000, description="What caused what the customer complained about.")
-    apology: str = Field(max_length=8000)
+    cause: StaffText = Field(description="What caused what the customer complained about.")
+    apology: StaffText
     channel: AnswerChannel | None = Field(
         default=None, description="How to send it; by default SMS when the customer has a phone, else e-mail.")
 
 
 class EscalateIn(_Body):
-    note: str = Field(default="", max_length=8000)
+    note: StaffText = ""
 
 
 class ComplaintOut(BaseModel):

@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field
 
 from aftersales.calendar import BusinessCalendar
 from aftersales.contract.values import HoldReason
+from aftersales.http.bodies import limited_text
 from aftersales.service.clocks.services import ClockView, view
 from aftersales.service.models import RequestEvent, RequestHold, ServiceRequest, SlaClock
 from aftersales.service.requests.services import MAX_SUMMARY, Channel, Kind
 from aftersales.service.states import RequestState
 from aftersales.warranty.registrations.schemas import CustomerIn
 
-Summary = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_SUMMARY)]
-"""At most :data:`~aftersales.service.requests.services.MAX_SUMMARY` characters once trimmed, as the service counts."""
+Summary = limited_text(MAX_SUMMARY)
+"""At most :data:`~aftersales.service.requests.services.MAX_SUMMARY` characters once trimmed (the service checks)."""
 
 
 class _Body(BaseModel):

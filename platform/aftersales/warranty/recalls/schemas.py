@@ -7,6 +7,16 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from aftersales.http.bodies import limited_text
+from aftersales.warranty.recalls.services import MAX_REMEDY, MAX_TITLE
+from aftersales.warranty.recalls.units import MAX_FIX_NOTE
+from aftersales.warranty.unit_status import MAX_REASON
+
+Title = limited_text(MAX_TITLE)
+Defect = limited_text(MAX_REASON)
+Remedy = limited_text(MAX_REMEDY)
+FixNote = limited_text(MAX_FIX_NOTE)
+
 
 class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -15,9 +25,9 @@ class _Body(BaseModel):
 class CampaignIn(_Body):
     """A draft campaign. Select units by model, batch and/or serial range; every criterion given must hold."""
 
-    title: str = Field(max_length=1000)
-    reason: str = Field(max_length=1000, description="The defect, in words; recalled units carry it.")
-    remedy: str = Field(max_length=8000, description="What the owner should do; the notice says it.")
+    title: Title
+    reason: Defect = Field(description="The defect, in words; recalled units carry it.")
+    remedy: Remedy = Field(description="What the owner should do; the notice says it.")
     model_sku: str | None = Field(default=None, max_length=80)
     batch: str | None = Field(default=None, max_length=80)
     serial_from: str | None = Field(default=None, max_length=200,
@@ -27,7 +37,7 @@ class CampaignIn(_Body):
 
 
 class FixIn(_Body):
-    note: str = Field(max_length=8000, description="What was done to the unit.")
+    note: FixNote = Field(description="What was done to the unit.")
 
 
 class SelectionOut(BaseModel):
