@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from litestar import Controller, Request, Response, get
+from litestar import Request, Response, get
 from litestar.params import FromPath
 from litestar.response import Template
 from sqlalchemy import and_, func, or_, select
@@ -24,7 +24,8 @@ from aftersales.service.models import Complaint, ServiceRequest
 from aftersales.warranty.models import Coverage, ProductModel, Registration, Serial
 from aftersales.web.console.console_pages import console_page, show
 from aftersales.http.context import SessionDep, TenantDep
-from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep
+from aftersales.web.page_auth import ViewerDep
+from aftersales.web.page_controller import PageController
 from aftersales.web.portal.rendering import tenant_paths
 
 CUSTOMER = "/console/customers/{customer_id:uuid}"
@@ -46,13 +47,10 @@ def _search(text: str, country: str) -> Any:
     return func.lower(Customer.name).contains(text.strip().lower(), autoescape=True)
 
 
-class ConsoleCustomerController(Controller):
+class ConsoleCustomerController(PageController):
     """Customer search and the customer file in the staff console."""
 
-    dependencies = PAGE_DEPENDENCIES
-    include_in_schema = False
-
-    @get(tenant_paths("/console/customers"), exclude_from_auth=True)
+    @get(tenant_paths("/console/customers"))
     async def search(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                      viewer: ViewerDep) -> Template:
         """Customers matching the search, newest first (the newest customers when nothing is typed)."""
@@ -66,7 +64,7 @@ class ConsoleCustomerController(Controller):
         return show(request, page, clock, "console/customers.html", partial="console/customers_rows.html",
                     section="customers", text=text, customers=customers)
 
-    @get(tenant_paths(CUSTOMER), exclude_from_auth=True)
+    @get(tenant_paths(CUSTOMER))
     async def file(self, request: Request[Any, Any, Any], customer_id: FromPath[UUID], tenant: TenantDep,
                    session: SessionDep, viewer: ViewerDep) -> Template:
         """The customer's file: devices, requests, complaints, payments and the activity history."""
@@ -99,7 +97,7 @@ class ConsoleCustomerController(Controller):
                     activities=list(reversed(activities))[:ACTIVITIES_SHOWN], activity_count=len(activities),
                     today=tenant.today())
 
-    @get(tenant_paths(f"{CUSTOMER}/export.json", f"{CUSTOMER}/export.csv"), exclude_from_auth=True)
+    @get(tenant_paths(f"{CUSTOMER}/export.json", f"{CUSTOMER}/export.csv"))
     async def export(self, request: Request[Any, Any, Any], customer_id: FromPath[UUID], session: SessionDep,
                      viewer: ViewerDep) -> Response[str]:
         """The whole file as a download: ``export.json`` or ``export.csv`` (the API's export)."""

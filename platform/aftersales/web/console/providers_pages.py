@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from litestar import Controller, Request, get, post
+from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from sqlalchemy import select
@@ -26,7 +26,8 @@ from aftersales.marketplace.providers.services import NEXT_STATUSES, ProviderFil
 from aftersales.marketplace.ratings.services import CUSTOMER_RATES_PROVIDER
 from aftersales.web.console.console_pages import actor_of, console_page, form_text, show
 from aftersales.http.context import SessionDep, TenantDep
-from aftersales.web.page_auth import PAGE_DEPENDENCIES, Viewer, ViewerDep
+from aftersales.web.page_auth import Viewer, ViewerDep
+from aftersales.web.page_controller import PageController
 from aftersales.web.portal.rendering import tenant_paths
 
 PROVIDER = "/console/providers/{provider_id:uuid}"
@@ -43,13 +44,10 @@ def _reader(viewer: Viewer) -> Principal:
     return staff
 
 
-class ConsoleProviderController(Controller):
+class ConsoleProviderController(PageController):
     """Provider management and rating review in the staff console."""
 
-    dependencies = PAGE_DEPENDENCIES
-    include_in_schema = False
-
-    @get(tenant_paths("/console/providers"), exclude_from_auth=True)
+    @get(tenant_paths("/console/providers"))
     async def providers(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                         viewer: ViewerDep) -> Template:
         """Providers by name, optionally of one status; a provider's user sees only its own."""
@@ -71,14 +69,14 @@ class ConsoleProviderController(Controller):
                     section="providers", providers=found, status="" if bad else status, statuses=STATUSES, bad=bad,
                     held=held, today=tenant.today(), authorised=is_authorised, own=staff.provider_id is not None)
 
-    @get(tenant_paths(PROVIDER), exclude_from_auth=True)
+    @get(tenant_paths(PROVIDER))
     async def provider(self, request: Request[Any, Any, Any], provider_id: FromPath[UUID], tenant: TenantDep,
                        session: SessionDep, viewer: ViewerDep) -> Template:
         """The provider, its counted and held ratings, and the status actions."""
         staff = _reader(viewer)
         return await _provider_page(request, tenant, session, viewer, staff, provider_id)
 
-    @post(tenant_paths(f"{PROVIDER}/status"), exclude_from_auth=True)
+    @post(tenant_paths(f"{PROVIDER}/status"))
     async def change_status(self, request: Request[Any, Any, Any], provider_id: FromPath[UUID], tenant: TenantDep,
                             session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Suspend or activate the provider, with the reason kept on it."""
@@ -97,7 +95,7 @@ class ConsoleProviderController(Controller):
                                         status_code=_status(exc), problem=("status", _reasons(exc), typed))
         return Redirect(page.url(f"/console/providers/{provider_id}"), status_code=303)
 
-    @post(tenant_paths(f"{PROVIDER}/ratings/{{rating_id:uuid}}/review"), exclude_from_auth=True)
+    @post(tenant_paths(f"{PROVIDER}/ratings/{{rating_id:uuid}}/review"))
     async def review(self, request: Request[Any, Any, Any], provider_id: FromPath[UUID], rating_id: FromPath[UUID],
                      tenant: TenantDep, session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Accept a held rating (it counts from now on) or reject it (it never counts)."""

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from litestar import Controller, Request, get, post
+from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from sqlalchemy import select
@@ -27,7 +27,8 @@ from aftersales.payments.refunds.identity import iban_owner_matches, identity_ve
 from aftersales.payments.refunds.models import CustomerIdentity, Refund, RefundEvent
 from aftersales.web.console.console_pages import actor_of, console_page, form_text, show
 from aftersales.http.context import RuntimeDep, SessionDep, TenantDep
-from aftersales.web.page_auth import PAGE_DEPENDENCIES, Viewer, ViewerDep
+from aftersales.web.page_auth import Viewer, ViewerDep
+from aftersales.web.page_controller import PageController
 from aftersales.web.portal.rendering import tenant_paths
 
 REFUND = "/console/refunds/{refund_id:uuid}"
@@ -64,20 +65,17 @@ def _reader(viewer: Viewer) -> Principal:
     return staff
 
 
-class ConsoleRefundController(Controller):
+class ConsoleRefundController(PageController):
     """Finance's refund desk in the staff console."""
 
-    dependencies = PAGE_DEPENDENCIES
-    include_in_schema = False
-
-    @get(tenant_paths("/console/refunds"), exclude_from_auth=True)
+    @get(tenant_paths("/console/refunds"))
     async def desk(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                    viewer: ViewerDep) -> Template:
         """Refunds in one state (waiting for approval by default), newest first."""
         staff = _reader(viewer)
         return await _desk(request, tenant, session, viewer, staff)
 
-    @post(tenant_paths(f"{REFUND}/approve"), exclude_from_auth=True)
+    @post(tenant_paths(f"{REFUND}/approve"))
     async def approve(self, request: Request[Any, Any, Any], refund_id: FromPath[UUID], tenant: TenantDep,
                       session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Approve a refund awaiting approval."""
@@ -91,7 +89,7 @@ class ConsoleRefundController(Controller):
             return await _refused(request, tenant, session, viewer, staff, refund_id, exc)
         return _back(request, tenant, viewer, "approved", refund_id)
 
-    @post(tenant_paths(f"{REFUND}/reject"), exclude_from_auth=True)
+    @post(tenant_paths(f"{REFUND}/reject"))
     async def reject(self, request: Request[Any, Any, Any], refund_id: FromPath[UUID], tenant: TenantDep,
                      session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Reject a refund not yet paid; the reason is required and sent to the customer."""
@@ -109,7 +107,7 @@ class ConsoleRefundController(Controller):
             return await _refused(request, tenant, session, viewer, staff, refund_id, exc)
         return _back(request, tenant, viewer, "rejected", refund_id)
 
-    @post(tenant_paths(f"{REFUND}/execute"), exclude_from_auth=True)
+    @post(tenant_paths(f"{REFUND}/execute"))
     async def execute(self, request: Request[Any, Any, Any], refund_id: FromPath[UUID], runtime: RuntimeDep,
                       tenant: TenantDep, session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Pay an approved refund out; a provider's refusal is kept on the refund's timeline and shown."""

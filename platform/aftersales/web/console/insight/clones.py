@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Template
 from sqlalchemy import distinct, func, select
@@ -24,7 +24,8 @@ from aftersales.warranty.models import Serial, SerialCheck
 from aftersales.warranty.serials.status import StatusAction
 from aftersales.warranty.serials.lookup import require_unit
 from aftersales.http.context import SessionDep, TenantDep
-from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep
+from aftersales.web.page_auth import ViewerDep
+from aftersales.web.page_controller import PageController
 from aftersales.web.portal.rendering import Page, page_for, render, tenant_paths
 
 LISTED = 100
@@ -71,20 +72,17 @@ async def _show(request: Request[Any, Any, Any], page: Page, session: AsyncSessi
                   alerts=await alerts(session), **context)
 
 
-class ClonePagesController(Controller):
+class ClonePagesController(PageController):
     """The clone alerts, for staff who may read the register; blocking needs ``serials:write``."""
 
-    dependencies = PAGE_DEPENDENCIES
-    include_in_schema = False
-
-    @get(tenant_paths("/console/clones"), exclude_from_auth=True)
+    @get(tenant_paths("/console/clones"))
     async def list_alerts(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                           viewer: ViewerDep) -> Template:
         """The suspected clones, newest first."""
         viewer.staff(SERIALS_READ)
         return await _show(request, page_for(request, tenant, viewer), session)
 
-    @post(tenant_paths("/console/clones/{serial:str}/block"), exclude_from_auth=True, status_code=200)
+    @post(tenant_paths("/console/clones/{serial:str}/block"), status_code=200)
     async def block(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                     viewer: ViewerDep, serial: FromPath[str]) -> Template:
         """Block the serial with the reason given; the reason is shown again beside its form if refused."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Request, get, post
 from litestar.response import Redirect, Template
 from sqlalchemy import select
 
@@ -24,7 +24,8 @@ from aftersales.web.portal.account import mine
 from aftersales.web.portal.account.forms import text
 from aftersales.web.portal.account.pages import customer_actor, customer_page, show
 from aftersales.http.context import SessionDep, TenantDep
-from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep
+from aftersales.web.page_auth import ViewerDep
+from aftersales.web.page_controller import PageController
 from aftersales.web.portal.rendering import Page, tenant_paths
 
 PORTAL = "portal"
@@ -67,13 +68,10 @@ def _service_errors(errors: list[FieldError], page: Page) -> dict[str, str]:
             for e in errors}
 
 
-class ComplaintsController(Controller):
+class ComplaintsController(PageController):
     """``/my/complaints``: the signed-in customer's complaints with their answers, and a new one."""
 
-    dependencies = PAGE_DEPENDENCIES
-    include_in_schema = False
-
-    @get(tenant_paths("/my/complaints"), exclude_from_auth=True)
+    @get(tenant_paths("/my/complaints"))
     async def complaints(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                          viewer: ViewerDep) -> Template:
         """The customer's complaints, newest first, with the cause and apology once answered."""
@@ -81,7 +79,7 @@ class ComplaintsController(Controller):
         return show(page, tenant, "account/complaints.html",
                     complaints=await mine.complaints_of(session, customer_id))
 
-    @get(tenant_paths("/my/complaints/new"), exclude_from_auth=True)
+    @get(tenant_paths("/my/complaints/new"))
     async def new(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                   viewer: ViewerDep) -> Template:
         """The complaint form; ``?about=<request id>`` names the request complained about."""
@@ -90,7 +88,7 @@ class ComplaintsController(Controller):
         return show(page, tenant, "account/complaint_new.html", form=form, errors={}, subjects=SUBJECTS,
                     requests=await mine.requests(session, customer_id))
 
-    @post(tenant_paths("/my/complaints/new"), exclude_from_auth=True)
+    @post(tenant_paths("/my/complaints/new"))
     async def file(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                    viewer: ViewerDep) -> Template | Redirect:
         """File the complaint and go back to the list; the form again with each field's reason (422)."""

@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from uuid import UUID
 
-from litestar import Controller, Request, get, post
+from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from sqlalchemy import select
@@ -38,7 +38,8 @@ from aftersales.web.portal.account.forms import Upload, read_date, text, typed_a
 from aftersales.web.portal.account.pages import customer_actor, customer_page, show
 from aftersales.http.context import RuntimeDep, SessionDep, TenantDep
 from aftersales.web.i18n.formatting import RIAL_PER_TOMAN
-from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep
+from aftersales.web.page_auth import ViewerDep
+from aftersales.web.page_controller import PageController
 from aftersales.web.portal.rendering import Page, tenant_paths
 
 MAX_SERIAL = 200
@@ -150,13 +151,10 @@ async def _conflict_reason(session: Any, tenant: Any, serial: str, customer_id: 
     return _("This device cannot be registered. Please contact support.")
 
 
-class DevicesController(Controller):
+class DevicesController(PageController):
     """``/my/devices``: the signed-in customer's units, one unit's coverage and claims, and registering one."""
 
-    dependencies = PAGE_DEPENDENCIES
-    include_in_schema = False
-
-    @get(tenant_paths("/my/devices"), exclude_from_auth=True)
+    @get(tenant_paths("/my/devices"))
     async def devices(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                       viewer: ViewerDep) -> Template:
         """Every registered unit with its coverage status and end dates."""
@@ -164,14 +162,14 @@ class DevicesController(Controller):
         return show(page, tenant, "account/devices.html", devices=await mine.devices(session, customer_id),
                     today=tenant.today(), status_on=status_on)
 
-    @get(tenant_paths("/my/devices/register"), exclude_from_auth=True)
+    @get(tenant_paths("/my/devices/register"))
     async def register_form(self, request: Request[Any, Any, Any], tenant: TenantDep, viewer: ViewerDep) -> Template:
         """The empty purchase form."""
         page, _ = customer_page(request, tenant, viewer)
         return show(page, tenant, "account/register.html", form=PurchaseForm(), errors={},
                     price_unit=price_unit(page, tenant.context.currency))
 
-    @post(tenant_paths("/my/devices/register"), exclude_from_auth=True, request_max_body_size=UPLOAD_LIMIT)
+    @post(tenant_paths("/my/devices/register"), request_max_body_size=UPLOAD_LIMIT)
     async def register(self, request: Request[Any, Any, Any], runtime: RuntimeDep, tenant: TenantDep,
                        session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Register the purchase to the signed-in customer, with the invoice when one is attached; the form
@@ -210,7 +208,7 @@ class DevicesController(Controller):
             await session.flush()
         return Redirect(page.url(f"/my/devices/{registered.registration.id}"), status_code=303)
 
-    @get(tenant_paths("/my/devices/{registration_id:uuid}"), exclude_from_auth=True)
+    @get(tenant_paths("/my/devices/{registration_id:uuid}"))
     async def device(self, request: Request[Any, Any, Any], registration_id: FromPath[UUID], tenant: TenantDep,
                      session: SessionDep, viewer: ViewerDep) -> Template:
         """One unit: its coverage dates and the rules behind them, its claims, its requests, and the way to

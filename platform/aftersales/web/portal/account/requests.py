@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from litestar import Controller, Request, get, post
+from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from sqlalchemy import select
@@ -32,7 +32,8 @@ from aftersales.web.portal.account.forms import text
 from aftersales.web.portal.account.pages import customer_actor, customer_page, show
 from aftersales.web.portal.account.words import EVENTS
 from aftersales.http.context import SessionDep, TenantDep
-from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep
+from aftersales.web.page_auth import ViewerDep
+from aftersales.web.page_controller import PageController
 from aftersales.web.portal.rendering import Page, tenant_paths
 
 PORTAL = "portal"
@@ -81,20 +82,17 @@ def _typed_errors(form: RequestForm, page: Page) -> dict[str, str]:
     return errors
 
 
-class RequestsController(Controller):
+class RequestsController(PageController):
     """``/my/requests``: the signed-in customer's requests, a new one, and one request's timeline."""
 
-    dependencies = PAGE_DEPENDENCIES
-    include_in_schema = False
-
-    @get(tenant_paths("/my/requests"), exclude_from_auth=True)
+    @get(tenant_paths("/my/requests"))
     async def requests(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                        viewer: ViewerDep) -> Template:
         """The customer's requests, newest first, with their state and promised date."""
         page, customer_id = customer_page(request, tenant, viewer)
         return show(page, tenant, "account/requests.html", requests=await mine.requests(session, customer_id))
 
-    @get(tenant_paths("/my/requests/new"), exclude_from_auth=True)
+    @get(tenant_paths("/my/requests/new"))
     async def new(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                   viewer: ViewerDep) -> Template:
         """The request form; ``?device=<registration id>`` chooses the device."""
@@ -103,7 +101,7 @@ class RequestsController(Controller):
         return show(page, tenant, "account/request_new.html", form=form, errors={}, kinds=CUSTOMER_KINDS,
                     devices=await mine.devices(session, customer_id), no_device=NO_DEVICE)
 
-    @post(tenant_paths("/my/requests/new"), exclude_from_auth=True)
+    @post(tenant_paths("/my/requests/new"))
     async def open(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                    viewer: ViewerDep) -> Template | Redirect:
         """Open the request and go to its timeline; the form again with each field's reason (422)."""
@@ -134,7 +132,7 @@ class RequestsController(Controller):
                         kinds=CUSTOMER_KINDS, devices=devices, no_device=NO_DEVICE)
         return Redirect(page.url(f"/my/requests/{opened.id}"), status_code=303)
 
-    @get(tenant_paths("/my/requests/{request_id:uuid}"), exclude_from_auth=True)
+    @get(tenant_paths("/my/requests/{request_id:uuid}"))
     async def request_detail(self, request: Request[Any, Any, Any], request_id: FromPath[UUID], tenant: TenantDep,
                              session: SessionDep, viewer: ViewerDep) -> Template:
         """One request: its state, its promised dates, and its timeline in order."""

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from babel.numbers import get_currency_name
-from litestar import Controller, Request, get, post
+from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 from sqlalchemy import select
@@ -32,7 +32,8 @@ from aftersales.contract.money import Money
 from aftersales.payments.settlement import services as settlement
 from aftersales.payments.ledger.models import Payment
 from aftersales.http.context import RuntimeDep, SessionDep, TenantDep
-from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep
+from aftersales.web.page_auth import ViewerDep
+from aftersales.web.page_controller import PageController
 from aftersales.web.portal.pay import card
 from aftersales.web.portal.pay.card import CardTerms
 from aftersales.web.portal.rendering import page_for, render, tenant_paths
@@ -89,13 +90,10 @@ def _actor(principal: Principal) -> str:
     return f"{principal.kind}:{principal.subject}"
 
 
-class PayJobController(Controller):
+class PayJobController(PageController):
     """Paying a completed marketplace job by card."""
 
-    dependencies = PAGE_DEPENDENCIES
-    include_in_schema = False
-
-    @get(tenant_paths(PAY), exclude_from_auth=True)
+    @get(tenant_paths(PAY))
     async def show(self, request: Request[Any, Any, Any], booking_id: FromPath[uuid.UUID], runtime: RuntimeDep,
                    tenant: TenantDep, session: SessionDep, viewer: ViewerDep) -> Template:
         """What is owed and the way to pay it: the card form, the offline ways, or that it is paid."""
@@ -113,7 +111,7 @@ class PayJobController(Controller):
         return render(page, "pay/job.html", bill=bill, terms=terms, client_secret=client_secret,
                       stripe_js=card.stripe_js_url(runtime.settings), currency_name=currency_name)
 
-    @post(tenant_paths(PAY), exclude_from_auth=True, status_code=303)
+    @post(tenant_paths(PAY), status_code=303)
     async def start(self, request: Request[Any, Any, Any], booking_id: FromPath[uuid.UUID], runtime: RuntimeDep,
                     tenant: TenantDep, session: SessionDep, viewer: ViewerDep) -> Redirect:
         """Start the card payment of the job's charge (a PaymentIntent), then show the card form."""
@@ -129,7 +127,7 @@ class PayJobController(Controller):
                 pass  # paid or started meanwhile (another tab): the page shows how it stands
         return Redirect(page.url(f"/my/bookings/{booking_id}/pay"), status_code=303)
 
-    @post(tenant_paths(f"{PAY}/card"), exclude_from_auth=True, status_code=200)
+    @post(tenant_paths(f"{PAY}/card"), status_code=200)
     async def confirm(self, request: Request[Any, Any, Any], booking_id: FromPath[uuid.UUID], runtime: RuntimeDep,
                       tenant: TenantDep, session: SessionDep, viewer: ViewerDep) -> Response[dict[str, Any]]:
         """Stripe.js's card reference for the waiting payment: confirm the PaymentIntent with it. Answers JSON
