@@ -26,7 +26,6 @@ from aftersales.web.console.console_pages import console_page, show
 from aftersales.http.context import SessionDep, TenantDep
 from aftersales.web.page_auth import ViewerDep
 from aftersales.web.page_controller import PageController
-from aftersales.web.portal.rendering import tenant_paths
 
 CUSTOMER = "/console/customers/{customer_id:uuid}"
 LISTED = 50
@@ -50,7 +49,7 @@ def _search(text: str, country: str) -> Any:
 class ConsoleCustomerController(PageController):
     """Customer search and the customer file in the staff console."""
 
-    @get(tenant_paths("/console/customers"))
+    @get("/console/customers")
     async def search(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                      viewer: ViewerDep) -> Template:
         """Customers matching the search, newest first (the newest customers when nothing is typed)."""
@@ -64,7 +63,7 @@ class ConsoleCustomerController(PageController):
         return show(request, page, clock, "console/customers.html", partial="console/customers_rows.html",
                     section="customers", text=text, customers=customers)
 
-    @get(tenant_paths(CUSTOMER))
+    @get(CUSTOMER)
     async def file(self, request: Request[Any, Any, Any], customer_id: FromPath[UUID], tenant: TenantDep,
                    session: SessionDep, viewer: ViewerDep) -> Template:
         """The customer's file: devices, requests, complaints, payments and the activity history."""
@@ -97,7 +96,7 @@ class ConsoleCustomerController(PageController):
                     activities=list(reversed(activities))[:ACTIVITIES_SHOWN], activity_count=len(activities),
                     today=tenant.today())
 
-    @get(tenant_paths(f"{CUSTOMER}/export.json", f"{CUSTOMER}/export.csv"))
+    @get([f"{CUSTOMER}/export.json", f"{CUSTOMER}/export.csv"])
     async def export(self, request: Request[Any, Any, Any], customer_id: FromPath[UUID], session: SessionDep,
                      viewer: ViewerDep) -> Response[str]:
         """The whole file as a download: ``export.json`` or ``export.csv`` (the API's export)."""

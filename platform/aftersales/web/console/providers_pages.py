@@ -28,7 +28,6 @@ from aftersales.web.console.console_pages import actor_of, console_page, form_te
 from aftersales.http.context import SessionDep, TenantDep
 from aftersales.web.page_auth import Viewer, ViewerDep
 from aftersales.web.page_controller import PageController
-from aftersales.web.portal.rendering import tenant_paths
 
 PROVIDER = "/console/providers/{provider_id:uuid}"
 LISTED = 200
@@ -47,7 +46,7 @@ def _reader(viewer: Viewer) -> Principal:
 class ConsoleProviderController(PageController):
     """Provider management and rating review in the staff console."""
 
-    @get(tenant_paths("/console/providers"))
+    @get("/console/providers")
     async def providers(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                         viewer: ViewerDep) -> Template:
         """Providers by name, optionally of one status; a provider's user sees only its own."""
@@ -69,14 +68,14 @@ class ConsoleProviderController(PageController):
                     section="providers", providers=found, status="" if bad else status, statuses=STATUSES, bad=bad,
                     held=held, today=tenant.today(), authorised=is_authorised, own=staff.provider_id is not None)
 
-    @get(tenant_paths(PROVIDER))
+    @get(PROVIDER)
     async def provider(self, request: Request[Any, Any, Any], provider_id: FromPath[UUID], tenant: TenantDep,
                        session: SessionDep, viewer: ViewerDep) -> Template:
         """The provider, its counted and held ratings, and the status actions."""
         staff = _reader(viewer)
         return await _provider_page(request, tenant, session, viewer, staff, provider_id)
 
-    @post(tenant_paths(f"{PROVIDER}/status"))
+    @post(f"{PROVIDER}/status")
     async def change_status(self, request: Request[Any, Any, Any], provider_id: FromPath[UUID], tenant: TenantDep,
                             session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Suspend or activate the provider, with the reason kept on it."""
@@ -95,7 +94,7 @@ class ConsoleProviderController(PageController):
                                         status_code=_status(exc), problem=("status", _reasons(exc), typed))
         return Redirect(page.url(f"/console/providers/{provider_id}"), status_code=303)
 
-    @post(tenant_paths(f"{PROVIDER}/ratings/{{rating_id:uuid}}/review"))
+    @post(f"{PROVIDER}/ratings/{{rating_id:uuid}}/review")
     async def review(self, request: Request[Any, Any, Any], provider_id: FromPath[UUID], rating_id: FromPath[UUID],
                      tenant: TenantDep, session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Accept a held rating (it counts from now on) or reject it (it never counts)."""

@@ -29,7 +29,6 @@ from aftersales.web.console.console_pages import actor_of, console_page, form_te
 from aftersales.http.context import RuntimeDep, SessionDep, TenantDep
 from aftersales.web.page_auth import Viewer, ViewerDep
 from aftersales.web.page_controller import PageController
-from aftersales.web.portal.rendering import tenant_paths
 
 REFUND = "/console/refunds/{refund_id:uuid}"
 VIEWS = ("awaiting_approval", "approved", "processing", "executed", "rejected", "refused", "all")
@@ -68,14 +67,14 @@ def _reader(viewer: Viewer) -> Principal:
 class ConsoleRefundController(PageController):
     """Finance's refund desk in the staff console."""
 
-    @get(tenant_paths("/console/refunds"))
+    @get("/console/refunds")
     async def desk(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                    viewer: ViewerDep) -> Template:
         """Refunds in one state (waiting for approval by default), newest first."""
         staff = _reader(viewer)
         return await _desk(request, tenant, session, viewer, staff)
 
-    @post(tenant_paths(f"{REFUND}/approve"))
+    @post(f"{REFUND}/approve")
     async def approve(self, request: Request[Any, Any, Any], refund_id: FromPath[UUID], tenant: TenantDep,
                       session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Approve a refund awaiting approval."""
@@ -89,7 +88,7 @@ class ConsoleRefundController(PageController):
             return await _refused(request, tenant, session, viewer, staff, refund_id, exc)
         return _back(request, tenant, viewer, "approved", refund_id)
 
-    @post(tenant_paths(f"{REFUND}/reject"))
+    @post(f"{REFUND}/reject")
     async def reject(self, request: Request[Any, Any, Any], refund_id: FromPath[UUID], tenant: TenantDep,
                      session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Reject a refund not yet paid; the reason is required and sent to the customer."""
@@ -107,7 +106,7 @@ class ConsoleRefundController(PageController):
             return await _refused(request, tenant, session, viewer, staff, refund_id, exc)
         return _back(request, tenant, viewer, "rejected", refund_id)
 
-    @post(tenant_paths(f"{REFUND}/execute"))
+    @post(f"{REFUND}/execute")
     async def execute(self, request: Request[Any, Any, Any], refund_id: FromPath[UUID], runtime: RuntimeDep,
                       tenant: TenantDep, session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Pay an approved refund out; a provider's refusal is kept on the refund's timeline and shown."""

@@ -42,7 +42,7 @@ from aftersales.web.console.labels import Labels
 from aftersales.http.context import SessionDep, TenantDep
 from aftersales.web.page_auth import ViewerDep
 from aftersales.web.page_controller import PageController
-from aftersales.web.portal.rendering import Page, tenant_paths
+from aftersales.web.portal.rendering import Page
 
 REQUEST = "/console/requests/{request_id:uuid}"
 KINDS = ("repair", "installation", "maintenance", "return", "exchange", "complaint", "inquiry")
@@ -93,7 +93,7 @@ class Problem:
 class ConsoleRequestController(PageController):
     """The queue and the request page of the staff console."""
 
-    @get(tenant_paths("/console/requests"))
+    @get("/console/requests")
     async def queue_page(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                          viewer: ViewerDep) -> Template:
         """The queue, most urgent first; filtered in place with HTMX, or by the plain GET form without it."""
@@ -108,14 +108,14 @@ class ConsoleRequestController(PageController):
                     staff=await _assignable(session),
                     status_code=422 if bad else 200)
 
-    @get(tenant_paths(REQUEST))
+    @get(REQUEST)
     async def detail(self, request: Request[Any, Any, Any], request_id: FromPath[UUID], tenant: TenantDep,
                      session: SessionDep, viewer: ViewerDep) -> Template:
         """The request, its promises with due times in the tenant's time zone, its timeline, and the actions."""
         me = viewer.staff(REQUESTS_READ)
         return await _detail(request, tenant, session, viewer, me, request_id)
 
-    @post(tenant_paths(f"{REQUEST}/assign"))
+    @post(f"{REQUEST}/assign")
     async def assign(self, request: Request[Any, Any, Any], request_id: FromPath[UUID], tenant: TenantDep,
                      session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Give the request to a member of staff (``me`` for oneself)."""
@@ -131,7 +131,7 @@ class ConsoleRequestController(PageController):
                           lambda: service.assign_request(session, request_id, assignee, actor=actor_of(me),
                                                          note=typed["note"], now=utcnow()))
 
-    @post(tenant_paths(f"{REQUEST}/move"))
+    @post(f"{REQUEST}/move")
     async def move(self, request: Request[Any, Any, Any], request_id: FromPath[UUID], tenant: TenantDep,
                    session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Move the request to its next state; a move its life does not allow is refused with the reason."""
@@ -156,7 +156,7 @@ class ConsoleRequestController(PageController):
                                   status_code=_status(exc))
         return _back(page, request_id)
 
-    @post(tenant_paths(f"{REQUEST}/notes"))
+    @post(f"{REQUEST}/notes")
     async def note(self, request: Request[Any, Any, Any], request_id: FromPath[UUID], tenant: TenantDep,
                    session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Add an internal note to the timeline."""
@@ -170,7 +170,7 @@ class ConsoleRequestController(PageController):
                           lambda: service.add_note(session, request_id, actor=actor_of(me), note=typed["note"],
                                                    now=utcnow()))
 
-    @post(tenant_paths(f"{REQUEST}/holds"))
+    @post(f"{REQUEST}/holds")
     async def hold(self, request: Request[Any, Any, Any], request_id: FromPath[UUID], tenant: TenantDep,
                    session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Put the request on hold with a reason; the clocks that pause for it stop."""
@@ -184,7 +184,7 @@ class ConsoleRequestController(PageController):
                           lambda: service.put_on_hold(session, tenant, request_id, typed["reason"],
                                                       actor=actor_of(me), note=typed["note"], now=utcnow()))
 
-    @post(tenant_paths(f"{REQUEST}/holds/{{hold_id:uuid}}/release"))
+    @post(f"{REQUEST}/holds/{{hold_id:uuid}}/release")
     async def release(self, request: Request[Any, Any, Any], request_id: FromPath[UUID], hold_id: FromPath[UUID],
                       tenant: TenantDep, session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """End a hold: the paused clocks run again."""
@@ -193,7 +193,7 @@ class ConsoleRequestController(PageController):
                           lambda: service.release_hold(session, tenant, request_id, hold_id, actor=actor_of(me),
                                                        note="", now=utcnow()))
 
-    @post(tenant_paths(f"{REQUEST}/contacts"))
+    @post(f"{REQUEST}/contacts")
     async def contact(self, request: Request[Any, Any, Any], request_id: FromPath[UUID], tenant: TenantDep,
                       session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Record that the customer was contacted: the first-contact and reply promises are met."""

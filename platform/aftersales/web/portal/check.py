@@ -20,7 +20,7 @@ from aftersales.warranty.schemas import AuthenticityAnswer
 from aftersales.http.context import RuntimeDep, SessionDep, TenantDep
 from aftersales.web.page_auth import ViewerDep
 from aftersales.web.page_controller import PageController
-from aftersales.web.portal.rendering import TENANT_PATH, Page, page_for, render
+from aftersales.web.portal.rendering import Page, page_for, render
 
 MAX_SERIAL = 200
 MAX_CODE = 100
@@ -86,12 +86,12 @@ def _show(request: Request[Any, Any, Any], page: Page, *, status_code: int = 200
 class PortalCheckController(PageController):
     """The check page on the tenant's host (``/``, ``/check``) and on ``/t/{slug}/`` for local use."""
 
-    @get(["/", "/check", TENANT_PATH, f"{TENANT_PATH}/check"])
+    @get(["/", "/check"])
     async def form(self, request: Request[Any, Any, Any], tenant: TenantDep, viewer: ViewerDep) -> Template:
         """The empty check form, in the tenant's branding and the visitor's language."""
         return _show(request, page_for(request, tenant, viewer))
 
-    @post(["/check", f"{TENANT_PATH}/check"], status_code=200)
+    @post("/check", status_code=200)
     async def check(self, request: Request[Any, Any, Any], runtime: RuntimeDep, tenant: TenantDep,
                     session: SessionDep, viewer: ViewerDep) -> Template:
         """Check the posted serial (and card codes): the verdict, the model and the coverage end, or why not."""

@@ -24,7 +24,7 @@ from aftersales.web.i18n.catalogues import translations
 from aftersales.web.i18n.formatting import LocaleFormat
 from aftersales.web.page_auth import ViewerDep, safe_next, session_cookie
 from aftersales.web.page_controller import PageController
-from aftersales.web.portal.rendering import Page, page_for, render, tenant_paths
+from aftersales.web.portal.rendering import Page, page_for, render
 
 MAX_NEXT = 2000
 
@@ -73,14 +73,14 @@ def code_text(page: Page, customer: Customer, code: str) -> one_time_codes.Text:
 class CodeSignInController(PageController):
     """``/sign-in`` and ``/sign-in/code`` on both tenant addresses."""
 
-    @get(tenant_paths("/sign-in"))
+    @get("/sign-in")
     async def contact_form(self, request: Request[Any, Any, Any], tenant: TenantDep, viewer: ViewerDep) -> Template:
         """Ask for the e-mail address or mobile number to send a code to."""
         page = page_for(request, tenant, viewer)
         return render(page, "signin/contact.html", contact="", next=_next(request.query_params.get("next")),
                       error=None)
 
-    @post(tenant_paths("/sign-in"), status_code=303)
+    @post("/sign-in", status_code=303)
     async def send_code(self, request: Request[Any, Any, Any], runtime: RuntimeDep, tenant: TenantDep,
                         session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Send a code (if the address is a customer's) and go on to the page where it is typed."""
@@ -105,14 +105,14 @@ class CodeSignInController(PageController):
         query = urlencode({"attempt": str(code_id), **({"next": next_path} if next_path else {})})
         return Redirect(page.url(f"/sign-in/code?{query}"), status_code=303)
 
-    @get(tenant_paths("/sign-in/code"))
+    @get("/sign-in/code")
     async def code_form(self, request: Request[Any, Any, Any], tenant: TenantDep, viewer: ViewerDep) -> Template:
         """Where the code that was sent is typed."""
         page = page_for(request, tenant, viewer)
         return _code_page(page, attempt=str(request.query_params.get("attempt") or "")[:40],
                       next=_next(request.query_params.get("next")), error=None, ended=False)
 
-    @post(tenant_paths("/sign-in/code"), status_code=303)
+    @post("/sign-in/code", status_code=303)
     async def check_code(self, request: Request[Any, Any, Any], runtime: RuntimeDep, tenant: TenantDep,
                          session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Sign the customer in with a right code; say why not otherwise (a wrong one counts)."""

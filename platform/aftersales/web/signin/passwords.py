@@ -23,7 +23,7 @@ from aftersales.web.page_auth import (
     session_cookie,
 )
 from aftersales.web.page_controller import OperatorPageController, PageController
-from aftersales.web.portal.rendering import Page, page_for, platform_page_for, render, tenant_paths
+from aftersales.web.portal.rendering import Page, page_for, platform_page_for, render
 
 MAX_FIELD = 254
 MAX_PASSWORD = 1024
@@ -59,14 +59,14 @@ def _empty_fields(page: Page, email: str, password: str) -> dict[str, str]:
 class StaffSignInController(PageController):
     """``/console/sign-in`` on both tenant addresses."""
 
-    @get(tenant_paths("/console/sign-in"))
+    @get("/console/sign-in")
     async def form(self, request: Request[Any, Any, Any], tenant: TenantDep, viewer: ViewerDep) -> Template:
         """The staff sign-in form, and the company's SSO button when it has a provider."""
         page = page_for(request, tenant, viewer)
         return render(page, "console/signin.html", email="", errors={}, refusal=None, sso=bool(tenant.record.sso),
                       next=safe_next(str(request.query_params.get("next") or "")[:MAX_NEXT], ""))
 
-    @post(tenant_paths("/console/sign-in"), status_code=303)
+    @post("/console/sign-in", status_code=303)
     async def sign_in(self, request: Request[Any, Any, Any], runtime: RuntimeDep, tenant: TenantDep,
                       session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Check the password and open a staff session; the form again with the reason otherwise."""

@@ -24,7 +24,7 @@ from aftersales.runtime import Runtime
 from aftersales.http.context import RuntimeDep, SessionDep, TenantDep
 from aftersales.web.page_auth import ViewerDep, cookie_path, safe_next, session_cookie
 from aftersales.web.page_controller import PageController
-from aftersales.web.portal.rendering import Page, page_for, render, tenant_paths
+from aftersales.web.portal.rendering import Page, page_for, render
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ def _refused(page: Page, tenant: TenantDep, reason: str, status_code: int) -> Te
 class SsoSignInController(PageController):
     """``/console/sso/start`` and ``/console/sso/callback`` on both tenant addresses."""
 
-    @get(tenant_paths("/console/sso/start"))
+    @get("/console/sso/start")
     async def start(self, request: Request[Any, Any, Any], runtime: RuntimeDep, tenant: TenantDep,
                     session: SessionDep, viewer: ViewerDep) -> Redirect | Template:
         """Send the browser to the company's provider, with state, nonce and the PKCE S256 challenge."""
@@ -81,7 +81,7 @@ class SsoSignInController(PageController):
         cookie = _state_cookie(runtime, request, state, int(ATTEMPT_LIFETIME.total_seconds()))
         return Redirect(url, status_code=303, cookies=[cookie])
 
-    @get(tenant_paths("/console/sso/callback"))
+    @get("/console/sso/callback")
     async def callback(self, request: Request[Any, Any, Any], runtime: RuntimeDep, tenant: TenantDep,
                        session: SessionDep, viewer: ViewerDep) -> Redirect | Template:
         """Check the provider's answer and sign the staff member in (the attempt is used up either way)."""

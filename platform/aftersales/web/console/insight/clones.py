@@ -26,7 +26,7 @@ from aftersales.warranty.serials.lookup import require_unit
 from aftersales.http.context import SessionDep, TenantDep
 from aftersales.web.page_auth import ViewerDep
 from aftersales.web.page_controller import PageController
-from aftersales.web.portal.rendering import Page, page_for, render, tenant_paths
+from aftersales.web.portal.rendering import Page, page_for, render
 
 LISTED = 100
 
@@ -75,14 +75,14 @@ async def _show(request: Request[Any, Any, Any], page: Page, session: AsyncSessi
 class ClonePagesController(PageController):
     """The clone alerts, for staff who may read the register; blocking needs ``serials:write``."""
 
-    @get(tenant_paths("/console/clones"))
+    @get("/console/clones")
     async def list_alerts(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                           viewer: ViewerDep) -> Template:
         """The suspected clones, newest first."""
         viewer.staff(SERIALS_READ)
         return await _show(request, page_for(request, tenant, viewer), session)
 
-    @post(tenant_paths("/console/clones/{serial:str}/block"), status_code=200)
+    @post("/console/clones/{serial:str}/block", status_code=200)
     async def block(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                     viewer: ViewerDep, serial: FromPath[str]) -> Template:
         """Block the serial with the reason given; the reason is shown again beside its form if refused."""

@@ -24,7 +24,7 @@ from aftersales.http.context import SessionDep, TenantDep
 from aftersales.web.console.insight.charts import Bar, Chart, Segment, draw, nice_top
 from aftersales.web.page_auth import ViewerDep
 from aftersales.web.page_controller import PageController
-from aftersales.web.portal.rendering import Page, page_for, render, tenant_paths
+from aftersales.web.portal.rendering import Page, page_for, render
 
 TARGET_PERCENT = 90
 """The share of promises kept that the compliance charts draw as their target line."""
@@ -149,7 +149,7 @@ async def build(session: Any, tenant: Any, page: Page, now: Any) -> Dashboard:
 class DashboardController(PageController):
     """``/console/``: the dashboard, for staff who may read requests."""
 
-    @get(tenant_paths("/console"))
+    @get("/console")
     async def dashboard(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                         viewer: ViewerDep) -> Template:
         """The charts of the last twelve weeks."""

@@ -33,7 +33,7 @@ from aftersales.web.console.insight.recall_forms import CAMPAIGN_FIELDS, Problem
 from aftersales.web.console.insight.recalls import campaign_page
 from aftersales.web.page_auth import Viewer, ViewerDep
 from aftersales.web.page_controller import PageController
-from aftersales.web.portal.rendering import page_for, render, tenant_paths
+from aftersales.web.portal.rendering import page_for, render
 
 CAMPAIGN = "/console/recalls/{campaign_id:uuid}"
 UNIT_FIELDS = ("serial", "note", "pending")
@@ -81,13 +81,13 @@ async def _act(request: Request[Any, Any, Any], tenant: CurrentTenant, session: 
 class RecallActionsController(PageController):
     """The recall coordinator's forms; every one carries the CSRF token."""
 
-    @get(tenant_paths("/console/recalls/new"))
+    @get("/console/recalls/new")
     async def new(self, request: Request[Any, Any, Any], tenant: TenantDep, viewer: ViewerDep) -> Template:
         """The empty form of a new campaign: its defect, remedy and the units it selects."""
         viewer.staff(SERIALS_WRITE)
         return _new_form(request, tenant, viewer)
 
-    @post(tenant_paths("/console/recalls/new"))
+    @post("/console/recalls/new")
     async def create(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                      viewer: ViewerDep) -> Template | Redirect:
         """Draft the campaign and show its reach; every bad field is shown beside it at once (422)."""
@@ -102,7 +102,7 @@ class RecallActionsController(PageController):
             return _new_form(request, tenant, viewer, problem=problem, status_code=422)
         return _back(request, tenant, viewer, campaign.id)
 
-    @post(tenant_paths(f"{CAMPAIGN}/launch"))
+    @post(f"{CAMPAIGN}/launch")
     async def launch(self, request: Request[Any, Any, Any], campaign_id: FromPath[UUID], tenant: TenantDep,
                      session: SessionDep, viewer: ViewerDep, runtime: RuntimeDep) -> Template | Redirect:
         """Recall the selected units in service and queue each registered owner's notice, all at once."""
@@ -112,7 +112,7 @@ class RecallActionsController(PageController):
                           lambda: recalls.launch(session, tenant, campaign_id, actor=actor_of(me),
                                                  link_base=runtime.settings.base_url, now=utcnow()))
 
-    @post(tenant_paths(f"{CAMPAIGN}/close"))
+    @post(f"{CAMPAIGN}/close")
     async def close(self, request: Request[Any, Any, Any], campaign_id: FromPath[UUID], tenant: TenantDep,
                     session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Close the campaign (a draft is abandoned; units not yet fixed stay recalled)."""
@@ -121,7 +121,7 @@ class RecallActionsController(PageController):
         return await _act(request, tenant, session, viewer, me, campaign_id, "close", {},
                           lambda: recalls.close(session, campaign_id, now=utcnow()))
 
-    @post(tenant_paths(f"{CAMPAIGN}/acknowledge"))
+    @post(f"{CAMPAIGN}/acknowledge")
     async def acknowledge(self, request: Request[Any, Any, Any], campaign_id: FromPath[UUID], tenant: TenantDep,
                           session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Record that the unit's owner acknowledged the recall to the agent (once; again changes nothing)."""
@@ -132,7 +132,7 @@ class RecallActionsController(PageController):
                           lambda: recall_units.acknowledge_for_owner(session, tenant, campaign_id, typed["serial"],
                                                                      actor=actor_of(me), now=utcnow()))
 
-    @post(tenant_paths(f"{CAMPAIGN}/fix"))
+    @post(f"{CAMPAIGN}/fix")
     async def fix(self, request: Request[Any, Any, Any], campaign_id: FromPath[UUID], tenant: TenantDep,
                   session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Record the unit's fix with what was done; it returns to service."""

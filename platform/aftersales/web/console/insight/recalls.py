@@ -27,7 +27,7 @@ from aftersales.http.context import SessionDep, TenantDep
 from aftersales.web.console.insight.recall_forms import Problem
 from aftersales.web.page_auth import Viewer, ViewerDep
 from aftersales.web.page_controller import PageController
-from aftersales.web.portal.rendering import page_for, render, tenant_paths
+from aftersales.web.portal.rendering import page_for, render
 
 LISTED = 100
 UNITS_SHOWN = 200
@@ -92,7 +92,7 @@ async def campaign_page(request: Request[Any, Any, Any], tenant: CurrentTenant, 
 class RecallPagesController(PageController):
     """The recall pages, for staff who may read the register (``serials:read``)."""
 
-    @get(tenant_paths("/console/recalls"))
+    @get("/console/recalls")
     async def campaigns(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                         viewer: ViewerDep) -> Template:
         """The newest campaigns with their progress."""
@@ -102,7 +102,7 @@ class RecallPagesController(PageController):
         return render(page_for(request, tenant, viewer), "console/recalls.html", section="recalls", campaigns=views,
                       can_manage=me.has_scope(SERIALS_WRITE))
 
-    @get(tenant_paths("/console/recalls/{campaign_id:uuid}"))
+    @get("/console/recalls/{campaign_id:uuid}")
     async def campaign(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                        viewer: ViewerDep, campaign_id: FromPath[UUID]) -> Template:
         """One campaign: its defect and remedy, its progress, its units (all, or those still waiting for one step:

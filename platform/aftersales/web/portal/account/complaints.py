@@ -26,7 +26,7 @@ from aftersales.web.portal.account.pages import customer_actor, customer_page, s
 from aftersales.http.context import SessionDep, TenantDep
 from aftersales.web.page_auth import ViewerDep
 from aftersales.web.page_controller import PageController
-from aftersales.web.portal.rendering import Page, tenant_paths
+from aftersales.web.portal.rendering import Page
 
 PORTAL = "portal"
 
@@ -71,7 +71,7 @@ def _service_errors(errors: list[FieldError], page: Page) -> dict[str, str]:
 class ComplaintsController(PageController):
     """``/my/complaints``: the signed-in customer's complaints with their answers, and a new one."""
 
-    @get(tenant_paths("/my/complaints"))
+    @get("/my/complaints")
     async def complaints(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                          viewer: ViewerDep) -> Template:
         """The customer's complaints, newest first, with the cause and apology once answered."""
@@ -79,7 +79,7 @@ class ComplaintsController(PageController):
         return show(page, tenant, "account/complaints.html",
                     complaints=await mine.complaints_of(session, customer_id))
 
-    @get(tenant_paths("/my/complaints/new"))
+    @get("/my/complaints/new")
     async def new(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                   viewer: ViewerDep) -> Template:
         """The complaint form; ``?about=<request id>`` names the request complained about."""
@@ -88,7 +88,7 @@ class ComplaintsController(PageController):
         return show(page, tenant, "account/complaint_new.html", form=form, errors={}, subjects=SUBJECTS,
                     requests=await mine.requests(session, customer_id))
 
-    @post(tenant_paths("/my/complaints/new"))
+    @post("/my/complaints/new")
     async def file(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                    viewer: ViewerDep) -> Template | Redirect:
         """File the complaint and go back to the list; the form again with each field's reason (422)."""

@@ -40,7 +40,7 @@ from aftersales.http.context import RuntimeDep, SessionDep, TenantDep
 from aftersales.web.i18n.formatting import RIAL_PER_TOMAN
 from aftersales.web.page_auth import ViewerDep
 from aftersales.web.page_controller import PageController
-from aftersales.web.portal.rendering import Page, tenant_paths
+from aftersales.web.portal.rendering import Page
 
 MAX_SERIAL = 200
 MAX_PRICE = 40
@@ -154,7 +154,7 @@ async def _conflict_reason(session: Any, tenant: Any, serial: str, customer_id: 
 class DevicesController(PageController):
     """``/my/devices``: the signed-in customer's units, one unit's coverage and claims, and registering one."""
 
-    @get(tenant_paths("/my/devices"))
+    @get("/my/devices")
     async def devices(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                       viewer: ViewerDep) -> Template:
         """Every registered unit with its coverage status and end dates."""
@@ -162,14 +162,14 @@ class DevicesController(PageController):
         return show(page, tenant, "account/devices.html", devices=await mine.devices(session, customer_id),
                     today=tenant.today(), status_on=status_on)
 
-    @get(tenant_paths("/my/devices/register"))
+    @get("/my/devices/register")
     async def register_form(self, request: Request[Any, Any, Any], tenant: TenantDep, viewer: ViewerDep) -> Template:
         """The empty purchase form."""
         page, _ = customer_page(request, tenant, viewer)
         return show(page, tenant, "account/register.html", form=PurchaseForm(), errors={},
                     price_unit=price_unit(page, tenant.context.currency))
 
-    @post(tenant_paths("/my/devices/register"), request_max_body_size=UPLOAD_LIMIT)
+    @post("/my/devices/register", request_max_body_size=UPLOAD_LIMIT)
     async def register(self, request: Request[Any, Any, Any], runtime: RuntimeDep, tenant: TenantDep,
                        session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Register the purchase to the signed-in customer, with the invoice when one is attached; the form
@@ -208,7 +208,7 @@ class DevicesController(PageController):
             await session.flush()
         return Redirect(page.url(f"/my/devices/{registered.registration.id}"), status_code=303)
 
-    @get(tenant_paths("/my/devices/{registration_id:uuid}"))
+    @get("/my/devices/{registration_id:uuid}")
     async def device(self, request: Request[Any, Any, Any], registration_id: FromPath[UUID], tenant: TenantDep,
                      session: SessionDep, viewer: ViewerDep) -> Template:
         """One unit: its coverage dates and the rules behind them, its claims, its requests, and the way to

@@ -24,7 +24,7 @@ from aftersales.web.portal.account.surveys import SurveyAddress, survey_form, ta
 from aftersales.http.context import SessionDep, TenantDep
 from aftersales.web.page_auth import ViewerDep
 from aftersales.web.page_controller import PageController
-from aftersales.web.portal.rendering import Page, page_for, tenant_paths
+from aftersales.web.portal.rendering import Page, page_for
 
 SHOWN_STATUSES = ("sent", "missed", "answered")
 """A link opens a survey waiting for its answer (a missed one still takes a late answer, as the API's does) or
@@ -48,14 +48,14 @@ def _address(page: Page, token: str) -> SurveyAddress:
 class PublicSurveyPageController(PageController):
     """``/surveys/{token}``: the survey link's page, answered without signing in."""
 
-    @get(tenant_paths(LINK_PATH + "/{token:str}"))
+    @get(LINK_PATH + "/{token:str}")
     async def survey(self, request: Request[Any, Any, Any], token: FromPath[str], tenant: TenantDep,
                      session: SessionDep, viewer: ViewerDep) -> Template:
         """The survey's questions and the score form, or the answer already given."""
         page = page_for(request, tenant, viewer)
         return survey_form(page, await survey_by_token(session, token), _address(page, token))
 
-    @post(tenant_paths(LINK_PATH + "/{token:str}"))
+    @post(LINK_PATH + "/{token:str}")
     async def answer(self, request: Request[Any, Any, Any], token: FromPath[str], tenant: TenantDep,
                      session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Record the score and comment as the survey's customer and show the thanks (303 back to the link);

@@ -34,7 +34,7 @@ from aftersales.web.portal.account.words import EVENTS
 from aftersales.http.context import SessionDep, TenantDep
 from aftersales.web.page_auth import ViewerDep
 from aftersales.web.page_controller import PageController
-from aftersales.web.portal.rendering import Page, tenant_paths
+from aftersales.web.portal.rendering import Page
 
 PORTAL = "portal"
 CUSTOMER_KINDS = ("repair", "maintenance", "installation", "inquiry")
@@ -85,14 +85,14 @@ def _typed_errors(form: RequestForm, page: Page) -> dict[str, str]:
 class RequestsController(PageController):
     """``/my/requests``: the signed-in customer's requests, a new one, and one request's timeline."""
 
-    @get(tenant_paths("/my/requests"))
+    @get("/my/requests")
     async def requests(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                        viewer: ViewerDep) -> Template:
         """The customer's requests, newest first, with their state and promised date."""
         page, customer_id = customer_page(request, tenant, viewer)
         return show(page, tenant, "account/requests.html", requests=await mine.requests(session, customer_id))
 
-    @get(tenant_paths("/my/requests/new"))
+    @get("/my/requests/new")
     async def new(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                   viewer: ViewerDep) -> Template:
         """The request form; ``?device=<registration id>`` chooses the device."""
@@ -101,7 +101,7 @@ class RequestsController(PageController):
         return show(page, tenant, "account/request_new.html", form=form, errors={}, kinds=CUSTOMER_KINDS,
                     devices=await mine.devices(session, customer_id), no_device=NO_DEVICE)
 
-    @post(tenant_paths("/my/requests/new"))
+    @post("/my/requests/new")
     async def open(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                    viewer: ViewerDep) -> Template | Redirect:
         """Open the request and go to its timeline; the form again with each field's reason (422)."""
@@ -132,7 +132,7 @@ class RequestsController(PageController):
                         kinds=CUSTOMER_KINDS, devices=devices, no_device=NO_DEVICE)
         return Redirect(page.url(f"/my/requests/{opened.id}"), status_code=303)
 
-    @get(tenant_paths("/my/requests/{request_id:uuid}"))
+    @get("/my/requests/{request_id:uuid}")
     async def request_detail(self, request: Request[Any, Any, Any], request_id: FromPath[UUID], tenant: TenantDep,
                              session: SessionDep, viewer: ViewerDep) -> Template:
         """One request: its state, its promised dates, and its timeline in order."""

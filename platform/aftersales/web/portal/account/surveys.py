@@ -29,7 +29,7 @@ from aftersales.web.portal.account.pages import customer_actor, customer_page, s
 from aftersales.http.context import SessionDep, TenantDep
 from aftersales.web.page_auth import ViewerDep
 from aftersales.web.page_controller import PageController
-from aftersales.web.portal.rendering import Page, render, tenant_paths
+from aftersales.web.portal.rendering import Page, render
 
 ANSWER_CHANNEL = "portal"
 SCORES = tuple(CSAT_RANGE)
@@ -95,21 +95,21 @@ def _mine(page: Page, followup_id: UUID) -> SurveyAddress:
 class SurveysController(PageController):
     """``/my/surveys``: the surveys sent to the signed-in customer, and answering one."""
 
-    @get(tenant_paths("/my/surveys"))
+    @get("/my/surveys")
     async def surveys(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                       viewer: ViewerDep) -> Template:
         """The surveys waiting for an answer, then those answered."""
         page, customer_id = customer_page(request, tenant, viewer)
         return show(page, tenant, "account/surveys.html", surveys=await mine.surveys(session, customer_id))
 
-    @get(tenant_paths("/my/surveys/{followup_id:uuid}"))
+    @get("/my/surveys/{followup_id:uuid}")
     async def survey(self, request: Request[Any, Any, Any], followup_id: FromPath[UUID], tenant: TenantDep,
                      session: SessionDep, viewer: ViewerDep) -> Template:
         """One survey: its questions and the score form, or the answer already given."""
         page, customer_id = customer_page(request, tenant, viewer)
         return survey_form(page, await mine.survey(session, customer_id, followup_id), _mine(page, followup_id))
 
-    @post(tenant_paths("/my/surveys/{followup_id:uuid}"))
+    @post("/my/surveys/{followup_id:uuid}")
     async def answer(self, request: Request[Any, Any, Any], followup_id: FromPath[UUID], tenant: TenantDep,
                      session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Record the score and comment and show the thanks; the form again with the reason (422), or the

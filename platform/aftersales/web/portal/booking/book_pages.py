@@ -32,7 +32,7 @@ from aftersales.http.context import SessionDep, TenantDep
 from aftersales.web.i18n.moments import Moments
 from aftersales.web.page_auth import ViewerDep
 from aftersales.web.page_controller import PageController
-from aftersales.web.portal.rendering import Page, page_for, render, tenant_paths
+from aftersales.web.portal.rendering import Page, page_for, render
 
 MAX_NOTE = 4000
 
@@ -97,7 +97,7 @@ def _starts_at(text: str) -> datetime | None:
 class BookProviderController(PageController):
     """A provider's free times and booking one."""
 
-    @get(tenant_paths("/book/{provider_id:uuid}"))
+    @get("/book/{provider_id:uuid}")
     async def times(self, request: Request[Any, Any, Any], provider_id: FromPath[uuid.UUID], tenant: TenantDep,
                     session: SessionDep, viewer: ViewerDep) -> Template:
         """The provider's free times for ``?offering=`` on ``?day=`` (default: its first service, today)."""
@@ -107,7 +107,7 @@ class BookProviderController(PageController):
         form = BookForm(offering=asked.get("offering", ""), day=asked.get("day", ""), starts_at=asked.get("at", ""))
         return await _show(request, page, session, tenant, provider_id, form)
 
-    @post(tenant_paths("/book/{provider_id:uuid}"), status_code=200)
+    @post("/book/{provider_id:uuid}", status_code=200)
     async def book(self, request: Request[Any, Any, Any], provider_id: FromPath[uuid.UUID], tenant: TenantDep,
                    session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Book the chosen time; then the booking's page. A time just taken: the times again with a message."""

@@ -29,7 +29,7 @@ from aftersales.http.context import SessionDep, TenantDep
 from aftersales.web.i18n.moments import Moments
 from aftersales.web.page_auth import ViewerDep
 from aftersales.web.page_controller import PageController
-from aftersales.web.portal.rendering import Page, page_for, render, tenant_paths
+from aftersales.web.portal.rendering import Page, page_for, render
 
 BOOKING = "/my/bookings/{booking_id:uuid}"
 MAX_NOTE = 4000
@@ -59,7 +59,7 @@ def _decided_meanwhile(page: Page) -> str:
 class MyBookingsController(PageController):
     """The customer's bookings and their decisions."""
 
-    @get(tenant_paths("/my/bookings"))
+    @get("/my/bookings")
     async def list_bookings(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                             viewer: ViewerDep) -> Template:
         """The customer's bookings, latest first."""
@@ -68,14 +68,14 @@ class MyBookingsController(PageController):
         return render(page, "booking/list.html", bookings=await my_bookings(session, principal),
                       clock=Moments(page.fmt, tenant.calendar.zone))
 
-    @get(tenant_paths(BOOKING))
+    @get(BOOKING)
     async def detail(self, request: Request[Any, Any, Any], booking_id: FromPath[uuid.UUID], tenant: TenantDep,
                      session: SessionDep, viewer: ViewerDep) -> Template:
         """One booking: state, provider, time, quotes, extra work, charges, the pay link, the rating."""
         principal = viewer.customer()
         return await _detail(page_for(request, tenant, viewer), session, tenant, principal, booking_id)
 
-    @post(tenant_paths(f"{BOOKING}/quotes/{{quote_id:uuid}}/{{decision:str}}"), status_code=200)
+    @post(f"{BOOKING}/quotes/{{quote_id:uuid}}/{{decision:str}}", status_code=200)
     async def decide_quote(self, request: Request[Any, Any, Any], booking_id: FromPath[uuid.UUID], quote_id: FromPath[uuid.UUID],
                            decision: FromPath[str], tenant: TenantDep, session: SessionDep,
                            viewer: ViewerDep) -> Template | Redirect:
@@ -93,7 +93,7 @@ class MyBookingsController(PageController):
                                  problem=_decided_meanwhile(page))
         return _back(page, booking_id)
 
-    @post(tenant_paths(f"{BOOKING}/changes/{{change_id:uuid}}/{{decision:str}}"), status_code=200)
+    @post(f"{BOOKING}/changes/{{change_id:uuid}}/{{decision:str}}", status_code=200)
     async def decide_change(self, request: Request[Any, Any, Any], booking_id: FromPath[uuid.UUID], change_id: FromPath[uuid.UUID],
                             decision: FromPath[str], tenant: TenantDep, session: SessionDep,
                             viewer: ViewerDep) -> Template | Redirect:
@@ -116,7 +116,7 @@ class MyBookingsController(PageController):
                                  problem=_decided_meanwhile(page))
         return _back(page, booking_id)
 
-    @post(tenant_paths(f"{BOOKING}/rating"), status_code=200)
+    @post(f"{BOOKING}/rating", status_code=200)
     async def rate(self, request: Request[Any, Any, Any], booking_id: FromPath[uuid.UUID], tenant: TenantDep,
                    session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Rate the provider of a completed job: 1–5 stars and an optional comment, once."""

@@ -26,7 +26,7 @@ from aftersales.http.context import SessionDep, TenantDep
 from aftersales.web.i18n.moments import Moments
 from aftersales.web.page_auth import ViewerDep
 from aftersales.web.page_controller import PageController
-from aftersales.web.portal.rendering import Page, page_for, render, tenant_paths
+from aftersales.web.portal.rendering import Page, page_for, render
 
 SLOTS_SHOWN = 4
 """Free times of the day shown with each provider; the provider's page has them all."""
@@ -86,7 +86,7 @@ async def _results(session: AsyncSession, tenant: CurrentTenant, offering: str, 
 class BookingSearchController(PageController):
     """The provider search of the portal."""
 
-    @get(tenant_paths("/book"))
+    @get("/book")
     async def search(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                      viewer: ViewerDep) -> Template:
         """The search form; with ``offering`` in the query, the providers found and their free times that day."""

@@ -36,7 +36,7 @@ from aftersales.web.page_auth import ViewerDep
 from aftersales.web.page_controller import PageController
 from aftersales.web.portal.pay import card
 from aftersales.web.portal.pay.card import CardTerms
-from aftersales.web.portal.rendering import page_for, render, tenant_paths
+from aftersales.web.portal.rendering import page_for, render
 
 PAY = "/my/bookings/{booking_id:uuid}/pay"
 
@@ -93,7 +93,7 @@ def _actor(principal: Principal) -> str:
 class PayJobController(PageController):
     """Paying a completed marketplace job by card."""
 
-    @get(tenant_paths(PAY))
+    @get(PAY)
     async def show(self, request: Request[Any, Any, Any], booking_id: FromPath[uuid.UUID], runtime: RuntimeDep,
                    tenant: TenantDep, session: SessionDep, viewer: ViewerDep) -> Template:
         """What is owed and the way to pay it: the card form, the offline ways, or that it is paid."""
@@ -111,7 +111,7 @@ class PayJobController(PageController):
         return render(page, "pay/job.html", bill=bill, terms=terms, client_secret=client_secret,
                       stripe_js=card.stripe_js_url(runtime.settings), currency_name=currency_name)
 
-    @post(tenant_paths(PAY), status_code=303)
+    @post(PAY, status_code=303)
     async def start(self, request: Request[Any, Any, Any], booking_id: FromPath[uuid.UUID], runtime: RuntimeDep,
                     tenant: TenantDep, session: SessionDep, viewer: ViewerDep) -> Redirect:
         """Start the card payment of the job's charge (a PaymentIntent), then show the card form."""
@@ -127,7 +127,7 @@ class PayJobController(PageController):
                 pass  # paid or started meanwhile (another tab): the page shows how it stands
         return Redirect(page.url(f"/my/bookings/{booking_id}/pay"), status_code=303)
 
-    @post(tenant_paths(f"{PAY}/card"), status_code=200)
+    @post(f"{PAY}/card", status_code=200)
     async def confirm(self, request: Request[Any, Any, Any], booking_id: FromPath[uuid.UUID], runtime: RuntimeDep,
                       tenant: TenantDep, session: SessionDep, viewer: ViewerDep) -> Response[dict[str, Any]]:
         """Stripe.js's card reference for the waiting payment: confirm the PaymentIntent with it. Answers JSON

@@ -18,7 +18,7 @@ from aftersales.http.context import SessionDep, TenantDep
 from aftersales.web.page_auth import ViewerDep
 from aftersales.web.page_controller import PageController
 from aftersales.web.portal.pay.labels import PAYMENT_TONES, payment_state_label, purpose_label
-from aftersales.web.portal.rendering import page_for, render, tenant_paths
+from aftersales.web.portal.rendering import page_for, render
 
 SHOWN = 100
 """Payments on the page; a customer with more sees the newest."""
@@ -46,7 +46,7 @@ class PaymentLine:
 class MyPaymentsController(PageController):
     """The customer's payments."""
 
-    @get(tenant_paths("/my/payments"))
+    @get("/my/payments")
     async def list_payments(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                             viewer: ViewerDep) -> Template:
         """The customer's payments and refunds, newest first."""
