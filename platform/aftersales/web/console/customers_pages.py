@@ -11,17 +11,19 @@ from uuid import UUID
 from litestar import Request, Response, get
 from litestar.params import FromPath
 from litestar.response import Template
-from sqlalchemy import and_, func, or_, select
-
-from aftersales.errors import FieldError, NotFound
-from aftersales.identity.customers import normalise_contacts
-from aftersales.identity.models import Customer
+from aftersales.errors import NotFound
+from aftersales.identity.customers import customer_by_id, search_customers
 from aftersales.identity.scopes import PAYMENTS_READ, REGISTRATIONS_READ
 from aftersales.contract.money import Money
-from aftersales.payments.ledger.models import Payment
-from aftersales.service.customers.services import as_csv, as_json, customer_file
-from aftersales.service.models import Complaint, ServiceRequest
-from aftersales.warranty.models import Coverage, ProductModel, Registration, Serial
+from aftersales.payments.customer_payments.services import payments_of_customer
+from aftersales.service.customers.services import (
+    as_csv,
+    as_json,
+    customer_complaints,
+    customer_devices,
+    customer_file,
+    customer_requests,
+)
 from aftersales.web.console.console_pages import console_page, show
 from aftersales.http.context import SessionDep, TenantDep
 from aftersales.web.page_auth import ViewerDep
@@ -31,19 +33,6 @@ CUSTOMER = "/console/customers/{customer_id:uuid}"
 LISTED = 50
 ACTIVITIES_SHOWN = 200
 """The file page shows the latest activities; the export has them all."""
-
-
-def _search(text: str, country: str) -> Any:
-    """The condition for ``text``: the exact phone or e-mail when it reads as one, else part of the name."""
-    errors: list[FieldError] = []
-    if "@" in text:
-        email = normalise_contacts(None, text, country, "", errors)[1]
-        return Customer.email == email if email else Customer.email == text.lower()
-    if sum(c.isdigit() for c in text) >= 6:
-        phone = normalise_contacts(text, None, country, "", errors)[0]
-        if phone:
-            return or_(Customer.phone == phone, Customer.phone.contains(text.strip(), autoescape=True))
-    return func.lower(Customer.name).contains(text.strip().lower(), autoescape=True)
 
 
 class ConsoleCustomerController(PageController):
@@ -56,10 +45,7 @@ class ConsoleCustomerController(PageController):
         viewer.staff(REGISTRATIONS_READ)
         page, clock = console_page(request, tenant, viewer)
         text = str(request.query_params.get("q") or "").strip()[:200]
-        query = select(Customer).order_by(Customer.created_at.desc(), Customer.id.desc()).limit(LISTED)
-        if text:
-            query = query.where(_search(text, tenant.context.country))
-        customers = list(await session.scalars(query))
+        customers = await search_customers(session, text, tenant.context.country, limit=LISTED)
         return show(request, page, clock, "console/customers.html", partial="console/customers_rows.html",
                     section="customers", text=text, customers=customers)
 
@@ -69,27 +55,16 @@ class ConsoleCustomerController(PageController):
         """The customer's file: devices, requests, complaints, payments and the activity history."""
         staff = viewer.staff(REGISTRATIONS_READ)
         page, clock = console_page(request, tenant, viewer)
-        customer = await session.scalar(select(Customer).where(Customer.id == customer_id))
+        customer = await customer_by_id(session, customer_id)
         if customer is None:
             raise NotFound("no such customer")
-        devices = (await session.execute(
-            select(Registration, Serial.serial, ProductModel.name, Coverage.warranty_end)
-            .join(Serial, and_(Serial.tenant_id == Registration.tenant_id, Serial.id == Registration.serial_id))
-            .join(ProductModel, and_(ProductModel.tenant_id == Serial.tenant_id, ProductModel.id == Serial.model_id))
-            .outerjoin(Coverage, and_(Coverage.tenant_id == Registration.tenant_id,
-                                      Coverage.registration_id == Registration.id, Coverage.superseded_at.is_(None)))
-            .where(Registration.customer_id == customer_id).order_by(Registration.created_at))).all()
-        requests = list(await session.scalars(select(ServiceRequest).where(ServiceRequest.customer_id == customer_id)
-                                              .order_by(ServiceRequest.opened_at.desc())))
-        complaints = (await session.execute(
-            select(Complaint, ServiceRequest.number, ServiceRequest.state)
-            .join(ServiceRequest, and_(ServiceRequest.tenant_id == Complaint.tenant_id,
-                                       ServiceRequest.id == Complaint.request_id))
-            .where(ServiceRequest.customer_id == customer_id).order_by(Complaint.created_at.desc()))).all()
+        devices = await customer_devices(session, customer_id)
+        requests = await customer_requests(session, customer_id)
+        complaints = await customer_complaints(session, customer_id)
         payments = None
         if staff.has_scope(PAYMENTS_READ):
-            payments = [(p, Money(p.amount_minor, p.currency)) for p in await session.scalars(
-                select(Payment).where(Payment.customer_id == customer_id).order_by(Payment.created_at.desc()))]
+            payments = [(p, Money(p.amount_minor, p.currency))
+                        for p in await payments_of_customer(session, customer_id)]
         activities = await customer_file(session, customer_id)
         return show(request, page, clock, "console/customer_file.html", section="customers", customer=customer,
                     devices=devices, requests=requests, complaints=complaints, payments=payments,

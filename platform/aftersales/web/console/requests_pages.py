@@ -15,12 +15,12 @@ from uuid import UUID
 from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
-from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.db.base import utcnow
 from aftersales.errors import Conflict, InvalidInput
-from aftersales.identity.models import Customer, StaffUser
+from aftersales.identity.customers import customer_by_id
+from aftersales.identity.services import assignable_staff, staff_name
 from aftersales.identity.principals import Principal
 from aftersales.identity.scopes import REQUESTS_READ, REQUESTS_WRITE
 from aftersales.service.clocks import services as service_clocks
@@ -28,7 +28,7 @@ from aftersales.service.requests import services as service
 from aftersales.service.requests.states import MOVES, IllegalTransition, RequestState
 from aftersales.tenancy.services import CurrentTenant
 from aftersales.contract.values import HOLD_REASONS
-from aftersales.warranty.models import ProductModel, Registration, Serial
+from aftersales.warranty.registrations.services import model_and_serial
 from aftersales.web.console import queue
 from aftersales.web.console.console_pages import (
     actor_of,
@@ -73,13 +73,6 @@ def _queue_filter(request: Request[Any, Any, Any]) -> tuple[queue.QueueFilter, s
     return queue.QueueFilter(state=state or "open", sla=sla, kind=kind, assignee=assignee, text=text, page=page), errors
 
 
-async def _assignable(session: AsyncSession) -> list[StaffUser]:
-    """Active staff who can take a request (provider users work on bookings, not requests)."""
-    staff = await session.scalars(select(StaffUser).where(StaffUser.active.is_(True), StaffUser.provider_id.is_(None))
-                                  .order_by(StaffUser.name))
-    return [s for s in staff if "provider" not in s.roles]
-
-
 @dataclass(frozen=True)
 class Problem:
     """Why an action was refused: a reason for the whole action, or a reason per field; and what was typed."""
@@ -105,7 +98,7 @@ class ConsoleRequestController(PageController):
         return show(request, page, clock, "console/requests.html", partial="console/requests_rows.html",
                     section="requests", which=which, bad=bad, found=found, now=now, kinds=KINDS,
                     states=[s.value for s in RequestState], sla_filters=queue.SLA_FILTERS,
-                    staff=await _assignable(session),
+                    staff=await assignable_staff(session),
                     status_code=422 if bad else 200)
 
     @get(REQUEST)
@@ -256,22 +249,18 @@ async def _detail(request: Request[Any, Any, Any], tenant: CurrentTenant, sessio
     page, clock = console_page(request, tenant, viewer)
     found = await service.get_request(session, request_id)
     now = utcnow()
-    customer = await session.scalar(select(Customer).where(Customer.id == found.customer_id))
+    customer = await customer_by_id(session, found.customer_id)
     device = None
     if found.registration_id is not None:
-        device = (await session.execute(
-            select(ProductModel.name, Serial.serial).select_from(Registration)
-            .join(Serial, and_(Serial.tenant_id == Registration.tenant_id, Serial.id == Registration.serial_id))
-            .join(ProductModel, and_(ProductModel.tenant_id == Serial.tenant_id, ProductModel.id == Serial.model_id))
-            .where(Registration.id == found.registration_id))).first()
+        device = await model_and_serial(session, found.registration_id)
     clocks = await service_clocks.clocks_of(session, found.id)
     events = await service.timeline(session, found.id)
-    staff = await _assignable(session)
+    staff = await assignable_staff(session)
     names = await staff_names(session, [e.actor for e in events])
     assignee = next((s.name for s in staff if s.id == found.assignee_id), None) if found.assignee_id else None
     if found.assignee_id and assignee is None:
-        assignee = await session.scalar(select(StaffUser.name).where(StaffUser.id == found.assignee_id))
-    holds = await queue.open_holds(session, found.id)
+        assignee = await staff_name(session, found.assignee_id)
+    holds = await service.open_holds(session, found.id)
     return show(request, page, clock, "console/request_detail.html", status_code=status_code, section="requests",
                 found=found, customer=customer, device=device, assignee=assignee,
                 clocks=[(c, queue.clock_line(c, tenant.calendar, now)) for c in clocks], events=events, names=names,

@@ -13,14 +13,12 @@ from typing import Any
 from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Template
-from sqlalchemy import distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.errors import Conflict, InvalidInput
 from aftersales.identity.scopes import SERIALS_READ, SERIALS_WRITE
 from aftersales.warranty import authenticity
 from aftersales.warranty.serials import status as serial_status
-from aftersales.warranty.models import Serial, SerialCheck
 from aftersales.warranty.serials.status import StatusAction
 from aftersales.warranty.serials.lookup import require_unit
 from aftersales.http.context import SessionDep, TenantDep
@@ -50,12 +48,8 @@ async def alerts(session: AsyncSession) -> list[Alert]:
     """The newest suspected clones with their check counts (every check of the serial, not only the last day)."""
     flagged = await authenticity.suspected_clones(session, limit=LISTED)
     serials = [f.serial for f in flagged]
-    stats = {row.serial: row for row in await session.execute(
-        select(SerialCheck.serial, func.count(distinct(SerialCheck.client_key)).label("clients"),
-               func.count().label("checks"), func.min(SerialCheck.checked_at).label("first"),
-               func.max(SerialCheck.checked_at).label("last"))
-        .where(SerialCheck.serial.in_(serials)).group_by(SerialCheck.serial))}
-    statuses = dict((await session.execute(select(Serial.serial, Serial.status).where(Serial.serial.in_(serials)))).all())
+    stats = await authenticity.check_stats(session, serials)
+    statuses = await authenticity.serial_statuses(session, serials)
     result = []
     for f in flagged:
         row = stats.get(f.serial)

@@ -16,12 +16,10 @@ from uuid import UUID
 from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
-from sqlalchemy import select
 
 from aftersales.db.base import utcnow
 from aftersales.errors import Conflict, FieldError, InvalidInput
-from aftersales.identity.customers import CustomerDetails
-from aftersales.identity.models import Customer
+from aftersales.identity.customers import CustomerDetails, customer_by_id
 from aftersales.warranty import claims as claim_service
 from aftersales.warranty.registrations.attachments import check_upload, store_attachment
 from aftersales.warranty.coverage import status_on
@@ -31,8 +29,10 @@ from aftersales.warranty.registrations.services import (
     PurchaseDetails,
     active_registration,
     register_purchase,
+    units_of_customer,
 )
 from aftersales.warranty.serials.lookup import locate_unit
+from aftersales.service.requests.services import requests_about_unit
 from aftersales.web.portal.account import mine
 from aftersales.web.portal.account.forms import Upload, read_date, text, typed_amount, upload
 from aftersales.web.portal.account.pages import customer_actor, customer_page, show
@@ -159,7 +159,7 @@ class DevicesController(PageController):
                       viewer: ViewerDep) -> Template:
         """Every registered unit with its coverage status and end dates."""
         page, customer_id = customer_page(request, tenant, viewer)
-        return show(page, tenant, "account/devices.html", devices=await mine.devices(session, customer_id),
+        return show(page, tenant, "account/devices.html", devices=await units_of_customer(session, customer_id),
                     today=tenant.today(), status_on=status_on)
 
     @get("/my/devices/register")
@@ -184,7 +184,7 @@ class DevicesController(PageController):
         if errors:
             return show(page, tenant, "account/register.html", status_code=422, form=form, errors=errors,
                         price_unit=price_unit(page, tenant.context.currency))
-        customer = await session.scalar(select(Customer).where(Customer.id == customer_id))
+        customer = await customer_by_id(session, customer_id)
         assert customer is not None  # the session's customer
         purchased_on = read_date(form.purchased_on)
         assert purchased_on is not None  # checked above
@@ -217,4 +217,4 @@ class DevicesController(PageController):
         registered = await mine.device(session, customer_id, registration_id)
         return show(page, tenant, "account/device.html", device=registered, today=tenant.today(),
                     status_on=status_on, claims=await claim_service.claims_of(session, registration_id),
-                    requests=await mine.requests_of_device(session, customer_id, registration_id))
+                    requests=await requests_about_unit(session, customer_id, registration_id))

@@ -14,11 +14,10 @@ from typing import Any
 from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.errors import NotFound
-from aftersales.service.followups.delivery import LINK_PATH, token_hash
+from aftersales.service.followups.delivery import LINK_PATH, followup_by_token
 from aftersales.service.followups.models import FollowUp
 from aftersales.web.portal.account.surveys import SurveyAddress, survey_form, take_answer
 from aftersales.http.context import SessionDep, TenantDep
@@ -35,7 +34,7 @@ PRIVATE = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
 
 async def survey_by_token(session: AsyncSession, token: str) -> FollowUp:
     """The follow-up a link's token opens in the request's tenant. :raises NotFound: unknown or expired."""
-    found = await session.scalar(select(FollowUp).where(FollowUp.token_hash == token_hash(token)))
+    found = await followup_by_token(session, token)
     if found is None or found.status not in SHOWN_STATUSES:
         raise NotFound("no such survey")
     return found

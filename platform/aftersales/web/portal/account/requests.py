@@ -15,18 +15,16 @@ from uuid import UUID
 from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
-from sqlalchemy import select
 
 from aftersales.db.base import utcnow
 from aftersales.errors import InvalidInput
-from aftersales.identity.customers import CustomerDetails
-from aftersales.identity.models import Customer
+from aftersales.identity.customers import CustomerDetails, customer_by_id
 from aftersales.service.clocks import services as clocks
 from aftersales.service.requests import services as service
 from aftersales.service.models import RequestEvent, ServiceRequest
 from aftersales.service.requests.services import MAX_SUMMARY
 from aftersales.tenancy.services import CurrentTenant
-from aftersales.warranty.registrations.services import get_registration
+from aftersales.warranty.registrations.services import get_registration, units_of_customer
 from aftersales.web.portal.account import mine
 from aftersales.web.portal.account.forms import text
 from aftersales.web.portal.account.pages import customer_actor, customer_page, show
@@ -90,7 +88,7 @@ class RequestsController(PageController):
                        viewer: ViewerDep) -> Template:
         """The customer's requests, newest first, with their state and promised date."""
         page, customer_id = customer_page(request, tenant, viewer)
-        return show(page, tenant, "account/requests.html", requests=await mine.requests(session, customer_id))
+        return show(page, tenant, "account/requests.html", requests=await service.requests_of_customer(session, customer_id))
 
     @get("/my/requests/new")
     async def new(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
@@ -99,7 +97,7 @@ class RequestsController(PageController):
         page, customer_id = customer_page(request, tenant, viewer)
         form = RequestForm(device=request.query_params.get("device", ""))
         return show(page, tenant, "account/request_new.html", form=form, errors={}, kinds=CUSTOMER_KINDS,
-                    devices=await mine.devices(session, customer_id), no_device=NO_DEVICE)
+                    devices=await units_of_customer(session, customer_id), no_device=NO_DEVICE)
 
     @post("/my/requests/new")
     async def open(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
@@ -108,7 +106,7 @@ class RequestsController(PageController):
         page, customer_id = customer_page(request, tenant, viewer)
         posted = await request.form()
         form = RequestForm(**{name: text(posted, name) for name in RequestForm.__dataclass_fields__})
-        devices = await mine.devices(session, customer_id)
+        devices = await units_of_customer(session, customer_id)
         errors = _typed_errors(form, page)
         registration_id = next((d.registration.id for d in devices if str(d.registration.id) == form.device), None)
         if form.device and form.device != NO_DEVICE and registration_id is None:
@@ -117,7 +115,7 @@ class RequestsController(PageController):
         if not errors:
             customer = None
             if registration_id is None:
-                found = await session.scalar(select(Customer).where(Customer.id == customer_id))
+                found = await customer_by_id(session, customer_id)
                 assert found is not None  # the session's customer
                 customer = CustomerDetails(name=found.name, phone=found.phone, email=found.email)
             try:

@@ -100,7 +100,7 @@ class SurveysController(PageController):
                       viewer: ViewerDep) -> Template:
         """The surveys waiting for an answer, then those answered."""
         page, customer_id = customer_page(request, tenant, viewer)
-        return show(page, tenant, "account/surveys.html", surveys=await mine.surveys(session, customer_id))
+        return show(page, tenant, "account/surveys.html", surveys=await service.surveys_of_customer(session, customer_id))
 
     @get("/my/surveys/{followup_id:uuid}")
     async def survey(self, request: Request[Any, Any, Any], followup_id: FromPath[UUID], tenant: TenantDep,

@@ -19,17 +19,18 @@ from babel.numbers import get_currency_name
 from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.db.base import utcnow
 from aftersales.errors import Conflict
 from aftersales.identity.principals import Principal
 from aftersales.marketplace.access import visible_booking
+from aftersales.marketplace.bookings.services import names_of
 from aftersales.marketplace.charges.services import ChargeDue, charge_due
-from aftersales.marketplace.models import Booking, Offering, Provider
+from aftersales.marketplace.models import Booking
 from aftersales.contract.money import Money
 from aftersales.payments.settlement import services as settlement
+from aftersales.payments.customer_payments.services import latest_job_payment
 from aftersales.payments.ledger.models import Payment
 from aftersales.http.context import RuntimeDep, SessionDep, TenantDep
 from aftersales.web.page_auth import ViewerDep
@@ -71,19 +72,12 @@ class JobBill:
         return "start"
 
 
-async def _latest_payment(session: AsyncSession, booking_id: uuid.UUID) -> Payment | None:
-    return await session.scalar(select(Payment).where(
-        Payment.purpose == "job", Payment.subject_type == "booking", Payment.subject_id == booking_id)
-        .order_by(Payment.created_at.desc(), Payment.id.desc()).limit(1))
-
-
 async def job_bill(session: AsyncSession, principal: Principal, booking_id: uuid.UUID) -> JobBill:
     """The customer's job and what is owed for it. :raises NotFound: not the customer's booking."""
     booking = await visible_booking(session, principal, booking_id)
-    provider_name = await session.scalar(select(Provider.name).where(Provider.id == booking.provider_id))
-    service_name = await session.scalar(select(Offering.name).where(Offering.id == booking.offering_id))
-    return JobBill(booking, provider_name or "", service_name or "", await charge_due(session, booking.id),
-                   await _latest_payment(session, booking.id))
+    providers, offerings = await names_of(session, [booking])
+    return JobBill(booking, providers.get(booking.provider_id, ""), offerings.get(booking.offering_id, ""),
+                   await charge_due(session, booking.id), await latest_job_payment(session, booking.id))
 
 
 def _actor(principal: Principal) -> str:
