@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import ColumnElement, bindparam, or_, select
+from sqlalchemy import ColumnElement, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.db.session import bound_tenant
@@ -111,3 +111,37 @@ def _same_contact(details: CustomerDetails) -> ColumnElement[bool]:
     matches = [Customer.phone == details.phone] if details.phone else []
     matches += [Customer.email == details.email] if details.email else []
     return or_(*matches)
+
+
+async def customer_by_id(session: AsyncSession, customer_id: uuid.UUID) -> Customer | None:
+    """The customer of the session's tenant with this id, or None."""
+    return await session.scalar(select(Customer).where(Customer.id == customer_id))
+
+
+async def customer_names(session: AsyncSession, customer_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """The names of these customers, by id (an id of no customer is left out)."""
+    if not customer_ids:
+        return {}
+    return dict((await session.execute(select(Customer.id, Customer.name).where(Customer.id.in_(customer_ids))))
+                .all())
+
+
+async def search_customers(session: AsyncSession, text: str, country: str, *, limit: int) -> list[Customer]:
+    """At most ``limit`` customers, newest first, matching ``text`` (all when it is empty): the exact phone or
+    e-mail when ``text`` reads as one (a phone in the ``country``'s local form too), else part of the name."""
+    query = select(Customer).order_by(Customer.created_at.desc(), Customer.id.desc()).limit(limit)
+    if text:
+        query = query.where(_matching(text, country))
+    return list(await session.scalars(query))
+
+
+def _matching(text: str, country: str) -> ColumnElement[bool]:
+    errors: list[FieldError] = []
+    if "@" in text:
+        email = normalise_contacts(None, text, country, "", errors)[1]
+        return Customer.email == email if email else Customer.email == text.lower()
+    if sum(c.isdigit() for c in text) >= 6:
+        phone = normalise_contacts(text, None, country, "", errors)[0]
+        if phone:
+            return or_(Customer.phone == phone, Customer.phone.contains(text.strip(), autoescape=True))
+    return func.lower(Customer.name).contains(text.strip().lower(), autoescape=True)

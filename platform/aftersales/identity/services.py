@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import uuid
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -119,3 +120,23 @@ async def authenticate_client(
         granted = frozenset(requested_scopes)
     kind = "client" if client.tenant_id is not None else "operator"
     return Principal(kind=kind, subject=client.client_id, tenant_id=client.tenant_id, scopes=granted)
+
+
+async def assignable_staff(session: AsyncSession) -> list[StaffUser]:
+    """Active staff who can take a request, by name (provider users work on bookings, not requests)."""
+    staff = await session.scalars(select(StaffUser).where(StaffUser.active.is_(True), StaffUser.provider_id.is_(None))
+                                  .order_by(StaffUser.name))
+    return [s for s in staff if "provider" not in s.roles]
+
+
+async def staff_name(session: AsyncSession, staff_id: uuid.UUID) -> str | None:
+    """The name of staff member ``staff_id``, active or not; None when there is none."""
+    return await session.scalar(select(StaffUser.name).where(StaffUser.id == staff_id))
+
+
+async def staff_names(session: AsyncSession, staff_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """The names of the staff members ``staff_ids`` (ids of no staff member are left out)."""
+    if not staff_ids:
+        return {}
+    rows = await session.execute(select(StaffUser.id, StaffUser.name).where(StaffUser.id.in_(staff_ids)))
+    return dict(rows.all())

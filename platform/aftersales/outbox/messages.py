@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.errors import Conflict, NotFound
@@ -73,3 +73,16 @@ async def retry_failed(session: AsyncSession, message_id: uuid.UUID, *, now: dat
     message.lease_until = None
     await session.flush()
     return message
+
+
+async def outbox_counts(session: AsyncSession, *, overdue_before: datetime) -> tuple[int, int, int, datetime | None]:
+    """The session's tenant's outbox at a glance: messages waiting, those of them due before ``overdue_before``,
+    messages failed for good, and when the latest message was queued (None when there is none)."""
+    pending = OutboxMessage.status == "pending"
+    waiting, overdue, failed, latest = (await session.execute(select(
+        func.count().filter(pending),
+        func.count().filter(pending & (OutboxMessage.next_attempt_at < overdue_before)),
+        func.count().filter(OutboxMessage.status == "failed"),
+        func.max(OutboxMessage.created_at),
+    ))).one()
+    return waiting, overdue, failed, latest

@@ -27,8 +27,9 @@ import hashlib
 import hmac
 import math
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import and_, distinct, func, or_, select
+from sqlalchemy import Row, and_, distinct, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.contract.values import CardEvidence, CardVerdict
@@ -202,3 +203,19 @@ async def suspected_clones(session: AsyncSession, *, limit: int,
     rows = await session.execute(query)
     return [SuspectedClone(serial=s, model_sku=sku, reason=reason or "", suspected_at=at)
             for s, sku, reason, at in rows]
+
+
+async def check_stats(session: AsyncSession, serials: list[str]) -> dict[str, Row[Any]]:
+    """Every check of these serials summed up, by serial: ``clients`` (distinct), ``checks``, and the ``first``
+    and ``last`` check's time (serials never checked are left out)."""
+    return {row.serial: row for row in await session.execute(
+        select(SerialCheck.serial, func.count(distinct(SerialCheck.client_key)).label("clients"),
+               func.count().label("checks"), func.min(SerialCheck.checked_at).label("first"),
+               func.max(SerialCheck.checked_at).label("last"))
+        .where(SerialCheck.serial.in_(serials)).group_by(SerialCheck.serial))}
+
+
+async def serial_statuses(session: AsyncSession, serials: list[str]) -> dict[str, str]:
+    """The status of each of these serial numbers (numbers of no unit are left out)."""
+    return dict((await session.execute(select(Serial.serial, Serial.status).where(Serial.serial.in_(serials))))
+                .all())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from litestar import Router
 from litestar.config.app import AppConfig
 from litestar.plugins import InitPluginProtocol
 from litestar.static_files import create_static_files_router
@@ -18,6 +19,7 @@ from aftersales.web.console.requests_pages import ConsoleRequestController
 from aftersales.web.i18n.catalogues import compile_all
 from aftersales.web.ops.directory import OpsTenantsController
 from aftersales.web.ops.onboarding import OpsOnboardingController
+from aftersales.web.page_controller import PageController
 from aftersales.web.portal.account.complaints import ComplaintsController
 from aftersales.web.portal.account.devices import DevicesController
 from aftersales.web.portal.account.public_survey import PublicSurveyPageController
@@ -31,10 +33,40 @@ from aftersales.web.portal.pay.job import PayJobController
 from aftersales.web.portal.pay.payments import MyPaymentsController
 from aftersales.web.portal.pay.refunds import MyRefundsController
 from aftersales.web.portal.pay.wallet import MyWalletController
-from aftersales.web.portal.rendering import STATIC_DIR, STATIC_PATH, template_config
+from aftersales.web.portal.rendering import STATIC_DIR, STATIC_PATH, TENANT_PATH, template_config
 from aftersales.web.signin.codes import CodeSignInController
 from aftersales.web.signin.passwords import OperatorSignInController, StaffSignInController
 from aftersales.web.signin.sso import SsoSignInController
+
+TENANT_PAGES: list[type[PageController]] = [
+    PortalCheckController,
+    DevicesController, RequestsController, ComplaintsController, SurveysController,
+    PublicSurveyPageController,
+    CodeSignInController, StaffSignInController, SsoSignInController,
+    BookingSearchController,
+    BookProviderController,
+    MyBookingsController,
+    PayJobController,
+    MyPaymentsController,
+    MyRefundsController,
+    MyWalletController,
+    ConsoleRequestController,
+    ConsoleCustomerController,
+    ConsoleRefundController,
+    ConsoleProviderController,
+    DashboardController,
+    ImportController,
+    ClonePagesController,
+    RecallActionsController,
+    RecallPagesController,
+]
+"""The portal's and the staff console's pages, each served twice: on the tenant's own host (``/my/devices``)
+and under ``/t/{slug}`` (``/t/{tenant_slug}/my/devices``, local use and demos), ``tenant_slug`` naming the
+tenant."""
+OPERATOR_PAGES: list[type[PageController]] = [
+    OpsTenantsController, OpsOnboardingController, OperatorSignInController,
+]
+"""The operator console's pages, under ``/ops`` on any host."""
 
 
 class PortalPlugin(InitPluginProtocol):
@@ -44,28 +76,9 @@ class PortalPlugin(InitPluginProtocol):
         compile_all()
         app_config.template_config = template_config()
         app_config.route_handlers.extend([
-            PortalCheckController,
-            OpsTenantsController,
-            OpsOnboardingController,
-            DevicesController, RequestsController, ComplaintsController, SurveysController,
-            PublicSurveyPageController,
-            CodeSignInController, StaffSignInController, OperatorSignInController, SsoSignInController,
-            BookingSearchController,
-            BookProviderController,
-            MyBookingsController,
-            PayJobController,
-            MyPaymentsController,
-            MyRefundsController,
-            MyWalletController,
-            ConsoleRequestController,
-            ConsoleCustomerController,
-            ConsoleRefundController,
-            ConsoleProviderController,
-            DashboardController,
-            ImportController,
-            ClonePagesController,
-            RecallActionsController,
-            RecallPagesController,
+            *TENANT_PAGES,
+            Router(TENANT_PATH, route_handlers=TENANT_PAGES),
+            *OPERATOR_PAGES,
             create_static_files_router(path=STATIC_PATH, directories=[STATIC_DIR], name="portal-static"),
         ])
         return app_config

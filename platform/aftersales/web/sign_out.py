@@ -5,28 +5,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, post
+from litestar import Request, post
 from litestar.response import Redirect
 
 from aftersales.http.context import RuntimeDep, SessionDep
 from aftersales.identity import page_sessions
 from aftersales.web.page_auth import (
-    OPERATOR_PAGE_DEPENDENCIES,
-    PAGE_DEPENDENCIES,
     ViewerDep,
     cleared_cookie,
     cookie_path,
 )
+from aftersales.web.page_controller import OperatorPageController, PageController
 from aftersales.web.portal.rendering import tenant_paths
 
 
-class SignOutController(Controller):
+class SignOutController(PageController):
     """``POST /sign-out`` (portal) and ``POST /console/sign-out`` (staff console), on both tenant addresses."""
 
-    dependencies = PAGE_DEPENDENCIES
-    include_in_schema = False
-
-    @post(tenant_paths("/sign-out", "/console/sign-out"), exclude_from_auth=True, status_code=303)
+    @post(tenant_paths("/sign-out", "/console/sign-out"), status_code=303)
     async def sign_out(self, request: Request[Any, Any, Any], runtime: RuntimeDep, session: SessionDep,
                        viewer: ViewerDep) -> Redirect:
         """End this browser's session and go back to the area's front page."""
@@ -37,13 +33,10 @@ class SignOutController(Controller):
         return Redirect(target, status_code=303, cookies=[cleared_cookie(runtime, request)])
 
 
-class OperatorSignOutController(Controller):
+class OperatorSignOutController(OperatorPageController):
     """``POST /ops/sign-out``."""
 
-    dependencies = OPERATOR_PAGE_DEPENDENCIES
-    include_in_schema = False
-
-    @post("/ops/sign-out", exclude_from_auth=True, status_code=303)
+    @post("/ops/sign-out", status_code=303)
     async def sign_out(self, request: Request[Any, Any, Any], runtime: RuntimeDep, platform_session: SessionDep,
                        viewer: ViewerDep) -> Redirect:
         """End the operator's session and go to the operator sign-in page."""

@@ -233,6 +233,27 @@ async def provider_day(session: AsyncSession, tenant: CurrentTenant, party: Part
     return sorted(rows, key=lambda b: (not arrived_on_time(b), b.starts_at, b.id))
 
 
+async def names_of(session: AsyncSession,
+                   bookings: Sequence[Booking]) -> tuple[dict[uuid.UUID, str], dict[uuid.UUID, str]]:
+    """The names of the bookings' providers and of their offerings, each by id."""
+    return (await _names(session, Provider, {b.provider_id for b in bookings}),
+            await _names(session, Offering, {b.offering_id for b in bookings}))
+
+
+async def _names(session: AsyncSession, model: type[Provider | Offering], ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+    if not ids:
+        return {}
+    rows = await session.execute(select(model.id, model.name).where(model.id.in_(ids)))
+    return {row_id: name for row_id, name in rows}
+
+
+async def provider_and_offering(session: AsyncSession, booking: Booking) -> tuple[Provider, Offering]:
+    """The provider a booking is with and the offering it is for."""
+    provider = (await session.scalars(select(Provider).where(Provider.id == booking.provider_id))).one()
+    offering = (await session.scalars(select(Offering).where(Offering.id == booking.offering_id))).one()
+    return provider, offering
+
+
 async def list_bookings(session: AsyncSession, party: Party, *, provider_id: uuid.UUID | None = None,
                         customer_id: uuid.UUID | None = None, state: str | None = None,
                         between: tuple[datetime, datetime] | None = None, limit: int,

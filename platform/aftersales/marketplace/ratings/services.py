@@ -299,3 +299,32 @@ async def held_ratings(session: AsyncSession, *, limit: int, after: uuid.UUID | 
     if after is not None:
         query = query.where(Rating.id > after)
     return (await session.scalars(query.order_by(Rating.id).limit(limit))).all()
+
+
+async def held_customer_ratings(session: AsyncSession, provider_id: uuid.UUID) -> list[Rating]:
+    """The provider's customer ratings held for review, oldest first."""
+    return list(await session.scalars(select(Rating).where(
+        Rating.provider_id == provider_id, Rating.status == "held", Rating.direction == CUSTOMER_RATES_PROVIDER)
+        .order_by(Rating.id)))
+
+
+async def held_customer_rating_counts(session: AsyncSession,
+                                      provider_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
+    """How many customer ratings of each provider are held for review (0 for a provider with none)."""
+    held = dict.fromkeys(provider_ids, 0)
+    for provider_id in await session.scalars(select(Rating.provider_id).where(
+            Rating.status == "held", Rating.direction == CUSTOMER_RATES_PROVIDER,
+            Rating.provider_id.in_(list(held)))):
+        held[provider_id] += 1
+    return held
+
+
+async def rating_of_provider(session: AsyncSession, provider_id: uuid.UUID, rating_id: uuid.UUID) -> Rating | None:
+    """Rating ``rating_id`` when it is of provider ``provider_id``, else None."""
+    return await session.scalar(select(Rating).where(Rating.id == rating_id, Rating.provider_id == provider_id))
+
+
+async def customer_rating_of(session: AsyncSession, booking_id: uuid.UUID) -> Rating | None:
+    """The customer's rating of the provider for this booking, if they gave one."""
+    return await session.scalar(select(Rating).where(Rating.booking_id == booking_id,
+                                                     Rating.direction == CUSTOMER_RATES_PROVIDER))

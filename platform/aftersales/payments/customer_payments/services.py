@@ -314,6 +314,19 @@ async def list_payments(session: AsyncSession, principal: Principal, *, customer
     return (await session.scalars(query)).all()
 
 
+async def payments_of_customer(session: AsyncSession, customer_id: uuid.UUID) -> list[Payment]:
+    """Every payment of the customer, newest first (the customer file in the staff console)."""
+    return list(await session.scalars(
+        select(Payment).where(Payment.customer_id == customer_id).order_by(Payment.created_at.desc())))
+
+
+async def latest_job_payment(session: AsyncSession, booking_id: uuid.UUID) -> Payment | None:
+    """The booking's latest job payment, in whatever state, if any."""
+    return await session.scalar(select(Payment).where(
+        Payment.purpose == "job", Payment.subject_type == "booking", Payment.subject_id == booking_id)
+        .order_by(Payment.created_at.desc(), Payment.id.desc()).limit(1))
+
+
 async def live_job_payment(session: AsyncSession, booking_id: uuid.UUID) -> Payment | None:
     """The booking's job payment that is under way or captured, if any."""
     return await session.scalar(select(Payment).where(

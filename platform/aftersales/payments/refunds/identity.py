@@ -77,6 +77,15 @@ async def identity_of(session: AsyncSession, customer_id: uuid.UUID) -> Customer
     return await session.scalar(select(CustomerIdentity).where(CustomerIdentity.customer_id == customer_id))
 
 
+async def identities_of(session: AsyncSession,
+                        customer_ids: set[uuid.UUID]) -> dict[uuid.UUID, CustomerIdentity]:
+    """The recorded identities of these customers, by customer (a customer with none is left out)."""
+    if not customer_ids:
+        return {}
+    found = await session.scalars(select(CustomerIdentity).where(CustomerIdentity.customer_id.in_(customer_ids)))
+    return {i.customer_id: i for i in found}
+
+
 async def _identity_for_update(session: AsyncSession, customer_id: uuid.UUID) -> CustomerIdentity:
     if await session.scalar(select(Customer.id).where(Customer.id == customer_id)) is None:
         raise NotFound("no such customer")

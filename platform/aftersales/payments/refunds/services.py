@@ -260,6 +260,21 @@ async def notify(session: AsyncSession, tenant: CurrentTenant, refund: Refund, k
     ), now=now)
 
 
+async def refund_state(session: AsyncSession, refund_id: uuid.UUID) -> str | None:
+    """The state refund ``refund_id`` is in now, or None when there is no such refund."""
+    return await session.scalar(select(Refund.state).where(Refund.id == refund_id))
+
+
+async def last_events(session: AsyncSession, refund_ids: list[uuid.UUID]) -> dict[uuid.UUID, RefundEvent]:
+    """The latest event of each of these refunds, by refund."""
+    last: dict[uuid.UUID, RefundEvent] = {}
+    if refund_ids:
+        for event in await session.scalars(select(RefundEvent).where(RefundEvent.refund_id.in_(refund_ids))
+                                           .order_by(RefundEvent.occurred_at, RefundEvent.id)):
+            last[event.refund_id] = event
+    return last
+
+
 async def visible_refunds(session: AsyncSession, principal: Principal, *, state: str | None = None,
                           customer_id: uuid.UUID | None = None) -> Sequence[Refund]:
     """Refunds the caller may see, newest first: a customer only their own."""

@@ -141,6 +141,14 @@ async def get_complaint(session: AsyncSession, complaint_id: UUID) -> Complaint:
     return complaint
 
 
+async def complaints_of_customer(session: AsyncSession, customer_id: UUID) -> list[tuple[Complaint, ServiceRequest]]:
+    """The customer's complaints with their requests, newest first."""
+    rows = await session.execute(
+        select(Complaint, ServiceRequest).join(ServiceRequest, ServiceRequest.id == Complaint.request_id)
+        .where(ServiceRequest.customer_id == customer_id).order_by(ServiceRequest.number.desc()))
+    return [(complaint, filed) for complaint, filed in rows]
+
+
 async def escalate_complaint(session: AsyncSession, tenant: CurrentTenant, complaint_id: UUID, *, actor: str,
                              note: str, now: datetime) -> Complaint:
     """Escalate a complaint to management by hand (those about staff or handling time already are).

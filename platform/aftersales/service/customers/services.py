@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Integer, Select, String, case, cast, func, literal, null, select, union_all
+from sqlalchemy import Integer, Row, Select, String, and_, case, cast, func, literal, null, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.db.session import bound_tenant
@@ -26,7 +26,7 @@ from aftersales.errors import FieldError, InvalidInput, NotFound
 from aftersales.identity.models import Customer
 from aftersales.service.followups.models import FollowUp
 from aftersales.service.models import Complaint, RequestEvent, RequestHold, ServiceRequest
-from aftersales.warranty.models import Claim, ProductModel, Registration, Serial
+from aftersales.warranty.models import Claim, Coverage, ProductModel, Registration, Serial
 from aftersales.warranty.recalls.models import RecallCampaign, RecallUnit
 
 COLUMNS = ("occurred_at", "kind", "ref_id", "request_number", "title", "detail")
@@ -159,6 +159,33 @@ async def customer_file(session: AsyncSession, customer_id: UUID, *, kinds: Sequ
         query = query.where(occurred_at < until)
     rows = (await session.execute(query.order_by(occurred_at, everything.c[1]).limit(MAX_ROWS))).all()
     return [Activity(*_aware(row)) for row in rows]
+
+
+async def customer_devices(session: AsyncSession, customer_id: UUID) -> Sequence[Row[Any]]:
+    """The customer's registered devices, first registered first, as rows of the registration, its serial
+    number, the model's name and the current coverage's warranty end (None when nothing covers it)."""
+    return (await session.execute(
+        select(Registration, Serial.serial, ProductModel.name, Coverage.warranty_end)
+        .join(Serial, and_(Serial.tenant_id == Registration.tenant_id, Serial.id == Registration.serial_id))
+        .join(ProductModel, and_(ProductModel.tenant_id == Serial.tenant_id, ProductModel.id == Serial.model_id))
+        .outerjoin(Coverage, and_(Coverage.tenant_id == Registration.tenant_id,
+                                  Coverage.registration_id == Registration.id, Coverage.superseded_at.is_(None)))
+        .where(Registration.customer_id == customer_id).order_by(Registration.created_at))).all()
+
+
+async def customer_requests(session: AsyncSession, customer_id: UUID) -> list[ServiceRequest]:
+    """The customer's service requests (complaints included), newest first."""
+    return list(await session.scalars(select(ServiceRequest).where(ServiceRequest.customer_id == customer_id)
+                                      .order_by(ServiceRequest.opened_at.desc())))
+
+
+async def customer_complaints(session: AsyncSession, customer_id: UUID) -> Sequence[Row[Any]]:
+    """The customer's complaints, newest first, as rows of the complaint, its request's number and state."""
+    return (await session.execute(
+        select(Complaint, ServiceRequest.number, ServiceRequest.state)
+        .join(ServiceRequest, and_(ServiceRequest.tenant_id == Complaint.tenant_id,
+                                   ServiceRequest.id == Complaint.request_id))
+        .where(ServiceRequest.customer_id == customer_id).order_by(Complaint.created_at.desc()))).all()
 
 
 def _aware(row: Sequence[Any]) -> tuple[Any, ...]:

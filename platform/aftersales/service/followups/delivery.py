@@ -54,6 +54,11 @@ LINK_PATH = "/surveys"
 route ``/api/v1/public/{slug}/surveys/{token}`` with the same token."""
 
 
+async def followup_by_token(session: AsyncSession, token: str) -> FollowUp | None:
+    """The follow-up a survey link's ``token`` opens in the session's tenant, or None."""
+    return await session.scalar(select(FollowUp).where(FollowUp.token_hash == token_hash(token)))
+
+
 def answer_link(base_url: str, tenant_slug: str, token: str, locale: str | None = None) -> str:
     """The page a customer opens (GET: the questions) and answers at (POST), in ``locale`` when given (the
     customer's language; the page falls back to the tenant's choice when it does not offer it)."""

@@ -46,6 +46,10 @@ CSAT_RANGE = range(1, 6)
 MAX_ANSWER = 2000
 MAX_COMMENT = 4000
 MAX_SIGNER = 200
+SURVEY_CHANNELS = ("portal", "sms", "email")
+"""Follow-ups the customer answers themselves; a ``call`` is answered by the agent who makes it."""
+SURVEY_STATUSES = ("sent", "answered")
+"""A survey is the customer's to answer once it is sent, and stays on their list once answered."""
 ANSWERABLE = ("scheduled", "sent", "missed")
 """An agent may record a call made early, on time, or after it was given up as missed."""
 _FIELDS = ("years", "months", "days", "hours", "minutes", "seconds")
@@ -240,6 +244,15 @@ async def get_followup(session: AsyncSession, followup_id: UUID) -> FollowUp:
     if followup is None:
         raise NotFound("no such follow-up")
     return followup
+
+
+async def surveys_of_customer(session: AsyncSession, customer_id: UUID) -> list[FollowUp]:
+    """The surveys sent to the customer, those waiting for an answer first, then newest first."""
+    found = list(await session.scalars(
+        select(FollowUp).where(FollowUp.customer_id == customer_id, FollowUp.channel.in_(SURVEY_CHANNELS),
+                               FollowUp.status.in_(SURVEY_STATUSES))
+        .order_by(FollowUp.due_at.desc(), FollowUp.id)))
+    return sorted(found, key=lambda f: f.status != "sent")
 
 
 def check_answers(followup: FollowUp, given: Answers, *, csat_required: bool) -> list[FieldError]:

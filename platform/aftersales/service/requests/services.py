@@ -13,7 +13,7 @@ from typing import Any, Literal, get_args
 from uuid import UUID
 
 from babel import Locale
-from sqlalchemy import BindParameter, Select, Table, bindparam, select, union_all
+from sqlalchemy import BindParameter, Select, Table, bindparam, func, select, union_all
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
@@ -310,8 +310,10 @@ async def release_hold(session: AsyncSession, tenant: CurrentTenant, request_id:
 
 
 async def open_holds(session: AsyncSession, request_id: UUID) -> list[RequestHold]:
+    """The request's holds still open, oldest first (each can be released)."""
     return list(await session.scalars(select(RequestHold).where(RequestHold.request_id == request_id,
-                                                                RequestHold.ended_at.is_(None))))
+                                                                RequestHold.ended_at.is_(None))
+                                      .order_by(RequestHold.started_at)))
 
 
 async def holds_of(session: AsyncSession, request_id: UUID) -> list[RequestHold]:
@@ -347,6 +349,26 @@ async def add_note(session: AsyncSession, request_id: UUID, *, actor: str, note:
     session.add(event)
     await session.flush()
     return event
+
+
+async def requests_of_customer(session: AsyncSession, customer_id: UUID) -> list[ServiceRequest]:
+    """The customer's service requests other than complaints (they have their own list), newest first."""
+    return list(await session.scalars(
+        select(ServiceRequest).where(ServiceRequest.customer_id == customer_id, ServiceRequest.kind != "complaint")
+        .order_by(ServiceRequest.number.desc())))
+
+
+async def requests_about_unit(session: AsyncSession, customer_id: UUID, registration_id: UUID) -> list[ServiceRequest]:
+    """The customer's requests (complaints included) about one of their registered units, newest first."""
+    return list(await session.scalars(
+        select(ServiceRequest).where(ServiceRequest.customer_id == customer_id,
+                                     ServiceRequest.registration_id == registration_id)
+        .order_by(ServiceRequest.number.desc())))
+
+
+async def latest_event_at(session: AsyncSession) -> datetime | None:
+    """When the latest event of any of the session's tenant's requests happened (None before the first)."""
+    return await session.scalar(select(func.max(RequestEvent.occurred_at)))
 
 
 async def timeline(session: AsyncSession, request_id: UUID) -> list[RequestEvent]:

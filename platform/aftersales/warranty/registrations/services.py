@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.contract.money import Money
@@ -160,6 +160,29 @@ async def get_registration(session: AsyncSession, registration_id: UUID) -> Regi
         raise NotFound("no such registration")
     registration, unit, model = row
     return RegisteredUnit(registration, unit, model, await current_coverage(session, registration))
+
+
+async def units_of_customer(session: AsyncSession, customer_id: UUID) -> list[RegisteredUnit]:
+    """The customer's registered units (their active registrations), newest purchase first."""
+    rows = (await session.execute(
+        select(Registration, Serial, ProductModel)
+        .join(Serial, (Serial.tenant_id == Registration.tenant_id) & (Serial.id == Registration.serial_id))
+        .join(ProductModel, (ProductModel.tenant_id == Serial.tenant_id) & (ProductModel.id == Serial.model_id))
+        .where(Registration.customer_id == customer_id, Registration.status == RegistrationStatus.ACTIVE)
+        .order_by(Registration.purchased_on.desc(), Registration.id)
+    )).all()
+    return [RegisteredUnit(registration, unit, model, await current_coverage(session, registration))
+            for registration, unit, model in rows]
+
+
+async def model_and_serial(session: AsyncSession, registration_id: UUID) -> tuple[str, str] | None:
+    """The model name and serial number of the registered unit (a request's device line), or None."""
+    row = (await session.execute(
+        select(ProductModel.name, Serial.serial).select_from(Registration)
+        .join(Serial, and_(Serial.tenant_id == Registration.tenant_id, Serial.id == Registration.serial_id))
+        .join(ProductModel, and_(ProductModel.tenant_id == Serial.tenant_id, ProductModel.id == Serial.model_id))
+        .where(Registration.id == registration_id))).first()
+    return None if row is None else (row[0], row[1])
 
 
 async def ownership_history(session: AsyncSession, unit: Serial) -> list[Registration]:

@@ -12,10 +12,9 @@ from zoneinfo import ZoneInfo
 
 from litestar import Request
 from litestar.response import Template
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from aftersales.identity.models import StaffUser
+from aftersales.identity import services as identity
 from aftersales.identity.principals import Principal
 from aftersales.tenancy.current import CurrentTenant
 from aftersales.web.console.labels import Labels
@@ -79,10 +78,8 @@ async def staff_names(session: AsyncSession, actors: Iterable[str]) -> dict[str,
                 ids.add(uuid.UUID(subject))
             except ValueError:
                 continue
-    if not ids:
-        return {}
-    rows = await session.execute(select(StaffUser.id, StaffUser.name).where(StaffUser.id.in_(ids)))
-    return {f"staff:{staff_id}": name for staff_id, name in rows}
+    names = await identity.staff_names(session, ids)
+    return {f"staff:{staff_id}": name for staff_id, name in names.items()}
 
 
 async def form_text(request: Request[Any, Any, Any], *names: str) -> dict[str, str]:

@@ -9,10 +9,9 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from litestar import Controller, Request, get, post
+from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
-from sqlalchemy import select
 
 from aftersales.db.base import utcnow
 from aftersales.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -20,14 +19,13 @@ from aftersales.http.context import SessionDep, TenantDep
 from aftersales.identity.principals import Principal
 from aftersales.identity.scopes import MARKETPLACE_MANAGE, MARKETPLACE_READ
 from aftersales.marketplace.access import check_reach
-from aftersales.marketplace.models import Provider, Rating
+from aftersales.marketplace.models import Provider
 from aftersales.marketplace.providers import services as service
 from aftersales.marketplace.providers.services import NEXT_STATUSES, ProviderFilter, is_authorised
 from aftersales.marketplace.ratings import services as ratings
-from aftersales.marketplace.ratings.services import CUSTOMER_RATES_PROVIDER
 from aftersales.web.console.console_pages import actor_of, console_page, form_text, show
-from aftersales.web.page_auth import PAGE_DEPENDENCIES, Viewer, ViewerDep
-from aftersales.web.portal.rendering import tenant_paths
+from aftersales.web.page_auth import Viewer, ViewerDep
+from aftersales.web.page_controller import PageController
 
 PROVIDER = "/console/providers/{provider_id:uuid}"
 LISTED = 200
@@ -43,13 +41,10 @@ def _reader(viewer: Viewer) -> Principal:
     return staff
 
 
-class ConsoleProviderController(Controller):
+class ConsoleProviderController(PageController):
     """Provider management and rating review in the staff console."""
 
-    dependencies = PAGE_DEPENDENCIES
-    include_in_schema = False
-
-    @get(tenant_paths("/console/providers"), exclude_from_auth=True)
+    @get("/console/providers")
     async def providers(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                         viewer: ViewerDep) -> Template:
         """Providers by name, optionally of one status; a provider's user sees only its own."""
@@ -62,23 +57,19 @@ class ConsoleProviderController(Controller):
         else:
             found = await service.list_providers(session, ProviderFilter(status=None if bad or not status else status),
                                                  today=tenant.today(), limit=LISTED)
-        held = {p: 0 for p in (f.id for f in found)}
-        for provider_id in await session.scalars(select(Rating.provider_id).where(
-                Rating.status == "held", Rating.direction == CUSTOMER_RATES_PROVIDER,
-                Rating.provider_id.in_(list(held)))):
-            held[provider_id] += 1
+        held = await ratings.held_customer_rating_counts(session, [f.id for f in found])
         return show(request, page, clock, "console/providers.html", status_code=422 if bad else 200,
                     section="providers", providers=found, status="" if bad else status, statuses=STATUSES, bad=bad,
                     held=held, today=tenant.today(), authorised=is_authorised, own=staff.provider_id is not None)
 
-    @get(tenant_paths(PROVIDER), exclude_from_auth=True)
+    @get(PROVIDER)
     async def provider(self, request: Request[Any, Any, Any], provider_id: FromPath[UUID], tenant: TenantDep,
                        session: SessionDep, viewer: ViewerDep) -> Template:
         """The provider, its counted and held ratings, and the status actions."""
         staff = _reader(viewer)
         return await _provider_page(request, tenant, session, viewer, staff, provider_id)
 
-    @post(tenant_paths(f"{PROVIDER}/status"), exclude_from_auth=True)
+    @post(f"{PROVIDER}/status")
     async def change_status(self, request: Request[Any, Any, Any], provider_id: FromPath[UUID], tenant: TenantDep,
                             session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Suspend or activate the provider, with the reason kept on it."""
@@ -97,14 +88,14 @@ class ConsoleProviderController(Controller):
                                         status_code=_status(exc), problem=("status", _reasons(exc), typed))
         return Redirect(page.url(f"/console/providers/{provider_id}"), status_code=303)
 
-    @post(tenant_paths(f"{PROVIDER}/ratings/{{rating_id:uuid}}/review"), exclude_from_auth=True)
+    @post(f"{PROVIDER}/ratings/{{rating_id:uuid}}/review")
     async def review(self, request: Request[Any, Any, Any], provider_id: FromPath[UUID], rating_id: FromPath[UUID],
                      tenant: TenantDep, session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Accept a held rating (it counts from now on) or reject it (it never counts)."""
         staff = viewer.staff(MARKETPLACE_MANAGE)
         typed = await form_text(request, "decision", "note")
         page = console_page(request, tenant, viewer)[0]
-        rating = await session.scalar(select(Rating).where(Rating.id == rating_id, Rating.provider_id == provider_id))
+        rating = await ratings.rating_of_provider(session, provider_id, rating_id)
         if rating is None:
             raise NotFound("no such rating of this provider")
         if typed["decision"] not in ("accept", "reject"):
@@ -137,9 +128,7 @@ async def _provider_page(request: Request[Any, Any, Any], tenant: Any, session: 
     page, clock = console_page(request, tenant, viewer)
     provider: Provider = await service.get_provider(session, provider_id)
     counted = await ratings.public_ratings(session, provider_id, limit=RATINGS_SHOWN)
-    held = list(await session.scalars(select(Rating).where(
-        Rating.provider_id == provider_id, Rating.status == "held", Rating.direction == CUSTOMER_RATES_PROVIDER)
-        .order_by(Rating.id)))
+    held = await ratings.held_customer_ratings(session, provider_id)
     action, reason, typed = problem or ("", "", {})
     return show(request, page, clock, "console/provider_detail.html", status_code=status_code, section="providers",
                 provider=provider, counted=[(r, ratings.short_name(name)) for r, name in counted], held=held,

@@ -4,28 +4,24 @@ sorted by what needs doing first.
 A request's SLA state is the worst of its live clocks (started and not met): ``breached``, ``at_risk``,
 ``paused`` (waiting on a hold or a state that stops it), ``on_track``, or ``none`` when no promise runs. The exact
 state needs the tenant's calendar (business clocks count opening hours), so it is computed here with
-:func:`aftersales.service.clocks.services.view` for the requests the filters leave; SQL narrows them first (state, kind,
-assignee, text, and an SLA pre-filter) and hands them over most-urgent-first by their soonest due time, at most
-:data:`MAX_CANDIDATES` of them.
+:func:`aftersales.service.clocks.services.view` for the requests the filters leave; SQL narrows them first
+(:func:`aftersales.service.requests.queue.queue_candidates`: state, kind, assignee, text, and an SLA pre-filter)
+and hands them over most-urgent-first by their soonest due time, at most :data:`MAX_CANDIDATES` of them.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
-from sqlalchemy import String, and_, cast, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.calendar import BusinessCalendar
-from aftersales.identity.models import Customer, StaffUser
 from aftersales.service.clocks.services import ClockView, view
-from aftersales.service.models import RequestHold, ServiceRequest, SlaClock
-from aftersales.service.states import FINAL
-from aftersales.warranty.models import ProductModel, Registration, Serial
+from aftersales.service.models import SlaClock
+from aftersales.service.requests import queue as requests_queue
 
 PAGE_SIZE = 25
 MAX_CANDIDATES = 1000
@@ -38,7 +34,6 @@ SLA_FILTERS = ("attention", *SLA_STATES)
 """``attention`` is breached or at risk: what a supervisor looks at first."""
 STATE_FILTERS = ("open", "all")
 """Besides one state: every request not yet ended (the default), or all."""
-ENDED_STATES = tuple(s.value for s in FINAL)
 
 
 @dataclass(frozen=True)
@@ -121,88 +116,15 @@ def request_sla(lines: list[ClockLine], clocks: list[SlaClock]) -> str:
     return next((state for state in SLA_STATES[:-1] if state in live), "none")
 
 
-def _text_match(text: str) -> object:
-    pattern = text.strip().lower()
-    matches = [
-        func.lower(Customer.name).contains(pattern, autoescape=True),
-        func.lower(func.coalesce(Customer.email, "")).contains(pattern, autoescape=True),
-        func.coalesce(Customer.phone, "").contains(pattern, autoescape=True),
-        func.lower(func.coalesce(Serial.serial, "")).contains(pattern, autoescape=True),
-    ]
-    digits = pattern.lstrip("#")
-    if digits.isdigit() and len(digits) < 10:
-        matches.append(ServiceRequest.number == int(digits))
-    else:
-        matches.append(cast(ServiceRequest.number, String) == digits)
-    return or_(*matches)
-
-
-def _unmet(*conditions: object) -> object:
-    return exists().where(SlaClock.tenant_id == ServiceRequest.tenant_id, SlaClock.request_id == ServiceRequest.id,
-                          SlaClock.started_at.is_not(None), SlaClock.met_at.is_(None), *conditions)
-
-
-def _sla_prefilter(sla: str, now: datetime) -> object | None:
-    """A SQL condition every request of SLA state ``sla`` meets (the exact state is decided afterwards)."""
-    overdue = or_(SlaClock.breached_at.is_not(None), SlaClock.due_at <= now)
-    if sla == "breached":
-        return _unmet(overdue)
-    if sla in ("at_risk", "on_track"):
-        return _unmet(SlaClock.due_at > now, SlaClock.breached_at.is_(None))
-    if sla == "attention":
-        return _unmet(or_(overdue, SlaClock.due_at > now))
-    if sla == "paused":
-        return _unmet(SlaClock.running_since.is_(None))
-    if sla == "none":
-        return ~_unmet()
-    return None
-
-
 async def load_queue(session: AsyncSession, calendar: BusinessCalendar, which: QueueFilter, *, me: uuid.UUID | None,
                      now: datetime) -> Queue:
     """The page of the queue ``which`` asks for, most urgent first."""
-    soonest = (select(func.min(SlaClock.due_at))
-               .where(SlaClock.tenant_id == ServiceRequest.tenant_id, SlaClock.request_id == ServiceRequest.id,
-                      SlaClock.met_at.is_(None))
-               .correlate(ServiceRequest).scalar_subquery())
-    query = (select(ServiceRequest, Customer.name, ProductModel.name, Serial.serial, StaffUser.name)
-             .join(Customer, and_(Customer.tenant_id == ServiceRequest.tenant_id,
-                                  Customer.id == ServiceRequest.customer_id))
-             .outerjoin(Registration, and_(Registration.tenant_id == ServiceRequest.tenant_id,
-                                           Registration.id == ServiceRequest.registration_id))
-             .outerjoin(Serial, and_(Serial.tenant_id == Registration.tenant_id, Serial.id == Registration.serial_id))
-             .outerjoin(ProductModel, and_(ProductModel.tenant_id == Serial.tenant_id,
-                                           ProductModel.id == Serial.model_id))
-             .outerjoin(StaffUser, and_(StaffUser.tenant_id == ServiceRequest.tenant_id,
-                                        StaffUser.id == ServiceRequest.assignee_id))
-             .order_by(soonest.asc().nulls_last(), ServiceRequest.opened_at, ServiceRequest.number)
-             .limit(MAX_CANDIDATES + 1))
-    if which.state == "open":
-        query = query.where(ServiceRequest.state.not_in(ENDED_STATES))
-    elif which.state != "all":
-        query = query.where(ServiceRequest.state == which.state)
-    if which.kind:
-        query = query.where(ServiceRequest.kind == which.kind)
-    if which.assignee == "me":
-        query = query.where(ServiceRequest.assignee_id == me)
-    elif which.assignee == "none":
-        query = query.where(ServiceRequest.assignee_id.is_(None))
-    elif which.assignee:
-        query = query.where(ServiceRequest.assignee_id == uuid.UUID(which.assignee))
-    if which.text.strip():
-        query = query.where(_text_match(which.text))
-    prefilter = _sla_prefilter(which.sla, now)
-    if prefilter is not None:
-        query = query.where(prefilter)
-    found = (await session.execute(query)).all()
+    found = await requests_queue.queue_candidates(
+        session, state=which.state, kind=which.kind, assignee=which.assignee, text=which.text, sla=which.sla, me=me,
+        now=now, limit=MAX_CANDIDATES)
     truncated = len(found) > MAX_CANDIDATES
     found = found[:MAX_CANDIDATES]
-    clocks_by_request: dict[uuid.UUID, list[SlaClock]] = defaultdict(list)
-    if found:
-        ids = [row[0].id for row in found]
-        for clock in await session.scalars(select(SlaClock).where(SlaClock.request_id.in_(ids))
-                                           .order_by(SlaClock.created_at, SlaClock.name)):
-            clocks_by_request[clock.request_id].append(clock)
+    clocks_by_request = await requests_queue.clocks_by_request(session, [row[0].id for row in found])
     rows = []
     for request, customer, model, serial, assignee in found:
         clocks = clocks_by_request[request.id]
@@ -228,9 +150,3 @@ def _urgency(row: QueueRow) -> tuple[int, int, float, datetime]:
             if line.remaining is not None and line.state in ("breached", "at_risk", "on_track")]
     return (URGENCY.index(row.sla), -row.priority, min(left, default=float("inf")), row.opened_at)
 
-
-async def open_holds(session: AsyncSession, request_id: uuid.UUID) -> list[RequestHold]:
-    """The request's holds still open, oldest first (each can be released)."""
-    return list(await session.scalars(select(RequestHold).where(RequestHold.request_id == request_id,
-                                                                RequestHold.ended_at.is_(None))
-                                      .order_by(RequestHold.started_at)))

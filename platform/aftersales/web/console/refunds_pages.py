@@ -10,25 +10,24 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from litestar import Controller, Request, get, post
+from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
-from sqlalchemy import select
 
 from aftersales.contract.money import Money
 from aftersales.db.base import utcnow
 from aftersales.errors import Conflict, InvalidInput, PermissionDenied
 from aftersales.http.context import RuntimeDep, SessionDep, TenantDep
-from aftersales.identity.models import Customer
+from aftersales.identity.customers import customer_names
 from aftersales.identity.principals import Principal
 from aftersales.identity.scopes import PAYMENTS_READ, REFUNDS_APPROVE, REFUNDS_WRITE
 from aftersales.payments.refunds import execution as refund_execution
 from aftersales.payments.refunds import services as refunds
-from aftersales.payments.refunds.identity import iban_owner_matches, identity_verified
-from aftersales.payments.refunds.models import CustomerIdentity, Refund, RefundEvent
+from aftersales.payments.refunds.identity import iban_owner_matches, identities_of, identity_verified
+from aftersales.payments.refunds.models import Refund, RefundEvent
 from aftersales.web.console.console_pages import actor_of, console_page, form_text, show
-from aftersales.web.page_auth import PAGE_DEPENDENCIES, Viewer, ViewerDep
-from aftersales.web.portal.rendering import tenant_paths
+from aftersales.web.page_auth import Viewer, ViewerDep
+from aftersales.web.page_controller import PageController
 
 REFUND = "/console/refunds/{refund_id:uuid}"
 VIEWS = ("awaiting_approval", "approved", "processing", "executed", "rejected", "refused", "all")
@@ -64,20 +63,17 @@ def _reader(viewer: Viewer) -> Principal:
     return staff
 
 
-class ConsoleRefundController(Controller):
+class ConsoleRefundController(PageController):
     """Finance's refund desk in the staff console."""
 
-    dependencies = PAGE_DEPENDENCIES
-    include_in_schema = False
-
-    @get(tenant_paths("/console/refunds"), exclude_from_auth=True)
+    @get("/console/refunds")
     async def desk(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                    viewer: ViewerDep) -> Template:
         """Refunds in one state (waiting for approval by default), newest first."""
         staff = _reader(viewer)
         return await _desk(request, tenant, session, viewer, staff)
 
-    @post(tenant_paths(f"{REFUND}/approve"), exclude_from_auth=True)
+    @post(f"{REFUND}/approve")
     async def approve(self, request: Request[Any, Any, Any], refund_id: FromPath[UUID], tenant: TenantDep,
                       session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Approve a refund awaiting approval."""
@@ -91,7 +87,7 @@ class ConsoleRefundController(Controller):
             return await _refused(request, tenant, session, viewer, staff, refund_id, exc)
         return _back(request, tenant, viewer, "approved", refund_id)
 
-    @post(tenant_paths(f"{REFUND}/reject"), exclude_from_auth=True)
+    @post(f"{REFUND}/reject")
     async def reject(self, request: Request[Any, Any, Any], refund_id: FromPath[UUID], tenant: TenantDep,
                      session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Reject a refund not yet paid; the reason is required and sent to the customer."""
@@ -109,7 +105,7 @@ class ConsoleRefundController(Controller):
             return await _refused(request, tenant, session, viewer, staff, refund_id, exc)
         return _back(request, tenant, viewer, "rejected", refund_id)
 
-    @post(tenant_paths(f"{REFUND}/execute"), exclude_from_auth=True)
+    @post(f"{REFUND}/execute")
     async def execute(self, request: Request[Any, Any, Any], refund_id: FromPath[UUID], runtime: RuntimeDep,
                       tenant: TenantDep, session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Pay an approved refund out; a provider's refusal is kept on the refund's timeline and shown."""
@@ -134,7 +130,7 @@ async def _refused(request: Request[Any, Any, Any], tenant: Any, session: Any, v
         refusal = Refusal(refund_id, fields={e.field: e.reason for e in exc.errors})
     else:
         refusal = Refusal(refund_id, reason=exc.detail)
-    refund = await session.scalar(select(Refund.state).where(Refund.id == refund_id))
+    refund = await refunds.refund_state(session, refund_id)
     return await _desk(request, tenant, session, viewer, staff, status_code=422 if isinstance(exc, InvalidInput)
                        else 409, refusal=refusal, view=refund or "awaiting_approval")
 
@@ -147,15 +143,9 @@ async def _desk(request: Request[Any, Any, Any], tenant: Any, session: Any, view
         chosen, status_code = "awaiting_approval", 422
     found = await refunds.visible_refunds(session, staff, state=None if chosen == "all" else chosen)
     customer_ids = {r.customer_id for r in found}
-    names = dict((await session.execute(select(Customer.id, Customer.name).where(Customer.id.in_(customer_ids)))).all()) \
-        if customer_ids else {}
-    identities = {i.customer_id: i for i in await session.scalars(
-        select(CustomerIdentity).where(CustomerIdentity.customer_id.in_(customer_ids)))} if customer_ids else {}
-    last: dict[UUID, RefundEvent] = {}
-    if found:
-        for event in await session.scalars(select(RefundEvent).where(RefundEvent.refund_id.in_([r.id for r in found]))
-                                           .order_by(RefundEvent.occurred_at, RefundEvent.id)):
-            last[event.refund_id] = event
+    names = await customer_names(session, customer_ids)
+    identities = await identities_of(session, customer_ids)
+    last = await refunds.last_events(session, [r.id for r in found])
     rows = [RefundRow(refund=r, customer=names.get(r.customer_id, "—"),
                       requested=Money(r.requested_minor, r.currency), allowed=Money(r.amount_minor, r.currency),
                       identity_verified=identity_verified(identities.get(r.customer_id)),

@@ -12,24 +12,24 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from litestar import Controller, Request, get, post
+from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
-from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.contract.values import HOLD_REASONS
 from aftersales.db.base import utcnow
 from aftersales.errors import Conflict, InvalidInput
 from aftersales.http.context import SessionDep, TenantDep
-from aftersales.identity.models import Customer, StaffUser
+from aftersales.identity.customers import customer_by_id
 from aftersales.identity.principals import Principal
 from aftersales.identity.scopes import REQUESTS_READ, REQUESTS_WRITE
+from aftersales.identity.services import assignable_staff, staff_name
 from aftersales.service.clocks import services as service_clocks
 from aftersales.service.requests import services as service
 from aftersales.service.states import MOVES, IllegalTransition, RequestState
 from aftersales.tenancy.current import CurrentTenant
-from aftersales.warranty.models import ProductModel, Registration, Serial
+from aftersales.warranty.registrations.services import model_and_serial
 from aftersales.web.console import queue
 from aftersales.web.console.console_pages import (
     actor_of,
@@ -40,8 +40,9 @@ from aftersales.web.console.console_pages import (
     staff_names,
 )
 from aftersales.web.console.labels import Labels
-from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep
-from aftersales.web.portal.rendering import Page, tenant_paths
+from aftersales.web.page_auth import ViewerDep
+from aftersales.web.page_controller import PageController
+from aftersales.web.portal.rendering import Page
 
 REQUEST = "/console/requests/{request_id:uuid}"
 KINDS = ("repair", "installation", "maintenance", "return", "exchange", "complaint", "inquiry")
@@ -72,13 +73,6 @@ def _queue_filter(request: Request[Any, Any, Any]) -> tuple[queue.QueueFilter, s
     return queue.QueueFilter(state=state or "open", sla=sla, kind=kind, assignee=assignee, text=text, page=page), errors
 
 
-async def _assignable(session: AsyncSession) -> list[StaffUser]:
-    """Active staff who can take a request (provider users work on bookings, not requests)."""
-    staff = await session.scalars(select(StaffUser).where(StaffUser.active.is_(True), StaffUser.provider_id.is_(None))
-                                  .order_by(StaffUser.name))
-    return [s for s in staff if "provider" not in s.roles]
-
-
 @dataclass(frozen=True)
 class Problem:
     """Why an action was refused: a reason for the whole action, or a reason per field; and what was typed."""
@@ -89,13 +83,10 @@ class Problem:
     typed: dict[str, str] | None = None
 
 
-class ConsoleRequestController(Controller):
+class ConsoleRequestController(PageController):
     """The queue and the request page of the staff console."""
 
-    dependencies = PAGE_DEPENDENCIES
-    include_in_schema = False
-
-    @get(tenant_paths("/console/requests"), exclude_from_auth=True)
+    @get("/console/requests")
     async def queue_page(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                          viewer: ViewerDep) -> Template:
         """The queue, most urgent first; filtered in place with HTMX, or by the plain GET form without it."""
@@ -107,17 +98,17 @@ class ConsoleRequestController(Controller):
         return show(request, page, clock, "console/requests.html", partial="console/requests_rows.html",
                     section="requests", which=which, bad=bad, found=found, now=now, kinds=KINDS,
                     states=[s.value for s in RequestState], sla_filters=queue.SLA_FILTERS,
-                    staff=await _assignable(session),
+                    staff=await assignable_staff(session),
                     status_code=422 if bad else 200)
 
-    @get(tenant_paths(REQUEST), exclude_from_auth=True)
+    @get(REQUEST)
     async def detail(self, request: Request[Any, Any, Any], request_id: FromPath[UUID], tenant: TenantDep,
                      session: SessionDep, viewer: ViewerDep) -> Template:
         """The request, its promises with due times in the tenant's time zone, its timeline, and the actions."""
         me = viewer.staff(REQUESTS_READ)
         return await _detail(request, tenant, session, viewer, me, request_id)
 
-    @post(tenant_paths(f"{REQUEST}/assign"), exclude_from_auth=True)
+    @post(f"{REQUEST}/assign")
     async def assign(self, request: Request[Any, Any, Any], request_id: FromPath[UUID], tenant: TenantDep,
                      session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Give the request to a member of staff (``me`` for oneself)."""
@@ -133,7 +124,7 @@ class ConsoleRequestController(Controller):
                           lambda: service.assign_request(session, request_id, assignee, actor=actor_of(me),
                                                          note=typed["note"], now=utcnow()))
 
-    @post(tenant_paths(f"{REQUEST}/move"), exclude_from_auth=True)
+    @post(f"{REQUEST}/move")
     async def move(self, request: Request[Any, Any, Any], request_id: FromPath[UUID], tenant: TenantDep,
                    session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Move the request to its next state; a move its life does not allow is refused with the reason."""
@@ -158,7 +149,7 @@ class ConsoleRequestController(Controller):
                                   status_code=_status(exc))
         return _back(page, request_id)
 
-    @post(tenant_paths(f"{REQUEST}/notes"), exclude_from_auth=True)
+    @post(f"{REQUEST}/notes")
     async def note(self, request: Request[Any, Any, Any], request_id: FromPath[UUID], tenant: TenantDep,
                    session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Add an internal note to the timeline."""
@@ -172,7 +163,7 @@ class ConsoleRequestController(Controller):
                           lambda: service.add_note(session, request_id, actor=actor_of(me), note=typed["note"],
                                                    now=utcnow()))
 
-    @post(tenant_paths(f"{REQUEST}/holds"), exclude_from_auth=True)
+    @post(f"{REQUEST}/holds")
     async def hold(self, request: Request[Any, Any, Any], request_id: FromPath[UUID], tenant: TenantDep,
                    session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Put the request on hold with a reason; the clocks that pause for it stop."""
@@ -186,7 +177,7 @@ class ConsoleRequestController(Controller):
                           lambda: service.put_on_hold(session, tenant, request_id, typed["reason"],
                                                       actor=actor_of(me), note=typed["note"], now=utcnow()))
 
-    @post(tenant_paths(f"{REQUEST}/holds/{{hold_id:uuid}}/release"), exclude_from_auth=True)
+    @post(f"{REQUEST}/holds/{{hold_id:uuid}}/release")
     async def release(self, request: Request[Any, Any, Any], request_id: FromPath[UUID], hold_id: FromPath[UUID],
                       tenant: TenantDep, session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """End a hold: the paused clocks run again."""
@@ -195,7 +186,7 @@ class ConsoleRequestController(Controller):
                           lambda: service.release_hold(session, tenant, request_id, hold_id, actor=actor_of(me),
                                                        note="", now=utcnow()))
 
-    @post(tenant_paths(f"{REQUEST}/contacts"), exclude_from_auth=True)
+    @post(f"{REQUEST}/contacts")
     async def contact(self, request: Request[Any, Any, Any], request_id: FromPath[UUID], tenant: TenantDep,
                       session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Record that the customer was contacted: the first-contact and reply promises are met."""
@@ -258,22 +249,18 @@ async def _detail(request: Request[Any, Any, Any], tenant: CurrentTenant, sessio
     page, clock = console_page(request, tenant, viewer)
     found = await service.get_request(session, request_id)
     now = utcnow()
-    customer = await session.scalar(select(Customer).where(Customer.id == found.customer_id))
+    customer = await customer_by_id(session, found.customer_id)
     device = None
     if found.registration_id is not None:
-        device = (await session.execute(
-            select(ProductModel.name, Serial.serial).select_from(Registration)
-            .join(Serial, and_(Serial.tenant_id == Registration.tenant_id, Serial.id == Registration.serial_id))
-            .join(ProductModel, and_(ProductModel.tenant_id == Serial.tenant_id, ProductModel.id == Serial.model_id))
-            .where(Registration.id == found.registration_id))).first()
+        device = await model_and_serial(session, found.registration_id)
     clocks = await service_clocks.clocks_of(session, found.id)
     events = await service.timeline(session, found.id)
-    staff = await _assignable(session)
+    staff = await assignable_staff(session)
     names = await staff_names(session, [e.actor for e in events])
     assignee = next((s.name for s in staff if s.id == found.assignee_id), None) if found.assignee_id else None
     if found.assignee_id and assignee is None:
-        assignee = await session.scalar(select(StaffUser.name).where(StaffUser.id == found.assignee_id))
-    holds = await queue.open_holds(session, found.id)
+        assignee = await staff_name(session, found.assignee_id)
+    holds = await service.open_holds(session, found.id)
     return show(request, page, clock, "console/request_detail.html", status_code=status_code, section="requests",
                 found=found, customer=customer, device=device, assignee=assignee,
                 clocks=[(c, queue.clock_line(c, tenant.calendar, now)) for c in clocks], events=events, names=names,

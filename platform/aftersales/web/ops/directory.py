@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
@@ -19,7 +19,8 @@ from aftersales.http.context import RuntimeDep, SessionDep
 from aftersales.tenancy import directory
 from aftersales.web.ops.health import OVERDUE_AFTER
 from aftersales.web.ops.pages import moment, operator_page, tenant_row
-from aftersales.web.page_auth import OPERATOR_PAGE_DEPENDENCIES, ViewerDep
+from aftersales.web.page_auth import ViewerDep
+from aftersales.web.page_controller import OperatorPageController
 from aftersales.web.portal.rendering import Page, render
 
 logger = logging.getLogger("aftersales.ops")
@@ -30,13 +31,10 @@ def _common(page: Page) -> dict[str, Any]:
     return {"overdue_minutes": page.fmt.number(int(OVERDUE_AFTER.total_seconds() // 60))}
 
 
-class OpsTenantsController(Controller):
+class OpsTenantsController(OperatorPageController):
     """The tenant directory and one tenant's page, for signed-in operators only."""
 
-    dependencies = OPERATOR_PAGE_DEPENDENCIES
-    include_in_schema = False
-
-    @get("/ops/", exclude_from_auth=True)
+    @get("/ops/")
     async def tenants(self, request: Request[Any, Any, Any], runtime: RuntimeDep, platform_session: SessionDep,
                       viewer: ViewerDep) -> Template:
         """Every tenant: status, vertical, plugin set (versions, loaded or not) and health."""
@@ -47,14 +45,14 @@ class OpsTenantsController(Controller):
         active = sum(1 for row in rows if row.tenant.status == "active")
         return render(page, "ops/tenants.html", rows=rows, active=active, now=now, moment=moment, **_common(page))
 
-    @get("/ops/tenants/{slug:str}", exclude_from_auth=True)
+    @get("/ops/tenants/{slug:str}")
     async def tenant(self, request: Request[Any, Any, Any], slug: FromPath[str], runtime: RuntimeDep,
                      platform_session: SessionDep, viewer: ViewerDep) -> Template:
         """One tenant: its manifest's main facts, plugin set with hooks, health, and the suspend form."""
         page = operator_page(request, viewer)
         return await self._show(page, runtime, platform_session, slug)
 
-    @post("/ops/tenants/{slug:str}/status", exclude_from_auth=True, status_code=303)
+    @post("/ops/tenants/{slug:str}/status", status_code=303)
     async def set_status(self, request: Request[Any, Any, Any], slug: FromPath[str], runtime: RuntimeDep,
                          platform_session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Suspend (a reason is required) or reactivate the tenant, then show its page again."""

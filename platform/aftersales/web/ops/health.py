@@ -14,12 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from aftersales.db import Database
-from aftersales.outbox.models import OutboxMessage
-from aftersales.service.models import RequestEvent
+from aftersales.outbox.messages import outbox_counts
+from aftersales.service.requests.services import latest_event_at
 from aftersales.tenancy.models import Tenant
 
 OVERDUE_AFTER = timedelta(minutes=15)
@@ -48,18 +47,10 @@ class TenantHealth:
 
 async def tenant_health(db: Database, tenant: Tenant, now: datetime) -> TenantHealth:
     """Ask the database as ``tenant``: its outbox counts and its last activity (two queries, one transaction)."""
-    pending = OutboxMessage.status == "pending"
-    outbox = select(
-        func.count().filter(pending),
-        func.count().filter(pending & (OutboxMessage.next_attempt_at < now - OVERDUE_AFTER)),
-        func.count().filter(OutboxMessage.status == "failed"),
-        func.max(OutboxMessage.created_at),
-    )
-    latest_event = select(func.max(RequestEvent.occurred_at))
     try:
         async with db.transaction(tenant.id) as session:
-            waiting, overdue, failed, last_message = (await session.execute(outbox)).one()
-            last_event = await session.scalar(latest_event)
+            waiting, overdue, failed, last_message = await outbox_counts(session, overdue_before=now - OVERDUE_AFTER)
+            last_event = await latest_event_at(session)
     except (SQLAlchemyError, OSError) as exc:  # any driver error means not reachable; operators see its kind
         return TenantHealth(reachable=False, error=type(exc).__name__)
     moments = [m for m in (last_message, last_event) if m is not None]

@@ -1,5 +1,5 @@
 """``/ops/tenants/new``: onboard a tenant from a form, or from a pasted TOML manifest, through the same service as
-``aftersales onboard`` and ``POST /api/v1/operator/tenants`` (:func:`aftersales.tenancy.onboarding.onboarding.onboard`). A form
+``aftersales onboard`` and ``POST /api/v1/operator/tenants`` (:func:`aftersales.onboarding.services.onboard`). A form
 with mistakes comes back with each field's reason beside it (422) and nothing written; success opens the new
 tenant's page. This page only creates: a slug that exists is refused (updates go through the manifest file)."""
 
@@ -12,7 +12,7 @@ from typing import Any
 
 from babel import Locale
 from babel.dates import get_day_names
-from litestar import Controller, Request, get, post
+from litestar import Request, get, post
 from litestar.response import Redirect, Template
 
 from aftersales.errors import FieldError, InvalidInput, NotFound
@@ -22,7 +22,8 @@ from aftersales.onboarding.manifest import SUPPORTED_LOCALES
 from aftersales.tenancy import directory
 from aftersales.web.ops.onboarding_form import FORM, WEEKDAYS, OnboardForm, errors_by_field
 from aftersales.web.ops.pages import operator_page
-from aftersales.web.page_auth import OPERATOR_PAGE_DEPENDENCIES, ViewerDep
+from aftersales.web.page_auth import ViewerDep
+from aftersales.web.page_controller import OperatorPageController
 from aftersales.web.portal.rendering import Page, render
 
 MAX_TOML = 20_000
@@ -91,18 +92,15 @@ def _show(page: Page, runtime: Any, *, status_code: int = 200, form: OnboardForm
                   **_choices(page, runtime))
 
 
-class OpsOnboardingController(Controller):
+class OpsOnboardingController(OperatorPageController):
     """The onboarding form and its TOML alternative, for signed-in operators only."""
 
-    dependencies = OPERATOR_PAGE_DEPENDENCIES
-    include_in_schema = False
-
-    @get("/ops/tenants/new", exclude_from_auth=True)
+    @get("/ops/tenants/new")
     async def form(self, request: Request[Any, Any, Any], runtime: RuntimeDep, viewer: ViewerDep) -> Template:
         """The empty form (a few sensible defaults: English, Saturday–Sunday weekend, 09:00–17:00)."""
         return _show(operator_page(request, viewer), runtime)
 
-    @post("/ops/tenants/new", exclude_from_auth=True, status_code=303)
+    @post("/ops/tenants/new", status_code=303)
     async def onboard(self, request: Request[Any, Any, Any], runtime: RuntimeDep, platform_session: SessionDep,
                       viewer: ViewerDep) -> Template | Redirect:
         """Onboard the tenant the form describes, or show the form again with every field's reason."""
@@ -116,7 +114,7 @@ class OpsOnboardingController(Controller):
             return _show(page, runtime, status_code=422, form=form, errors=_problems(page, exc.errors))
         return Redirect(f"/ops/tenants/{tenant.slug}", status_code=303)
 
-    @post("/ops/tenants/new/toml", exclude_from_auth=True, status_code=303)
+    @post("/ops/tenants/new/toml", status_code=303)
     async def onboard_toml(self, request: Request[Any, Any, Any], runtime: RuntimeDep,
                            platform_session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Onboard the tenant a pasted TOML manifest describes (the format of ``tenants/*.toml``)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Request, get, post
 from litestar.response import Template
 
 from aftersales.db.base import utcnow
@@ -18,8 +18,9 @@ from aftersales.errors import RateLimited
 from aftersales.http.context import RuntimeDep, SessionDep, TenantDep
 from aftersales.warranty import authenticity
 from aftersales.warranty.schemas import AuthenticityAnswer
-from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep
-from aftersales.web.portal.rendering import TENANT_PATH, Page, page_for, render
+from aftersales.web.page_auth import ViewerDep
+from aftersales.web.page_controller import PageController
+from aftersales.web.portal.rendering import Page, page_for, render
 
 MAX_SERIAL = 200
 MAX_CODE = 100
@@ -82,18 +83,15 @@ def _show(request: Request[Any, Any, Any], page: Page, *, status_code: int = 200
                   headers=headers, **context)
 
 
-class PortalCheckController(Controller):
+class PortalCheckController(PageController):
     """The check page on the tenant's host (``/``, ``/check``) and on ``/t/{slug}/`` for local use."""
 
-    dependencies = PAGE_DEPENDENCIES
-    include_in_schema = False
-
-    @get(["/", "/check", TENANT_PATH, f"{TENANT_PATH}/check"], exclude_from_auth=True)
+    @get(["/", "/check"])
     async def form(self, request: Request[Any, Any, Any], tenant: TenantDep, viewer: ViewerDep) -> Template:
         """The empty check form, in the tenant's branding and the visitor's language."""
         return _show(request, page_for(request, tenant, viewer))
 
-    @post(["/check", f"{TENANT_PATH}/check"], exclude_from_auth=True, status_code=200)
+    @post("/check", status_code=200)
     async def check(self, request: Request[Any, Any, Any], runtime: RuntimeDep, tenant: TenantDep,
                     session: SessionDep, viewer: ViewerDep) -> Template:
         """Check the posted serial (and card codes): the verdict, the model and the coverage end, or why not."""

@@ -11,7 +11,7 @@ import uuid
 from typing import Any
 from urllib.parse import urlencode
 
-from litestar import Controller, Request, get, post
+from litestar import Request, get, post
 from litestar.response import Redirect, Template
 
 from aftersales.accounts import one_time_codes
@@ -23,8 +23,9 @@ from aftersales.identity.models import Customer
 from aftersales.identity.services import customer_principal
 from aftersales.web.i18n.catalogues import translations
 from aftersales.web.i18n.formatting import LocaleFormat
-from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep, safe_next, session_cookie
-from aftersales.web.portal.rendering import Page, page_for, render, tenant_paths
+from aftersales.web.page_auth import ViewerDep, safe_next, session_cookie
+from aftersales.web.page_controller import PageController
+from aftersales.web.portal.rendering import Page, page_for, render
 
 MAX_NEXT = 2000
 
@@ -70,20 +71,17 @@ def code_text(page: Page, customer: Customer, code: str) -> one_time_codes.Text:
                                                               "minutes": minutes})
 
 
-class CodeSignInController(Controller):
+class CodeSignInController(PageController):
     """``/sign-in`` and ``/sign-in/code`` on both tenant addresses."""
 
-    dependencies = PAGE_DEPENDENCIES
-    include_in_schema = False
-
-    @get(tenant_paths("/sign-in"), exclude_from_auth=True)
+    @get("/sign-in")
     async def contact_form(self, request: Request[Any, Any, Any], tenant: TenantDep, viewer: ViewerDep) -> Template:
         """Ask for the e-mail address or mobile number to send a code to."""
         page = page_for(request, tenant, viewer)
         return render(page, "signin/contact.html", contact="", next=_next(request.query_params.get("next")),
                       error=None)
 
-    @post(tenant_paths("/sign-in"), exclude_from_auth=True, status_code=303)
+    @post("/sign-in", status_code=303)
     async def send_code(self, request: Request[Any, Any, Any], runtime: RuntimeDep, tenant: TenantDep,
                         session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Send a code (if the address is a customer's) and go on to the page where it is typed."""
@@ -108,14 +106,14 @@ class CodeSignInController(Controller):
         query = urlencode({"attempt": str(code_id), **({"next": next_path} if next_path else {})})
         return Redirect(page.url(f"/sign-in/code?{query}"), status_code=303)
 
-    @get(tenant_paths("/sign-in/code"), exclude_from_auth=True)
+    @get("/sign-in/code")
     async def code_form(self, request: Request[Any, Any, Any], tenant: TenantDep, viewer: ViewerDep) -> Template:
         """Where the code that was sent is typed."""
         page = page_for(request, tenant, viewer)
         return _code_page(page, attempt=str(request.query_params.get("attempt") or "")[:40],
                       next=_next(request.query_params.get("next")), error=None, ended=False)
 
-    @post(tenant_paths("/sign-in/code"), exclude_from_auth=True, status_code=303)
+    @post("/sign-in/code", status_code=303)
     async def check_code(self, request: Request[Any, Any, Any], runtime: RuntimeDep, tenant: TenantDep,
                          session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Sign the customer in with a right code; say why not otherwise (a wrong one counts)."""

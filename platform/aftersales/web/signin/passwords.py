@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Request, get, post
 from litestar.response import Redirect, Template
 
 from aftersales.db.base import utcnow
@@ -17,14 +17,13 @@ from aftersales.errors import AuthenticationFailed
 from aftersales.http.context import RuntimeDep, SessionDep, TenantDep
 from aftersales.identity import page_sessions, services
 from aftersales.web.page_auth import (
-    OPERATOR_PAGE_DEPENDENCIES,
-    PAGE_DEPENDENCIES,
     ViewerDep,
     operator_cookie,
     safe_next,
     session_cookie,
 )
-from aftersales.web.portal.rendering import Page, page_for, platform_page_for, render, tenant_paths
+from aftersales.web.page_controller import OperatorPageController, PageController
+from aftersales.web.portal.rendering import Page, page_for, platform_page_for, render
 
 MAX_FIELD = 254
 MAX_PASSWORD = 1024
@@ -57,20 +56,17 @@ def _empty_fields(page: Page, email: str, password: str) -> dict[str, str]:
     return errors
 
 
-class StaffSignInController(Controller):
+class StaffSignInController(PageController):
     """``/console/sign-in`` on both tenant addresses."""
 
-    dependencies = PAGE_DEPENDENCIES
-    include_in_schema = False
-
-    @get(tenant_paths("/console/sign-in"), exclude_from_auth=True)
+    @get("/console/sign-in")
     async def form(self, request: Request[Any, Any, Any], tenant: TenantDep, viewer: ViewerDep) -> Template:
         """The staff sign-in form, and the company's SSO button when it has a provider."""
         page = page_for(request, tenant, viewer)
         return render(page, "console/signin.html", email="", errors={}, refusal=None, sso=bool(tenant.record.sso),
                       next=safe_next(str(request.query_params.get("next") or "")[:MAX_NEXT], ""))
 
-    @post(tenant_paths("/console/sign-in"), exclude_from_auth=True, status_code=303)
+    @post("/console/sign-in", status_code=303)
     async def sign_in(self, request: Request[Any, Any, Any], runtime: RuntimeDep, tenant: TenantDep,
                       session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Check the password and open a staff session; the form again with the reason otherwise."""
@@ -90,20 +86,17 @@ class StaffSignInController(Controller):
                         cookies=[session_cookie(runtime, request, opened, now)])
 
 
-class OperatorSignInController(Controller):
+class OperatorSignInController(OperatorPageController):
     """``/ops/sign-in``."""
 
-    dependencies = OPERATOR_PAGE_DEPENDENCIES
-    include_in_schema = False
-
-    @get("/ops/sign-in", exclude_from_auth=True)
+    @get("/ops/sign-in")
     async def form(self, request: Request[Any, Any, Any], viewer: ViewerDep) -> Template:
         """The operator sign-in form, in the platform's own look."""
         page = platform_page_for(request, viewer)
         return render(page, "ops/signin.html", email="", errors={}, refusal=None,
                       next=safe_next(str(request.query_params.get("next") or "")[:MAX_NEXT], ""))
 
-    @post("/ops/sign-in", exclude_from_auth=True, status_code=303)
+    @post("/ops/sign-in", status_code=303)
     async def sign_in(self, request: Request[Any, Any, Any], runtime: RuntimeDep, platform_session: SessionDep,
                       viewer: ViewerDep) -> Template | Redirect:
         """Check the operator's password and open an operator session; the form again with the reason otherwise."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from litestar import Controller, Request, get
+from litestar import Request, get
 from litestar.datastructures import Cookie
 from litestar.response import Redirect, Template
 
@@ -22,8 +22,9 @@ from aftersales.identity.oidc_sign_in import (
     start_sign_in,
 )
 from aftersales.runtime import Runtime
-from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep, cookie_path, safe_next, session_cookie
-from aftersales.web.portal.rendering import Page, page_for, render, tenant_paths
+from aftersales.web.page_auth import ViewerDep, cookie_path, safe_next, session_cookie
+from aftersales.web.page_controller import PageController
+from aftersales.web.portal.rendering import Page, page_for, render
 
 log = logging.getLogger(__name__)
 
@@ -61,13 +62,10 @@ def _refused(page: Page, tenant: TenantDep, reason: str, status_code: int) -> Te
                   refusal=_reason(page, reason), sso=bool(tenant.record.sso))
 
 
-class SsoSignInController(Controller):
+class SsoSignInController(PageController):
     """``/console/sso/start`` and ``/console/sso/callback`` on both tenant addresses."""
 
-    dependencies = PAGE_DEPENDENCIES
-    include_in_schema = False
-
-    @get(tenant_paths("/console/sso/start"), exclude_from_auth=True)
+    @get("/console/sso/start")
     async def start(self, request: Request[Any, Any, Any], runtime: RuntimeDep, tenant: TenantDep,
                     session: SessionDep, viewer: ViewerDep) -> Redirect | Template:
         """Send the browser to the company's provider, with state, nonce and the PKCE S256 challenge."""
@@ -83,7 +81,7 @@ class SsoSignInController(Controller):
         cookie = _state_cookie(runtime, request, state, int(ATTEMPT_LIFETIME.total_seconds()))
         return Redirect(url, status_code=303, cookies=[cookie])
 
-    @get(tenant_paths("/console/sso/callback"), exclude_from_auth=True)
+    @get("/console/sso/callback")
     async def callback(self, request: Request[Any, Any, Any], runtime: RuntimeDep, tenant: TenantDep,
                        session: SessionDep, viewer: ViewerDep) -> Redirect | Template:
         """Check the provider's answer and sign the staff member in (the attempt is used up either way)."""

@@ -10,10 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Template
-from sqlalchemy import distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.errors import Conflict, InvalidInput
@@ -21,11 +20,11 @@ from aftersales.http.context import SessionDep, TenantDep
 from aftersales.identity.scopes import SERIALS_READ, SERIALS_WRITE
 from aftersales.warranty import authenticity
 from aftersales.warranty import unit_status as serial_status
-from aftersales.warranty.models import Serial, SerialCheck
 from aftersales.warranty.serials.lookup import require_unit
 from aftersales.warranty.unit_status import StatusAction
-from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep
-from aftersales.web.portal.rendering import Page, page_for, render, tenant_paths
+from aftersales.web.page_auth import ViewerDep
+from aftersales.web.page_controller import PageController
+from aftersales.web.portal.rendering import Page, page_for, render
 
 LISTED = 100
 
@@ -49,12 +48,8 @@ async def alerts(session: AsyncSession) -> list[Alert]:
     """The newest suspected clones with their check counts (every check of the serial, not only the last day)."""
     flagged = await authenticity.suspected_clones(session, limit=LISTED)
     serials = [f.serial for f in flagged]
-    stats = {row.serial: row for row in await session.execute(
-        select(SerialCheck.serial, func.count(distinct(SerialCheck.client_key)).label("clients"),
-               func.count().label("checks"), func.min(SerialCheck.checked_at).label("first"),
-               func.max(SerialCheck.checked_at).label("last"))
-        .where(SerialCheck.serial.in_(serials)).group_by(SerialCheck.serial))}
-    statuses = dict((await session.execute(select(Serial.serial, Serial.status).where(Serial.serial.in_(serials)))).all())
+    stats = await authenticity.check_stats(session, serials)
+    statuses = await authenticity.serial_statuses(session, serials)
     result = []
     for f in flagged:
         row = stats.get(f.serial)
@@ -71,20 +66,17 @@ async def _show(request: Request[Any, Any, Any], page: Page, session: AsyncSessi
                   alerts=await alerts(session), **context)
 
 
-class ClonePagesController(Controller):
+class ClonePagesController(PageController):
     """The clone alerts, for staff who may read the register; blocking needs ``serials:write``."""
 
-    dependencies = PAGE_DEPENDENCIES
-    include_in_schema = False
-
-    @get(tenant_paths("/console/clones"), exclude_from_auth=True)
+    @get("/console/clones")
     async def list_alerts(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                           viewer: ViewerDep) -> Template:
         """The suspected clones, newest first."""
         viewer.staff(SERIALS_READ)
         return await _show(request, page_for(request, tenant, viewer), session)
 
-    @post(tenant_paths("/console/clones/{serial:str}/block"), exclude_from_auth=True, status_code=200)
+    @post("/console/clones/{serial:str}/block", status_code=200)
     async def block(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                     viewer: ViewerDep, serial: FromPath[str]) -> Template:
         """Block the serial with the reason given; the reason is shown again beside its form if refused."""

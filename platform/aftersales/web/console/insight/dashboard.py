@@ -14,7 +14,7 @@ from typing import Any
 import jdatetime
 from babel.dates import format_skeleton
 from babel.numbers import format_decimal, format_percent
-from litestar import Controller, Request, get
+from litestar import Request, get
 from litestar.response import Template
 
 from aftersales.db.base import utcnow
@@ -22,8 +22,9 @@ from aftersales.http.context import SessionDep, TenantDep
 from aftersales.identity.scopes import REQUESTS_READ
 from aftersales.service import metrics
 from aftersales.web.console.insight.charts import Bar, Chart, Segment, draw, nice_top
-from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep
-from aftersales.web.portal.rendering import Page, page_for, render, tenant_paths
+from aftersales.web.page_auth import ViewerDep
+from aftersales.web.page_controller import PageController
+from aftersales.web.portal.rendering import Page, page_for, render
 
 TARGET_PERCENT = 90
 """The share of promises kept that the compliance charts draw as their target line."""
@@ -145,13 +146,10 @@ async def build(session: Any, tenant: Any, page: Page, now: Any) -> Dashboard:
     )
 
 
-class DashboardController(Controller):
+class DashboardController(PageController):
     """``/console/``: the dashboard, for staff who may read requests."""
 
-    dependencies = PAGE_DEPENDENCIES
-    include_in_schema = False
-
-    @get(tenant_paths("/console"), exclude_from_auth=True)
+    @get("/console")
     async def dashboard(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                         viewer: ViewerDep) -> Template:
         """The charts of the last twelve weeks."""

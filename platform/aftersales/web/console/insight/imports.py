@@ -13,7 +13,7 @@ import csv
 import io
 from typing import Any
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
@@ -23,8 +23,9 @@ from aftersales.identity.scopes import SERIALS_WRITE
 from aftersales.warranty.imports.services import ImportContext, ImportMode, import_serials
 from aftersales.web.console.insight import import_runs
 from aftersales.web.console.insight.upload import MAX_UPLOAD_BYTES, open_upload
-from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep
-from aftersales.web.portal.rendering import Page, page_for, render, tenant_paths
+from aftersales.web.page_auth import ViewerDep
+from aftersales.web.page_controller import PageController
+from aftersales.web.portal.rendering import Page, page_for, render
 
 SHOWN_ERRORS = 200
 """Row errors listed on the page; the CSV download has every one the importer kept (up to 10,000)."""
@@ -46,19 +47,16 @@ def _show(request: Request[Any, Any, Any], page: Page, *, status_code: int = 200
                   next_id=import_runs.new_run_id(), partial=partial, **context)
 
 
-class ImportController(Controller):
+class ImportController(PageController):
     """The serial import pages, for staff who may write the register (``serials:write``)."""
 
-    dependencies = PAGE_DEPENDENCIES
-    include_in_schema = False
-
-    @get(tenant_paths("/console/imports"), exclude_from_auth=True)
+    @get("/console/imports")
     async def form(self, request: Request[Any, Any, Any], tenant: TenantDep, viewer: ViewerDep) -> Template:
         """The upload form."""
         viewer.staff(SERIALS_WRITE)
         return _show(request, page_for(request, tenant, viewer))
 
-    @post(tenant_paths("/console/imports"), exclude_from_auth=True, status_code=200,
+    @post("/console/imports", status_code=200,
           request_max_body_size=MAX_UPLOAD_BYTES)
     async def upload(self, request: Request[Any, Any, Any], runtime: RuntimeDep, tenant: TenantDep,
                      session: SessionDep, viewer: ViewerDep) -> Template:
@@ -102,7 +100,7 @@ class ImportController(Controller):
         return _show(request, page, status_code=status, mode=mode, run=run,
                      run_id=run_id if import_runs.RUN_ID.fullmatch(run_id) else None)
 
-    @get(tenant_paths("/console/imports/progress"), exclude_from_auth=True)
+    @get("/console/imports/progress")
     async def progress(self, request: Request[Any, Any, Any], tenant: TenantDep, viewer: ViewerDep,
                        import_id: FromQuery[str] = "") -> Template:
         """The progress bar of the import ``import_id`` (nothing before its upload has reached the server)."""
@@ -110,7 +108,7 @@ class ImportController(Controller):
         run = import_runs.find(tenant.record.id, import_id)
         return render(page_for(request, tenant, viewer), "console/imports_progress.html", run=run)
 
-    @get(tenant_paths("/console/imports/{run_id:str}/errors.csv"), exclude_from_auth=True)
+    @get("/console/imports/{run_id:str}/errors.csv")
     async def errors_csv(self, tenant: TenantDep, viewer: ViewerDep, run_id: FromPath[str]) -> Response[str]:
         """Every reported row error of a finished import as CSV (row, field, reason); 404 once forgotten."""
         viewer.staff(SERIALS_WRITE)

@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlencode
 from uuid import UUID
 
-from litestar import Controller, Request, get, post
+from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -37,8 +37,9 @@ from aftersales.web.console.insight.recall_forms import (
     refusal,
 )
 from aftersales.web.console.insight.recalls import campaign_page
-from aftersales.web.page_auth import PAGE_DEPENDENCIES, Viewer, ViewerDep
-from aftersales.web.portal.rendering import page_for, render, tenant_paths
+from aftersales.web.page_auth import Viewer, ViewerDep
+from aftersales.web.page_controller import PageController
+from aftersales.web.portal.rendering import page_for, render
 
 CAMPAIGN = "/console/recalls/{campaign_id:uuid}"
 UNIT_FIELDS = ("serial", "note", "pending")
@@ -83,19 +84,16 @@ async def _act(request: Request[Any, Any, Any], tenant: CurrentTenant, session: 
     return _back(request, tenant, viewer, campaign_id, typed.get("pending", ""))
 
 
-class RecallActionsController(Controller):
+class RecallActionsController(PageController):
     """The recall coordinator's forms; every one carries the CSRF token."""
 
-    dependencies = PAGE_DEPENDENCIES
-    include_in_schema = False
-
-    @get(tenant_paths("/console/recalls/new"), exclude_from_auth=True)
+    @get("/console/recalls/new")
     async def new(self, request: Request[Any, Any, Any], tenant: TenantDep, viewer: ViewerDep) -> Template:
         """The empty form of a new campaign: its defect, remedy and the units it selects."""
         viewer.staff(SERIALS_WRITE)
         return _new_form(request, tenant, viewer)
 
-    @post(tenant_paths("/console/recalls/new"), exclude_from_auth=True)
+    @post("/console/recalls/new")
     async def create(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                      viewer: ViewerDep) -> Template | Redirect:
         """Draft the campaign and show its reach; every bad field is shown beside it at once (422)."""
@@ -110,7 +108,7 @@ class RecallActionsController(Controller):
             return _new_form(request, tenant, viewer, problem=problem, status_code=422)
         return _back(request, tenant, viewer, campaign.id)
 
-    @post(tenant_paths(f"{CAMPAIGN}/launch"), exclude_from_auth=True)
+    @post(f"{CAMPAIGN}/launch")
     async def launch(self, request: Request[Any, Any, Any], campaign_id: FromPath[UUID], tenant: TenantDep,
                      session: SessionDep, viewer: ViewerDep, runtime: RuntimeDep) -> Template | Redirect:
         """Recall the selected units in service and queue each registered owner's notice, all at once."""
@@ -120,7 +118,7 @@ class RecallActionsController(Controller):
                           lambda: recalls.launch(session, tenant, campaign_id, actor=actor_of(me),
                                                  link_base=runtime.settings.base_url, now=utcnow()))
 
-    @post(tenant_paths(f"{CAMPAIGN}/close"), exclude_from_auth=True)
+    @post(f"{CAMPAIGN}/close")
     async def close(self, request: Request[Any, Any, Any], campaign_id: FromPath[UUID], tenant: TenantDep,
                     session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Close the campaign (a draft is abandoned; units not yet fixed stay recalled)."""
@@ -129,7 +127,7 @@ class RecallActionsController(Controller):
         return await _act(request, tenant, session, viewer, me, campaign_id, "close", {},
                           lambda: recalls.close(session, campaign_id, now=utcnow()))
 
-    @post(tenant_paths(f"{CAMPAIGN}/acknowledge"), exclude_from_auth=True)
+    @post(f"{CAMPAIGN}/acknowledge")
     async def acknowledge(self, request: Request[Any, Any, Any], campaign_id: FromPath[UUID], tenant: TenantDep,
                           session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Record that the unit's owner acknowledged the recall to the agent (once; again changes nothing)."""
@@ -140,7 +138,7 @@ class RecallActionsController(Controller):
                           lambda: recall_units.acknowledge_for_owner(session, tenant, campaign_id, typed["serial"],
                                                                      actor=actor_of(me), now=utcnow()))
 
-    @post(tenant_paths(f"{CAMPAIGN}/fix"), exclude_from_auth=True)
+    @post(f"{CAMPAIGN}/fix")
     async def fix(self, request: Request[Any, Any, Any], campaign_id: FromPath[UUID], tenant: TenantDep,
                   session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Record the unit's fix with what was done; it returns to service."""

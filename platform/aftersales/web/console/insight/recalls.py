@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from litestar import Controller, Request, get
+from litestar import Request, get
 from litestar.params import FromPath
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,8 +25,9 @@ from aftersales.warranty.recalls import services as recalls
 from aftersales.warranty.recalls import units as recall_units
 from aftersales.warranty.recalls.models import CampaignStatus, RecallCampaign
 from aftersales.web.console.insight.recall_forms import Problem
-from aftersales.web.page_auth import PAGE_DEPENDENCIES, Viewer, ViewerDep
-from aftersales.web.portal.rendering import page_for, render, tenant_paths
+from aftersales.web.page_auth import Viewer, ViewerDep
+from aftersales.web.page_controller import PageController
+from aftersales.web.portal.rendering import page_for, render
 
 LISTED = 100
 UNITS_SHOWN = 200
@@ -88,13 +89,10 @@ async def campaign_page(request: Request[Any, Any, Any], tenant: CurrentTenant, 
                   can_fix=me.has_scope(CLAIMS_WRITE), note_limit=recall_units.MAX_FIX_NOTE)
 
 
-class RecallPagesController(Controller):
+class RecallPagesController(PageController):
     """The recall pages, for staff who may read the register (``serials:read``)."""
 
-    dependencies = PAGE_DEPENDENCIES
-    include_in_schema = False
-
-    @get(tenant_paths("/console/recalls"), exclude_from_auth=True)
+    @get("/console/recalls")
     async def campaigns(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                         viewer: ViewerDep) -> Template:
         """The newest campaigns with their progress."""
@@ -104,7 +102,7 @@ class RecallPagesController(Controller):
         return render(page_for(request, tenant, viewer), "console/recalls.html", section="recalls", campaigns=views,
                       can_manage=me.has_scope(SERIALS_WRITE))
 
-    @get(tenant_paths("/console/recalls/{campaign_id:uuid}"), exclude_from_auth=True)
+    @get("/console/recalls/{campaign_id:uuid}")
     async def campaign(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                        viewer: ViewerDep, campaign_id: FromPath[UUID]) -> Template:
         """One campaign: its defect and remedy, its progress, its units (all, or those still waiting for one step:

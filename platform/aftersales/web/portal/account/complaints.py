@@ -10,22 +10,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Request, get, post
 from litestar.response import Redirect, Template
-from sqlalchemy import select
 
 from aftersales.db.base import utcnow
 from aftersales.errors import FieldError, InvalidInput
 from aftersales.http.context import SessionDep, TenantDep
-from aftersales.identity.customers import CustomerDetails
-from aftersales.identity.models import Customer
+from aftersales.identity.customers import CustomerDetails, customer_by_id
 from aftersales.service.complaints import services as service
 from aftersales.service.complaints.services import MAX_CONTRACTOR, MAX_TEXT, SUBJECTS
-from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep
-from aftersales.web.portal.account import mine
+from aftersales.service.requests.services import requests_of_customer
+from aftersales.web.page_auth import ViewerDep
+from aftersales.web.page_controller import PageController
 from aftersales.web.portal.account.forms import text
 from aftersales.web.portal.account.pages import customer_actor, customer_page, show
-from aftersales.web.portal.rendering import Page, tenant_paths
+from aftersales.web.portal.rendering import Page
 
 PORTAL = "portal"
 
@@ -67,41 +66,38 @@ def _service_errors(errors: list[FieldError], page: Page) -> dict[str, str]:
             for e in errors}
 
 
-class ComplaintsController(Controller):
+class ComplaintsController(PageController):
     """``/my/complaints``: the signed-in customer's complaints with their answers, and a new one."""
 
-    dependencies = PAGE_DEPENDENCIES
-    include_in_schema = False
-
-    @get(tenant_paths("/my/complaints"), exclude_from_auth=True)
+    @get("/my/complaints")
     async def complaints(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                          viewer: ViewerDep) -> Template:
         """The customer's complaints, newest first, with the cause and apology once answered."""
         page, customer_id = customer_page(request, tenant, viewer)
         return show(page, tenant, "account/complaints.html",
-                    complaints=await mine.complaints_of(session, customer_id))
+                    complaints=await service.complaints_of_customer(session, customer_id))
 
-    @get(tenant_paths("/my/complaints/new"), exclude_from_auth=True)
+    @get("/my/complaints/new")
     async def new(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                   viewer: ViewerDep) -> Template:
         """The complaint form; ``?about=<request id>`` names the request complained about."""
         page, customer_id = customer_page(request, tenant, viewer)
         form = ComplaintForm(about=request.query_params.get("about", ""))
         return show(page, tenant, "account/complaint_new.html", form=form, errors={}, subjects=SUBJECTS,
-                    requests=await mine.requests(session, customer_id))
+                    requests=await requests_of_customer(session, customer_id))
 
-    @post(tenant_paths("/my/complaints/new"), exclude_from_auth=True)
+    @post("/my/complaints/new")
     async def file(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                    viewer: ViewerDep) -> Template | Redirect:
         """File the complaint and go back to the list; the form again with each field's reason (422)."""
         page, customer_id = customer_page(request, tenant, viewer)
         posted = await request.form()
         form = ComplaintForm(**{name: text(posted, name) for name in ComplaintForm.__dataclass_fields__})
-        own_requests = await mine.requests(session, customer_id)
+        own_requests = await requests_of_customer(session, customer_id)
         about = next((r for r in own_requests if str(r.id) == form.about), None)
         errors = _typed_errors(form, page, {str(r.id) for r in own_requests})
         if not errors:
-            customer = await session.scalar(select(Customer).where(Customer.id == customer_id))
+            customer = await customer_by_id(session, customer_id)
             assert customer is not None  # the session's customer
             try:
                 await service.file_complaint(session, tenant, service.NewComplaint(

@@ -13,16 +13,15 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from uuid import UUID
 
-from litestar import Controller, Request, get, post
+from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
-from sqlalchemy import select
 
 from aftersales.db.base import utcnow
 from aftersales.errors import Conflict, FieldError, InvalidInput
 from aftersales.http.context import RuntimeDep, SessionDep, TenantDep
-from aftersales.identity.customers import CustomerDetails
-from aftersales.identity.models import Customer
+from aftersales.identity.customers import CustomerDetails, customer_by_id
+from aftersales.service.requests.services import requests_about_unit
 from aftersales.warranty.registrations import claims as claim_service
 from aftersales.warranty.registrations.attachments import check_upload, store_attachment
 from aftersales.warranty.registrations.coverage import status_on
@@ -32,14 +31,16 @@ from aftersales.warranty.registrations.services import (
     PurchaseDetails,
     active_registration,
     register_purchase,
+    units_of_customer,
 )
 from aftersales.warranty.serials.lookup import locate_unit
 from aftersales.web.i18n.formatting import RIAL_PER_TOMAN
-from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep
+from aftersales.web.page_auth import ViewerDep
+from aftersales.web.page_controller import PageController
 from aftersales.web.portal.account import mine
 from aftersales.web.portal.account.forms import Upload, read_date, text, typed_amount, upload
 from aftersales.web.portal.account.pages import customer_actor, customer_page, show
-from aftersales.web.portal.rendering import Page, tenant_paths
+from aftersales.web.portal.rendering import Page
 
 MAX_SERIAL = 200
 MAX_PRICE = 40
@@ -152,28 +153,25 @@ async def _conflict_reason(session: Any, tenant: Any, serial: str, customer_id: 
     return _("This device cannot be registered. Please contact support.")
 
 
-class DevicesController(Controller):
+class DevicesController(PageController):
     """``/my/devices``: the signed-in customer's units, one unit's coverage and claims, and registering one."""
 
-    dependencies = PAGE_DEPENDENCIES
-    include_in_schema = False
-
-    @get(tenant_paths("/my/devices"), exclude_from_auth=True)
+    @get("/my/devices")
     async def devices(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                       viewer: ViewerDep) -> Template:
         """Every registered unit with its coverage status and end dates."""
         page, customer_id = customer_page(request, tenant, viewer)
-        return show(page, tenant, "account/devices.html", devices=await mine.devices(session, customer_id),
+        return show(page, tenant, "account/devices.html", devices=await units_of_customer(session, customer_id),
                     today=tenant.today(), status_on=status_on)
 
-    @get(tenant_paths("/my/devices/register"), exclude_from_auth=True)
+    @get("/my/devices/register")
     async def register_form(self, request: Request[Any, Any, Any], tenant: TenantDep, viewer: ViewerDep) -> Template:
         """The empty purchase form."""
         page, _ = customer_page(request, tenant, viewer)
         return show(page, tenant, "account/register.html", form=PurchaseForm(), errors={},
                     price_unit=price_unit(page, tenant.context.currency))
 
-    @post(tenant_paths("/my/devices/register"), exclude_from_auth=True, request_max_body_size=UPLOAD_LIMIT)
+    @post("/my/devices/register", request_max_body_size=UPLOAD_LIMIT)
     async def register(self, request: Request[Any, Any, Any], runtime: RuntimeDep, tenant: TenantDep,
                        session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Register the purchase to the signed-in customer, with the invoice when one is attached; the form
@@ -188,7 +186,7 @@ class DevicesController(Controller):
         if errors:
             return show(page, tenant, "account/register.html", status_code=422, form=form, errors=errors,
                         price_unit=price_unit(page, tenant.context.currency))
-        customer = await session.scalar(select(Customer).where(Customer.id == customer_id))
+        customer = await customer_by_id(session, customer_id)
         assert customer is not None  # the session's customer
         purchased_on = read_date(form.purchased_on)
         assert purchased_on is not None  # checked above
@@ -212,7 +210,7 @@ class DevicesController(Controller):
             await session.flush()
         return Redirect(page.url(f"/my/devices/{registered.registration.id}"), status_code=303)
 
-    @get(tenant_paths("/my/devices/{registration_id:uuid}"), exclude_from_auth=True)
+    @get("/my/devices/{registration_id:uuid}")
     async def device(self, request: Request[Any, Any, Any], registration_id: FromPath[UUID], tenant: TenantDep,
                      session: SessionDep, viewer: ViewerDep) -> Template:
         """One unit: its coverage dates and the rules behind them, its claims, its requests, and the way to
@@ -221,4 +219,4 @@ class DevicesController(Controller):
         registered = await mine.device(session, customer_id, registration_id)
         return show(page, tenant, "account/device.html", device=registered, today=tenant.today(),
                     status_on=status_on, claims=await claim_service.claims_of(session, registration_id),
-                    requests=await mine.requests_of_device(session, customer_id, registration_id))
+                    requests=await requests_about_unit(session, customer_id, registration_id))

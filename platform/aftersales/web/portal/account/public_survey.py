@@ -11,19 +11,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.errors import NotFound
 from aftersales.http.context import SessionDep, TenantDep
-from aftersales.service.followups.delivery import LINK_PATH, token_hash
+from aftersales.service.followups.delivery import LINK_PATH, followup_by_token
 from aftersales.service.followups.models import FollowUp
-from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep
+from aftersales.web.page_auth import ViewerDep
+from aftersales.web.page_controller import PageController
 from aftersales.web.portal.account.surveys import SurveyAddress, survey_form, take_answer
-from aftersales.web.portal.rendering import Page, page_for, tenant_paths
+from aftersales.web.portal.rendering import Page, page_for
 
 SHOWN_STATUSES = ("sent", "missed", "answered")
 """A link opens a survey waiting for its answer (a missed one still takes a late answer, as the API's does) or
@@ -34,7 +34,7 @@ PRIVATE = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
 
 async def survey_by_token(session: AsyncSession, token: str) -> FollowUp:
     """The follow-up a link's token opens in the request's tenant. :raises NotFound: unknown or expired."""
-    found = await session.scalar(select(FollowUp).where(FollowUp.token_hash == token_hash(token)))
+    found = await followup_by_token(session, token)
     if found is None or found.status not in SHOWN_STATUSES:
         raise NotFound("no such survey")
     return found
@@ -44,20 +44,17 @@ def _address(page: Page, token: str) -> SurveyAddress:
     return SurveyAddress(action=page.url(f"{LINK_PATH}/{token}"), headers=PRIVATE)
 
 
-class PublicSurveyPageController(Controller):
+class PublicSurveyPageController(PageController):
     """``/surveys/{token}``: the survey link's page, answered without signing in."""
 
-    dependencies = PAGE_DEPENDENCIES
-    include_in_schema = False
-
-    @get(tenant_paths(LINK_PATH + "/{token:str}"), exclude_from_auth=True)
+    @get(LINK_PATH + "/{token:str}")
     async def survey(self, request: Request[Any, Any, Any], token: FromPath[str], tenant: TenantDep,
                      session: SessionDep, viewer: ViewerDep) -> Template:
         """The survey's questions and the score form, or the answer already given."""
         page = page_for(request, tenant, viewer)
         return survey_form(page, await survey_by_token(session, token), _address(page, token))
 
-    @post(tenant_paths(LINK_PATH + "/{token:str}"), exclude_from_auth=True)
+    @post(LINK_PATH + "/{token:str}")
     async def answer(self, request: Request[Any, Any, Any], token: FromPath[str], tenant: TenantDep,
                      session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Record the score and comment as the survey's customer and show the thanks (303 back to the link);

@@ -12,28 +12,27 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from litestar import Controller, Request, get, post
+from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
-from sqlalchemy import select
 
 from aftersales.db.base import utcnow
 from aftersales.errors import InvalidInput
 from aftersales.http.context import SessionDep, TenantDep
-from aftersales.identity.customers import CustomerDetails
-from aftersales.identity.models import Customer
+from aftersales.identity.customers import CustomerDetails, customer_by_id
 from aftersales.service.clocks import services as clocks
 from aftersales.service.models import RequestEvent, ServiceRequest
 from aftersales.service.requests import services as service
 from aftersales.service.requests.services import MAX_SUMMARY
 from aftersales.tenancy.current import CurrentTenant
-from aftersales.warranty.registrations.services import get_registration
-from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep
+from aftersales.warranty.registrations.services import get_registration, units_of_customer
+from aftersales.web.page_auth import ViewerDep
+from aftersales.web.page_controller import PageController
 from aftersales.web.portal.account import mine
 from aftersales.web.portal.account.forms import text
 from aftersales.web.portal.account.pages import customer_actor, customer_page, show
 from aftersales.web.portal.account.words import EVENTS
-from aftersales.web.portal.rendering import Page, tenant_paths
+from aftersales.web.portal.rendering import Page
 
 PORTAL = "portal"
 CUSTOMER_KINDS = ("repair", "maintenance", "installation", "inquiry")
@@ -81,36 +80,33 @@ def _typed_errors(form: RequestForm, page: Page) -> dict[str, str]:
     return errors
 
 
-class RequestsController(Controller):
+class RequestsController(PageController):
     """``/my/requests``: the signed-in customer's requests, a new one, and one request's timeline."""
 
-    dependencies = PAGE_DEPENDENCIES
-    include_in_schema = False
-
-    @get(tenant_paths("/my/requests"), exclude_from_auth=True)
+    @get("/my/requests")
     async def requests(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                        viewer: ViewerDep) -> Template:
         """The customer's requests, newest first, with their state and promised date."""
         page, customer_id = customer_page(request, tenant, viewer)
-        return show(page, tenant, "account/requests.html", requests=await mine.requests(session, customer_id))
+        return show(page, tenant, "account/requests.html", requests=await service.requests_of_customer(session, customer_id))
 
-    @get(tenant_paths("/my/requests/new"), exclude_from_auth=True)
+    @get("/my/requests/new")
     async def new(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                   viewer: ViewerDep) -> Template:
         """The request form; ``?device=<registration id>`` chooses the device."""
         page, customer_id = customer_page(request, tenant, viewer)
         form = RequestForm(device=request.query_params.get("device", ""))
         return show(page, tenant, "account/request_new.html", form=form, errors={}, kinds=CUSTOMER_KINDS,
-                    devices=await mine.devices(session, customer_id), no_device=NO_DEVICE)
+                    devices=await units_of_customer(session, customer_id), no_device=NO_DEVICE)
 
-    @post(tenant_paths("/my/requests/new"), exclude_from_auth=True)
+    @post("/my/requests/new")
     async def open(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                    viewer: ViewerDep) -> Template | Redirect:
         """Open the request and go to its timeline; the form again with each field's reason (422)."""
         page, customer_id = customer_page(request, tenant, viewer)
         posted = await request.form()
         form = RequestForm(**{name: text(posted, name) for name in RequestForm.__dataclass_fields__})
-        devices = await mine.devices(session, customer_id)
+        devices = await units_of_customer(session, customer_id)
         errors = _typed_errors(form, page)
         registration_id = next((d.registration.id for d in devices if str(d.registration.id) == form.device), None)
         if form.device and form.device != NO_DEVICE and registration_id is None:
@@ -119,7 +115,7 @@ class RequestsController(Controller):
         if not errors:
             customer = None
             if registration_id is None:
-                found = await session.scalar(select(Customer).where(Customer.id == customer_id))
+                found = await customer_by_id(session, customer_id)
                 assert found is not None  # the session's customer
                 customer = CustomerDetails(name=found.name, phone=found.phone, email=found.email)
             try:
@@ -134,7 +130,7 @@ class RequestsController(Controller):
                         kinds=CUSTOMER_KINDS, devices=devices, no_device=NO_DEVICE)
         return Redirect(page.url(f"/my/requests/{opened.id}"), status_code=303)
 
-    @get(tenant_paths("/my/requests/{request_id:uuid}"), exclude_from_auth=True)
+    @get("/my/requests/{request_id:uuid}")
     async def request_detail(self, request: Request[Any, Any, Any], request_id: FromPath[UUID], tenant: TenantDep,
                              session: SessionDep, viewer: ViewerDep) -> Template:
         """One request: its state, its promised dates, and its timeline in order."""

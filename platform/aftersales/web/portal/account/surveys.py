@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from litestar import Controller, Request, get, post
+from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,11 +24,12 @@ from aftersales.service.followups import services as service
 from aftersales.service.followups.models import FollowUp
 from aftersales.service.followups.services import CSAT_RANGE, MAX_COMMENT
 from aftersales.tenancy.current import CurrentTenant
-from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep
+from aftersales.web.page_auth import ViewerDep
+from aftersales.web.page_controller import PageController
 from aftersales.web.portal.account import mine
 from aftersales.web.portal.account.forms import text
 from aftersales.web.portal.account.pages import customer_actor, customer_page, show
-from aftersales.web.portal.rendering import Page, render, tenant_paths
+from aftersales.web.portal.rendering import Page, render
 
 ANSWER_CHANNEL = "portal"
 SCORES = tuple(CSAT_RANGE)
@@ -91,27 +92,24 @@ def _mine(page: Page, followup_id: UUID) -> SurveyAddress:
     return SurveyAddress(action=page.url(f"/my/surveys/{followup_id}"), back=page.url("/my/surveys"))
 
 
-class SurveysController(Controller):
+class SurveysController(PageController):
     """``/my/surveys``: the surveys sent to the signed-in customer, and answering one."""
 
-    dependencies = PAGE_DEPENDENCIES
-    include_in_schema = False
-
-    @get(tenant_paths("/my/surveys"), exclude_from_auth=True)
+    @get("/my/surveys")
     async def surveys(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                       viewer: ViewerDep) -> Template:
         """The surveys waiting for an answer, then those answered."""
         page, customer_id = customer_page(request, tenant, viewer)
-        return show(page, tenant, "account/surveys.html", surveys=await mine.surveys(session, customer_id))
+        return show(page, tenant, "account/surveys.html", surveys=await service.surveys_of_customer(session, customer_id))
 
-    @get(tenant_paths("/my/surveys/{followup_id:uuid}"), exclude_from_auth=True)
+    @get("/my/surveys/{followup_id:uuid}")
     async def survey(self, request: Request[Any, Any, Any], followup_id: FromPath[UUID], tenant: TenantDep,
                      session: SessionDep, viewer: ViewerDep) -> Template:
         """One survey: its questions and the score form, or the answer already given."""
         page, customer_id = customer_page(request, tenant, viewer)
         return survey_form(page, await mine.survey(session, customer_id, followup_id), _mine(page, followup_id))
 
-    @post(tenant_paths("/my/surveys/{followup_id:uuid}"), exclude_from_auth=True)
+    @post("/my/surveys/{followup_id:uuid}")
     async def answer(self, request: Request[Any, Any, Any], followup_id: FromPath[UUID], tenant: TenantDep,
                      session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Record the score and comment and show the thanks; the form again with the reason (422), or the

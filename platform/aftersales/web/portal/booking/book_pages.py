@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,9 +29,10 @@ from aftersales.marketplace.providers import prices
 from aftersales.marketplace.providers.services import get_provider
 from aftersales.tenancy.current import CurrentTenant
 from aftersales.web.i18n.moments import Moments
-from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep
+from aftersales.web.page_auth import ViewerDep
+from aftersales.web.page_controller import PageController
 from aftersales.web.portal.booking.search_pages import day_errors
-from aftersales.web.portal.rendering import Page, page_for, render, tenant_paths
+from aftersales.web.portal.rendering import Page, page_for, render
 
 MAX_NOTE = 4000
 
@@ -93,13 +94,10 @@ def _starts_at(text: str) -> datetime | None:
     return moment if moment.tzinfo is not None else None
 
 
-class BookProviderController(Controller):
+class BookProviderController(PageController):
     """A provider's free times and booking one."""
 
-    dependencies = PAGE_DEPENDENCIES
-    include_in_schema = False
-
-    @get(tenant_paths("/book/{provider_id:uuid}"), exclude_from_auth=True)
+    @get("/book/{provider_id:uuid}")
     async def times(self, request: Request[Any, Any, Any], provider_id: FromPath[uuid.UUID], tenant: TenantDep,
                     session: SessionDep, viewer: ViewerDep) -> Template:
         """The provider's free times for ``?offering=`` on ``?day=`` (default: its first service, today)."""
@@ -109,7 +107,7 @@ class BookProviderController(Controller):
         form = BookForm(offering=asked.get("offering", ""), day=asked.get("day", ""), starts_at=asked.get("at", ""))
         return await _show(request, page, session, tenant, provider_id, form)
 
-    @post(tenant_paths("/book/{provider_id:uuid}"), exclude_from_auth=True, status_code=200)
+    @post("/book/{provider_id:uuid}", status_code=200)
     async def book(self, request: Request[Any, Any, Any], provider_id: FromPath[uuid.UUID], tenant: TenantDep,
                    session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Book the chosen time; then the booking's page. A time just taken: the times again with a message."""

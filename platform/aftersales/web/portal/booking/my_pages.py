@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,9 +26,10 @@ from aftersales.marketplace.quotes import services as quotes
 from aftersales.marketplace.ratings import services as ratings
 from aftersales.tenancy.current import CurrentTenant
 from aftersales.web.i18n.moments import Moments
-from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep
+from aftersales.web.page_auth import ViewerDep
+from aftersales.web.page_controller import PageController
 from aftersales.web.portal.booking.views import booking_view, my_bookings
-from aftersales.web.portal.rendering import Page, page_for, render, tenant_paths
+from aftersales.web.portal.rendering import Page, page_for, render
 
 BOOKING = "/my/bookings/{booking_id:uuid}"
 MAX_NOTE = 4000
@@ -55,13 +56,10 @@ def _decided_meanwhile(page: Page) -> str:
     return page.translations.gettext("This was already decided, or the job has moved on. Here is where it stands.")
 
 
-class MyBookingsController(Controller):
+class MyBookingsController(PageController):
     """The customer's bookings and their decisions."""
 
-    dependencies = PAGE_DEPENDENCIES
-    include_in_schema = False
-
-    @get(tenant_paths("/my/bookings"), exclude_from_auth=True)
+    @get("/my/bookings")
     async def list_bookings(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                             viewer: ViewerDep) -> Template:
         """The customer's bookings, latest first."""
@@ -70,15 +68,14 @@ class MyBookingsController(Controller):
         return render(page, "booking/list.html", bookings=await my_bookings(session, principal),
                       clock=Moments(page.fmt, tenant.calendar.zone))
 
-    @get(tenant_paths(BOOKING), exclude_from_auth=True)
+    @get(BOOKING)
     async def detail(self, request: Request[Any, Any, Any], booking_id: FromPath[uuid.UUID], tenant: TenantDep,
                      session: SessionDep, viewer: ViewerDep) -> Template:
         """One booking: state, provider, time, quotes, extra work, charges, the pay link, the rating."""
         principal = viewer.customer()
         return await _detail(page_for(request, tenant, viewer), session, tenant, principal, booking_id)
 
-    @post(tenant_paths(f"{BOOKING}/quotes/{{quote_id:uuid}}/{{decision:str}}"), exclude_from_auth=True,
-          status_code=200)
+    @post(f"{BOOKING}/quotes/{{quote_id:uuid}}/{{decision:str}}", status_code=200)
     async def decide_quote(self, request: Request[Any, Any, Any], booking_id: FromPath[uuid.UUID], quote_id: FromPath[uuid.UUID],
                            decision: FromPath[str], tenant: TenantDep, session: SessionDep,
                            viewer: ViewerDep) -> Template | Redirect:
@@ -96,8 +93,7 @@ class MyBookingsController(Controller):
                                  problem=_decided_meanwhile(page))
         return _back(page, booking_id)
 
-    @post(tenant_paths(f"{BOOKING}/changes/{{change_id:uuid}}/{{decision:str}}"), exclude_from_auth=True,
-          status_code=200)
+    @post(f"{BOOKING}/changes/{{change_id:uuid}}/{{decision:str}}", status_code=200)
     async def decide_change(self, request: Request[Any, Any, Any], booking_id: FromPath[uuid.UUID], change_id: FromPath[uuid.UUID],
                             decision: FromPath[str], tenant: TenantDep, session: SessionDep,
                             viewer: ViewerDep) -> Template | Redirect:
@@ -120,7 +116,7 @@ class MyBookingsController(Controller):
                                  problem=_decided_meanwhile(page))
         return _back(page, booking_id)
 
-    @post(tenant_paths(f"{BOOKING}/rating"), exclude_from_auth=True, status_code=200)
+    @post(f"{BOOKING}/rating", status_code=200)
     async def rate(self, request: Request[Any, Any, Any], booking_id: FromPath[uuid.UUID], tenant: TenantDep,
                    session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Rate the provider of a completed job: 1–5 stars and an optional comment, once."""

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from litestar import Controller, Request, get
+from litestar import Request, get
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,9 +23,10 @@ from aftersales.marketplace.catalogue import services as catalogue
 from aftersales.marketplace.search.services import ProviderHit, SearchQuery, search_providers
 from aftersales.tenancy.current import CurrentTenant
 from aftersales.web.i18n.moments import Moments
-from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep
+from aftersales.web.page_auth import ViewerDep
+from aftersales.web.page_controller import PageController
 from aftersales.web.portal.booking.places import Place, cities_of, place_by_id
-from aftersales.web.portal.rendering import Page, page_for, render, tenant_paths
+from aftersales.web.portal.rendering import Page, page_for, render
 
 SLOTS_SHOWN = 4
 """Free times of the day shown with each provider; the provider's page has them all."""
@@ -82,13 +83,10 @@ async def _results(session: AsyncSession, tenant: CurrentTenant, offering: str, 
     return results
 
 
-class BookingSearchController(Controller):
+class BookingSearchController(PageController):
     """The provider search of the portal."""
 
-    dependencies = PAGE_DEPENDENCIES
-    include_in_schema = False
-
-    @get(tenant_paths("/book"), exclude_from_auth=True)
+    @get("/book")
     async def search(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                      viewer: ViewerDep) -> Template:
         """The search form; with ``offering`` in the query, the providers found and their free times that day."""

@@ -11,18 +11,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.contract.money import Money
 from aftersales.identity.principals import Principal
 from aftersales.marketplace.access import visible_booking
-from aftersales.marketplace.bookings.services import list_bookings, party_of
+from aftersales.marketplace.bookings.services import list_bookings, names_of, party_of, provider_and_offering
 from aftersales.marketplace.changes import services as change_requests
 from aftersales.marketplace.charges import services as charges
 from aftersales.marketplace.models import Booking, ChangeRequest, JobCharge, Offering, Provider, Quote, Rating
 from aftersales.marketplace.quotes import services as quotes
-from aftersales.marketplace.ratings.services import CUSTOMER_RATES_PROVIDER, job_paid
+from aftersales.marketplace.ratings.services import customer_rating_of, job_paid
 from aftersales.payments.customer_payments.services import live_job_payment
 from aftersales.payments.ledger.models import Payment
 
@@ -86,31 +85,20 @@ class BookingView:
         return self.booking.state == "completed" and self.rating is None
 
 
-async def _names(session: AsyncSession, model: type[Provider | Offering],
-                 ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
-    if not ids:
-        return {}
-    rows = await session.execute(select(model.id, model.name).where(model.id.in_(ids)))
-    return {row_id: name for row_id, name in rows}
-
-
 async def my_bookings(session: AsyncSession, principal: Principal) -> list[Listed]:
     """The customer's bookings, latest start first, with provider and offering names."""
     rows = await list_bookings(session, party_of(principal), limit=MAX_LISTED)
-    providers = await _names(session, Provider, {b.provider_id for b in rows})
-    offerings = await _names(session, Offering, {b.offering_id for b in rows})
+    providers, offerings = await names_of(session, rows)
     return [Listed(b, providers.get(b.provider_id, ""), offerings.get(b.offering_id, "")) for b in reversed(rows)]
 
 
 async def booking_view(session: AsyncSession, principal: Principal, booking_id: uuid.UUID) -> BookingView:
     """The customer's booking with everything about it. :raises NotFound: not the customer's (or no such)."""
     booking = await visible_booking(session, principal, booking_id)
-    provider = (await session.scalars(select(Provider).where(Provider.id == booking.provider_id))).one()
-    offering = (await session.scalars(select(Offering).where(Offering.id == booking.offering_id))).one()
+    provider, offering = await provider_and_offering(session, booking)
     due = await charges.charge_due(session, booking.id)
     payment = await live_job_payment(session, booking.id)
-    rating = await session.scalar(select(Rating).where(Rating.booking_id == booking.id,
-                                                       Rating.direction == CUSTOMER_RATES_PROVIDER))
+    rating = await customer_rating_of(session, booking.id)
     return BookingView(
         booking=booking, provider=provider, offering=offering,
         quotes=await quotes.quotes_of(session, principal, booking.id),

@@ -16,10 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from babel.numbers import get_currency_name
-from litestar import Controller, Request, get, post
+from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.contract.money import Money
@@ -28,14 +27,17 @@ from aftersales.errors import Conflict
 from aftersales.http.context import RuntimeDep, SessionDep, TenantDep
 from aftersales.identity.principals import Principal
 from aftersales.marketplace.access import visible_booking
+from aftersales.marketplace.bookings.services import names_of
 from aftersales.marketplace.charges.services import ChargeDue, charge_due
-from aftersales.marketplace.models import Booking, Offering, Provider
+from aftersales.marketplace.models import Booking
 from aftersales.marketplace.settlement import services as settlement
+from aftersales.payments.customer_payments.services import latest_job_payment
 from aftersales.payments.ledger.models import Payment
-from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep
+from aftersales.web.page_auth import ViewerDep
+from aftersales.web.page_controller import PageController
 from aftersales.web.portal.pay import card
 from aftersales.web.portal.pay.card import CardTerms
-from aftersales.web.portal.rendering import page_for, render, tenant_paths
+from aftersales.web.portal.rendering import page_for, render
 
 PAY = "/my/bookings/{booking_id:uuid}/pay"
 
@@ -70,32 +72,22 @@ class JobBill:
         return "start"
 
 
-async def _latest_payment(session: AsyncSession, booking_id: uuid.UUID) -> Payment | None:
-    return await session.scalar(select(Payment).where(
-        Payment.purpose == "job", Payment.subject_type == "booking", Payment.subject_id == booking_id)
-        .order_by(Payment.created_at.desc(), Payment.id.desc()).limit(1))
-
-
 async def job_bill(session: AsyncSession, principal: Principal, booking_id: uuid.UUID) -> JobBill:
     """The customer's job and what is owed for it. :raises NotFound: not the customer's booking."""
     booking = await visible_booking(session, principal, booking_id)
-    provider_name = await session.scalar(select(Provider.name).where(Provider.id == booking.provider_id))
-    service_name = await session.scalar(select(Offering.name).where(Offering.id == booking.offering_id))
-    return JobBill(booking, provider_name or "", service_name or "", await charge_due(session, booking.id),
-                   await _latest_payment(session, booking.id))
+    providers, offerings = await names_of(session, [booking])
+    return JobBill(booking, providers.get(booking.provider_id, ""), offerings.get(booking.offering_id, ""),
+                   await charge_due(session, booking.id), await latest_job_payment(session, booking.id))
 
 
 def _actor(principal: Principal) -> str:
     return f"{principal.kind}:{principal.subject}"
 
 
-class PayJobController(Controller):
+class PayJobController(PageController):
     """Paying a completed marketplace job by card."""
 
-    dependencies = PAGE_DEPENDENCIES
-    include_in_schema = False
-
-    @get(tenant_paths(PAY), exclude_from_auth=True)
+    @get(PAY)
     async def show(self, request: Request[Any, Any, Any], booking_id: FromPath[uuid.UUID], runtime: RuntimeDep,
                    tenant: TenantDep, session: SessionDep, viewer: ViewerDep) -> Template:
         """What is owed and the way to pay it: the card form, the offline ways, or that it is paid."""
@@ -113,7 +105,7 @@ class PayJobController(Controller):
         return render(page, "pay/job.html", bill=bill, terms=terms, client_secret=client_secret,
                       stripe_js=card.stripe_js_url(runtime.settings), currency_name=currency_name)
 
-    @post(tenant_paths(PAY), exclude_from_auth=True, status_code=303)
+    @post(PAY, status_code=303)
     async def start(self, request: Request[Any, Any, Any], booking_id: FromPath[uuid.UUID], runtime: RuntimeDep,
                     tenant: TenantDep, session: SessionDep, viewer: ViewerDep) -> Redirect:
         """Start the card payment of the job's charge (a PaymentIntent), then show the card form."""
@@ -129,7 +121,7 @@ class PayJobController(Controller):
                 pass  # paid or started meanwhile (another tab): the page shows how it stands
         return Redirect(page.url(f"/my/bookings/{booking_id}/pay"), status_code=303)
 
-    @post(tenant_paths(f"{PAY}/card"), exclude_from_auth=True, status_code=200)
+    @post(f"{PAY}/card", status_code=200)
     async def confirm(self, request: Request[Any, Any, Any], booking_id: FromPath[uuid.UUID], runtime: RuntimeDep,
                       tenant: TenantDep, session: SessionDep, viewer: ViewerDep) -> Response[dict[str, Any]]:
         """Stripe.js's card reference for the waiting payment: confirm the PaymentIntent with it. Answers JSON

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from litestar import Controller, Request, get
+from litestar import Request, get
 from litestar.response import Template
 
 from aftersales.contract.money import Money
@@ -15,9 +15,10 @@ from aftersales.payments.customer_payments import services as service
 from aftersales.payments.ledger import services as ledger
 from aftersales.payments.ledger.models import Payment
 from aftersales.payments.ledger.services import PaymentTotals
-from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep
+from aftersales.web.page_auth import ViewerDep
+from aftersales.web.page_controller import PageController
 from aftersales.web.portal.pay.labels import PAYMENT_TONES, payment_state_label, purpose_label
-from aftersales.web.portal.rendering import page_for, render, tenant_paths
+from aftersales.web.portal.rendering import page_for, render
 
 SHOWN = 100
 """Payments on the page; a customer with more sees the newest."""
@@ -42,13 +43,10 @@ class PaymentLine:
         return self.totals.refundable.amount_minor > 0
 
 
-class MyPaymentsController(Controller):
+class MyPaymentsController(PageController):
     """The customer's payments."""
 
-    dependencies = PAGE_DEPENDENCIES
-    include_in_schema = False
-
-    @get(tenant_paths("/my/payments"), exclude_from_auth=True)
+    @get("/my/payments")
     async def list_payments(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                             viewer: ViewerDep) -> Template:
         """The customer's payments and refunds, newest first."""

@@ -14,7 +14,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
@@ -29,9 +29,10 @@ from aftersales.payments.ledger import services as ledger
 from aftersales.payments.refunds import identity as customer_identity
 from aftersales.payments.refunds import services as refunds
 from aftersales.tenancy.current import CurrentTenant
-from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep
+from aftersales.web.page_auth import ViewerDep
+from aftersales.web.page_controller import PageController
 from aftersales.web.portal.pay import labels
-from aftersales.web.portal.rendering import Page, page_for, render, tenant_paths
+from aftersales.web.portal.rendering import Page, page_for, render
 
 MAX_NOTE = 1000
 IDENTITY_NEEDS = frozenset({"identity_verified"})
@@ -86,13 +87,10 @@ def _iban_reason(page: Page, problem: str) -> str:
     return _("This is not a valid IBAN.")
 
 
-class MyRefundsController(Controller):
+class MyRefundsController(PageController):
     """The customer's refund requests."""
 
-    dependencies = PAGE_DEPENDENCIES
-    include_in_schema = False
-
-    @get(tenant_paths("/my/refunds"), exclude_from_auth=True)
+    @get("/my/refunds")
     async def list_refunds(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                            viewer: ViewerDep) -> Template:
         """The customer's refund requests, newest first, each with where it stands."""
@@ -102,7 +100,7 @@ class MyRefundsController(Controller):
         lines = [(refund, Money(refund.amount_minor or refund.requested_minor, refund.currency)) for refund in found]
         return render(page, "pay/refunds.html", lines=lines, labels=labels)
 
-    @get(tenant_paths("/my/refunds/{refund_id:uuid}"), exclude_from_auth=True)
+    @get("/my/refunds/{refund_id:uuid}")
     async def show(self, request: Request[Any, Any, Any], refund_id: FromPath[uuid.UUID], tenant: TenantDep,
                    session: SessionDep, viewer: ViewerDep) -> Template:
         """One refund request: the decision, what is still needed, and its steps."""
@@ -112,7 +110,7 @@ class MyRefundsController(Controller):
         return render(page, "pay/refund.html", refund=refund, steps=await refunds.timeline(session, refund.id),
                       labels=labels, amount=Money(refund.amount_minor or refund.requested_minor, refund.currency))
 
-    @get(tenant_paths("/my/refunds/new"), exclude_from_auth=True)
+    @get("/my/refunds/new")
     async def form(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                    viewer: ViewerDep) -> Template:
         """The refund form for one of the customer's payments, asking for what the policy requires."""
@@ -124,7 +122,7 @@ class MyRefundsController(Controller):
                           iban=(identity.iban or "") if identity else "")
         return await _show(page, session, tenant, principal, form, {})
 
-    @post(tenant_paths("/my/refunds/new"), exclude_from_auth=True, status_code=303)
+    @post("/my/refunds/new", status_code=303)
     async def ask(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                   viewer: ViewerDep) -> Template | Redirect:
         """Ask for the refund: bad input is shown beside its field (422, nothing written); otherwise the national

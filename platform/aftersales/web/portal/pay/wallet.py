@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from babel.numbers import NumberFormatError, parse_decimal
-from litestar import Controller, Request, get, post
+from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 
@@ -25,9 +25,10 @@ from aftersales.payments.customer_payments import services as service
 from aftersales.payments.ledger.models import Payment
 from aftersales.payments.ledger.services import EntryKind
 from aftersales.payments.wallet import services as wallet
-from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep
+from aftersales.web.page_auth import ViewerDep
+from aftersales.web.page_controller import PageController
 from aftersales.web.portal.pay import card
-from aftersales.web.portal.rendering import Page, page_for, render, tenant_paths
+from aftersales.web.portal.rendering import Page, page_for, render
 
 TOP_UP = "/my/wallet/top-ups/{payment_id:uuid}"
 MAX_TOP_UP_MINOR = 99_999_999
@@ -67,13 +68,10 @@ async def _top_up(session: Any, principal: Principal, payment_id: uuid.UUID) -> 
     return payment
 
 
-class MyWalletController(Controller):
+class MyWalletController(PageController):
     """The customer's store credit and its top-ups."""
 
-    dependencies = PAGE_DEPENDENCIES
-    include_in_schema = False
-
-    @get(tenant_paths("/my/wallet"), exclude_from_auth=True)
+    @get("/my/wallet")
     async def show(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                    viewer: ViewerDep) -> Template:
         """The balance, what made it, and the top-up form."""
@@ -81,7 +79,7 @@ class MyWalletController(Controller):
         page = page_for(request, tenant, viewer)
         return await _show(page, session, tenant.record.currency, principal, amount="", error=None)
 
-    @post(tenant_paths("/my/wallet/top-ups"), exclude_from_auth=True, status_code=303)
+    @post("/my/wallet/top-ups", status_code=303)
     async def start(self, request: Request[Any, Any, Any], runtime: RuntimeDep, tenant: TenantDep,
                     session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Start a card top-up of the amount typed (422 beside the field when it is not one), then the card form."""
@@ -99,7 +97,7 @@ class MyWalletController(Controller):
                                       method="card", reference=None, actor=_actor(principal), now=utcnow())
         return Redirect(page.url(f"/my/wallet/top-ups/{started.payment.id}"), status_code=303)
 
-    @get(tenant_paths(TOP_UP), exclude_from_auth=True)
+    @get(TOP_UP)
     async def top_up(self, request: Request[Any, Any, Any], payment_id: FromPath[uuid.UUID], runtime: RuntimeDep,
                      tenant: TenantDep, session: SessionDep, viewer: ViewerDep) -> Template:
         """A top-up: the card form while it waits, then whether the wallet was credited."""
@@ -116,7 +114,7 @@ class MyWalletController(Controller):
                       confirm_url=page.url(f"/my/wallet/top-ups/{payment.id}/card"),
                       return_url=page.url(f"/my/wallet/top-ups/{payment.id}"))
 
-    @post(tenant_paths(f"{TOP_UP}/card"), exclude_from_auth=True, status_code=200)
+    @post(f"{TOP_UP}/card", status_code=200)
     async def confirm(self, request: Request[Any, Any, Any], payment_id: FromPath[uuid.UUID], runtime: RuntimeDep,
                       tenant: TenantDep, session: SessionDep, viewer: ViewerDep) -> Response[dict[str, Any]]:
         """Stripe.js's card reference for the waiting top-up: confirm it (JSON for the page's script)."""
