@@ -49,8 +49,7 @@ from aftersales.warranty.registrations.api import ClaimController, RegistrationC
 from aftersales.web.health import health
 from aftersales.web.page_auth import SignInRequired, csrf_config
 from aftersales.web.page_errors import page_answer, sign_in_redirect
-from aftersales.web.pages import PortalPlugin
-from aftersales.web.sign_out import OperatorSignOutController, SignOutController
+from aftersales.web.pages import PagesPlugin
 from aftersales.worker import embedded_worker
 
 
@@ -115,14 +114,12 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             CustomerIdentityController,
             StripeAccountController,
             StripeWebhookController,
-            SignOutController,
-            OperatorSignOutController,
         ],
         dependencies=DEPENDENCIES,
         exception_handlers={SignInRequired: sign_in_redirect, **exception_handlers(page_answer)},
         middleware=[BearerTokenMiddleware],
         csrf_config=csrf_config(runtime),
-        plugins=[PortalPlugin()],
+        plugins=[PagesPlugin()],
         state=State({"runtime": runtime}),
         lifespan=[embedded_worker],
         on_startup=[freeze_startup_objects],

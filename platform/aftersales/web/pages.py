@@ -1,4 +1,5 @@
-"""Wires the portal into the application: its routes, templates, static files and compiled catalogues."""
+"""Wires every page into the application: the portal, the staff console and the operator console, with their
+templates, static files and compiled catalogues."""
 
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ from aftersales.web.portal.pay.payments import MyPaymentsController
 from aftersales.web.portal.pay.refunds import MyRefundsController
 from aftersales.web.portal.pay.wallet import MyWalletController
 from aftersales.web.portal.rendering import STATIC_DIR, STATIC_PATH, TENANT_PATH, template_config
+from aftersales.web.sign_out import OperatorSignOutController, SignOutController
 from aftersales.web.signin.codes import CodeSignInController
 from aftersales.web.signin.passwords import OperatorSignInController, StaffSignInController
 from aftersales.web.signin.sso import SsoSignInController
@@ -59,18 +61,19 @@ TENANT_PAGES: list[type[PageController]] = [
     ClonePagesController,
     RecallActionsController,
     RecallPagesController,
+    SignOutController,
 ]
 """The portal's and the staff console's pages, each served twice: on the tenant's own host (``/my/devices``)
 and under ``/t/{slug}`` (``/t/{tenant_slug}/my/devices``, local use and demos), ``tenant_slug`` naming the
 tenant."""
 OPERATOR_PAGES: list[type[PageController]] = [
-    OpsTenantsController, OpsOnboardingController, OperatorSignInController,
+    OpsTenantsController, OpsOnboardingController, OperatorSignInController, OperatorSignOutController,
 ]
 """The operator console's pages, under ``/ops`` on any host."""
 
 
-class PortalPlugin(InitPluginProtocol):
-    """Adds the customer portal to the app (``plugins=[PortalPlugin()]`` in the app factory)."""
+class PagesPlugin(InitPluginProtocol):
+    """Adds every page to the app (``plugins=[PagesPlugin()]`` in the app factory)."""
 
     def on_app_init(self, app_config: AppConfig) -> AppConfig:
         compile_all()

@@ -16,13 +16,12 @@ from aftersales.web.page_auth import (
     cookie_path,
 )
 from aftersales.web.page_controller import OperatorPageController, PageController
-from aftersales.web.portal.rendering import tenant_paths
 
 
 class SignOutController(PageController):
     """``POST /sign-out`` (portal) and ``POST /console/sign-out`` (staff console), on both tenant addresses."""
 
-    @post(tenant_paths("/sign-out", "/console/sign-out"), status_code=303)
+    @post(["/sign-out", "/console/sign-out"], status_code=303)
     async def sign_out(self, request: Request[Any, Any, Any], runtime: RuntimeDep, session: SessionDep,
                        viewer: ViewerDep) -> Redirect:
         """End this browser's session and go back to the area's front page."""

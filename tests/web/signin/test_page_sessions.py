@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
-from litestar import Request, get
+from litestar import Request, Router, get
 from sqlalchemy import func, select
 
 from aftersales.accounts.services import create_staff
@@ -19,8 +19,9 @@ from aftersales.identity import page_sessions
 from aftersales.identity.models import PageSession, StaffUser
 from aftersales.identity.services import staff_principal
 from aftersales.warranty.models import SerialCheck
-from aftersales.web.page_auth import PAGE_DEPENDENCIES, ViewerDep, safe_next
-from aftersales.web.portal.rendering import tenant_paths
+from aftersales.web.page_auth import ViewerDep, safe_next
+from aftersales.web.page_controller import PageController
+from aftersales.web.portal.rendering import TENANT_PATH
 from support.pages import PAGES_URL, post_form
 
 SIGN_OUT_LINK = 'action="/t/acme/sign-out"'
@@ -144,17 +145,17 @@ def test_after_sign_in_only_paths_on_this_site_are_followed(target, expected):
 async def guarded(runtime: Any) -> Any:
     """The app with two pages that need a customer and a staff member with ``refunds:approve``."""
 
-    @get(tenant_paths("/needs-customer"), dependencies=PAGE_DEPENDENCIES, exclude_from_auth=True)
-    async def needs_customer(request: Request[Any, Any, Any], viewer: ViewerDep) -> str:
-        return f"customer {viewer.customer().subject}"
+    class Guarded(PageController):
+        @get("/needs-customer")
+        async def needs_customer(self, request: Request[Any, Any, Any], viewer: ViewerDep) -> str:
+            return f"customer {viewer.customer().subject}"
 
-    @get(tenant_paths("/console/needs-approver"), dependencies=PAGE_DEPENDENCIES, exclude_from_auth=True)
-    async def needs_approver(request: Request[Any, Any, Any], viewer: ViewerDep) -> str:
-        return f"staff {viewer.staff('refunds:approve').subject}"
+        @get("/console/needs-approver")
+        async def needs_approver(self, request: Request[Any, Any, Any], viewer: ViewerDep) -> str:
+            return f"staff {viewer.staff('refunds:approve').subject}"
 
     app = create_app(runtime)
-    app.register(needs_customer)
-    app.register(needs_approver)
+    app.register(Router(TENANT_PATH, route_handlers=[Guarded]))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=PAGES_URL) as client:
         yield client
 

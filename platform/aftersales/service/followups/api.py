@@ -20,7 +20,7 @@ from aftersales.identity.guards import actor, requires_scope
 from aftersales.identity.models import Customer
 from aftersales.identity.scopes import REQUESTS_READ, REQUESTS_WRITE
 from aftersales.service.followups import services as service
-from aftersales.service.followups.delivery import token_hash
+from aftersales.service.followups.delivery import followup_by_token
 from aftersales.service.followups.models import FollowUp
 from aftersales.service.followups.schemas import (
     AnswersIn,
@@ -150,7 +150,7 @@ class PublicSurveyController(Controller):
 
 
 async def _by_token(session: AsyncSession, token: str) -> FollowUp:
-    followup = await session.scalar(select(FollowUp).where(FollowUp.token_hash == token_hash(token)))
+    followup = await followup_by_token(session, token)
     if followup is None:
         raise NotFound("no such survey")
     return followup

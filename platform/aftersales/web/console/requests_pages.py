@@ -27,6 +27,7 @@ from aftersales.identity.scopes import REQUESTS_READ, REQUESTS_WRITE
 from aftersales.identity.services import assignable_staff, staff_name
 from aftersales.service.clocks import services as service_clocks
 from aftersales.service.requests import services as service
+from aftersales.service.requests.services import KINDS
 from aftersales.service.states import MOVES, IllegalTransition, RequestState
 from aftersales.tenancy.current import CurrentTenant
 from aftersales.warranty.registrations.services import model_and_serial
@@ -45,7 +46,6 @@ from aftersales.web.page_controller import PageController
 from aftersales.web.portal.rendering import Page
 
 REQUEST = "/console/requests/{request_id:uuid}"
-KINDS = ("repair", "installation", "maintenance", "return", "exchange", "complaint", "inquiry")
 
 
 def _queue_filter(request: Request[Any, Any, Any]) -> tuple[queue.QueueFilter, set[str]]:

@@ -38,16 +38,6 @@ LANG_COOKIE_SECONDS = 365 * 24 * 3600
 TENANT_PATH = "/t/{tenant_slug:str}"
 
 
-def tenant_paths(*paths: str) -> list[str]:
-    """Each tenant page's two addresses: on the tenant's own host, and under ``/t/{slug}`` (local use, demo).
-
-    ``@get(tenant_paths("/my/devices"))`` serves ``/my/devices`` and ``/t/{tenant_slug}/my/devices``.
-    Controllers in :data:`~aftersales.web.pages.TENANT_PAGES` need not: they are mounted on both. This is for
-    a page handler registered on its own (the sign-out, which the app factory registers).
-    """
-    return [address for path in paths for address in (path, f"{TENANT_PATH}{path}")]
-
-
 @pass_context
 def _gettext(context: Context, message: str) -> str:
     return context["page"].translations.gettext(message)
