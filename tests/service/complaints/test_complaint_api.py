@@ -212,8 +212,8 @@ def test_the_complaint_api_takes_exactly_the_subjects_and_answer_channels_the_se
 
 
 def test_the_documented_text_limits_are_the_ones_the_services_apply():
-    from aftersales.service.complaints.schemas import AnswerIn, EscalateIn
-    from aftersales.service.complaints.services import MAX_TEXT
+    from aftersales.service.complaints.schemas import AnswerIn, ComplaintIn, EscalateIn
+    from aftersales.service.complaints.services import MAX_CONTRACTOR, MAX_TEXT
     from aftersales.warranty.recalls.schemas import CampaignIn, FixIn
     from aftersales.warranty.recalls.services import MAX_REMEDY, MAX_TITLE
     from aftersales.warranty.recalls.units import MAX_FIX_NOTE
@@ -223,6 +223,7 @@ def test_the_documented_text_limits_are_the_ones_the_services_apply():
         return {name: field.get("maxLength") for name, field in model.model_json_schema()["properties"].items()}
 
     assert limits(AnswerIn)["cause"] == limits(AnswerIn)["apology"] == limits(EscalateIn)["note"] == MAX_TEXT
+    assert limits(ComplaintIn)["contractor"] == MAX_CONTRACTOR
     assert (limits(CampaignIn)["title"], limits(CampaignIn)["reason"], limits(CampaignIn)["remedy"]) == (
         MAX_TITLE, MAX_REASON, MAX_REMEDY)
     assert limits(FixIn)["note"] == MAX_FIX_NOTE

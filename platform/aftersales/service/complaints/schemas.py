@@ -21,7 +21,6 @@ from aftersales.service.models import Complaint, ServiceRequest, SlaClock
 from aftersales.service.requests.schemas import Channel, ClockOut, Summary, clock_out
 from aftersales.warranty.registrations.schemas import CustomerIn
 
-Contractor = limited_text(MAX_CONTRACTOR)
 StaffText = limited_text(MAX_TEXT)
 """A cause, an apology or an escalation note: as long as the service takes."""
 
@@ -38,7 +37,7 @@ class ComplaintIn(_Body):
     customer: CustomerIn | None = Field(default=None, description="Needed when no registration is given.")
     about_request_id: UUID | None = Field(default=None, description="The service request complained about.")
     staff_id: UUID | None = Field(default=None, description="The employee the complaint is against.")
-    contractor: Contractor | None = Field(default=None,
+    contractor: str | None = Field(default=None, json_schema_extra={"maxLength": MAX_CONTRACTOR},
                                    description="The contractor or store the complaint is against, by name "
                                                "(needed for a store_violation).")
 
