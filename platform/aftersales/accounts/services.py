@@ -13,6 +13,7 @@ from aftersales.errors import Conflict, FieldError, InvalidInput
 from aftersales.identity.models import ApiClient, Operator, StaffUser
 from aftersales.identity.passwords import MIN_PASSWORD_LENGTH, hash_password
 from aftersales.identity.scopes import OPERATOR, ROLES, TENANT_SCOPES
+from aftersales.marketplace.models import Provider
 
 
 def _normalise_email(email: str, field: str = "email") -> str:
@@ -77,8 +78,6 @@ async def create_staff(
 
 async def _provider_errors(session: AsyncSession, roles: list[str], provider_id: uuid.UUID | None) -> list[FieldError]:
     """A provider user is only that, and works for a provider of this tenant; no one else names a provider."""
-    from aftersales.marketplace.models import Provider  # identity sits below the marketplace
-
     if "provider" not in roles:
         return [FieldError("provider_id", "only a user with the provider role works for a provider")] if provider_id else []
     errors = []

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.contract.values import PluginSettings, TenantContext
 from aftersales.errors import FieldError, InvalidInput
+from aftersales.marketplace.catalogue.services import seed_onboarded_catalogue
 from aftersales.onboarding.manifest import WEEKDAYS, TenantManifest, field_errors
 from aftersales.plugins import PluginRegistry
 from aftersales.tenancy.current import tenant_context
@@ -112,9 +113,6 @@ async def onboard(session: AsyncSession, registry: PluginRegistry, raw: dict[str
         session.add(tenant)
     _apply(tenant, manifest)
     await session.flush()
-    # imported here: the marketplace sits above tenancy
-    from aftersales.marketplace.catalogue.services import seed_onboarded_catalogue
-
     specs = registry.hooks_for(tenant.plugin_set).aftersales_service_catalogue(tenant=tenant_context(tenant, registry))
     await seed_onboarded_catalogue(session, tenant.id, specs)
     return tenant, created

@@ -14,6 +14,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from aftersales.contract.money import Money
+from aftersales.payments.refunds.identity import iban_owner_matches, identity_verified
 from aftersales.payments.refunds.models import CustomerIdentity, Refund, RefundEvent
 from aftersales.payments.refunds.services import RefundAsk
 
@@ -126,8 +127,6 @@ class IdentityOut(BaseModel):
 
 
 def identity_out(customer_id: UUID, record: CustomerIdentity | None) -> IdentityOut:
-    from aftersales.payments.refunds.identity import iban_owner_matches, identity_verified
-
     if record is None:
         return IdentityOut(customer_id=customer_id, national_id=None, identity_verified=False,
                            identity_verified_by=None, identity_verified_at=None, iban=None,
