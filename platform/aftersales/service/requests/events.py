@@ -12,15 +12,12 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from aftersales.service.models import ServiceRequest
 from aftersales.service.states import RequestState
 from aftersales.tenancy.current import CurrentTenant
-
-if TYPE_CHECKING:
-    from aftersales.service.models import ServiceRequest
 
 
 @dataclass(frozen=True)
