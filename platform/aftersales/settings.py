@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+STRIPE_API = "https://api.stripe.com"
+"""Stripe's own API; ``AFTERSALES_STRIPE_API_BASE`` points elsewhere (a local Stripe-compatible server)."""
 
 
 def _env(name: str, default: str) -> str:
@@ -123,7 +125,7 @@ def load_settings() -> Settings:
         db_pool_size=int(_env("DB_POOL_SIZE", "20")),
         db_max_overflow=int(_env("DB_MAX_OVERFLOW", "10")),
         db_transaction_pooler=_flag(os.environ.get("AFTERSALES_DB_TRANSACTION_POOLER")) or False,
-        stripe_api_base=_env("STRIPE_API_BASE", "https://api.stripe.com"),
+        stripe_api_base=_env("STRIPE_API_BASE", STRIPE_API),
         stripe_credentials_key=os.environ.get("AFTERSALES_STRIPE_CREDENTIALS_KEY") or None,
         cookie_secure=_flag(os.environ.get("AFTERSALES_COOKIE_SECURE")) is not False,
     )

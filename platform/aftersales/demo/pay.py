@@ -9,8 +9,8 @@ from aftersales.db.base import utcnow
 from aftersales.payments.providers.stripe import UNSUPPORTED_CURRENCIES
 from aftersales.payments.stripe import accounts as stripe_accounts
 from aftersales.runtime import Runtime
+from aftersales.settings import STRIPE_API
 from aftersales.tenancy.models import Tenant
-from aftersales.web.portal.pay.card import STRIPE_API
 
 DEMO_SECRET_KEY = "sk_test_aftersalesdemo0000000000"
 DEMO_PUBLISHABLE_KEY = "pk_test_aftersalesdemo0000000000"

@@ -20,9 +20,8 @@ from aftersales.payments.ledger.models import Payment
 from aftersales.payments.providers.stripe import UNSUPPORTED_CURRENCIES, client_for, stripe_provider
 from aftersales.payments.stripe import accounts as stripe_accounts
 from aftersales.payments.stripe_events import services as stripe_webhooks
-from aftersales.settings import Settings
+from aftersales.settings import STRIPE_API, Settings
 
-STRIPE_API = "https://api.stripe.com"
 STRIPE_JS = "https://js.stripe.com/v3/"
 EVENT_OF_STATUS = {
     "requires_capture": "payment_intent.amount_capturable_updated",
