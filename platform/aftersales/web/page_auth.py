@@ -169,10 +169,15 @@ def csrf_config(runtime: Runtime) -> CSRFConfig:
                       exclude=list(NOT_PAGES))
 
 
+def htmx_asked(request: Request[Any, Any, Any]) -> bool:
+    """Whether HTMX made ``request`` (it then takes a fragment, or a redirect in ``HX-Redirect``)."""
+    return request.headers.get("hx-request") == "true"
+
+
 def is_page(request: Request[Any, Any, Any]) -> bool:
     """Whether ``request`` is for a page (answered in HTML) rather than the API (answered in JSON)."""
     return _NOT_PAGES.match(request.url.path) is None
 
 
 __all__ = ["OPERATOR_PAGE_DEPENDENCIES", "PAGE_DEPENDENCIES", "RuntimeDep", "SignInRequired", "Viewer", "ViewerDep",
-           "csrf_config", "is_page", "provide_viewer", "safe_next", "session_cookie", "sign_in_url"]
+           "csrf_config", "htmx_asked", "is_page", "provide_viewer", "safe_next", "session_cookie", "sign_in_url"]

@@ -18,7 +18,7 @@ from aftersales.onboarding.manifest import SUPPORTED_LOCALES
 from aftersales.web.i18n.catalogues import translations
 from aftersales.web.i18n.formatting import LocaleFormat
 from aftersales.web.i18n.negotiation import LANG_COOKIE, choose_locale
-from aftersales.web.page_auth import SignInRequired, is_page, sign_in_url
+from aftersales.web.page_auth import SignInRequired, htmx_asked, is_page, sign_in_url
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,6 @@ def page_answer(request: Request[Any, Any, Any], *, status: int, detail: str, ki
 def sign_in_redirect(request: Request[Any, Any, Any], exc: SignInRequired) -> Response[Any]:
     """Send the browser to the sign-in page of the area it tried to enter (HTMX: the whole page goes)."""
     target = sign_in_url(request, exc.area)
-    if request.headers.get("hx-request") == "true":
+    if htmx_asked(request):
         return Response(None, status_code=204, headers={"HX-Redirect": target})
     return Redirect(target, status_code=303)

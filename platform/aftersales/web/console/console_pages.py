@@ -19,7 +19,7 @@ from aftersales.identity.principals import Principal
 from aftersales.tenancy.current import CurrentTenant
 from aftersales.web.console.labels import Labels
 from aftersales.web.i18n.moments import Moments
-from aftersales.web.page_auth import Viewer
+from aftersales.web.page_auth import Viewer, htmx_asked
 from aftersales.web.portal.rendering import Page, page_for, render
 
 
@@ -58,7 +58,7 @@ def console_page(request: Request[Any, Any, Any], tenant: CurrentTenant, viewer:
 def show(request: Request[Any, Any, Any], page: Page, clock: Clock, template: str, *, partial: str | None = None,
          status_code: int = 200, **context: Any) -> Template:
     """The whole page, or only ``partial`` when HTMX asked for it (``Vary: HX-Request`` either way)."""
-    wants_partial = partial is not None and request.headers.get("hx-request") == "true"
+    wants_partial = partial is not None and htmx_asked(request)
     return render(page, partial if wants_partial and partial else template, status_code=status_code,
                   headers={"Vary": "HX-Request"}, clock=clock, labels=Labels(page.translations), **context)
 

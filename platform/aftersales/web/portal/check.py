@@ -18,7 +18,7 @@ from aftersales.errors import RateLimited
 from aftersales.http.context import RuntimeDep, SessionDep, TenantDep
 from aftersales.warranty import authenticity
 from aftersales.warranty.schemas import AuthenticityAnswer
-from aftersales.web.page_auth import ViewerDep
+from aftersales.web.page_auth import ViewerDep, htmx_asked
 from aftersales.web.page_controller import PageController
 from aftersales.web.portal.rendering import Page, page_for, render
 
@@ -74,7 +74,7 @@ def _form_errors(form: CheckForm, page: Page) -> dict[str, str]:
 
 def _show(request: Request[Any, Any, Any], page: Page, *, status_code: int = 200, **context: Any) -> Template:
     """The whole page, or only the result when HTMX asked for it."""
-    partial = request.headers.get("hx-request") == "true"
+    partial = htmx_asked(request)
     context = {"form": CheckForm(), "outcome": None, "errors": {}, "retry_after": None, **context}
     headers = {"Vary": "HX-Request"}
     if context["retry_after"] is not None:

@@ -23,7 +23,7 @@ from aftersales.identity.scopes import SERIALS_WRITE
 from aftersales.warranty.imports.services import ImportContext, ImportMode, import_serials
 from aftersales.web.console.insight import import_runs
 from aftersales.web.console.insight.upload import MAX_UPLOAD_BYTES, open_upload
-from aftersales.web.page_auth import ViewerDep
+from aftersales.web.page_auth import ViewerDep, htmx_asked
 from aftersales.web.page_controller import PageController
 from aftersales.web.portal.rendering import Page, page_for, render
 
@@ -41,7 +41,7 @@ def _show(request: Request[Any, Any, Any], page: Page, *, status_code: int = 200
     """The whole page, or only the result (with a fresh import id for the next upload) for HTMX."""
     context = {"mode": ImportMode.ALL_OR_NOTHING.value, "errors": {}, "run": None, "run_id": None,
                "shown_errors": SHOWN_ERRORS, **context}
-    partial = request.headers.get("hx-request") == "true"
+    partial = htmx_asked(request)
     return render(page, "console/imports_result.html" if partial else "console/imports.html", status_code=status_code,
                   headers={"Vary": "HX-Request"}, section="imports", modes=_mode_labels(page),
                   next_id=import_runs.new_run_id(), partial=partial, **context)

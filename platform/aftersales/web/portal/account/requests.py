@@ -26,7 +26,7 @@ from aftersales.service.requests import services as service
 from aftersales.service.requests.services import MAX_SUMMARY
 from aftersales.tenancy.current import CurrentTenant
 from aftersales.warranty.registrations.services import get_registration, units_of_customer
-from aftersales.web.page_auth import ViewerDep
+from aftersales.web.page_auth import ViewerDep, htmx_asked
 from aftersales.web.page_controller import PageController
 from aftersales.web.portal.account import mine
 from aftersales.web.portal.account.forms import text
@@ -138,7 +138,7 @@ class RequestsController(PageController):
         found = await mine.request(session, customer_id, request_id)
         device = (await get_registration(session, found.registration_id)  # the unit may have changed hands since
                   if found.registration_id is not None else None)
-        partial = request.headers.get("hx-request") == "true"
+        partial = htmx_asked(request)
         return show(page, tenant, "account/request_status.html" if partial else "account/request.html",
                     item=found, device=device, events=await visible_events(session, found),
                     promises=await promises(session, tenant, found))
