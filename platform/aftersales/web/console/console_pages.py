@@ -82,12 +82,6 @@ async def staff_names(session: AsyncSession, actors: Iterable[str]) -> dict[str,
     return {f"staff:{staff_id}": name for staff_id, name in names.items()}
 
 
-async def form_text(request: Request[Any, Any, Any], *names: str) -> dict[str, str]:
-    """The posted form's fields ``names``, stripped (missing ones empty)."""
-    posted = await request.form()
-    return {name: str(posted.get(name) or "").strip() for name in names}
-
-
 def parse_id(text: str) -> uuid.UUID | None:
     """``text`` as a UUID, or None."""
     try:

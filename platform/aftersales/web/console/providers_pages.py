@@ -23,7 +23,8 @@ from aftersales.marketplace.models import Provider
 from aftersales.marketplace.providers import services as service
 from aftersales.marketplace.providers.services import NEXT_STATUSES, ProviderFilter, is_authorised
 from aftersales.marketplace.ratings import services as ratings
-from aftersales.web.console.console_pages import actor_of, console_page, form_text, show
+from aftersales.web.console.console_pages import actor_of, console_page, show
+from aftersales.web.forms import form_fields
 from aftersales.web.page_auth import Viewer, ViewerDep
 from aftersales.web.page_controller import PageController
 
@@ -74,7 +75,7 @@ class ConsoleProviderController(PageController):
                             session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Suspend or activate the provider, with the reason kept on it."""
         staff = viewer.staff(MARKETPLACE_MANAGE)
-        typed = await form_text(request, "status", "reason")
+        typed = await form_fields(request, "status", "reason")
         page = console_page(request, tenant, viewer)[0]
         if not typed["reason"]:
             return await _provider_page(request, tenant, session, viewer, staff, provider_id, status_code=422,
@@ -93,7 +94,7 @@ class ConsoleProviderController(PageController):
                      tenant: TenantDep, session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Accept a held rating (it counts from now on) or reject it (it never counts)."""
         staff = viewer.staff(MARKETPLACE_MANAGE)
-        typed = await form_text(request, "decision", "note")
+        typed = await form_fields(request, "decision", "note")
         page = console_page(request, tenant, viewer)[0]
         rating = await ratings.rating_of_provider(session, provider_id, rating_id)
         if rating is None:

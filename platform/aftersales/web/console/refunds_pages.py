@@ -25,7 +25,8 @@ from aftersales.payments.refunds import execution as refund_execution
 from aftersales.payments.refunds import services as refunds
 from aftersales.payments.refunds.identity import iban_owner_matches, identities_of, identity_verified
 from aftersales.payments.refunds.models import Refund, RefundEvent
-from aftersales.web.console.console_pages import actor_of, console_page, form_text, show
+from aftersales.web.console.console_pages import actor_of, console_page, show
+from aftersales.web.forms import form_fields
 from aftersales.web.page_auth import Viewer, ViewerDep
 from aftersales.web.page_controller import PageController
 
@@ -78,7 +79,7 @@ class ConsoleRefundController(PageController):
                       session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Approve a refund awaiting approval."""
         staff = viewer.staff(REFUNDS_APPROVE)
-        typed = await form_text(request, "note")
+        typed = await form_fields(request, "note")
         try:
             async with session.begin_nested():
                 await refund_execution.approve(session, tenant, refund_id, actor=actor_of(staff), note=typed["note"],
@@ -92,7 +93,7 @@ class ConsoleRefundController(PageController):
                      session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Reject a refund not yet paid; the reason is required and sent to the customer."""
         staff = viewer.staff(REFUNDS_APPROVE)
-        typed = await form_text(request, "note")
+        typed = await form_fields(request, "note")
         if not typed["note"]:
             page = console_page(request, tenant, viewer)[0]
             return await _desk(request, tenant, session, viewer, staff, status_code=422, refusal=Refusal(
@@ -110,7 +111,7 @@ class ConsoleRefundController(PageController):
                       tenant: TenantDep, session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Pay an approved refund out; a provider's refusal is kept on the refund's timeline and shown."""
         staff = viewer.staff(REFUNDS_APPROVE)
-        typed = await form_text(request, "reference")
+        typed = await form_fields(request, "reference")
         try:  # as the API: checks come before any write, and a provider's refusal is recorded and kept
             done = await refund_execution.execute(session, runtime.settings, tenant, refund_id, actor=actor_of(staff),
                                                   reference=typed["reference"] or None, now=utcnow())

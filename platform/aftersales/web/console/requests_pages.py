@@ -35,12 +35,12 @@ from aftersales.web.console import queue
 from aftersales.web.console.console_pages import (
     actor_of,
     console_page,
-    form_text,
     parse_id,
     show,
     staff_names,
 )
 from aftersales.web.console.labels import Labels
+from aftersales.web.forms import field, form_fields
 from aftersales.web.page_auth import ViewerDep
 from aftersales.web.page_controller import PageController
 from aftersales.web.portal.rendering import Page
@@ -52,7 +52,7 @@ def _queue_filter(request: Request[Any, Any, Any]) -> tuple[queue.QueueFilter, s
     """The filter the query string asks for, and the fields whose value is not one of the choices (dropped)."""
     params = request.query_params
     state, sla, kind = (str(params.get(k) or "").strip() for k in ("state", "sla", "kind"))
-    assignee, text = str(params.get("assignee") or "").strip(), str(params.get("q") or "").strip()[:200]
+    assignee, text = field(params, "assignee"), field(params, "q")[:200]
     errors: set[str] = set()
     if state and state not in queue.STATE_FILTERS and state not in RequestState.__members__.values():
         errors.add("state")
@@ -113,7 +113,7 @@ class ConsoleRequestController(PageController):
                      session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Give the request to a member of staff (``me`` for oneself)."""
         me = viewer.staff(REQUESTS_WRITE)
-        typed = await form_text(request, "assignee_id", "note")
+        typed = await form_fields(request, "assignee_id", "note")
         assignee = UUID(me.subject) if typed["assignee_id"] == "me" else parse_id(typed["assignee_id"])
         page = console_page(request, tenant, viewer)[0]
         if assignee is None:
@@ -129,7 +129,7 @@ class ConsoleRequestController(PageController):
                    session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Move the request to its next state; a move its life does not allow is refused with the reason."""
         me = viewer.staff(REQUESTS_WRITE)
-        typed = await form_text(request, "to", "note")
+        typed = await form_fields(request, "to", "note")
         page = console_page(request, tenant, viewer)[0]
         if typed["to"] not in RequestState.__members__.values():
             return await _refused(request, tenant, session, viewer, me, request_id, Problem(
@@ -154,7 +154,7 @@ class ConsoleRequestController(PageController):
                    session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Add an internal note to the timeline."""
         me = viewer.staff(REQUESTS_WRITE)
-        typed = await form_text(request, "note")
+        typed = await form_fields(request, "note")
         if not typed["note"]:
             page = console_page(request, tenant, viewer)[0]
             return await _refused(request, tenant, session, viewer, me, request_id, Problem(
@@ -168,7 +168,7 @@ class ConsoleRequestController(PageController):
                    session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Put the request on hold with a reason; the clocks that pause for it stop."""
         me = viewer.staff(REQUESTS_WRITE)
-        typed = await form_text(request, "reason", "note")
+        typed = await form_fields(request, "reason", "note")
         if typed["reason"] not in HOLD_REASONS:
             page = console_page(request, tenant, viewer)[0]
             return await _refused(request, tenant, session, viewer, me, request_id, Problem(
@@ -191,7 +191,7 @@ class ConsoleRequestController(PageController):
                       session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Record that the customer was contacted: the first-contact and reply promises are met."""
         me = viewer.staff(REQUESTS_WRITE)
-        typed = await form_text(request, "note")
+        typed = await form_fields(request, "note")
         return await _act(request, tenant, session, viewer, me, request_id, "contact", typed,
                           lambda: service.record_milestone(session, tenant, request_id, "contacted",
                                                            actor=actor_of(me), note=typed["note"], now=utcnow()))

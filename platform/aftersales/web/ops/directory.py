@@ -17,6 +17,7 @@ from litestar.response import Redirect, Template
 from aftersales.db.base import utcnow
 from aftersales.http.context import RuntimeDep, SessionDep
 from aftersales.tenancy import directory
+from aftersales.web.forms import field
 from aftersales.web.ops.health import OVERDUE_AFTER
 from aftersales.web.ops.pages import moment, operator_page, tenant_row
 from aftersales.web.page_auth import ViewerDep
@@ -60,7 +61,7 @@ class OpsTenantsController(OperatorPageController):
         operator = viewer.operator()
         posted = await request.form()
         status = str(posted.get("status") or "")
-        reason = str(posted.get("reason") or "").strip()
+        reason = field(posted, "reason")
         _ = page.translations.gettext
         error = None
         if status == "suspended" and not reason:

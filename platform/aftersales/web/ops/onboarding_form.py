@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aftersales.errors import FieldError
+from aftersales.web.forms import fields
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 TEXT_FIELDS = ("slug", "name", "vertical", "default_locale", "time_zone", "currency", "country", "opens", "closes",
@@ -64,7 +65,7 @@ class OnboardForm:
     @classmethod
     def posted(cls, form: Any) -> OnboardForm:
         """The form from a posted multi-dict (``getall`` for the checkbox lists)."""
-        values: dict[str, Any] = {name: str(form.get(name) or "").strip() for name in TEXT_FIELDS}
+        values: dict[str, Any] = fields(form, *TEXT_FIELDS)
         values.update({name: tuple(str(v) for v in form.getall(name, [])) for name in LIST_FIELDS})
         values["irr_as_toman"] = form.get("irr_as_toman") == "on"
         return cls(**values)

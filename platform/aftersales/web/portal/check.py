@@ -18,6 +18,7 @@ from aftersales.errors import RateLimited
 from aftersales.http.context import RuntimeDep, SessionDep, TenantDep
 from aftersales.warranty import authenticity
 from aftersales.warranty.schemas import AuthenticityAnswer
+from aftersales.web.forms import fields
 from aftersales.web.page_auth import ViewerDep, htmx_asked
 from aftersales.web.page_controller import PageController
 from aftersales.web.portal.rendering import Page, page_for, render
@@ -97,8 +98,7 @@ class PortalCheckController(PageController):
         """Check the posted serial (and card codes): the verdict, the model and the coverage end, or why not."""
         page = page_for(request, tenant, viewer)
         posted = await request.form()
-        form = CheckForm(**{name: str(posted.get(name) or "").strip() for name in ("serial", "card_code",
-                                                                                   "hologram_code")})
+        form = CheckForm(**fields(posted, "serial", "card_code", "hologram_code"))
         errors = _form_errors(form, page)
         if errors:
             return _show(request, page, status_code=422, form=form, errors=errors)

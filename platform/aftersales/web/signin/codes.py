@@ -21,6 +21,7 @@ from aftersales.http.context import RuntimeDep, SessionDep, TenantDep
 from aftersales.identity import page_sessions
 from aftersales.identity.models import Customer
 from aftersales.identity.services import customer_principal
+from aftersales.web.forms import field
 from aftersales.web.i18n.catalogues import translations
 from aftersales.web.i18n.formatting import LocaleFormat
 from aftersales.web.page_auth import ViewerDep, safe_next, session_cookie
@@ -87,7 +88,7 @@ class CodeSignInController(PageController):
         """Send a code (if the address is a customer's) and go on to the page where it is typed."""
         page = page_for(request, tenant, viewer)
         form = await request.form()
-        contact_text, next_path = str(form.get("contact") or "").strip(), _next(form.get("next"))
+        contact_text, next_path = field(form, "contact"), _next(form.get("next"))
         try:
             contact = one_time_codes.parse_contact(contact_text, tenant.record.country)
             code_id = await one_time_codes.request_code(

@@ -16,6 +16,7 @@ from aftersales.db.base import utcnow
 from aftersales.errors import AuthenticationFailed
 from aftersales.http.context import RuntimeDep, SessionDep, TenantDep
 from aftersales.identity import page_sessions, services
+from aftersales.web.forms import field
 from aftersales.web.page_auth import (
     ViewerDep,
     operator_cookie,
@@ -42,7 +43,7 @@ def _refusal(page: Page, failure: AuthenticationFailed) -> tuple[int, str]:
 
 async def _posted(request: Request[Any, Any, Any]) -> tuple[str, str, str]:
     form = await request.form()
-    return (str(form.get("email") or "").strip()[:MAX_FIELD], str(form.get("password") or "")[:MAX_PASSWORD],
+    return (field(form, "email")[:MAX_FIELD], str(form.get("password") or "")[:MAX_PASSWORD],
             safe_next(str(form.get("next") or "")[:MAX_NEXT], ""))
 
 

@@ -28,7 +28,7 @@ from aftersales.identity.scopes import CLAIMS_WRITE, REGISTRATIONS_WRITE, SERIAL
 from aftersales.tenancy.current import CurrentTenant
 from aftersales.warranty.recalls import services as recalls
 from aftersales.warranty.recalls import units as recall_units
-from aftersales.web.console.console_pages import actor_of, form_text
+from aftersales.web.console.console_pages import actor_of
 from aftersales.web.console.insight.recall_forms import (
     CAMPAIGN_FIELDS,
     Problem,
@@ -37,6 +37,7 @@ from aftersales.web.console.insight.recall_forms import (
     refusal,
 )
 from aftersales.web.console.insight.recalls import campaign_page
+from aftersales.web.forms import form_fields
 from aftersales.web.page_auth import Viewer, ViewerDep
 from aftersales.web.page_controller import PageController
 from aftersales.web.portal.rendering import page_for, render
@@ -98,7 +99,7 @@ class RecallActionsController(PageController):
                      viewer: ViewerDep) -> Template | Redirect:
         """Draft the campaign and show its reach; every bad field is shown beside it at once (422)."""
         me = viewer.staff(SERIALS_WRITE)
-        typed = await form_text(request, *CAMPAIGN_FIELDS)
+        typed = await form_fields(request, *CAMPAIGN_FIELDS)
         try:
             async with session.begin_nested():
                 campaign = await recalls.create_campaign(session, tenant, draft_of(typed), created_by=actor_of(me),
@@ -133,7 +134,7 @@ class RecallActionsController(PageController):
         """Record that the unit's owner acknowledged the recall to the agent (once; again changes nothing)."""
         me = viewer.staff(REGISTRATIONS_WRITE)
         await recalls.get_campaign(session, campaign_id)
-        typed = await form_text(request, *UNIT_FIELDS)
+        typed = await form_fields(request, *UNIT_FIELDS)
         return await _act(request, tenant, session, viewer, me, campaign_id, "acknowledge", typed,
                           lambda: recall_units.acknowledge_for_owner(session, tenant, campaign_id, typed["serial"],
                                                                      actor=actor_of(me), now=utcnow()))
@@ -144,7 +145,7 @@ class RecallActionsController(PageController):
         """Record the unit's fix with what was done; it returns to service."""
         me = viewer.staff(CLAIMS_WRITE)
         await recalls.get_campaign(session, campaign_id)
-        typed = await form_text(request, *UNIT_FIELDS)
+        typed = await form_fields(request, *UNIT_FIELDS)
         return await _act(request, tenant, session, viewer, me, campaign_id, "fix", typed,
                           lambda: recall_units.record_fix(session, tenant, campaign_id, typed["serial"],
                                                           typed["note"], actor=actor_of(me), now=utcnow()))

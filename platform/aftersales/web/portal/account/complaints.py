@@ -20,9 +20,9 @@ from aftersales.identity.customers import CustomerDetails, customer_by_id
 from aftersales.service.complaints import services as service
 from aftersales.service.complaints.services import MAX_CONTRACTOR, MAX_TEXT, SUBJECTS
 from aftersales.service.requests.services import requests_of_customer
+from aftersales.web.forms import fields
 from aftersales.web.page_auth import ViewerDep
 from aftersales.web.page_controller import PageController
-from aftersales.web.portal.account.forms import text
 from aftersales.web.portal.account.pages import customer_actor, customer_page, show
 from aftersales.web.portal.rendering import Page
 
@@ -92,7 +92,7 @@ class ComplaintsController(PageController):
         """File the complaint and go back to the list; the form again with each field's reason (422)."""
         page, customer_id = customer_page(request, tenant, viewer)
         posted = await request.form()
-        form = ComplaintForm(**{name: text(posted, name) for name in ComplaintForm.__dataclass_fields__})
+        form = ComplaintForm(**fields(posted, *ComplaintForm.__dataclass_fields__))
         own_requests = await requests_of_customer(session, customer_id)
         about = next((r for r in own_requests if str(r.id) == form.about), None)
         errors = _typed_errors(form, page, {str(r.id) for r in own_requests})

@@ -34,11 +34,12 @@ from aftersales.warranty.registrations.services import (
     units_of_customer,
 )
 from aftersales.warranty.serials.lookup import locate_unit
+from aftersales.web.forms import fields
 from aftersales.web.i18n.formatting import RIAL_PER_TOMAN
 from aftersales.web.page_auth import ViewerDep
 from aftersales.web.page_controller import PageController
 from aftersales.web.portal.account import mine
-from aftersales.web.portal.account.forms import Upload, read_date, text, typed_amount, upload
+from aftersales.web.portal.account.forms import Upload, read_date, typed_amount, upload
 from aftersales.web.portal.account.pages import customer_actor, customer_page, show
 from aftersales.web.portal.rendering import Page
 
@@ -178,7 +179,7 @@ class DevicesController(PageController):
         again with each field's reason (422) or why the unit is not theirs to register (409)."""
         page, customer_id = customer_page(request, tenant, viewer)
         posted = await request.form()
-        form = PurchaseForm(**{name: text(posted, name) for name in PurchaseForm.__dataclass_fields__})
+        form = PurchaseForm(**fields(posted, *PurchaseForm.__dataclass_fields__))
         invoice = await upload(posted, "invoice")
         errors = _typed_errors(form, page)
         if (file_error := _file_error(invoice, page)) is not None:

@@ -1,4 +1,5 @@
-"""Reading what a customer typed into an account form: trimmed text, dates as they write them, uploads."""
+"""Reading what a customer typed into an account form: dates as they write them, amounts, uploads (plain text
+fields: :mod:`aftersales.web.forms`)."""
 
 from __future__ import annotations
 
@@ -15,12 +16,6 @@ from aftersales.contract.numerals import ascii_digits
 _DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
 JALALI_BEFORE = 1700
 """A year below this is a Solar Hijri (Jalali) year: 1404 is 2025/26, as an Iranian invoice is dated."""
-
-
-def text(posted: Any, name: str) -> str:
-    """A text field, trimmed; empty when missing."""
-    value = posted.get(name)
-    return value.strip() if isinstance(value, str) else ""
 
 
 def read_date(typed: str) -> date | None:

@@ -26,10 +26,10 @@ from aftersales.service.requests import services as service
 from aftersales.service.requests.services import MAX_SUMMARY
 from aftersales.tenancy.current import CurrentTenant
 from aftersales.warranty.registrations.services import get_registration, units_of_customer
+from aftersales.web.forms import fields
 from aftersales.web.page_auth import ViewerDep, htmx_asked
 from aftersales.web.page_controller import PageController
 from aftersales.web.portal.account import mine
-from aftersales.web.portal.account.forms import text
 from aftersales.web.portal.account.pages import customer_actor, customer_page, show
 from aftersales.web.portal.account.words import EVENTS
 from aftersales.web.portal.rendering import Page
@@ -105,7 +105,7 @@ class RequestsController(PageController):
         """Open the request and go to its timeline; the form again with each field's reason (422)."""
         page, customer_id = customer_page(request, tenant, viewer)
         posted = await request.form()
-        form = RequestForm(**{name: text(posted, name) for name in RequestForm.__dataclass_fields__})
+        form = RequestForm(**fields(posted, *RequestForm.__dataclass_fields__))
         devices = await units_of_customer(session, customer_id)
         errors = _typed_errors(form, page)
         registration_id = next((d.registration.id for d in devices if str(d.registration.id) == form.device), None)

@@ -24,10 +24,10 @@ from aftersales.service.followups import services as service
 from aftersales.service.followups.models import FollowUp
 from aftersales.service.followups.services import CSAT_RANGE, MAX_COMMENT
 from aftersales.tenancy.current import CurrentTenant
+from aftersales.web.forms import fields
 from aftersales.web.page_auth import ViewerDep
 from aftersales.web.page_controller import PageController
 from aftersales.web.portal.account import mine
-from aftersales.web.portal.account.forms import text
 from aftersales.web.portal.account.pages import customer_actor, customer_page, show
 from aftersales.web.portal.rendering import Page, render
 
@@ -75,7 +75,7 @@ async def take_answer(request: Request[Any, Any, Any], page: Page, tenant: Curre
     """Record the posted score and comment as the survey's customer and go back to the survey (303); the form
     again with each field's reason (422), or the answer already given (409) when it was answered before."""
     posted = await request.form()
-    form = SurveyForm(**{name: text(posted, name) for name in SurveyForm.__dataclass_fields__})
+    form = SurveyForm(**fields(posted, *SurveyForm.__dataclass_fields__))
     errors = _typed_errors(form, page)
     if errors:
         return survey_form(page, survey, address, form=form, errors=errors, status_code=422)

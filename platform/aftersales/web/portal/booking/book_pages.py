@@ -28,6 +28,7 @@ from aftersales.marketplace.models import Offering, Provider, ProviderOffering
 from aftersales.marketplace.providers import prices
 from aftersales.marketplace.providers.services import get_provider
 from aftersales.tenancy.current import CurrentTenant
+from aftersales.web.forms import fields
 from aftersales.web.i18n.moments import Moments
 from aftersales.web.page_auth import ViewerDep
 from aftersales.web.page_controller import PageController
@@ -115,8 +116,7 @@ class BookProviderController(PageController):
         page = page_for(request, tenant, viewer)
         _ = page.translations.gettext
         posted = await request.form()
-        form = BookForm(**{name: str(posted.get(name) or "").strip() for name in ("offering", "day", "starts_at",
-                                                                                  "note")})
+        form = BookForm(**fields(posted, "offering", "day", "starts_at", "note"))
         _provider, offered = await _offered(session, provider_id)
         offering = next((o for _p, o in offered if o.code == form.offering), None)
         starts_at = _starts_at(form.starts_at)

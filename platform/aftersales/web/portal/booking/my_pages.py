@@ -25,6 +25,7 @@ from aftersales.marketplace.changes import services as change_requests
 from aftersales.marketplace.quotes import services as quotes
 from aftersales.marketplace.ratings import services as ratings
 from aftersales.tenancy.current import CurrentTenant
+from aftersales.web.forms import field
 from aftersales.web.i18n.moments import Moments
 from aftersales.web.page_auth import ViewerDep
 from aftersales.web.page_controller import PageController
@@ -125,7 +126,7 @@ class MyBookingsController(PageController):
         _ = page.translations.gettext
         await booking_view(session, principal, booking_id)
         posted = await request.form()
-        form = {"stars": str(posted.get("stars") or "").strip(), "comment": str(posted.get("comment") or "").strip()}
+        form = {"stars": field(posted, "stars"), "comment": field(posted, "comment")}
         errors = {}
         stars = int(form["stars"]) if form["stars"].isdigit() else 0
         if stars not in ratings.STARS:

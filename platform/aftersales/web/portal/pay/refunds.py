@@ -29,6 +29,7 @@ from aftersales.payments.ledger import services as ledger
 from aftersales.payments.refunds import identity as customer_identity
 from aftersales.payments.refunds import services as refunds
 from aftersales.tenancy.current import CurrentTenant
+from aftersales.web.forms import fields
 from aftersales.web.page_auth import ViewerDep
 from aftersales.web.page_controller import PageController
 from aftersales.web.portal.pay import labels
@@ -130,8 +131,7 @@ class MyRefundsController(PageController):
         principal = viewer.customer()
         page = page_for(request, tenant, viewer)
         posted = await request.form()
-        form = RefundForm(**{name: str(posted.get(name) or "").strip()
-                             for name in ("payment", "method", "note", "national_id", "iban")})
+        form = RefundForm(**fields(posted, "payment", "method", "note", "national_id", "iban"))
         payment_id = _payment_id(form.payment)
         await service.get_payment(session, principal, payment_id)
         try:
