@@ -2,16 +2,18 @@
 
 Domain errors map by type to a status; Litestar's own errors (validation, 404, 405) keep their status; an
 unexpected exception is logged with its traceback and answered with a bare 500 that reveals nothing.
-Validation problems carry ``errors: [{field, reason}]`` with every invalid field (and ``code`` where the
-service names the rule). A page request gets the same answer as an HTML page instead: the app passes the pages'
-own answer (:func:`aftersales.web.page_errors.page_answer`) to :func:`exception_handlers`, so this module, below
-every domain, knows nothing of pages.
+Validation problems carry ``errors: [{field, reason}]`` with every invalid field (and ``code``, ``params`` where
+the service names the rule; a refusal that names its rule carries them at the top). A page request gets the
+same answer as an HTML page instead: the app passes the pages' own answer
+(:func:`aftersales.web.page_errors.page_answer`) to :func:`exception_handlers`, so this module, below every
+domain, knows nothing of pages.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from datetime import date
 from typing import Any
 
 from litestar import Request, Response
@@ -66,12 +68,22 @@ def _kind(exc: Exception) -> str:
     return "".join("-" + c.lower() if c.isupper() else c for c in name).lstrip("-")
 
 
-def _field_error(error: errors.FieldError) -> dict[str, str]:
-    """``{field, reason}``, and ``code`` when the rule has one (a client words the refusal by it, not by reason)."""
-    entry = {"field": error.field, "reason": error.reason}
-    if error.code is not None:
-        entry["code"] = error.code
-    return entry
+def _coded(code: str | None, params: Mapping[str, Any]) -> dict[str, Any]:
+    """``code`` when the rule has one, with its ``params`` (dates in ISO 8601): a client words the refusal by
+    them, never by the English ``reason`` or ``detail``."""
+    if code is None:
+        return {}
+    if not params:
+        return {"code": code}
+    plain = (str, int, float, bool, type(None))
+    return {"code": code, "params": {name: value.isoformat() if isinstance(value, date) else
+                                     value if isinstance(value, plain) else str(value)
+                                     for name, value in params.items()}}
+
+
+def _field_error(error: errors.FieldError) -> dict[str, Any]:
+    """``{field, reason}``, and ``code`` (with ``params``) when the rule has one."""
+    return {"field": error.field, "reason": error.reason, **_coded(error.code, error.params)}
 
 
 PageAnswer = Callable[..., "Response[Any] | None"]
@@ -108,7 +120,7 @@ def exception_handlers(
             headers = {"Retry-After": str(exc.retry_after)}
         return answer(
             request, status=status, title=exc.title, detail=exc.detail, kind=_kind(exc),
-            field_errors=field_errors, headers=headers,
+            field_errors=field_errors, headers=headers, **_coded(exc.code, exc.params),
         )
 
     def handle_http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:

@@ -135,6 +135,7 @@ async def test_a_launch_notifies_each_registered_owner_on_their_channels_once(cl
     assert "/api/v1/public/mehr/recall-acknowledgements/" in sara_sms.payload["acknowledge_url"]
     again = await client.post(f"/api/v1/recalls/{created['id']}/launch", headers=admin)
     assert again.status_code == 409 and "only a draft can be launched" in again.json()["detail"]
+    assert again.json()["code"] == "recall.not_draft" and again.json()["params"] == {"status": "active"}
     assert len(await outbox(runtime, mehr)) == 3
     assert (await statuses(runtime, mehr)) == {imei(n): "recalled" for n in range(3)}
 

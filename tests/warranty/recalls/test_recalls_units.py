@@ -69,6 +69,7 @@ async def test_a_fix_returns_each_unit_to_its_status_before_the_recall(client, r
     twice = await client.post(f"/api/v1/recalls/{recall['id']}/units/{imei(0)}/fix", headers=technician,
                               json={"note": "again"})
     assert twice.status_code == 409 and "was fixed at" in twice.json()["detail"]
+    assert twice.json()["code"] == "recall.unit_fixed" and set(twice.json()["params"]) == {"serial", "fixed_at"}
     progress = (await client.get(f"/api/v1/recalls/{recall['id']}", headers=admin)).json()["progress"]
     assert progress == {"units": 3, "registered": 1, "notified": 1, "acknowledged": 0, "fixed": 3,
                         "unregistered": 2}
@@ -83,6 +84,7 @@ async def test_fixing_a_unit_the_campaign_did_not_recall_is_a_conflict(client, r
     outside = await client.post(f"/api/v1/recalls/{recall['id']}/units/{imei(1)}/fix", headers=admin,
                                 json={"note": "swapped"})
     assert outside.status_code == 409 and f"{imei(1)} is not one of the units" in outside.json()["detail"]
+    assert outside.json()["code"] == "recall.unit_not_recalled" and outside.json()["params"] == {"serial": imei(1)}
     unknown = await client.post(f"/api/v1/recalls/{recall['id']}/units/{imei(5)}/fix", headers=admin,
                                 json={"note": "swapped"})
     assert unknown.status_code == 404
