@@ -129,11 +129,6 @@ async def assignable_staff(session: AsyncSession) -> list[StaffUser]:
     return [s for s in staff if "provider" not in s.roles]
 
 
-async def staff_name(session: AsyncSession, staff_id: uuid.UUID) -> str | None:
-    """The name of staff member ``staff_id``, active or not; None when there is none."""
-    return await session.scalar(select(StaffUser.name).where(StaffUser.id == staff_id))
-
-
 async def staff_names(session: AsyncSession, staff_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
     """The names of the staff members ``staff_ids`` (ids of no staff member are left out)."""
     if not staff_ids:

@@ -21,10 +21,10 @@ from aftersales.contract.values import HOLD_REASONS
 from aftersales.db.base import utcnow
 from aftersales.errors import Conflict, InvalidInput
 from aftersales.http.context import SessionDep, TenantDep
+from aftersales.identity import services as identity
 from aftersales.identity.customers import customer_by_id
 from aftersales.identity.principals import Principal
 from aftersales.identity.scopes import REQUESTS_READ, REQUESTS_WRITE
-from aftersales.identity.services import assignable_staff, staff_name
 from aftersales.service.clocks import services as service_clocks
 from aftersales.service.requests import services as service
 from aftersales.service.requests.services import KINDS
@@ -98,7 +98,7 @@ class ConsoleRequestController(PageController):
         return show(request, page, clock, "console/requests.html", partial="console/requests_rows.html",
                     section="requests", which=which, bad=bad, found=found, now=now, kinds=KINDS,
                     states=[s.value for s in RequestState], sla_filters=queue.SLA_FILTERS,
-                    staff=await assignable_staff(session),
+                    staff=await identity.assignable_staff(session),
                     status_code=422 if bad else 200)
 
     @get(REQUEST)
@@ -255,11 +255,11 @@ async def _detail(request: Request[Any, Any, Any], tenant: CurrentTenant, sessio
         device = await model_and_serial(session, found.registration_id)
     clocks = await service_clocks.clocks_of(session, found.id)
     events = await service.timeline(session, found.id)
-    staff = await assignable_staff(session)
+    staff = await identity.assignable_staff(session)
     names = await staff_names(session, [e.actor for e in events])
     assignee = next((s.name for s in staff if s.id == found.assignee_id), None) if found.assignee_id else None
     if found.assignee_id and assignee is None:
-        assignee = await staff_name(session, found.assignee_id)
+        assignee = (await identity.staff_names(session, {found.assignee_id})).get(found.assignee_id)
     holds = await service.open_holds(session, found.id)
     return show(request, page, clock, "console/request_detail.html", status_code=status_code, section="requests",
                 found=found, customer=customer, device=device, assignee=assignee,
