@@ -7,7 +7,8 @@ import-linter fails the build when a plugin reaches anything else of the core. T
 * :mod:`.values`: the frozen value objects hooks receive and return;
 * :mod:`.defaults`: the core's own answer to every hook (registered ``trylast``), for a plugin to build on;
 * :mod:`.claims`, :mod:`.serial_patterns`, :mod:`.settings_rules`: helpers for claim rules, serial formats and
-  settings schemas; :mod:`.numerals` and :mod:`.money`: digits as people type them, and money without floats.
+  settings schemas; :mod:`.numerals` and :mod:`.money`: digits as people type them, and money without floats;
+* :mod:`.text`: :class:`Message`, the translatable sentences plugins say (``_ = messages(domain)``).
 """
 
 from aftersales.contract import defaults
@@ -17,6 +18,7 @@ from aftersales.contract.money import Money
 from aftersales.contract.numerals import ascii_digits
 from aftersales.contract.serial_patterns import check_pattern
 from aftersales.contract.settings_rules import at_least, valid_regular_expression
+from aftersales.contract.text import Message, messages
 from aftersales.contract.values import (
     HOLD_REASONS,
     MILESTONES,
@@ -61,10 +63,10 @@ from aftersales.contract.values import (
 __all__ = [
     "BusinessCalendarInfo", "CardEvidence", "CardVerdict", "Checklist", "ClaimAssessment", "ClaimDecision",
     "ClaimFacts", "ClaimKind", "ClaimReport", "DefectType", "ENTRY_POINT_GROUP", "FollowUpPlan", "GeoPoint",
-    "HOLD_REASONS", "JobFacts", "JobItem", "MILESTONES", "Money", "OfferingSpec", "PROJECT", "PluginSettings",
+    "HOLD_REASONS", "JobFacts", "JobItem", "MILESTONES", "Message", "Money", "OfferingSpec", "PROJECT", "PluginSettings",
     "ProductInfo", "ProviderCandidate", "Quote", "QuoteLine", "RankedProvider", "RatingDecision",
     "RatingFacts", "RefundDecision", "RefundFacts", "RefundMethod", "RequestFacts", "ResolutionContext",
     "ResolutionOption", "SaleInfo", "SerialCheck", "ServiceEvent", "SettingsT", "SlaTarget", "TenantContext",
     "VerticalInfo", "WarrantyTerms", "ascii_digits", "at_least", "check_pattern", "defaults", "hookimpl",
-    "hookspec", "is_large_item", "valid_regular_expression",
+    "hookspec", "is_large_item", "messages", "valid_regular_expression",
 ]
