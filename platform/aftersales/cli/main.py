@@ -302,13 +302,17 @@ def _local_mail_for_the_demo() -> None:
 
 
 def _register_domain_commands() -> None:
+    from aftersales.cli.plugin import plugin
     from aftersales.cli.recalls import recalls
+    from aftersales.cli.scaffold import plugin_new
     from aftersales.cli.warranty import warranty
     from aftersales.cli.worker import worker
 
     main.add_command(warranty)
     main.add_command(recalls)
     main.add_command(worker)
+    main.add_command(plugin)
+    assert plugin.get_command(None, "new") is plugin_new  # type: ignore[arg-type]  # attached on import
 
 
 _register_domain_commands()
