@@ -29,14 +29,15 @@ def describe(path: Path, shown: OnboardingPreview) -> str:
     ctx = shown.context
     calendar = ctx.calendar
     hours = "-".join(calendar.business_hours)
+    weekend = ", ".join(DAY_NAMES[d] for d in calendar.weekend_days) or "none"
+    closures = ", ".join(d.isoformat() for d in calendar.closures) or "none"
     special = "".join(f", {DAY_NAMES[day]} {'-'.join(h)}" for day, h in sorted((calendar.hours_by_weekday or {}).items()))
     settings = ", ".join(f"{name}={value!r}" for name, value in ctx.settings.model_dump().items()) or "(none)"
     lines = [
         f"{path}: {ctx.slug} on the {ctx.vertical} vertical",
         "  tenant context",
         f"    country {ctx.country}, currency {ctx.currency}, time zone {ctx.time_zone}, locales {', '.join(ctx.locales)}",
-        f"    weekend {', '.join(DAY_NAMES[d] for d in calendar.weekend_days) or 'none'}; hours {hours}{special}; "
-        f"closures {', '.join(d.isoformat() for d in calendar.closures) or 'none'}",
+        f"    weekend {weekend}; hours {hours}{special}; closures {closures}",
         f"    settings.{ctx.vertical}: {settings}",
         *(f"    settings.{name}: {', '.join(f'{k}={v!r}' for k, v in values.model_dump().items()) or '(none)'}"
           for name, values in ctx.addon_settings.items()),
