@@ -34,11 +34,11 @@ def kit_option() -> list[str]:
     return [] if KIT in installed else ["-p", KIT]
 
 
-def wait_for_health(base: str, server: subprocess.Popen[str], seconds: float = 40) -> None:
+def wait_for_health(base: str, server: subprocess.Popen[bytes], log: Path, seconds: float = 40) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise AssertionError(f"the server exited: {server.stderr.read() if server.stderr else ''}")
+            raise AssertionError(f"the server exited: {log.read_text()[-2000:]}")
         try:
             if httpx.get(f"{base}/health", timeout=1).status_code == 200:
                 return
@@ -81,10 +81,11 @@ def test_a_generated_plugin_passes_its_tests_and_answers_a_request_over_http(tmp
         assert done.returncode == 0, done.stderr
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([*cli, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, text=True)
+    log = tmp_path / "server.log"
+    with log.open("w") as output:
+        server = subprocess.Popen([*cli, "serve", "--port", str(port)], env=env, stdout=output, stderr=output)
     try:
-        wait_for_health(base, server)
+        wait_for_health(base, server, log)
         login = httpx.post(f"{base}/t/boats-demo/auth/login", json={"email": "admin@boats.example", "password": PASSWORD})
         assert login.status_code == 200, login.text
         opened = httpx.post(f"{base}/api/v1/requests/", headers={"Authorization": f"Bearer {login.json()['access_token']}"},

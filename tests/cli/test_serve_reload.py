@@ -75,8 +75,10 @@ def test_fixing_a_plugin_restarts_the_server_with_the_fix(tmp_path):
            "AFTERSALES_DATA_DIR": str(tmp_path / "data"), "AFTERSALES_EMBEDDED_WORKER": "0"}
     env.pop("AFTERSALES_MIGRATION_DATABASE_URL", None)
     base = f"http://127.0.0.1:{(port := free_port())}"
-    server = subprocess.Popen([sys.executable, "-m", "aftersales.cli.main", "serve", "--reload", "--port", str(port)],
-                              env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    log = tmp_path / "server.log"
+    with log.open("w") as output:
+        server = subprocess.Popen([sys.executable, "-m", "aftersales.cli.main", "serve", "--reload", "--port",
+                                   str(port)], env=env, stdout=output, stderr=subprocess.STDOUT)
     try:
         before = until(lambda: health(base), server)
         assert "probe" in before["plugins_disabled"] and "probe" not in before["plugins"]
@@ -85,6 +87,7 @@ def test_fixing_a_plugin_restarts_the_server_with_the_fix(tmp_path):
         assert "probe" not in after["plugins_disabled"]
     finally:
         server.terminate()
-        output, _ = server.communicate(timeout=20)
+        server.wait(timeout=20)
+    output = log.read_text()
     assert f"restarting on changes to {Path(aftersales.__file__).parent}" in output
     assert str(package) in output.splitlines()[0]
