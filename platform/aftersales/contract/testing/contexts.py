@@ -35,13 +35,16 @@ TENANT_DEFAULTS: Mapping[str, Any] = {
 is its country's, with a Friday weekend and 08:00-17:00 hours, unless ``calendar`` is given."""
 
 
-def unknown_plugin(registry: PluginRegistry, name: str) -> str:
-    """One line saying ``name`` is not a loaded plugin: why it is disabled, or the closest names."""
-    if name in registry.failures:
-        return f"plugin {name!r} is disabled: {registry.failures[name].reason}"
-    close = difflib.get_close_matches(name, registry.names, n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else f"; installed: {', '.join(registry.names) or 'none'}"
-    return f"no plugin named {name!r}{hint}"
+class UnknownPlugin(LookupError):
+    """A plugin name that is not loaded: the message says why it is disabled, or names the closest plugin."""
+
+    @classmethod
+    def named(cls, registry: PluginRegistry, name: str) -> UnknownPlugin:
+        if name in registry.failures:
+            return cls(f"plugin {name!r} is disabled: {registry.failures[name].reason}")
+        close = difflib.get_close_matches(name, registry.names, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else f"; installed: {', '.join(registry.names) or 'none'}"
+        return cls(f"no plugin named {name!r}{hint}")
 
 
 def tenant_context(
@@ -51,11 +54,11 @@ def tenant_context(
 
     :param fields: any other :class:`~aftersales.contract.values.TenantContext` field (``country``,
         ``currency``, ``calendar``, ``addon_settings`` …) over :data:`TENANT_DEFAULTS`.
-    :raises LookupError: ``vertical`` is not a loaded plugin (with the closest name).
+    :raises UnknownPlugin: ``vertical`` is not a loaded plugin (with the closest name).
     :raises aftersales.errors.InvalidInput: a setting breaks the schema, named ``settings.<vertical>.<field>``.
     """
     if vertical not in registry.infos:
-        raise LookupError(unknown_plugin(registry, vertical))
+        raise UnknownPlugin.named(registry, vertical)
     validated = registry.validate_settings(vertical, settings or {}, field_prefix=f"settings.{vertical}")
     values = {**TENANT_DEFAULTS, **fields}
     values.setdefault("calendar", BusinessCalendarInfo(country=values["country"], weekend_days=(5,),

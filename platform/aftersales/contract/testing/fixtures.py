@@ -10,6 +10,7 @@ a test suite that uses none of them pays nothing.
 * ``tenant_context(vertical, settings=None, **fields)``: a ``TenantContext`` on ``vertical`` with its settings
   validated by the plugin's schema and defaults for the rest.
 * ``plugin_hooks(context)``: the hook callers the server uses for that tenant (its plugins, core defaults).
+* ``conformance(plugin, max_examples=100, tenant=None)``: the conformance report of an installed plugin.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import pytest
 if TYPE_CHECKING:
     import pluggy
 
+    from aftersales.contract.testing.conformance import ConformanceReport
     from aftersales.contract.values import TenantContext
     from aftersales.plugins import PluginRegistry
 
@@ -72,3 +74,15 @@ def plugin_hooks(aftersales_registry: PluginRegistry) -> Callable[[TenantContext
     from aftersales.contract.testing import contexts
 
     return lambda context: contexts.plugin_hooks(aftersales_registry, context)
+
+
+@pytest.fixture(scope="session")
+def conformance(aftersales_registry: PluginRegistry) -> Callable[..., ConformanceReport]:
+    """``conformance(plugin, max_examples=100, tenant=None)``: call every hook ``plugin`` implements with
+    generated facts and return the report (``report.assert_ok()`` fails the test with every failed hook)."""
+    from aftersales.contract.testing.conformance import check_plugin
+
+    def check(plugin: str, max_examples: int = 100, tenant: TenantContext | None = None) -> ConformanceReport:
+        return check_plugin(aftersales_registry, plugin, max_examples=max_examples, tenant=tenant)
+
+    return check

@@ -14,6 +14,8 @@ kind the contract adds is drawn too.
 
 from __future__ import annotations
 
+import functools
+import string
 import typing
 from datetime import UTC, date, datetime, timedelta
 
@@ -77,29 +79,34 @@ instants = st.datetimes(datetime(2000, 1, 1), datetime(2045, 12, 31), timezones=
 geo_points = st.builds(GeoPoint, st.floats(-89.9, 89.9), st.floats(-179.9, 179.9))
 
 
+@functools.cache
 def money(currency: str = CURRENCY, *, min_minor: int = 0, max_minor: int = 10**12) -> st.SearchStrategy[Money]:
     """Amounts of ``currency`` between ``min_minor`` and ``max_minor`` minor units."""
     return st.builds(Money, st.integers(min_minor, max_minor), st.just(currency))
 
 
+@functools.cache
 def serials() -> st.SearchStrategy[str]:
     """Serials as typed: IMEI-like digits (also Persian), VIN-like codes, model codes, and arbitrary text."""
-    persian = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+    model_codes = st.builds(str.__add__, st.text(string.ascii_letters, min_size=2, max_size=3),
+                            st.text(string.digits, min_size=4, max_size=12).map(lambda digits: "-" + digits)
+                            | st.text(string.digits, min_size=4, max_size=12))
     return st.one_of(
-        st.from_regex(r"[0-9]{14,16}", fullmatch=True),
-        st.from_regex(r"[0-9]{15}", fullmatch=True).map(lambda s: s.translate(persian)),
-        st.from_regex(r"[A-HJ-NPR-Z0-9]{17}", fullmatch=True),
-        st.from_regex(r"[A-Za-z]{2,3}-?[0-9]{4,12}", fullmatch=True),
+        st.text(string.digits, min_size=14, max_size=16),
+        st.text("۰۱۲۳۴۵۶۷۸۹", min_size=15, max_size=15),
+        st.text("ABCDEFGHJKLMNPRSTUVWXYZ0123456789", min_size=17, max_size=17),
+        model_codes,
         st.text(max_size=30),
     )
 
 
+@functools.cache
 def products() -> st.SearchStrategy[ProductInfo]:
     """Catalogue models, some with size, weight or a warranty override."""
     return st.builds(
         ProductInfo,
         sku=st.sampled_from(["PH-1", "RF-500", "RF-SBS-560", "WM-7KG", "LIFT-4T", "GL-CUT-3000"])
-        | st.from_regex(r"[A-Z0-9][A-Z0-9-]{0,19}", fullmatch=True),
+        | st.text(string.ascii_uppercase + string.digits + "-", min_size=1, max_size=20),
         name=words.filter(str.strip) | st.just("Test product"),
         category=st.sampled_from(["", "general", "phone", "refrigerator", "lift", "laser"]),
         volume_m3=_optional(st.floats(0, 20, allow_nan=False)),
@@ -108,30 +115,37 @@ def products() -> st.SearchStrategy[ProductInfo]:
     )
 
 
+@functools.cache
 def sales(currency: str = CURRENCY) -> st.SearchStrategy[SaleInfo]:
     """Sales, some with a later exchange."""
+    days_to_exchange, prices = _optional(st.integers(0, 900)), _optional(money(currency, min_minor=1))
+
     @st.composite
     def sale(draw: st.DrawFn) -> SaleInfo:
         sold_on = draw(dates)
-        exchanged = draw(_optional(st.integers(0, 900)))
-        return SaleInfo(sold_on=sold_on, price=draw(_optional(money(currency, min_minor=1))), seller=draw(words),
+        exchanged = draw(days_to_exchange)
+        return SaleInfo(sold_on=sold_on, price=draw(prices), seller=draw(words),
                         invoice_number=draw(words),
                         exchanged_on=None if exchanged is None else min(sold_on + timedelta(days=exchanged), LAST_DAY))
 
     return sale()
 
 
+@functools.cache
 def warranty_terms() -> st.SearchStrategy[WarrantyTerms]:
     """Terms a vertical could have given: the end on or after the start, windows after the start."""
+    lengths = st.integers(0, 3700)
+    windows = {most: _optional(st.integers(0, most)) for most in (30, 60, 5000)}
+
     @st.composite
     def terms(draw: st.DrawFn) -> WarrantyTerms:
         start = draw(dates)
 
         def after(most: int) -> date | None:
-            days = draw(_optional(st.integers(0, most)))
+            days = draw(windows[most])
             return None if days is None else start + timedelta(days=days)
 
-        end = start + timedelta(days=draw(st.integers(0, 3700)))
+        end = start + timedelta(days=draw(lengths))
         return WarrantyTerms(warranty_start=start, warranty_end=end, parts_support_end=after(5000),
                              return_until=after(30), exchange_until=after(60),
                              restarts_on_exchange=draw(st.booleans()))
@@ -139,6 +153,7 @@ def warranty_terms() -> st.SearchStrategy[WarrantyTerms]:
     return terms()
 
 
+@functools.cache
 def claim_facts() -> st.SearchStrategy[ClaimFacts]:
     """Claims of every kind with any combination of recorded facts."""
     return st.builds(
@@ -161,6 +176,7 @@ def claim_facts() -> st.SearchStrategy[ClaimFacts]:
     )
 
 
+@functools.cache
 def request_facts() -> st.SearchStrategy[RequestFacts]:
     """Requests of every kind and channel, with or without a product, location, country and service points."""
     return st.builds(
@@ -177,12 +193,14 @@ def request_facts() -> st.SearchStrategy[RequestFacts]:
     )
 
 
+@functools.cache
 def service_events() -> st.SearchStrategy[ServiceEvent]:
     """Every kind of event the contract names, after any kind of request."""
     return st.builds(ServiceEvent, kind=_literal(ServiceEvent, "kind"), occurred_at=instants,
                      request_kind=_optional(st.sampled_from(REQUEST_KINDS)), product=_optional(products()))
 
 
+@functools.cache
 def resolution_contexts(currency: str = CURRENCY) -> st.SearchStrategy[ResolutionContext]:
     """Repairs at any point of their time in service, with or without the prices a refund needs."""
     return st.builds(
@@ -199,12 +217,14 @@ def resolution_contexts(currency: str = CURRENCY) -> st.SearchStrategy[Resolutio
 CODES = ("OIL-5W30", "OIL-10W40", "FILTER-1", "PART-1", "PART-2")
 
 
+@functools.cache
 def job_items(currency: str = CURRENCY) -> st.SearchStrategy[JobItem]:
     """Parts and consumables from a small price list (so what was asked for and what was used overlap)."""
     return st.builds(JobItem, code=st.sampled_from(CODES), name=words, quantity=st.integers(1, 20),
                      unit_price=money(currency, max_minor=10**10))
 
 
+@functools.cache
 def job_facts(currency: str = CURRENCY) -> st.SearchStrategy[JobFacts]:
     """Jobs in and out of warranty, at the workshop or far away, with parts and consumables."""
     return st.builds(
@@ -221,6 +241,7 @@ def job_facts(currency: str = CURRENCY) -> st.SearchStrategy[JobFacts]:
     )
 
 
+@functools.cache
 def rating_facts() -> st.SearchStrategy[RatingFacts]:
     """Ratings either way, of completed or open, paid or unpaid jobs, in bursts or alone."""
     return st.builds(
@@ -235,57 +256,67 @@ def rating_facts() -> st.SearchStrategy[RatingFacts]:
     )
 
 
+@functools.cache
 def provider_candidates(currency: str = CURRENCY) -> st.SearchStrategy[ProviderCandidate]:
     """Providers near and far, rated or new (no ratings: no average), with or without a free slot."""
+    counts, averages, prices = st.integers(0, 500), st.floats(1, 5), money(currency, max_minor=10**10)
+    distances, slots = st.floats(0, 500, allow_nan=False), _optional(instants)
+
     @st.composite
     def candidate(draw: st.DrawFn) -> ProviderCandidate:
-        count = draw(st.integers(0, 500))
+        count = draw(counts)
         return ProviderCandidate(
             provider_id=draw(st.uuids()),
-            rating_average=draw(st.floats(1, 5)) if count else None,
+            rating_average=draw(averages) if count else None,
             rating_count=count,
-            price=draw(money(currency, max_minor=10**10)),
-            distance_km=draw(st.floats(0, 500, allow_nan=False)),
-            next_free_slot=draw(_optional(instants)),
+            price=draw(prices),
+            distance_km=draw(distances),
+            next_free_slot=draw(slots),
             authorised=draw(st.booleans()),
         )
 
     return candidate()
 
 
+@functools.cache
 def candidate_lists(currency: str = CURRENCY, max_size: int = 8) -> st.SearchStrategy[list[ProviderCandidate]]:
     """The candidates of one search: distinct providers."""
     return st.lists(provider_candidates(currency), max_size=max_size, unique_by=lambda c: c.provider_id)
 
 
+@functools.cache
 def refund_facts(currency: str = CURRENCY) -> st.SearchStrategy[RefundFacts]:
     """Refunds of every source, with what the customer has proven (an IBAN owner matches only when one is on
     file; a wallet balance only for a wallet refund)."""
+    sources, amount = _literal(RefundFacts, "source"), money(currency, min_minor=1)
+    maybe_amount, maybe_days, maybe_bool = _optional(amount), _optional(st.integers(0, 2000)), _optional(st.booleans())
+    methods, purposes = _optional(st.sampled_from(RefundMethod)), _optional(st.sampled_from(["job", "repair", "order"]))
+
     @st.composite
     def refund(draw: st.DrawFn) -> RefundFacts:
-        source = draw(_literal(RefundFacts, "source"))
+        source = draw(sources)
         iban = draw(st.booleans())
-        amount = money(currency, min_minor=1)
         return RefundFacts(
             source=source,
             requested=draw(amount),
-            paid=draw(_optional(amount)),
+            paid=draw(maybe_amount),
             paid_in_full=draw(st.booleans()),
             identity_verified=draw(st.booleans()),
             iban_owner_matches_national_id=iban and draw(st.booleans()),
-            days_since_sale=draw(_optional(st.integers(0, 2000))),
-            invoice_price=draw(_optional(amount)),
-            invoice_price_was_market_price=draw(_optional(st.booleans())),
-            expert_price=draw(_optional(amount)),
-            wanted=draw(_optional(st.sampled_from(RefundMethod))),
+            days_since_sale=draw(maybe_days),
+            invoice_price=draw(maybe_amount),
+            invoice_price_was_market_price=draw(maybe_bool),
+            expert_price=draw(maybe_amount),
+            wanted=draw(methods),
             iban_on_file=iban,
             wallet_balance=draw(amount) if source == "wallet_balance" else None,
-            purpose=draw(_optional(st.sampled_from(["job", "repair", "order"]))),
+            purpose=draw(purposes),
         )
 
     return refund()
 
 
+@functools.cache
 def card_evidence() -> st.SearchStrategy[CardEvidence]:
     """What a public check can learn: a code matches only when given, and only if the unit has one on record."""
     @st.composite
@@ -304,12 +335,15 @@ def card_evidence() -> st.SearchStrategy[CardEvidence]:
     return evidence()
 
 
+@functools.cache
 def tenant_contexts(info: VerticalInfo) -> st.SearchStrategy[TenantContext]:
     """Tenants of the plugin ``info`` describes, with its default settings, in countries and currencies of
     several kinds (a Friday weekend in Iran, rials without minor units, euros with two)."""
+    places = st.sampled_from(PLACES)
+
     @st.composite
     def tenant(draw: st.DrawFn) -> TenantContext:
-        country, currency, time_zone, weekend = draw(st.sampled_from(PLACES))
+        country, currency, time_zone, weekend = draw(places)
         calendar = BusinessCalendarInfo(country=country, weekend_days=weekend, business_hours=("08:00", "17:00"))
         if info.kind == "vertical":
             vertical, settings, addons = info.name, info.settings_schema(), {}
