@@ -17,7 +17,7 @@ from aftersales.errors import FieldError, InvalidInput
 from aftersales.marketplace.catalogue.services import seed_onboarded_catalogue
 from aftersales.onboarding.manifest import WEEKDAYS, TenantManifest, field_errors
 from aftersales.plugins import PluginRegistry
-from aftersales.service.clocks.services import request_targets
+from aftersales.service.clocks.services import targets_of
 from aftersales.service.requests.services import Kind
 from aftersales.tenancy.current import bind_tenant, tenant_context
 from aftersales.tenancy.models import Tenant
@@ -186,6 +186,6 @@ def preview(registry: PluginRegistry, raw: dict[str, Any], now: datetime) -> Onb
     """
     tenant = bind_tenant(_unsaved_tenant(registry, raw), registry)
     catalogue = tenant.hooks.aftersales_service_catalogue(tenant=tenant.context) or []
-    clocks = {kind: request_targets(tenant, RequestFacts(kind=kind, channel="phone", opened_at=now))
+    clocks = {kind: targets_of(tenant, RequestFacts(kind=kind, channel="phone", opened_at=now))
               for kind in get_args(Kind)}
     return OnboardingPreview(tenant.context, list(catalogue), clocks)
