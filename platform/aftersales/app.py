@@ -40,8 +40,8 @@ from aftersales.service.followups.api import (
     PublicSurveyController,
     TrainingSignOffController,
 )
-from aftersales.service.requests.api import ServiceRequestController
 from aftersales.service.quotes.api import ServiceQuoteController
+from aftersales.service.requests.api import ServiceRequestController
 from aftersales.service.service_points import ServicePointController
 from aftersales.warranty.api import CatalogController, PublicWarrantyController, SerialController
 from aftersales.warranty.imports.api import SerialImportController

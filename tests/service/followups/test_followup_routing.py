@@ -119,10 +119,10 @@ async def test_aftersales_followup_answered_routes_seed_004s_problem_engineer_rn
     assert not [f for f in everything if f["routed_from_id"] == last["id"]]
     notes = [e["note"] for e in (await client.get(f"/api/v1/requests/{opened['id']}/timeline", headers=agent)).json()]
     assert notes[-4:] == [
-        "the installation call 3d follow-up was routed to engineer: a problem goes to the engineer",
-        "the installation call 3d follow-up was routed to rnd: the engineer could not solve it: a work contact "
-        "letter to R&D",
-        "the installation call 3d follow-up was routed to call back: tell the customer what was done",
+        "the installation call 3d follow-up was routed to the engineer: a problem goes to the engineer",
+        ("the installation call 3d follow-up was routed to R&D: the engineer could not solve it: a work contact "
+         "letter to R&D"),
+        "the installation call 3d follow-up was routed to a call back: tell the customer what was done",
         "the installation call 3d follow-up was closed: the customer was called back"]
     requests = (await client.get("/api/v1/requests", headers=agent)).json()["items"]
     assert len(requests) == 2, "one request for the problem, none for the steps"

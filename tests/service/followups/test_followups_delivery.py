@@ -146,7 +146,7 @@ async def test_a_problem_reported_through_the_link_opens_a_linked_request(runtim
         "inquiry", "portal", source.customer_id, "received")
     assert opened.summary.startswith("The answer did not help")
     assert notes[-2:] == [f"the text survey follow-up found a problem: request #{opened.number} opened",
-                          "the text survey follow-up was routed to call back: the customer reported a problem: "
+                          "the text survey follow-up was routed to a call back: the customer reported a problem: "
                           "call them back"]
 
 

@@ -30,6 +30,8 @@ STEP_QUESTIONS = {
     "call_back": ("Is the customer's problem solved?",),
 }
 """What a step's answer records when the vertical names no questions of its own."""
+STEP_NAMES = {"engineer": "the engineer", "rnd": "R&D", "call_back": "a call back"}
+"""How the timeline names a step."""
 
 
 def answer_facts(followup: FollowUp, answers: tuple[str, ...], *, problem: bool, comment: str,
@@ -65,7 +67,7 @@ async def route_answered(session: AsyncSession, tenant: CurrentTenant, followup:
         )
         session.add(step)
     if followup.request_id is not None and (step is not None or answer.routing):
-        where = "closed" if step is None else f"routed to {routing.step.replace('_', ' ')}"
+        where = "closed" if step is None else f"routed to {STEP_NAMES[routing.step]}"
         session.add(RequestEvent(request_id=followup.request_id, occurred_at=now, actor=actor, kind="note",
                                  note=f"the {followup.plan_name.replace('_', ' ')} follow-up was {where}: "
                                       f"{routing.reason}"))
