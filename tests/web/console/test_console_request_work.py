@@ -93,3 +93,20 @@ async def test_a_follow_up_answered_on_the_page_is_routed_to_a_call_back(pages, 
     page = (await pages.get(url)).text
     assert 'data-routed-to="call_back"' in page and "the customer reported a problem: call them back" in page
     assert 'data-step="call_back" data-status="scheduled"' in page
+
+
+async def test_another_tenants_staff_cannot_quote_or_answer_on_the_request(pages, runtime, make_tenant,
+                                                                           sign_in_staff):
+    tenant, other = await make_tenant("acme"), await make_tenant("othercorp")
+    current, opened = await _repair(runtime, tenant)
+    async with runtime.db.transaction(tenant.id) as session:
+        request = await service.get_request(session, opened.id)
+        [survey] = await followups.record_request_event(session, current, request, "request_closed", utcnow())
+    await sign_in_staff(pages, other, "agent")
+    url = f"/t/othercorp/console/requests/{opened.id}"
+    assert (await post_form(pages, f"{url}/quotes", {"labour_hours": "1"})).status_code == 404
+    answered = await post_form(pages, f"{url}/followups/{survey.id}/answers", {"answers": "5\nfine"})
+    assert answered.status_code == 404
+    assert await _quotes(runtime, tenant) == []
+    async with runtime.db.transaction(tenant.id) as session:
+        assert (await followups.get_followup(session, survey.id)).status == "scheduled"
