@@ -146,8 +146,8 @@ async def test_a_problem_reported_through_the_link_opens_a_linked_request(runtim
         "inquiry", "portal", source.customer_id, "received")
     assert opened.summary.startswith("The answer did not help")
     assert notes[-2:] == [f"the text survey follow-up found a problem: request #{opened.number} opened",
-                          "the text survey follow-up was routed to a call back: the customer reported a problem: "
-                          "call them back"]
+                          ("the text survey follow-up was routed to a call back: the customer reported a problem: "
+                           "call them back")]
 
 
 async def test_an_sms_survey_goes_by_e_mail_to_a_customer_without_a_phone(runtime, make_tenant):
