@@ -54,6 +54,8 @@ async def test_the_vertical_sees_the_complaints_distance_to_the_nearest_service_
     assert (await client.post("/api/v1/service-points/", json=TBILISI, headers=admin)).status_code == 201
     filed = (await file(client, agent, site_country="AM", site_latitude=YEREVAN[0], site_longitude=YEREVAN[1])).json()
     assert (filed["site_latitude"], filed["site_longitude"]) == YEREVAN
+    request_api = (await client.get(f"/api/v1/requests/{filed['request_id']}", headers=agent)).json()
+    assert (request_api["site_country"], request_api["site_latitude"]) == ("AM", YEREVAN[0])
     async with runtime.db.transaction(golden.record.id) as session:
         request = await get_request(session, UUID(filed["request_id"]))
         facts = await request_facts(session, golden, request)

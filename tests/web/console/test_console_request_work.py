@@ -110,3 +110,17 @@ async def test_another_tenants_staff_cannot_quote_or_answer_on_the_request(pages
     assert await _quotes(runtime, tenant) == []
     async with runtime.db.transaction(tenant.id) as session:
         assert (await followups.get_followup(session, survey.id)).status == "scheduled"
+
+
+async def test_the_request_page_shows_an_overseas_site(pages, runtime, make_tenant, sign_in_staff):
+    tenant = await make_tenant("acme")
+    async with runtime.db.platform_session() as s:
+        current = bind_tenant(await s.scalar(select(Tenant).where(Tenant.id == tenant.id)), runtime.plugins)
+    async with runtime.db.transaction(tenant.id) as session:
+        opened = await service.open_request(session, current, service.NewRequest(
+            kind="complaint", channel="email", summary="nobody came", site_country="am", site_latitude=40.18,
+            site_longitude=44.5, customer=CustomerDetails(name="Ararat Metal", email="ararat@example.com")),
+            actor="test", now=utcnow())
+    await sign_in_staff(pages, tenant, "agent")
+    page = (await pages.get(f"/t/acme/console/requests/{opened.id}")).text
+    assert "<span data-site-country>AM</span>" in page and "40.18, 44.5" in page
