@@ -44,3 +44,26 @@ def test_every_hook_has_a_test_named_for_it():
 def test_hook_names_carry_the_project_prefix():
     public = [n for n, f in inspect.getmembers(hookspecs, inspect.isfunction) if hasattr(f, "aftersales_spec")]
     assert sorted(public) == sorted(HOOKS)
+
+
+SERVICE_V2 = {
+    "JobFacts": ("labour_hours", "visit_distance_km", "labour_rate_per_hour", "travel_rate_per_km"),
+    "RequestFacts": ("site_distance_km",),
+    "FollowUpAnswer": ("plan_name", "answers", "problem_reported", "routing"),
+    "FollowUpRouting": ("step", "reason", "due_at", "questionnaire"),
+}
+"""The service fields issue 17 added to the contract, each of which the guide must name."""
+
+
+def test_the_service_additions_of_v2_are_fields_of_the_contract_and_documented_in_the_guide():
+    import dataclasses
+
+    from aftersales.contract import values
+
+    section = DOC.split("## Service contract additions in v2", 1)[1] if "## Service contract additions in v2" in DOC else ""
+    assert section, "docs/plugins.md has no 'Service contract additions in v2' section"
+    for name, fields in SERVICE_V2.items():
+        declared = {f.name for f in dataclasses.fields(getattr(values, name))}
+        assert set(fields) <= declared, name
+        undocumented = [f for f in fields if f"`{f}" not in DOC]
+        assert undocumented == [], f"{name}: {undocumented} not in docs/plugins.md"

@@ -24,7 +24,9 @@ from aftersales.contract.values import (
     CardVerdict,
     ClaimAssessment,
     ClaimFacts,
+    FollowUpAnswer,
     FollowUpPlan,
+    FollowUpRouting,
     JobFacts,
     OfferingSpec,
     ProductInfo,
@@ -250,6 +252,26 @@ def aftersales_refund_policy(tenant: TenantContext, refund: RefundFacts) -> Refu
     core default allows up to what was paid, back to the original payment, with finance approval.
 
     :return: :class:`~aftersales.contract.values.RefundDecision` with reasons and missing requirements named.
+    """
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Follow-up answers
+# ---------------------------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def aftersales_followup_answered(tenant: TenantContext, answer: FollowUpAnswer) -> FollowUpRouting | None:
+    """Route an answered follow-up: to an engineer, to R&D, a call back to the customer, or close it.
+
+    Called when a follow-up's answers are recorded (by an agent or through the customer's link), and again when
+    each step it was routed to is answered, with the steps taken so far in ``answer.routing``, until a step
+    ``close`` is returned. The core makes each step a follow-up on the agents' list (the engineer's step assigned
+    to the engineer of the request followed up). ``firstresult``; the core default calls a customer who
+    reported a problem back once, and otherwise closes.
+
+    :param answer: the answers, whether a problem was reported, and the routing so far.
+    :return: the next :class:`~aftersales.contract.values.FollowUpRouting`, or None to leave it to the next plugin.
     """
 
 

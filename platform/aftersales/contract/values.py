@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Literal, TypeVar, get_args
 
 from dateutil.relativedelta import relativedelta
@@ -271,6 +272,10 @@ class RequestFacts:
     customer_country: str | None = None
     service_points: tuple[GeoPoint, ...] = ()
     complaint_subject: str | None = None
+    site_distance_km: Decimal | None = None
+    """From the unit's site (``customer_location``) to the nearest active service point, to 0.1 km; None when
+    the site or every service point is unknown. ``customer_country`` is the site's country when it is not the
+    tenant's (an overseas customer or complaint)."""
 
 
 SlaClockKind = Literal["calendar", "business_hours", "business_days"]
@@ -373,6 +378,48 @@ class FollowUpPlan:
     repeat_count: int | None = None
 
 
+RoutingStep = Literal["engineer", "rnd", "call_back", "close"]
+ROUTING_STEPS: tuple[str, ...] = get_args(RoutingStep)
+"""Where an answered follow-up goes next: to an ``engineer``; to ``rnd`` (research and development, by a work
+contact letter); ``call_back`` (call the customer back); or ``close`` (nothing more to do)."""
+
+
+@dataclass(frozen=True)
+class FollowUpAnswer:
+    """An answered follow-up, or an answered step of its routing, as the vertical sees it.
+
+    ``answers`` maps each question of the questionnaire to what was answered (``yes``, ``no`` or free text).
+    ``routing`` lists the steps already taken for the original follow-up, oldest first (``()`` when the plan's
+    own follow-up was answered, ``("engineer",)`` when the engineer's step was).
+    """
+
+    plan_name: str
+    answers: Mapping[str, str]
+    problem_reported: bool
+    answered_at: datetime
+    routing: tuple[str, ...] = ()
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class FollowUpRouting:
+    """The next step of an answered follow-up, with the reason staff read and, optionally, when it is due
+    (None: at once) and the questions its answer records (None: the core's question for the step)."""
+
+    step: RoutingStep
+    reason: str
+    due_at: datetime | None = None
+    questionnaire: tuple[str, ...] | None = None
+
+    def __post_init__(self) -> None:
+        if self.step not in ROUTING_STEPS:
+            raise ValueError(f"follow-up routing: step must be one of {', '.join(ROUTING_STEPS)}, not {self.step!r}")
+        if not str(self.reason).strip():
+            raise ValueError("follow-up routing: a step carries its reason")
+        if self.due_at is not None and self.due_at.tzinfo is None:
+            raise ValueError("follow-up routing: due_at needs a time zone")
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Marketplace
 # ---------------------------------------------------------------------------------------------------------
@@ -427,6 +474,16 @@ class JobFacts:
     """Whether the unit is one the tenant sold (registered with it); seed 003 charges others in full."""
     offering_category: str = ""
     """The catalogue category of the offering (``installation``, ``repair``, ``service`` …)."""
+    labour_hours: Decimal | None = None
+    """How long the work takes: the offering's duration on a booking, what staff estimate on a service request;
+    None when unknown."""
+    visit_distance_km: Decimal | None = None
+    """How far the visit travels: the provider to the customer's site on a booking, the nearest service point to
+    the unit's site on a service request; None for work at the workshop or when a site is unknown."""
+    labour_rate_per_hour: Money | None = None
+    """The tenant's hourly labour rate (its price list's ``labour_hour`` entry), when it has one."""
+    travel_rate_per_km: Money | None = None
+    """The tenant's travel rate per km (its price list's ``travel_km`` entry), when it has one."""
 
 
 LineKind = Literal["labour", "part", "consumable", "travel", "discount", "fee"]

@@ -14,7 +14,8 @@ occurrence of each plan is scheduled ``after`` the event. Requests record their 
 
 Answers are stored on the follow-up; a problem they report opens a new request for the same customer and unit
 (assigned to the engineer of the request followed up, seed 004), linked from the follow-up and noted on the
-followed-up request's timeline.
+followed-up request's timeline. The vertical then routes the answered follow-up to its next step
+(:mod:`aftersales.service.followups.routing`).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from aftersales.contract.values import FollowUpPlan, ServiceEvent
 from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
 from aftersales.identity.customers import CustomerDetails
 from aftersales.identity.models import Customer, StaffUser
+from aftersales.service.followups import routing
 from aftersales.service.followups.models import FollowUp, TrainingSignOff
 from aftersales.service.models import RequestEvent, ServiceRequest
 from aftersales.service.requests import services as requests
@@ -279,7 +281,9 @@ def check_answers(followup: FollowUp, given: Answers, *, csat_required: bool) ->
 
 async def record_answers(session: AsyncSession, tenant: CurrentTenant, followup: FollowUp, given: Answers, *,
                          actor: str, channel: str, now: datetime, csat_required: bool = False) -> FollowUp:
-    """Store the answers; a reported problem opens a new request on ``channel`` (how the customer answered).
+    """Store the answers; a reported problem opens a new request on ``channel`` (how the customer answered),
+    except on a routed step (its problem has its request already); then route the answered follow-up
+    (:mod:`aftersales.service.followups.routing`).
 
     :raises InvalidInput: every broken rule at once, nothing written. :raises Conflict: answered or cancelled.
     """
@@ -290,10 +294,13 @@ async def record_answers(session: AsyncSession, tenant: CurrentTenant, followup:
         raise InvalidInput("the answers cannot be recorded", errors)
     followup.answers, followup.csat, followup.comment = list(given.answers), given.csat, given.comment.strip()
     followup.status, followup.answered_at, followup.answered_by = "answered", now, actor
-    if given.problem is not None:
+    if given.problem is not None and followup.step is None:
         followup.problem_request_id = (await _open_problem(session, tenant, followup, given.problem.strip(),
                                                            actor=actor, channel=channel, now=now)).id
     await session.flush()
+    await routing.route_answered(session, tenant, followup, routing.answer_facts(
+        followup, given.answers, problem=given.problem is not None, comment=followup.comment, now=now),
+        actor=actor, now=now)
     return followup
 
 
