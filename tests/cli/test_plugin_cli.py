@@ -7,10 +7,10 @@ import re
 
 import pytest
 from click.testing import CliRunner
-from support.broken_plugin import Broken
 
 from aftersales import plugins
 from aftersales.cli.main import main
+from support.broken_plugin import Broken
 
 
 def check(*args: str):
