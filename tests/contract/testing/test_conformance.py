@@ -80,6 +80,28 @@ def test_the_report_reads_as_a_table_and_assert_ok_fails_with_it(report) -> None
         report.assert_ok()
 
 
+def test_a_list_of_the_wrong_things_is_the_wrong_type_and_none_leaves_the_decision_to_the_core() -> None:
+    @hookimpl
+    def aftersales_vertical_info() -> VerticalInfo:
+        return VerticalInfo(name="words", title="Words", version="0.1", description="answers in words",
+                            settings_schema=BrokenSettings)
+
+    @hookimpl
+    def aftersales_sla_targets(tenant, request):
+        return ["result within 7 days"]
+
+    @hookimpl
+    def aftersales_quote(tenant, job):
+        return None
+
+    words = SimpleNamespace(aftersales_vertical_info=aftersales_vertical_info,
+                            aftersales_sla_targets=aftersales_sla_targets, aftersales_quote=aftersales_quote)
+    registry = build_plugin_registry(load_entry_points=False, extra_plugins=[("words", words)])
+    report = check_plugin(registry, "words", max_examples=5)
+    assert failure(report, "aftersales_sla_targets").message == "returned list of str, not list[SlaTarget]"
+    assert report.hooks["aftersales_quote"].status == "passed"
+
+
 def test_the_core_defaults_conform() -> None:
     """The core's own answers, registered as a vertical of their own, keep every rule the kit checks."""
     @hookimpl

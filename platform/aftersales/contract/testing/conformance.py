@@ -204,8 +204,10 @@ def _type_name(value: Any) -> str:
 
 
 def _annotation_name(annotation: Any) -> str:
-    return getattr(annotation, "__name__", None) if typing.get_origin(annotation) is None else str(annotation).replace(
-        "aftersales.contract.values.", "")
+    """``WarrantyTerms``, ``list[SlaTarget]``, ``RefundDecision | None``: as the hookspec writes it."""
+    if typing.get_origin(annotation) is None and isinstance(annotation, type):
+        return annotation.__name__
+    return str(annotation).replace("aftersales.contract.values.", "")
 
 
 def _raised(exc: BaseException, function: Any) -> str:
