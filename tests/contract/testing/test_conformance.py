@@ -136,11 +136,12 @@ def test_the_core_defaults_conform() -> None:
 
 
 def test_a_manifest_tenant_is_checked_with_its_settings(aftersales_registry, manifest_context) -> None:
-    golden_laser = manifest_context(REPO_ROOT / "tenants" / "golden-laser.toml")
-    report = check_plugin(aftersales_registry, "electronics", max_examples=10, tenant=golden_laser)
+    mehr = manifest_context(REPO_ROOT / "tenants" / "mehr.toml")
+    report = check_plugin(aftersales_registry, "electronics", max_examples=10, tenant=mehr)
     report.assert_ok()
+    assert report.hooks["aftersales_sla_targets"].status == "passed"
     with pytest.raises(ValueError, match="does not have plugin 'appliances' enabled"):
-        check_plugin(aftersales_registry, "appliances", tenant=golden_laser)
+        check_plugin(aftersales_registry, "appliances", tenant=mehr)
 
 
 def test_an_unknown_plugin_is_named_with_the_closest(aftersales_registry) -> None:
