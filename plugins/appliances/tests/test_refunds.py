@@ -13,9 +13,9 @@ def irr(amount: int) -> Money:
 
 
 @pytest.fixture(scope="module")
-def decide(registry, manifest_tenant):
-    hooks = registry.hooks_for(["appliances"])
-    return lambda facts: hooks.aftersales_refund_policy(tenant=manifest_tenant("entekhab"), refund=facts)
+def decide(plugin_hooks, seed_tenant):
+    entekhab = seed_tenant("entekhab")
+    return lambda facts: plugin_hooks(entekhab).aftersales_refund_policy(tenant=entekhab, refund=facts)
 
 
 def wallet(balance: int) -> RefundFacts:
@@ -92,10 +92,7 @@ def test_a_refund_to_the_wallet_needs_no_identity(decide):
     assert decision.granted and decision.methods == (RefundMethod.WALLET,)
 
 
-def test_thresholds_come_from_the_tenant_settings(registry, manifest_tenant):
-    from dataclasses import replace
-
-    tenant = manifest_tenant("entekhab")
-    tenant = replace(tenant, settings=tenant.settings.model_copy(update={"wallet_refund_below_irr": 1_000}))
-    decision = registry.hooks_for(["appliances"]).aftersales_refund_policy(tenant=tenant, refund=wallet(1_000))
+def test_thresholds_come_from_the_tenant_settings(plugin_hooks, tenant_context):
+    tenant = tenant_context("appliances", {"wallet_refund_below_irr": 1_000})
+    decision = plugin_hooks(tenant).aftersales_refund_policy(tenant=tenant, refund=wallet(1_000))
     assert not decision.granted and "100 toman" in decision.reasons[0]
