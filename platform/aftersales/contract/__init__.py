@@ -30,6 +30,7 @@ from aftersales.contract.values import (
     ClaimFacts,
     ClaimKind,
     ClaimReport,
+    CoverageItem,
     DefectType,
     FollowUpPlan,
     GeoPoint,
@@ -58,15 +59,16 @@ from aftersales.contract.values import (
     TenantContext,
     VerticalInfo,
     WarrantyTerms,
+    is_component_code,
 )
 
 __all__ = [
     "BusinessCalendarInfo", "CardEvidence", "CardVerdict", "Checklist", "ClaimAssessment", "ClaimDecision",
-    "ClaimFacts", "ClaimKind", "ClaimReport", "DefectType", "ENTRY_POINT_GROUP", "FollowUpPlan", "GeoPoint",
+    "ClaimFacts", "ClaimKind", "ClaimReport", "CoverageItem", "DefectType", "ENTRY_POINT_GROUP", "FollowUpPlan", "GeoPoint",
     "HOLD_REASONS", "JobFacts", "JobItem", "MILESTONES", "Message", "Money", "OfferingSpec", "PROJECT", "PluginSettings",
     "ProductInfo", "ProviderCandidate", "Quote", "QuoteLine", "RankedProvider", "RatingDecision",
     "RatingFacts", "RefundDecision", "RefundFacts", "RefundMethod", "RequestFacts", "ResolutionContext",
     "ResolutionOption", "SaleInfo", "SerialCheck", "ServiceEvent", "SettingsT", "SlaTarget", "TenantContext",
     "VerticalInfo", "WarrantyTerms", "ascii_digits", "at_least", "check_pattern", "defaults", "hookimpl",
-    "hookspec", "is_large_item", "messages", "valid_regular_expression",
+    "hookspec", "is_component_code", "is_large_item", "messages", "valid_regular_expression",
 ]
