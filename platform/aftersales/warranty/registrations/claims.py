@@ -87,7 +87,7 @@ def component_errors(component: str | None, terms: WarrantyTerms) -> list[FieldE
     known = [item.component for item in terms.coverage]
     if known and component not in known:
         return [FieldError("component", f"must be one of the components this warranty names: {', '.join(known)}",
-                           code="claim.unknown_component", params={"known": known})]
+                           code="claim.unknown_component", params={"known": ", ".join(known)})]
     if not is_component_code(component):
         return [FieldError("component", "must be a component code: lower-case letters, digits and underscores, "
                                         "at most 40", code="claim.bad_component")]
