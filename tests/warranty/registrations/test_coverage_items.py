@@ -10,50 +10,12 @@ from datetime import date, timedelta
 import pytest
 from dateutil.relativedelta import relativedelta
 
-from aftersales.contract import (
-    CoverageItem,
-    Message,
-    PluginSettings,
-    ProductInfo,
-    SaleInfo,
-    TenantContext,
-    VerticalInfo,
-    WarrantyTerms,
-    hookimpl,
-)
 from aftersales.plugins import build_plugin_registry
+from support.machines import CONSUMABLES_REASON, CUTTER, MachinesVertical, machines_tenant
 from support.warranty import add_unit, imei
 from support.warranty import tenant_today as today
 
-CUTTER, OTHER = "GL-F3015-001", "GL-F3015-002"
 OWNER = {"name": "Tbilisi Metalworks", "phone": "+995 32 200 0001"}
-
-
-class MachineSettings(PluginSettings):
-    pass
-
-
-class MachinesVertical:
-    """Warranty from the training sign-off (else the installation, else the sale), itemised per component."""
-
-    @hookimpl
-    def aftersales_vertical_info(self) -> VerticalInfo:
-        return VerticalInfo(name="machines", title="Machines", version="1.0", description="laser cutters",
-                            settings_schema=MachineSettings)
-
-    @hookimpl
-    def aftersales_warranty_terms(self, tenant: TenantContext, product: ProductInfo, sale: SaleInfo) -> WarrantyTerms:
-        start = sale.training_signed_off_on or sale.installed_on or sale.sold_on
-        return WarrantyTerms(
-            warranty_start=start, warranty_end=start + relativedelta(months=12),
-            parts_support_end=start + relativedelta(years=8),
-            coverage=(CoverageItem("machine", start + relativedelta(months=12)),
-                      CoverageItem("laser_source", start + relativedelta(months=24)),
-                      CoverageItem("parts", start + relativedelta(years=8)),
-                      CoverageItem("consumables", None, covered=False,
-                                   reason=Message("nozzles, lenses and ceramic rings wear out: not covered"))),
-            reasons=(f"warranty from {start.isoformat()}",),
-        )
 
 
 @pytest.fixture
@@ -62,10 +24,8 @@ def plugins():
     return build_plugin_registry(extra_plugins=[("machines", MachinesVertical())])
 
 
-async def machines_tenant(runtime, make_tenant, staff_token, slug="cutters"):
-    tenant = await make_tenant(slug, vertical="machines")
-    await add_unit(runtime, tenant, CUTTER, sku="F3015")
-    await add_unit(runtime, tenant, OTHER, sku="F3015")
+async def machines_agent(runtime, make_tenant, staff_token, slug="cutters"):
+    tenant = await machines_tenant(runtime, make_tenant, slug)
     return tenant, await staff_token(tenant, "agent")
 
 
@@ -82,7 +42,7 @@ def ends(coverage: dict) -> dict[str, tuple[str | None, str]]:
 
 async def test_each_component_is_shown_with_its_own_end_on_the_registration_and_the_unit(client, runtime,
                                                                                         make_tenant, staff_token):
-    _, agent = await machines_tenant(runtime, make_tenant, staff_token)
+    _, agent = await machines_agent(runtime, make_tenant, staff_token)
     sold = today() - relativedelta(months=18)
     registration = await register(client, agent, sold)
     assert ends(registration["coverage"]) == {
@@ -91,13 +51,13 @@ async def test_each_component_is_shown_with_its_own_end_on_the_registration_and_
         "parts": ((sold + relativedelta(years=8)).isoformat(), "in_warranty"),
         "consumables": (None, "not_covered")}
     consumables = registration["coverage"]["items"][3]
-    assert consumables["reason"] == "nozzles, lenses and ceramic rings wear out: not covered"
+    assert consumables["reason"] == CONSUMABLES_REASON
     unit = (await client.get(f"/api/v1/serials/{CUTTER}", headers=agent)).json()
     assert unit["coverage"]["items"] == registration["coverage"]["items"]
 
 
 async def test_a_claim_is_decided_by_the_component_it_names(client, runtime, make_tenant, staff_token):
-    _, agent = await machines_tenant(runtime, make_tenant, staff_token)
+    _, agent = await machines_agent(runtime, make_tenant, staff_token)
     sold = today() - relativedelta(months=18)
     registration = await register(client, agent, sold)
 
@@ -116,7 +76,7 @@ async def test_a_claim_is_decided_by_the_component_it_names(client, runtime, mak
     assert machine["reasons"] == [f"the machine warranty ended on {sold + relativedelta(months=12)}: repair is charged"]
     nozzle = await claim("consumables")
     assert nozzle["decision"] == "reject"
-    assert nozzle["failed_conditions"] == ["nozzles, lenses and ceramic rings wear out: not covered"]
+    assert nozzle["failed_conditions"] == [CONSUMABLES_REASON]
     whole = await claim(None)  # no component: the unit's own warranty (ended at 12 months) decides
     assert whole["decision"] == "paid_repair" and whole["component"] is None
 
@@ -124,7 +84,7 @@ async def test_a_claim_is_decided_by_the_component_it_names(client, runtime, mak
 @pytest.mark.parametrize("component", ["spindle", "Laser_Source", "laser\x00source", "x" * 5000, " "])
 async def test_a_component_the_terms_do_not_name_is_refused_with_the_known_codes(client, runtime, make_tenant,
                                                                                 staff_token, component):
-    _, agent = await machines_tenant(runtime, make_tenant, staff_token)
+    _, agent = await machines_agent(runtime, make_tenant, staff_token)
     registration = await register(client, agent, today() - timedelta(days=30))
     response = await client.post("/api/v1/claims/", headers=agent, json={
         "registration_id": registration["id"], "kind": "warranty_repair", "reported_on": today().isoformat(),
@@ -157,7 +117,7 @@ async def test_a_component_on_terms_without_items_must_still_be_a_plain_code(cli
 
 async def test_recording_the_installation_date_decides_the_warranty_again_from_it(client, runtime, make_tenant,
                                                                                   staff_token):
-    _, agent = await machines_tenant(runtime, make_tenant, staff_token)
+    _, agent = await machines_agent(runtime, make_tenant, staff_token)
     sold = today() - timedelta(days=60)
     registration = await register(client, agent, sold)
     installed = sold + timedelta(days=20)
@@ -177,7 +137,7 @@ async def test_recording_the_installation_date_decides_the_warranty_again_from_i
 @pytest.mark.parametrize("installed_on", ["0001-01-01", "9999-12-31", "2026-13-01", "2026-01-01\x00", ""])
 async def test_a_hostile_installation_date_is_refused_with_a_field_error(client, runtime, make_tenant, staff_token,
                                                                          installed_on):
-    _, agent = await machines_tenant(runtime, make_tenant, staff_token)
+    _, agent = await machines_agent(runtime, make_tenant, staff_token)
     registration = await register(client, agent, today() - timedelta(days=60))
     response = await client.put(f"/api/v1/registrations/{registration['id']}/installation", headers=agent,
                                 json={"installed_on": installed_on})
@@ -189,7 +149,7 @@ async def test_a_hostile_installation_date_is_refused_with_a_field_error(client,
 
 async def test_the_training_sign_off_moves_the_warranty_to_the_sign_off_date(client, runtime, make_tenant,
                                                                             staff_token):
-    _, agent = await machines_tenant(runtime, make_tenant, staff_token)
+    _, agent = await machines_agent(runtime, make_tenant, staff_token)
     sold = today() - timedelta(days=45)
     registration = await register(client, agent, sold)
     opened = (await client.post("/api/v1/requests/", headers=agent, json={
@@ -207,9 +167,9 @@ async def test_the_training_sign_off_moves_the_warranty_to_the_sign_off_date(cli
 
 
 async def test_the_installation_of_another_tenant_s_unit_is_not_found(client, runtime, make_tenant, staff_token):
-    _, agent = await machines_tenant(runtime, make_tenant, staff_token)
+    _, agent = await machines_agent(runtime, make_tenant, staff_token)
     registration = await register(client, agent, today() - timedelta(days=10))
-    _, intruder = await machines_tenant(runtime, make_tenant, staff_token, slug="rivals")
+    _, intruder = await machines_agent(runtime, make_tenant, staff_token, slug="rivals")
     url = f"/api/v1/registrations/{registration['id']}/installation"
     assert (await client.put(url, headers=intruder, json={"installed_on": today().isoformat()})).status_code == 404
     assert (await client.get(f"/api/v1/registrations/{registration['id']}", headers=agent)).json()["installed_on"] is None
