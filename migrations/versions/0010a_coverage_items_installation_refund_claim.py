@@ -26,9 +26,8 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('installed_on', sa.Date(), nullable=True))
         batch_op.add_column(sa.Column('training_signed_off_on', sa.Date(), nullable=True))
     if op.get_bind().dialect.name == 'sqlite':
-        # SQLite adds a two-column foreign key only by rebuilding the table; ``refund_events`` points at
-        # ``refunds``, so its checks wait for the commit, when the rebuilt table has every row again.
-        op.execute('PRAGMA defer_foreign_keys = ON')
+        # SQLite adds a two-column foreign key only by rebuilding the table; ``migrations/env.py`` checks the
+        # foreign keys of the rebuilt table, and of ``refund_events`` pointing at it, once the migrations ran.
         with op.batch_alter_table('refunds', schema=None, recreate='always') as batch_op:
             batch_op.add_column(sa.Column('claim_id', sa.Uuid(), nullable=True))
             batch_op.create_foreign_key(REFUND_CLAIM_FK, 'claims', ['tenant_id', 'claim_id'], ['tenant_id', 'id'])
@@ -39,7 +38,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == 'sqlite':
-        op.execute('PRAGMA defer_foreign_keys = ON')
         with op.batch_alter_table('refunds', schema=None, recreate='always') as batch_op:
             batch_op.drop_constraint(REFUND_CLAIM_FK, type_='foreignkey')
             batch_op.drop_column('claim_id')
