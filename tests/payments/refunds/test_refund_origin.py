@@ -153,3 +153,18 @@ async def test_a_hostile_claim_id_is_refused_with_a_field_error(runtime, client,
         "source": "return", "payment_id": str(payment), "claim_id": claim_id})
     assert response.status_code in (400, 422)
     assert [e["field"] for e in response.json()["errors"]] == ["claim_id"]
+
+
+async def test_finance_sees_the_claim_and_the_installation_a_refund_was_decided_on(runtime, client, pages, make_tenant,
+                                                                                  staff_token, customer_token,
+                                                                                  sign_in_staff):
+    tenant = await entekhab(make_tenant)
+    agent = await staff_token(tenant, "agent")
+    _, claim, customer_id, customer = await owner_with_claim(client, runtime, tenant, agent, customer_token)
+    assert (await record_identity(client, agent, customer_id)).status_code == 200
+    payment = await add_payment(runtime, tenant, customer_id, 1_000_000, currency="IRR")
+    asked = (await return_refund(client, customer, payment, claim_id=claim["id"])).json()
+    await sign_in_staff(pages, tenant, "finance")
+    desk = await pages.get(f"/t/{tenant.slug}/console/refunds", params={"state": "awaiting_approval"})
+    assert desk.status_code == 200 and f'data-refund="{asked["id"]}"' in desk.text
+    assert f'data-claim-decision="{claim["decision"]}"' in desk.text and 'data-installed="false"' in desk.text
