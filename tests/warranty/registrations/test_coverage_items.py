@@ -175,3 +175,24 @@ async def test_the_installation_of_another_tenant_s_unit_is_not_found(client, ru
     assert (await client.get(f"/api/v1/registrations/{registration['id']}", headers=agent)).json()["installed_on"] is None
     technician = await staff_token(await make_tenant("readers", vertical="machines"), "technician")
     assert (await client.put(url, headers=technician, json={"installed_on": today().isoformat()})).status_code == 403
+
+
+async def test_a_transfer_hands_on_the_installation_and_the_components_and_the_old_owner_s_record_is_closed(
+        client, runtime, make_tenant, staff_token):
+    _, agent = await machines_agent(runtime, make_tenant, staff_token)
+    sold = today() - timedelta(days=60)
+    first = await register(client, agent, sold)
+    installed = (sold + timedelta(days=5)).isoformat()
+    await client.put(f"/api/v1/registrations/{first['id']}/installation", headers=agent,
+                     json={"installed_on": installed})
+    moved = await client.post(f"/api/v1/registrations/{first['id']}/transfer", headers=agent, json={
+        "new_owner": {"name": "Kutaisi Steel", "email": "office@kutaisi.example"},
+        "transferred_on": today().isoformat()})
+    assert moved.status_code == 201, moved.text
+    second = moved.json()
+    assert second["installed_on"] == installed and second["coverage"]["warranty_start"] == installed
+    assert ends(second["coverage"]) == ends((await client.get(f"/api/v1/registrations/{first['id']}",
+                                                              headers=agent)).json()["coverage"])
+    ended = await client.put(f"/api/v1/registrations/{first['id']}/installation", headers=agent,
+                             json={"installed_on": today().isoformat()})
+    assert ended.status_code == 409
