@@ -60,8 +60,8 @@ def _payment(settings: AppliancesSettings, refund: RefundFacts) -> RefundDecisio
     amount = min(refund.requested, refund.paid) if refund.paid is not None else refund.requested
     if refund.source == "return" and refund.installed and refund.claim_decision is not ClaimDecision.RETURN:
         return RefundDecision(allowed=Money(0, "IRR"), methods=(), reasons=(
-            "the unit is already installed: a fault found at or after installation is repaired by after-sales, "
-            "not refunded",))
+            ("the unit is already installed: a fault found at or after installation is repaired by after-sales, "
+             "not refunded"),))
     if refund.wanted is RefundMethod.WALLET:
         return RefundDecision(allowed=amount, methods=(RefundMethod.WALLET,), needs_finance_approval=True,
                               reasons=("refunded as store credit to the customer's wallet",))
