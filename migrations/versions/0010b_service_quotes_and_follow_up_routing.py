@@ -15,7 +15,7 @@ import aftersales.db.base
 from aftersales.db.rls import enable_tenant_isolation
 
 revision = '0010b'
-down_revision = '0009c'
+down_revision = '0010a'
 branch_labels = None
 depends_on = None
 

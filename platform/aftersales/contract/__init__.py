@@ -31,6 +31,7 @@ from aftersales.contract.values import (
     ClaimFacts,
     ClaimKind,
     ClaimReport,
+    CoverageItem,
     DefectType,
     FollowUpAnswer,
     FollowUpPlan,
@@ -62,16 +63,17 @@ from aftersales.contract.values import (
     TenantContext,
     VerticalInfo,
     WarrantyTerms,
+    is_component_code,
 )
 
 __all__ = [
     "BusinessCalendarInfo", "CardEvidence", "CardVerdict", "Checklist", "ClaimAssessment", "ClaimDecision",
-    "ClaimFacts", "ClaimKind", "ClaimReport", "DefectType", "ENTRY_POINT_GROUP", "FollowUpAnswer", "FollowUpPlan",
+    "ClaimFacts", "ClaimKind", "ClaimReport", "CoverageItem", "DefectType", "ENTRY_POINT_GROUP", "FollowUpAnswer", "FollowUpPlan",
     "FollowUpRouting", "GeoPoint", "HOLD_REASONS", "JobFacts", "JobItem", "MILESTONES", "Message", "Money",
     "OfferingSpec", "PROJECT", "PluginSettings", "ProductInfo", "ProviderCandidate", "Quote", "QuoteLine",
     "ROUTING_STEPS", "RankedProvider", "RatingDecision", "RatingFacts", "RefundDecision", "RefundFacts",
     "RefundMethod", "RequestFacts", "ResolutionContext", "ResolutionOption", "RoutingStep", "SaleInfo",
     "SerialCheck", "ServiceEvent", "SettingsT", "SlaTarget", "TenantContext", "VerticalInfo", "WarrantyTerms",
-    "ascii_digits", "at_least", "check_pattern", "defaults", "hookimpl", "hookspec", "is_large_item", "messages",
+    "ascii_digits", "at_least", "check_pattern", "defaults", "hookimpl", "hookspec", "is_component_code", "is_large_item", "messages",
     "valid_regular_expression",
 ]

@@ -20,6 +20,7 @@ from aftersales.contract.values import (
     ClaimDecision,
     ClaimFacts,
     ClaimKind,
+    CoverageItem,
     FollowUpAnswer,
     FollowUpPlan,
     FollowUpRouting,
@@ -103,9 +104,30 @@ def aftersales_assess_claim(tenant: TenantContext, claim: ClaimFacts, terms: War
             )
         decision = ClaimDecision.RETURN if claim.kind is ClaimKind.RETURN else ClaimDecision.EXCHANGE
         return ClaimAssessment(decision, reasons=(f"within the {claim.kind.value} window",))
+    item = terms.item(claim.component) if claim.component else None
+    if item is not None:
+        return _assess_component(claim, terms, item)
     if terms.warranty_start <= reported <= terms.warranty_end and claim.kind is ClaimKind.WARRANTY_REPAIR:
         return ClaimAssessment(ClaimDecision.FREE_REPAIR, reasons=("within the warranty period",))
     return ClaimAssessment(ClaimDecision.PAID_REPAIR, reasons=("outside the warranty period: repair is charged",))
+
+
+def _assess_component(claim: ClaimFacts, terms: WarrantyTerms, item: CoverageItem) -> ClaimAssessment:
+    """A repair of one named component, decided against that component's own cover."""
+    component, reported = item.component, claim.reported_on
+    until = terms.covered_until(item)
+    if until is None:
+        return ClaimAssessment(ClaimDecision.REJECT, failed_conditions=(
+            item.reason or Message("the warranty does not cover the {component}", component=component),))
+    if terms.warranty_start <= reported <= until and claim.kind is ClaimKind.WARRANTY_REPAIR:
+        return ClaimAssessment(ClaimDecision.FREE_REPAIR, reasons=(
+            Message("the {component} is under warranty until {until}", component=component, until=until),))
+    if reported > until:
+        reason = Message("the {component} warranty ended on {until}: repair is charged", component=component,
+                         until=until)
+    else:
+        reason = Message("outside the warranty period: repair is charged")
+    return ClaimAssessment(ClaimDecision.PAID_REPAIR, reasons=(reason,))
 
 
 @hookimpl(trylast=True)

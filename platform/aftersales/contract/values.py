@@ -9,6 +9,7 @@ The hooks themselves are specified in :mod:`aftersales.contract.hookspecs`; the 
 from __future__ import annotations
 
 import enum
+import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -170,6 +171,42 @@ class SaleInfo:
     invoice_number: str = ""
     exchanged_on: date | None = None
     """Date of the last accepted exchange of this unit, if any (some terms restart from it)."""
+    installed_on: date | None = None
+    """When the unit was installed or commissioned at the customer's site, as staff recorded it; None until then."""
+    training_signed_off_on: date | None = None
+    """When the customer signed off the installation training (tenant-local date); None until then. The core
+    decides the warranty again when it is recorded, so terms that start here take effect at once."""
+
+
+COMPONENT_CODE = re.compile(r"[a-z][a-z0-9_]{0,39}")
+"""What a component code looks like: a lower-case identifier of at most 40 characters (``laser_source``)."""
+
+
+def is_component_code(code: str) -> bool:
+    """Whether ``code`` is a plain identifier a vertical may name a component by."""
+    return COMPONENT_CODE.fullmatch(code) is not None
+
+
+@dataclass(frozen=True)
+class CoverageItem:
+    """One component's own cover under a warranty: the machine 12 months, the laser source 24, parts 8 years,
+    consumables not at all.
+
+    ``component`` is a code the vertical chooses (a lower-case identifier: ``machine``, ``laser_source``,
+    ``parts``, ``consumables``); a claim names it (:attr:`ClaimReport.component`). ``ends_on`` is the last day
+    the component is covered (None: until the unit's ``warranty_end``); an item with ``covered=False`` is
+    excluded, and its ``reason`` is what the customer is told.
+    """
+
+    component: str
+    ends_on: date | None
+    covered: bool = True
+    reason: str = ""
+
+    def __post_init__(self) -> None:
+        if not is_component_code(self.component):
+            raise ValueError(f"coverage item {self.component!r}: a component code is a lower-case identifier "
+                             "(letters, digits, underscores; at most 40)")
 
 
 @dataclass(frozen=True)
@@ -184,6 +221,23 @@ class WarrantyTerms:
     restarts_on_exchange: bool = False
     exclusions: tuple[str, ...] = ()
     reasons: tuple[str, ...] = ()
+    coverage: tuple[CoverageItem, ...] = ()
+    """Per-component cover, each with its own end; empty when the whole unit is covered alike."""
+
+    def __post_init__(self) -> None:
+        codes = [item.component for item in self.coverage]
+        if len(codes) != len(set(codes)):
+            raise ValueError(f"coverage items name a component twice: {sorted(codes)}")
+
+    def item(self, component: str) -> CoverageItem | None:
+        """The coverage item of ``component``, or None when the terms name no such component."""
+        return next((item for item in self.coverage if item.component == component), None)
+
+    def covered_until(self, item: CoverageItem) -> date | None:
+        """The last day ``item`` is covered (its own end, else the unit's warranty end); None when excluded."""
+        if not item.covered:
+            return None
+        return item.ends_on or self.warranty_end
 
 
 class ClaimKind(enum.StrEnum):
@@ -227,6 +281,9 @@ class ClaimReport:
     delivered_sealed: bool | None = None
     installed_by_authorised_technician: bool | None = None
     sold_by_tenant: bool = True
+    component: str | None = None
+    """The component or wear part the claim is about, one of the terms' coverage codes
+    (:attr:`CoverageItem.component`); None when the claim is about the unit as a whole."""
 
 
 @dataclass(frozen=True)
@@ -620,6 +677,15 @@ class RefundFacts:
     """For a ``wallet_balance`` refund: what the wallet holds now."""
     purpose: str | None = None
     """What the refunded payment paid for (``job`` for a marketplace job, ``repair``, ``order``), if any."""
+    installed: bool | None = None
+    """Whether the unit the refund is about was installed (an installation date or a training sign-off is on
+    its registration); None when the refund names no unit (no claim, or a service request without one)."""
+    claim_kind: ClaimKind | None = None
+    """The kind of the claim the refund comes from (named on the refund or on its service request), if any."""
+    claim_decision: ClaimDecision | None = None
+    """How that claim was decided (a return, a free repair, a rejection …), if the refund comes from one."""
+    claim_component: str | None = None
+    """The component that claim named (:attr:`ClaimReport.component`), if any."""
 
 
 @dataclass(frozen=True)

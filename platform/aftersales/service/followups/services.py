@@ -42,6 +42,7 @@ from aftersales.service.requests.events import RequestMove
 from aftersales.service.states import FINAL, RequestState
 from aftersales.tenancy.current import CurrentTenant
 from aftersales.warranty.catalog import product_info
+from aftersales.warranty.registrations.installation import record_training_sign_off
 from aftersales.warranty.registrations.services import get_registration
 
 CSAT_RANGE = range(1, 6)
@@ -201,7 +202,8 @@ async def on_request_moved(move: RequestMove) -> None:
 async def sign_off_training(session: AsyncSession, tenant: CurrentTenant, request_id: UUID, *, signed_by: str,
                             note: str, actor: str, now: datetime) -> tuple[TrainingSignOff, list[FollowUp]]:
     """Record the customer's signature on an installation's training and the ``training_signed_off`` event;
-    returns the sign-off and the follow-ups it scheduled.
+    returns the sign-off and the follow-ups it scheduled. The request's unit gets the sign-off date on its
+    registration and its warranty decided again (``SaleInfo.training_signed_off_on``).
 
     :raises InvalidInput: no signer. :raises Conflict: not an installation, an ended request, or signed already.
     """
@@ -224,6 +226,9 @@ async def sign_off_training(session: AsyncSession, tenant: CurrentTenant, reques
     session.add(RequestEvent(request_id=request.id, occurred_at=now, actor=actor, kind="training_signed",
                              note=f"training signed off by {signer}" + (f": {note}" if note else "")))
     await session.flush()
+    if request.registration_id is not None:  # the warranty is decided again: some start at the sign-off
+        await record_training_sign_off(session, tenant, request.registration_id,
+                                       now.astimezone(tenant.calendar.zone).date(), now=now)
     return signoff, await record_request_event(session, tenant, request, "training_signed_off", now)
 
 
