@@ -2,7 +2,7 @@
 follow-up is routed to (engineer, R&D, call back)
 
 Revision ID: 0010b
-Revises: 0009c
+Revises: 0010a
 Create Date: 2026-12-07 16:20:00.000000
 """
 
