@@ -23,10 +23,11 @@ from uuid import UUID
 from sqlalchemy import select
 
 from aftersales.db.base import utcnow
+from aftersales.errors import PluginFailed, VerticalUnavailable
 from aftersales.outbox.delivery import BATCH, deliver_due
 from aftersales.runtime import Runtime
 from aftersales.service.clocks.escalation import sweep_breaches
-from aftersales.service.followups.delivery import send_due_followups
+from aftersales.service.followups.delivery import retry_failed_followups, send_due_followups
 from aftersales.tenancy.models import Tenant
 
 log = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ async def deliver_outbox(runtime: Runtime, tenant_id: UUID, now: datetime) -> in
     return handled
 
 
-JOBS: list[Job] = [sweep_breaches, send_due_followups, deliver_outbox]
+JOBS: list[Job] = [sweep_breaches, retry_failed_followups, send_due_followups, deliver_outbox]
 """In order: jobs that write messages (breaches, follow-ups) run before delivery, so one pass sends them."""
 """What the worker runs for each active tenant on every pass, in this order."""
 
@@ -61,17 +62,26 @@ async def active_tenants(runtime: Runtime) -> list[UUID]:
 
 
 async def run_once(runtime: Runtime, now: datetime) -> dict[str, int]:
-    """One pass: every job for every active tenant. A job that raises is logged and the pass goes on.
+    """One pass: every job for every active tenant. A job that raises is logged and the pass goes on; a tenant
+    whose plugin rules fail (a failing hook, a disabled vertical) is logged once per pass, in one line naming
+    the jobs it held up, with no traceback (the failing hook call was logged with its error id).
 
     :return: per job name, how many items it handled across the tenants.
     """
     counts = {job.__name__: 0 for job in JOBS}
     for tenant_id in await active_tenants(runtime):
+        failing: dict[str, str] = {}
+        slug: str | None = None
         for job in JOBS:
             try:
                 counts[job.__name__] += await job(runtime, tenant_id, now)
+            except (PluginFailed, VerticalUnavailable) as exc:  # the tenant's rules fail: known, logged by the guard
+                failing[job.__name__], slug = exc.detail, exc.tenant
             except Exception:  # one tenant's failure must not starve the others
                 log.exception("worker job %s failed for tenant %s", job.__name__, tenant_id)
+        if failing:
+            log.warning("tenant %s (%s): its plugin rules are failing; %s", slug, tenant_id,
+                        "; ".join(f"{job}: {why}" for job, why in failing.items()))
     return counts
 
 
