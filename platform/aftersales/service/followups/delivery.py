@@ -16,6 +16,7 @@ import base64
 import hashlib
 import hmac
 from datetime import datetime
+from typing import Any
 from urllib.parse import quote
 from uuid import UUID
 
@@ -227,4 +228,5 @@ async def _event_of(session: AsyncSession, failure: FollowUpFailure) -> ServiceE
     product = None
     if failure.registration_id is not None:
         product = product_info((await get_registration(session, failure.registration_id)).model)
-    return ServiceEvent(kind=failure.event_kind, occurred_at=failure.event_at, product=product)  # type: ignore[arg-type]
+    kind: Any = failure.event_kind  # one of ServiceEvent's kinds: it was one when recorded
+    return ServiceEvent(kind=kind, occurred_at=failure.event_at, product=product)
