@@ -188,9 +188,13 @@ async def test_a_tenant_whose_vertical_is_disabled_gets_503_with_the_reason(
     assert problem["title"] == "Vertical unavailable"
     assert problem["code"] == "plugin.unavailable"
     assert reason in problem["detail"] and problem["params"]["vertical"] == vertical
+    own = await client.get("/api/v1/tenant", headers=await staff_token(disabled, "admin"))
+    assert own.status_code == 200 and reason in own.json()["vertical_unavailable"]
     response = await client.post("/api/v1/serials/validate", json={"serial": SERIAL},
                                  headers=await staff_token(healthy, "agent"))
     assert response.status_code == 200
+    assert (await client.get("/api/v1/tenant", headers=await staff_token(healthy, "admin"))).json()[
+        "vertical_unavailable"] is None
 
 
 async def test_staff_of_a_disabled_vertical_sign_in_and_read_why(runtime, pages, make_tenant, sign_in_staff):
