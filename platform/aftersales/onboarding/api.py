@@ -7,7 +7,13 @@ from typing import Any
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, JSONBody
 
-from aftersales.http.context import SERVES_UNAVAILABLE_VERTICAL, TOKEN_TENANT, RuntimeDep, SessionDep, TenantDep
+from aftersales.http.context import (
+    SERVES_UNAVAILABLE_VERTICAL,
+    TOKEN_TENANT,
+    RuntimeDep,
+    SessionDep,
+    TenantDep,
+)
 from aftersales.identity.guards import actor, operator_only, requires_scope
 from aftersales.identity.scopes import TENANT_READ
 from aftersales.onboarding import services as onboarding
