@@ -71,6 +71,18 @@ async def test_a_failing_followup_rule_does_not_undo_the_ready_move_and_staff_se
     assert (await client.get("/api/v1/followups/failures", headers=other)).json() == []
 
 
+async def test_the_request_s_console_page_says_its_follow_ups_wait_for_the_failing_plugin(
+        client, pages, make_tenant, staff_token, sign_in_staff):
+    flaky = await make_tenant("flaky-co", vertical="flaky")
+    request = await repaired(client, await staff_token(flaky, "agent"))
+    [failure] = (await client.get("/api/v1/followups/failures", headers=await staff_token(flaky, "agent"))).json()
+    await sign_in_staff(pages, flaky, "agent")
+    page = await pages.get(f"/t/flaky-co/console/requests/{request['id']}")
+    assert page.status_code == 200
+    assert (f"The follow-ups after this request could not be planned: the flaky rules failed "
+            f"(error {failure['error_id']})") in page.text
+
+
 async def test_the_worker_retries_logging_the_tenant_once_per_pass_and_plans_the_calls_once_fixed(
         runtime, client, make_tenant, staff_token, caplog):
     flaky = await make_tenant("flaky-co", vertical="flaky")

@@ -75,6 +75,13 @@ async def due_failures(session: AsyncSession, now: datetime, limit: int) -> list
         .with_for_update(skip_locked=True))).all())
 
 
+async def of_request(session: AsyncSession, request_id: UUID) -> list[FollowUpFailure]:
+    """The request's events whose follow-ups are still waiting for a plugin (shown on its console page)."""
+    return list((await session.scalars(
+        select(FollowUpFailure).where(FollowUpFailure.request_id == request_id, FollowUpFailure.resolved_at.is_(None))
+        .order_by(FollowUpFailure.event_at, FollowUpFailure.id))).all())
+
+
 async def failures(session: AsyncSession, *, unresolved_only: bool, limit: int) -> list[FollowUpFailure]:
     """The session's tenant's failures, the latest failed first."""
     query = select(FollowUpFailure).order_by(FollowUpFailure.failed_at.desc(), FollowUpFailure.id).limit(limit)
