@@ -21,14 +21,12 @@ from typing import Any
 
 import pluggy
 
+from aftersales.contract.defaults import NAME as CORE
 from aftersales.errors import PluginFailed, VerticalUnavailable
 
 log = logging.getLogger("aftersales.plugins")
 
 Check = Callable[[Any], bool]
-
-CORE = "core"
-"""The plugin name of the core defaults (kept in step with :data:`aftersales.contract.defaults.NAME`)."""
 
 
 def new_error_id() -> str:
@@ -49,7 +47,7 @@ def _type_name(tp: Any) -> str:
 
 
 def _plain(tp: Any) -> bool:
-    return isinstance(tp, type) and tp is not object and not typing.get_args(tp)
+    return isinstance(tp, type) and tp not in (object, Any) and not typing.get_args(tp)
 
 
 def type_check(tp: Any) -> Check | None:
@@ -87,6 +85,16 @@ def _describe(value: Any) -> str:
     return "None" if value is None else f"a {type(value).__name__}"
 
 
+def _return_annotation(name: str, spec: Callable[..., Any]) -> Any:
+    """The spec's return annotation, resolved; None (answers unchecked, said once in the log) when it cannot be."""
+    try:
+        return typing.get_type_hints(spec).get("return")
+    except (NameError, TypeError) as exc:
+        log.warning("hook %s: its return annotation cannot be resolved (%s); its answers are not type-checked",
+                    name, exc)
+        return None
+
+
 def _code_of(function: Any) -> Any:
     return getattr(getattr(function, "__func__", function), "__code__", None)
 
@@ -98,7 +106,7 @@ class Guard:
         self.name, self.caller = name, caller
         spec = caller.spec
         self.firstresult = bool(spec and spec.opts.get("firstresult"))
-        annotation = typing.get_type_hints(spec.function).get("return") if spec is not None else None
+        annotation = _return_annotation(name, spec.function) if spec is not None else None
         self.expected = _type_name(annotation) if annotation is not None else "anything"
         self.check_one = one = type_check(annotation) if annotation is not None else None
         self.check: Check | None
