@@ -39,7 +39,7 @@ def test_each_broken_hook_is_reported_by_name_and_the_card_passes(report) -> Non
 
 
 def test_a_wrong_answer_type_names_the_type_expected(report) -> None:
-    assert failure(report, "aftersales_warranty_terms").message == "returned str, not WarrantyTerms"
+    assert failure(report, "aftersales_warranty_terms").message == "returned str, not WarrantyTerms | None"
 
 
 def test_a_negative_clock_is_reported(report) -> None:
@@ -100,7 +100,7 @@ def test_a_list_of_the_wrong_things_is_the_wrong_type_and_none_leaves_the_decisi
                             aftersales_sla_targets=aftersales_sla_targets, aftersales_quote=aftersales_quote)
     registry = build_plugin_registry(load_entry_points=False, extra_plugins=[("words", words)])
     report = check_plugin(registry, "words", max_examples=5)
-    assert failure(report, "aftersales_sla_targets").message == "returned list of str, not list[SlaTarget]"
+    assert failure(report, "aftersales_sla_targets").message == "returned list of str, not list[SlaTarget] | None"
     assert report.hooks["aftersales_quote"].status == "passed"
 
 
