@@ -16,8 +16,8 @@ from litestar.response import Redirect, Template
 
 from aftersales.onboarding.manifest import SUPPORTED_LOCALES
 from aftersales.web.i18n.catalogues import translations
-from aftersales.web.i18n.formatting import LocaleFormat
-from aftersales.web.i18n.negotiation import LANG_COOKIE, choose_locale
+from aftersales.i18n.formatting import LocaleFormat
+from aftersales.i18n.negotiation import LANG_COOKIE, choose_locale
 from aftersales.web.page_auth import SignInRequired, htmx_asked, is_page, sign_in_url
 
 

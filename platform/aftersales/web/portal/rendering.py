@@ -22,8 +22,8 @@ from markupsafe import Markup
 from aftersales.identity.principals import Principal
 from aftersales.tenancy.current import CurrentTenant
 from aftersales.web.i18n.catalogues import translations
-from aftersales.web.i18n.formatting import LocaleFormat
-from aftersales.web.i18n.negotiation import LANG_COOKIE, LANG_PARAM, choose_locale
+from aftersales.i18n.formatting import LocaleFormat
+from aftersales.i18n.negotiation import LANG_COOKIE, LANG_PARAM, choose_locale
 from aftersales.web.page_auth import Viewer
 from aftersales.web.portal.branding import Branding
 

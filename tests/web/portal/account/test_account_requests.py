@@ -18,7 +18,7 @@ from aftersales.service.states import RequestState
 from aftersales.tenancy.current import bind_tenant
 from aftersales.tenancy.models import Tenant
 from aftersales.warranty.registrations.services import PurchaseDetails, register_purchase
-from aftersales.web.i18n.formatting import LocaleFormat
+from aftersales.i18n.formatting import LocaleFormat
 from aftersales.web.i18n.moments import Moments
 from support.pages import post_form
 from support.warranty import TEST_TENANT_ZONE, add_unit, imei

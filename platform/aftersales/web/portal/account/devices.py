@@ -35,7 +35,7 @@ from aftersales.warranty.registrations.services import (
 )
 from aftersales.warranty.serials.lookup import locate_unit
 from aftersales.web.forms import fields
-from aftersales.web.i18n.formatting import RIAL_PER_TOMAN
+from aftersales.i18n.formatting import RIAL_PER_TOMAN
 from aftersales.web.page_auth import ViewerDep
 from aftersales.web.page_controller import PageController
 from aftersales.web.portal.account import mine

@@ -9,7 +9,7 @@ import pytest
 
 from aftersales.contract.money import Money
 from aftersales.web.i18n.catalogues import translations
-from aftersales.web.i18n.formatting import LocaleFormat
+from aftersales.i18n.formatting import LocaleFormat
 
 
 def fa(irr_as_toman: bool = False) -> LocaleFormat:
