@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from aftersales.http.language import Said
+
 
 class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -20,7 +22,7 @@ class SerialFormatResult(BaseModel):
     valid: bool
     normalized: str
     scheme: str
-    reason: str | None
+    reason: Said | None
 
 
 class ProductModelIn(_Body):

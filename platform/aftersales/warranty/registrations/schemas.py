@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from aftersales.contract.money import Money
 from aftersales.contract.values import ClaimReport
+from aftersales.http.language import Said
 from aftersales.warranty.schemas import ModelSummary
 
 
@@ -57,8 +58,8 @@ class CoverageOut(BaseModel):
     return_until: date | None
     exchange_until: date | None
     restarts_on_exchange: bool
-    exclusions: list[str]
-    reasons: list[str] = Field(description="The rules that produced these terms, in words.")
+    exclusions: list[Said]
+    reasons: list[Said] = Field(description="The rules that produced these terms, in words.")
     cause: str
     computed_at: datetime
 
@@ -140,7 +141,7 @@ from them, so the API and the claim rules cannot disagree on what a claim record
 class ResolutionOptionOut(BaseModel):
     kind: str
     amount: MoneyOut | None
-    reason: str
+    reason: Said
 
 
 class ClaimOut(BaseModel):
@@ -150,8 +151,8 @@ class ClaimOut(BaseModel):
     kind: str
     reported_on: date
     decision: str
-    failed_conditions: list[str] = Field(description="Every condition that failed, in words an agent reads out.")
-    reasons: list[str]
+    failed_conditions: list[Said] = Field(description="Every condition that failed, in words an agent reads out.")
+    reasons: list[Said]
     requires_onsite_visit: bool
     arrange_by_phone_first: bool
     status: str
