@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 
 from aftersales.contract.money import Money
-from aftersales.contract.text import CORE_DOMAIN, Message, Param
+from aftersales.contract.text import Message, Param
 from aftersales.i18n.catalogues import translations
 from aftersales.i18n.formatting import LocaleFormat
 
@@ -27,8 +27,8 @@ log = logging.getLogger(__name__)
 
 
 def reader_format(locale: str, *, irr_as_toman: bool = False) -> LocaleFormat:
-    """The formatting of a reader outside the pages (API, e-mail, SMS), with the core's words for units."""
-    return LocaleFormat(locale, irr_as_toman=irr_as_toman, translations=translations(CORE_DOMAIN, locale))
+    """The formatting of a reader outside the pages (API, e-mail, SMS)."""
+    return LocaleFormat(locale, irr_as_toman=irr_as_toman)
 
 
 def render(text: str, fmt: LocaleFormat) -> str:
