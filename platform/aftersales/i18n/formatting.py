@@ -1,4 +1,4 @@
-"""Numbers, money and dates as a customer reading a page in their language expects them.
+"""Numbers, money and dates as a reader of a page, an API answer or an e-mail in their language expects them.
 
 Separators, currency symbols and month names come from CLDR through Babel. Persian adds what CLDR data in Babel
 does not do: Persian digits (۰–۹) and the Solar Hijri (Jalali) calendar through ``jdatetime``. Iranian tenants
