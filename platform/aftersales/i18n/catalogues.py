@@ -86,11 +86,13 @@ def _compile(domain: str, locale: str) -> NullTranslations:
 
 
 def load(domains: set[str]) -> list[str]:
-    """Compile every catalogue of ``domains`` (and the core's) for every locale, at start-up; returns the broken
-    ones, each also logged as an error (its domain speaks English in that locale)."""
+    """Compile every catalogue of ``domains`` (and the core's) for every locale not compiled yet in this process,
+    at start-up; returns the broken ones, each also logged as an error (its domain speaks English there)."""
     broken = []
     for domain in sorted(domains | {CORE_DOMAIN}):
         for locale in SUPPORTED_LOCALES:
+            if (domain, locale) in _compiled:
+                continue
             try:
                 _compiled[domain, locale] = _compile(domain, locale)
             except BrokenCatalogue as exc:
