@@ -81,6 +81,7 @@ def test_a_broken_catalogue_is_reported_at_start_up_and_its_plugin_speaks_englis
         'msgid "the repair is charged"\nmsgid "تعمیر هزینه دارد"\n', encoding="utf-8")  # no msgstr
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.setattr(catalogues, "_compiled", {})
+    monkeypatch.setattr(catalogues.log, "disabled", False)  # a logging config loaded by another test may disable it
     with caplog.at_level(logging.ERROR, logger="aftersales.i18n.catalogues"):
         broken = catalogues.load({"aftersales_broken"})
     assert len(broken) == 1 and "aftersales_broken.po" in broken[0]
@@ -97,6 +98,7 @@ def test_a_translation_that_lost_a_placeholder_falls_back_to_english(monkeypatch
             return "گارانتی {month} ماهه"
 
     monkeypatch.setitem(catalogues._compiled, ("aftersales_electronics", "fa"), Wrong())
+    monkeypatch.setattr(logging.getLogger("aftersales.i18n.rendering"), "disabled", False)
     reason = electronics("{months}-month warranty from the sale", months=18)
     assert render(reason, reader_format("fa")) == f"{FSI}۱۸{PDI}-month warranty from the sale"
     assert "does not fit its parameters" in caplog.text
