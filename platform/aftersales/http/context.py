@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.errors import NotFound, PermissionDenied, TenantUnavailable
+from aftersales.http.language import reader
 from aftersales.identity.guards import current_principal
 from aftersales.runtime import Runtime
 from aftersales.tenancy.current import CurrentTenant, bind_tenant, tenant_cache
@@ -72,7 +73,9 @@ async def provide_token_tenant(request: Request[Any, Any, Any], runtime: Runtime
         async with runtime.db.platform_session() as session:
             return _current(runtime, await session.get(Tenant, tenant_id))
 
-    return _serving(request, await tenant_cache(runtime.db).get(tenant_id, load))
+    tenant = await tenant_cache(runtime.db).get(tenant_id, load)
+    reader().irr_as_toman = bool(tenant.record.branding.get("irr_as_toman", False))
+    return _serving(request, tenant)
 
 
 def slug_from_host(host: str, base_domain: str) -> str | None:

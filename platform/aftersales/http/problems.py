@@ -23,6 +23,7 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from aftersales import errors
+from aftersales.contract.text import Message
 
 logger = logging.getLogger("aftersales.web")
 PROBLEM_JSON = "application/problem+json"
@@ -86,8 +87,10 @@ def _coded(code: str | None, params: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _field_error(error: errors.FieldError) -> dict[str, Any]:
-    """``{field, reason}``, and ``code`` (with ``params``) when the rule has one."""
-    return {"field": error.field, "reason": error.reason, **_coded(error.code, error.params)}
+    """``{field, reason}``, and ``code`` (with ``params``) when the rule has one; a plugin's sentence also as
+    ``message`` (its id, domain and typed parameters), so an integrator can word it itself."""
+    said = {"message": error.reason.to_json()} if isinstance(error.reason, Message) else {}
+    return {"field": error.field, "reason": error.reason, **said, **_coded(error.code, error.params)}
 
 
 PageAnswer = Callable[..., "Response[Any] | None"]

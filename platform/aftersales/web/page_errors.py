@@ -14,10 +14,10 @@ from babel.support import Translations
 from litestar import Request, Response
 from litestar.response import Redirect, Template
 
+from aftersales.i18n.formatting import LocaleFormat
+from aftersales.i18n.negotiation import LANG_COOKIE, choose_locale
 from aftersales.onboarding.manifest import SUPPORTED_LOCALES
 from aftersales.web.i18n.catalogues import translations
-from aftersales.web.i18n.formatting import LocaleFormat
-from aftersales.web.i18n.negotiation import LANG_COOKIE, choose_locale
 from aftersales.web.page_auth import SignInRequired, htmx_asked, is_page, sign_in_url
 
 
@@ -30,7 +30,7 @@ class BarePage:
     fmt: LocaleFormat = field(init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "fmt", LocaleFormat(self.locale, translations=self.translations))
+        object.__setattr__(self, "fmt", LocaleFormat(self.locale))
 
 
 def bare_page(request: Request[Any, Any, Any]) -> BarePage:

@@ -25,6 +25,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.contract.values import ServiceEvent
 from aftersales.errors import PluginFailed, VerticalUnavailable
+from aftersales.contract.text import stored_text
+from aftersales.i18n.rendering import reader_format, render_all
 from aftersales.identity.models import Customer
 from aftersales.outbox.messages import Message, enqueue
 from aftersales.runtime import Runtime
@@ -124,13 +126,16 @@ async def _deliver(session: AsyncSession, runtime: Runtime, tenant: CurrentTenan
         return
     link = answer_link(runtime.settings.base_url, tenant.record.slug, token, customer.locale)
     company = tenant.record.branding.get("display_name") or tenant.record.name
-    questions = "\n".join(f"{i}. {q}" for i, q in enumerate(followup.questionnaire, start=1))
+    reader = reader_format(customer.locale or tenant.record.default_locale,
+                           irr_as_toman=bool(tenant.record.branding.get("irr_as_toman", False)))
+    asked = render_all(followup.questionnaire, reader)
+    questions = "\n".join(f"{i}. {q}" for i, q in enumerate(asked, start=1))
     await enqueue(session, Message(
         channel=channel, recipient=recipient, event="followup.survey", key=f"followup:{followup.id}",
         subject=f"{company}: how did we do?",
         body=f"{company} would like to hear from you.\n{questions}\nAnswer here: {link}",
         payload={"followup_id": str(followup.id), "plan": followup.plan_name, "link": link,
-                 "questions": list(followup.questionnaire)},
+                 "questions": asked, "question_messages": [stored_text(q) for q in followup.questionnaire]},
     ), now=now)
     if channel != followup.channel:
         followup.status_reason = f"sent by {channel}: the customer has no {_NAMES[followup.channel]}"

@@ -10,6 +10,7 @@ from sqlalchemy import JSON, ForeignKeyConstraint, Index, Integer, String, Text,
 from sqlalchemy.orm import Mapped, mapped_column
 
 from aftersales.db.base import Base, TenantOwned
+from aftersales.db.sentences import Sentences
 
 FOLLOWUP_STATUSES = ("scheduled", "sent", "answered", "missed", "cancelled")
 
@@ -53,7 +54,7 @@ class FollowUp(TenantOwned, Base):
     plan_name: Mapped[str] = mapped_column(String(60))
     channel: Mapped[str] = mapped_column(String(10))
     """``call``, ``sms``, ``email`` or ``portal``."""
-    questionnaire: Mapped[list[str]] = mapped_column(JSON)
+    questionnaire: Mapped[list[str]] = mapped_column(Sentences)
     after: Mapped[dict[str, int]] = mapped_column(JSON)
     repeat_every: Mapped[dict[str, int] | None] = mapped_column(JSON)
     """Both as relativedelta fields (``{"months": 1}``, ``{"days": 3}``)."""

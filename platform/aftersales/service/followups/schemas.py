@@ -7,6 +7,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from aftersales.http.language import Said
 from aftersales.identity.models import Customer
 from aftersales.service.followups.models import FollowUp, FollowUpFailure, TrainingSignOff
 from aftersales.service.followups.routing import reason_of
@@ -60,7 +61,7 @@ class FollowUpOut(BaseModel):
     event_at: datetime
     plan_name: str
     channel: str
-    questionnaire: list[str]
+    questionnaire: list[Said]
     occurrence: int
     due_at: datetime
     status: str = Field(description="scheduled, sent, answered, missed or cancelled")
