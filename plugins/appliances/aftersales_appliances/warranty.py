@@ -42,6 +42,8 @@ def warranty_terms(settings: AppliancesSettings, product: ProductInfo, sale: Sal
 def assess_claim(settings: AppliancesSettings, claim: ClaimFacts, terms: WarrantyTerms) -> ClaimAssessment | None:
     if claim.kind not in (ClaimKind.WARRANTY_REPAIR, ClaimKind.PAID_REPAIR):
         return None  # no return or exchange window in seed 001: the core's default refuses them
+    if _excluded(claim, terms):
+        return None  # a component the terms exclude: the core default rejects it with their reason
     parts = terms.parts_support_end
     if parts is not None and claim.reported_on > parts:
         return ClaimAssessment(ClaimDecision.REJECT, failed_conditions=(
@@ -65,3 +67,9 @@ def assess_claim(settings: AppliancesSettings, claim: ClaimFacts, terms: Warrant
         return ClaimAssessment(ClaimDecision.PAID_REPAIR, failed_conditions=checks.as_tuple(), reasons=charged)
     return ClaimAssessment(ClaimDecision.FREE_REPAIR, reasons=(
         _("inside the warranty: an authorised technician repairs it free of charge"),))
+
+
+def _excluded(claim: ClaimFacts, terms: WarrantyTerms) -> bool:
+    """A warranty repair of a component the terms itemise as not covered (``CoverageItem(covered=False)``)."""
+    item = terms.item(claim.component) if claim.component else None
+    return claim.kind is ClaimKind.WARRANTY_REPAIR and item is not None and not item.covered

@@ -48,13 +48,21 @@ def warranty_terms(settings: AutoServiceSettings, product: ProductInfo, sale: Sa
     )
 
 
-def assess_claim(settings: AutoServiceSettings, claim: ClaimFacts, terms: WarrantyTerms) -> ClaimAssessment:
+def assess_claim(settings: AutoServiceSettings, claim: ClaimFacts, terms: WarrantyTerms) -> ClaimAssessment | None:
+    if _excluded(claim, terms):
+        return None  # a component the terms exclude: the core default rejects it with their reason
     large = is_large_item(claim.product, settings.large_item_volume_m3, settings.large_item_weight_kg)
     if claim.kind is ClaimKind.RETURN:
         return _assess_return(claim, terms)
     if claim.kind is ClaimKind.EXCHANGE:
         return _assess_exchange(settings, claim, terms, large)
     return _assess_repair(settings, claim, terms, large)
+
+
+def _excluded(claim: ClaimFacts, terms: WarrantyTerms) -> bool:
+    """A warranty repair of a component the terms itemise as not covered (``CoverageItem(covered=False)``)."""
+    item = terms.item(claim.component) if claim.component else None
+    return claim.kind is ClaimKind.WARRANTY_REPAIR and item is not None and not item.covered
 
 
 def _assess_return(claim: ClaimFacts, terms: WarrantyTerms) -> ClaimAssessment:

@@ -42,6 +42,8 @@ def warranty_terms(settings: ElectronicsSettings, product: ProductInfo, sale: Sa
 def assess_claim(settings: ElectronicsSettings, claim: ClaimFacts, terms: WarrantyTerms) -> ClaimAssessment | None:
     if claim.kind not in (ClaimKind.WARRANTY_REPAIR, ClaimKind.PAID_REPAIR):
         return None  # no return or exchange window in seeds 000 and 004: the core's default refuses them
+    if _excluded(claim, terms):
+        return None  # a component the terms exclude: the core default rejects it with their reason
     intake = _("the device is taken in with its box; the receipt promises a result within {days} business days",
                days=settings.repair_result_business_days)
     charged = _("the repair is charged")
@@ -56,6 +58,12 @@ def assess_claim(settings: ElectronicsSettings, claim: ClaimFacts, terms: Warran
         return ClaimAssessment(ClaimDecision.PAID_REPAIR, failed_conditions=checks.as_tuple(),
                                reasons=(charged, intake))
     return ClaimAssessment(ClaimDecision.FREE_REPAIR, reasons=(_("inside the warranty, card shown"), intake))
+
+
+def _excluded(claim: ClaimFacts, terms: WarrantyTerms) -> bool:
+    """A warranty repair of a component the terms itemise as not covered (``CoverageItem(covered=False)``)."""
+    item = terms.item(claim.component) if claim.component else None
+    return claim.kind is ClaimKind.WARRANTY_REPAIR and item is not None and not item.covered
 
 
 def judge_card(settings: ElectronicsSettings, card: CardEvidence) -> CardVerdict | None:
