@@ -31,6 +31,22 @@ async def test_health_is_503_when_the_database_is_unreachable(runtime):
     assert response.status_code == 503 and response.json()["status"] == "unavailable"
 
 
+async def test_health_is_503_not_500_on_a_database_without_its_schema(runtime, tmp_path):
+    import httpx
+
+    from aftersales.db import Database
+
+    healthy, runtime.db = runtime.db, Database(f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}")
+    try:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(runtime)), base_url="http://t") as c:
+            response = await c.get("/health")
+    finally:
+        await runtime.db.dispose()
+        runtime.db = healthy
+    assert response.status_code == 503
+    assert response.json()["status"] == "unavailable" and response.json()["database"].startswith("error: ")
+
+
 async def test_the_openapi_document_lists_the_routes_with_operation_ids(client):
     schema = (await client.get("/schema/openapi.json")).json()
     operations = {op["operationId"] for path in schema["paths"].values() for op in path.values()}

@@ -54,18 +54,19 @@ async def failing_plugins(runtime: Runtime) -> list[dict[str, Any]]:
 @get("/health", operation_id="health", exclude_from_auth=True, tags=["platform"])
 async def health(request: Request[Any, Any, Any], runtime: RuntimeDep) -> Response[dict[str, object]]:
     """200 ``ok`` or ``degraded`` (failing plugins listed, with the tenants they affect counted; their slugs for
-    an operator's token); 503 ``unavailable`` when the database does not answer."""
+    an operator's token); 503 ``unavailable`` when the database does not answer or has no schema yet."""
     database = "ok"
+    failing: list[dict[str, Any]] = []
     try:
         async with runtime.db.engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
-    except Exception as exc:  # any driver error means not healthy; the reason is shown to operators
+        failing = await failing_plugins(runtime)
+    except Exception as exc:  # any driver error (no server, no schema yet) means not healthy; the reason is shown
         database = f"error: {type(exc).__name__}"
     if database != "ok":
         body: dict[str, object] = {"status": "unavailable", "database": database, "plugins": runtime.plugins.names,
                                    "plugins_disabled": sorted(runtime.plugins.failures)}
         return Response(body, status_code=503)
-    failing = await failing_plugins(runtime)
     operator = _is_operator(request, runtime) if failing else False
     body = {
         "status": "degraded" if failing else "ok",
