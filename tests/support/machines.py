@@ -49,9 +49,10 @@ class MachinesVertical:
             warranty_start=start, warranty_end=start + relativedelta(months=12),
             parts_support_end=start + relativedelta(years=8),
             coverage=(CoverageItem("machine", start + relativedelta(months=12)),
-                      CoverageItem("laser_source", start + relativedelta(months=24)),
+                      CoverageItem("laser_source", start + relativedelta(months=24), name=_("laser source")),
                       CoverageItem("parts", start + relativedelta(years=8)),
-                      CoverageItem("consumables", None, covered=False, reason=_(CONSUMABLES_REASON))),
+                      CoverageItem("consumables", None, covered=False, reason=_(CONSUMABLES_REASON),
+                                   name=_("consumables"))),
             reasons=(_("warranty from {start}", start=start),),
         )
 

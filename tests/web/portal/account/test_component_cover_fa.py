@@ -1,6 +1,6 @@
-"""A per-component coverage item on a Persian customer's device page is Persian: the component's end date in
-the Jalali calendar with Persian digits, and the vertical's reason for an excluded component from the vertical's
-own catalogue (the machines test vertical ships a Persian one), not the English it was said in."""
+"""A per-component coverage item on a Persian customer's device page is Persian: the component's name and the
+vertical's reason for an excluded component from the vertical's own catalogue (the machines test vertical ships
+a Persian one), not the English it was said in, and its end date in the Jalali calendar with Persian digits."""
 
 from __future__ import annotations
 
@@ -34,10 +34,11 @@ def jalali(day) -> str:
     return f"{j.day} {jdatetime.date.j_months_fa[j.month - 1]} {j.year}".translate(PERSIAN_DIGITS)
 
 
-def component(page: str, code: str) -> str:
-    found = re.search(rf'<dt data-component="{code}">.*?</dt>\s*<dd data-status="\w+">(.*?)</dd>', page, re.DOTALL)
+def component(page: str, code: str) -> tuple[str, str]:
+    """The component's name and its cover, as the device page lists them."""
+    found = re.search(rf'<dt data-component="{code}">(.*?)</dt>\s*<dd data-status="\w+">(.*?)</dd>', page, re.DOTALL)
     assert found is not None, f"no {code} on the page"
-    return found.group(1)
+    return found.group(1), found.group(2)
 
 
 async def test_a_persian_device_page_shows_each_components_end_and_reason_in_persian(pages, runtime, make_tenant,
@@ -55,11 +56,14 @@ async def test_a_persian_device_page_shows_each_components_end_and_reason_in_per
 
     page = (await pages.get(f"/t/cutters/my/devices/{registered.registration.id}?lang=fa")).text
     laser = component(page, "laser_source")
-    assert laser == f"تحت پوشش تا {jalali(sold + relativedelta(months=24))}"
+    assert laser == ("منبع لیزر", f"تحت پوشش تا {jalali(sold + relativedelta(months=24))}")
     consumables = component(page, "consumables")
-    assert consumables == "موارد خارج از پوشش · نازل، لنز و حلقهٔ سرامیکی فرسوده می‌شوند: پوشش داده نمی‌شوند"
+    assert consumables == ("مواد مصرفی",
+                           "موارد خارج از پوشش · نازل، لنز و حلقهٔ سرامیکی فرسوده می‌شوند: پوشش داده نمی‌شوند")
     assert CONSUMABLES_REASON not in page
-    assert not re.search(r"[0-9]", laser), "no ASCII digit in the Persian date"
+    assert not re.search(r"[0-9]", laser[1]), "no ASCII digit in the Persian date"
+    assert component(page, "parts")[0] == '<bdi lang="en">parts</bdi>', "a component the vertical names not: its code"
 
     english = (await pages.get(f"/t/cutters/my/devices/{registered.registration.id}?lang=en")).text
-    assert CONSUMABLES_REASON in component(english, "consumables")
+    assert component(english, "laser_source")[0] == "laser source"
+    assert CONSUMABLES_REASON in component(english, "consumables")[1]
