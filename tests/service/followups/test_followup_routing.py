@@ -186,3 +186,7 @@ async def test_a_persian_reader_reads_the_routing_reason_the_steps_question_and_
     assert timeline[-2]["note"].startswith("پیگیری \u2068installation call 3d\u2069 به مهندس ارجاع شد: ")
     english = (await client.get(f"/api/v1/requests/{opened['id']}/timeline", headers=agent)).json()
     assert english[-1]["note"] == f"the installation call 3d follow-up was closed: closed after {MAX_STEPS} steps"
+    file = (await client.get(f"/api/v1/customers/{opened['customer_id']}/file",
+                             headers=await staff_token(golden, "admin"))).json()
+    notes = [a["detail"] for a in file if a["kind"] == "request.note"]
+    assert notes[-1] == english[-1]["note"], "the customer file reads the stored message back as its text"
