@@ -86,6 +86,8 @@ async def test_a_persian_reader_reads_the_quote_lines_reasons_and_timeline_in_pe
     assert english["lines"][0]["description"] == "2.5 h of labour at 80.00 GEL an hour"
     timeline = (await client.get(f"/api/v1/requests/{request['id']}/timeline", headers=persian)).json()
     assert re.fullmatch("پیش‌فاکتور ارائه شد: \u2068\u200eGEL\xa0[۰-۹٬]+٫[۰-۹]{2}\u2069", timeline[-1]["note"])
+    flat = await offer(client, persian, await open_request(client, agent), labour_minor=50_00)
+    assert flat.json()["lines"][0]["description"] == "تعمیر", "a flat labour line names the work in Persian too"
 
 
 async def test_without_a_site_no_travel_is_charged_and_a_flat_labour_price_stands(client, golden, staff_token):

@@ -37,6 +37,8 @@ _ = messages(CORE_DOMAIN)
 
 QUOTED_KINDS = ("repair", "installation", "maintenance")
 """Requests whose work the tenant prices; a complaint, a question or a return has nothing to quote."""
+KIND_NAMES = {"repair": _("repair"), "installation": _("installation"), "maintenance": _("maintenance")}
+"""The work a request's quote prices, as the job's ``offering`` (a flat labour line's description) names it."""
 MAX_HOURS = Decimal(1000)
 
 
@@ -81,7 +83,7 @@ async def price_request(session: AsyncSession, tenant: CurrentTenant, request: S
     facts = await clocks.request_facts(session, tenant, request)
     rate = await rates(session, currency)
     job = values.JobFacts(
-        offering=request.kind, labour_price=Money(asked.labour_minor or 0, currency), parts=parts,
+        offering=KIND_NAMES.get(request.kind, request.kind), labour_price=Money(asked.labour_minor or 0, currency), parts=parts,
         consumables_used=used, under_warranty=facts.under_warranty,
         sold_by_tenant=request.registration_id is not None, offering_category=request.kind,
         labour_hours=asked.labour_hours, visit_distance_km=facts.site_distance_km,
