@@ -105,11 +105,11 @@ def test_aftersales_assess_claim_default_decides_a_named_component_by_its_own_it
 
     last_day = assess("laser_source", date(2028, 1, 1))
     assert last_day.decision is ClaimDecision.FREE_REPAIR
-    assert last_day.reasons == ("the laser_source is under warranty until 2028-01-01",)
+    assert last_day.reasons == ("the laser source is under warranty until 2028-01-01",)
     assert last_day.reasons[0].domain == "aftersales"
     day_after = assess("laser_source", date(2028, 1, 2))
     assert day_after.decision is ClaimDecision.PAID_REPAIR
-    assert day_after.reasons == ("the laser_source warranty ended on 2028-01-01: repair is charged",)
+    assert day_after.reasons == ("the laser source warranty ended on 2028-01-01: repair is charged",)
     assert assess("machine", date(2027, 1, 1)).decision is ClaimDecision.FREE_REPAIR  # no end: the unit's
     assert assess("machine", date(2027, 1, 2)).decision is ClaimDecision.PAID_REPAIR
     assert assess("laser_source", date(2027, 6, 1), ClaimKind.PAID_REPAIR).decision is ClaimDecision.PAID_REPAIR

@@ -1,7 +1,10 @@
 """A third-party vertical whose warranty starts when the customer signs off the installation training (else at
 installation, else at the sale), itemised per component as an industrial-machines vertical's is: machine 12
 months, laser source 24, parts 8 years, consumables not covered. Tests add it with
-``build_plugin_registry(extra_plugins=[("machines", MachinesVertical())])``."""
+``build_plugin_registry(extra_plugins=[("machines", MachinesVertical())])``.
+
+Like any third-party plugin it says its sentences in its own gettext domain, its top-level package's name
+(``support``), and ships a Persian catalogue (``tests/support/locale/fa``)."""
 
 from __future__ import annotations
 
@@ -11,7 +14,6 @@ from dateutil.relativedelta import relativedelta
 
 from aftersales.contract import (
     CoverageItem,
-    Message,
     PluginSettings,
     ProductInfo,
     SaleInfo,
@@ -19,9 +21,11 @@ from aftersales.contract import (
     VerticalInfo,
     WarrantyTerms,
     hookimpl,
+    messages,
 )
 from support.warranty import add_unit
 
+_ = messages("support")
 CUTTER, OTHER_CUTTER = "GL-F3015-001", "GL-F3015-002"
 CONSUMABLES_REASON = "nozzles, lenses and ceramic rings wear out: not covered"
 
@@ -45,10 +49,11 @@ class MachinesVertical:
             warranty_start=start, warranty_end=start + relativedelta(months=12),
             parts_support_end=start + relativedelta(years=8),
             coverage=(CoverageItem("machine", start + relativedelta(months=12)),
-                      CoverageItem("laser_source", start + relativedelta(months=24)),
+                      CoverageItem("laser_source", start + relativedelta(months=24), name=_("laser source")),
                       CoverageItem("parts", start + relativedelta(years=8)),
-                      CoverageItem("consumables", None, covered=False, reason=Message(CONSUMABLES_REASON))),
-            reasons=(Message("warranty from {start}", start=start),),
+                      CoverageItem("consumables", None, covered=False, reason=_(CONSUMABLES_REASON),
+                                   name=_("consumables"))),
+            reasons=(_("warranty from {start}", start=start),),
         )
 
 

@@ -122,7 +122,7 @@ def aftersales_assess_claim(tenant: TenantContext, claim: ClaimFacts, terms: War
 
 def _assess_component(claim: ClaimFacts, terms: WarrantyTerms, item: CoverageItem) -> ClaimAssessment:
     """A repair of one named component, decided against that component's own cover."""
-    component, reported = item.component, claim.reported_on
+    component, reported = item.label, claim.reported_on
     until = terms.covered_until(item)
     if until is None:
         return ClaimAssessment(ClaimDecision.REJECT, failed_conditions=(

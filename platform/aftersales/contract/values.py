@@ -196,18 +196,26 @@ class CoverageItem:
     ``component`` is a code the vertical chooses (a lower-case identifier: ``machine``, ``laser_source``,
     ``parts``, ``consumables``); a claim names it (:attr:`ClaimReport.component`). ``ends_on`` is the last day
     the component is covered (None: until the unit's ``warranty_end``); an item with ``covered=False`` is
-    excluded, and its ``reason`` is what the customer is told.
+    excluded, and its ``reason`` is what the customer is told. ``name`` is what people call the component, a
+    phrase the vertical says (``_("laser source")``) so each reader reads it in their language; without one
+    the code is shown with spaces (``laser source``), in English.
     """
 
     component: str
     ends_on: date | None
     covered: bool = True
     reason: str = ""
+    name: str = ""
 
     def __post_init__(self) -> None:
         if not is_component_code(self.component):
             raise ValueError(f"coverage item {self.component!r}: a component code is a lower-case identifier "
                              "(letters, digits, underscores; at most 40)")
+
+    @property
+    def label(self) -> str:
+        """What a sentence or a page calls the component: its ``name``, else its code with spaces."""
+        return self.name or self.component.replace("_", " ")
 
 
 @dataclass(frozen=True)

@@ -84,7 +84,7 @@ class RequestEvent(TenantOwned, Base):
     ``sla_breached``, ``escalated`` …"""
     from_state: Mapped[str | None] = mapped_column(String(20))
     to_state: Mapped[str | None] = mapped_column(String(20))
-    note: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Sentence, default="")
 
 
 class SlaClock(TenantOwned, Base):

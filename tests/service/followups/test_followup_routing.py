@@ -165,3 +165,28 @@ async def test_a_failing_routing_keeps_the_answers_and_calls_the_customer_back_b
         "call_back", "the customer reported a problem: call them back")
     assert any("plugin=seed4_routing" in r.getMessage() and "hook=aftersales_followup_answered" in r.getMessage()
                for r in caplog.records), "the failure is logged and attributed"
+
+
+async def test_a_persian_reader_reads_the_routing_reason_the_steps_question_and_the_timeline_in_persian(
+        client, runtime, golden, staff_token):
+    ROUTER.endless = True
+    agent = await staff_token(golden, "agent")
+    persian = {**agent, "Accept-Language": "fa"}
+    engineer_id = (await client.get("/api/v1/me", headers=await staff_token(golden, "technician"))).json()["subject"]
+    opened, call = await called(client, runtime, golden, agent, engineer_id)
+    answered = await answer(client, agent, call["id"], answers=["no"] * 4, problem={"summary": "it stops"})
+    for _ in range(MAX_STEPS):
+        step = await the_step(client, agent, answered, step="engineer")
+        answered = await answer(client, persian, step["id"], answers=["no"])
+    assert answered["routing_reason"] == "پس از \u2068۸\u2069 مرحله بسته شد"
+    step = (await client.get(f"/api/v1/followups/{step['id']}", headers=persian)).json()
+    assert step["questionnaire"] == ["آیا مهندس مشکل را حل کرد؟"]
+    timeline = (await client.get(f"/api/v1/requests/{opened['id']}/timeline", headers=persian)).json()
+    assert timeline[-1]["note"] == "پیگیری \u2068installation call 3d\u2069 بسته شد: پس از \u2068۸\u2069 مرحله بسته شد"
+    assert timeline[-2]["note"].startswith("پیگیری \u2068installation call 3d\u2069 به مهندس ارجاع شد: ")
+    english = (await client.get(f"/api/v1/requests/{opened['id']}/timeline", headers=agent)).json()
+    assert english[-1]["note"] == f"the installation call 3d follow-up was closed: closed after {MAX_STEPS} steps"
+    file = (await client.get(f"/api/v1/customers/{opened['customer_id']}/file",
+                             headers=await staff_token(golden, "admin"))).json()
+    notes = [a["detail"] for a in file if a["kind"] == "request.note"]
+    assert notes[-1] == english[-1]["note"], "the customer file reads the stored message back as its text"

@@ -4,6 +4,7 @@ customer's decision capping what the repair can be charged, hostile values, and 
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from uuid import UUID
 
@@ -67,6 +68,26 @@ async def test_a_repair_visit_is_quoted_by_the_hour_and_the_km_from_the_nearest_
     assert [q["id"] for q in (await client.get(quotes_url(request), headers=customer)).json()] == [quote["id"]]
     timeline = (await client.get(f"/api/v1/requests/{request['id']}/timeline", headers=agent)).json()
     assert timeline[-1]["note"].startswith("quote offered: ")
+
+
+async def test_a_persian_reader_reads_the_quote_lines_reasons_and_timeline_in_persian_with_persian_digits(
+        client, golden, staff_token):
+    agent = await staff_token(golden, "agent")
+    persian = {**agent, "Accept-Language": "fa"}
+    request = await open_request(client, agent, site_latitude=GORI[0], site_longitude=GORI[1])
+    offered = await offer(client, persian, request, labour_hours="2.5", parts=[{"code": "LENS", "quantity": 1}])
+    assert offered.status_code == 201, offered.text
+    labour, part, travel = (line["description"] for line in offered.json()["lines"])
+    assert labour == "\u2068۲٫۵\u2069 ساعت دستمزد، ساعتی \u2068\u200eGEL\xa0۸۰٫۰۰\u2069"
+    assert part == "\u2068focus lens\u2069 × \u2068۱\u2069"
+    assert re.fullmatch("\u2068[۰-۹]+٫[۰-۹]\u2069 کیلومتر ایاب و ذهاب، کیلومتری \u2068\u200eGEL\xa0۱٫۵۰\u2069", travel)
+    assert offered.json()["reasons"] == ["دستمزد به نرخ ارائه‌دهنده، قطعات و مواد مصرفی به قیمت فهرست"]
+    english = (await client.get(quotes_url(request), headers=agent)).json()[0]
+    assert english["lines"][0]["description"] == "2.5 h of labour at 80.00 GEL an hour"
+    timeline = (await client.get(f"/api/v1/requests/{request['id']}/timeline", headers=persian)).json()
+    assert re.fullmatch("پیش‌فاکتور ارائه شد: \u2068\u200eGEL\xa0[۰-۹٬]+٫[۰-۹]{2}\u2069", timeline[-1]["note"])
+    flat = await offer(client, persian, await open_request(client, agent), labour_minor=50_00)
+    assert flat.json()["lines"][0]["description"] == "تعمیر", "a flat labour line names the work in Persian too"
 
 
 async def test_without_a_site_no_travel_is_charged_and_a_flat_labour_price_stands(client, golden, staff_token):

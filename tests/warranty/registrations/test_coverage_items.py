@@ -56,6 +56,28 @@ async def test_each_component_is_shown_with_its_own_end_on_the_registration_and_
     assert unit["coverage"]["items"] == registration["coverage"]["items"]
 
 
+async def test_a_persian_reader_reads_each_components_name_reason_and_claim_decision_in_persian(
+        client, runtime, make_tenant, staff_token):
+    _, agent = await machines_agent(runtime, make_tenant, staff_token)
+    persian = {**agent, "Accept-Language": "fa"}
+    sold = today() - relativedelta(months=18)
+    registration = await register(client, persian, sold)
+    items = {i["component"]: i for i in registration["coverage"]["items"]}
+    assert (items["laser_source"]["name"], items["consumables"]["name"]) == ("منبع لیزر", "مواد مصرفی")
+    assert items["consumables"]["reason"] == "نازل، لنز و حلقهٔ سرامیکی فرسوده می‌شوند: پوشش داده نمی‌شوند"
+    assert items["parts"]["name"] == "parts", "a component its vertical names not keeps its code, with spaces"
+    english = (await client.get(f"/api/v1/serials/{CUTTER}", headers=agent)).json()["coverage"]["items"]
+    assert (english[1]["name"], english[3]["reason"]) == ("laser source", CONSUMABLES_REASON)
+
+    laser = await client.post("/api/v1/claims/", headers=persian, json={
+        "registration_id": registration["id"], "kind": "warranty_repair", "reported_on": today().isoformat(),
+        "defect": "functional", "component": "laser_source"})
+    assert laser.status_code == 201, laser.text
+    [reason] = laser.json()["reasons"]
+    assert reason.startswith("منبع لیزر تا \u2068") and reason.endswith("\u2069 گارانتی دارد")
+    assert not any(c in "0123456789" for c in reason), "the Jalali date in Persian digits"
+
+
 async def test_a_claim_is_decided_by_the_component_it_names(client, runtime, make_tenant, staff_token):
     _, agent = await machines_agent(runtime, make_tenant, staff_token)
     sold = today() - relativedelta(months=18)
@@ -70,7 +92,7 @@ async def test_a_claim_is_decided_by_the_component_it_names(client, runtime, mak
 
     laser = await claim("laser_source")
     assert (laser["decision"], laser["component"]) == ("free_repair", "laser_source")
-    assert laser["reasons"] == [f"the laser_source is under warranty until {(sold + relativedelta(months=24))}"]
+    assert laser["reasons"] == [f"the laser source is under warranty until {(sold + relativedelta(months=24))}"]
     machine = await claim("machine")
     assert machine["decision"] == "paid_repair"
     assert machine["reasons"] == [f"the machine warranty ended on {sold + relativedelta(months=12)}: repair is charged"]

@@ -49,7 +49,7 @@ async def test_staff_quote_a_repair_and_the_customer_accepts_it_on_their_page(pa
     offered = await post_form(pages, f"{url}/quotes", {"labour_hours": "1.5", "parts": "FAN 2"})
     assert offered.status_code == 303
     page = (await pages.get(url)).text
-    assert 'data-state="offered"' in page and "1.5 h of labour at 60.00 EUR an hour" in page
+    assert 'data-state="offered"' in page and "1.5 h of labour at €60.00 an hour" in page
     assert "€140.00" in page  # 90.00 labour + 2 × 25.00 parts
 
     await sign_in_customer(pages, tenant, opened.customer_id)

@@ -55,7 +55,7 @@ async def test_the_unit_page_shows_each_component_and_records_the_installation(p
     saved = await post_form(pages, f"{url}/installation", {"installed_on": installed.isoformat()})
     assert saved.status_code == 303 and saved.headers["location"].endswith(url)
     after = await pages.get(url)
-    assert f"warranty from {installed.isoformat()}" in after.text
+    assert f"warranty from {installed:%B} {installed.day}, {installed.year}" in after.text, "the page's date format"
     assert 'data-component="machine" data-status="in_warranty"' in after.text
     assert "Not recorded" not in after.text
 

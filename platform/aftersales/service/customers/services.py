@@ -21,6 +21,7 @@ from uuid import UUID
 from sqlalchemy import Integer, Row, Select, String, and_, case, cast, func, literal, null, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from aftersales.db.sentences import Sentence
 from aftersales.db.session import bound_tenant
 from aftersales.errors import FieldError, InvalidInput, NotFound
 from aftersales.identity.models import Customer
@@ -36,6 +37,9 @@ MAX_ROWS = 50_000
 
 _NO_NUMBER = cast(null(), Integer)
 """A typed NULL for sources with no request number (PostgreSQL types every column of a UNION)."""
+
+_SENTENCE = Sentence()
+"""A timeline note the core said is stored as its message; the union reads it as text, so it is read back here."""
 
 Source = Callable[[UUID, UUID], Select[Any]]
 """``(tenant_id, customer_id) -> SELECT`` of :data:`COLUMNS`."""
@@ -195,7 +199,7 @@ def _aware(row: Sequence[Any]) -> tuple[Any, ...]:
         when = datetime.fromisoformat(when)
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    return (when, *row[1:])
+    return (when, *row[1:5], _SENTENCE.process_result_value(row[5], None))
 
 
 def as_csv(activities: Sequence[Activity]) -> str:

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.contract import defaults
-from aftersales.contract.text import Message, loaded_text, stored_text
+from aftersales.contract.text import CORE_DOMAIN, loaded_text, messages, stored_text
 from aftersales.contract.values import FollowUpAnswer, FollowUpRouting
 from aftersales.errors import PluginFailed, VerticalUnavailable
 from aftersales.identity.models import StaffUser
@@ -23,16 +23,18 @@ from aftersales.service.followups.models import FollowUp
 from aftersales.service.models import RequestEvent, ServiceRequest
 from aftersales.tenancy.current import CurrentTenant
 
+_ = messages(CORE_DOMAIN)
+
 MAX_STEPS = 8
 """A follow-up is closed after this many steps, whatever the vertical says: a routing that never closes is a bug,
 not a reason to call a customer forever."""
 STEP_QUESTIONS = {
-    "engineer": ("Did the engineer solve the problem?",),
-    "rnd": ("What did R&D answer to the work contact letter?",),
-    "call_back": ("Is the customer's problem solved?",),
+    "engineer": (_("Did the engineer solve the problem?"),),
+    "rnd": (_("What did R&D answer to the work contact letter?"),),
+    "call_back": (_("Is the customer's problem solved?"),),
 }
 """What a step's answer records when the vertical names no questions of its own."""
-STEP_NAMES = {"engineer": "the engineer", "rnd": "R&D", "call_back": "a call back"}
+STEP_NAMES = {"engineer": _("the engineer"), "rnd": _("R&D"), "call_back": _("a call back")}
 """How the timeline names a step."""
 
 
@@ -50,7 +52,7 @@ async def route_answered(session: AsyncSession, tenant: CurrentTenant, followup:
     scheduled, or None when the follow-up is closed."""
     routing = _vertical_routing(tenant, answer)
     if routing.step != "close" and len(answer.routing) >= MAX_STEPS:
-        routing = FollowUpRouting("close", Message("closed after {steps} steps", steps=MAX_STEPS))
+        routing = FollowUpRouting("close", _("closed after {steps} steps", steps=MAX_STEPS))
     followup.routed_to, followup.routing_reason = routing.step, stored_text(routing.reason)
     step = None
     if routing.step != "close":
@@ -67,12 +69,19 @@ async def route_answered(session: AsyncSession, tenant: CurrentTenant, followup:
         )
         session.add(step)
     if followup.request_id is not None and (step is not None or answer.routing):
-        where = "closed" if step is None else f"routed to {STEP_NAMES[routing.step]}"
         session.add(RequestEvent(request_id=followup.request_id, occurred_at=now, actor=actor, kind="note",
-                                 note=f"the {followup.plan_name.replace('_', ' ')} follow-up was {where}: "
-                                      f"{routing.reason}"))
+                                 note=_timeline_note(followup.plan_name, routing)))
     await session.flush()
     return step
+
+
+def _timeline_note(plan_name: str, routing: FollowUpRouting) -> str:
+    """What the request's timeline says of the routing: a sentence with the vertical's reason as its phrase."""
+    plan = plan_name.replace("_", " ")
+    if routing.step == "close":
+        return _("the {plan} follow-up was closed: {reason}", plan=plan, reason=routing.reason)
+    return _("the {plan} follow-up was routed to {step}: {reason}", plan=plan, step=STEP_NAMES[routing.step],
+             reason=routing.reason)
 
 
 def _vertical_routing(tenant: CurrentTenant, answer: FollowUpAnswer) -> FollowUpRouting:

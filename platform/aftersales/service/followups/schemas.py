@@ -79,7 +79,7 @@ class FollowUpOut(BaseModel):
     routing: list[str] = Field(description="The steps taken so far, up to and including this one.")
     assignee_id: UUID | None = Field(description="Whom the step is for (the engineer); None: the agents' list.")
     routed_to: str | None = Field(description="Once answered: the next step the vertical chose, or close.")
-    routing_reason: str | None = Field(description="Why it was routed there.")
+    routing_reason: Said | None = Field(description="Why it was routed there, in the reader's language.")
 
 
 class SignOffOut(BaseModel):

@@ -9,6 +9,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from aftersales.contract.values import LineKind
+from aftersales.http.language import Said
 from aftersales.service.quotes.models import ServiceQuote
 from aftersales.service.quotes.price_list import ItemAsked
 from aftersales.service.quotes.services import QuoteAsked, shown_lines, shown_reasons
@@ -38,7 +39,7 @@ class ServiceQuoteIn(_Body):
 
 class LineOut(BaseModel):
     kind: LineKind
-    description: str
+    description: Said
     amount_minor: int
     covered_by_warranty: bool
 
@@ -51,7 +52,7 @@ class ServiceQuoteOut(BaseModel):
     total_minor: int = Field(description="What the customer pays (the lines warranty does not cover); once "
                                          "accepted, the most the request's repair can be charged.")
     currency: str
-    reasons: list[str]
+    reasons: list[Said] = Field(description="The vertical's reasons, in the reader's language.")
     labour_hours: Decimal | None
     visit_distance_km: Decimal | None = Field(description="From the nearest service point to the unit's site.")
     under_warranty: bool

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.contract import values
 from aftersales.contract.money import Money
-from aftersales.contract.text import loaded_text, stored_text
+from aftersales.contract.text import CORE_DOMAIN, loaded_text, messages, stored_text
 from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
 from aftersales.service.clocks import services as clocks
 from aftersales.service.models import RequestEvent, ServiceRequest
@@ -33,8 +33,12 @@ from aftersales.service.requests import services as requests
 from aftersales.service.states import FINAL, RequestState
 from aftersales.tenancy.current import CurrentTenant
 
+_ = messages(CORE_DOMAIN)
+
 QUOTED_KINDS = ("repair", "installation", "maintenance")
 """Requests whose work the tenant prices; a complaint, a question or a return has nothing to quote."""
+KIND_NAMES = {"repair": _("repair"), "installation": _("installation"), "maintenance": _("maintenance")}
+"""The work a request's quote prices, as the job's ``offering`` (a flat labour line's description) names it."""
 MAX_HOURS = Decimal(1000)
 
 
@@ -79,7 +83,7 @@ async def price_request(session: AsyncSession, tenant: CurrentTenant, request: S
     facts = await clocks.request_facts(session, tenant, request)
     rate = await rates(session, currency)
     job = values.JobFacts(
-        offering=request.kind, labour_price=Money(asked.labour_minor or 0, currency), parts=parts,
+        offering=KIND_NAMES.get(request.kind, request.kind), labour_price=Money(asked.labour_minor or 0, currency), parts=parts,
         consumables_used=used, under_warranty=facts.under_warranty,
         sold_by_tenant=request.registration_id is not None, offering_category=request.kind,
         labour_hours=asked.labour_hours, visit_distance_km=facts.site_distance_km,
@@ -131,7 +135,7 @@ async def offer_quote(session: AsyncSession, tenant: CurrentTenant, request_id: 
                          offered_at=now, created_at=now)
     session.add(quote)
     session.add(RequestEvent(request_id=request.id, occurred_at=now, actor=actor, kind="note",
-                             note=f"quote offered: {total}"))
+                             note=_("quote offered: {total}", total=total)))
     await session.flush()
     return quote
 
@@ -174,6 +178,13 @@ async def _offered(session: AsyncSession, quote_id: UUID, customer_id: UUID) -> 
     return quote, request
 
 
+def _decided(accept: bool, total: Money) -> str:
+    """What the request's timeline says of the customer's decision."""
+    if accept:
+        return _("quote accepted by the customer: {total}", total=total)
+    return _("quote declined by the customer: {total}", total=total)
+
+
 async def decide_quote(session: AsyncSession, quote_id: UUID, *, customer_id: UUID, accept: bool, actor: str,
                        now: datetime) -> ServiceQuote:
     """The customer accepts (the quote caps the charge, the others on offer are superseded) or declines.
@@ -188,7 +199,7 @@ async def decide_quote(session: AsyncSession, quote_id: UUID, *, customer_id: UU
                               .execution_options(synchronize_session="fetch"))
     quote.state, quote.decided_by, quote.decided_at = ("accepted" if accept else "declined"), actor, now
     session.add(RequestEvent(request_id=request.id, occurred_at=now, actor=actor, kind="note",
-                             note=f"quote {quote.state} by the customer: {Money(quote.total_minor, quote.currency)}"))
+                             note=_decided(accept, Money(quote.total_minor, quote.currency))))
     try:
         async with session.begin_nested():
             await session.flush()

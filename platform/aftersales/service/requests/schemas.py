@@ -106,7 +106,7 @@ class EventOut(BaseModel):
     kind: str
     from_state: str | None
     to_state: str | None
-    note: str
+    note: Said = Field(description="What happened, in the reader's language when the core or a vertical said it.")
 
 
 class HoldOut(BaseModel):

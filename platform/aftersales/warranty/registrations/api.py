@@ -49,8 +49,8 @@ from aftersales.warranty.schemas import ModelSummary
 
 
 def item_out(cover: ComponentCover) -> CoverageItemOut:
-    return CoverageItemOut(component=cover.component, covered=cover.covered, covered_until=cover.covered_until,
-                           status=cover.status, reason=cover.reason)
+    return CoverageItemOut(component=cover.component, name=cover.name, covered=cover.covered,
+                           covered_until=cover.covered_until, status=cover.status, reason=cover.reason)
 
 
 def coverage_out(coverage: Coverage | None, tenant: CurrentTenant) -> CoverageOut | None:

@@ -28,10 +28,11 @@ ComponentStatus = Literal["in_warranty", "expired", "not_started", "not_covered"
 
 @dataclass(frozen=True)
 class ComponentCover:
-    """One coverage item as people read it: the component, the last day covered (None: excluded), its
-    status on a day, and the vertical's reason."""
+    """One coverage item as people read it: the component's code and name, the last day covered (None:
+    excluded), its status on a day, and the vertical's reason."""
 
     component: str
+    name: str
     covered: bool
     covered_until: date | None
     status: ComponentStatus
@@ -50,14 +51,15 @@ def sale_of(registration: Registration, exchanged_on: date | None = None) -> Sal
 def items_record(items: tuple[CoverageItem, ...]) -> list[dict[str, Any]]:
     """Coverage items as a coverage row stores them (JSON; a reason as its message id and parameters)."""
     return [{"component": i.component, "ends_on": i.ends_on.isoformat() if i.ends_on else None,
-             "covered": i.covered, "reason": stored_text(i.reason)} for i in items]
+             "covered": i.covered, "reason": stored_text(i.reason), "name": stored_text(i.name)} for i in items]
 
 
 def items_of(stored: list[dict[str, Any]] | None) -> tuple[CoverageItem, ...]:
     """The coverage items :func:`items_record` stored."""
     return tuple(CoverageItem(component=i["component"],
                               ends_on=date.fromisoformat(i["ends_on"]) if i.get("ends_on") else None,
-                              covered=bool(i.get("covered", True)), reason=loaded_text(i.get("reason") or ""))
+                              covered=bool(i.get("covered", True)), reason=loaded_text(i.get("reason") or ""),
+                              name=loaded_text(i.get("name") or ""))
                  for i in stored or ())
 
 
@@ -100,7 +102,7 @@ def component_cover(stored_items: list[dict[str, Any]] | None, coverage: Coverag
             status = "not_started"
         else:
             status = "in_warranty" if day <= until else "expired"
-        shown.append(ComponentCover(item.component, item.covered, until, status, item.reason))
+        shown.append(ComponentCover(item.component, item.label, item.covered, until, status, item.reason))
     return shown
 
 

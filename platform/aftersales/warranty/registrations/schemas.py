@@ -54,6 +54,8 @@ class CoverageItemOut(BaseModel):
     """One component's own cover: until when (None when excluded), and why."""
 
     component: str = Field(description="The vertical's code for the component, e.g. laser_source.")
+    name: Said = Field(description="What people call it, in the reader's language (the code with spaces when the "
+                                   "vertical names it not).")
     covered: bool
     covered_until: date | None = Field(description="The last day covered; None when the component is excluded.")
     status: Literal["in_warranty", "expired", "not_started", "not_covered"]

@@ -71,6 +71,13 @@ def say(context: Context, text: str) -> str | Markup:
     return text if fmt.locale == "en" else Markup('<bdi lang="en">{}</bdi>').format(text)
 
 
+@pass_context
+def written(context: Context, text: str) -> str | Markup:
+    """``{{ event.note | written }}``: a note the core said (a Message) in the page's language, a note a person
+    typed as they typed it (in whatever language they wrote it)."""
+    return say(context, text) if isinstance(text, Message) else text
+
+
 def environment() -> Environment:
     """The pages' Jinja2 environment: autoescaped HTML, undefined names are errors, ``_()`` from the page's
     catalogue (new-style gettext, so ``_("… %(name)s", name=…)`` escapes what it interpolates)."""
@@ -79,6 +86,7 @@ def environment() -> Environment:
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters["bdi"] = isolate
     env.filters["say"] = say
+    env.filters["written"] = written
     env.globals["csrf_field"] = csrf_field
     return env
 
