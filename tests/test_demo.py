@@ -43,7 +43,13 @@ async def test_demo_gives_each_tenant_its_open_requests_with_its_own_clocks(runt
         async with runtime.db.transaction(tenant.id) as s:
             assert await s.scalar(select(func.count()).select_from(ServiceRequest)) == 45, slug
             clocks[slug] = set(await s.scalars(select(SlaClock.name)))
+            if slug == "golden-laser":
+                laser = set((await s.execute(select(SlaClock.clock, SlaClock.duration_seconds))).all())
             points = await s.scalar(select(func.count()).select_from(ServicePoint))
         assert points == (3 if slug == "golden-laser" else 0), slug
     assert clocks["mehr"] == {"result", "replacement"}
+    # Golden Laser's own clocks (industrial vertical, seed 004), never Mehr's 7 or 30 business days (issue 17):
+    # every repair is an on-site promise in calendar hours, 24 h for the unit 25 km from a service point.
+    assert clocks["golden-laser"] == {"onsite"}
+    assert laser == {("calendar", 24 * 3600), ("calendar", 72 * 3600)}
     assert "onsite" in clocks["yizhongyi"] and "first_contact" in clocks["yizhongyi"]

@@ -1,0 +1,104 @@
+"""Golden Laser's warranty terms (settings the seed leaves open), its serials, its service catalogue and the free
+software upgrade, through its real hook chain."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from aftersales.contract import (
+    ClaimDecision,
+    ClaimFacts,
+    ClaimKind,
+    DefectType,
+    JobFacts,
+    JobItem,
+    Money,
+    ProductInfo,
+    SaleInfo,
+)
+
+MACHINE = ProductInfo(sku="GL-F3015", name="Fibre laser cutter 3015")
+SOLD = date(2026, 1, 31)
+
+
+@pytest.fixture(scope="module")
+def golden(registry, manifest_tenant):
+    return registry.hooks_for(["industrial"]), manifest_tenant("golden-laser")
+
+
+def test_aftersales_warranty_terms_machine_12_months_laser_source_24_parts_8_years_consumables_excluded(golden):
+    hooks, tenant = golden
+    terms = hooks.aftersales_warranty_terms(tenant=tenant, product=MACHINE, sale=SaleInfo(sold_on=SOLD))
+    assert (terms.warranty_start, terms.warranty_end, terms.parts_support_end) == (
+        SOLD, date(2027, 1, 31), date(2034, 1, 31))
+    assert terms.reasons == (
+        "12-month warranty on the machine from the sale",
+        "the laser source is under warranty for 24 months, until 2028-01-31",
+        "spare parts are supplied for 8 years, until 2034-01-31",
+        "software upgrades are free from the purchase date",
+    )
+    assert terms.exclusions == ("consumables (nozzles, protective lenses, ceramic rings, filters) are not covered",)
+
+
+def test_a_models_own_term_overrides_the_machine_term(golden):
+    hooks, tenant = golden
+    model = ProductInfo(sku="GL-T6", name="Tube laser", warranty_months=18)
+    terms = hooks.aftersales_warranty_terms(tenant=tenant, product=model, sale=SaleInfo(sold_on=SOLD))
+    assert terms.warranty_end == date(2027, 7, 31)
+
+
+@pytest.mark.parametrize(("reported", "decision"), [(date(2027, 1, 31), ClaimDecision.FREE_REPAIR),
+                                                    (date(2027, 2, 1), ClaimDecision.PAID_REPAIR)])
+def test_aftersales_assess_claim_is_the_core_default_free_inside_the_machine_warranty(golden, reported, decision):
+    hooks, tenant = golden
+    terms = hooks.aftersales_warranty_terms(tenant=tenant, product=MACHINE, sale=SaleInfo(sold_on=SOLD))
+    claim = ClaimFacts(kind=ClaimKind.WARRANTY_REPAIR, reported_on=reported, defect=DefectType.FUNCTIONAL,
+                       product=MACHINE)
+    assert hooks.aftersales_assess_claim(tenant=tenant, claim=claim, terms=terms, today=reported).decision is decision
+
+
+def test_aftersales_validate_serial_follows_the_tenants_pattern(golden):
+    hooks, tenant = golden
+    assert hooks.aftersales_validate_serial(tenant=tenant, serial="gl2026ab01", product=None).normalized == \
+        "GL2026AB01"
+    refused = hooks.aftersales_validate_serial(tenant=tenant, serial="XX2026AB01", product=None)
+    assert not refused.valid and "format" in refused.reason
+    checks = hooks.aftersales_validate_serials(tenant=tenant, serials=["gl2026ab01", "XX"], products=[None, None])
+    assert [c.valid for c in checks] == [True, False]
+
+
+def test_without_a_pattern_the_core_checks_serials(registry, industrial_tenant):
+    hooks = registry.hooks_for(["industrial"])
+    check = hooks.aftersales_validate_serial(tenant=industrial_tenant(), serial="any-serial-1", product=None)
+    assert (check.valid, check.normalized, check.scheme) == (True, "ANY-SERIAL-1", "any")
+
+
+def test_aftersales_service_catalogue_installation_repair_maintenance_software(golden):
+    hooks, tenant = golden
+    offerings = hooks.aftersales_service_catalogue(tenant=tenant)
+    assert [(o.code, o.category) for o in offerings] == [
+        ("installation_training", "installation"), ("onsite_repair", "repair"),
+        ("maintenance_visit", "maintenance"), ("software_upgrade", "software")]
+    assert offerings[0].name == "Installation and training on site"
+
+
+def test_aftersales_quote_software_upgrade_labour_is_free_out_of_warranty(golden):
+    hooks, tenant = golden
+    cable = JobItem("dongle", "Licence dongle", 1, Money(4000, "GEL"))
+    job = JobFacts(offering="software_upgrade", labour_price=Money(15000, "GEL"), parts=(cable,),
+                   under_warranty=False)
+    quote = hooks.aftersales_quote(tenant=tenant, job=job)
+    assert [(line.kind, line.covered_by_warranty) for line in quote.lines] == [("labour", True), ("part", False)]
+    assert quote.total("GEL") == Money(4000, "GEL")
+    assert quote.reasons == ("software upgrades are free from the purchase date",)
+
+
+def test_other_jobs_and_a_tenant_without_free_upgrades_are_priced_by_the_core(registry, golden, industrial_tenant):
+    hooks, tenant = golden
+    repair = JobFacts(offering="onsite_repair", labour_price=Money(15000, "GEL"))
+    assert hooks.aftersales_quote(tenant=tenant, job=repair).total("GEL") == Money(15000, "GEL")
+    paid = industrial_tenant(software_upgrades_free=False)
+    upgrade = JobFacts(offering="software_upgrade", labour_price=Money(15000, "GEL"))
+    assert hooks.aftersales_quote(tenant=paid, job=upgrade).total("GEL") == Money(15000, "GEL")
