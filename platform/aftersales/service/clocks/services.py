@@ -133,15 +133,21 @@ async def request_facts(session: AsyncSession, tenant: CurrentTenant, request: S
     )
 
 
+def targets_of(tenant: CurrentTenant, facts: RequestFacts) -> list[SlaTarget]:
+    """The clocks the tenant's vertical sets on a request with ``facts``, a complaint's ``complaint_response``
+    always among them (a platform rule: a vertical may change it, not drop it)."""
+    targets: list[SlaTarget] = tenant.hooks.aftersales_sla_targets(tenant=tenant.context, request=facts) or []
+    if facts.kind == "complaint" and not any(t.name == COMPLAINT_CLOCK for t in targets):
+        targets = [*targets, complaint_response_target()]
+    return targets
+
+
 def plan_clocks(tenant: CurrentTenant, request: ServiceRequest, facts: RequestFacts,
                 now: datetime) -> list[dict[str, Any]]:
     """The clocks of a request being opened, as rows to insert, from the vertical's targets, those that start
     on ``opened`` already running (a new request has no holds); the ``result`` clock's due time becomes the
     request's promised date. Nothing is read or written: the caller inserts the rows with the request."""
-    targets: list[SlaTarget] = tenant.hooks.aftersales_sla_targets(tenant=tenant.context, request=facts) or []
-    if facts.kind == "complaint" and not any(t.name == COMPLAINT_CLOCK for t in targets):
-        targets = [*targets, complaint_response_target()]  # a platform rule: a vertical may change it, not drop it
-    clocks = [_clock_from(request.id, target, now) for target in targets]
+    clocks = [_clock_from(request.id, target, now) for target in targets_of(tenant, facts)]
     for clock in clocks:
         if clock.starts_on == "opened":
             _start(clock, tenant.calendar, now)
