@@ -333,6 +333,7 @@ def _local_mail_for_the_demo() -> None:
 
 
 def _register_domain_commands() -> None:
+    from aftersales.cli.plugin import plugin
     from aftersales.cli.recalls import recalls
     from aftersales.cli.warranty import warranty
     from aftersales.cli.worker import worker
@@ -340,6 +341,7 @@ def _register_domain_commands() -> None:
     main.add_command(warranty)
     main.add_command(recalls)
     main.add_command(worker)
+    main.add_command(plugin)
 
 
 _register_domain_commands()

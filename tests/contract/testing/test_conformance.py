@@ -1,0 +1,109 @@
+"""The conformance check finds a broken plugin's faults hook by hook, with the smallest example, and passes a
+plugin that keeps the contract."""
+
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace
+
+import pytest
+
+from aftersales.contract import VerticalInfo, defaults, hookimpl
+from aftersales.contract.testing.conformance import ConformanceReport, UnknownPlugin, check_plugin
+from aftersales.plugins import build_plugin_registry
+from aftersales.settings import REPO_ROOT
+from support.broken_plugin import Broken, BrokenSettings
+
+
+@pytest.fixture(scope="module")
+def report() -> ConformanceReport:
+    registry = build_plugin_registry(load_entry_points=False, extra_plugins=[("broken", Broken())])
+    return check_plugin(registry, "broken", max_examples=25)
+
+
+def failure(report: ConformanceReport, hook: str):
+    found = [f for f in report.failures if f.hook == hook]
+    assert found, f"{hook} was not reported"
+    return found[0]
+
+
+def test_each_broken_hook_is_reported_by_name_and_the_card_passes(report) -> None:
+    statuses = {hook: result.status for hook, result in report.hooks.items()}
+    assert statuses.pop("aftersales_judge_card") == "passed"
+    assert statuses.pop("aftersales_vertical_info") == "passed"
+    assert statuses.pop("aftersales_validate_serial") == "passed"
+    assert set(statuses.values()) == {"failed"} and len(statuses) == 10
+    assert not report.ok
+
+
+def test_a_wrong_answer_type_names_the_type_expected(report) -> None:
+    assert failure(report, "aftersales_warranty_terms").message == "returned str, not WarrantyTerms"
+
+
+def test_a_negative_clock_is_reported(report) -> None:
+    assert failure(report, "aftersales_sla_targets").message == "clock 'result': the duration must be positive"
+
+
+def test_refusals_without_reasons_are_reported(report) -> None:
+    assert failure(report, "aftersales_refund_policy").message == "a refused refund says why"
+    assert failure(report, "aftersales_assess_claim").message == "a rejected claim names the conditions it failed"
+    rating = failure(report, "aftersales_rating_policy")
+    assert rating.message == "a refused rating carries the reasons"
+    assert "stars=1" in rating.example["rating"]  # the smallest example: the one-star rating
+
+
+def test_an_exception_is_the_hooks_failure_with_where_it_was_raised(report) -> None:
+    quote = failure(report, "aftersales_quote")
+    assert quote.message.startswith("raised IndexError: tuple index out of range (at support/broken_plugin.py:")
+    assert "parts=()" in quote.example["job"]
+
+
+def test_batch_serial_answers_must_equal_the_per_serial_ones(report) -> None:
+    batch = failure(report, "aftersales_validate_serials")
+    assert "the batch answers" in batch.message and "aftersales_validate_serial answers" in batch.message
+    assert set(batch.example) == {"tenant", "serials", "products"}
+
+
+def test_unique_names_and_exact_rankings_are_required(report) -> None:
+    assert failure(report, "aftersales_followups").message == (
+        "follow-up plan names must be unique; given more than once: 'call'")
+    assert failure(report, "aftersales_service_catalogue").message == (
+        "offering codes must be unique; given more than once: 'repair'")
+    assert failure(report, "aftersales_rank_providers").message.startswith("ranks 0 providers of 1 candidates")
+
+
+def test_the_report_reads_as_a_table_and_assert_ok_fails_with_it(report) -> None:
+    text = str(report)
+    assert re.search(r"\n  aftersales_judge_card +passed +25 examples\n", text)
+    assert re.search(r"\n  aftersales_quote +failed +raised IndexError", text)
+    with pytest.raises(AssertionError, match="aftersales_sla_targets: clock 'result'"):
+        report.assert_ok()
+
+
+def test_the_core_defaults_conform() -> None:
+    """The core's own answers, registered as a vertical of their own, keep every rule the kit checks."""
+    @hookimpl
+    def aftersales_vertical_info() -> VerticalInfo:
+        return VerticalInfo(name="core_again", title="Core", version="0.1", description="the core defaults",
+                            settings_schema=BrokenSettings)
+
+    hooks = {name: getattr(defaults, name) for name in dir(defaults) if name.startswith("aftersales_")}
+    core_again = SimpleNamespace(**hooks, aftersales_vertical_info=aftersales_vertical_info)
+    registry = build_plugin_registry(load_entry_points=False, extra_plugins=[("core_again", core_again)])
+    report = check_plugin(registry, "core_again", max_examples=15)
+    report.assert_ok()
+    assert set(report.hooks) == {*hooks, "aftersales_vertical_info"}
+    assert {result.status for result in report.hooks.values()} == {"passed"}
+
+
+def test_a_manifest_tenant_is_checked_with_its_settings(aftersales_registry, manifest_context) -> None:
+    golden_laser = manifest_context(REPO_ROOT / "tenants" / "golden-laser.toml")
+    report = check_plugin(aftersales_registry, "electronics", max_examples=10, tenant=golden_laser)
+    report.assert_ok()
+    with pytest.raises(ValueError, match="does not have plugin 'appliances' enabled"):
+        check_plugin(aftersales_registry, "appliances", tenant=golden_laser)
+
+
+def test_an_unknown_plugin_is_named_with_the_closest(aftersales_registry) -> None:
+    with pytest.raises(UnknownPlugin, match="no plugin named 'applainces'; did you mean 'appliances'"):
+        check_plugin(aftersales_registry, "applainces")
