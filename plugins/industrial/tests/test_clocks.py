@@ -10,6 +10,7 @@ import pytest
 from haversine import Direction, inverse_haversine
 
 from aftersales.contract import GeoPoint, Message, RequestFacts, SlaTarget
+from aftersales.settings import REPO_ROOT
 
 OPENED = datetime(2026, 11, 20, 13, 0, tzinfo=UTC)
 TBILISI = GeoPoint(41.7151, 44.8271)
@@ -22,10 +23,10 @@ def point_at(km: float, origin: GeoPoint = TBILISI, direction: Direction = Direc
 
 
 @pytest.fixture(scope="module")
-def clocks(registry, manifest_tenant):
+def clocks(manifest_context, plugin_hooks):
     """The clocks Golden Laser sets on a request of ``kind``, by name."""
-    hooks = registry.hooks_for(["industrial"])
-    golden = manifest_tenant("golden-laser")
+    golden = manifest_context(REPO_ROOT / "tenants" / "golden-laser.toml")
+    hooks = plugin_hooks(golden)
 
     def targets(kind: str, **facts: object) -> dict[str, SlaTarget]:
         request = RequestFacts(kind=kind, channel="phone", opened_at=OPENED, **facts)

@@ -11,6 +11,7 @@ from aftersales_industrial.followups import sampled_for_return_visit
 from dateutil.relativedelta import relativedelta
 
 from aftersales.contract import FollowUpPlan, ProductInfo, ServiceEvent
+from aftersales.settings import REPO_ROOT
 
 SIGNED_OFF = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
 MACHINE = ProductInfo(sku="GL-F3015", name="Fibre laser cutter 3015")
@@ -23,10 +24,10 @@ QUESTIONS = (
 
 
 @pytest.fixture(scope="module")
-def plans(registry, manifest_tenant):
+def plans(manifest_context, plugin_hooks):
     """Every plan Golden Laser gets after an event of ``kind``, by name (the core's included)."""
-    hooks = registry.hooks_for(["industrial"])
-    golden = manifest_tenant("golden-laser")
+    golden = manifest_context(REPO_ROOT / "tenants" / "golden-laser.toml")
+    hooks = plugin_hooks(golden)
 
     def after(kind: str, at: datetime = SIGNED_OFF) -> dict[str, FollowUpPlan]:
         event = ServiceEvent(kind=kind, occurred_at=at, request_kind="installation", product=MACHINE)

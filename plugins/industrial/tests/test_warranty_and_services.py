@@ -18,14 +18,17 @@ from aftersales.contract import (
     ProductInfo,
     SaleInfo,
 )
+from aftersales.settings import REPO_ROOT
 
 MACHINE = ProductInfo(sku="GL-F3015", name="Fibre laser cutter 3015")
 SOLD = date(2026, 1, 31)
 
 
 @pytest.fixture(scope="module")
-def golden(registry, manifest_tenant):
-    return registry.hooks_for(["industrial"]), manifest_tenant("golden-laser")
+def golden(manifest_context, plugin_hooks):
+    """Golden Laser's hook callers and context, from its manifest."""
+    tenant = manifest_context(REPO_ROOT / "tenants" / "golden-laser.toml")
+    return plugin_hooks(tenant), tenant
 
 
 def test_aftersales_warranty_terms_machine_12_months_laser_source_24_parts_8_years_consumables_excluded(golden):
@@ -69,9 +72,9 @@ def test_aftersales_validate_serial_follows_the_tenants_pattern(golden):
     assert [c.valid for c in checks] == [True, False]
 
 
-def test_without_a_pattern_the_core_checks_serials(registry, industrial_tenant):
-    hooks = registry.hooks_for(["industrial"])
-    check = hooks.aftersales_validate_serial(tenant=industrial_tenant(), serial="any-serial-1", product=None)
+def test_without_a_pattern_the_core_checks_serials(tenant_context, plugin_hooks):
+    tenant = tenant_context("industrial")
+    check = plugin_hooks(tenant).aftersales_validate_serial(tenant=tenant, serial="any-serial-1", product=None)
     assert (check.valid, check.normalized, check.scheme) == (True, "ANY-SERIAL-1", "any")
 
 
@@ -95,10 +98,10 @@ def test_aftersales_quote_software_upgrade_labour_is_free_out_of_warranty(golden
     assert quote.reasons == ("software upgrades are free from the purchase date",)
 
 
-def test_other_jobs_and_a_tenant_without_free_upgrades_are_priced_by_the_core(registry, golden, industrial_tenant):
+def test_other_jobs_and_a_tenant_without_free_upgrades_are_priced_by_the_core(golden, tenant_context):
     hooks, tenant = golden
     repair = JobFacts(offering="onsite_repair", labour_price=Money(15000, "GEL"))
     assert hooks.aftersales_quote(tenant=tenant, job=repair).total("GEL") == Money(15000, "GEL")
-    paid = industrial_tenant(software_upgrades_free=False)
+    paid = tenant_context("industrial", {"software_upgrades_free": False})
     upgrade = JobFacts(offering="software_upgrade", labour_price=Money(15000, "GEL"))
     assert hooks.aftersales_quote(tenant=paid, job=upgrade).total("GEL") == Money(15000, "GEL")
