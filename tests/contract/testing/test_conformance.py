@@ -98,7 +98,7 @@ def test_the_core_defaults_conform() -> None:
 
 def test_a_manifest_tenant_is_checked_with_its_settings(aftersales_registry, manifest_context) -> None:
     golden_laser = manifest_context(REPO_ROOT / "tenants" / "golden-laser.toml")
-    report = check_plugin(aftersales_registry, "electronics", max_examples=10, tenant=golden_laser)
+    report = check_plugin(aftersales_registry, "industrial", max_examples=10, tenant=golden_laser)
     report.assert_ok()
     with pytest.raises(ValueError, match="does not have plugin 'appliances' enabled"):
         check_plugin(aftersales_registry, "appliances", tenant=golden_laser)
