@@ -48,7 +48,8 @@ async def test_the_sign_off_is_recorded_and_schedules_the_calls(client, golden, 
     signed_at = datetime.fromisoformat(signed["signed_at"])
     assert before <= signed_at
     calls = {f["plan_name"]: f for f in signed["followups"]}
-    assert set(calls) == {"installation_call_3d", "installation_call_3m"}
+    # the industrial vertical's calls and review; a return visit too when the sign-off falls in its 10 % sample
+    assert set(calls) - {"return_visit"} == {"installation_call_3d", "installation_call_3m", "maintenance_review"}
     assert datetime.fromisoformat(calls["installation_call_3d"]["due_at"]) == signed_at + timedelta(days=3)
     assert calls["installation_call_3d"]["customer"] == {"name": "Giorgi Workshop", "phone": "+995322000001",
                                                        "email": None}
@@ -98,7 +99,10 @@ async def test_the_list_filters_by_due_time_and_pages(client, golden, staff_toke
     for _ in range(2):
         await installed_and_signed(client, agent)
     everything = (await client.get("/api/v1/followups", headers=agent)).json()["items"]
-    assert [f["plan_name"] for f in everything] == ["installation_call_3d"] * 2 + ["installation_call_3m"] * 2
+    names = [f["plan_name"] for f in everything]
+    assert names[:4] == ["installation_call_3d"] * 2 + ["installation_call_3m"] * 2
+    # then the industrial vertical's 6-monthly reviews (and a return visit for a sign-off in its sample)
+    assert names.count("maintenance_review") == 2 and set(names[4:]) <= {"maintenance_review", "return_visit"}
     cutoff = (datetime.now().astimezone() + timedelta(days=10)).isoformat()
     soon = (await client.get("/api/v1/followups", params={"due_before": cutoff}, headers=agent)).json()["items"]
     assert [f["plan_name"] for f in soon] == ["installation_call_3d"] * 2
