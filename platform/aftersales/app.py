@@ -40,6 +40,7 @@ from aftersales.service.followups.api import (
     PublicSurveyController,
     TrainingSignOffController,
 )
+from aftersales.service.quotes.api import ServiceQuoteController
 from aftersales.service.requests.api import ServiceRequestController
 from aftersales.service.service_points import ServicePointController
 from aftersales.warranty.api import CatalogController, PublicWarrantyController, SerialController
@@ -87,6 +88,7 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             RegistrationController,
             ClaimController,
             ServiceRequestController,
+            ServiceQuoteController,
             CustomerController,
             ServicePointController,
             RecallController,

@@ -14,9 +14,11 @@ cached per plugin set, not per tenant, so ten thousand tenants on three vertical
 from __future__ import annotations
 
 import importlib.metadata
+import importlib.util
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 import pluggy
@@ -156,6 +158,16 @@ def discover_entry_points() -> list[tuple[str, Any]]:
     """The installed plugins' entry points, in name order (load order never decides a result)."""
     eps = importlib.metadata.entry_points(group=hookspecs.ENTRY_POINT_GROUP)
     return sorted(((ep.name, ep) for ep in eps), key=lambda pair: pair[0])
+
+
+def plugin_directories() -> list[Path]:
+    """Where the installed plugins' packages live, found without importing them (what ``serve --reload`` watches)."""
+    found: set[Path] = set()
+    for _, ep in discover_entry_points():
+        spec = importlib.util.find_spec(ep.module.split(".")[0])
+        if spec is not None and spec.submodule_search_locations:
+            found.update(Path(location) for location in spec.submodule_search_locations)
+    return sorted(found)
 
 
 def build_plugin_registry(

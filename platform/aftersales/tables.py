@@ -40,6 +40,7 @@ from aftersales.service.models import (
     ServiceRequest,
     SlaClock,
 )
+from aftersales.service.quotes.models import PartPrice, ServiceQuote
 from aftersales.tenancy.models import Tenant
 from aftersales.warranty.models import ProductModel, Serial, SerialCheck
 from aftersales.warranty.recalls.models import RecallCampaign, RecallUnit  # noqa: F401
@@ -59,8 +60,9 @@ __all__ = [
     "Offering",
     "Operator",
     "OperatorSession",
-    "PageSession",
     "OutboxMessage",
+    "PageSession",
+    "PartPrice",
     "Payment",
     "ProductModel",
     "Provider",
@@ -78,6 +80,7 @@ __all__ = [
     "Serial",
     "SerialCheck",
     "ServicePoint",
+    "ServiceQuote",
     "ServiceRequest",
     "SignInCode",
     "SlaClock",

@@ -7,10 +7,10 @@ import re
 
 import pytest
 from click.testing import CliRunner
-from support.broken_plugin import Broken
 
 from aftersales import plugins
 from aftersales.cli.main import main
+from support.broken_plugin import Broken
 
 
 def check(*args: str):
@@ -21,7 +21,7 @@ def test_an_installed_plugin_that_conforms_exits_0_with_a_line_per_hook() -> Non
     result = check("appliances", "--examples", "5")
     assert result.exit_code == 0, result.output
     assert re.search(r"\n  aftersales_quote +passed +5 examples\n", result.output)
-    assert result.output.rstrip().endswith("9 hooks conform")
+    assert re.search(r"\n\d+ hooks conform\n$", result.output) and "failed" not in result.output
 
 
 def test_a_failing_hook_exits_1_naming_the_hook_and_its_example(monkeypatch: pytest.MonkeyPatch) -> None:

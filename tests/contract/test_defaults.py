@@ -18,6 +18,7 @@ from aftersales.contract.values import (
     ClaimDecision,
     ClaimFacts,
     ClaimKind,
+    CoverageItem,
     JobFacts,
     JobItem,
     PluginSettings,
@@ -31,6 +32,7 @@ from aftersales.contract.values import (
     SaleInfo,
     ServiceEvent,
     TenantContext,
+    WarrantyTerms,
 )
 from aftersales.plugins import build_plugin_registry
 
@@ -83,6 +85,39 @@ def test_aftersales_assess_claim_default_repairs_free_inside_and_charges_outside
     ret = ClaimFacts(kind=ClaimKind.RETURN, reported_on=date(2026, 1, 2), product=PHONE)
     refused = hooks.aftersales_assess_claim(tenant=tenant, claim=ret, terms=terms, today=date(2026, 1, 2))
     assert refused.decision is ClaimDecision.REJECT and "no return window" in refused.failed_conditions[0]
+
+
+def test_aftersales_warranty_terms_default_starts_at_the_sale_whatever_the_installation(hooks, tenant):
+    sale = SaleInfo(sold_on=date(2026, 1, 31), installed_on=date(2026, 3, 1), training_signed_off_on=date(2026, 3, 5))
+    terms = hooks.aftersales_warranty_terms(tenant=tenant, product=PHONE, sale=sale)
+    assert (terms.warranty_start, terms.warranty_end, terms.coverage) == (date(2026, 1, 31), date(2027, 1, 31), ())
+
+
+def test_aftersales_assess_claim_default_decides_a_named_component_by_its_own_item(hooks, tenant):
+    terms = WarrantyTerms(date(2026, 1, 1), date(2027, 1, 1), coverage=(
+        CoverageItem("laser_source", date(2028, 1, 1)), CoverageItem("machine", None),
+        CoverageItem("consumables", None, covered=False, reason="lenses wear out"),
+        CoverageItem("belts", None, covered=False)))
+
+    def assess(component, reported_on, kind=ClaimKind.WARRANTY_REPAIR):
+        claim = ClaimFacts(kind=kind, reported_on=reported_on, product=PHONE, component=component)
+        return hooks.aftersales_assess_claim(tenant=tenant, claim=claim, terms=terms, today=reported_on)
+
+    last_day = assess("laser_source", date(2028, 1, 1))
+    assert last_day.decision is ClaimDecision.FREE_REPAIR
+    assert last_day.reasons == ("the laser_source is under warranty until 2028-01-01",)
+    assert last_day.reasons[0].domain == "aftersales"
+    day_after = assess("laser_source", date(2028, 1, 2))
+    assert day_after.decision is ClaimDecision.PAID_REPAIR
+    assert day_after.reasons == ("the laser_source warranty ended on 2028-01-01: repair is charged",)
+    assert assess("machine", date(2027, 1, 1)).decision is ClaimDecision.FREE_REPAIR  # no end: the unit's
+    assert assess("machine", date(2027, 1, 2)).decision is ClaimDecision.PAID_REPAIR
+    assert assess("laser_source", date(2027, 6, 1), ClaimKind.PAID_REPAIR).decision is ClaimDecision.PAID_REPAIR
+    excluded = assess("consumables", date(2026, 2, 1))
+    assert (excluded.decision, excluded.failed_conditions) == (ClaimDecision.REJECT, ("lenses wear out",))
+    assert assess("belts", date(2026, 2, 1)).failed_conditions == ("the warranty does not cover the belts",)
+    whole = assess(None, date(2027, 6, 1))  # no component: the unit's own warranty, ended on 2027-01-01
+    assert whole.decision is ClaimDecision.PAID_REPAIR
 
 
 def test_aftersales_judge_card_default_is_genuine_only_when_every_given_code_matches(hooks, tenant):

@@ -9,7 +9,8 @@ from typing import Any
 
 from sqlalchemy import update
 
-from aftersales.marketplace.models import Booking, PartPrice
+from aftersales.marketplace.models import Booking
+from aftersales.service.quotes.models import PartPrice
 from support.marketplace import ProviderSetup, add_booking, add_customer, add_provider
 
 GARAGE_SETTINGS = {"auto_service": {"travel_per_km_minor": 50, "labour_discount_percent": 10,

@@ -37,10 +37,18 @@ def migrate() -> None:
 
 @main.command()
 @click.argument("manifests", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--dry-run", is_flag=True,
+              help="print the tenant context, default catalogue and clocks each manifest would produce; write nothing")
 @friendly_errors
-def onboard(manifests: tuple[Path, ...]) -> None:
+def onboard(manifests: tuple[Path, ...], dry_run: bool) -> None:
     """Create or update tenants from TOML manifests (re-running updates, never duplicates)."""
     from aftersales.onboarding.manifest import read_manifest_file
+
+    if dry_run:
+        from aftersales.cli.onboard_preview import print_previews
+
+        print_previews(manifests)
+        return
     from aftersales.onboarding.services import onboard as onboard_tenant
 
     async def work(runtime: Runtime) -> None:
@@ -265,12 +273,22 @@ def import_serials_command(tenant_slug: str, csv_file: Path, mode: str, errors_c
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--reload", is_flag=True,
+              help="restart whenever a .py file of the core or of an installed plugin changes (development only)")
 @friendly_errors
-def serve(host: str, port: int) -> None:
-    """Serve the API (and, as they arrive, the portal and console)."""
+def serve(host: str, port: int, reload: bool = False) -> None:
+    """Serve the API, the portal, the console and the operator's pages."""
     import uvicorn
 
-    uvicorn.run("aftersales.app:create_app", factory=True, host=host, port=port, log_level="info")
+    watched: list[str] | None = None
+    if reload:
+        import aftersales
+        from aftersales.plugins import plugin_directories
+
+        watched = [str(Path(aftersales.__file__).parent), *map(str, plugin_directories())]
+        click.echo(f"restarting on changes to {', '.join(watched)}")
+    uvicorn.run("aftersales.app:create_app", factory=True, host=host, port=port, log_level="info", reload=reload,
+                reload_dirs=watched)
 
 
 @main.command()
@@ -335,6 +353,7 @@ def _local_mail_for_the_demo() -> None:
 def _register_domain_commands() -> None:
     from aftersales.cli.plugin import plugin
     from aftersales.cli.recalls import recalls
+    from aftersales.cli.scaffold import plugin_new
     from aftersales.cli.warranty import warranty
     from aftersales.cli.worker import worker
 
@@ -342,6 +361,7 @@ def _register_domain_commands() -> None:
     main.add_command(recalls)
     main.add_command(worker)
     main.add_command(plugin)
+    assert plugin.get_command(None, "new") is plugin_new  # type: ignore[arg-type]  # attached on import
 
 
 _register_domain_commands()

@@ -14,7 +14,7 @@ from aftersales.cli.support import friendly_errors
 
 @click.group()
 def plugin() -> None:
-    """Tools for plugin authors: check a plugin against the contract."""
+    """Tools for plugin authors: generate a plugin (new), check one against the contract (check)."""
 
 
 @plugin.command("check")

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 
 from aftersales.contract.hookspecs import hookimpl
+from aftersales.contract.text import Message
 from aftersales.contract.values import (
     CardEvidence,
     CardVerdict,
@@ -19,7 +20,10 @@ from aftersales.contract.values import (
     ClaimDecision,
     ClaimFacts,
     ClaimKind,
+    CoverageItem,
+    FollowUpAnswer,
     FollowUpPlan,
+    FollowUpRouting,
     JobFacts,
     OfferingSpec,
     ProductInfo,
@@ -100,9 +104,30 @@ def aftersales_assess_claim(tenant: TenantContext, claim: ClaimFacts, terms: War
             )
         decision = ClaimDecision.RETURN if claim.kind is ClaimKind.RETURN else ClaimDecision.EXCHANGE
         return ClaimAssessment(decision, reasons=(f"within the {claim.kind.value} window",))
+    item = terms.item(claim.component) if claim.component else None
+    if item is not None:
+        return _assess_component(claim, terms, item)
     if terms.warranty_start <= reported <= terms.warranty_end and claim.kind is ClaimKind.WARRANTY_REPAIR:
         return ClaimAssessment(ClaimDecision.FREE_REPAIR, reasons=("within the warranty period",))
     return ClaimAssessment(ClaimDecision.PAID_REPAIR, reasons=("outside the warranty period: repair is charged",))
+
+
+def _assess_component(claim: ClaimFacts, terms: WarrantyTerms, item: CoverageItem) -> ClaimAssessment:
+    """A repair of one named component, decided against that component's own cover."""
+    component, reported = item.component, claim.reported_on
+    until = terms.covered_until(item)
+    if until is None:
+        return ClaimAssessment(ClaimDecision.REJECT, failed_conditions=(
+            item.reason or Message("the warranty does not cover the {component}", component=component),))
+    if terms.warranty_start <= reported <= until and claim.kind is ClaimKind.WARRANTY_REPAIR:
+        return ClaimAssessment(ClaimDecision.FREE_REPAIR, reasons=(
+            Message("the {component} is under warranty until {until}", component=component, until=until),))
+    if reported > until:
+        reason = Message("the {component} warranty ended on {until}: repair is charged", component=component,
+                         until=until)
+    else:
+        reason = Message("outside the warranty period: repair is charged")
+    return ClaimAssessment(ClaimDecision.PAID_REPAIR, reasons=(reason,))
 
 
 @hookimpl(trylast=True)
@@ -161,12 +186,33 @@ def aftersales_service_catalogue(tenant: TenantContext) -> list[OfferingSpec]:
 @hookimpl(trylast=True)
 def aftersales_quote(tenant: TenantContext, job: JobFacts) -> Quote:
     free = job.under_warranty
-    lines = [QuoteLine("labour", job.offering, job.labour_price, covered_by_warranty=free)]
+    lines = [labour_line(job)]
     lines += [QuoteLine("part", f"{p.name} × {p.quantity}", p.price, covered_by_warranty=free) for p in job.parts]
     lines += [QuoteLine("consumable", f"{c.name} × {c.quantity}", c.price, covered_by_warranty=free)
               for c in job.consumables_used]
+    travel = travel_line(job)
+    if travel is not None:
+        lines.append(travel)
     reason = "covered by warranty" if free else "labour at the provider's price, parts and consumables at list prices"
     return Quote(lines=tuple(lines), reasons=(reason,))
+
+
+def labour_line(job: JobFacts) -> QuoteLine:
+    """Labour by the hour when the job has its hours and the tenant an hourly rate, else at ``labour_price``."""
+    if job.labour_hours is not None and job.labour_rate_per_hour is not None:
+        return QuoteLine("labour", Message("{hours} h of labour at {rate} an hour", hours=job.labour_hours,
+                                           rate=job.labour_rate_per_hour),
+                         job.labour_rate_per_hour.times(job.labour_hours), covered_by_warranty=job.under_warranty)
+    return QuoteLine("labour", job.offering, job.labour_price, covered_by_warranty=job.under_warranty)
+
+
+def travel_line(job: JobFacts) -> QuoteLine | None:
+    """Travel by the km when the visit has its distance and the tenant a rate per km; None otherwise."""
+    if not job.visit_distance_km or job.travel_rate_per_km is None:
+        return None
+    return QuoteLine("travel", Message("{km} km of travel at {rate} a km", km=job.visit_distance_km,
+                                       rate=job.travel_rate_per_km),
+                     job.travel_rate_per_km.times(job.visit_distance_km), covered_by_warranty=job.under_warranty)
 
 
 @hookimpl(trylast=True)
@@ -231,3 +277,12 @@ def aftersales_refund_policy(tenant: TenantContext, refund: RefundFacts) -> Refu
         needs_finance_approval=True,
         reasons=("refunds go back to the original payment, up to what was paid, after finance approval",),
     )
+
+
+@hookimpl(trylast=True)
+def aftersales_followup_answered(tenant: TenantContext, answer: FollowUpAnswer) -> FollowUpRouting:
+    if answer.problem_reported and "call_back" not in answer.routing:
+        return FollowUpRouting("call_back", Message("the customer reported a problem: call them back"))
+    if answer.problem_reported:
+        return FollowUpRouting("close", Message("the customer was called back; the problem is followed in its request"))
+    return FollowUpRouting("close", Message("no problem reported"))

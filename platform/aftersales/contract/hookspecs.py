@@ -24,7 +24,9 @@ from aftersales.contract.values import (
     CardVerdict,
     ClaimAssessment,
     ClaimFacts,
+    FollowUpAnswer,
     FollowUpPlan,
+    FollowUpRouting,
     JobFacts,
     OfferingSpec,
     ProductInfo,
@@ -126,10 +128,13 @@ def aftersales_judge_card(tenant: TenantContext, card: CardEvidence) -> CardVerd
 def aftersales_warranty_terms(tenant: TenantContext, product: ProductInfo, sale: SaleInfo) -> WarrantyTerms:
     """Decide the warranty terms of one sold unit: start and end, parts support, return/exchange windows.
 
-    Called when a purchase is registered, on exchange, and when coverage is recomputed. ``firstresult``; the
-    core default gives 12 months from the sale (or the model's override) with no return or exchange window.
+    Called when a purchase is registered, on exchange, and again when the unit's installation date is recorded
+    or its installation training is signed off (``sale.installed_on``, ``sale.training_signed_off_on``): terms
+    that start at commissioning start there. ``firstresult``; the core default gives 12 months from the sale (or
+    the model's override) with no return or exchange window and no per-component items.
 
-    :return: :class:`~aftersales.contract.values.WarrantyTerms` with the reasons that produced them.
+    :return: :class:`~aftersales.contract.values.WarrantyTerms` with the reasons that produced them, and a
+        :class:`~aftersales.contract.values.CoverageItem` per component with its own end when parts differ.
     """
 
 
@@ -137,8 +142,10 @@ def aftersales_warranty_terms(tenant: TenantContext, product: ProductInfo, sale:
 def aftersales_assess_claim(tenant: TenantContext, claim: ClaimFacts, terms: WarrantyTerms, today: date) -> ClaimAssessment:
     """Decide a claim: return, exchange, free repair, paid repair or reject, listing every failed condition.
 
-    Called when an agent submits a claim against a registration. ``firstresult``; the core default offers a
-    free repair inside the warranty period and a paid repair outside it.
+    Called when an agent submits a claim against a registration; ``claim.component`` is one of the terms'
+    coverage codes (the core refuses others) or None. ``firstresult``; the core default offers a free repair
+    inside the warranty period and a paid repair outside it, and for a named component decides by that
+    component's item: excluded → reject with its reason, past its end → paid repair.
 
     :param today: the tenant-local date of the assessment; day N of a window is the sale date plus N days.
     :return: :class:`~aftersales.contract.values.ClaimAssessment`.
@@ -246,10 +253,32 @@ def aftersales_rank_providers(
 def aftersales_refund_policy(tenant: TenantContext, refund: RefundFacts) -> RefundDecision:
     """Decide a refund: the amount allowed, the methods, the requirements the customer must meet first.
 
-    Called when a refund is requested by a customer or an agent, before anything moves. ``firstresult``; the
-    core default allows up to what was paid, back to the original payment, with finance approval.
+    Called when a refund is requested by a customer or an agent, before anything moves; ``refund`` carries the
+    claim it comes from and whether the unit is installed when the refund names a claim or a service request.
+    ``firstresult``; the core default allows up to what was paid, back to the original payment, with finance
+    approval.
 
     :return: :class:`~aftersales.contract.values.RefundDecision` with reasons and missing requirements named.
+    """
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Follow-up answers
+# ---------------------------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def aftersales_followup_answered(tenant: TenantContext, answer: FollowUpAnswer) -> FollowUpRouting | None:
+    """Route an answered follow-up: to an engineer, to R&D, a call back to the customer, or close it.
+
+    Called when a follow-up's answers are recorded (by an agent or through the customer's link), and again when
+    each step it was routed to is answered, with the steps taken so far in ``answer.routing``, until a step
+    ``close`` is returned. The core makes each step a follow-up on the agents' list (the engineer's step assigned
+    to the engineer of the request followed up). ``firstresult``; the core default calls a customer who
+    reported a problem back once, and otherwise closes.
+
+    :param answer: the answers, whether a problem was reported, and the routing so far.
+    :return: the next :class:`~aftersales.contract.values.FollowUpRouting`, or None to leave it to the next plugin.
     """
 
 

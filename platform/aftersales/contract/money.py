@@ -7,7 +7,7 @@ tenant's amounts mean what its customers read on an invoice.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import cache
 
 from babel.numbers import get_currency_precision, is_currency
@@ -65,6 +65,12 @@ class Money:
     def __sub__(self, other: Money) -> Money:
         self._same(other)
         return Money(self.amount_minor - other.amount_minor, self.currency)
+
+    def times(self, factor: Decimal | int) -> Money:
+        """This amount ``factor`` times (an hourly rate × hours, a rate per km × km), rounded half up to a whole
+        minor unit."""
+        product = (Decimal(self.amount_minor) * Decimal(factor)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        return Money(int(product), self.currency)
 
     def __str__(self) -> str:
         digits = self.minor_digits(self.currency)

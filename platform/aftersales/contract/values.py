@@ -9,10 +9,12 @@ The hooks themselves are specified in :mod:`aftersales.contract.hookspecs`; the 
 from __future__ import annotations
 
 import enum
+import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Literal, TypeVar, get_args
 
 from dateutil.relativedelta import relativedelta
@@ -169,6 +171,42 @@ class SaleInfo:
     invoice_number: str = ""
     exchanged_on: date | None = None
     """Date of the last accepted exchange of this unit, if any (some terms restart from it)."""
+    installed_on: date | None = None
+    """When the unit was installed or commissioned at the customer's site, as staff recorded it; None until then."""
+    training_signed_off_on: date | None = None
+    """When the customer signed off the installation training (tenant-local date); None until then. The core
+    decides the warranty again when it is recorded, so terms that start here take effect at once."""
+
+
+COMPONENT_CODE = re.compile(r"[a-z][a-z0-9_]{0,39}")
+"""What a component code looks like: a lower-case identifier of at most 40 characters (``laser_source``)."""
+
+
+def is_component_code(code: str) -> bool:
+    """Whether ``code`` is a plain identifier a vertical may name a component by."""
+    return COMPONENT_CODE.fullmatch(code) is not None
+
+
+@dataclass(frozen=True)
+class CoverageItem:
+    """One component's own cover under a warranty: the machine 12 months, the laser source 24, parts 8 years,
+    consumables not at all.
+
+    ``component`` is a code the vertical chooses (a lower-case identifier: ``machine``, ``laser_source``,
+    ``parts``, ``consumables``); a claim names it (:attr:`ClaimReport.component`). ``ends_on`` is the last day
+    the component is covered (None: until the unit's ``warranty_end``); an item with ``covered=False`` is
+    excluded, and its ``reason`` is what the customer is told.
+    """
+
+    component: str
+    ends_on: date | None
+    covered: bool = True
+    reason: str = ""
+
+    def __post_init__(self) -> None:
+        if not is_component_code(self.component):
+            raise ValueError(f"coverage item {self.component!r}: a component code is a lower-case identifier "
+                             "(letters, digits, underscores; at most 40)")
 
 
 @dataclass(frozen=True)
@@ -183,6 +221,23 @@ class WarrantyTerms:
     restarts_on_exchange: bool = False
     exclusions: tuple[str, ...] = ()
     reasons: tuple[str, ...] = ()
+    coverage: tuple[CoverageItem, ...] = ()
+    """Per-component cover, each with its own end; empty when the whole unit is covered alike."""
+
+    def __post_init__(self) -> None:
+        codes = [item.component for item in self.coverage]
+        if len(codes) != len(set(codes)):
+            raise ValueError(f"coverage items name a component twice: {sorted(codes)}")
+
+    def item(self, component: str) -> CoverageItem | None:
+        """The coverage item of ``component``, or None when the terms name no such component."""
+        return next((item for item in self.coverage if item.component == component), None)
+
+    def covered_until(self, item: CoverageItem) -> date | None:
+        """The last day ``item`` is covered (its own end, else the unit's warranty end); None when excluded."""
+        if not item.covered:
+            return None
+        return item.ends_on or self.warranty_end
 
 
 class ClaimKind(enum.StrEnum):
@@ -226,6 +281,9 @@ class ClaimReport:
     delivered_sealed: bool | None = None
     installed_by_authorised_technician: bool | None = None
     sold_by_tenant: bool = True
+    component: str | None = None
+    """The component or wear part the claim is about, one of the terms' coverage codes
+    (:attr:`CoverageItem.component`); None when the claim is about the unit as a whole."""
 
 
 @dataclass(frozen=True)
@@ -271,6 +329,10 @@ class RequestFacts:
     customer_country: str | None = None
     service_points: tuple[GeoPoint, ...] = ()
     complaint_subject: str | None = None
+    site_distance_km: Decimal | None = None
+    """From the unit's site (``customer_location``) to the nearest active service point, to 0.1 km; None when
+    the site or every service point is unknown. ``customer_country`` is the site's country when it is not the
+    tenant's (an overseas customer or complaint)."""
 
 
 SlaClockKind = Literal["calendar", "business_hours", "business_days"]
@@ -373,6 +435,48 @@ class FollowUpPlan:
     repeat_count: int | None = None
 
 
+RoutingStep = Literal["engineer", "rnd", "call_back", "close"]
+ROUTING_STEPS: tuple[str, ...] = get_args(RoutingStep)
+"""Where an answered follow-up goes next: to an ``engineer``; to ``rnd`` (research and development, by a work
+contact letter); ``call_back`` (call the customer back); or ``close`` (nothing more to do)."""
+
+
+@dataclass(frozen=True)
+class FollowUpAnswer:
+    """An answered follow-up, or an answered step of its routing, as the vertical sees it.
+
+    ``answers`` maps each question of the questionnaire to what was answered (``yes``, ``no`` or free text).
+    ``routing`` lists the steps already taken for the original follow-up, oldest first (``()`` when the plan's
+    own follow-up was answered, ``("engineer",)`` when the engineer's step was).
+    """
+
+    plan_name: str
+    answers: Mapping[str, str]
+    problem_reported: bool
+    answered_at: datetime
+    routing: tuple[str, ...] = ()
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class FollowUpRouting:
+    """The next step of an answered follow-up, with the reason staff read and, optionally, when it is due
+    (None: at once) and the questions its answer records (None: the core's question for the step)."""
+
+    step: RoutingStep
+    reason: str
+    due_at: datetime | None = None
+    questionnaire: tuple[str, ...] | None = None
+
+    def __post_init__(self) -> None:
+        if self.step not in ROUTING_STEPS:
+            raise ValueError(f"follow-up routing: step must be one of {', '.join(ROUTING_STEPS)}, not {self.step!r}")
+        if not str(self.reason).strip():
+            raise ValueError("follow-up routing: a step carries its reason")
+        if self.due_at is not None and self.due_at.tzinfo is None:
+            raise ValueError("follow-up routing: due_at needs a time zone")
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Marketplace
 # ---------------------------------------------------------------------------------------------------------
@@ -427,6 +531,16 @@ class JobFacts:
     """Whether the unit is one the tenant sold (registered with it); seed 003 charges others in full."""
     offering_category: str = ""
     """The catalogue category of the offering (``installation``, ``repair``, ``service`` …)."""
+    labour_hours: Decimal | None = None
+    """How long the work takes: the offering's duration on a booking, what staff estimate on a service request;
+    None when unknown."""
+    visit_distance_km: Decimal | None = None
+    """How far the visit travels: the provider to the customer's site on a booking, the nearest service point to
+    the unit's site on a service request; None for work at the workshop or when a site is unknown."""
+    labour_rate_per_hour: Money | None = None
+    """The tenant's hourly labour rate (its price list's ``labour_hour`` entry), when it has one."""
+    travel_rate_per_km: Money | None = None
+    """The tenant's travel rate per km (its price list's ``travel_km`` entry), when it has one."""
 
 
 LineKind = Literal["labour", "part", "consumable", "travel", "discount", "fee"]
@@ -563,6 +677,15 @@ class RefundFacts:
     """For a ``wallet_balance`` refund: what the wallet holds now."""
     purpose: str | None = None
     """What the refunded payment paid for (``job`` for a marketplace job, ``repair``, ``order``), if any."""
+    installed: bool | None = None
+    """Whether the unit the refund is about was installed (an installation date or a training sign-off is on
+    its registration); None when the refund names no unit (no claim, or a service request without one)."""
+    claim_kind: ClaimKind | None = None
+    """The kind of the claim the refund comes from (named on the refund or on its service request), if any."""
+    claim_decision: ClaimDecision | None = None
+    """How that claim was decided (a return, a free repair, a rejection …), if the refund comes from one."""
+    claim_component: str | None = None
+    """The component that claim named (:attr:`ClaimReport.component`), if any."""
 
 
 @dataclass(frozen=True)

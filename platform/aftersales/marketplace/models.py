@@ -377,18 +377,3 @@ class CustomerRatingTotal(TenantOwned, Base):
     rating_weight: Mapped[float] = mapped_column(Float, default=0.0)
     rating_weighted_sum: Mapped[float] = mapped_column(Float, default=0.0)
     rating_average: Mapped[float | None] = mapped_column(Float)
-
-
-class PartPrice(TenantOwned, Base):
-    """An entry of the tenant's parts and consumables price list: the manufacturer's list price quotes use."""
-
-    __tablename__ = "part_prices"
-    __table_args__ = (UniqueConstraint("tenant_id", "code"),)
-
-    code: Mapped[str] = mapped_column(String(60))
-    name: Mapped[str] = mapped_column(String(200))
-    price_minor: Mapped[int] = mapped_column(BigInteger)
-    currency: Mapped[str] = mapped_column(String(3))
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-    updated_by: Mapped[str] = mapped_column(String(120))
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

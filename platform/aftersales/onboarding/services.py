@@ -3,19 +3,23 @@ manifest."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, get_args
 from uuid import UUID
 
 from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from aftersales.contract.values import PluginSettings, TenantContext
+from aftersales.contract.values import OfferingSpec, PluginSettings, RequestFacts, SlaTarget, TenantContext
 from aftersales.errors import FieldError, InvalidInput
 from aftersales.marketplace.catalogue.services import seed_onboarded_catalogue
 from aftersales.onboarding.manifest import WEEKDAYS, TenantManifest, field_errors
 from aftersales.plugins import PluginRegistry
-from aftersales.tenancy.current import tenant_context
+from aftersales.service.clocks.services import targets_of
+from aftersales.service.requests.services import Kind
+from aftersales.tenancy.current import bind_tenant, tenant_context
 from aftersales.tenancy.models import Tenant
 
 
@@ -153,7 +157,35 @@ def manifest_context(registry: PluginRegistry, raw: dict[str, Any]) -> TenantCon
 
     :raises InvalidInput: listing every field error of the manifest.
     """
+    return tenant_context(_unsaved_tenant(registry, raw), registry)
+
+
+def _unsaved_tenant(registry: PluginRegistry, raw: dict[str, Any]) -> Tenant:
     manifest, _ = validate_manifest(registry, raw)
     tenant = Tenant(id=UUID(int=0))
     _apply(tenant, manifest)
-    return tenant_context(tenant, registry)
+    return tenant
+
+
+@dataclass(frozen=True)
+class OnboardingPreview:
+    """What onboarding a manifest would give its tenant, computed without a database."""
+
+    context: TenantContext
+    """What its vertical's hooks would receive."""
+    catalogue: list[OfferingSpec]
+    """The default service catalogue its vertical seeds."""
+    clocks: dict[str, list[SlaTarget]]
+    """Per request kind, the clocks a typical request (by phone, no product or place known) would run."""
+
+
+def preview(registry: PluginRegistry, raw: dict[str, Any], now: datetime) -> OnboardingPreview:
+    """Onboarding's dry run: the context, catalogue and clocks the manifest ``raw`` would produce; writes nothing.
+
+    :raises InvalidInput: listing every field error of the manifest, as onboarding would.
+    """
+    tenant = bind_tenant(_unsaved_tenant(registry, raw), registry)
+    catalogue = tenant.hooks.aftersales_service_catalogue(tenant=tenant.context) or []
+    clocks = {kind: targets_of(tenant, RequestFacts(kind=kind, channel="phone", opened_at=now))
+              for kind in get_args(Kind)}
+    return OnboardingPreview(tenant.context, list(catalogue), clocks)

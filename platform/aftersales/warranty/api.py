@@ -18,8 +18,8 @@ from aftersales.tenancy.current import CurrentTenant
 from aftersales.warranty import authenticity, catalog
 from aftersales.warranty import unit_status as serial_status
 from aftersales.warranty.models import ProductModel
-from aftersales.warranty.registrations.api import coverage_out
-from aftersales.warranty.registrations.coverage import status_on
+from aftersales.warranty.registrations.api import coverage_out, item_out
+from aftersales.warranty.registrations.coverage import component_cover, status_on
 from aftersales.warranty.registrations.schemas import (
     CoverageOut,
     SerialDetail,
@@ -100,12 +100,14 @@ def _detail_of_facts(facts: Row[Any], tenant: CurrentTenant) -> SerialDetail:
     """:func:`_detail` from a :data:`~aftersales.warranty.serials.lookup.UNIT_FACTS` row."""
     coverage = None
     if facts.warranty_start is not None:
+        today = tenant.today()
         coverage = CoverageOut(
-            status=status_on(facts, tenant.today()),
+            status=status_on(facts, today),
             warranty_start=facts.warranty_start, warranty_end=facts.warranty_end,
             parts_support_end=facts.parts_support_end, return_until=facts.return_until,
             exchange_until=facts.exchange_until, restarts_on_exchange=facts.restarts_on_exchange,
-            exclusions=list(facts.exclusions or ()), reasons=list(facts.reasons or ()), cause=facts.cause,
+            exclusions=list(facts.exclusions or ()), reasons=list(facts.reasons or ()),
+            items=[item_out(c) for c in component_cover(facts.coverage_items, facts, today)], cause=facts.cause,
             computed_at=facts.coverage_computed_at,
         )
     return SerialDetail(

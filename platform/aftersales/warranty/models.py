@@ -167,6 +167,10 @@ class Registration(TenantOwned, Base):
     proof_id: Mapped[uuid.UUID | None] = mapped_column()
     registered_by: Mapped[str] = mapped_column(String(120))
     """Who registered it: ``staff:<id>`` or ``client:<client id>``."""
+    installed_on: Mapped[date | None] = mapped_column(Date)
+    """When the unit was installed or commissioned at the customer's site, as staff recorded it."""
+    training_signed_off_on: Mapped[date | None] = mapped_column(Date)
+    """The tenant-local date the customer signed off the installation training (first sign-off)."""
 
 
 class Coverage(TenantOwned, Base):
@@ -192,8 +196,12 @@ class Coverage(TenantOwned, Base):
     restarts_on_exchange: Mapped[bool] = mapped_column(Boolean, default=False)
     exclusions: Mapped[list[str]] = mapped_column(JSON, default=list)
     reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    items: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    """Per-component cover (:class:`~aftersales.contract.values.CoverageItem`): ``component``, ``ends_on``
+    (ISO date or None), ``covered`` and ``reason`` (stored text)."""
     cause: Mapped[str] = mapped_column(String(20))
-    """Why it was computed: ``registered``, ``transferred`` or ``exchanged``."""
+    """Why it was computed: ``registered``, ``transferred``, ``exchanged``, ``installed`` or
+    ``training_signed_off``."""
     superseded_at: Mapped[datetime | None] = mapped_column()
 
 

@@ -10,13 +10,17 @@
   (the wallet) is offered for the same amount instead. A refund asked for as store credit needs neither
   identity nor IBAN.
 
+A returned unit that is already installed is not refunded: a fault found at or after installation goes to
+after-sales for repair (seed 001: "with a sealed delivery, a problem with the product is referred to the
+after-sales unit"), unless the warranty claim it comes from was itself decided as a return.
+
 Thresholds are in IRR (1 toman = 10 rial); a payment in another currency is left to the core's default.
 Every Entekhab refund goes to finance for approval (the seed registers them as follow-up tickets).
 """
 
 from __future__ import annotations
 
-from aftersales.contract import Money, RefundDecision, RefundFacts, RefundMethod
+from aftersales.contract import ClaimDecision, Money, RefundDecision, RefundFacts, RefundMethod
 from aftersales_appliances.settings import AppliancesSettings
 
 
@@ -54,6 +58,10 @@ def _wallet_balance(settings: AppliancesSettings, refund: RefundFacts) -> Refund
 
 def _payment(settings: AppliancesSettings, refund: RefundFacts) -> RefundDecision:
     amount = min(refund.requested, refund.paid) if refund.paid is not None else refund.requested
+    if refund.source == "return" and refund.installed and refund.claim_decision is not ClaimDecision.RETURN:
+        return RefundDecision(allowed=Money(0, "IRR"), methods=(), reasons=(
+            ("the unit is already installed: a fault found at or after installation is repaired by after-sales, "
+             "not refunded"),))
     if refund.wanted is RefundMethod.WALLET:
         return RefundDecision(allowed=amount, methods=(RefundMethod.WALLET,), needs_finance_approval=True,
                               reasons=("refunded as store credit to the customer's wallet",))

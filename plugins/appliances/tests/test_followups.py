@@ -7,13 +7,14 @@ from datetime import UTC, datetime
 
 import pytest
 
-from aftersales.contract import ServiceEvent
+from aftersales.contract.testing.factories import make_service_event
 
 
 @pytest.mark.parametrize(("kind", "expected"), [("installed", []), ("repaired", []), ("sold", []),
                                                  ("request_closed", ["satisfaction_survey"])])
-def test_aftersales_followups_entekhab_gets_only_the_core_survey(registry, manifest_tenant, kind: str,
+def test_aftersales_followups_entekhab_gets_only_the_core_survey(plugin_hooks, seed_tenant, kind: str,
                                                                   expected: list[str]) -> None:
-    event = ServiceEvent(kind=kind, occurred_at=datetime(2026, 3, 16, 6, 0, tzinfo=UTC), request_kind="repair")
-    found = registry.hooks_for(["appliances"]).aftersales_followups(tenant=manifest_tenant("entekhab"), event=event)
+    entekhab = seed_tenant("entekhab")
+    event = make_service_event(kind=kind, occurred_at=datetime(2026, 3, 16, 6, 0, tzinfo=UTC))
+    found = plugin_hooks(entekhab).aftersales_followups(tenant=entekhab, event=event)
     assert [plan.name for answer in found for plan in answer] == expected

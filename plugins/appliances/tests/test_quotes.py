@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import pytest
 
-from aftersales.contract import JobFacts, JobItem, Money
+from aftersales.contract import JobFacts, Money
+from aftersales.contract.testing.factories import make_job_facts, make_job_item
 
-COMPRESSOR = JobItem("CMP-1", "compressor", 1, Money(40_000_000, "IRR"))
+COMPRESSOR = make_job_item(code="CMP-1", name="compressor", unit_price=Money(40_000_000, "IRR"))
 
 
 @pytest.fixture(scope="module")
-def quote(registry, manifest_tenant):
-    hooks = registry.hooks_for(["appliances"])
-    return lambda job: hooks.aftersales_quote(tenant=manifest_tenant("entekhab"), job=job)
+def quote(plugin_hooks, seed_tenant):
+    entekhab = seed_tenant("entekhab")
+    return lambda job: plugin_hooks(entekhab).aftersales_quote(tenant=entekhab, job=job)
 
 
 def job(category: str, under_warranty: bool) -> JobFacts:
-    return JobFacts(offering=f"fridge {category}", labour_price=Money(5_000_000, "IRR"), parts=(COMPRESSOR,),
-                    under_warranty=under_warranty, offering_category=category)
+    return make_job_facts(offering=f"fridge {category}", labour_price=Money(5_000_000, "IRR"), parts=(COMPRESSOR,),
+                          under_warranty=under_warranty, offering_category=category)
 
 
 @pytest.mark.parametrize("category", ["installation", "repair"])

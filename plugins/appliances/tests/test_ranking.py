@@ -3,24 +3,25 @@ through Entekhab's real hook chain."""
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 
 from aftersales.contract import Money, ProviderCandidate
+from aftersales.contract.testing.factories import make_provider_candidate
 
 PRICE = Money(8_000_000, "IRR")
 
 
 @pytest.fixture(scope="module")
-def ranking(registry, manifest_tenant):
-    hooks, entekhab = registry.hooks_for(["appliances"]), manifest_tenant("entekhab")
+def ranking(plugin_hooks, seed_tenant):
+    entekhab = seed_tenant("entekhab")
+    hooks = plugin_hooks(entekhab)
     return lambda *candidates: hooks.aftersales_rank_providers(tenant=entekhab, offering="installation",
                                                                candidates=list(candidates))
 
 
 def candidate(rating: float, count: int, *, authorised: bool = False, km: float = 4.0) -> ProviderCandidate:
-    return ProviderCandidate(uuid.uuid4(), rating, count, PRICE, km, authorised=authorised)
+    return make_provider_candidate(rating_average=rating, rating_count=count, price=PRICE, distance_km=km,
+                                   authorised=authorised)
 
 
 def test_aftersales_rank_providers_entekhab_one_review_of_five_does_not_beat_two_hundred_of_four_point_eight(ranking):

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from aftersales.contract import RatingFacts
+from aftersales.contract.testing.factories import make_rating_facts
 
 
-def test_aftersales_rating_policy_entekhab_gets_the_core_default(registry, manifest_tenant) -> None:
-    hooks = registry.hooks_for(["appliances"])
-    entekhab = manifest_tenant("entekhab")
+def test_aftersales_rating_policy_entekhab_gets_the_core_default(plugin_hooks, seed_tenant) -> None:
+    entekhab = seed_tenant("entekhab")
 
     def decide(**facts):
-        base = RatingFacts(stars=3, direction="customer_rates_provider", job_completed=True, job_paid=False)
-        return hooks.aftersales_rating_policy(tenant=entekhab, rating=RatingFacts(**{**base.__dict__, **facts}))
+        rating = make_rating_facts(stars=3, job_paid=False, **facts)
+        return plugin_hooks(entekhab).aftersales_rating_policy(tenant=entekhab, rating=rating)
 
     assert decide().accepted and not decide().flagged and decide().weight == 1.0  # unpaid: counted all the same
     assert not decide(ratings_by_rater_last_24h=4).flagged

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from aftersales.contract import Money, RefundFacts, RefundMethod
+from aftersales.contract import ClaimDecision, Money, RefundFacts, RefundMethod
 
 
 def irr(amount: int) -> Money:
@@ -13,9 +13,9 @@ def irr(amount: int) -> Money:
 
 
 @pytest.fixture(scope="module")
-def decide(registry, manifest_tenant):
-    hooks = registry.hooks_for(["appliances"])
-    return lambda facts: hooks.aftersales_refund_policy(tenant=manifest_tenant("entekhab"), refund=facts)
+def decide(plugin_hooks, seed_tenant):
+    entekhab = seed_tenant("entekhab")
+    return lambda facts: plugin_hooks(entekhab).aftersales_refund_policy(tenant=entekhab, refund=facts)
 
 
 def wallet(balance: int) -> RefundFacts:
@@ -92,10 +92,24 @@ def test_a_refund_to_the_wallet_needs_no_identity(decide):
     assert decision.granted and decision.methods == (RefundMethod.WALLET,)
 
 
-def test_thresholds_come_from_the_tenant_settings(registry, manifest_tenant):
-    from dataclasses import replace
-
-    tenant = manifest_tenant("entekhab")
-    tenant = replace(tenant, settings=tenant.settings.model_copy(update={"wallet_refund_below_irr": 1_000}))
-    decision = registry.hooks_for(["appliances"]).aftersales_refund_policy(tenant=tenant, refund=wallet(1_000))
+def test_thresholds_come_from_the_tenant_settings(plugin_hooks, tenant_context):
+    tenant = tenant_context("appliances", {"wallet_refund_below_irr": 1_000})
+    decision = plugin_hooks(tenant).aftersales_refund_policy(tenant=tenant, refund=wallet(1_000))
     assert not decision.granted and "100 toman" in decision.reasons[0]
+
+
+def returned(*, installed: bool | None, claim: ClaimDecision | None = None) -> RefundFacts:
+    return RefundFacts(source="return", requested=irr(1_000_000), paid=irr(1_000_000), identity_verified=True,
+                       iban_on_file=True, iban_owner_matches_national_id=True, installed=installed,
+                       claim_decision=claim)
+
+
+def test_an_installed_unit_returned_is_not_refunded_but_repaired_by_after_sales(decide):
+    decision = decide(returned(installed=True, claim=ClaimDecision.FREE_REPAIR))
+    assert not decision.granted and decision.methods == ()
+    assert "repaired by after-sales" in decision.reasons[0]
+
+
+@pytest.mark.parametrize(("installed", "claim"), [(False, None), (None, None), (True, ClaimDecision.RETURN)])
+def test_a_return_is_refunded_before_installation_or_when_its_claim_was_decided_a_return(decide, installed, claim):
+    assert decide(returned(installed=installed, claim=claim)).granted

@@ -8,19 +8,19 @@ from datetime import UTC, datetime
 import pytest
 from dateutil.relativedelta import relativedelta
 
-from aftersales.contract import FollowUpPlan, ServiceEvent
+from aftersales.contract import FollowUpPlan
+from aftersales.contract.testing.factories import make_service_event
 
 AT = datetime(2026, 1, 31, 8, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
-def plans(registry, manifest_tenant):
+def plans(plugin_hooks, seed_tenant):
     """Every plan the tenant ``slug`` gets after an event of ``kind``, by name (the core's included)."""
-    hooks = registry.hooks_for(["auto_service"])
-
     def after(slug: str, kind: str) -> dict[str, FollowUpPlan]:
-        event = ServiceEvent(kind=kind, occurred_at=AT, request_kind="installation")
-        found = hooks.aftersales_followups(tenant=manifest_tenant(slug), event=event)
+        tenant = seed_tenant(slug)
+        event = make_service_event(kind=kind, occurred_at=AT, request_kind="installation")
+        found = plugin_hooks(tenant).aftersales_followups(tenant=tenant, event=event)
         return {plan.name: plan for answer in found for plan in answer}
 
     return after

@@ -16,9 +16,12 @@ LIFT_PART = JobItem("YZY-SEAL", "hydraulic seal", 2, cny(150_00))
 
 
 @pytest.fixture(scope="module")
-def quote(registry, manifest_tenant):
-    hooks = registry.hooks_for(["auto_service"])
-    return lambda slug, job: hooks.aftersales_quote(tenant=manifest_tenant(slug), job=job)
+def quote(plugin_hooks, seed_tenant):
+    def quoted(slug: str, job: JobFacts):
+        tenant = seed_tenant(slug)
+        return plugin_hooks(tenant).aftersales_quote(tenant=tenant, job=job)
+
+    return quoted
 
 
 def lift_repair(**overrides) -> JobFacts:

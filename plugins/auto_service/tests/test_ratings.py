@@ -5,17 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from aftersales.contract import RatingFacts
-
-PAID = RatingFacts(stars=5, direction="customer_rates_provider", job_completed=True, job_paid=True)
+from aftersales.contract.testing.factories import make_rating_facts
 
 
 @pytest.fixture(scope="module")
-def decide(registry, manifest_tenant):
-    hooks = registry.hooks_for(["auto_service"])
-    carmax = manifest_tenant("carmax")
-    return lambda **facts: hooks.aftersales_rating_policy(tenant=carmax, rating=RatingFacts(**{**PAID.__dict__,
-                                                                                                **facts}))
+def decide(plugin_hooks, seed_tenant):
+    """Carmax's decision on a customer's five stars for a completed, paid job, with other ``facts``."""
+    carmax = seed_tenant("carmax")
+    return lambda **facts: plugin_hooks(carmax).aftersales_rating_policy(tenant=carmax,
+                                                                         rating=make_rating_facts(**facts))
 
 
 def test_aftersales_rating_policy_carmax_counts_a_paid_job_at_full_weight(decide) -> None:

@@ -11,9 +11,12 @@ PRICE = Money(12_800_00, "CNY")
 
 
 @pytest.fixture(scope="module")
-def decide(registry, manifest_tenant):
-    hooks = registry.hooks_for(["auto_service"])
-    return lambda slug, facts: hooks.aftersales_refund_policy(tenant=manifest_tenant(slug), refund=facts)
+def decide(plugin_hooks, seed_tenant):
+    def decision(slug: str, facts: RefundFacts):
+        tenant = seed_tenant(slug)
+        return plugin_hooks(tenant).aftersales_refund_policy(tenant=tenant, refund=facts)
+
+    return decision
 
 
 def returned(day: int, paid: Money = PRICE) -> RefundFacts:

@@ -6,30 +6,29 @@ default), with the tenant built from its manifest in ``tenants/``.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from aftersales_auto_service.settings import AutoServiceSettings
 from pydantic import ValidationError
 
-from aftersales.contract import ProductInfo, RequestFacts, SlaTarget
+from aftersales.contract import ProductInfo, SlaTarget
+from aftersales.contract.testing.factories import make_product, make_request_facts
 
-OPENED = datetime(2026, 5, 6, 2, 0, tzinfo=UTC)
 KINDS = ("repair", "installation", "maintenance", "return", "exchange", "complaint", "inquiry")
 
 
 def equipment(weight_kg: float | None = 40, volume_m3: float | None = 0.5) -> ProductInfo:
-    return ProductInfo(sku="EQ-1", name="Garage equipment", weight_kg=weight_kg, volume_m3=volume_m3)
+    return make_product(sku="EQ-1", name="Garage equipment", weight_kg=weight_kg, volume_m3=volume_m3)
 
 
 @pytest.fixture(scope="module")
-def clocks(registry, manifest_tenant):
+def clocks(plugin_hooks, seed_tenant):
     """The clocks the tenant ``slug`` sets on a request, by name."""
-    hooks = registry.hooks_for(["auto_service"])
-
     def targets(slug: str, kind: str, product: ProductInfo | None = None) -> dict[str, SlaTarget]:
-        request = RequestFacts(kind=kind, channel="phone", opened_at=OPENED, product=product)
-        found = hooks.aftersales_sla_targets(tenant=manifest_tenant(slug), request=request)
+        tenant = seed_tenant(slug)
+        found = plugin_hooks(tenant).aftersales_sla_targets(tenant=tenant,
+                                                            request=make_request_facts(kind=kind, product=product))
         return {target.name: target for target in found}
 
     return targets

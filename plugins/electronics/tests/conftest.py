@@ -1,20 +1,18 @@
-"""The electronics tests' tenants: the seed manifests, and Golden Laser as it was configured on this vertical
-before it moved to the industrial one (issue 17), so the vertical's distance SLA and follow-up settings, which
-any electronics tenant may still use, keep their tests."""
+"""The seed companies on electronics: Mehr as ``tenants/mehr.toml`` onboards it, and Golden Laser with the
+electronics settings its manifest gives (seed 004), written here so that the vertical's distance clocks and
+installation follow-ups keep their tests whichever vertical the company itself runs on."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
-from aftersales.contract import TenantContext
-from aftersales.onboarding.manifest import read_manifest_file
-from aftersales.onboarding.services import manifest_context
-from aftersales.plugins import PluginRegistry
-from aftersales.settings import REPO_ROOT
+from aftersales.contract import BusinessCalendarInfo
 
-GOLDEN_LASER_ON_ELECTRONICS = {
+TENANTS = Path(__file__).resolve().parents[3] / "tenants"
+
+GOLDEN_LASER = {
     "serial_scheme": "pattern",
     "serial_pattern": "^GL[A-Z0-9]{8,12}$",
     "hologram_required": False,
@@ -25,17 +23,16 @@ GOLDEN_LASER_ON_ELECTRONICS = {
     "distance_sla": {"onsite_radius_km": 300, "onsite_hours_within_radius": 24, "onsite_hours_beyond_radius": 72,
                      "overseas_reply_hours": 10, "overseas_repair_hours": 72},
 }
-"""``[settings.electronics]`` of ``tenants/golden-laser.toml`` until Golden Laser moved to ``industrial``."""
+"""Golden Laser's ``[settings.electronics]`` (seed 004: 24 h on site within 300 km, 72 h beyond, overseas
+reply 10 h and repair 72 h, calls 3 days and 3 months after the training sign-off and 3 days after a repair)."""
 
 
-@pytest.fixture(scope="module")
-def manifest_tenant(registry: PluginRegistry) -> Callable[[str], TenantContext]:
-    """The tenant of ``tenants/<slug>.toml``; ``golden-laser`` on electronics with its former settings."""
-
-    def context(slug: str) -> TenantContext:
-        raw = read_manifest_file(REPO_ROOT / "tenants" / f"{slug}.toml")
-        if slug == "golden-laser":
-            raw = {**raw, "vertical": "electronics", "settings": {"electronics": GOLDEN_LASER_ON_ELECTRONICS}}
-        return manifest_context(registry, raw)
-
-    return context
+@pytest.fixture(scope="session")
+def seed_tenant(manifest_context, tenant_context):
+    """``seed_tenant("mehr")``: the context hooks receive for ``tenants/mehr.toml``; ``"golden-laser"``: Golden
+    Laser in Georgia on electronics with :data:`GOLDEN_LASER`."""
+    golden_laser = tenant_context(
+        "electronics", GOLDEN_LASER, slug="golden-laser", country="GE", currency="GEL", time_zone="Asia/Tbilisi",
+        locales=("ka", "en"),
+        calendar=BusinessCalendarInfo(country="GE", weekend_days=(6, 7), business_hours=("09:00", "18:00")))
+    return lambda slug: golden_laser if slug == "golden-laser" else manifest_context(TENANTS / f"{slug}.toml")

@@ -12,9 +12,9 @@ EXPERT = Money(180_000_000, "IRR")
 
 
 @pytest.fixture(scope="module")
-def decide(registry, manifest_tenant):
-    hooks = registry.hooks_for(["electronics"])
-    return lambda facts: hooks.aftersales_refund_policy(tenant=manifest_tenant("mehr"), refund=facts)
+def decide(plugin_hooks, seed_tenant):
+    mehr = seed_tenant("mehr")
+    return lambda facts: plugin_hooks(mehr).aftersales_refund_policy(tenant=mehr, refund=facts)
 
 
 def replacement(market: bool | None, expert: Money | None = None) -> RefundFacts:

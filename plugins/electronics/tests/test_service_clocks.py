@@ -1,19 +1,19 @@
 """The clocks of electronics requests, as Mehr (seed 000) and Golden Laser (seed 004) onboard them.
 
 Each test calls ``aftersales_sla_targets`` through the tenant's real hook chain (the plugin and the core
-default), with the tenant built from its manifest in ``tenants/``.
+default: the kit's ``plugin_hooks``), with the tenant built from its manifest in ``tenants/``.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from haversine import Direction, inverse_haversine
 
-from aftersales.contract import GeoPoint, RequestFacts, SlaTarget
+from aftersales.contract import GeoPoint, SlaTarget
+from aftersales.contract.testing.factories import make_request_facts
 
-OPENED = datetime(2026, 5, 4, 9, 30, tzinfo=UTC)
 TBILISI = GeoPoint(41.7151, 44.8271)
 BATUMI = GeoPoint(41.6168, 41.6367)
 
@@ -24,13 +24,11 @@ def point_at(km: float, origin: GeoPoint = TBILISI, direction: Direction = Direc
 
 
 @pytest.fixture(scope="module")
-def clocks(registry, manifest_tenant):
+def clocks(plugin_hooks, seed_tenant):
     """The clocks the tenant ``slug`` sets on a request, by name."""
-    hooks = registry.hooks_for(["electronics"])
-
     def targets(slug: str, kind: str, **facts: object) -> dict[str, SlaTarget]:
-        request = RequestFacts(kind=kind, channel="phone", opened_at=OPENED, **facts)
-        found = hooks.aftersales_sla_targets(tenant=manifest_tenant(slug), request=request)
+        tenant = seed_tenant(slug)
+        found = plugin_hooks(tenant).aftersales_sla_targets(tenant=tenant, request=make_request_facts(kind=kind, **facts))
         return {target.name: target for target in found}
 
     return targets

@@ -88,7 +88,10 @@ async def test_an_agent_records_the_call_and_a_problem_goes_to_the_engineer(runt
     assert (problem["kind"], problem["channel"], problem["customer_id"], problem["assignee_id"]) == (
         "inquiry", "phone", opened["customer_id"], engineer_id)
     notes = [e["note"] for e in (await client.get(f"/api/v1/requests/{opened['id']}/timeline", headers=agent)).json()]
-    assert notes[-1] == f"the installation call 3d follow-up found a problem: request #{problem['number']} opened"
+    assert notes[-2:] == [f"the installation call 3d follow-up found a problem: request #{problem['number']} opened",
+                          ("the installation call 3d follow-up was routed to a call back: the customer reported a "
+                           "problem: call them back")]
+    assert (body["routed_to"], body["routing_reason"]) == ("call_back", "the customer reported a problem: call them back")
     assert (await client.post(url, json={"answers": ["yes"] * 4}, headers=agent)).status_code == 409
     still_to_call = (await client.get("/api/v1/followups", params={"status": "sent"}, headers=agent)).json()
     assert still_to_call["items"] == []

@@ -137,7 +137,7 @@ async def test_a_problem_reported_through_the_link_opens_a_linked_request(runtim
     blank = await client.post(path, json={"csat": 2, "problem": {"summary": "  "}})
     assert blank.status_code == 422 and blank.json()["errors"][0]["field"] == "problem.summary"
     assert (await client.post(path, json={"csat": 2, "problem": {"summary": "The answer did not help"}})).status_code == 200
-    [text] = await rows(runtime, texto, FollowUp, FollowUp.plan_name == "text_survey")
+    [text] = await rows(runtime, texto, FollowUp, FollowUp.plan_name == "text_survey", FollowUp.step.is_(None))
     async with runtime.db.transaction(texto.record.id) as session:
         opened = await service.get_request(session, text.problem_request_id)
         source = await service.get_request(session, first)
@@ -145,7 +145,9 @@ async def test_a_problem_reported_through_the_link_opens_a_linked_request(runtim
     assert (opened.kind, opened.channel, opened.customer_id, opened.state) == (
         "inquiry", "portal", source.customer_id, "received")
     assert opened.summary.startswith("The answer did not help")
-    assert notes[-1] == f"the text survey follow-up found a problem: request #{opened.number} opened"
+    assert notes[-2:] == [f"the text survey follow-up found a problem: request #{opened.number} opened",
+                          ("the text survey follow-up was routed to a call back: the customer reported a problem: "
+                           "call them back")]
 
 
 async def test_an_sms_survey_goes_by_e_mail_to_a_customer_without_a_phone(runtime, make_tenant):

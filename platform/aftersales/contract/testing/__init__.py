@@ -9,6 +9,7 @@ point ``aftersales`` (``-p no:aftersales`` turns it off).
 * :mod:`.conformance`: calls every hook a plugin implements with generated facts and reports by hook, by the
   rules of :mod:`.checks` (also ``aftersales plugin check NAME``).
 
-Nothing is imported here, so loading the pytest plugin costs nothing until a fixture is used. The product
-never imports this package (import-linter), but ``aftersales plugin check``.
+Nothing is imported here: loading the pytest plugin imports pytest and the contract, and the rest (hypothesis,
+manifests, the registry) only when a fixture is first used. The product never imports this package
+(import-linter), but ``aftersales plugin check``.
 """

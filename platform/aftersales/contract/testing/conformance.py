@@ -169,7 +169,7 @@ def _check_hook(
         call()
     except _KitGap as gap:
         return HookResult(hook, "unchecked", note=str(gap))
-    except Exception as exc:  # whatever the plugin raises is its hook's failure, attributed
+    except Exception as exc:  # noqa: BLE001 -- whatever the plugin raises is its hook's failure, attributed
         example = {name: _show(calls[-1][name]) for name in caller.spec.argnames} if calls else {}
         message = str(exc) if isinstance(exc, Violation) else _raised(exc, impl.function)
         return HookResult(hook, "failed", len(calls), HookFailure(hook, message, example))
@@ -204,8 +204,10 @@ def _type_name(value: Any) -> str:
 
 
 def _annotation_name(annotation: Any) -> str:
-    return getattr(annotation, "__name__", None) if typing.get_origin(annotation) is None else str(annotation).replace(
-        "aftersales.contract.values.", "")
+    """``WarrantyTerms``, ``list[SlaTarget]``, ``RefundDecision | None``: as the hookspec writes it."""
+    if typing.get_origin(annotation) is None and isinstance(annotation, type):
+        return annotation.__name__
+    return str(annotation).replace("aftersales.contract.values.", "")
 
 
 def _raised(exc: BaseException, function: Any) -> str:

@@ -1,6 +1,6 @@
 """The pytest fixtures of the plugin test kit, loaded in every pytest run where the core is installed
-(entry point ``pytest11``: ``aftersales``). Each is session-scoped and builds what it needs on first use, so
-a test suite that uses none of them pays nothing.
+(entry point ``pytest11``: ``aftersales``). Each is session-scoped and imports what it needs on first use, so
+a test suite that uses none of them pays only for importing the contract.
 
 * ``aftersales_registry``: the plugin registry exactly as the server builds it (``build_plugin_registry()``:
   installed plugins through their entry points, validated). Override it in a ``conftest.py`` (session scope)

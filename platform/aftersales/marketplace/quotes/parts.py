@@ -1,29 +1,17 @@
-"""The tenant's price list of parts and consumables: the manufacturer's list prices that quotes charge.
-
-Admins keep it (one entry per code, in the tenant's currency); a quote naming a code that is not on the list, or
-no longer active, is refused with the reason.
-"""
+"""Keeping the tenant's price list (:mod:`aftersales.service.quotes.price_list`, which service-request quotes use
+too): admins set entries; marketplace quotes and change requests price parts at it."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.contract.money import Money
-from aftersales.contract.values import JobItem
 from aftersales.errors import FieldError, InvalidInput
-from aftersales.marketplace.models import PartPrice
-
-
-@dataclass(frozen=True)
-class ItemAsked:
-    """A part or consumable named on a quote or change request: its price-list code and how many."""
-
-    code: str
-    quantity: int = 1
+from aftersales.service.quotes.models import PartPrice
+from aftersales.service.quotes.price_list import ItemAsked, priced_items
 
 
 async def set_price(session: AsyncSession, *, code: str, name: str, price: Money, active: bool,
@@ -53,21 +41,4 @@ async def price_list(session: AsyncSession) -> Sequence[PartPrice]:
     return (await session.scalars(select(PartPrice).order_by(PartPrice.code))).all()
 
 
-async def priced_items(session: AsyncSession, asked: Sequence[ItemAsked], *, field: str,
-                       currency: str) -> tuple[tuple[JobItem, ...], list[FieldError]]:
-    """``asked`` at the list prices, and a field error for each code not on the list, inactive, priced in
-    another currency, or asked for in a quantity under 1."""
-    codes = {item.code for item in asked}
-    entries = {e.code: e for e in (await session.scalars(select(PartPrice).where(PartPrice.code.in_(codes)))).all()}
-    items, errors = [], []
-    for index, item in enumerate(asked):
-        entry = entries.get(item.code)
-        if item.quantity < 1:
-            errors.append(FieldError(f"{field}.{index}.quantity", "must be at least 1"))
-        if entry is None or not entry.active:
-            errors.append(FieldError(f"{field}.{index}.code", f"{item.code!r} is not on the tenant's price list"))
-        elif entry.currency != currency:
-            errors.append(FieldError(f"{field}.{index}.code", f"listed in {entry.currency}, the job is in {currency}"))
-        elif item.quantity >= 1:
-            items.append(JobItem(entry.code, entry.name, item.quantity, Money(entry.price_minor, entry.currency)))
-    return tuple(items), errors
+__all__ = ["ItemAsked", "price_list", "priced_items", "set_price"]

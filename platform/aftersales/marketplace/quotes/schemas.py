@@ -13,8 +13,9 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from aftersales.contract.values import LineKind
-from aftersales.marketplace.models import PartPrice, Quote
+from aftersales.marketplace.models import Quote
 from aftersales.marketplace.quotes.parts import ItemAsked
+from aftersales.service.quotes.models import PartPrice
 
 
 class StrictBody(BaseModel):

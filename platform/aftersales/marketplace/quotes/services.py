@@ -3,9 +3,10 @@ declines, and the accepted quote caps what the job can be charged.
 
 A provider (its own bookings) or staff asks for a quote; the core builds the job's facts from the booking (the
 offering, the provider's price as labour, parts and consumables at the tenant's list prices, what the customer
-asked for, the distance, the warranty) and stores the vertical's lines with its reasons. Several quotes may be on
-offer; accepting one supersedes the others, and only one is ever accepted per booking (a partial unique index
-holds it too). After acceptance no new quote is taken: extra work goes through change requests.
+asked for, the distance, the warranty, the hours booked, the tenant's travel rate per km) and stores the
+vertical's lines with its reasons. Several quotes may be on offer; accepting one supersedes the others, and only
+one is ever accepted per booking (a partial unique index holds it too). After
+acceptance no new quote is taken: extra work goes through change requests.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select, update
@@ -26,6 +28,7 @@ from aftersales.identity.principals import Principal
 from aftersales.marketplace.access import visible_booking
 from aftersales.marketplace.models import Booking, Offering, Quote
 from aftersales.marketplace.quotes.parts import ItemAsked, priced_items
+from aftersales.service.quotes.price_list import rates
 from aftersales.tenancy.current import CurrentTenant
 
 OPEN_STATES = ("booked", "arrived", "in_progress")
@@ -55,19 +58,28 @@ async def price_job(session: AsyncSession, tenant: CurrentTenant, booking: Booki
     if errors:
         raise InvalidInput("the job cannot be priced", errors)
     offering = (await session.scalars(select(Offering).where(Offering.id == booking.offering_id))).one()
+    distance = booking.distance_km if travel else None
     job = values.JobFacts(
         offering=offering_label or offering.name, labour_price=labour, parts=part_items,
         consumables_requested=tuple(consumables_requested), consumables_used=used,
         distance_km=(booking.distance_km or 0.0) if travel else 0.0, under_warranty=booking.under_warranty,
         # A warranty here is the tenant's own: a booking under it is of a unit the tenant sold.
         sold_by_tenant=booking.registration_id is not None or booking.under_warranty,
-        offering_category=offering.category,
+        offering_category=offering.category, labour_hours=booked_hours(booking),
+        visit_distance_km=Decimal(str(round(distance, 1))) if distance is not None else None,
+        travel_rate_per_km=(await rates(session, booking.currency)).travel_per_km,
     )
     quote: values.Quote = tenant.hooks.aftersales_quote(tenant=tenant.context, job=job)
     if quote.refused:
         raise InvalidInput("the job cannot be quoted as asked",
                            [FieldError("consumables", reason) for reason in quote.refused])
     return quote
+
+
+def booked_hours(booking: Booking) -> Decimal:
+    """The hours the booking holds (the provider's duration for the offering), to the hundredth."""
+    seconds = Decimal((booking.ends_at - booking.starts_at).total_seconds())
+    return (seconds / 3600).quantize(Decimal("0.01"))
 
 
 async def offer_quote(session: AsyncSession, tenant: CurrentTenant, principal: Principal, booking_id: uuid.UUID, *,

@@ -33,6 +33,7 @@ from aftersales.payments.ledger.models import Payment
 from aftersales.payments.ledger.services import Posting
 from aftersales.payments.providers.base import PROVIDERS, PaymentOrder, ProviderOutcome
 from aftersales.payments.providers.registry import provider_for
+from aftersales.service.quotes import services as service_quotes
 from aftersales.settings import Settings
 
 PURPOSES = ("job", "repair", "order", "wallet_top_up")
@@ -40,6 +41,8 @@ STATES = ("pending", "requires_action", "authorized", "captured", "failed", "can
 LIVE_STATES = ("pending", "requires_action", "authorized", "captured")
 """A payment in one of these states is (or may become) money received: a job has at most one."""
 CANCELABLE = ("pending", "requires_action", "authorized")
+REQUEST_SUBJECT = "service_request"
+"""The ``subject_type`` of a repair paid for a service request; its accepted quote caps what is paid."""
 OFFLINE_SUGGESTION = "pay offline instead (cash, bank transfer or cheque, recorded by finance staff)"
 
 
@@ -120,6 +123,8 @@ async def start_payment(session: AsyncSession, settings: Settings, new: NewPayme
         if earlier is not None:
             return Started(_same_payment(earlier, new))
     amount = Money(new.amount_minor, new.currency)
+    if new.purpose == "repair" and new.subject_type == REQUEST_SUBJECT and new.subject_id is not None:
+        await _within_quote(session, new.subject_id, amount)
     if new.provider == "wallet":
         return Started(await _pay_from_wallet(session, new, amount, operation_id, actor=actor, now=now))
     provider = await provider_for(session, settings, new.provider)
@@ -143,6 +148,24 @@ async def start_payment(session: AsyncSession, settings: Settings, new: NewPayme
     else:
         await apply_outcome(session, payment, outcome, posting)
     return Started(payment, outcome.client_secret)
+
+
+async def _within_quote(session: AsyncSession, request_id: uuid.UUID, amount: Money) -> None:
+    """A repair paid for a service request with an accepted quote stays within the quote's total, with what was
+    already paid (or is on its way) for it.
+
+    :raises InvalidInput: above the cap, naming it.
+    """
+    cap = await service_quotes.charge_cap(session, request_id)
+    if cap is None:
+        return
+    taken = sum(await session.scalars(select(Payment.amount_minor).where(
+        Payment.purpose == "repair", Payment.subject_type == REQUEST_SUBJECT, Payment.subject_id == request_id,
+        Payment.state.in_(LIVE_STATES))), 0)
+    if taken + amount.amount_minor > cap.amount_minor or amount.currency != cap.currency:
+        raise InvalidInput("the payment is above the accepted quote", [FieldError(
+            "amount_minor", f"the accepted quote caps this repair at {cap}; {Money(taken, cap.currency)} is paid "
+                            "or on its way")])
 
 
 def _refusal(provider: Any, amount: Money, method: str) -> str | None:

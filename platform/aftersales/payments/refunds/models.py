@@ -48,6 +48,7 @@ class Refund(TenantOwned, Base):
         _fk("customer_id", "customers"),
         _fk("payment_id", "payments"),
         _fk("service_request_id", "service_requests"),
+        _fk("claim_id", "claims"),
         Index("ix_refunds_customer", "tenant_id", "customer_id", "created_at"),
         Index("ix_refunds_state", "tenant_id", "state", "created_at"),
         Index("ix_refunds_payment", "tenant_id", "payment_id"),
@@ -58,6 +59,8 @@ class Refund(TenantOwned, Base):
     """``payment``, ``return``, ``wallet_balance`` or ``replacement_refund`` (:class:`aftersales.contract.values.RefundFacts`)."""
     payment_id: Mapped[uuid.UUID | None] = mapped_column()
     service_request_id: Mapped[uuid.UUID | None] = mapped_column()
+    claim_id: Mapped[uuid.UUID | None] = mapped_column()
+    """The warranty claim the refund comes from (a return, a repair refunded instead of replaced), if any."""
     currency: Mapped[str] = mapped_column(String(3))
     requested_minor: Mapped[int] = mapped_column(BigInteger)
     amount_minor: Mapped[int] = mapped_column(BigInteger)

@@ -36,6 +36,9 @@ class RefundIn(_Body):
         default=None, description="Omitted: the first method the policy offers.")
     note: str = Field(default="", max_length=4000, description="Why the customer asks.")
     service_request_id: UUID | None = None
+    claim_id: UUID | None = Field(default=None, description="The warranty claim the refund comes from (default: "
+                                                            "the service request's); its decision and the unit's "
+                                                            "installation are facts of the refund policy.")
     invoice_price_minor: int | None = Field(default=None, description="Staff, for a replacement refund.")
     invoice_price_was_market_price: bool | None = Field(default=None, description="Staff, for a replacement refund.")
     expert_price_minor: int | None = Field(default=None, description="Staff, for a replacement refund.")
@@ -66,6 +69,7 @@ class RefundOut(BaseModel):
     source: str
     payment_id: UUID | None
     service_request_id: UUID | None
+    claim_id: UUID | None
     state: str
     requested_minor: int
     amount_minor: int
@@ -91,7 +95,7 @@ class RefundOut(BaseModel):
 def refund_out(refund: Refund, events: Sequence[RefundEvent] | None = None) -> RefundOut:
     return RefundOut(
         id=refund.id, customer_id=refund.customer_id, source=refund.source, payment_id=refund.payment_id,
-        service_request_id=refund.service_request_id, state=refund.state, requested_minor=refund.requested_minor,
+        service_request_id=refund.service_request_id, claim_id=refund.claim_id, state=refund.state, requested_minor=refund.requested_minor,
         amount_minor=refund.amount_minor, currency=refund.currency,
         amount=str(Money(refund.amount_minor, refund.currency)), method=refund.method,
         offered_methods=refund.offered_methods, reasons=refund.reasons, requirements=refund.requirements,

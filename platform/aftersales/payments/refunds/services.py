@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.contract.money import Money
-from aftersales.contract.values import RefundDecision, RefundFacts, RefundMethod
+from aftersales.contract.values import ClaimDecision, ClaimKind, RefundDecision, RefundFacts, RefundMethod
 from aftersales.errors import FieldError, InvalidInput, NotFound
 from aftersales.identity.models import Customer
 from aftersales.identity.principals import Principal
@@ -36,6 +36,7 @@ from aftersales.payments.refunds import identity as customer_identity
 from aftersales.payments.refunds.models import Refund, RefundEvent
 from aftersales.service.models import RequestEvent, ServiceRequest
 from aftersales.tenancy.current import CurrentTenant
+from aftersales.warranty.models import Claim, Registration
 
 Source = Literal["payment", "return", "wallet_balance", "replacement_refund"]
 SOURCES: tuple[str, ...] = ("payment", "return", "wallet_balance", "replacement_refund")
@@ -55,6 +56,8 @@ class RefundAsk:
     method: str | None = None
     note: str = ""
     service_request_id: uuid.UUID | None = None
+    claim_id: uuid.UUID | None = None
+    """The warranty claim the refund comes from; by default the service request's, when it names one."""
     invoice_price_minor: int | None = None
     invoice_price_was_market_price: bool | None = None
     expert_price_minor: int | None = None
@@ -69,18 +72,15 @@ async def request_refund(session: AsyncSession, tenant: CurrentTenant, principal
     """
     customer_id = _customer_of(principal, ask)
     payment = await _payment(session, customer_id, ask)
-    if ask.service_request_id is not None:
-        owner = await session.scalar(select(ServiceRequest.customer_id)
-                                     .where(ServiceRequest.id == ask.service_request_id))
-        if owner != customer_id:
-            raise NotFound("no such service request")
-    facts = await _facts(session, tenant, principal, customer_id, payment, ask, now)
+    origin = await refund_origin(session, customer_id, ask)
+    facts = await _facts(session, tenant, principal, customer_id, payment, ask, now, origin)
     decision: RefundDecision = tenant.hooks.aftersales_refund_policy(tenant=tenant.context, refund=facts)
     method, reasons = _method(decision, facts.wanted, payment)
     granted = method is not None
     state = ("awaiting_approval" if decision.needs_finance_approval else "approved") if granted else "refused"
     refund = Refund(customer_id=customer_id, source=ask.source, payment_id=payment.id if payment else None,
-                    service_request_id=ask.service_request_id, currency=facts.requested.currency,
+                    service_request_id=ask.service_request_id, claim_id=origin.claim.id if origin.claim else None,
+                    currency=facts.requested.currency,
                     requested_minor=facts.requested.amount_minor,
                     amount_minor=decision.allowed.amount_minor if granted else 0,
                     method=method.value if method else None, state=state, reasons=list(reasons),
@@ -102,7 +102,8 @@ async def decision_for(session: AsyncSession, tenant: CurrentTenant, principal: 
     policy requires (identity, IBAN) before the customer sends it. Raises as :func:`request_refund`."""
     customer_id = _customer_of(principal, ask)
     payment = await _payment(session, customer_id, ask)
-    facts = await _facts(session, tenant, principal, customer_id, payment, ask, now)
+    facts = await _facts(session, tenant, principal, customer_id, payment, ask, now,
+                         await refund_origin(session, customer_id, ask))
     decision: RefundDecision = tenant.hooks.aftersales_refund_policy(tenant=tenant.context, refund=facts)
     return decision
 
@@ -151,8 +152,56 @@ async def _payment(session: AsyncSession, customer_id: uuid.UUID, ask: RefundAsk
     return payment
 
 
+@dataclass(frozen=True)
+class RefundOrigin:
+    """What a refund comes from beyond the payment: the warranty claim and the registered unit, if any."""
+
+    claim: Claim | None = None
+    registration: Registration | None = None
+
+    def facts(self) -> dict[str, object]:
+        """The :class:`RefundFacts` fields they give: the unit's installation state and the claim's decision."""
+        registration, claim = self.registration, self.claim
+        installed = None
+        if registration is not None:
+            installed = registration.installed_on is not None or registration.training_signed_off_on is not None
+        return {"installed": installed,
+                "claim_kind": ClaimKind(claim.kind) if claim else None,
+                "claim_decision": ClaimDecision(claim.decision) if claim else None,
+                "claim_component": claim.facts.get("component") if claim else None}
+
+
+async def refund_origin(session: AsyncSession, customer_id: uuid.UUID, ask: RefundAsk) -> RefundOrigin:
+    """The claim and unit ``ask`` is about: the claim it names, else its service request's; the unit of that
+    claim, else of the service request. Another customer's (or tenant's) claim or request is not found; a
+    claim that is not the service request's is refused.
+
+    :raises NotFound: the claim or service request is not the customer's. :raises InvalidInput: they disagree.
+    """
+    request = None
+    if ask.service_request_id is not None:
+        request = await session.scalar(select(ServiceRequest).where(ServiceRequest.id == ask.service_request_id))
+        if request is None or request.customer_id != customer_id:
+            raise NotFound("no such service request")
+    claim_id = ask.claim_id if ask.claim_id is not None else (request.claim_id if request else None)
+    claim = registration = None
+    if claim_id is not None:
+        found = (await session.execute(select(Claim, Registration).join(
+            Registration, (Registration.tenant_id == Claim.tenant_id) & (Registration.id == Claim.registration_id))
+            .where(Claim.id == claim_id))).first()
+        if found is None or found[1].customer_id != customer_id:
+            raise NotFound("no such claim")
+        claim, registration = found
+        if request is not None and request.claim_id not in (None, claim.id):
+            raise InvalidInput("the refund request is invalid", [FieldError(
+                "claim_id", "is not the claim of the service request named", code="refund.claim_not_of_request")])
+    elif request is not None and request.registration_id is not None:
+        registration = await session.scalar(select(Registration).where(Registration.id == request.registration_id))
+    return RefundOrigin(claim, registration)
+
+
 async def _facts(session: AsyncSession, tenant: CurrentTenant, principal: Principal, customer_id: uuid.UUID,
-                 payment: Payment | None, ask: RefundAsk, now: datetime) -> RefundFacts:
+                 payment: Payment | None, ask: RefundAsk, now: datetime, origin: RefundOrigin) -> RefundFacts:
     identity = await customer_identity.identity_of(session, customer_id)
     currency = payment.currency if payment else (ask.currency or tenant.record.currency)
     try:
@@ -186,7 +235,7 @@ async def _facts(session: AsyncSession, tenant: CurrentTenant, principal: Princi
         invoice_price=invoice, invoice_price_was_market_price=ask.invoice_price_was_market_price,
         expert_price=expert, wanted=RefundMethod(ask.method) if ask.method else None,
         iban_on_file=identity is not None and identity.iban is not None, wallet_balance=balance,
-        purpose=payment.purpose if payment else None)
+        purpose=payment.purpose if payment else None, **origin.facts())  # type: ignore[arg-type]
 
 
 def _method(decision: RefundDecision, wanted: RefundMethod | None,
@@ -206,7 +255,9 @@ def _method(decision: RefundDecision, wanted: RefundMethod | None,
 
 def _facts_json(facts: RefundFacts) -> dict[str, object]:
     def plain(value: object) -> object:
-        return str(value) if isinstance(value, Money) else value.value if isinstance(value, RefundMethod) else value
+        if isinstance(value, Money):
+            return str(value)
+        return value.value if isinstance(value, RefundMethod | ClaimKind | ClaimDecision) else value
 
     return {f.name: plain(getattr(facts, f.name)) for f in fields(facts)}
 

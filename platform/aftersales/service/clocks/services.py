@@ -13,10 +13,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 from uuid import UUID
 
+from haversine import Unit, haversine
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -117,7 +119,8 @@ async def unit_facts(session: AsyncSession, tenant: CurrentTenant, registration_
 async def request_facts(session: AsyncSession, tenant: CurrentTenant, request: ServiceRequest,
                         unit: UnitFacts | None = None) -> RequestFacts:
     """The request as the SLA and resolution rules see it: its unit, warranty and distance facts (service
-    points are read only when the request says where the unit is: distance needs both ends)."""
+    points are read only when the request says where the unit is: distance needs both ends), the site's
+    country, and the distance to the nearest service point."""
     if unit is None and request.registration_id is not None:
         unit = await unit_facts(session, tenant, request.registration_id, request.opened_at)
     location, points = None, ()
@@ -129,7 +132,7 @@ async def request_facts(session: AsyncSession, tenant: CurrentTenant, request: S
         kind=request.kind, channel=request.channel, opened_at=request.opened_at,
         product=unit.product if unit else None, under_warranty=unit.under_warranty if unit else False,
         customer_location=location, customer_country=request.site_country, service_points=points,
-        complaint_subject=request.complaint_subject,
+        complaint_subject=request.complaint_subject, site_distance_km=nearest_km(location, points),
     )
 
 
@@ -140,6 +143,15 @@ def targets_of(tenant: CurrentTenant, facts: RequestFacts) -> list[SlaTarget]:
     if facts.kind == "complaint" and not any(t.name == COMPLAINT_CLOCK for t in targets):
         targets = [*targets, complaint_response_target()]
     return targets
+
+
+def nearest_km(site: GeoPoint | None, points: Sequence[GeoPoint]) -> Decimal | None:
+    """The great-circle distance from ``site`` to the nearest of ``points``, to 0.1 km; None without both."""
+    if site is None or not points:
+        return None
+    km = min(haversine((site.latitude, site.longitude), (p.latitude, p.longitude), unit=Unit.KILOMETERS)
+             for p in points)
+    return Decimal(str(round(km, 1)))
 
 
 def plan_clocks(tenant: CurrentTenant, request: ServiceRequest, facts: RequestFacts,

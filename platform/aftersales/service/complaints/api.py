@@ -63,6 +63,7 @@ class ComplaintController(Controller):
             channel=data.channel, subject=data.subject, summary=data.summary, registration_id=data.registration_id,
             customer=CustomerDetails(name=customer.name, phone=customer.phone, email=customer.email) if customer else None,
             about_request_id=data.about_request_id, staff_id=data.staff_id, contractor=data.contractor,
+            site_country=data.site_country, site_latitude=data.site_latitude, site_longitude=data.site_longitude,
         )
         now = utcnow()
         filed = await service.file_complaint(session, tenant, new, actor=actor(request), now=now)

@@ -40,6 +40,12 @@ class ComplaintIn(_Body):
     contractor: str | None = Field(default=None, json_schema_extra={"maxLength": MAX_CONTRACTOR},
                                    description="The contractor or store the complaint is against, by name "
                                                "(needed for a store_violation).")
+    site_country: str | None = Field(default=None, min_length=2, max_length=2,
+                                     description="The country (ISO 3166-1 alpha-2) of the site complained from when "
+                                                 "it is not the company's: an overseas complaint, on its own clock "
+                                                 "where the vertical says so.")
+    site_latitude: float | None = Field(default=None, description="Where the site is (distance clocks).")
+    site_longitude: float | None = None
 
 
 class AnswerIn(_Body):
@@ -63,6 +69,9 @@ class ComplaintOut(BaseModel):
     subject: str
     summary: str
     filed_at: datetime
+    site_country: str | None = Field(description="The site's country when it is not the company's (overseas).")
+    site_latitude: float | None
+    site_longitude: float | None
     about_request_id: UUID | None
     staff_id: UUID | None
     contractor: str | None
@@ -101,7 +110,8 @@ class ComplaintPage(BaseModel):
 def complaint_out(c: Complaint, r: ServiceRequest) -> ComplaintOut:
     return ComplaintOut(
         id=c.id, request_id=r.id, number=r.number, channel=r.channel, state=r.state, customer_id=r.customer_id,
-        subject=c.subject, summary=r.summary, filed_at=r.opened_at, about_request_id=c.about_request_id,
+        subject=c.subject, summary=r.summary, filed_at=r.opened_at, site_country=r.site_country,
+        site_latitude=r.site_latitude, site_longitude=r.site_longitude, about_request_id=c.about_request_id,
         staff_id=c.staff_id, contractor=c.contractor, escalated_at=c.escalated_at, escalated_by=c.escalated_by,
         escalated_to=list(c.escalated_to), escalation_note=c.escalation_note, answered_at=c.answered_at,
         answered_by=c.answered_by, cause=c.cause, apology=c.apology, answer_channel=c.answer_channel,

@@ -56,6 +56,11 @@ class NewComplaint:
     """The employee the complaint is against."""
     contractor: str | None = None
     """The contractor or store the complaint is against, by name."""
+    site_country: str | None = None
+    """The site's country (ISO 3166-1 alpha-2) when it is not the tenant's: an overseas complaint."""
+    site_latitude: float | None = None
+    site_longitude: float | None = None
+    """Where the site is, for clocks that depend on the distance to the nearest service point."""
 
 
 @dataclass(frozen=True)
@@ -112,6 +117,7 @@ async def file_complaint(session: AsyncSession, tenant: CurrentTenant, new: NewC
             request = await service_requests.open_request(session, tenant, service_requests.NewRequest(
                 kind="complaint", channel=new.channel, summary=new.summary, registration_id=new.registration_id,
                 customer=new.customer, complaint_subject=new.subject if new.subject in SUBJECTS else None,
+                site_country=new.site_country, site_latitude=new.site_latitude, site_longitude=new.site_longitude,
             ), actor=actor, now=now)
             if about is not None and about.customer_id != request.customer_id:
                 errors.append(FieldError("about_request_id", "is another customer's request"))

@@ -36,6 +36,7 @@ from aftersales.service.followups.schemas import (
 
 Status = Literal["scheduled", "sent", "answered", "missed", "cancelled"]
 Channel = Literal["call", "sms", "email", "portal"]
+Step = Literal["engineer", "rnd", "call_back"]
 CALL_ANSWER_CHANNEL = "phone"
 """A problem found on an agent's call is a request that came in by phone."""
 LINK_ANSWER_CHANNEL = "portal"
@@ -54,10 +55,13 @@ class FollowUpController(Controller):
                              in_status: Annotated[Status | None, QueryParameter(name="status")] = None,
                              channel: FromQuery[Channel | None] = None,
                              due_before: FromQuery[datetime | None] = None,
+                             step: FromQuery[Step | None] = None,
+                             assignee_id: FromQuery[UUID | None] = None,
                              limit: FromQuery[int] = DEFAULT_LIMIT,
                              cursor: FromQuery[str | None] = None) -> Page[FollowUpOut]:
-        """Follow-ups earliest due first, optionally in one status, on one channel, or due before a time:
-        ``status=sent&channel=call`` is the calls to make now. Pass ``next_cursor`` back as ``cursor``."""
+        """Follow-ups earliest due first, optionally in one status, on one channel, due before a time, at one
+        routed ``step`` or for one ``assignee_id``: ``status=sent&channel=call`` is the calls to make now,
+        ``step=rnd`` the letters to R&D. Pass ``next_cursor`` back as ``cursor``."""
         query = (select(FollowUp, Customer).join(Customer, and_(Customer.tenant_id == FollowUp.tenant_id,
                                                                 Customer.id == FollowUp.customer_id))
                  .order_by(FollowUp.due_at, FollowUp.id).limit(check_limit(limit) + 1))
@@ -65,6 +69,10 @@ class FollowUpController(Controller):
             query = query.where(FollowUp.status == in_status)
         if channel is not None:
             query = query.where(FollowUp.channel == channel)
+        if step is not None:
+            query = query.where(FollowUp.step == step)
+        if assignee_id is not None:
+            query = query.where(FollowUp.assignee_id == assignee_id)
         if due_before is not None:
             query = query.where(FollowUp.due_at < _aware(due_before, "due_before"))
         if cursor is not None:
@@ -95,7 +103,9 @@ class FollowUpController(Controller):
     async def answer(self, request: Request[Any, Any, Any], followup_id: FromPath[UUID], data: JSONBody[AnswersIn],
                      session: SessionDep, tenant: TenantDep) -> FollowUpOut:
         """Record a call's answers (one per question), a CSAT score 1–5 and a comment; a problem opens a new
-        request for the same customer and unit, linked as ``problem_request_id``. 409 once answered."""
+        request for the same customer and unit, linked as ``problem_request_id`` (on a routed step it only says
+        the problem persists). The vertical then routes it: ``routed_to`` and ``routing_reason``, and the next
+        step is a new follow-up. 409 once answered."""
         followup = await service.get_followup(session, followup_id)
         given = service.Answers(answers=tuple(data.answers), csat=data.csat, comment=data.comment,
                                 problem=data.problem.summary if data.problem else None)

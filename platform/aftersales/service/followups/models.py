@@ -34,10 +34,13 @@ class FollowUp(TenantOwned, Base):
         ForeignKeyConstraint(["tenant_id", "registration_id"], ["registrations.tenant_id", "registrations.id"]),
         ForeignKeyConstraint(["tenant_id", "problem_request_id"],
                              ["service_requests.tenant_id", "service_requests.id"]),
+        ForeignKeyConstraint(["tenant_id", "routed_from_id"], ["followups.tenant_id", "followups.id"]),
+        ForeignKeyConstraint(["tenant_id", "assignee_id"], ["staff_users.tenant_id", "staff_users.id"]),
         Index("ix_followups_due", "tenant_id", "due_at",
               sqlite_where=text("status = 'scheduled'"), postgresql_where=text("status = 'scheduled'")),
         Index("ix_followups_list", "tenant_id", "status", "due_at"),
         Index("ix_followups_answered", "tenant_id", "answered_at"),
+        Index("ix_followups_routed_from", "tenant_id", "routed_from_id"),
     )
 
     customer_id: Mapped[uuid.UUID] = mapped_column()
@@ -69,6 +72,19 @@ class FollowUp(TenantOwned, Base):
     answered_by: Mapped[str | None] = mapped_column(String(120))
     problem_request_id: Mapped[uuid.UUID | None] = mapped_column()
     """The request opened for a problem the answers reported."""
+    step: Mapped[str | None] = mapped_column(String(20))
+    """For a step an answered follow-up was routed to (``aftersales_followup_answered``): ``engineer``, ``rnd``
+    or ``call_back``; None for a plan's own follow-up."""
+    routed_from_id: Mapped[uuid.UUID | None] = mapped_column()
+    """The answered follow-up (or step) this step was routed from."""
+    routing: Mapped[list[str] | None] = mapped_column(JSON)
+    """For a step: the steps taken for the original follow-up up to and including this one, oldest first."""
+    routed_to: Mapped[str | None] = mapped_column(String(20))
+    """Once answered: where the vertical routed it next (a step, or ``close``)."""
+    routing_reason: Mapped[Any | None] = mapped_column(JSON)
+    """Once answered: why it was routed there (``stored_text``)."""
+    assignee_id: Mapped[uuid.UUID | None] = mapped_column()
+    """The member of staff a step is for (the engineer of the request followed up); None: the agents' list."""
 
 
 class TrainingSignOff(TenantOwned, Base):

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from aftersales.identity.models import Customer
 from aftersales.service.followups.models import FollowUp, TrainingSignOff
+from aftersales.service.followups.routing import reason_of
 
 
 class _Body(BaseModel):
@@ -71,6 +72,13 @@ class FollowUpOut(BaseModel):
     answered_at: datetime | None
     answered_by: str | None
     problem_request_id: UUID | None = Field(description="The request opened for a problem the answers reported.")
+    step: str | None = Field(description="For a routed step: engineer, rnd (R&D, by a work contact letter) or "
+                                         "call_back; None for a plan's own follow-up.")
+    routed_from_id: UUID | None = Field(description="The answered follow-up this step was routed from.")
+    routing: list[str] = Field(description="The steps taken so far, up to and including this one.")
+    assignee_id: UUID | None = Field(description="Whom the step is for (the engineer); None: the agents' list.")
+    routed_to: str | None = Field(description="Once answered: the next step the vertical chose, or close.")
+    routing_reason: str | None = Field(description="Why it was routed there.")
 
 
 class SignOffOut(BaseModel):
@@ -105,6 +113,8 @@ def followup_out(f: FollowUp, customer: Customer | None) -> FollowUpOut:
         status=f.status, status_reason=f.status_reason, sent_at=f.sent_at,
         answers=list(f.answers) if f.answers is not None else None, csat=f.csat, comment=f.comment,
         answered_at=f.answered_at, answered_by=f.answered_by, problem_request_id=f.problem_request_id,
+        step=f.step, routed_from_id=f.routed_from_id, routing=list(f.routing or ()), assignee_id=f.assignee_id,
+        routed_to=f.routed_to, routing_reason=reason_of(f),
     )
 
 

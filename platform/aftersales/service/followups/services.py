@@ -14,7 +14,8 @@ occurrence of each plan is scheduled ``after`` the event. Requests record their 
 
 Answers are stored on the follow-up; a problem they report opens a new request for the same customer and unit
 (assigned to the engineer of the request followed up, seed 004), linked from the follow-up and noted on the
-followed-up request's timeline.
+followed-up request's timeline. The vertical then routes the answered follow-up to its next step
+(:mod:`aftersales.service.followups.routing`).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from aftersales.contract.values import FollowUpPlan, ServiceEvent
 from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
 from aftersales.identity.customers import CustomerDetails
 from aftersales.identity.models import Customer, StaffUser
+from aftersales.service.followups import routing
 from aftersales.service.followups.models import FollowUp, TrainingSignOff
 from aftersales.service.models import RequestEvent, ServiceRequest
 from aftersales.service.requests import services as requests
@@ -40,6 +42,7 @@ from aftersales.service.requests.events import RequestMove
 from aftersales.service.states import FINAL, RequestState
 from aftersales.tenancy.current import CurrentTenant
 from aftersales.warranty.catalog import product_info
+from aftersales.warranty.registrations.installation import record_training_sign_off
 from aftersales.warranty.registrations.services import get_registration
 
 CSAT_RANGE = range(1, 6)
@@ -199,7 +202,8 @@ async def on_request_moved(move: RequestMove) -> None:
 async def sign_off_training(session: AsyncSession, tenant: CurrentTenant, request_id: UUID, *, signed_by: str,
                             note: str, actor: str, now: datetime) -> tuple[TrainingSignOff, list[FollowUp]]:
     """Record the customer's signature on an installation's training and the ``training_signed_off`` event;
-    returns the sign-off and the follow-ups it scheduled.
+    returns the sign-off and the follow-ups it scheduled. The request's unit gets the sign-off date on its
+    registration and its warranty decided again (``SaleInfo.training_signed_off_on``).
 
     :raises InvalidInput: no signer. :raises Conflict: not an installation, an ended request, or signed already.
     """
@@ -222,6 +226,9 @@ async def sign_off_training(session: AsyncSession, tenant: CurrentTenant, reques
     session.add(RequestEvent(request_id=request.id, occurred_at=now, actor=actor, kind="training_signed",
                              note=f"training signed off by {signer}" + (f": {note}" if note else "")))
     await session.flush()
+    if request.registration_id is not None:  # the warranty is decided again: some start at the sign-off
+        await record_training_sign_off(session, tenant, request.registration_id,
+                                       now.astimezone(tenant.calendar.zone).date(), now=now)
     return signoff, await record_request_event(session, tenant, request, "training_signed_off", now)
 
 
@@ -279,7 +286,9 @@ def check_answers(followup: FollowUp, given: Answers, *, csat_required: bool) ->
 
 async def record_answers(session: AsyncSession, tenant: CurrentTenant, followup: FollowUp, given: Answers, *,
                          actor: str, channel: str, now: datetime, csat_required: bool = False) -> FollowUp:
-    """Store the answers; a reported problem opens a new request on ``channel`` (how the customer answered).
+    """Store the answers; a reported problem opens a new request on ``channel`` (how the customer answered),
+    except on a routed step (its problem has its request already); then route the answered follow-up
+    (:mod:`aftersales.service.followups.routing`).
 
     :raises InvalidInput: every broken rule at once, nothing written. :raises Conflict: answered or cancelled.
     """
@@ -290,10 +299,13 @@ async def record_answers(session: AsyncSession, tenant: CurrentTenant, followup:
         raise InvalidInput("the answers cannot be recorded", errors)
     followup.answers, followup.csat, followup.comment = list(given.answers), given.csat, given.comment.strip()
     followup.status, followup.answered_at, followup.answered_by = "answered", now, actor
-    if given.problem is not None:
+    if given.problem is not None and followup.step is None:
         followup.problem_request_id = (await _open_problem(session, tenant, followup, given.problem.strip(),
                                                            actor=actor, channel=channel, now=now)).id
     await session.flush()
+    await routing.route_answered(session, tenant, followup, routing.answer_facts(
+        followup, given.answers, problem=given.problem is not None, comment=followup.comment, now=now),
+        actor=actor, now=now)
     return followup
 
 

@@ -90,6 +90,9 @@ class RequestOut(BaseModel):
     opened_at: datetime
     promised_at: datetime | None = Field(description="The result date the intake receipt promises.")
     closed_at: datetime | None
+    site_country: str | None = Field(default=None, description="The site's country when it is not the company's.")
+    site_latitude: float | None = None
+    site_longitude: float | None = None
 
 
 class RequestDetailOut(RequestOut):
@@ -135,7 +138,8 @@ def request_fields(r: ServiceRequest) -> dict[str, object]:
     return dict(id=r.id, number=r.number, kind=r.kind, channel=r.channel, state=r.state, priority=r.priority,
                 customer_id=r.customer_id, registration_id=r.registration_id, claim_id=r.claim_id,
                 assignee_id=r.assignee_id, summary=r.summary, opened_at=r.opened_at, promised_at=r.promised_at,
-                closed_at=r.closed_at)
+                closed_at=r.closed_at, site_country=r.site_country, site_latitude=r.site_latitude,
+                site_longitude=r.site_longitude)
 
 
 def request_out(r: ServiceRequest) -> RequestOut:

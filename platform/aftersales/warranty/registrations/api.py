@@ -21,16 +21,19 @@ from aftersales.identity.scopes import CLAIMS_WRITE, REGISTRATIONS_READ, REGISTR
 from aftersales.tenancy.current import CurrentTenant
 from aftersales.warranty.models import Attachment, Claim, Coverage, Serial
 from aftersales.warranty.registrations import claims as claim_service
+from aftersales.warranty.registrations import installation
 from aftersales.warranty.registrations import services as registration_service
 from aftersales.warranty.registrations.attachments import attachment_path, store_attachment
-from aftersales.warranty.registrations.coverage import status_on
+from aftersales.warranty.registrations.coverage import ComponentCover, component_cover, status_on
 from aftersales.warranty.registrations.schemas import (
     ClaimIn,
     ClaimOut,
+    CoverageItemOut,
     CoverageOut,
     CustomerIn,
     ExchangeIn,
     ExchangeOut,
+    InstallationIn,
     MoneyOut,
     OwnerOut,
     OwnershipOut,
@@ -44,15 +47,22 @@ from aftersales.warranty.registrations.services import PurchaseDetails, Register
 from aftersales.warranty.schemas import ModelSummary
 
 
+def item_out(cover: ComponentCover) -> CoverageItemOut:
+    return CoverageItemOut(component=cover.component, covered=cover.covered, covered_until=cover.covered_until,
+                           status=cover.status, reason=cover.reason)
+
+
 def coverage_out(coverage: Coverage | None, tenant: CurrentTenant) -> CoverageOut | None:
     if coverage is None:
         return None
+    today = tenant.today()
+    items = [item_out(c) for c in component_cover(coverage.items, coverage, today)]
     return CoverageOut(
-        status=status_on(coverage, tenant.today()), warranty_start=coverage.warranty_start,
+        status=status_on(coverage, today), warranty_start=coverage.warranty_start,
         warranty_end=coverage.warranty_end, parts_support_end=coverage.parts_support_end,
         return_until=coverage.return_until, exchange_until=coverage.exchange_until,
         restarts_on_exchange=coverage.restarts_on_exchange, exclusions=list(coverage.exclusions or ()),
-        reasons=list(coverage.reasons or ()), cause=coverage.cause, computed_at=coverage.created_at,
+        reasons=list(coverage.reasons or ()), items=items, cause=coverage.cause, computed_at=coverage.created_at,
     )
 
 
@@ -65,7 +75,8 @@ async def registration_out(session: AsyncSession, registered: RegisteredUnit, te
         status=r.status, owner=OwnerOut(id=owner.id, name=owner.name, phone=owner.phone, email=owner.email),
         purchased_on=r.purchased_on, owned_from=r.owned_from, ended_on=r.ended_on, invoice_number=r.invoice_number,
         price=MoneyOut.of(Money(r.price_minor, r.currency)) if r.price_minor is not None else None, seller=r.seller,
-        previous_id=r.previous_id, has_proof=r.proof_id is not None, coverage=coverage_out(registered.coverage, tenant),
+        previous_id=r.previous_id, has_proof=r.proof_id is not None, installed_on=r.installed_on,
+        training_signed_off_on=r.training_signed_off_on, coverage=coverage_out(registered.coverage, tenant),
     )
 
 
@@ -80,7 +91,7 @@ async def claim_out(session: AsyncSession, claim: Claim) -> ClaimOut:
         ) for o in claim.resolution_options]
     return ClaimOut(
         id=claim.id, registration_id=claim.registration_id, serial=serials[claim.serial_id], kind=claim.kind,
-        reported_on=claim.reported_on, decision=claim.decision, failed_conditions=list(claim.failed_conditions),
+        reported_on=claim.reported_on, component=claim.facts.get("component"), decision=claim.decision, failed_conditions=list(claim.failed_conditions),
         reasons=list(claim.reasons), requires_onsite_visit=claim.requires_onsite_visit,
         arrange_by_phone_first=claim.arrange_by_phone_first, status=claim.status,
         replacement_serial=serials.get(claim.replacement_serial_id) if claim.replacement_serial_id else None,
@@ -138,6 +149,16 @@ class RegistrationController(Controller):
         registered = await registration_service.transfer_ownership(
             session, tenant, registration_id, _customer(data.new_owner), data.transferred_on,
             registered_by=actor(request))
+        return await registration_out(session, registered, tenant)
+
+    @put("/{registration_id:uuid}/installation", operation_id="recordInstallation", status_code=200,
+         guards=[requires_scope(REGISTRATIONS_WRITE)])
+    async def record_installation(self, registration_id: FromPath[UUID], data: JSONBody[InstallationIn],
+                                  session: SessionDep, tenant: TenantDep) -> RegistrationOut:
+        """Record when the unit was installed or commissioned; the warranty is decided again (terms that start
+        at installation start there) and the new coverage is returned. 409 when the registration has ended."""
+        registered = await installation.record_installation(session, tenant, registration_id, data.installed_on,
+                                                            now=utcnow())
         return await registration_out(session, registered, tenant)
 
     @put("/{registration_id:uuid}/proof", operation_id="attachProofOfPurchase", status_code=200,

@@ -10,7 +10,7 @@ from it). A claim repaired under warranty may get a replace-or-refund offer from
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -26,6 +26,8 @@ from aftersales.contract.values import (
     RequestFacts,
     ResolutionContext,
     ResolutionOption,
+    WarrantyTerms,
+    is_component_code,
 )
 from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
 from aftersales.tenancy.current import CurrentTenant
@@ -58,9 +60,13 @@ async def file_claim(session: AsyncSession, tenant: CurrentTenant, registration_
             "reported_on", f"must not be before the purchase ({registration.purchased_on.isoformat()})")])
     if registered.coverage is None:
         raise Conflict("this registration has no coverage to assess a claim against")
+    terms = terms_of(registered.coverage)
+    component = report.component.strip() if report.component is not None else None
+    report = replace(report, component=component or None)
+    if errors := component_errors(report.component, terms):
+        raise InvalidInput("the claim cannot be filed", errors)
     facts = ClaimFacts(product=product_info(registered.model), **asdict(report))
-    assessment = tenant.hooks.aftersales_assess_claim(tenant=tenant.context, claim=facts,
-                                                      terms=terms_of(registered.coverage), today=today)
+    assessment = tenant.hooks.aftersales_assess_claim(tenant=tenant.context, claim=facts, terms=terms, today=today)
     claim = Claim(
         registration_id=registration.id, serial_id=registered.unit.id, kind=report.kind.value,
         reported_on=report.reported_on, facts=_facts_record(report), decision=assessment.decision.value,
@@ -71,6 +77,21 @@ async def file_claim(session: AsyncSession, tenant: CurrentTenant, registration_
     session.add(claim)
     await session.flush()
     return claim, registered
+
+
+def component_errors(component: str | None, terms: WarrantyTerms) -> list[FieldError]:
+    """Why ``component`` cannot be named by a claim under ``terms``: when the terms itemise their cover, it
+    must be one of their components; else any plain identifier (a wear part) will do."""
+    if component is None:
+        return []
+    known = [item.component for item in terms.coverage]
+    if known and component not in known:
+        return [FieldError("component", f"must be one of the components this warranty names: {', '.join(known)}",
+                           code="claim.unknown_component", params={"known": ", ".join(known)})]
+    if not is_component_code(component):
+        return [FieldError("component", "must be a component code: lower-case letters, digits and underscores, "
+                                        "at most 40", code="claim.bad_component")]
+    return []
 
 
 async def get_claim(session: AsyncSession, claim_id: UUID) -> Claim:

@@ -49,6 +49,16 @@ class MoneyOut(BaseModel):
         return cls(amount=str(money).split(" ")[0], currency=money.currency, amount_minor=money.amount_minor)
 
 
+class CoverageItemOut(BaseModel):
+    """One component's own cover: until when (None when excluded), and why."""
+
+    component: str = Field(description="The vertical's code for the component, e.g. laser_source.")
+    covered: bool
+    covered_until: date | None = Field(description="The last day covered; None when the component is excluded.")
+    status: Literal["in_warranty", "expired", "not_started", "not_covered"]
+    reason: str
+
+
 class CoverageOut(BaseModel):
     status: Literal["in_warranty", "expired", "not_started"]
     warranty_start: date
@@ -59,7 +69,10 @@ class CoverageOut(BaseModel):
     restarts_on_exchange: bool
     exclusions: list[str]
     reasons: list[str] = Field(description="The rules that produced these terms, in words.")
-    cause: str
+    items: list[CoverageItemOut] = Field(description="Per-component cover, each with its own end; empty when "
+                                                     "the whole unit is covered alike.")
+    cause: str = Field(description="Why it was computed: registered, transferred, exchanged, installed or "
+                                   "training_signed_off.")
     computed_at: datetime
 
 
@@ -84,7 +97,15 @@ class RegistrationOut(BaseModel):
     seller: str
     previous_id: UUID | None
     has_proof: bool
+    installed_on: date | None = Field(description="When the unit was installed or commissioned, if recorded.")
+    training_signed_off_on: date | None = Field(description="When the customer signed off the installation "
+                                                            "training, if they did.")
     coverage: CoverageOut | None
+
+
+class InstallationIn(_Body):
+    installed_on: date = Field(description="When the unit was installed or commissioned at the customer's site; "
+                                           "the warranty is decided again from it.")
 
 
 class OwnershipOut(BaseModel):
@@ -123,6 +144,8 @@ class _ClaimBody(_Body):
 
 
 _CLAIM_FIELD_DESCRIPTIONS = {
+    "component": "The component or wear part claimed for: one of the coverage items' codes when the warranty "
+                 "itemises its cover (422 names them otherwise).",
     "delivered_sealed": "Unset when nobody recorded it.",
     "installed_by_authorised_technician": "Unset when not recorded.",
 }
@@ -149,6 +172,7 @@ class ClaimOut(BaseModel):
     serial: str
     kind: str
     reported_on: date
+    component: str | None
     decision: str
     failed_conditions: list[str] = Field(description="Every condition that failed, in words an agent reads out.")
     reasons: list[str]

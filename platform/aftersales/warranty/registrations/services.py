@@ -111,7 +111,8 @@ async def transfer_ownership(session: AsyncSession, tenant: CurrentTenant, regis
                              new_owner: CustomerDetails, transferred_on: date, *, registered_by: str) -> RegisteredUnit:
     """End the active registration and register the unit to ``new_owner`` from ``transferred_on``.
 
-    The sale facts (date, invoice, price) and the warranty carry over: the warranty runs from the sale.
+    The sale facts (date, invoice, price, installation) and the warranty carry over: the warranty runs from
+    the sale.
 
     :raises InvalidInput: a bad owner or date; :raises Conflict: the registration is no longer active.
     """
@@ -138,6 +139,7 @@ async def transfer_ownership(session: AsyncSession, tenant: CurrentTenant, regis
         serial_id=old.serial_id, customer_id=customer.id, purchased_on=old.purchased_on,
         invoice_number=old.invoice_number, price_minor=old.price_minor, currency=old.currency, seller=old.seller,
         owned_from=transferred_on, previous_id=old.id, registered_by=registered_by,
+        installed_on=old.installed_on, training_signed_off_on=old.training_signed_off_on,
     )
     session.add(successor)
     await session.flush()

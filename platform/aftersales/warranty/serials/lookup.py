@@ -60,7 +60,8 @@ UNIT_FACTS = (
            _m.c.sku, _m.c.name, _m.c.category, _m.c.volume_m3, _m.c.weight_kg, _m.c.warranty_months,
            _m.c.attributes, _r.c.id.label("registration_id"), _c.c.warranty_start, _c.c.warranty_end,
            _c.c.parts_support_end, _c.c.return_until, _c.c.exchange_until, _c.c.restarts_on_exchange,
-           _c.c.exclusions, _c.c.reasons, _c.c.cause, _c.c.created_at.label("coverage_computed_at"))
+           _c.c.exclusions, _c.c.reasons,
+           _c.c["items"].label("coverage_items"), _c.c.cause, _c.c.created_at.label("coverage_computed_at"))
     .join(_m, and_(_m.c.tenant_id == _s.c.tenant_id, _m.c.id == _s.c.model_id))
     .outerjoin(_r, and_(_r.c.tenant_id == _s.c.tenant_id, _r.c.serial_id == _s.c.id,
                         _r.c.status == RegistrationStatus.ACTIVE.value))

@@ -19,19 +19,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.contract.values import HOLD_REASONS
 from aftersales.db.base import utcnow
-from aftersales.errors import Conflict, InvalidInput
+from aftersales.errors import Conflict, InvalidInput, NotFound
 from aftersales.http.context import SessionDep, TenantDep
 from aftersales.identity import services as identity
 from aftersales.identity.customers import customer_by_id
 from aftersales.identity.principals import Principal
 from aftersales.identity.scopes import REQUESTS_READ, REQUESTS_WRITE
 from aftersales.service.clocks import services as service_clocks
+from aftersales.service.followups import services as followups
+from aftersales.service.quotes import services as quotes
 from aftersales.service.requests import services as service
 from aftersales.service.requests.services import KINDS
 from aftersales.service.states import MOVES, IllegalTransition, RequestState
 from aftersales.tenancy.current import CurrentTenant
 from aftersales.warranty.registrations.services import model_and_serial
-from aftersales.web.console import queue
+from aftersales.web.console import queue, request_work
 from aftersales.web.console.console_pages import (
     actor_of,
     console_page,
@@ -196,6 +198,42 @@ class ConsoleRequestController(PageController):
                           lambda: service.record_milestone(session, tenant, request_id, "contacted",
                                                            actor=actor_of(me), note=typed["note"], now=utcnow()))
 
+    @post(f"{REQUEST}/quotes")
+    async def quote(self, request: Request[Any, Any, Any], request_id: FromPath[UUID], tenant: TenantDep,
+                    session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
+        """Quote the request's work (hours, a flat labour price, parts from the price list) through the vertical
+        and offer it to the customer."""
+        me = viewer.staff(REQUESTS_WRITE)
+        typed = await form_fields(request, "labour_hours", "labour_price", "parts")
+        asked, unreadable = request_work.quote_asked(typed, tenant.context.currency)
+        if unreadable:
+            _ = console_page(request, tenant, viewer)[0].translations.gettext
+            words = {"hours": _("Give the hours as a number, e.g. 2.5."),
+                     "price": _("Give the price as an amount, e.g. 120.50."),
+                     "parts": _("One part a line: its code, then how many.")}
+            return await _refused(request, tenant, session, viewer, me, request_id, Problem(
+                "quote", fields={name: words[kind] for name, kind in unreadable.items()}, typed=typed))
+        return await _act(request, tenant, session, viewer, me, request_id, "quote", typed,
+                          lambda: quotes.offer_quote(session, tenant, request_id, asked, actor=actor_of(me),
+                                                     now=utcnow()))
+
+    @post(f"{REQUEST}/followups/{{followup_id:uuid}}/answers")
+    async def answer_followup(self, request: Request[Any, Any, Any], request_id: FromPath[UUID],
+                              followup_id: FromPath[UUID], tenant: TenantDep, session: SessionDep,
+                              viewer: ViewerDep) -> Template | Redirect:
+        """Record a follow-up's (or a routed step's) answers; the vertical routes it to its next step."""
+        me = viewer.staff(REQUESTS_WRITE)
+        typed = await form_fields(request, "answers", "comment", "problem")
+
+        async def work() -> None:
+            followup = await followups.get_followup(session, followup_id)
+            if followup.request_id != request_id:
+                raise NotFound("no such follow-up")
+            await followups.record_answers(session, tenant, followup, request_work.answers_given(typed),
+                                           actor=actor_of(me), channel="phone", now=utcnow())
+
+        return await _act(request, tenant, session, viewer, me, request_id, f"followup-{followup_id}", typed, work)
+
 
 def _illegal(page: Page, current: RequestState, target: RequestState) -> str:
     """Why ``target`` cannot follow ``current``, in the agent's language, with what can."""
@@ -268,7 +306,8 @@ async def _detail(request: Request[Any, Any, Any], tenant: CurrentTenant, sessio
                 moves=sorted(MOVES[RequestState(found.state)]), holds=holds,
                 hold_reasons=[r for r in HOLD_REASONS if r not in {h.reason for h in holds}],
                 ended=not MOVES[RequestState(found.state)], problem=problem or Problem(""), now=now,
-                requested=_typed(problem))
+                requested=_typed(problem), quotes=await request_work.quotes_of(session, found.id),
+                quotable=found.kind in quotes.QUOTED_KINDS, followups=await request_work.followups_of(session, found.id))
 
 
 def _typed(problem: Problem | None) -> dict[str, str]:

@@ -24,7 +24,7 @@ from aftersales.identity.customers import CustomerDetails, customer_by_id
 from aftersales.service.requests.services import requests_about_unit
 from aftersales.warranty.registrations import claims as claim_service
 from aftersales.warranty.registrations.attachments import check_upload, store_attachment
-from aftersales.warranty.registrations.coverage import status_on
+from aftersales.warranty.registrations.coverage import component_cover, status_on
 from aftersales.warranty.registrations.services import (
     MAX_INVOICE_NUMBER,
     MAX_SELLER,
@@ -214,10 +214,12 @@ class DevicesController(PageController):
     @get("/my/devices/{registration_id:uuid}")
     async def device(self, request: Request[Any, Any, Any], registration_id: FromPath[UUID], tenant: TenantDep,
                      session: SessionDep, viewer: ViewerDep) -> Template:
-        """One unit: its coverage dates and the rules behind them, its claims, its requests, and the way to
-        ask for service."""
+        """One unit: its coverage dates (each component's own) and the rules behind them, its installation, its
+        claims, its requests, and the way to ask for service."""
         page, customer_id = customer_page(request, tenant, viewer)
         registered = await mine.device(session, customer_id, registration_id)
-        return show(page, tenant, "account/device.html", device=registered, today=tenant.today(),
-                    status_on=status_on, claims=await claim_service.claims_of(session, registration_id),
+        coverage, today = registered.coverage, tenant.today()
+        return show(page, tenant, "account/device.html", device=registered, today=today, status_on=status_on,
+                    components=component_cover(coverage.items, coverage, today) if coverage else [],
+                    claims=await claim_service.claims_of(session, registration_id),
                     requests=await requests_about_unit(session, customer_id, registration_id))

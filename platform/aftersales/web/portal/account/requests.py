@@ -16,12 +16,14 @@ from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from aftersales.contract.money import Money
 from aftersales.db.base import utcnow
-from aftersales.errors import InvalidInput
+from aftersales.errors import Conflict, InvalidInput, NotFound
 from aftersales.http.context import SessionDep, TenantDep
 from aftersales.identity.customers import CustomerDetails, customer_by_id
 from aftersales.service.clocks import services as clocks
 from aftersales.service.models import RequestEvent, ServiceRequest
+from aftersales.service.quotes import services as quotes
 from aftersales.service.requests import services as service
 from aftersales.service.requests.services import MAX_SUMMARY
 from aftersales.tenancy.current import CurrentTenant
@@ -32,6 +34,7 @@ from aftersales.web.page_controller import PageController
 from aftersales.web.portal.account import mine
 from aftersales.web.portal.account.pages import customer_actor, customer_page, show
 from aftersales.web.portal.account.words import EVENTS
+from aftersales.web.portal.booking.views import Line, lines_of
 from aftersales.web.portal.rendering import Page
 
 PORTAL = "portal"
@@ -141,4 +144,41 @@ class RequestsController(PageController):
         partial = htmx_asked(request)
         return show(page, tenant, "account/request_status.html" if partial else "account/request.html",
                     item=found, device=device, events=await visible_events(session, found),
-                    promises=await promises(session, tenant, found))
+                    promises=await promises(session, tenant, found),
+                    quotes=await quotes_shown(session, found.id, customer_id))
+
+    @post("/my/requests/{request_id:uuid}/quotes/{quote_id:uuid}/{decision:str}")
+    async def decide_quote(self, request: Request[Any, Any, Any], request_id: FromPath[UUID], quote_id: FromPath[UUID],
+                           decision: FromPath[str], tenant: TenantDep, session: SessionDep,
+                           viewer: ViewerDep) -> Redirect:
+        """Accept or decline a quote on offer, then back to the request (which shows where the quote stands: one
+        decided meanwhile, or superseded, is shown so)."""
+        page, customer_id = customer_page(request, tenant, viewer)
+        if decision not in ("accept", "decline"):
+            raise NotFound("no such decision")
+        found = await mine.request(session, customer_id, request_id)
+        try:
+            async with session.begin_nested():
+                await quotes.decide_quote(session, quote_id, customer_id=customer_id, accept=decision == "accept",
+                                          actor=customer_actor(customer_id), now=utcnow())
+        except Conflict:
+            pass
+        return Redirect(page.url(f"/my/requests/{found.id}"), status_code=303)
+
+
+@dataclass(frozen=True)
+class QuoteShown:
+    """A quote on the customer's request page: its lines as money, the total, the reasons."""
+
+    id: UUID
+    state: str
+    lines: list[Line]
+    total: Money
+    reasons: list[str]
+
+
+async def quotes_shown(session: Any, request_id: UUID, customer_id: UUID) -> list[QuoteShown]:
+    """The request's quotes, oldest first, as the customer reads them."""
+    return [QuoteShown(q.id, q.state, lines_of(quotes.shown_lines(q), q.currency), Money(q.total_minor, q.currency),
+                       quotes.shown_reasons(q))
+            for q in await quotes.quotes_of(session, request_id, customer_id=customer_id)]

@@ -1,0 +1,71 @@
+"""The tenant's price list of parts and consumables: the manufacturer's list prices that quotes charge, and the
+tenant's labour and travel rates.
+
+Admins keep it (one entry per code, in the tenant's currency); a quote naming a code that is not on the list, or
+no longer active, is refused with the reason. The codes :data:`LABOUR_RATE` and :data:`TRAVEL_RATE` are rates,
+not parts: the core gives them to the vertical as ``JobFacts.labour_rate_per_hour`` and ``travel_rate_per_km``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from aftersales.contract.money import Money
+from aftersales.contract.values import JobItem
+from aftersales.errors import FieldError
+from aftersales.service.quotes.models import PartPrice
+
+LABOUR_RATE = "labour_hour"
+"""The price-list code of the tenant's labour rate per hour."""
+TRAVEL_RATE = "travel_km"
+"""The price-list code of the tenant's travel rate per km."""
+RATE_CODES = (LABOUR_RATE, TRAVEL_RATE)
+
+
+@dataclass(frozen=True)
+class ItemAsked:
+    """A part or consumable named on a quote or change request: its price-list code and how many."""
+
+    code: str
+    quantity: int = 1
+
+
+@dataclass(frozen=True)
+class Rates:
+    """The tenant's labour rate per hour and travel rate per km, each None when not on its list."""
+
+    labour_per_hour: Money | None = None
+    travel_per_km: Money | None = None
+
+
+async def rates(session: AsyncSession, currency: str) -> Rates:
+    """The active rate entries of the price list in ``currency`` (a rate in another currency is not this job's)."""
+    found = {e.code: Money(e.price_minor, e.currency) for e in (await session.scalars(select(PartPrice).where(
+        PartPrice.code.in_(RATE_CODES), PartPrice.active.is_(True), PartPrice.currency == currency))).all()}
+    return Rates(found.get(LABOUR_RATE), found.get(TRAVEL_RATE))
+
+
+async def priced_items(session: AsyncSession, asked: Sequence[ItemAsked], *, field: str,
+                       currency: str) -> tuple[tuple[JobItem, ...], list[FieldError]]:
+    """``asked`` at the list prices, and a field error for each code not on the list, inactive, a rate rather
+    than a part, priced in another currency, or asked for in a quantity under 1."""
+    codes = {item.code for item in asked}
+    entries = {e.code: e for e in (await session.scalars(select(PartPrice).where(PartPrice.code.in_(codes)))).all()}
+    items, errors = [], []
+    for index, item in enumerate(asked):
+        entry = entries.get(item.code)
+        if item.quantity < 1:
+            errors.append(FieldError(f"{field}.{index}.quantity", "must be at least 1"))
+        if item.code in RATE_CODES:
+            errors.append(FieldError(f"{field}.{index}.code", f"{item.code!r} is a rate, not a part"))
+        elif entry is None or not entry.active:
+            errors.append(FieldError(f"{field}.{index}.code", f"{item.code!r} is not on the tenant's price list"))
+        elif entry.currency != currency:
+            errors.append(FieldError(f"{field}.{index}.code", f"listed in {entry.currency}, the job is in {currency}"))
+        elif item.quantity >= 1:
+            items.append(JobItem(entry.code, entry.name, item.quantity, Money(entry.price_minor, entry.currency)))
+    return tuple(items), errors

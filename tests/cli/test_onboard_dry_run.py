@@ -1,0 +1,52 @@
+"""``aftersales onboard --dry-run``: the context, catalogue and clocks a manifest would produce, nothing written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from aftersales.cli.main import main
+from aftersales.settings import REPO_ROOT
+
+
+def dry_run(tmp_path: Path, *manifests: Path) -> tuple[int, str, Path]:
+    data = tmp_path / "data"
+    env = {"AFTERSALES_DATA_DIR": str(data), "AFTERSALES_DATABASE_URL": f"sqlite+aiosqlite:///{data / 'aftersales.db'}",
+           "AFTERSALES_MIGRATION_DATABASE_URL": None}
+    result = CliRunner().invoke(main, ["onboard", "--dry-run", *map(str, manifests)], env=env)
+    return result.exit_code, result.output, data
+
+
+def test_a_dry_run_prints_mehrs_context_catalogue_and_clocks_and_writes_nothing(tmp_path):
+    code, out, data = dry_run(tmp_path, REPO_ROOT / "tenants" / "mehr.toml")
+    assert code == 0, out
+    assert not data.exists()  # no database, no data directory, no generated key
+    assert "mehr on the electronics vertical" in out
+    assert "country IR, currency IRR, time zone Asia/Tehran, locales fa, en" in out
+    assert "weekend fri; hours 08:00-17:00; closures none" in out
+    assert "warranty_months=18" in out and "repair_result_business_days=7" in out
+    assert "default service catalogue (3 offerings)" in out and "screen_repair" in out
+    lines = out.splitlines()
+    assert ("    repair       result               7 business days      opened -> ready, ended; on breach notify: "
+            "the intake receipt promises a result within 7 business days") in lines
+    assert any(line.startswith("    repair       replacement          30 business days") and "offer_replacement" in line
+               for line in lines)
+    assert any(line.startswith("    complaint    complaint_response   48 business hours") for line in lines)
+    assert any(line.startswith("    inquiry      first_response       2 business days") for line in lines)
+    assert lines[-1] == "dry run: nothing was written"
+
+
+def test_a_tenant_whose_vertical_sets_no_complaint_clock_gets_the_platforms(tmp_path):
+    code, out, _ = dry_run(tmp_path, REPO_ROOT / "tenants" / "carmax.toml")
+    assert code == 0, out
+    assert any(line.startswith("    complaint    complaint_response   48 business hours") for line in out.splitlines())
+    assert "    repair       onsite               1 business day " in out
+
+
+def test_a_bad_manifest_is_refused_in_one_line_and_nothing_is_written(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text((REPO_ROOT / "tenants" / "mehr.toml").read_text().replace("warranty_months = 18", "warranty_months = 0"))
+    code, out, data = dry_run(tmp_path, bad)
+    assert code == 1 and out.count("\n") == 1 and "settings.electronics.warranty_months" in out
+    assert not data.exists()
