@@ -6,7 +6,9 @@ software upgrades, free from the purchase date. Any other job is priced by the c
 
 from __future__ import annotations
 
-from aftersales.contract import JobFacts, OfferingSpec, Quote, QuoteLine, messages
+from dataclasses import replace
+
+from aftersales.contract import JobFacts, OfferingSpec, Quote, TenantContext, defaults, messages
 from aftersales_industrial.settings import IndustrialSettings
 
 _ = messages("aftersales_industrial")
@@ -27,15 +29,12 @@ def service_catalogue() -> list[OfferingSpec]:
     return list(CATALOGUE)
 
 
-def quote(settings: IndustrialSettings, job: JobFacts) -> Quote | None:
-    """A software upgrade's labour is free when the tenant's upgrades are; parts and consumables it needs are
-    charged at list prices unless the machine is under warranty (as the core prices them). None for other jobs."""
-    if job.offering != SOFTWARE_UPGRADE or not settings.software_upgrades_free:
+def quote(tenant: TenantContext, job: JobFacts) -> Quote | None:
+    """A software upgrade's labour is free when the tenant's upgrades are; travel, parts and consumables are
+    priced as the core prices them (free only under warranty). None for other jobs: the core default."""
+    if job.offering != SOFTWARE_UPGRADE or not tenant.settings_as(IndustrialSettings).software_upgrades_free:
         return None
-    free = _("software upgrades are free from the purchase date")
-    lines = [QuoteLine("labour", _("Software upgrade"), job.labour_price, covered_by_warranty=True)]
-    lines += [QuoteLine("part", _("{name} × {quantity}", name=p.name, quantity=p.quantity), p.price,
-                        covered_by_warranty=job.under_warranty) for p in job.parts]
-    lines += [QuoteLine("consumable", _("{name} × {quantity}", name=c.name, quantity=c.quantity), c.price,
-                        covered_by_warranty=job.under_warranty) for c in job.consumables_used]
-    return Quote(lines=tuple(lines), reasons=(free,))
+    core = defaults.aftersales_quote(tenant=tenant, job=job)
+    labour, *rest = core.lines
+    lines = (replace(labour, covered_by_warranty=True), *rest)
+    return Quote(lines=lines, reasons=(_("software upgrades are free from the purchase date"),))

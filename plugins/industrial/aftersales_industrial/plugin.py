@@ -1,8 +1,8 @@
 """The industrial vertical's hooks (entry point ``industrial`` in the ``aftersales.verticals`` group).
 
 Pure functions of their arguments, like every hook: the tenant's rules arrive as ``tenant.settings``. Hooks
-not implemented here (claims, resolution options, cards, ratings, ranking, refunds) are the core defaults':
-seed 004 states no rule for them.
+not implemented here are the core defaults': seed 004 states no rule for claims (the core decides a claim on a
+component by the coverage items of :mod:`.warranty`), resolution options, cards, ratings, ranking or refunds.
 """
 
 from __future__ import annotations
@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from aftersales.contract import (
+    FollowUpAnswer,
     FollowUpPlan,
+    FollowUpRouting,
     JobFacts,
     OfferingSpec,
     ProductInfo,
@@ -27,7 +29,7 @@ from aftersales.contract import (
     hookimpl,
     messages,
 )
-from aftersales_industrial import __version__, catalogue, followups, sla, warranty
+from aftersales_industrial import __version__, catalogue, followups, routing, sla, warranty
 from aftersales_industrial.settings import IndustrialSettings
 
 NAME = "industrial"
@@ -81,10 +83,15 @@ def aftersales_followups(tenant: TenantContext, event: ServiceEvent) -> list[Fol
 
 
 @hookimpl
+def aftersales_followup_answered(tenant: TenantContext, answer: FollowUpAnswer) -> FollowUpRouting:
+    return routing.next_step(answer)
+
+
+@hookimpl
 def aftersales_service_catalogue(tenant: TenantContext) -> list[OfferingSpec]:
     return catalogue.service_catalogue()
 
 
 @hookimpl
 def aftersales_quote(tenant: TenantContext, job: JobFacts) -> Quote | None:
-    return catalogue.quote(tenant.settings_as(IndustrialSettings), job)
+    return catalogue.quote(tenant, job)

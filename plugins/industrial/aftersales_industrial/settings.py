@@ -42,6 +42,11 @@ class IndustrialSettings(PluginSettings):
         description=("Assumption (seed 004 gives no term): consumables (nozzles, protective lenses, ceramic rings, "
                      "filters) wear out in use and are not covered by the warranty."),
     )
+    warranty_from_training_sign_off: bool = Field(
+        default=True,
+        description=("Assumption (seed 004 gives no start): the warranty runs from the customer's sign-off of the "
+                     "installation training, when the machine is handed over working; from the sale until then."),
+    )
     software_upgrades_free: bool = Field(
         default=True, description="seed 004: software upgrades are free from the purchase date.",
     )
