@@ -83,7 +83,7 @@ def aftersales_followups(tenant: TenantContext, event: ServiceEvent) -> list[Fol
 
 
 @hookimpl
-def aftersales_followup_answered(tenant: TenantContext, answer: FollowUpAnswer) -> FollowUpRouting:
+def aftersales_followup_answered(tenant: TenantContext, answer: FollowUpAnswer) -> FollowUpRouting | None:
     return routing.next_step(answer)
 
 

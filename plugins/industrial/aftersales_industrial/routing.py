@@ -12,14 +12,14 @@ from aftersales.contract import FollowUpAnswer, FollowUpRouting, messages
 _ = messages("aftersales_industrial")
 
 
-def next_step(answer: FollowUpAnswer) -> FollowUpRouting:
-    """The step after ``answer``: engineer → R&D (only if the engineer could not solve it) → call back → close."""
+def next_step(answer: FollowUpAnswer) -> FollowUpRouting | None:
+    """The step after ``answer``: engineer → R&D (only if the engineer could not solve it) → call back → close.
+    None for a call that found no problem: the core closes it."""
     last = answer.routing[-1] if answer.routing else None
     if last is None:
-        if answer.problem_reported:
-            return FollowUpRouting("engineer", _("a problem found on the call goes to the service or training "
-                                                 "engineer"))
-        return FollowUpRouting("close", _("no problem was reported"))
+        if not answer.problem_reported:
+            return None
+        return FollowUpRouting("engineer", _("a problem found on the call goes to the service or training engineer"))
     if last == "engineer" and answer.problem_reported:
         return FollowUpRouting("rnd", _("the engineer could not solve it: a work contact letter goes to R&D"))
     if last in ("engineer", "rnd"):

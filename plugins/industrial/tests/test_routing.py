@@ -29,7 +29,7 @@ def route(manifest_context, plugin_hooks):
 
 def test_aftersales_followup_answered_a_problem_goes_to_the_engineer(route) -> None:
     assert route(problem=True) == ("engineer", "a problem found on the call goes to the service or training engineer")
-    assert route(problem=False) == ("close", "no problem was reported")
+    assert route(problem=False) == ("close", "no problem reported")  # the core's answer: nothing to route
 
 
 def test_what_the_engineer_cannot_solve_goes_to_rnd_then_the_customer_is_called_back(route) -> None:
