@@ -11,8 +11,11 @@ from litestar.openapi.spec import Components, SecurityScheme
 
 from aftersales import __version__
 from aftersales.accounts.api import OAuthController, SignInController, TenantIdentityController
+from aftersales.contract import Message
 from aftersales.http.context import DEPENDENCIES
+from aftersales.http.language import ReaderMiddleware, say
 from aftersales.http.problems import exception_handlers
+from aftersales.i18n import catalogues
 from aftersales.identity.guards import BearerTokenMiddleware
 from aftersales.marketplace.availability.api import ScheduleController
 from aftersales.marketplace.bookings.api import BookingController
@@ -69,6 +72,7 @@ def freeze_startup_objects() -> None:
 def create_app(runtime: Runtime | None = None) -> Litestar:
     """Build the application around ``runtime`` (default: built from the environment)."""
     runtime = runtime or build_runtime()
+    catalogues.load({catalogues.domain_of(plugin) for _, plugin in runtime.plugins.pm.list_name_plugin()})
 
     async def close_runtime() -> None:
         await runtime.close()
@@ -119,7 +123,8 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
         ],
         dependencies=DEPENDENCIES,
         exception_handlers={SignInRequired: sign_in_redirect, **exception_handlers(page_answer)},
-        middleware=[BearerTokenMiddleware],
+        middleware=[ReaderMiddleware, BearerTokenMiddleware],
+        type_encoders={Message: say},
         csrf_config=csrf_config(runtime),
         plugins=[PagesPlugin()],
         state=State({"runtime": runtime}),

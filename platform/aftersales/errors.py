@@ -89,6 +89,36 @@ class RateLimited(AftersalesError):
         self.retry_after = retry_after
 
 
+class PluginFailed(AftersalesError):
+    """A plugin's hook raised or answered the wrong type: the tenant's vertical rules are failing (503).
+
+    Logged once with ``error_id`` (plugin, hook, tenant, reason); the user is told the error id and nothing of
+    the plugin's internals, so support can find the log line.
+    """
+
+    title = "Plugin failed"
+
+    def __init__(self, *, plugin: str, hook: str, tenant: str | None, vertical: str | None, reason: str,
+                 error_id: str) -> None:
+        rules = f"the {vertical} rules" if vertical else "the plugin rules"
+        super().__init__(f"{rules} are failing; the error was logged as {error_id}", code="plugin.failed",
+                         params={"error_id": error_id, "vertical": vertical or "", "hook": hook})
+        self.plugin, self.hook, self.tenant, self.vertical, self.reason = plugin, hook, tenant, vertical, reason
+        self.error_id = error_id
+
+
+class VerticalUnavailable(AftersalesError):
+    """The tenant's vertical is disabled in this process (its plugin failed to load, or is not installed): its
+    rules cannot be applied, so the tenant's work is refused with the reason (503) until an operator fixes it."""
+
+    title = "Vertical unavailable"
+
+    def __init__(self, *, vertical: str, tenant: str, reason: str) -> None:
+        super().__init__(f"the {vertical} rules are unavailable: {reason}", code="plugin.unavailable",
+                         params={"vertical": vertical, "reason": reason})
+        self.vertical, self.tenant, self.reason = vertical, tenant, reason
+
+
 class TenantNotBound(AftersalesError):
     """A tenant-owned table was touched from a session bound to no tenant: a programming error, never allowed."""
 

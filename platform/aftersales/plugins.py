@@ -13,6 +13,7 @@ cached per plugin set, not per tenant, so ten thousand tenants on three vertical
 
 from __future__ import annotations
 
+import difflib
 import importlib.metadata
 import importlib.util
 from collections.abc import Iterable, Mapping, Sequence
@@ -30,6 +31,7 @@ from aftersales.contract import defaults as core_defaults
 from aftersales.contract import hookspecs
 from aftersales.contract.values import PluginSettings, ProductInfo, SerialCheck, TenantContext, VerticalInfo
 from aftersales.errors import FieldError, InvalidInput
+from aftersales.hook_calls import GuardedHooks
 
 
 @dataclass(frozen=True)
@@ -40,10 +42,21 @@ class PluginFailure:
     reason: str
 
 
-def _flatten_field_errors(error: ValidationError, prefix: str) -> list[FieldError]:
-    return [
-        FieldError(".".join([prefix, *(str(part) for part in e["loc"])]), e["msg"]) for e in error.errors()
-    ]
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """`` (did you mean X?)`` when ``word`` is close to one of ``choices`` (difflib), else an empty string."""
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+def _flatten_field_errors(error: ValidationError, prefix: str, fields: Iterable[str] = ()) -> list[FieldError]:
+    """One :class:`FieldError` per pydantic error; an unknown key says which known one it is close to."""
+    out = []
+    for e in error.errors():
+        reason = e["msg"]
+        if e["type"] == "extra_forbidden" and e["loc"]:
+            reason += did_you_mean(str(e["loc"][-1]), fields)
+        out.append(FieldError(".".join([prefix, *(str(part) for part in e["loc"])]), reason))
+    return out
 
 
 class PluginRegistry:
@@ -54,7 +67,7 @@ class PluginRegistry:
         self.infos: dict[str, VerticalInfo] = {}
         self.failures: dict[str, PluginFailure] = {}
         self._plugins: dict[str, object] = {}
-        self._hooks_cache: dict[frozenset[str], pluggy.HookRelay] = {}
+        self._hooks_cache: dict[frozenset[str], GuardedHooks] = {}
 
     # -- registration ------------------------------------------------------------------------------------
 
@@ -71,7 +84,10 @@ class PluginRegistry:
         try:
             unknown = [c.name for c in self.pm.get_hookcallers(plugin) or [] if not c.has_spec()]
             if unknown:
-                raise ValueError(f"implements hooks the contract does not have: {', '.join(sorted(unknown))}")
+                known = [name for name, caller in vars(self.pm.hook).items()
+                         if isinstance(caller, pluggy.HookCaller) and caller.has_spec()]
+                raise ValueError("implements hooks the contract does not have: "
+                                 + ", ".join(name + did_you_mean(name, known) for name in sorted(unknown)))
             self.infos[name] = self._describe(name, plugin)
         except Exception as exc:  # a plugin's own code may raise anything; it is reported, never fatal
             self.pm.unregister(plugin)
@@ -98,7 +114,11 @@ class PluginRegistry:
             raise ValueError(f"requires_core {info.requires_core!r} is not a version specifier") from None
         if not compatible:
             raise ValueError(f"requires aftersales {info.requires_core}, this is {__version__}")
-        info.settings_schema()  # the defaults themselves must validate
+        try:
+            info.settings_schema()  # the defaults themselves must validate (validate_default=True)
+        except ValidationError as exc:
+            raise ValueError("settings defaults break their own rules: " + "; ".join(
+                f"{e.field}: {e.reason}" for e in _flatten_field_errors(exc, f"settings.{name}"))) from None
         return info
 
     def _fail(self, name: str, reason: str) -> None:
@@ -116,11 +136,20 @@ class PluginRegistry:
     def info(self, name: str) -> VerticalInfo:
         return self.infos[name]
 
-    def hooks_for(self, plugin_names: Iterable[str]) -> pluggy.HookRelay:
+    def unavailable_reason(self, plugin: str) -> str | None:
+        """Why ``plugin`` cannot serve a tenant in this process (it failed to load, or is not installed); None
+        when it is loaded."""
+        if plugin in self.infos:
+            return None
+        failure = self.failures.get(plugin)
+        return failure.reason if failure is not None else "the plugin is not installed"
+
+    def hooks_for(self, plugin_names: Iterable[str]) -> GuardedHooks:
         """Hook callers reaching the core defaults and exactly ``plugin_names`` (unknown names are ignored).
 
         Each plugin set gets its own pluggy manager holding the same plugin objects, registered in name order,
-        so a dispatched call costs what a bare pluggy call costs.
+        so a dispatched call costs what a bare pluggy call costs plus the guard of
+        :mod:`aftersales.hook_calls` (a plugin that raises or answers the wrong type is reported by name).
         """
         key = frozenset(plugin_names)
         hooks = self._hooks_cache.get(key)
@@ -128,11 +157,11 @@ class PluginRegistry:
             pm = _new_manager()
             for name in sorted(key & self._plugins.keys()):
                 pm.register(self._plugins[name], name=name)
-            hooks = self._hooks_cache[key] = pm.hook
+            hooks = self._hooks_cache[key] = GuardedHooks(pm.hook)
         return hooks
 
     @cached_property
-    def core_only(self) -> pluggy.HookRelay:
+    def core_only(self) -> GuardedHooks:
         return self.hooks_for(())
 
     def validate_settings(self, plugin: str, raw: Mapping[str, Any], *, field_prefix: str) -> PluginSettings:
@@ -142,7 +171,8 @@ class PluginRegistry:
             return schema.model_validate(dict(raw))
         except ValidationError as exc:
             raise InvalidInput(
-                f"invalid settings for plugin {plugin!r}", _flatten_field_errors(exc, field_prefix)
+                f"invalid settings for plugin {plugin!r}",
+                _flatten_field_errors(exc, field_prefix, schema.model_fields),
             ) from None
 
 
@@ -195,7 +225,7 @@ def build_plugin_registry(
 
 
 def validate_serials(
-    hooks: pluggy.HookRelay, tenant: TenantContext, serials: Sequence[str], products: Sequence[ProductInfo | None]
+    hooks: GuardedHooks, tenant: TenantContext, serials: Sequence[str], products: Sequence[ProductInfo | None]
 ) -> list[SerialCheck]:
     """What ``aftersales_validate_serial`` answers for each serial, in one ``aftersales_validate_serials`` call
     when every plugin answering the per-serial hook answers the batch hook too (else row by row)."""

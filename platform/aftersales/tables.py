@@ -31,7 +31,7 @@ from aftersales.outbox.models import OutboxMessage
 from aftersales.payments.ledger.models import LedgerEntry, Payment, Wallet
 from aftersales.payments.refunds.models import CustomerIdentity, Refund, RefundEvent
 from aftersales.payments.stripe.models import StripeAccount, StripeEvent
-from aftersales.service.followups.models import FollowUp, TrainingSignOff
+from aftersales.service.followups.models import FollowUp, FollowUpFailure, TrainingSignOff
 from aftersales.service.models import (
     Complaint,
     RequestEvent,
@@ -55,6 +55,7 @@ __all__ = [
     "CustomerIdentity",
     "CustomerRatingTotal",
     "FollowUp",
+    "FollowUpFailure",
     "JobCharge",
     "LedgerEntry",
     "Offering",

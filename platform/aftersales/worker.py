@@ -23,10 +23,11 @@ from uuid import UUID
 from sqlalchemy import select
 
 from aftersales.db.base import utcnow
+from aftersales.errors import PluginFailed, VerticalUnavailable
 from aftersales.outbox.delivery import BATCH, deliver_due
 from aftersales.runtime import Runtime
 from aftersales.service.clocks.escalation import sweep_breaches
-from aftersales.service.followups.delivery import send_due_followups
+from aftersales.service.followups.delivery import retry_failed_followups, send_due_followups
 from aftersales.tenancy.models import Tenant
 
 log = logging.getLogger(__name__)
@@ -50,28 +51,48 @@ async def deliver_outbox(runtime: Runtime, tenant_id: UUID, now: datetime) -> in
     return handled
 
 
-JOBS: list[Job] = [sweep_breaches, send_due_followups, deliver_outbox]
+JOBS: list[Job] = [sweep_breaches, retry_failed_followups, send_due_followups, deliver_outbox]
 """In order: jobs that write messages (breaches, follow-ups) run before delivery, so one pass sends them."""
 """What the worker runs for each active tenant on every pass, in this order."""
 
 
 async def active_tenants(runtime: Runtime) -> list[UUID]:
+    return [tenant_id for tenant_id, _, _ in await _active_tenants(runtime)]
+
+
+async def _active_tenants(runtime: Runtime) -> list[tuple[UUID, str, str]]:
+    """Id, slug and vertical of every active tenant."""
     async with runtime.db.platform_session() as session:
-        return list(await session.scalars(select(Tenant.id).where(Tenant.status == "active").order_by(Tenant.id)))
+        rows = await session.execute(select(Tenant.id, Tenant.slug, Tenant.vertical)
+                                     .where(Tenant.status == "active").order_by(Tenant.id))
+        return [(tenant_id, slug, vertical) for tenant_id, slug, vertical in rows.all()]
 
 
 async def run_once(runtime: Runtime, now: datetime) -> dict[str, int]:
-    """One pass: every job for every active tenant. A job that raises is logged and the pass goes on.
+    """One pass: every job for every active tenant. A job that raises is logged and the pass goes on; a tenant
+    whose plugin rules fail (a disabled vertical, a failing hook) is logged once per pass, in one line naming
+    the reason and the jobs it held up, with no traceback (a failing hook call was logged with its error id);
+    its jobs that need no hook (the outbox) still run.
 
     :return: per job name, how many items it handled across the tenants.
     """
     counts = {job.__name__: 0 for job in JOBS}
-    for tenant_id in await active_tenants(runtime):
+    for tenant_id, slug, vertical in await _active_tenants(runtime):
+        failing: dict[str, str] = {}
+        unavailable = runtime.plugins.unavailable_reason(vertical)
+        if unavailable is not None:
+            failing["vertical"] = f"{vertical} is unavailable: {unavailable}"
         for job in JOBS:
             try:
                 counts[job.__name__] += await job(runtime, tenant_id, now)
+            except (PluginFailed, VerticalUnavailable) as exc:  # the tenant's rules fail: known, logged by the guard
+                failing[job.__name__] = exc.detail
             except Exception:  # one tenant's failure must not starve the others
                 log.exception("worker job %s failed for tenant %s", job.__name__, tenant_id)
+        if failing:
+            log.warning("tenant %s: its plugin rules are failing; %s", slug,
+                        "; ".join(f"{what}: {why}" for what, why in failing.items()),
+                        extra={"tenant": slug, "tenant_id": str(tenant_id), "failing": failing})
     return counts
 
 

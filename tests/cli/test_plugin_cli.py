@@ -32,7 +32,7 @@ def test_a_failing_hook_exits_1_naming_the_hook_and_its_example(monkeypatch: pyt
     assert result.exit_code == 1
     assert re.search(r"\n  aftersales_sla_targets +failed +clock 'result': the duration must be positive\n", result.output)
     assert "\naftersales_quote: raised IndexError" in result.output and "    job = JobFacts(" in result.output
-    assert result.output.rstrip().endswith("13 hooks, 10 failed")
+    assert result.output.rstrip().endswith("14 hooks, 11 failed")
 
 
 def test_an_unknown_plugin_exits_2_with_one_line_and_the_closest_name() -> None:

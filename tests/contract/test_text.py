@@ -48,3 +48,19 @@ def test_untyped_parameters_are_refused(value: object) -> None:
 def test_a_message_missing_a_parameter_is_refused() -> None:
     with pytest.raises(ValueError, match="does not fit"):
         Message("{months}-month warranty")
+
+
+def test_english_groups_thousands_so_a_toman_threshold_reads_as_before() -> None:
+    reason = Message("under {limit} toman, not {asked}", limit=Decimal(5_000_000) / 10, asked=4_999_999)
+    assert reason == "under 500,000 toman, not 4,999,999"
+
+
+def test_a_phrase_parameter_is_a_message_stored_inside_its_sentence() -> None:
+    _ = messages("aftersales_auto_service")
+    failed = Message("no {what} applies to this purchase", what=_("return period"))
+    assert failed == "no return period applies to this purchase"
+    stored = stored_text(failed)
+    assert stored["params"] == {"what": {"message": {"id": "return period", "domain": "aftersales_auto_service",
+                                                     "params": {}}}}
+    again = loaded_text(stored)
+    assert isinstance(again.params["what"], Message) and again == failed

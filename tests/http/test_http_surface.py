@@ -13,6 +13,7 @@ async def test_health_reports_the_database_and_the_plugins(client):
     body = response.json()
     assert response.status_code == 200 and body["database"] == "ok"
     assert {"electronics", "appliances", "auto_service"} <= set(body["plugins"])
+    assert body["status"] == "ok" and body["failing_plugins"] == []
 
 
 async def test_health_is_503_when_the_database_is_unreachable(runtime):

@@ -163,7 +163,12 @@ FACTS: dict[str, Callable[[], st.SearchStrategy[dict[str, Any]]]] = {
     "rank_providers": lambda: st.fixed_dictionaries({"offering": st.just("repair"),
                                                      "candidates": strategies.candidate_lists()}),
     "refund_policy": lambda: st.fixed_dictionaries({"refund": strategies.refund_facts()}),
+    "followup_answered": lambda: st.fixed_dictionaries({"answer": strategies.followup_answers()}),
 }
+
+
+def test_every_generated_hook_but_the_batch_is_compared_with_the_core() -> None:
+    assert set(FACTS) == set(available_hooks()) - {"validate_serials"}  # the batch: the test after the next
 
 
 @pytest.mark.parametrize("hook", sorted(FACTS))

@@ -120,7 +120,7 @@ def tenants_switch_vertical(slug: str, new: str, settings_file: Path | None, dry
 @main.command()
 @friendly_errors
 def plugins() -> None:
-    """List the installed plugins; disabled ones with the reason."""
+    """List the installed plugins; disabled ones with the reason, and then exit 1 (a deployment check)."""
     from aftersales.plugins import build_plugin_registry
 
     registry = build_plugin_registry()
@@ -129,6 +129,8 @@ def plugins() -> None:
         click.echo(f"{name:<14} {info.kind:<9} {info.version:<8} {info.title}")
     for failure in registry.failures.values():
         click.echo(f"{failure.name:<14} DISABLED  {failure.reason}")
+    if registry.failures:
+        _fail(f"{len(registry.failures)} plugin(s) disabled: {', '.join(sorted(registry.failures))}")
 
 
 @main.group()

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from aftersales.contract.text import CORE_DOMAIN, messages
 from aftersales.contract.values import ProductInfo
+
+_ = messages(CORE_DOMAIN)
 
 
 class Checklist:
@@ -25,12 +28,13 @@ class Checklist:
             self.failed.append(failure)
 
     def within(self, reported_on: date, until: date | None, what: str) -> None:
-        """Require ``reported_on`` to fall on or before ``until``, the last day of ``what``."""
+        """Require ``reported_on`` to fall on or before ``until``, the last day of ``what`` (a phrase the plugin
+        translates: ``_("warranty")``)."""
         if until is None:
-            self.failed.append(f"no {what} applies to this purchase")
+            self.failed.append(_("no {what} applies to this purchase", what=what))
         elif reported_on > until:
-            self.failed.append(f"the {what} ended on {until.isoformat()}; the claim was reported on "
-                               f"{reported_on.isoformat()}")
+            self.failed.append(_("the {what} ended on {until}; the claim was reported on {reported}",
+                                 what=what, until=until, reported=reported_on))
 
     @property
     def passed(self) -> bool:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
+from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 
 from aftersales.contract.hookspecs import hookimpl
-from aftersales.contract.text import Message
+from aftersales.contract.text import CORE_DOMAIN, messages
 from aftersales.contract.values import (
     CardEvidence,
     CardVerdict,
@@ -57,29 +58,33 @@ COMPLAINT_CLOCK = "complaint_response"
 COMPLAINT_RESPONSE_BUSINESS_HOURS = 48
 """Issue 4 makes seed 000's promise a platform rule: every complaint is answered within 48 business hours."""
 
+_ = messages(CORE_DOMAIN)
+
 
 @hookimpl(trylast=True)
 def aftersales_validate_serial(tenant: TenantContext, serial: str, product: ProductInfo | None) -> SerialCheck:
     text = serial.strip()
     if not text:
-        return SerialCheck.refuse(serial, "any", "the serial is empty")
+        return SerialCheck.refuse(serial, "any", _("the serial is empty"))
     if len(text) > MAX_SERIAL_LENGTH:
-        return SerialCheck.refuse(serial, "any", f"the serial is longer than {MAX_SERIAL_LENGTH} characters")
+        return SerialCheck.refuse(serial, "any", _("the serial is longer than {limit} characters",
+                                                      limit=MAX_SERIAL_LENGTH))
     if any(ch.isspace() or not ch.isprintable() for ch in text):
-        return SerialCheck.refuse(serial, "any", "the serial contains spaces or control characters")
+        return SerialCheck.refuse(serial, "any", _("the serial contains spaces or control characters"))
     return SerialCheck.accept(text.upper(), "any")
 
 
 @hookimpl(trylast=True)
 def aftersales_judge_card(tenant: TenantContext, card: CardEvidence) -> CardVerdict:
-    wrong = [what for what, given, matches in (("card code", card.card_code_given, card.card_code_matches),
-                                               ("hologram code", card.hologram_code_given,
-                                                card.hologram_code_matches))
-             if given and not matches]
-    if wrong:
-        verb = "do not match" if len(wrong) > 1 else "does not match"
-        return CardVerdict(False, (f"the {' and the '.join(wrong)} {verb} this serial",))
-    return CardVerdict(True, ("the codes given match the company's register",))
+    card_wrong = card.card_code_given and not card.card_code_matches
+    hologram_wrong = card.hologram_code_given and not card.hologram_code_matches
+    if card_wrong and hologram_wrong:
+        return CardVerdict(False, (_("the card code and the hologram code do not match this serial"),))
+    if card_wrong:
+        return CardVerdict(False, (_("the card code does not match this serial"),))
+    if hologram_wrong:
+        return CardVerdict(False, (_("the hologram code does not match this serial"),))
+    return CardVerdict(True, (_("the codes given match the company's register"),))
 
 
 @hookimpl(trylast=True)
@@ -88,7 +93,7 @@ def aftersales_warranty_terms(tenant: TenantContext, product: ProductInfo, sale:
     return WarrantyTerms(
         warranty_start=sale.sold_on,
         warranty_end=sale.sold_on + relativedelta(months=months),
-        reasons=(f"{months}-month warranty from the date of sale",),
+        reasons=(_("{months}-month warranty from the date of sale", months=months),),
     )
 
 
@@ -100,16 +105,19 @@ def aftersales_assess_claim(tenant: TenantContext, claim: ClaimFacts, terms: War
         if window is None or reported > window:
             return ClaimAssessment(
                 ClaimDecision.REJECT,
-                failed_conditions=(f"no {claim.kind.value} window applies on {reported.isoformat()}",),
+                failed_conditions=(_("no return window applies on {day}", day=reported)
+                                   if claim.kind is ClaimKind.RETURN else
+                                   _("no exchange window applies on {day}", day=reported),),
             )
-        decision = ClaimDecision.RETURN if claim.kind is ClaimKind.RETURN else ClaimDecision.EXCHANGE
-        return ClaimAssessment(decision, reasons=(f"within the {claim.kind.value} window",))
+        if claim.kind is ClaimKind.RETURN:
+            return ClaimAssessment(ClaimDecision.RETURN, reasons=(_("within the return window"),))
+        return ClaimAssessment(ClaimDecision.EXCHANGE, reasons=(_("within the exchange window"),))
     item = terms.item(claim.component) if claim.component else None
     if item is not None:
         return _assess_component(claim, terms, item)
     if terms.warranty_start <= reported <= terms.warranty_end and claim.kind is ClaimKind.WARRANTY_REPAIR:
-        return ClaimAssessment(ClaimDecision.FREE_REPAIR, reasons=("within the warranty period",))
-    return ClaimAssessment(ClaimDecision.PAID_REPAIR, reasons=("outside the warranty period: repair is charged",))
+        return ClaimAssessment(ClaimDecision.FREE_REPAIR, reasons=(_("within the warranty period"),))
+    return ClaimAssessment(ClaimDecision.PAID_REPAIR, reasons=(_("outside the warranty period: repair is charged"),))
 
 
 def _assess_component(claim: ClaimFacts, terms: WarrantyTerms, item: CoverageItem) -> ClaimAssessment:
@@ -118,21 +126,21 @@ def _assess_component(claim: ClaimFacts, terms: WarrantyTerms, item: CoverageIte
     until = terms.covered_until(item)
     if until is None:
         return ClaimAssessment(ClaimDecision.REJECT, failed_conditions=(
-            item.reason or Message("the warranty does not cover the {component}", component=component),))
+            item.reason or _("the warranty does not cover the {component}", component=component),))
     if terms.warranty_start <= reported <= until and claim.kind is ClaimKind.WARRANTY_REPAIR:
         return ClaimAssessment(ClaimDecision.FREE_REPAIR, reasons=(
-            Message("the {component} is under warranty until {until}", component=component, until=until),))
+            _("the {component} is under warranty until {until}", component=component, until=until),))
     if reported > until:
-        reason = Message("the {component} warranty ended on {until}: repair is charged", component=component,
+        reason = _("the {component} warranty ended on {until}: repair is charged", component=component,
                          until=until)
     else:
-        reason = Message("outside the warranty period: repair is charged")
+        reason = _("outside the warranty period: repair is charged")
     return ClaimAssessment(ClaimDecision.PAID_REPAIR, reasons=(reason,))
 
 
 @hookimpl(trylast=True)
 def aftersales_resolution_options(tenant: TenantContext, context: ResolutionContext) -> list[ResolutionOption]:
-    return [ResolutionOption(kind="repair", reason="the repair continues")]
+    return [ResolutionOption(kind="repair", reason=_("the repair continues"))]
 
 
 def complaint_response_target() -> SlaTarget:
@@ -145,7 +153,8 @@ def complaint_response_target() -> SlaTarget:
         duration=timedelta(hours=hours),
         clock="business_hours",
         met_on=("answered",),
-        reason=f"every complaint is answered within {hours} business hours; an unanswered one goes to management",
+        reason=_("every complaint is answered within {hours} business hours; an unanswered one goes to management",
+                 hours=hours),
     )
 
 
@@ -159,7 +168,7 @@ def aftersales_sla_targets(tenant: TenantContext, request: RequestFacts) -> list
             duration=timedelta(days=2),
             clock="business_days",
             met_on=("contacted", "ended"),
-            reason="every request gets a first response within 2 business days",
+            reason=_("every request gets a first response within {days} business days", days=2),
         )
     ]
 
@@ -173,7 +182,7 @@ def aftersales_followups(tenant: TenantContext, event: ServiceEvent) -> list[Fol
             name="satisfaction_survey",
             after=timedelta(hours=1),
             channel="portal",
-            questionnaire=("How satisfied are you with the service (1-5)?", "Anything you want to tell us?"),
+            questionnaire=(_("How satisfied are you with the service (1-5)?"), _("Anything you want to tell us?")),
         )
     ]
 
@@ -187,20 +196,21 @@ def aftersales_service_catalogue(tenant: TenantContext) -> list[OfferingSpec]:
 def aftersales_quote(tenant: TenantContext, job: JobFacts) -> Quote:
     free = job.under_warranty
     lines = [labour_line(job)]
-    lines += [QuoteLine("part", f"{p.name} × {p.quantity}", p.price, covered_by_warranty=free) for p in job.parts]
-    lines += [QuoteLine("consumable", f"{c.name} × {c.quantity}", c.price, covered_by_warranty=free)
+    lines += [QuoteLine("part", counted(p.name, p.quantity), p.price, covered_by_warranty=free) for p in job.parts]
+    lines += [QuoteLine("consumable", counted(c.name, c.quantity), c.price, covered_by_warranty=free)
               for c in job.consumables_used]
     travel = travel_line(job)
     if travel is not None:
         lines.append(travel)
-    reason = "covered by warranty" if free else "labour at the provider's price, parts and consumables at list prices"
+    reason = (_("covered by warranty") if free else
+              _("labour at the provider's price, parts and consumables at list prices"))
     return Quote(lines=tuple(lines), reasons=(reason,))
 
 
 def labour_line(job: JobFacts) -> QuoteLine:
     """Labour by the hour when the job has its hours and the tenant an hourly rate, else at ``labour_price``."""
     if job.labour_hours is not None and job.labour_rate_per_hour is not None:
-        return QuoteLine("labour", Message("{hours} h of labour at {rate} an hour", hours=job.labour_hours,
+        return QuoteLine("labour", _("{hours} h of labour at {rate} an hour", hours=job.labour_hours,
                                            rate=job.labour_rate_per_hour),
                          job.labour_rate_per_hour.times(job.labour_hours), covered_by_warranty=job.under_warranty)
     return QuoteLine("labour", job.offering, job.labour_price, covered_by_warranty=job.under_warranty)
@@ -210,7 +220,7 @@ def travel_line(job: JobFacts) -> QuoteLine | None:
     """Travel by the km when the visit has its distance and the tenant a rate per km; None otherwise."""
     if not job.visit_distance_km or job.travel_rate_per_km is None:
         return None
-    return QuoteLine("travel", Message("{km} km of travel at {rate} a km", km=job.visit_distance_km,
+    return QuoteLine("travel", _("{km} km of travel at {rate} a km", km=job.visit_distance_km,
                                        rate=job.travel_rate_per_km),
                      job.travel_rate_per_km.times(job.visit_distance_km), covered_by_warranty=job.under_warranty)
 
@@ -218,12 +228,13 @@ def travel_line(job: JobFacts) -> QuoteLine | None:
 @hookimpl(trylast=True)
 def aftersales_rating_policy(tenant: TenantContext, rating: RatingFacts) -> RatingDecision:
     if not rating.job_completed:
-        return RatingDecision(accepted=False, reasons=("ratings are accepted only after the job is completed",))
+        return RatingDecision(accepted=False, reasons=(_("ratings are accepted only after the job is completed"),))
     if rating.ratings_by_rater_last_24h >= RATING_BURST_PER_DAY:
         return RatingDecision(
             accepted=True,
             flagged=True,
-            reasons=(f"more than {RATING_BURST_PER_DAY} ratings from this account in a day: held for review",),
+            reasons=(_("more than {limit} ratings from this account in a day: held for review",
+                       limit=RATING_BURST_PER_DAY),),
         )
     return RatingDecision(accepted=True)
 
@@ -237,8 +248,24 @@ def bayesian_average(average: float | None, count: int) -> float:
 def rating_reason(candidate: ProviderCandidate, weighed: float) -> str:
     """How a ranking reason states a candidate's rating: what customers gave, and what ranking made of it."""
     if not candidate.rating_count or candidate.rating_average is None:
-        return f"no ratings yet (counted as {weighed:.2f})"
-    return f"rated {candidate.rating_average:.1f} by {candidate.rating_count} customers (weighed {weighed:.2f})"
+        return _("no ratings yet (counted as {weighed})", weighed=decimal(weighed, 2))
+    return _("rated {average} by {count} customers (weighed {weighed})", average=decimal(candidate.rating_average, 1),
+             count=candidate.rating_count, weighed=decimal(weighed, 2))
+
+
+def distance_reason(distance_km: float) -> str:
+    """How a ranking reason states a candidate's distance (one decimal)."""
+    return _("{distance} km away", distance=decimal(distance_km, 1))
+
+
+def counted(name: str, quantity: int) -> str:
+    """A quote line's name for ``quantity`` of a part or consumable called ``name`` (``Filter × 2``)."""
+    return _("{name} × {quantity}", name=name, quantity=quantity)
+
+
+def decimal(value: float, places: int) -> Decimal:
+    """``value`` rounded to ``places`` decimals as a message parameter (a float is not one)."""
+    return Decimal(f"{value:.{places}f}")
 
 
 @hookimpl(trylast=True)
@@ -254,7 +281,7 @@ def aftersales_rank_providers(
         nearness = 1 / (1 + c.distance_km / 10)
         cheapness = cheapest / max(c.price.amount_minor, 1)
         score = 0.6 * weighed / 5 + 0.25 * nearness + 0.15 * cheapness
-        reasons = (f"{c.distance_km:.1f} km away", rating_reason(c, weighed))
+        reasons = (distance_reason(c.distance_km), rating_reason(c, weighed))
         ranked.append(RankedProvider(c.provider_id, round(score, 6), reasons))
     return sorted(ranked, key=lambda r: (-r.score, str(r.provider_id)))
 
@@ -267,7 +294,7 @@ def aftersales_refund_policy(tenant: TenantContext, refund: RefundFacts) -> Refu
             allowed=min(refund.requested, balance),
             methods=(RefundMethod.BANK_TRANSFER,),
             needs_finance_approval=True,
-            reasons=("store credit is paid out by bank transfer, up to the wallet's balance, after finance approval",),
+            reasons=(_("store credit is paid out by bank transfer, up to the wallet's balance, after finance approval"),),
         )
     ceiling = refund.paid if refund.paid is not None else refund.requested
     allowed = min(refund.requested, ceiling)
@@ -275,14 +302,14 @@ def aftersales_refund_policy(tenant: TenantContext, refund: RefundFacts) -> Refu
         allowed=allowed,
         methods=(RefundMethod.ORIGINAL_PAYMENT,),
         needs_finance_approval=True,
-        reasons=("refunds go back to the original payment, up to what was paid, after finance approval",),
+        reasons=(_("refunds go back to the original payment, up to what was paid, after finance approval"),),
     )
 
 
 @hookimpl(trylast=True)
 def aftersales_followup_answered(tenant: TenantContext, answer: FollowUpAnswer) -> FollowUpRouting:
     if answer.problem_reported and "call_back" not in answer.routing:
-        return FollowUpRouting("call_back", Message("the customer reported a problem: call them back"))
+        return FollowUpRouting("call_back", _("the customer reported a problem: call them back"))
     if answer.problem_reported:
-        return FollowUpRouting("close", Message("the customer was called back; the problem is followed in its request"))
-    return FollowUpRouting("close", Message("no problem reported"))
+        return FollowUpRouting("close", _("the customer was called back; the problem is followed in its request"))
+    return FollowUpRouting("close", _("no problem reported"))

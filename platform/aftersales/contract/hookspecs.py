@@ -7,9 +7,11 @@ Rules for every hook (the guide with examples is ``docs/plugins.md``):
 * Call them with keyword arguments. A hook called for a tenant reaches only the core defaults
   (:mod:`aftersales.contract.defaults`, registered ``trylast``) and the plugins that tenant enabled.
 * ``firstresult`` hooks stop at the first non-None result; a plugin returns None to leave the decision to the
-  next plugin and, at last, to the core default. Results never depend on registration order: the manager
+  next plugin and, at last, to the core default (their specs say ``| None``). Results never depend on registration order: the manager
   registers plugins in name order and a tenant enables one vertical.
 * Names carry the ``aftersales_`` prefix, so a misspelt hook fails validation instead of being ignored.
+* Every call is checked against the spec's return annotation (:mod:`aftersales.hook_calls`): a plugin that
+  raises or answers another type fails the call with an error id, attributed to that plugin.
 """
 
 from __future__ import annotations
@@ -77,7 +79,7 @@ def aftersales_vertical_info() -> VerticalInfo:
 
 
 @hookspec(firstresult=True)
-def aftersales_validate_serial(tenant: TenantContext, serial: str, product: ProductInfo | None) -> SerialCheck:
+def aftersales_validate_serial(tenant: TenantContext, serial: str, product: ProductInfo | None) -> SerialCheck | None:
     """Validate and normalise one serial number before it is stored or looked up.
 
     Called on every serial import row, registration and authenticity check. ``firstresult``: the vertical's
@@ -93,7 +95,7 @@ def aftersales_validate_serial(tenant: TenantContext, serial: str, product: Prod
 @hookspec(firstresult=True)
 def aftersales_validate_serials(
     tenant: TenantContext, serials: Sequence[str], products: Sequence[ProductInfo | None]
-) -> list[SerialCheck]:
+) -> list[SerialCheck] | None:
     """Validate many serials in one call: what :func:`aftersales_validate_serial` answers for each, in order.
 
     Called by the serial import, a chunk of rows at a time, so a vertical pays one dispatch per chunk, not per
@@ -108,7 +110,7 @@ def aftersales_validate_serials(
 
 
 @hookspec(firstresult=True)
-def aftersales_judge_card(tenant: TenantContext, card: CardEvidence) -> CardVerdict:
+def aftersales_judge_card(tenant: TenantContext, card: CardEvidence) -> CardVerdict | None:
     """Judge a warranty card shown in a public authenticity check (card code, hologram code).
 
     Called when a check gives a card or hologram code for a unit on the register. ``firstresult``; the core
@@ -125,7 +127,7 @@ def aftersales_judge_card(tenant: TenantContext, card: CardEvidence) -> CardVerd
 
 
 @hookspec(firstresult=True)
-def aftersales_warranty_terms(tenant: TenantContext, product: ProductInfo, sale: SaleInfo) -> WarrantyTerms:
+def aftersales_warranty_terms(tenant: TenantContext, product: ProductInfo, sale: SaleInfo) -> WarrantyTerms | None:
     """Decide the warranty terms of one sold unit: start and end, parts support, return/exchange windows.
 
     Called when a purchase is registered, on exchange, and again when the unit's installation date is recorded
@@ -139,7 +141,7 @@ def aftersales_warranty_terms(tenant: TenantContext, product: ProductInfo, sale:
 
 
 @hookspec(firstresult=True)
-def aftersales_assess_claim(tenant: TenantContext, claim: ClaimFacts, terms: WarrantyTerms, today: date) -> ClaimAssessment:
+def aftersales_assess_claim(tenant: TenantContext, claim: ClaimFacts, terms: WarrantyTerms, today: date) -> ClaimAssessment | None:
     """Decide a claim: return, exchange, free repair, paid repair or reject, listing every failed condition.
 
     Called when an agent submits a claim against a registration; ``claim.component`` is one of the terms'
@@ -153,7 +155,7 @@ def aftersales_assess_claim(tenant: TenantContext, claim: ClaimFacts, terms: War
 
 
 @hookspec(firstresult=True)
-def aftersales_resolution_options(tenant: TenantContext, context: ResolutionContext) -> list[ResolutionOption]:
+def aftersales_resolution_options(tenant: TenantContext, context: ResolutionContext) -> list[ResolutionOption] | None:
     """Offer the ways a long-running or failed repair may be resolved (e.g. replacement or refund).
 
     Called by the SLA worker when a request's clock says a replacement is due, and by agents on demand.
@@ -169,7 +171,7 @@ def aftersales_resolution_options(tenant: TenantContext, context: ResolutionCont
 
 
 @hookspec(firstresult=True)
-def aftersales_sla_targets(tenant: TenantContext, request: RequestFacts) -> list[SlaTarget]:
+def aftersales_sla_targets(tenant: TenantContext, request: RequestFacts) -> list[SlaTarget] | None:
     """Set the clocks of a new service request: durations, business or calendar time, pauses, breach action.
 
     Called when a request is opened and when its facts that matter (kind, location, product) change.
@@ -197,7 +199,7 @@ def aftersales_followups(tenant: TenantContext, event: ServiceEvent) -> list[Fol
 
 
 @hookspec(firstresult=True)
-def aftersales_service_catalogue(tenant: TenantContext) -> list[OfferingSpec]:
+def aftersales_service_catalogue(tenant: TenantContext) -> list[OfferingSpec] | None:
     """Name the services a tenant of this vertical offers by default (oil change, installation, repair …).
 
     Called when a tenant is onboarded (and again on re-onboarding, which adds only the codes it lacks) and when
@@ -209,7 +211,7 @@ def aftersales_service_catalogue(tenant: TenantContext) -> list[OfferingSpec]:
 
 
 @hookspec(firstresult=True)
-def aftersales_quote(tenant: TenantContext, job: JobFacts) -> Quote:
+def aftersales_quote(tenant: TenantContext, job: JobFacts) -> Quote | None:
     """Price a job line by line: labour, parts, consumables, travel, discounts, and what warranty makes free.
 
     Called when a customer asks a provider for a quote and when a change request is priced. ``firstresult``;
@@ -220,7 +222,7 @@ def aftersales_quote(tenant: TenantContext, job: JobFacts) -> Quote:
 
 
 @hookspec(firstresult=True)
-def aftersales_rating_policy(tenant: TenantContext, rating: RatingFacts) -> RatingDecision:
+def aftersales_rating_policy(tenant: TenantContext, rating: RatingFacts) -> RatingDecision | None:
     """Accept, weigh or flag a rating before it counts in the aggregates.
 
     Called for every submitted rating (both directions). ``firstresult``; the core default refuses ratings on
@@ -233,7 +235,7 @@ def aftersales_rating_policy(tenant: TenantContext, rating: RatingFacts) -> Rati
 @hookspec(firstresult=True)
 def aftersales_rank_providers(
     tenant: TenantContext, offering: str, candidates: Sequence[ProviderCandidate]
-) -> list[RankedProvider]:
+) -> list[RankedProvider] | None:
     """Order the providers that can do ``offering`` for a customer.
 
     Called twice per provider search, never per provider: once with every candidate (``next_free_slot`` None),
@@ -250,7 +252,7 @@ def aftersales_rank_providers(
 
 
 @hookspec(firstresult=True)
-def aftersales_refund_policy(tenant: TenantContext, refund: RefundFacts) -> RefundDecision:
+def aftersales_refund_policy(tenant: TenantContext, refund: RefundFacts) -> RefundDecision | None:
     """Decide a refund: the amount allowed, the methods, the requirements the customer must meet first.
 
     Called when a refund is requested by a customer or an agent, before anything moves; ``refund`` carries the

@@ -26,7 +26,8 @@ CORE_DOMAIN = "aftersales"
 """The gettext domain of the core's own sentences (:mod:`aftersales.contract.defaults`)."""
 
 Param = int | Decimal | str | date | Money
-"""What a message parameter may be: formatted by the reader's locale when the message is rendered."""
+"""What a message parameter may be: formatted by the reader's locale when the message is rendered. A
+:class:`Message` (a ``str``) is a phrase of the sentence, translated with it (``what=_("warranty")``)."""
 
 _PARAM_TYPES = (int, Decimal, str, date, Money)
 
@@ -91,9 +92,11 @@ def messages(domain: str) -> Callable[..., Message]:
 
 
 def english_value(value: Param) -> str:
-    """A parameter as the English rendering writes it."""
+    """A parameter as the English rendering writes it: numbers grouped by thousands (``500,000``), dates ISO 8601."""
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, int | Decimal):
+        return f"{value:,}"
     return str(value)
 
 
@@ -110,6 +113,8 @@ def loaded_text(stored: Any) -> str:
 
 
 def _encode(value: Param) -> Any:
+    if isinstance(value, Message):
+        return {"message": value.to_json()}
     if isinstance(value, Money):
         return {"money": [value.amount_minor, value.currency]}
     if isinstance(value, date):
@@ -121,6 +126,8 @@ def _encode(value: Param) -> Any:
 
 def _decode(value: Any) -> Param:
     if isinstance(value, Mapping):
+        if "message" in value:
+            return Message.from_json(value["message"])
         if "money" in value:
             amount, currency = value["money"]
             return Money(int(amount), str(currency))

@@ -30,10 +30,11 @@ from aftersales.contract.money import Money
 class PluginSettings(BaseModel):
     """Base of every plugin's settings schema: typed fields with defaults; a tenant manifest overrides them.
 
-    Validated at onboarding with every field error reported at once; unknown keys are refused.
+    Validated at onboarding with every field error reported at once; unknown keys are refused. The defaults are
+    validated too: a plugin whose default breaks its own field rule is disabled at start-up.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
 
 
 SettingsT = TypeVar("SettingsT", bound=PluginSettings)

@@ -6,6 +6,10 @@ path. Either way the tenant must exist and be active. A tenant named by a token 
 (:class:`~aftersales.onboarding.services.TenantCache`: a suspension made through this process applies at once, one
 made elsewhere within 5 s). A tenant session is one transaction: committed when the handler returns, rolled
 back when it raises.
+
+A tenant whose vertical is disabled (its plugin failed to load, or is not installed) is refused with a 503 naming
+the reason (:class:`~aftersales.errors.VerticalUnavailable`), except on the routes that opt in with
+``opt={SERVES_UNAVAILABLE_VERTICAL: True}`` (signing in and out), so its staff can sign in and read why.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.errors import NotFound, PermissionDenied, TenantUnavailable
+from aftersales.http.language import reader
 from aftersales.identity.guards import current_principal
 from aftersales.runtime import Runtime
 from aftersales.tenancy.current import CurrentTenant, bind_tenant, tenant_cache
@@ -26,6 +31,8 @@ from aftersales.tenancy.models import Tenant
 
 RuntimeDep = NamedDependency[Runtime]
 SessionDep = NamedDependency[AsyncSession]
+SERVES_UNAVAILABLE_VERTICAL = "serves_unavailable_vertical"
+"""A handler ``opt`` key: the route serves a tenant whose vertical is disabled (it calls no hook)."""
 
 
 TenantDep = NamedDependency[CurrentTenant]
@@ -48,6 +55,13 @@ def _current(runtime: Runtime, tenant: Tenant | None) -> CurrentTenant:
     return bind_tenant(tenant, runtime.plugins)
 
 
+def _serving(request: Request[Any, Any, Any], current: CurrentTenant) -> CurrentTenant:
+    """``current``, unless its vertical is disabled and the route does not serve such a tenant."""
+    if not request.route_handler.opt.get(SERVES_UNAVAILABLE_VERTICAL):
+        current.refuse_if_unavailable()
+    return current
+
+
 async def provide_token_tenant(request: Request[Any, Any, Any], runtime: RuntimeDep) -> CurrentTenant:
     """The tenant bound into the caller's access token, from this process's tenant cache when it is there."""
     principal = current_principal(request)
@@ -59,7 +73,9 @@ async def provide_token_tenant(request: Request[Any, Any, Any], runtime: Runtime
         async with runtime.db.platform_session() as session:
             return _current(runtime, await session.get(Tenant, tenant_id))
 
-    return await tenant_cache(runtime.db).get(tenant_id, load)
+    tenant = await tenant_cache(runtime.db).get(tenant_id, load)
+    reader().irr_as_toman = bool(tenant.record.branding.get("irr_as_toman", False))
+    return _serving(request, tenant)
 
 
 def slug_from_host(host: str, base_domain: str) -> str | None:
@@ -84,7 +100,7 @@ async def provide_host_tenant(request: Request[Any, Any, Any], runtime: RuntimeD
         else:
             domain = host.split(":", 1)[0].lower()
             tenant = await session.scalar(select(Tenant).where(Tenant.custom_domain == domain))
-    return _current(runtime, tenant)
+    return _serving(request, _current(runtime, tenant))
 
 
 async def provide_tenant_session(runtime: RuntimeDep, tenant: TenantDep) -> AsyncGenerator[AsyncSession, None]:

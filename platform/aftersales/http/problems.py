@@ -1,7 +1,9 @@
 """Every error becomes an RFC 9457 problem document (``application/problem+json``), in this one place.
 
 Domain errors map by type to a status; Litestar's own errors (validation, 404, 405) keep their status; an
-unexpected exception is logged with its traceback and answered with a bare 500 that reveals nothing.
+unexpected exception is logged with its traceback and answered with a bare 500 that reveals nothing. A failing
+plugin is not unexpected: it is a 503 naming the vertical whose rules fail and the error id it was logged under
+(``error_id``), and a disabled vertical a 503 naming the reason.
 Validation problems carry ``errors: [{field, reason}]`` with every invalid field (and ``code``, ``params`` where
 the service names the rule; a refusal that names its rule carries them at the top). A page request gets the
 same answer as an HTML page instead: the app passes the pages' own answer
@@ -21,6 +23,7 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from aftersales import errors
+from aftersales.contract.text import Message
 
 logger = logging.getLogger("aftersales.web")
 PROBLEM_JSON = "application/problem+json"
@@ -33,6 +36,8 @@ STATUS_BY_ERROR: dict[type[errors.AftersalesError], int] = {
     errors.AuthenticationFailed: 401,
     errors.PermissionDenied: 403,
     errors.RateLimited: 429,
+    errors.PluginFailed: 503,
+    errors.VerticalUnavailable: 503,
     errors.TenantNotBound: 500,
     errors.CrossTenantWrite: 403,
 }
@@ -82,8 +87,10 @@ def _coded(code: str | None, params: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _field_error(error: errors.FieldError) -> dict[str, Any]:
-    """``{field, reason}``, and ``code`` (with ``params``) when the rule has one."""
-    return {"field": error.field, "reason": error.reason, **_coded(error.code, error.params)}
+    """``{field, reason}``, and ``code`` (with ``params``) when the rule has one; a plugin's sentence also as
+    ``message`` (its id, domain and typed parameters), so an integrator can word it itself."""
+    said = {"message": error.reason.to_json()} if isinstance(error.reason, Message) else {}
+    return {"field": error.field, "reason": error.reason, **said, **_coded(error.code, error.params)}
 
 
 PageAnswer = Callable[..., "Response[Any] | None"]
@@ -109,7 +116,7 @@ def exception_handlers(
 
     def handle_domain_error(request: Request[Any, Any, Any], exc: errors.AftersalesError) -> Response[Any]:
         status = next((s for t, s in STATUS_BY_ERROR.items() if isinstance(exc, t)), 400)
-        if status >= 500:
+        if status == HTTP_500_INTERNAL_SERVER_ERROR:
             logger.error("internal isolation error on %s: %s", request.url.path, exc.detail)
             return handle_unexpected(request, exc)
         field_errors = [_field_error(e) for e in getattr(exc, "errors", [])]
@@ -118,9 +125,10 @@ def exception_handlers(
             headers = {"WWW-Authenticate": 'Bearer error="invalid_token"'}
         elif isinstance(exc, errors.RateLimited):
             headers = {"Retry-After": str(exc.retry_after)}
+        extra = {"error_id": exc.error_id} if isinstance(exc, errors.PluginFailed) else {}
         return answer(
             request, status=status, title=exc.title, detail=exc.detail, kind=_kind(exc),
-            field_errors=field_errors, headers=headers, **_coded(exc.code, exc.params),
+            field_errors=field_errors, headers=headers, **_coded(exc.code, exc.params), **extra,
         )
 
     def handle_http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:

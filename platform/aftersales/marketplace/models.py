@@ -30,6 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from aftersales.db.base import Base, TenantOwned, utcnow
+from aftersales.db.sentences import Sentences
 
 SLOT_MINUTES = 15
 """The grid bookings are held on: a booking of 50 minutes holds four 15-minute units of its provider."""
@@ -256,7 +257,7 @@ class Quote(TenantOwned, Base):
     total_minor: Mapped[int] = mapped_column(BigInteger)
     """What the customer pays: the lines not covered by warranty."""
     currency: Mapped[str] = mapped_column(String(3))
-    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    reasons: Mapped[list[str]] = mapped_column(Sentences, default=list)
     fee_basis_points: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     """The platform's fee on what is charged against this quote (the vertical's rate when quoted)."""
     offered_by: Mapped[str] = mapped_column(String(120))
@@ -361,7 +362,7 @@ class Rating(TenantOwned, Base):
     weight: Mapped[float] = mapped_column(Float, default=1.0)
     status: Mapped[str] = mapped_column(String(20))
     """``counted``, ``held`` (flagged, not counted until reviewed) or ``rejected``."""
-    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    reasons: Mapped[list[str]] = mapped_column(Sentences, default=list)
     reviewed_by: Mapped[str | None] = mapped_column(String(120))
     reviewed_at: Mapped[datetime | None] = mapped_column()
 

@@ -7,7 +7,13 @@ from typing import Any
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, JSONBody
 
-from aftersales.http.context import TOKEN_TENANT, RuntimeDep, SessionDep, TenantDep
+from aftersales.http.context import (
+    SERVES_UNAVAILABLE_VERTICAL,
+    TOKEN_TENANT,
+    RuntimeDep,
+    SessionDep,
+    TenantDep,
+)
 from aftersales.identity.guards import actor, operator_only, requires_scope
 from aftersales.identity.scopes import TENANT_READ
 from aftersales.onboarding import services as onboarding
@@ -31,6 +37,7 @@ def _summary(t: Tenant) -> dict[str, Any]:
 def _detail(t: Tenant, plugins: PluginRegistry) -> TenantDetail:
     available = all(name in plugins.infos for name in t.plugin_set)
     return TenantDetail(**_summary(t), manifest=onboarding.manifest_of(t), plugins_available=available,
+                        vertical_unavailable=plugins.unavailable_reason(t.vertical),
                         status_reason=t.status_reason, status_changed_at=t.status_changed_at,
                         status_changed_by=t.status_changed_by)
 
@@ -93,9 +100,11 @@ class TenantSelfController(Controller):
     tags = ["tenancy"]
     dependencies = TOKEN_TENANT
 
-    @get("/", operation_id="getCurrentTenant", guards=[requires_scope(TENANT_READ)])
+    @get("/", operation_id="getCurrentTenant", guards=[requires_scope(TENANT_READ)],
+         opt={SERVES_UNAVAILABLE_VERTICAL: True})
     async def current(self, tenant: TenantDep, runtime: RuntimeDep) -> TenantDetail:
-        """The tenant the access token is bound to."""
+        """The tenant the access token is bound to; answered even when its vertical is disabled, saying why
+        (``vertical_unavailable``)."""
         return _detail(tenant.record, runtime.plugins)
 
 

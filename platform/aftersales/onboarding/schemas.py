@@ -25,6 +25,8 @@ class TenantDetail(TenantSummary):
     manifest: dict[str, Any]
     plugins_available: bool
     """False when the tenant's vertical or an add-on is not loaded in this process."""
+    vertical_unavailable: str | None = None
+    """Why the tenant's vertical is disabled in this process (its API and pages answer 503 meanwhile)."""
     status_reason: str | None = None
     status_changed_at: datetime | None = None
     status_changed_by: str | None = None

@@ -10,6 +10,7 @@ from sqlalchemy import JSON, Float, ForeignKeyConstraint, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from aftersales.db.base import Base, TenantOwned, utcnow
+from aftersales.db.sentences import Sentence
 
 
 class ServiceRequest(TenantOwned, Base):
@@ -113,7 +114,8 @@ class SlaClock(TenantOwned, Base):
     pauses_on: Mapped[list[str]] = mapped_column(JSON)
     on_breach: Mapped[str] = mapped_column(String(30))
     at_risk_fraction: Mapped[float] = mapped_column(Float)
-    reason: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(Sentence, default="")
+    """The vertical's reason for the clock, as its message (:class:`~aftersales.db.sentences.Sentence`)."""
     started_at: Mapped[datetime | None] = mapped_column()
     budget_seconds: Mapped[int | None] = mapped_column(Integer)
     used_seconds: Mapped[int] = mapped_column(Integer, default=0)

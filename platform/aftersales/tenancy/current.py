@@ -12,16 +12,16 @@ from uuid import UUID
 from weakref import WeakKeyDictionary
 from zoneinfo import ZoneInfo
 
-import pluggy
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Mapper, Session, object_session
 
 from aftersales.calendar import BusinessCalendar
-from aftersales.contract.values import BusinessCalendarInfo, TenantContext
+from aftersales.contract.values import BusinessCalendarInfo, PluginSettings, TenantContext
 from aftersales.db import Database
 from aftersales.db.session import TenantSession
-from aftersales.errors import InvalidInput
+from aftersales.errors import VerticalUnavailable
+from aftersales.hook_calls import GuardedHooks, UnavailableHooks
 from aftersales.plugins import PluginRegistry
 from aftersales.tenancy.models import Tenant
 
@@ -29,13 +29,18 @@ from aftersales.tenancy.models import Tenant
 def tenant_context(tenant: Tenant, registry: PluginRegistry) -> TenantContext:
     """The value object hooks receive for ``tenant``, with its plugins' settings validated.
 
-    :raises InvalidInput: if the tenant's vertical is not loaded in this process (e.g. its plugin failed).
+    :raises VerticalUnavailable: if the tenant's vertical is not loaded in this process (its plugin failed to
+        load, or is not installed), with the reason.
     """
-    if tenant.vertical not in registry.infos:
-        raise InvalidInput(f"the vertical {tenant.vertical!r} of tenant {tenant.slug!r} is not available")
-    settings = registry.validate_settings(
+    reason = registry.unavailable_reason(tenant.vertical)
+    if reason is not None:
+        raise VerticalUnavailable(vertical=tenant.vertical, tenant=tenant.slug, reason=reason)
+    return _context(tenant, registry, registry.validate_settings(
         tenant.vertical, tenant.plugin_settings.get(tenant.vertical, {}), field_prefix=f"settings.{tenant.vertical}"
-    )
+    ))
+
+
+def _context(tenant: Tenant, registry: PluginRegistry, settings: PluginSettings) -> TenantContext:
     addon_settings = {
         name: registry.validate_settings(name, tenant.plugin_settings.get(name, {}), field_prefix=f"settings.{name}")
         for name in tenant.addons
@@ -68,7 +73,15 @@ class CurrentTenant:
 
     record: Tenant
     context: TenantContext
-    hooks: pluggy.HookRelay
+    hooks: GuardedHooks
+    unavailable: str | None = None
+    """Why the tenant's vertical is disabled in this process (its hooks then raise
+    :class:`~aftersales.errors.VerticalUnavailable`); None when it serves."""
+
+    def refuse_if_unavailable(self) -> None:
+        """:raises VerticalUnavailable: the tenant's vertical is disabled (a 503 with the reason)."""
+        if isinstance(self.hooks, UnavailableHooks):
+            raise self.hooks.error()
 
     @cached_property
     def calendar(self) -> BusinessCalendar:
@@ -81,7 +94,15 @@ class CurrentTenant:
 
 
 def bind_tenant(tenant: Tenant, registry: PluginRegistry) -> CurrentTenant:
-    """The tenant with its validated context and the hook callers of its plugin set."""
+    """The tenant with its validated context and the hook callers of its plugin set.
+
+    A tenant whose vertical is disabled is still bound (its staff sign in and read why), with the vertical's
+    settings left at the bare :class:`PluginSettings` and hook callers that refuse every call with the reason.
+    """
+    reason = registry.unavailable_reason(tenant.vertical)
+    if reason is not None:
+        hooks = UnavailableHooks(vertical=tenant.vertical, tenant=tenant.slug, reason=reason)
+        return CurrentTenant(tenant, _context(tenant, registry, PluginSettings()), hooks, unavailable=reason)
     return CurrentTenant(tenant, tenant_context(tenant, registry), registry.hooks_for(tenant.plugin_set))
 
 

@@ -130,7 +130,8 @@ async def _judge(
     if unit.status == SerialStatus.BLOCKED:
         verdict, reason = "blocked", "the company has blocked this serial; the unit is not covered"
     elif card is not None and not card.genuine:
-        verdict, reason = "card_not_genuine", "; ".join(card.reasons)
+        # one reason stays the vertical's message, said in the reader's language
+        verdict, reason = "card_not_genuine", card.reasons[0] if len(card.reasons) == 1 else "; ".join(card.reasons)
     elif unit.status == SerialStatus.RECALLED:
         verdict, reason = "recalled", "this unit is genuine and under a recall: contact the company's service"
     elif unit.status == SerialStatus.REPLACED:

@@ -24,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from aftersales.db.base import Base, TenantOwned, utcnow
+from aftersales.db.sentences import Sentences
 
 
 class SerialStatus(enum.StrEnum):
@@ -194,8 +195,8 @@ class Coverage(TenantOwned, Base):
     return_until: Mapped[date | None] = mapped_column(Date)
     exchange_until: Mapped[date | None] = mapped_column(Date)
     restarts_on_exchange: Mapped[bool] = mapped_column(Boolean, default=False)
-    exclusions: Mapped[list[str]] = mapped_column(JSON, default=list)
-    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    exclusions: Mapped[list[str]] = mapped_column(Sentences, default=list)
+    reasons: Mapped[list[str]] = mapped_column(Sentences, default=list)
     items: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     """Per-component cover (:class:`~aftersales.contract.values.CoverageItem`): ``component``, ``ends_on``
     (ISO date or None), ``covered`` and ``reason`` (stored text)."""
@@ -224,8 +225,8 @@ class Claim(TenantOwned, Base):
     reported_on: Mapped[date] = mapped_column(Date)
     facts: Mapped[dict[str, Any]] = mapped_column(JSON)
     decision: Mapped[str] = mapped_column(String(20))
-    failed_conditions: Mapped[list[str]] = mapped_column(JSON, default=list)
-    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    failed_conditions: Mapped[list[str]] = mapped_column(Sentences, default=list)
+    reasons: Mapped[list[str]] = mapped_column(Sentences, default=list)
     requires_onsite_visit: Mapped[bool] = mapped_column(Boolean, default=False)
     arrange_by_phone_first: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(20), default=ClaimStatus.DECIDED.value)

@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from aftersales.http.language import Said
+
 
 class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -20,7 +22,7 @@ class SerialFormatResult(BaseModel):
     valid: bool
     normalized: str
     scheme: str
-    reason: str | None
+    reason: Said | None
 
 
 class ProductModelIn(_Body):
@@ -74,7 +76,7 @@ class AuthenticityAnswer(BaseModel):
 
     verdict: Verdict
     serial: str = Field(description="The serial as the tenant's vertical normalised it.")
-    reason: str = Field(description="Why this verdict, in words that can be read to a customer.")
+    reason: Said = Field(description="Why this verdict, in words that can be read to a customer.")
     model: ModelSummary | None = None
     status: str | None = Field(default=None, description="The unit's status in the registry, when found.")
     coverage: PublicCoverage | None = None

@@ -12,6 +12,7 @@ from typing import Any
 
 from litestar import Controller
 
+from aftersales.http.context import SERVES_UNAVAILABLE_VERTICAL
 from aftersales.web.page_auth import OPERATOR_PAGE_DEPENDENCIES, PAGE_DEPENDENCIES
 
 
@@ -27,3 +28,10 @@ class OperatorPageController(PageController):
     """An operator console page controller (``/ops``): the operator ``viewer``, no tenant."""
 
     dependencies = OPERATOR_PAGE_DEPENDENCIES
+
+
+class SignInPageController(PageController):
+    """A tenant's sign-in and sign-out pages: they serve a tenant whose vertical is disabled too, so its staff
+    can sign in and read why (every other page answers 503 with the reason)."""
+
+    opt: dict[str, Any] = {**PageController.opt, SERVES_UNAVAILABLE_VERTICAL: True}

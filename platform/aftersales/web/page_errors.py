@@ -14,10 +14,10 @@ from babel.support import Translations
 from litestar import Request, Response
 from litestar.response import Redirect, Template
 
+from aftersales.i18n.formatting import LocaleFormat
+from aftersales.i18n.negotiation import LANG_COOKIE, choose_locale
 from aftersales.onboarding.manifest import SUPPORTED_LOCALES
 from aftersales.web.i18n.catalogues import translations
-from aftersales.web.i18n.formatting import LocaleFormat
-from aftersales.web.i18n.negotiation import LANG_COOKIE, choose_locale
 from aftersales.web.page_auth import SignInRequired, htmx_asked, is_page, sign_in_url
 
 
@@ -30,7 +30,7 @@ class BarePage:
     fmt: LocaleFormat = field(init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "fmt", LocaleFormat(self.locale, translations=self.translations))
+        object.__setattr__(self, "fmt", LocaleFormat(self.locale))
 
 
 def bare_page(request: Request[Any, Any, Any]) -> BarePage:
@@ -40,8 +40,16 @@ def bare_page(request: Request[Any, Any, Any]) -> BarePage:
     return BarePage(locale, translations(locale))
 
 
-def _messages(status: int, kind: str, page: BarePage) -> tuple[str, str]:
+def _messages(status: int, kind: str, page: BarePage, params: dict[str, Any]) -> tuple[str, str]:
     _ = page.translations.gettext
+    if kind == "plugin-failed":
+        return _("Service unavailable"), _(
+            "The rules of this service are failing at the moment. It has been logged as error {error_id}; please "
+            "try again later, and quote that number if you contact us.").format(error_id=params.get("error_id", ""))
+    if kind == "vertical-unavailable":
+        return _("Service unavailable"), _(
+            "The rules of this service ({vertical}) are switched off at the moment: {reason}").format(
+            vertical=params.get("vertical", ""), reason=params.get("reason", ""))
     if kind == "tenant-unavailable":
         return _("Service unavailable"), _("This service is not available at the moment. Please try again later or contact the company directly.")
     if status == 404:
@@ -57,11 +65,13 @@ def _messages(status: int, kind: str, page: BarePage) -> tuple[str, str]:
 
 def error_page(request: Request[Any, Any, Any], *, status: int, detail: str | None = None,
                field_errors: list[dict[str, str]] | None = None,
-               headers: dict[str, str] | None = None, kind: str = "") -> Template:
+               headers: dict[str, str] | None = None, kind: str = "",
+               params: dict[str, Any] | None = None) -> Template:
     """The HTML error page for ``status`` (``kind`` is the problem type's name); ``detail`` and field reasons are
-    shown below 500 only, and never for a missing page or an unavailable tenant."""
+    shown below 500 only, and never for a missing page or an unavailable tenant. A failing or disabled vertical
+    (503) says so in the reader's language, with the error id or the reason (``params`` of the problem)."""
     page = bare_page(request)
-    title, explanation = _messages(status, kind, page)
+    title, explanation = _messages(status, kind, page, params or {})
     shown = detail if status < 500 and status != 404 and kind != "tenant-unavailable" else None
     return Template(template_name="error.html", status_code=status, headers=headers,
                     media_type="text/html; charset=utf-8",
@@ -76,7 +86,8 @@ def page_answer(request: Request[Any, Any, Any], *, status: int, detail: str, ki
     passes this to :func:`aftersales.http.problems.exception_handlers`)."""
     if not is_page(request):
         return None
-    return error_page(request, status=status, detail=detail, field_errors=field_errors, headers=headers, kind=kind)
+    return error_page(request, status=status, detail=detail, field_errors=field_errors, headers=headers, kind=kind,
+                      params=problem.get("params"))
 
 
 def sign_in_redirect(request: Request[Any, Any, Any], exc: SignInRequired) -> Response[Any]:

@@ -15,10 +15,10 @@ from aftersales.web.page_auth import (
     cleared_cookie,
     cookie_path,
 )
-from aftersales.web.page_controller import OperatorPageController, PageController
+from aftersales.web.page_controller import OperatorPageController, SignInPageController
 
 
-class SignOutController(PageController):
+class SignOutController(SignInPageController):
     """``POST /sign-out`` (portal) and ``POST /console/sign-out`` (staff console), on both tenant addresses."""
 
     @post(["/sign-out", "/console/sign-out"], status_code=303)

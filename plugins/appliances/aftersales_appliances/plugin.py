@@ -30,12 +30,16 @@ from aftersales.contract import (
     WarrantyTerms,
     check_pattern,
     hookimpl,
+    messages,
 )
 from aftersales_appliances import __version__, catalogue, quotes, ranking, refunds, warranty
 from aftersales_appliances.serials import pattern_for_model
 from aftersales_appliances.settings import AppliancesSettings
 
 NAME = "appliances"
+_ = messages("aftersales_appliances")
+THIS_MODELS = _("this model's")
+"""Whose format a serial of this vertical must have, said in its refusal."""
 
 
 @hookimpl
@@ -60,7 +64,7 @@ def aftersales_validate_serial(
     settings = tenant.settings_as(AppliancesSettings)
     sku = product.sku if product is not None else None
     scheme, pattern = pattern_for_model(sku, settings.serial_patterns, settings.default_serial_pattern)
-    return check_pattern(serial, pattern, scheme, whose="this model's")
+    return check_pattern(serial, pattern, scheme, whose=THIS_MODELS)
 
 
 @hookimpl
@@ -75,7 +79,7 @@ def aftersales_validate_serials(
         if sku not in patterns:
             patterns[sku] = pattern_for_model(sku, settings.serial_patterns, settings.default_serial_pattern)
         scheme, pattern = patterns[sku]
-        checks.append(check_pattern(serial, pattern, scheme, whose="this model's"))
+        checks.append(check_pattern(serial, pattern, scheme, whose=THIS_MODELS))
     return checks
 
 

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from aftersales.contract import ProviderCandidate, RankedProvider
-from aftersales.contract.defaults import bayesian_average, rating_reason
+from aftersales.contract import ProviderCandidate, RankedProvider, messages
+from aftersales.contract.defaults import bayesian_average, distance_reason, rating_reason
 
 RATING, AUTHORISED, NEARNESS, PRICE = 0.5, 0.15, 0.25, 0.1
 HALF_SCORE_KM = 15.0
+
+_ = messages("aftersales_appliances")
 
 
 def rank_providers(candidates: Sequence[ProviderCandidate]) -> list[RankedProvider]:
@@ -30,7 +32,7 @@ def rank_providers(candidates: Sequence[ProviderCandidate]) -> list[RankedProvid
         nearness = 1 / (1 + c.distance_km / HALF_SCORE_KM)
         cheapness = max(cheapest, 1) / max(c.price.amount_minor, 1)
         score = RATING * rating / 5 + AUTHORISED * c.authorised + NEARNESS * nearness + PRICE * cheapness
-        reasons = (("authorised by Entekhab",) if c.authorised else ()) + (
-            f"{c.distance_km:.1f} km away", rating_reason(c, rating))
+        reasons = ((_("authorised by Entekhab"),) if c.authorised else ()) + (
+            distance_reason(c.distance_km), rating_reason(c, rating))
         ranked.append(RankedProvider(c.provider_id, round(score, 6), reasons))
     return sorted(ranked, key=lambda r: (-r.score, str(r.provider_id)))

@@ -20,14 +20,17 @@ Every Entekhab refund goes to finance for approval (the seed registers them as f
 
 from __future__ import annotations
 
-from aftersales.contract import ClaimDecision, Money, RefundDecision, RefundFacts, RefundMethod
+from decimal import Decimal
+
+from aftersales.contract import ClaimDecision, Money, RefundDecision, RefundFacts, RefundMethod, messages
 from aftersales_appliances.settings import AppliancesSettings
 
+_ = messages("aftersales_appliances")
 
-def toman(irr: int) -> str:
-    """``5000000`` rial as ``"500,000"`` toman, ``4999999`` as ``"499,999.9"``."""
-    whole, tenth = divmod(irr, 10)
-    return f"{whole:,}" + (f".{tenth}" if tenth else "")
+
+def toman(irr: int) -> Decimal:
+    """``5000000`` rial as ``500000`` toman, ``4999999`` as ``499999.9`` (a message writes them ``500,000``)."""
+    return Decimal(irr) / 10
 
 
 def refund_decision(settings: AppliancesSettings, refund: RefundFacts) -> RefundDecision | None:
@@ -48,30 +51,29 @@ def _wallet_balance(settings: AppliancesSettings, refund: RefundFacts) -> Refund
     if balance.amount_minor >= limit:
         return RefundDecision(
             allowed=Money(0, "IRR"), methods=(),
-            reasons=((f"a wallet balance of {toman(balance.amount_minor)} toman is at or above "
-                     f"{toman(limit)} toman: it can only be spent on products"),))
+            reasons=(_("a wallet balance of {balance} toman is at or above {limit} toman: it can only be spent on "
+                       "products", balance=toman(balance.amount_minor), limit=toman(limit)),))
     return RefundDecision(
         allowed=min(refund.requested, balance), methods=(RefundMethod.BANK_TRANSFER,), needs_finance_approval=True,
-        reasons=((f"a wallet balance under {toman(limit)} toman is refundable by bank transfer; "
-                 "registered as a follow-up for finance"),))
+        reasons=(_("a wallet balance under {limit} toman is refundable by bank transfer; "
+                   "registered as a follow-up for finance", limit=toman(limit)),))
 
 
 def _payment(settings: AppliancesSettings, refund: RefundFacts) -> RefundDecision:
     amount = min(refund.requested, refund.paid) if refund.paid is not None else refund.requested
     if refund.source == "return" and refund.installed and refund.claim_decision is not ClaimDecision.RETURN:
         return RefundDecision(allowed=Money(0, "IRR"), methods=(), reasons=(
-            ("the unit is already installed: a fault found at or after installation is repaired by after-sales, "
-             "not refunded"),))
+            _("the unit is already installed: a fault found at or after installation is repaired by after-sales, "
+              "not refunded"),))
     if refund.wanted is RefundMethod.WALLET:
         return RefundDecision(allowed=amount, methods=(RefundMethod.WALLET,), needs_finance_approval=True,
-                              reasons=("refunded as store credit to the customer's wallet",))
+                              reasons=(_("refunded as store credit to the customer's wallet"),))
     limit = settings.cash_refund_below_irr
     if amount.amount_minor >= limit:
         return RefundDecision(
             allowed=Money(0, "IRR"), methods=(RefundMethod.WALLET,),
-            reasons=((f"a cash refund is registered only under {toman(limit)} toman and "
-                     f"{toman(amount.amount_minor)} toman was asked; it can be refunded as store credit "
-                     "(wallet) instead"),))
+            reasons=(_("a cash refund is registered only under {limit} toman and {asked} toman was asked; it can be "
+                       "refunded as store credit (wallet) instead", limit=toman(limit), asked=toman(amount.amount_minor)),))
     missing = []
     if not refund.identity_verified:
         missing.append("identity_verified")
@@ -79,12 +81,12 @@ def _payment(settings: AppliancesSettings, refund: RefundFacts) -> RefundDecisio
         missing.append("iban")
     elif not refund.iban_owner_matches_national_id:
         missing.append("iban_owner_matches_national_id")
-    reasons = [f"a cash refund under {toman(limit)} toman is paid to the customer's IBAN (Sheba)"]
+    reasons = [_("a cash refund under {limit} toman is paid to the customer's IBAN (Sheba)", limit=toman(limit))]
     if "identity_verified" in missing:
-        reasons.append("the customer's identity (national ID) must be verified by staff first")
+        reasons.append(_("the customer's identity (national ID) must be verified by staff first"))
     if "iban" in missing:
-        reasons.append("the customer must have an IBAN (Sheba) on file")
+        reasons.append(_("the customer must have an IBAN (Sheba) on file"))
     if "iban_owner_matches_national_id" in missing:
-        reasons.append("the bank must confirm the IBAN belongs to the customer's own national ID")
+        reasons.append(_("the bank must confirm the IBAN belongs to the customer's own national ID"))
     return RefundDecision(allowed=amount, methods=(RefundMethod.BANK_TRANSFER,), requirements=tuple(missing),
                           needs_finance_approval=True, reasons=tuple(reasons))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -10,7 +11,12 @@ from aftersales_appliances.settings import AppliancesSettings
 from pydantic import ValidationError
 
 from aftersales.contract import ClaimDecision, ClaimKind, DefectType
-from aftersales.contract.testing.factories import make_claim_facts, make_product, make_sale
+from aftersales.contract.testing.factories import (
+    make_claim_facts,
+    make_coverage_item,
+    make_product,
+    make_sale,
+)
 
 PATTERNS = {"RF": r"^RF[0-9]{10}$", "RF-SBS": r"^SBS[0-9]{8}$", "WM": r"^WM-[0-9]{6}$"}
 
@@ -208,3 +214,20 @@ def test_no_repair_once_parts_support_has_ended(assess) -> None:
 
 def test_appliances_have_no_return_window(assess) -> None:
     assert assess(ClaimKind.RETURN, date(2026, 1, 11)).decision is ClaimDecision.REJECT
+
+
+def test_a_repair_of_a_component_the_terms_exclude_is_left_to_the_core_which_rejects_it(hooks, tenant_with) -> None:
+    tenant = tenant_with()
+    seal = make_coverage_item(component="door_seal", covered=False, reason="door seals wear out: they are not covered")
+    terms = replace(hooks.aftersales_warranty_terms(tenant=tenant, product=FRIDGE, sale=make_sale(sold_on=SOLD)),
+                    coverage=(seal, make_coverage_item(component="compressor")))
+
+    def assess(component: str):
+        claim = make_claim_facts(kind=ClaimKind.WARRANTY_REPAIR, reported_on=date(2026, 6, 1), product=FRIDGE,
+                                 defect=DefectType.FUNCTIONAL, installed_by_authorised_technician=True,
+                                 component=component)
+        return hooks.aftersales_assess_claim(tenant=tenant, claim=claim, terms=terms, today=claim.reported_on)
+
+    rejected = assess("door_seal")
+    assert (rejected.decision, rejected.failed_conditions) == (ClaimDecision.REJECT, (seal.reason,))
+    assert assess("compressor").decision is ClaimDecision.FREE_REPAIR

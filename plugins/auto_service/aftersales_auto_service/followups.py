@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from dateutil.relativedelta import relativedelta
 
-from aftersales.contract import FollowUpPlan, ServiceEvent
+from aftersales.contract import FollowUpPlan, ServiceEvent, messages
 from aftersales_auto_service.settings import AutoServiceSettings
 
+_ = messages("aftersales_auto_service")
+
 USAGE_QUESTIONS = (
-    "Is the equipment in regular use and working normally?",
-    "Has anything gone wrong, or does anyone need help operating it?",
+    _("Is the equipment in regular use and working normally?"),
+    _("Has anything gone wrong, or does anyone need help operating it?"),
 )
 """The seed gives no questionnaire for usage tracking; these two ask what tracking is for."""
 

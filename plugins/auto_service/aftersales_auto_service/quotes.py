@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from aftersales.contract import JobFacts, Money, Quote, QuoteLine
+from aftersales.contract import JobFacts, Money, Quote, QuoteLine, messages
+from aftersales.contract.defaults import counted
 from aftersales_auto_service.settings import AutoServiceSettings
+
+_ = messages("aftersales_auto_service")
 
 
 def _half_up(value: Decimal) -> int:
@@ -27,26 +30,32 @@ def quote(settings: AutoServiceSettings, job: JobFacts) -> Quote:
     currency = job.labour_price.currency
     unasked = [c for c in job.consumables_used if c.code not in job.consumables_requested]
     if settings.consumables_must_match_request and unasked:
-        asked = ", ".join(job.consumables_requested) or "none"
+        asked = ", ".join(job.consumables_requested)
         return Quote(lines=(), platform_fee_bps=settings.platform_fee_bps, refused=tuple(
-            f"consumable {c.code} ({c.name}) was not requested by the customer (requested: {asked})"
+            _("consumable {code} ({name}) was not requested by the customer (requested: {asked})",
+              code=c.code, name=c.name, asked=asked) if asked else
+            _("consumable {code} ({name}) was not requested by the customer (requested: none)",
+              code=c.code, name=c.name)
             for c in unasked))
     free = job.under_warranty and job.sold_by_tenant
     lines = [QuoteLine("labour", job.offering, job.labour_price, covered_by_warranty=free)]
     reasons: list[str] = []
     if free:
-        reasons.append("in warranty on a unit the company sold: labour, parts and travel are free")
+        reasons.append(_("in warranty on a unit the company sold: labour, parts and travel are free"))
     else:
-        why = "out of warranty" if job.sold_by_tenant else "not sold by the company"
-        reasons.append(f"{why}: charged — travel in full, parts at the list price, labour at a discount")
+        reasons.append(_("out of warranty: charged — travel in full, parts at the list price, labour at a discount")
+                       if job.sold_by_tenant else
+                       _("not sold by the company: charged — travel in full, parts at the list price, labour at a "
+                         "discount"))
         if settings.labour_discount_percent:
             discount = _half_up(Decimal(job.labour_price.amount_minor) * settings.labour_discount_percent / 100)
-            lines.append(QuoteLine("discount", f"negotiated labour discount {settings.labour_discount_percent} %",
+            lines.append(QuoteLine("discount", _("negotiated labour discount {percent} %",
+                                                 percent=settings.labour_discount_percent),
                                    Money(-discount, currency)))
-    lines += [QuoteLine("part", f"{p.name} × {p.quantity}", p.price, covered_by_warranty=free) for p in job.parts]
-    lines += [QuoteLine("consumable", f"{c.name} × {c.quantity}", c.price, covered_by_warranty=free)
+    lines += [QuoteLine("part", counted(p.name, p.quantity), p.price, covered_by_warranty=free) for p in job.parts]
+    lines += [QuoteLine("consumable", counted(c.name, c.quantity), c.price, covered_by_warranty=free)
               for c in job.consumables_used]
     if job.distance_km > 0 and settings.travel_per_km_minor and (free or settings.travel_charged_out_of_warranty):
-        lines.append(QuoteLine("travel", f"travel {job.distance_km:g} km",
+        lines.append(QuoteLine("travel", _("travel {distance} km", distance=Decimal(f"{job.distance_km:g}")),
                                travel_price(settings, job.distance_km, currency), covered_by_warranty=free))
     return Quote(lines=tuple(lines), reasons=tuple(reasons), platform_fee_bps=settings.platform_fee_bps)

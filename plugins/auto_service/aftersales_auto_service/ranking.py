@@ -12,12 +12,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import timedelta
 
-from aftersales.contract import ProviderCandidate, RankedProvider
-from aftersales.contract.defaults import bayesian_average, rating_reason
+from aftersales.contract import ProviderCandidate, RankedProvider, messages
+from aftersales.contract.defaults import bayesian_average, distance_reason, rating_reason
 
 RATING, NEARNESS, SOONNESS, PRICE = 0.35, 0.30, 0.20, 0.15
 HALF_SCORE_KM = 5.0
 HALF_SCORE_WAIT = timedelta(hours=24)
+
+_ = messages("aftersales_auto_service")
 
 
 def rank_providers(candidates: Sequence[ProviderCandidate]) -> list[RankedProvider]:
@@ -33,16 +35,17 @@ def rank_providers(candidates: Sequence[ProviderCandidate]) -> list[RankedProvid
         nearness = 1 / (1 + c.distance_km / HALF_SCORE_KM)
         cheapness = max(cheapest, 1) / max(c.price.amount_minor, 1)
         soonness = 0.0
-        reasons = [f"{c.distance_km:.1f} km away", rating_reason(c, rating)]
+        reasons = [distance_reason(c.distance_km), rating_reason(c, rating)]
         if c.next_free_slot is not None and earliest is not None:
             soonness = 1 / (1 + (c.next_free_slot - earliest) / HALF_SCORE_WAIT)
-            reasons.append("free soonest" if c.next_free_slot == earliest else
-                           f"free {_hours(c.next_free_slot - earliest)} after the soonest")
+            reasons.append(_("free soonest") if c.next_free_slot == earliest else _wait(c.next_free_slot - earliest))
         score = RATING * rating / 5 + NEARNESS * nearness + SOONNESS * soonness + PRICE * cheapness
         ranked.append(RankedProvider(c.provider_id, round(score, 6), tuple(reasons)))
     return sorted(ranked, key=lambda r: (-r.score, str(r.provider_id)))
 
 
-def _hours(wait: timedelta) -> str:
+def _wait(wait: timedelta) -> str:
     hours = wait / timedelta(hours=1)
-    return f"{hours:.0f} h" if hours >= 1 else f"{wait / timedelta(minutes=1):.0f} min"
+    if hours >= 1:
+        return _("free {hours} h after the soonest", hours=round(hours))
+    return _("free {minutes} min after the soonest", minutes=round(wait / timedelta(minutes=1)))

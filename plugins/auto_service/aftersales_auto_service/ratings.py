@@ -17,10 +17,12 @@ weight 1/n, so one regular customer's many visits (or a friend's) weigh as a few
 
 from __future__ import annotations
 
-from aftersales.contract import RatingDecision, RatingFacts
+from aftersales.contract import RatingDecision, RatingFacts, messages
 
 CUSTOMER_BURST_PER_DAY = 3
 """The fourth rating from one customer within 24 hours is held for review."""
+
+_ = messages("aftersales_auto_service")
 
 
 def rating_policy(rating: RatingFacts) -> RatingDecision | None:
@@ -31,13 +33,15 @@ def rating_policy(rating: RatingFacts) -> RatingDecision | None:
     flagged = False
     if not rating.job_paid:
         flagged = True
-        reasons.append("the job was never paid through the app: held for review")
+        reasons.append(_("the job was never paid through the app: held for review"))
     if rating.direction == "customer_rates_provider" and rating.ratings_by_rater_last_24h >= CUSTOMER_BURST_PER_DAY:
         flagged = True
-        reasons.append(f"more than {CUSTOMER_BURST_PER_DAY} ratings from this customer in 24 hours: held for review")
+        reasons.append(_("more than {limit} ratings from this customer in 24 hours: held for review",
+                         limit=CUSTOMER_BURST_PER_DAY))
     nth = rating.earlier_ratings_of_same_party + 1
     weight = 1 / nth
     if nth > 1:
-        whom = "provider" if rating.direction == "customer_rates_provider" else "customer"
-        reasons.append(f"rating number {nth} of this {whom} by the same rater: weight 1/{nth}")
+        reasons.append(_("rating number {nth} of this provider by the same rater: weight 1/{nth}", nth=nth)
+                       if rating.direction == "customer_rates_provider" else
+                       _("rating number {nth} of this customer by the same rater: weight 1/{nth}", nth=nth))
     return RatingDecision(accepted=True, weight=weight, flagged=flagged, reasons=tuple(reasons))

@@ -10,8 +10,10 @@ Both need finance approval. Other refunds are left to the core's default.
 
 from __future__ import annotations
 
-from aftersales.contract import RefundDecision, RefundFacts, RefundMethod
+from aftersales.contract import RefundDecision, RefundFacts, RefundMethod, messages
 from aftersales_auto_service.settings import AutoServiceSettings
+
+_ = messages("aftersales_auto_service")
 
 
 def refund_decision(settings: AutoServiceSettings, refund: RefundFacts) -> RefundDecision | None:
@@ -23,7 +25,7 @@ def refund_decision(settings: AutoServiceSettings, refund: RefundFacts) -> Refun
         return RefundDecision(
             allowed=min(refund.requested, paid), methods=(RefundMethod.ORIGINAL_PAYMENT,),
             needs_finance_approval=True,
-            reasons=(f"a marketplace job is refunded up to what was paid ({paid}), to the original payment",))
+            reasons=(_("a marketplace job is refunded up to what was paid ({paid}), to the original payment", paid=paid),))
     return None
 
 
@@ -32,14 +34,14 @@ def _return(settings: AutoServiceSettings, refund: RefundFacts) -> RefundDecisio
     methods = (RefundMethod.ORIGINAL_PAYMENT,)
     if refund.days_since_sale is None or refund.paid is None:
         return RefundDecision(allowed=zero, methods=methods, requirements=("sale_date",),
-                              reasons=("a return is judged from the sale's date and payment",))
+                              reasons=(_("a return is judged from the sale's date and payment"),))
     if refund.days_since_sale > settings.return_days:
         return RefundDecision(allowed=zero, methods=(), reasons=(
-            (f"a return is refunded within {settings.return_days} days of the sale; this sale was "
-            f"{refund.days_since_sale} days ago"),))
+            _("a return is refunded within {days} days of the sale; this sale was {ago} days ago",
+              days=settings.return_days, ago=refund.days_since_sale),))
     if not refund.paid_in_full:
         return RefundDecision(allowed=zero, methods=(), reasons=(
-            f"a return refunds the full price only when it was paid in full; {refund.paid} of it was paid",))
+            _("a return refunds the full price only when it was paid in full; {paid} of it was paid", paid=refund.paid),))
     return RefundDecision(allowed=refund.paid, methods=methods, needs_finance_approval=True, reasons=(
-        (f"returned within {settings.return_days} days of the sale and paid in full: the full price "
-        f"{refund.paid} is refunded"),))
+        _("returned within {days} days of the sale and paid in full: the full price {paid} is refunded",
+          days=settings.return_days, paid=refund.paid),))

@@ -11,12 +11,14 @@ VINs), so those are checked for structure only.
 
 from __future__ import annotations
 
-from aftersales.contract import SerialCheck, ascii_digits
+from aftersales.contract import SerialCheck, ascii_digits, messages
 
 VIN_LENGTH = 17
 CHECK_DIGIT_INDEX = 8
 FORBIDDEN_LETTERS = "IOQ"
 NORTH_AMERICAN_REGIONS = "12345"
+
+_ = messages("aftersales_auto_service")
 
 TRANSLITERATION = {str(d): d for d in range(10)} | {
     **dict.fromkeys("AJ", 1),
@@ -44,24 +46,25 @@ def check_vin(serial: str) -> SerialCheck:
     """Accept a structurally valid VIN, and for North-American VINs only one whose check digit is right."""
     vin = ascii_digits(serial).strip().upper()
     if len(vin) != VIN_LENGTH:
-        return SerialCheck.refuse(serial, "vin", f"a VIN has 17 characters, not {len(vin)}")
+        return SerialCheck.refuse(serial, "vin", _("a VIN has 17 characters, not {length}", length=len(vin)))
     for position, char in enumerate(vin, start=1):
         if char in FORBIDDEN_LETTERS:
             return SerialCheck.refuse(
                 serial,
                 "vin",
-                f"a VIN never contains the letters I, O or Q (found {char} at position {position}; "
-                "it is probably a 1 or a 0)",
+                _("a VIN never contains the letters I, O or Q (found {char} at position {position}; "
+                  "it is probably a 1 or a 0)", char=char, position=position),
             )
         if char not in TRANSLITERATION:
             return SerialCheck.refuse(
                 serial,
                 "vin",
-                f"a VIN has only digits and letters A-Z (found {char!r} at position {position})",
+                _("a VIN has only digits and letters A-Z (found {char} at position {position})", char=repr(char),
+                  position=position),
             )
     if vin[0] in NORTH_AMERICAN_REGIONS and vin[CHECK_DIGIT_INDEX] != vin_check_digit(vin):
         return SerialCheck.refuse(
-            serial, "vin", "the VIN check digit (9th character) is wrong: a character was probably mistyped"
+            serial, "vin", _("the VIN check digit (9th character) is wrong: a character was probably mistyped")
         )
     return SerialCheck.accept(vin, "vin")
 

@@ -17,14 +17,17 @@ Carmax (seed 002) states no numbers; its manifest keeps these defaults, so it ru
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
-from aftersales.contract import RequestFacts, SlaTarget, is_large_item
+from aftersales.contract import RequestFacts, SlaTarget, is_large_item, messages
 from aftersales_auto_service.settings import AutoServiceSettings
 
 ONSITE_KINDS = ("repair", "maintenance", "installation")
 """Requests that send staff to the customer: seed 003's "staff on site within 24 h" is a general commitment."""
 REPAIR_KINDS = ("repair", "maintenance")
 """Requests whose unit may go into repair and wait for parts."""
+
+_ = messages("aftersales_auto_service")
 
 
 def sla_targets(settings: AutoServiceSettings, request: RequestFacts) -> list[SlaTarget]:
@@ -45,7 +48,7 @@ def _first_contact(settings: AutoServiceSettings) -> SlaTarget:
         clock="business_hours",
         met_on=("contacted", "ended"),
         at_risk_fraction=low / high,
-        reason=f"the service centre contacts the customer within {low}-{high} business hours",
+        reason=_("the service centre contacts the customer within {low}-{high} business hours", low=low, high=high),
     )
 
 
@@ -61,15 +64,16 @@ def _onsite(settings: AutoServiceSettings, request: RequestFacts) -> SlaTarget:
             clock="business_days",
             met_on=("on_site", "ended"),
             at_risk_fraction=usual / most,
-            reason=(f"a large item (over {settings.large_item_volume_m3:g} m³ or {settings.large_item_weight_kg:g} kg): "
-                    f"staff on site within {usual} h, {most} h at most"),
+            reason=_("a large item (over {volume} m³ or {weight} kg): staff on site within {usual} h, {most} h at most",
+                     volume=Decimal(f"{settings.large_item_volume_m3:g}"),
+                     weight=Decimal(f"{settings.large_item_weight_kg:g}"), usual=usual, most=most),
         )
     return SlaTarget(
         name="onsite",
         duration=timedelta(hours=usual),
         clock="business_days",
         met_on=("on_site", "ended"),
-        reason=f"staff on site within {usual} h of the report",
+        reason=_("staff on site within {hours} h of the report", hours=usual),
     )
 
 
@@ -83,7 +87,8 @@ def _repair(settings: AutoServiceSettings) -> list[SlaTarget]:
             starts_on="in_repair",
             met_on=("ready", "ended"),
             pauses_on=("waiting_for_customer", "waiting_for_parts"),
-            reason=f"a repair is done within {hours} h of starting it; time waiting for parts has its own clock",
+            reason=_("a repair is done within {hours} h of starting it; time waiting for parts has its own clock",
+                     hours=hours),
         ),
         SlaTarget(
             name="parts_wait",
@@ -92,6 +97,6 @@ def _repair(settings: AutoServiceSettings) -> list[SlaTarget]:
             starts_on="waiting_for_parts",
             met_on=("left:waiting_for_parts",),
             on_breach="raise_priority",
-            reason=f"waiting for parts may not exceed {days} days",
+            reason=_("waiting for parts may not exceed {days} days", days=days),
         ),
     ]

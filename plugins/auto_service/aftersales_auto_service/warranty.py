@@ -4,6 +4,7 @@ within 15 for a quality defect, free repair inside the warranty, and on-site ser
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 
@@ -18,32 +19,38 @@ from aftersales.contract import (
     SaleInfo,
     WarrantyTerms,
     is_large_item,
+    messages,
 )
 from aftersales_auto_service.settings import AutoServiceSettings
 
 REPAIRABLE_DEFECTS = (DefectType.FUNCTIONAL, DefectType.QUALITY)
+_ = messages("aftersales_auto_service")
 
 
 def warranty_terms(settings: AutoServiceSettings, product: ProductInfo, sale: SaleInfo) -> WarrantyTerms:
     months = product.warranty_months or settings.warranty_months
     restarted = settings.warranty_restarts_on_exchange and sale.exchanged_on is not None
     start = sale.exchanged_on if restarted and sale.exchanged_on else sale.sold_on
-    reasons = [f"{months}-month free warranty from "
-               + (f"the exchange on {start.isoformat()} (it restarts on exchange)" if restarted else "the sale")]
-    reasons.append(f"return within {settings.return_days} days and exchange for a quality defect within "
-                   f"{settings.exchange_days} days of the sale")
+    reasons = [_("{months}-month free warranty from the exchange on {day} (it restarts on exchange)",
+                 months=months, day=start) if restarted else
+               _("{months}-month free warranty from the sale", months=months)]
+    reasons.append(_("return within {return_days} days and exchange for a quality defect within "
+                     "{exchange_days} days of the sale", return_days=settings.return_days,
+                     exchange_days=settings.exchange_days))
     return WarrantyTerms(
         warranty_start=start,
         warranty_end=start + relativedelta(months=months),
         return_until=sale.sold_on + timedelta(days=settings.return_days),
         exchange_until=sale.sold_on + timedelta(days=settings.exchange_days),
         restarts_on_exchange=settings.warranty_restarts_on_exchange,
-        exclusions=("misuse or damage", "units not sold by the company (repair is charged)"),
+        exclusions=(_("misuse or damage"), _("units not sold by the company (repair is charged)")),
         reasons=tuple(reasons),
     )
 
 
-def assess_claim(settings: AutoServiceSettings, claim: ClaimFacts, terms: WarrantyTerms) -> ClaimAssessment:
+def assess_claim(settings: AutoServiceSettings, claim: ClaimFacts, terms: WarrantyTerms) -> ClaimAssessment | None:
+    if _excluded(claim, terms):
+        return None  # a component the terms exclude: the core default rejects it with their reason
     large = is_large_item(claim.product, settings.large_item_volume_m3, settings.large_item_weight_kg)
     if claim.kind is ClaimKind.RETURN:
         return _assess_return(claim, terms)
@@ -52,59 +59,66 @@ def assess_claim(settings: AutoServiceSettings, claim: ClaimFacts, terms: Warran
     return _assess_repair(settings, claim, terms, large)
 
 
+def _excluded(claim: ClaimFacts, terms: WarrantyTerms) -> bool:
+    """A warranty repair of a component the terms itemise as not covered (``CoverageItem(covered=False)``)."""
+    item = terms.item(claim.component) if claim.component else None
+    return claim.kind is ClaimKind.WARRANTY_REPAIR and item is not None and not item.covered
+
+
 def _assess_return(claim: ClaimFacts, terms: WarrantyTerms) -> ClaimAssessment:
     checks = Checklist()
-    checks.within(claim.reported_on, terms.return_until, "return period")
-    checks.require(claim.packaging_complete, "the packaging is not complete")
-    checks.require(claim.accessories_complete, "the accessories are not complete")
-    checks.require(claim.product_number_matches, "the product number does not match the sale")
-    checks.require(not claim.parts_replaced_or_removed, "parts have been replaced or removed")
-    checks.require(not claim.misuse_or_damage, "the unit shows misuse or damage and cannot be resold")
-    checks.require(claim.receipts_shown, "the receipts were not shown")
-    checks.require(claim.warranty_voucher_shown, "the warranty voucher was not shown")
-    checks.require(claim.paid_in_full, "the unit is not fully paid")
+    checks.within(claim.reported_on, terms.return_until, _("return period"))
+    checks.require(claim.packaging_complete, _("the packaging is not complete"))
+    checks.require(claim.accessories_complete, _("the accessories are not complete"))
+    checks.require(claim.product_number_matches, _("the product number does not match the sale"))
+    checks.require(not claim.parts_replaced_or_removed, _("parts have been replaced or removed"))
+    checks.require(not claim.misuse_or_damage, _("the unit shows misuse or damage and cannot be resold"))
+    checks.require(claim.receipts_shown, _("the receipts were not shown"))
+    checks.require(claim.warranty_voucher_shown, _("the warranty voucher was not shown"))
+    checks.require(claim.paid_in_full, _("the unit is not fully paid"))
     if not checks.passed:
         return ClaimAssessment(ClaimDecision.REJECT, failed_conditions=checks.as_tuple())
     return ClaimAssessment(ClaimDecision.RETURN, reasons=(
-        "every return condition holds: the customer brings the goods back for a refund",))
+        _("every return condition holds: the customer brings the goods back for a refund"),))
 
 
 def _assess_exchange(settings: AutoServiceSettings, claim: ClaimFacts, terms: WarrantyTerms,
                      large: bool) -> ClaimAssessment:
     checks = Checklist()
-    checks.within(claim.reported_on, terms.exchange_until, "exchange period")
-    checks.require(claim.packaging_complete, "the packaging is not complete")
-    checks.require(not claim.misuse_or_damage, "the unit shows misuse or damage")
-    checks.require(claim.receipts_shown, "the receipts were not shown")
-    checks.require(claim.defect is DefectType.QUALITY, "an exchange needs a quality defect")
+    checks.within(claim.reported_on, terms.exchange_until, _("exchange period"))
+    checks.require(claim.packaging_complete, _("the packaging is not complete"))
+    checks.require(not claim.misuse_or_damage, _("the unit shows misuse or damage"))
+    checks.require(claim.receipts_shown, _("the receipts were not shown"))
+    checks.require(claim.defect is DefectType.QUALITY, _("an exchange needs a quality defect"))
     if not checks.passed:
         return ClaimAssessment(ClaimDecision.REJECT, failed_conditions=checks.as_tuple())
-    reasons = ["every exchange condition holds: the unit is exchanged for a new one"]
+    reasons = [_("every exchange condition holds: the unit is exchanged for a new one")]
     if settings.warranty_restarts_on_exchange:
-        reasons.append("the free warranty restarts from the exchange date")
+        reasons.append(_("the free warranty restarts from the exchange date"))
     if large:
-        reasons.append(f"a large item (over {settings.large_item_volume_m3:g} m³ or "
-                       f"{settings.large_item_weight_kg:g} kg): the exchange is arranged by phone first")
+        reasons.append(_("a large item (over {volume} m³ or {weight} kg): the exchange is arranged by phone first",
+                         volume=Decimal(f"{settings.large_item_volume_m3:g}"),
+                         weight=Decimal(f"{settings.large_item_weight_kg:g}")))
     return ClaimAssessment(ClaimDecision.EXCHANGE, reasons=tuple(reasons), arrange_by_phone_first=large)
 
 
 def _assess_repair(settings: AutoServiceSettings, claim: ClaimFacts, terms: WarrantyTerms,
                    large: bool) -> ClaimAssessment:
-    onsite = (f"a large item: staff on site within {settings.onsite_hours} h of the report "
-              f"({settings.onsite_hours_large_item_max} h at most in special cases)")
+    onsite = _("a large item: staff on site within {hours} h of the report ({most} h at most in special cases)",
+               hours=settings.onsite_hours, most=settings.onsite_hours_large_item_max)
     onsite_reasons = (onsite,) if large else ()
-    charged = ("repair is charged: travel in full, parts at the manufacturer's price list, labour at a "
-               "negotiated discount")
+    charged = _("repair is charged: travel in full, parts at the manufacturer's price list, labour at a "
+                "negotiated discount")
     charged_reasons = (charged,)
     if claim.kind is ClaimKind.PAID_REPAIR:
         return ClaimAssessment(ClaimDecision.PAID_REPAIR, reasons=charged_reasons + onsite_reasons, requires_onsite_visit=large)
     checks = Checklist()
-    checks.require(claim.sold_by_tenant, "the unit was not sold by the company")
-    checks.within(claim.reported_on, terms.warranty_end, "free warranty")
-    checks.require(not claim.misuse_or_damage, "the unit shows misuse or damage")
-    checks.require(claim.receipts_shown, "the receipts were not shown")
-    checks.require(claim.defect in REPAIRABLE_DEFECTS, "free repair covers functional faults only")
+    checks.require(claim.sold_by_tenant, _("the unit was not sold by the company"))
+    checks.within(claim.reported_on, terms.warranty_end, _("free warranty"))
+    checks.require(not claim.misuse_or_damage, _("the unit shows misuse or damage"))
+    checks.require(claim.receipts_shown, _("the receipts were not shown"))
+    checks.require(claim.defect in REPAIRABLE_DEFECTS, _("free repair covers functional faults only"))
     if not checks.passed:
         return ClaimAssessment(ClaimDecision.PAID_REPAIR, failed_conditions=checks.as_tuple(),
                                reasons=charged_reasons + onsite_reasons, requires_onsite_visit=large)
-    return ClaimAssessment(ClaimDecision.FREE_REPAIR, reasons=("a functional fault inside the free warranty", *onsite_reasons), requires_onsite_visit=large)
+    return ClaimAssessment(ClaimDecision.FREE_REPAIR, reasons=(_("a functional fault inside the free warranty"), *onsite_reasons), requires_onsite_visit=large)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -11,7 +12,12 @@ from aftersales_auto_service.settings import AutoServiceSettings
 from pydantic import ValidationError
 
 from aftersales.contract import ClaimDecision, ClaimKind, DefectType, ProductInfo
-from aftersales.contract.testing.factories import make_claim_facts, make_product, make_sale
+from aftersales.contract.testing.factories import (
+    make_claim_facts,
+    make_coverage_item,
+    make_product,
+    make_sale,
+)
 
 YIZHONGYI = {"serial_scheme": "pattern", "serial_pattern": "^YZY-[0-9]{4}-[0-9]{5}$"}
 
@@ -280,3 +286,20 @@ def test_warranty_restarts_from_the_exchange_date(hooks, tenant_with) -> None:
         tenant=tenant_with(**YIZHONGYI, warranty_restarts_on_exchange=False), product=BALANCER,
         sale=make_sale(sold_on=SOLD, exchanged_on=exchanged))
     assert kept.warranty_start == SOLD
+
+
+def test_a_repair_of_a_component_the_terms_exclude_is_left_to_the_core_which_rejects_it(hooks, tenant_with) -> None:
+    tenant = tenant_with(**YIZHONGYI)
+    pads = make_coverage_item(component="brake_pads", covered=False, reason="brake pads wear out: they are not covered")
+    terms = replace(hooks.aftersales_warranty_terms(tenant=tenant, product=BALANCER, sale=make_sale(sold_on=SOLD)),
+                    coverage=(pads, make_coverage_item(component="motor")))
+
+    def assess(component: str):
+        reported = SOLD + timedelta(days=30)
+        claim = make_claim_facts(kind=ClaimKind.WARRANTY_REPAIR, reported_on=reported, product=BALANCER,
+                                 defect=DefectType.FUNCTIONAL, receipts_shown=True, component=component)
+        return hooks.aftersales_assess_claim(tenant=tenant, claim=claim, terms=terms, today=reported)
+
+    rejected = assess("brake_pads")
+    assert (rejected.decision, rejected.failed_conditions) == (ClaimDecision.REJECT, (pads.reason,))
+    assert assess("motor").decision is ClaimDecision.FREE_REPAIR

@@ -13,18 +13,20 @@ from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from aftersales.contract import FollowUpPlan, ServiceEvent
+from aftersales.contract import FollowUpPlan, ServiceEvent, messages
 from aftersales_electronics.settings import ElectronicsSettings
 
+_ = messages("aftersales_electronics")
+
 AFTER_INSTALLATION = (
-    "Is the machine installed, and are you satisfied with it?",
-    "Can you operate the machine independently?",
-    "Are you satisfied with the engineer's attitude?",
-    "Were you told the service hotline number?",
+    _("Is the machine installed, and are you satisfied with it?"),
+    _("Can you operate the machine independently?"),
+    _("Are you satisfied with the engineer's attitude?"),
+    _("Were you told the service hotline number?"),
 )
 """Seed 004's four questions, asked on every installation follow-up call."""
 
-AFTER_REPAIR = ("Is the machine repaired, and are you satisfied with it?", *AFTER_INSTALLATION[1:])
+AFTER_REPAIR = (_("Is the machine repaired, and are you satisfied with it?"), *AFTER_INSTALLATION[1:])
 """The same questionnaire, its first question asked of the repair."""
 
 

@@ -11,9 +11,10 @@ from collections.abc import Iterable
 
 from stdnum import imei
 
-from aftersales.contract import SerialCheck, ascii_digits
+from aftersales.contract import SerialCheck, ascii_digits, messages
 
 IMEI_LENGTH = 15
+_ = messages("aftersales_electronics")
 
 
 def check_imei(serial: str) -> SerialCheck:
@@ -22,14 +23,14 @@ def check_imei(serial: str) -> SerialCheck:
     if not _is_plain_imei(number):  # most imported IMEIs are already 15 plain digits: nothing to remove
         number = imei.compact(number)
     if not number:
-        return SerialCheck.refuse(serial, "imei", "the IMEI is empty")
+        return SerialCheck.refuse(serial, "imei", _("the IMEI is empty"))
     if not (number.isascii() and number.isdigit()):
-        return SerialCheck.refuse(serial, "imei", "an IMEI has only digits")
+        return SerialCheck.refuse(serial, "imei", _("an IMEI has only digits"))
     if len(number) != IMEI_LENGTH:
         return SerialCheck.refuse(serial, "imei", _wrong_length_reason(len(number)))
     if not luhn_valid(number):
         return SerialCheck.refuse(
-            serial, "imei", "the IMEI check digit is wrong: a digit was probably mistyped"
+            serial, "imei", _("the IMEI check digit is wrong: a digit was probably mistyped")
         )
     return SerialCheck.accept(number, "imei")
 
@@ -63,8 +64,8 @@ def luhn_valid(digits: str) -> bool:
 
 def _wrong_length_reason(length: int) -> str:
     if length == IMEI_LENGTH - 1:
-        return "an IMEI has 15 digits; the 14-digit form without its check digit is not accepted"
+        return _("an IMEI has 15 digits; the 14-digit form without its check digit is not accepted")
     if length == IMEI_LENGTH + 1:
-        return "an IMEI has 15 digits; this looks like a 16-digit IMEISV, which is not accepted"
-    return f"an IMEI has 15 digits, not {length}"
+        return _("an IMEI has 15 digits; this looks like a 16-digit IMEISV, which is not accepted")
+    return _("an IMEI has 15 digits, not {length}", length=length)
 

@@ -17,10 +17,11 @@ core's first-response clock.
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 from haversine import Unit, haversine
 
-from aftersales.contract import GeoPoint, RequestFacts, SlaTarget
+from aftersales.contract import GeoPoint, RequestFacts, SlaTarget, messages
 from aftersales_electronics.settings import DistanceSla, ElectronicsSettings
 
 RESULT_KINDS = ("repair", "exchange")
@@ -29,6 +30,8 @@ ONSITE_KINDS = ("repair", "maintenance")
 """Seed 004: a machine fault or service need reported by the customer sends an engineer on site. Installation
 is scheduled with the delivery, not run against a clock from the report."""
 RESOLVED = ("ready", "ended")
+
+_ = messages("aftersales_electronics")
 
 
 def sla_targets(settings: ElectronicsSettings, tenant_country: str, request: RequestFacts) -> list[SlaTarget] | None:
@@ -55,7 +58,7 @@ def _repair_targets(settings: ElectronicsSettings) -> list[SlaTarget]:
             duration=timedelta(days=result_days),
             clock="business_days",
             met_on=RESOLVED,
-            reason=f"the intake receipt promises a result within {result_days} business days",
+            reason=_("the intake receipt promises a result within {days} business days", days=result_days),
         ),
         SlaTarget(
             name="replacement",
@@ -63,8 +66,8 @@ def _repair_targets(settings: ElectronicsSettings) -> list[SlaTarget]:
             clock="business_days",
             met_on=RESOLVED,
             on_breach="offer_replacement",
-            reason=(f"a unit still unresolved after {replacement_days} business days at the service centre is "
-                    "replaced: the customer chooses a replacement or a refund"),
+            reason=_("a unit still unresolved after {days} business days at the service centre is "
+                     "replaced: the customer chooses a replacement or a refund", days=replacement_days),
         ),
     ]
 
@@ -76,20 +79,21 @@ def _complaint_target(settings: ElectronicsSettings) -> SlaTarget:
         duration=timedelta(hours=hours),
         clock="business_hours",
         met_on=("answered",),
-        reason=f"every complaint is answered within {hours} business hours; an unanswered one goes to management",
+        reason=_("every complaint is answered within {hours} business hours; an unanswered one goes to management",
+                 hours=hours),
     )
 
 
 def _distance_targets(sla: DistanceSla, tenant_country: str, request: RequestFacts) -> list[SlaTarget]:
     country = (request.customer_country or "").upper()
     if country not in ("", tenant_country.upper()):
-        where = f"an overseas customer ({country})"
         targets = [SlaTarget(
             name="reply",
             duration=timedelta(hours=sla.overseas_reply_hours),
             clock="calendar",
             met_on=("contacted", "ended"),
-            reason=f"{where} gets a reply within {sla.overseas_reply_hours} h",
+            reason=_("an overseas customer ({country}) gets a reply within {hours} h", country=country,
+                     hours=sla.overseas_reply_hours),
         )]
         if request.kind in ONSITE_KINDS:
             targets.append(SlaTarget(
@@ -97,7 +101,8 @@ def _distance_targets(sla: DistanceSla, tenant_country: str, request: RequestFac
                 duration=timedelta(hours=sla.overseas_repair_hours),
                 clock="calendar",
                 met_on=RESOLVED,
-                reason=f"{where} gets the repair within {sla.overseas_repair_hours} h",
+                reason=_("an overseas customer ({country}) gets the repair within {hours} h", country=country,
+                         hours=sla.overseas_repair_hours),
             ))
         return targets
     if request.kind not in ONSITE_KINDS:
@@ -118,16 +123,17 @@ def _onsite_hours(sla: DistanceSla, customer: GeoPoint | None,
     radius = sla.onsite_radius_km
     slow = sla.onsite_hours_beyond_radius
     if customer is None:
-        return slow, f"an engineer on site within {slow} h: the customer's location is not known"
+        return slow, _("an engineer on site within {hours} h: the customer's location is not known", hours=slow)
     if not service_points:
-        return slow, f"an engineer on site within {slow} h: the company has no service point on record"
+        return slow, _("an engineer on site within {hours} h: the company has no service point on record", hours=slow)
     nearest_km = min(distance_km(customer, point) for point in service_points)
+    nearest = Decimal(f"{nearest_km:.1f}")
     if nearest_km <= radius:
         fast = sla.onsite_hours_within_radius
-        return fast, (f"an engineer on site within {fast} h: the customer is {nearest_km:.1f} km from the "
-                      f"nearest service point (within {radius} km)")
-    return slow, (f"an engineer on site within {slow} h: the customer is {nearest_km:.1f} km from the nearest "
-                  f"service point (beyond {radius} km)")
+        return fast, _("an engineer on site within {hours} h: the customer is {distance} km from the "
+                       "nearest service point (within {radius} km)", hours=fast, distance=nearest, radius=radius)
+    return slow, _("an engineer on site within {hours} h: the customer is {distance} km from the nearest "
+                   "service point (beyond {radius} km)", hours=slow, distance=nearest, radius=radius)
 
 
 def distance_km(customer: GeoPoint, point: GeoPoint) -> float:

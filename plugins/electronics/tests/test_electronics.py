@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -13,6 +14,7 @@ from aftersales.contract import ClaimDecision, ClaimKind, DefectType, Money
 from aftersales.contract.testing.factories import (
     make_card_evidence,
     make_claim_facts,
+    make_coverage_item,
     make_product,
     make_resolution_context,
     make_sale,
@@ -279,3 +281,18 @@ def test_refund_is_at_the_expert_price_when_the_invoice_was_not_the_market_price
 def test_experts_may_judge_a_replacement_due_early(offer) -> None:
     early = offer(3, invoice_price=INVOICE, invoice_price_was_market_price=True, replacement_approved_by_expert=True)
     assert [o.kind for o in early] == ["replacement", "refund"]
+
+
+def test_a_repair_of_a_component_the_terms_exclude_is_left_to_the_core_which_rejects_it(hooks, tenant_with) -> None:
+    worn = make_coverage_item(component="battery", covered=False, reason="the battery wears out: it is not covered")
+    terms = replace(hooks.aftersales_warranty_terms(tenant=tenant_with(), product=PHONE, sale=make_sale(sold_on=SOLD)),
+                    coverage=(worn, make_coverage_item(component="machine")))
+
+    def assess(component: str):
+        claim = make_claim_facts(kind=ClaimKind.WARRANTY_REPAIR, reported_on=date(2026, 5, 1), product=PHONE,
+                                 defect=DefectType.FUNCTIONAL, warranty_voucher_shown=True, component=component)
+        return hooks.aftersales_assess_claim(tenant=tenant_with(), claim=claim, terms=terms, today=date(2026, 5, 1))
+
+    rejected = assess("battery")
+    assert (rejected.decision, rejected.failed_conditions) == (ClaimDecision.REJECT, (worn.reason,))
+    assert assess("machine").decision is ClaimDecision.FREE_REPAIR

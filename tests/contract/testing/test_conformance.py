@@ -9,12 +9,12 @@ from types import SimpleNamespace
 import pytest
 from hypothesis import strategies as st
 
-from aftersales.contract import VerticalInfo, defaults, hookimpl
+from aftersales.contract import FollowUpRouting, VerticalInfo, defaults, hookimpl
 from aftersales.contract.testing.checks import CHECKS, HookCheck
 from aftersales.contract.testing.conformance import ConformanceReport, UnknownPlugin, check_plugin
 from aftersales.plugins import build_plugin_registry
 from aftersales.settings import REPO_ROOT
-from support.broken_plugin import Broken, BrokenSettings
+from support.broken_plugin import Broken, BrokenCoverage, BrokenSettings
 
 
 @pytest.fixture(scope="module")
@@ -34,12 +34,12 @@ def test_each_broken_hook_is_reported_by_name_and_the_card_passes(report) -> Non
     assert statuses.pop("aftersales_judge_card") == "passed"
     assert statuses.pop("aftersales_vertical_info") == "passed"
     assert statuses.pop("aftersales_validate_serial") == "passed"
-    assert set(statuses.values()) == {"failed"} and len(statuses) == 10
+    assert set(statuses.values()) == {"failed"} and len(statuses) == 11
     assert not report.ok
 
 
 def test_a_wrong_answer_type_names_the_type_expected(report) -> None:
-    assert failure(report, "aftersales_warranty_terms").message == "returned str, not WarrantyTerms"
+    assert failure(report, "aftersales_warranty_terms").message == "returned str, not WarrantyTerms | None"
 
 
 def test_a_negative_clock_is_reported(report) -> None:
@@ -74,6 +74,58 @@ def test_unique_names_and_exact_rankings_are_required(report) -> None:
     assert failure(report, "aftersales_rank_providers").message.startswith("ranks 0 providers of 1 candidates")
 
 
+@pytest.fixture(scope="module")
+def v2_report() -> ConformanceReport:
+    registry = build_plugin_registry(load_entry_points=False, extra_plugins=[("broken_coverage", BrokenCoverage())])
+    return check_plugin(registry, "broken_coverage", max_examples=50)
+
+
+def test_a_component_covered_until_before_the_warranty_starts_is_reported_with_a_commissioned_sale(v2_report) -> None:
+    terms = failure(v2_report, "aftersales_warranty_terms")
+    assert re.fullmatch(r"the consumables cover ends \(\S+\) before the warranty starts \(\S+\)", terms.message)
+    # a sale neither installed nor signed off starts the warranty on the sale: it passes
+    assert "installed_on=None, training_signed_off_on=None" not in terms.example["sale"]
+
+
+def test_a_free_repair_of_an_excluded_component_is_reported(v2_report) -> None:
+    claim = failure(v2_report, "aftersales_assess_claim")
+    assert re.fullmatch(r"a free repair of the \w+, which the terms exclude", claim.message)
+    assert "covered=False" in claim.example["terms"] and "kind=<ClaimKind.WARRANTY_REPAIR" in claim.example["claim"]
+
+
+def test_a_quote_by_the_hour_must_still_add_up_to_lines_that_are_not_negative(v2_report) -> None:
+    quote = failure(v2_report, "aftersales_quote")
+    assert "negative" in quote.message  # a labour line below zero, or a total that pays the customer
+    assert "labour_rate_per_hour=Money(" in quote.example["job"] and "labour_hours=Decimal(" in quote.example["job"]
+
+
+def test_a_routing_must_go_to_a_known_step_and_never_to_rnd_without_a_problem(report, v2_report) -> None:
+    assert failure(v2_report, "aftersales_followup_answered").message == (
+        "routes to 'escalate', not one of engineer, rnd, call_back, close")
+    rnd = failure(report, "aftersales_followup_answered")
+    assert rnd.message == "routes an answer that reported no problem to R&D"
+    assert "problem_reported=False" in rnd.example["answer"]
+
+
+def test_a_routing_without_a_reason_is_reported() -> None:
+    @hookimpl
+    def aftersales_vertical_info() -> VerticalInfo:
+        return VerticalInfo(name="mute", title="Mute", version="0.1", description="routes without a word",
+                            settings_schema=BrokenSettings)
+
+    @hookimpl
+    def aftersales_followup_answered(tenant, answer):
+        routing = FollowUpRouting("call_back", "x")
+        object.__setattr__(routing, "reason", " ")
+        return routing if answer.problem_reported else None
+
+    mute = SimpleNamespace(aftersales_vertical_info=aftersales_vertical_info,
+                           aftersales_followup_answered=aftersales_followup_answered)
+    registry = build_plugin_registry(load_entry_points=False, extra_plugins=[("mute", mute)])
+    report = check_plugin(registry, "mute", max_examples=10)
+    assert failure(report, "aftersales_followup_answered").message == "routes to 'call_back' without a reason"
+
+
 def test_the_report_reads_as_a_table_and_assert_ok_fails_with_it(report) -> None:
     text = str(report)
     assert re.search(r"\n  aftersales_judge_card +passed +25 examples\n", text)
@@ -100,7 +152,7 @@ def test_a_list_of_the_wrong_things_is_the_wrong_type_and_none_leaves_the_decisi
                             aftersales_sla_targets=aftersales_sla_targets, aftersales_quote=aftersales_quote)
     registry = build_plugin_registry(load_entry_points=False, extra_plugins=[("words", words)])
     report = check_plugin(registry, "words", max_examples=5)
-    assert failure(report, "aftersales_sla_targets").message == "returned list of str, not list[SlaTarget]"
+    assert failure(report, "aftersales_sla_targets").message == "returned list of str, not list[SlaTarget] | None"
     assert report.hooks["aftersales_quote"].status == "passed"
 
 

@@ -3,7 +3,8 @@ callers of the tenant's plugin set, and value objects with defaults a test overr
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 
@@ -78,3 +79,22 @@ def test_factories_fill_required_fields_and_take_overrides() -> None:
     assert factories.make_provider_candidate().provider_id != factories.make_provider_candidate().provider_id
     with pytest.raises(TypeError):
         factories.make_job_facts(labor_price=Money(1, "IRR"))
+
+
+def test_the_v2_factories_and_fields() -> None:
+    answer = factories.make_followup_answer(problem_reported=True, routing=("engineer",))
+    assert (answer.plan_name, answer.problem_reported, answer.routing) == ("satisfaction_survey", True, ("engineer",))
+    assert factories.make_followup_answer().answered_at == factories.OPENED_AT
+    excluded = factories.make_coverage_item(component="consumables", covered=False, reason="worn by use")
+    terms = factories.make_warranty_terms(coverage=(factories.make_coverage_item(), excluded))
+    assert terms.covered_until(terms.item("machine")) == terms.warranty_end == date(2027, 1, 15)
+    assert terms.covered_until(excluded) is None
+    with pytest.raises(ValueError, match="lower-case identifier"):
+        factories.make_coverage_item(component="Laser Source")
+    sale = factories.make_sale(installed_on=date(2026, 2, 1), training_signed_off_on=date(2026, 2, 3))
+    assert (sale.sold_on, sale.installed_on) == (factories.SALE_DATE, date(2026, 2, 1))
+    job = factories.make_job_facts(labour_hours=Decimal("2.5"), labour_rate_per_hour=Money(400_000, "IRR"))
+    assert job.labour_rate_per_hour.times(job.labour_hours) == Money(1_000_000, "IRR")
+    assert factories.make_claim_facts(component="laser_source").component == "laser_source"
+    refund = factories.make_refund_facts(installed=True, claim_kind=ClaimKind.RETURN)
+    assert (refund.installed, refund.claim_kind, refund.claim_decision) == (True, ClaimKind.RETURN, None)

@@ -26,6 +26,7 @@ class Seed4Routing:
     letter; then the customer is called back. ``endless`` sends every answer to the engineer again."""
 
     endless = False
+    failing = False
 
     @hookimpl
     def aftersales_vertical_info(self) -> VerticalInfo:
@@ -34,6 +35,8 @@ class Seed4Routing:
 
     @hookimpl
     def aftersales_followup_answered(self, tenant, answer):
+        if self.failing:
+            raise RuntimeError("the routing table is missing")
         if self.endless:
             return FollowUpRouting("engineer", _("again"))
         if not answer.routing:
@@ -51,7 +54,7 @@ ROUTER = Seed4Routing()
 
 @pytest.fixture
 def plugins():
-    ROUTER.endless = False
+    ROUTER.endless = ROUTER.failing = False
     return build_plugin_registry(extra_plugins=[("seed4_routing", ROUTER)])
 
 
@@ -148,3 +151,17 @@ async def test_a_routing_that_never_closes_is_closed_after_the_step_limit(client
         answered = await answer(client, agent, step["id"], answers=["no"])
     assert len(step["routing"]) == MAX_STEPS
     assert (answered["routed_to"], answered["routing_reason"]) == ("close", f"closed after {MAX_STEPS} steps")
+
+
+async def test_a_failing_routing_keeps_the_answers_and_calls_the_customer_back_by_the_core_default(
+        client, runtime, golden, staff_token, caplog):
+    ROUTER.failing = True
+    agent = await staff_token(golden, "agent")
+    engineer_id = (await client.get("/api/v1/me", headers=await staff_token(golden, "technician"))).json()["subject"]
+    _, call = await called(client, runtime, golden, agent, engineer_id)
+    answered = await answer(client, agent, call["id"], answers=["no"] * 4, problem={"summary": "it stops"})
+    assert answered["status"] == "answered" and answered["answers"] == ["no"] * 4
+    assert (answered["routed_to"], answered["routing_reason"]) == (
+        "call_back", "the customer reported a problem: call them back")
+    assert any("plugin=seed4_routing" in r.getMessage() and "hook=aftersales_followup_answered" in r.getMessage()
+               for r in caplog.records), "the failure is logged and attributed"

@@ -12,10 +12,10 @@ from sqlalchemy import func, select
 
 from aftersales.db.base import utcnow
 from aftersales.demo.console import EXAMPLES, QueueExample, open_example
+from aftersales.i18n.formatting import LocaleFormat
 from aftersales.service.models import RequestEvent, ServiceRequest
 from aftersales.tenancy.current import bind_tenant
 from aftersales.tenancy.models import Tenant
-from aftersales.web.i18n.formatting import LocaleFormat
 from aftersales.web.i18n.moments import Moments
 from support.pages import post_form
 

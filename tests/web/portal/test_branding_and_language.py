@@ -9,12 +9,12 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from aftersales.db.base import utcnow
+from aftersales.i18n.formatting import LocaleFormat
 from aftersales.identity.customers import CustomerDetails
 from aftersales.tenancy.current import bind_tenant
 from aftersales.tenancy.models import Tenant
 from aftersales.warranty.models import Coverage
 from aftersales.warranty.registrations.services import PurchaseDetails, register_purchase
-from aftersales.web.i18n.formatting import LocaleFormat
 from support.pages import post_form
 from support.warranty import add_unit, imei
 

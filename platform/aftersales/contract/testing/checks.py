@@ -3,7 +3,9 @@
 The answer's type comes from the hookspec's return annotation (checked by :mod:`.conformance`); the rules here
 are the ones the guide states for each hook (``docs/plugins.md``): clocks of positive length with unique names,
 refusals that say why, quotes that add up, rankings of exactly the candidates, batch answers equal to the
-per-serial ones. A rule that fails raises :class:`Violation` with a sentence naming what is wrong.
+per-serial ones, components covered from the warranty's start and excluded ones never repaired free, follow-ups
+routed to a known step for a reason. Value objects check some of these themselves when built; the rules check
+them again, since an answer may be built around its checks (``object.__setattr__``, a subclass). A rule that fails raises :class:`Violation` with a sentence naming what is wrong.
 """
 
 from __future__ import annotations
@@ -21,11 +23,16 @@ from hypothesis import strategies as st
 
 from aftersales.contract.testing import strategies as facts
 from aftersales.contract.values import (
+    ROUTING_STEPS,
     ClaimAssessment,
     ClaimDecision,
+    ClaimKind,
+    DefectType,
+    FollowUpRouting,
     Quote,
     RatingDecision,
     RefundDecision,
+    is_component_code,
 )
 
 
@@ -98,13 +105,23 @@ def _card(answer: Any, args: Mapping[str, Any], probe: Probe) -> None:
 
 
 def _terms(answer: Any, args: Mapping[str, Any], probe: Probe) -> None:
-    _require(answer.warranty_end >= answer.warranty_start,
-             f"the warranty ends ({answer.warranty_end}) before it starts ({answer.warranty_start})")
+    start = answer.warranty_start
+    _require(answer.warranty_end >= start, f"the warranty ends ({answer.warranty_end}) before it starts ({start})")
+    _unique((item.component for item in answer.coverage), "coverage components")
+    for item in answer.coverage:
+        _require(is_component_code(item.component), f"coverage item {item.component!r} is not a component code")
+        _require(item.ends_on is None or item.ends_on >= start,
+                 f"the {item.component} cover ends ({item.ends_on}) before the warranty starts ({start})")
 
 
 def _claim(answer: ClaimAssessment, args: Mapping[str, Any], probe: Probe) -> None:
     if answer.decision is ClaimDecision.REJECT:
         _require(_said(answer.failed_conditions), "a rejected claim names the conditions it failed")
+    component = args["claim"].component
+    item = args["terms"].item(component) if component else None
+    if item is not None and not item.covered:
+        _require(answer.decision is not ClaimDecision.FREE_REPAIR,
+                 f"a free repair of the {component}, which the terms exclude")
 
 
 def _options(answer: Any, args: Mapping[str, Any], probe: Probe) -> None:
@@ -144,6 +161,13 @@ def _quote(answer: Quote, args: Mapping[str, Any], probe: Probe) -> None:
         else:
             _require(line.amount.amount_minor >= 0, f"{line.kind} {line.description!r} is a negative amount")
     _require(0 <= answer.platform_fee_bps <= 10_000, f"platform fee of {answer.platform_fee_bps} bps")
+
+
+def _routing(answer: FollowUpRouting, args: Mapping[str, Any], probe: Probe) -> None:
+    _require(answer.step in ROUTING_STEPS, f"routes to {answer.step!r}, not one of {', '.join(ROUTING_STEPS)}")
+    _require(_said([answer.reason]), f"routes to {answer.step!r} without a reason")
+    _require(answer.step != "rnd" or args["answer"].problem_reported,
+             "routes an answer that reported no problem to R&D")
 
 
 def _rating(answer: RatingDecision, args: Mapping[str, Any], probe: Probe) -> None:
@@ -203,12 +227,25 @@ _REPORTED_AFTER, _ASSESSED_AFTER = st.integers(0, 4000), st.integers(0, 30)
 
 @st.composite
 def _claims(draw: st.DrawFn) -> dict[str, Any]:
-    """A claim reported on or after the warranty's start (up to eleven years on), assessed that day or later."""
+    """A claim reported on or after the warranty's start (up to eleven years on), assessed that day or later,
+    about the whole unit or, as the core accepts it, a component the terms itemise (any code when they do not)."""
     terms = draw(facts.warranty_terms())
-    claim = draw(facts.claim_facts())
+    claim = draw(facts.claim_facts() | _FAVOURED)
     reported = terms.warranty_start + timedelta(days=draw(_REPORTED_AFTER))
-    return {"claim": replace(claim, reported_on=reported), "terms": terms,
+    component = claim.component
+    if terms.coverage:
+        component = draw(st.none() | st.sampled_from([item.component for item in terms.coverage]))
+    return {"claim": replace(claim, reported_on=reported, component=component), "terms": terms,
             "today": reported + timedelta(days=draw(_ASSESSED_AFTER))}
+
+
+_FAVOURED = st.builds(
+    replace, facts.claim_facts(), kind=st.just(ClaimKind.WARRANTY_REPAIR), defect=st.just(DefectType.FUNCTIONAL),
+    packaging_complete=st.just(True), accessories_complete=st.just(True), product_number_matches=st.just(True),
+    parts_replaced_or_removed=st.just(False), misuse_or_damage=st.just(False), receipts_shown=st.just(True),
+    warranty_voucher_shown=st.just(True), paid_in_full=st.just(True), delivered_sealed=st.just(True),
+    installed_by_authorised_technician=st.just(True), sold_by_tenant=st.just(True))
+"""Warranty repairs every recorded fact favours: where a rule that forgets a component's own cover repairs free."""
 
 
 CHECKS: dict[str, HookCheck] = {
@@ -230,5 +267,6 @@ CHECKS: dict[str, HookCheck] = {
         _by_currency(offering=lambda _: st.sampled_from(["repair", "installation", "oil_change"]),
                      candidates=facts.candidate_lists), _ranking),
     "aftersales_refund_policy": HookCheck(_by_currency(refund=facts.refund_facts), _refund),
+    "aftersales_followup_answered": HookCheck(_fixed(answer=facts.followup_answers()), _routing),
 }
 """Every hook of the contract the kit knows how to exercise; a hook missing here is reported unchecked."""

@@ -2,7 +2,8 @@
 
 A factory fills the fields the value object requires with a typical value (a repair reported by phone, a
 genuine card, a completed and paid job) and leaves every optional field at the contract's own default, so a
-test names only what its rule looks at. Keyword arguments override any field; a misspelt one raises
+test names only what its rule looks at (``make_sale(installed_on=…)``, ``make_claim_facts(component="pump")``,
+``make_job_facts(labour_hours=Decimal("2.5"), labour_rate_per_hour=…)``). Keyword arguments override any field; a misspelt one raises
 ``TypeError`` as the value object itself would. Amounts are in :data:`CURRENCY` unless a test passes its own
 :class:`~aftersales.contract.money.Money`; dates are fixed (:data:`SALE_DATE`, :data:`REPORTED_ON`,
 :data:`OPENED_AT`), never today's, so a test means the same thing every day.
@@ -14,12 +15,16 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
+from dateutil.relativedelta import relativedelta
+
 from aftersales.contract.money import Money
 from aftersales.contract.values import (
     CardEvidence,
     ClaimFacts,
     ClaimKind,
+    CoverageItem,
     DefectType,
+    FollowUpAnswer,
     JobFacts,
     JobItem,
     ProductInfo,
@@ -30,6 +35,7 @@ from aftersales.contract.values import (
     ResolutionContext,
     SaleInfo,
     ServiceEvent,
+    WarrantyTerms,
 )
 
 CURRENCY = "IRR"
@@ -57,6 +63,18 @@ def make_product(**overrides: Any) -> ProductInfo:
 def make_sale(**overrides: Any) -> SaleInfo:
     """A sale on :data:`SALE_DATE` at 10,000,000 IRR, never exchanged."""
     return _make(SaleInfo, {"sold_on": SALE_DATE, "price": Money(10_000_000, CURRENCY)}, overrides)
+
+
+def make_coverage_item(**overrides: Any) -> CoverageItem:
+    """The ``machine`` component, covered until the unit's warranty end (``ends_on`` None)."""
+    return _make(CoverageItem, {"component": "machine", "ends_on": None}, overrides)
+
+
+def make_warranty_terms(**overrides: Any) -> WarrantyTerms:
+    """A 12-month warranty from :data:`SALE_DATE` with no windows and no per-component cover (pass ``coverage``
+    as a tuple of :func:`make_coverage_item`)."""
+    defaults = {"warranty_start": SALE_DATE, "warranty_end": SALE_DATE + relativedelta(months=12)}
+    return _make(WarrantyTerms, defaults, overrides)
 
 
 def make_request_facts(**overrides: Any) -> RequestFacts:
@@ -103,6 +121,14 @@ def make_service_event(**overrides: Any) -> ServiceEvent:
     return _make(ServiceEvent, {"kind": "repaired", "occurred_at": OPENED_AT, "request_kind": "repair"}, overrides)
 
 
+def make_followup_answer(**overrides: Any) -> FollowUpAnswer:
+    """The satisfaction survey answered at :data:`OPENED_AT` with no problem reported, no step taken yet
+    (``routing=("engineer",)`` for the engineer's step answered)."""
+    defaults = {"plan_name": "satisfaction_survey", "answers": {"Is the unit working?": "yes"},
+                "problem_reported": False, "answered_at": OPENED_AT}
+    return _make(FollowUpAnswer, defaults, overrides)
+
+
 def make_resolution_context(**overrides: Any) -> ResolutionContext:
     """A repair (:func:`make_request_facts`) 10 business days in service, with no price known."""
     return _make(ResolutionContext, {"request": make_request_facts(), "business_days_in_service": 10}, overrides)
@@ -124,6 +150,7 @@ def make_card_evidence(**overrides: Any) -> CardEvidence:
 
 __all__ = [
     "CURRENCY", "OPENED_AT", "REPORTED_ON", "SALE_DATE", "make_card_evidence", "make_claim_facts",
-    "make_job_facts", "make_job_item", "make_product", "make_provider_candidate", "make_rating_facts",
-    "make_refund_facts", "make_request_facts", "make_resolution_context", "make_sale", "make_service_event",
+    "make_coverage_item", "make_followup_answer", "make_job_facts", "make_job_item", "make_product",
+    "make_provider_candidate", "make_rating_facts", "make_refund_facts", "make_request_facts",
+    "make_resolution_context", "make_sale", "make_service_event", "make_warranty_terms",
 ]

@@ -2,8 +2,10 @@
 
 Each strategy draws facts the core can produce (a card code that matches was given; an IBAN owner that
 matches is on file; a rating count of 0 has no average), with amounts in one ``currency`` so a plugin may add
-them up. Literal choices (request kinds, event kinds, refund sources) are read from the value objects, so a
-kind the contract adds is drawn too.
+them up; dates that follow one another do (a sale, then its installation, then the training sign-off; a
+component's cover ends on or after the warranty starts); hours, kilometres and rates are never negative. Literal
+choices (request kinds, event kinds, refund sources, routing steps) are read from the value objects, so a kind
+the contract adds is drawn too.
 
     from hypothesis import given
     from aftersales.contract.testing import strategies as facts
@@ -18,17 +20,23 @@ import functools
 import string
 import typing
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 from hypothesis import strategies as st
 
 from aftersales.contract.money import Money
 from aftersales.contract.testing.factories import CURRENCY
 from aftersales.contract.values import (
+    COMPONENT_CODE,
+    ROUTING_STEPS,
     BusinessCalendarInfo,
     CardEvidence,
+    ClaimDecision,
     ClaimFacts,
     ClaimKind,
+    CoverageItem,
     DefectType,
+    FollowUpAnswer,
     GeoPoint,
     JobFacts,
     JobItem,
@@ -79,6 +87,29 @@ instants = st.datetimes(datetime(2000, 1, 1), datetime(2045, 12, 31), timezones=
 geo_points = st.builds(GeoPoint, st.floats(-89.9, 89.9), st.floats(-179.9, 179.9))
 
 
+def quantities(most: int, places: int = 1) -> st.SearchStrategy[Decimal]:
+    """Non-negative decimals up to ``most`` with ``places`` decimal places (hours of labour, kilometres)."""
+    return st.decimals(min_value=0, max_value=most, places=places, allow_nan=False, allow_infinity=False)
+
+
+COMPONENTS = ("machine", "laser_source", "parts", "consumables", "compressor", "engine", "battery", "screen")
+
+
+@functools.cache
+def component_codes() -> st.SearchStrategy[str]:
+    """Component codes as verticals name them: lower-case identifiers of at most 40 characters."""
+    return st.sampled_from(COMPONENTS) | st.from_regex(COMPONENT_CODE, fullmatch=True)
+
+
+def coverage_items(start: date) -> st.SearchStrategy[tuple[CoverageItem, ...]]:
+    """Per-component cover of a warranty starting on ``start``: each component once, each ending on or after
+    ``start`` (or at the unit's warranty end), some excluded with the reason the customer is told."""
+    item = st.builds(CoverageItem, component=component_codes(),
+                     ends_on=_optional(st.integers(0, 5000).map(lambda days: start + timedelta(days=days))),
+                     covered=st.booleans(), reason=st.sampled_from(["", "consumables are not covered"]))
+    return st.lists(item, max_size=4, unique_by=lambda it: it.component).map(tuple)
+
+
 @functools.cache
 def money(currency: str = CURRENCY, *, min_minor: int = 0, max_minor: int = 10**12) -> st.SearchStrategy[Money]:
     """Amounts of ``currency`` between ``min_minor`` and ``max_minor`` minor units."""
@@ -117,23 +148,29 @@ def products() -> st.SearchStrategy[ProductInfo]:
 
 @functools.cache
 def sales(currency: str = CURRENCY) -> st.SearchStrategy[SaleInfo]:
-    """Sales, some with a later exchange."""
-    days_to_exchange, prices = _optional(st.integers(0, 900)), _optional(money(currency, min_minor=1))
+    """Sales, some with a later exchange, some installed and signed off: sold on or before installation, installed
+    on or before the training sign-off (a sign-off may be recorded with no installation date)."""
+    days_later, prices = _optional(st.integers(0, 900)), _optional(money(currency, min_minor=1))
 
     @st.composite
     def sale(draw: st.DrawFn) -> SaleInfo:
         sold_on = draw(dates)
-        exchanged = draw(days_to_exchange)
-        return SaleInfo(sold_on=sold_on, price=draw(prices), seller=draw(words),
-                        invoice_number=draw(words),
-                        exchanged_on=None if exchanged is None else min(sold_on + timedelta(days=exchanged), LAST_DAY))
+
+        def after(day: date | None) -> date | None:
+            days = draw(days_later)
+            return None if days is None or day is None else min(day + timedelta(days=days), LAST_DAY)
+
+        exchanged, installed = after(sold_on), after(sold_on)
+        return SaleInfo(sold_on=sold_on, price=draw(prices), seller=draw(words), invoice_number=draw(words),
+                        exchanged_on=exchanged, installed_on=installed, training_signed_off_on=after(installed or sold_on))
 
     return sale()
 
 
 @functools.cache
 def warranty_terms() -> st.SearchStrategy[WarrantyTerms]:
-    """Terms a vertical could have given: the end on or after the start, windows after the start."""
+    """Terms a vertical could have given: the end on or after the start, windows after the start, some with
+    per-component cover (:func:`coverage_items`)."""
     lengths = st.integers(0, 3700)
     windows = {most: _optional(st.integers(0, most)) for most in (30, 60, 5000)}
 
@@ -148,14 +185,14 @@ def warranty_terms() -> st.SearchStrategy[WarrantyTerms]:
         end = start + timedelta(days=draw(lengths))
         return WarrantyTerms(warranty_start=start, warranty_end=end, parts_support_end=after(5000),
                              return_until=after(30), exchange_until=after(60),
-                             restarts_on_exchange=draw(st.booleans()))
+                             restarts_on_exchange=draw(st.booleans()), coverage=draw(coverage_items(start)))
 
     return terms()
 
 
 @functools.cache
 def claim_facts() -> st.SearchStrategy[ClaimFacts]:
-    """Claims of every kind with any combination of recorded facts."""
+    """Claims of every kind with any combination of recorded facts, about the whole unit or one component."""
     return st.builds(
         ClaimFacts,
         kind=st.sampled_from(ClaimKind),
@@ -172,13 +209,15 @@ def claim_facts() -> st.SearchStrategy[ClaimFacts]:
         delivered_sealed=_optional(st.booleans()),
         installed_by_authorised_technician=_optional(st.booleans()),
         sold_by_tenant=st.booleans(),
+        component=_optional(component_codes()),
         product=products(),
     )
 
 
 @functools.cache
 def request_facts() -> st.SearchStrategy[RequestFacts]:
-    """Requests of every kind and channel, with or without a product, location, country and service points."""
+    """Requests of every kind and channel, with or without a product, location, country, service points and the
+    site's distance to the nearest of them."""
     return st.builds(
         RequestFacts,
         kind=st.sampled_from(REQUEST_KINDS),
@@ -190,6 +229,7 @@ def request_facts() -> st.SearchStrategy[RequestFacts]:
         customer_country=_optional(st.sampled_from(COUNTRIES) | st.sampled_from(COUNTRIES).map(str.lower)),
         service_points=st.lists(geo_points, max_size=4).map(tuple),
         complaint_subject=_optional(st.sampled_from(["staff_behaviour", "store_violation", "delay"]) | words),
+        site_distance_km=_optional(quantities(20_000)),
     )
 
 
@@ -226,7 +266,8 @@ def job_items(currency: str = CURRENCY) -> st.SearchStrategy[JobItem]:
 
 @functools.cache
 def job_facts(currency: str = CURRENCY) -> st.SearchStrategy[JobFacts]:
-    """Jobs in and out of warranty, at the workshop or far away, with parts and consumables."""
+    """Jobs in and out of warranty, at the workshop or far away, with parts and consumables, some priced by the
+    hour and the km (hours, distance and the tenant's rates, each known or not)."""
     return st.builds(
         JobFacts,
         offering=st.sampled_from(["repair", "installation", "oil_change", "maintenance"]) | words,
@@ -238,6 +279,10 @@ def job_facts(currency: str = CURRENCY) -> st.SearchStrategy[JobFacts]:
         under_warranty=st.booleans(),
         sold_by_tenant=st.booleans(),
         offering_category=st.sampled_from(["", "installation", "repair", "service", "maintenance"]),
+        labour_hours=_optional(quantities(1000, places=2)),
+        visit_distance_km=_optional(quantities(3000)),
+        labour_rate_per_hour=_optional(money(currency, max_minor=10**9)),
+        travel_rate_per_km=_optional(money(currency, max_minor=10**8)),
     )
 
 
@@ -287,15 +332,17 @@ def candidate_lists(currency: str = CURRENCY, max_size: int = 8) -> st.SearchStr
 @functools.cache
 def refund_facts(currency: str = CURRENCY) -> st.SearchStrategy[RefundFacts]:
     """Refunds of every source, with what the customer has proven (an IBAN owner matches only when one is on
-    file; a wallet balance only for a wallet refund)."""
+    file; a wallet balance only for a wallet refund) and, for some, the claim they come from (its kind, decision
+    and component) and whether the unit is installed (None when the refund names no unit)."""
     sources, amount = _literal(RefundFacts, "source"), money(currency, min_minor=1)
     maybe_amount, maybe_days, maybe_bool = _optional(amount), _optional(st.integers(0, 2000)), _optional(st.booleans())
     methods, purposes = _optional(st.sampled_from(RefundMethod)), _optional(st.sampled_from(["job", "repair", "order"]))
+    kinds, decisions, components = st.sampled_from(ClaimKind), st.sampled_from(ClaimDecision), _optional(component_codes())
 
     @st.composite
     def refund(draw: st.DrawFn) -> RefundFacts:
         source = draw(sources)
-        iban = draw(st.booleans())
+        iban, claimed = draw(st.booleans()), draw(st.booleans())
         return RefundFacts(
             source=source,
             requested=draw(amount),
@@ -311,9 +358,29 @@ def refund_facts(currency: str = CURRENCY) -> st.SearchStrategy[RefundFacts]:
             iban_on_file=iban,
             wallet_balance=draw(amount) if source == "wallet_balance" else None,
             purpose=draw(purposes),
+            installed=draw(maybe_bool),
+            claim_kind=draw(kinds) if claimed else None,
+            claim_decision=draw(decisions) if claimed else None,
+            claim_component=draw(components) if claimed else None,
         )
 
     return refund()
+
+
+@functools.cache
+def followup_answers() -> st.SearchStrategy[FollowUpAnswer]:
+    """Answered follow-ups and answered steps of their routing: problems reported or not, after any steps taken
+    so far (never ``close``, which ends a routing)."""
+    steps = [step for step in ROUTING_STEPS if step != "close"]
+    return st.builds(
+        FollowUpAnswer,
+        plan_name=st.sampled_from(["satisfaction_survey", "installation_check", "quarterly_visit"]),
+        answers=st.dictionaries(words.filter(str.strip), st.sampled_from(["yes", "no"]) | words, max_size=3),
+        problem_reported=st.booleans(),
+        answered_at=instants,
+        routing=st.lists(st.sampled_from(steps), max_size=4).map(tuple),
+        comment=words,
+    )
 
 
 @functools.cache

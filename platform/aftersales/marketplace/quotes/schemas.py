@@ -12,7 +12,9 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from aftersales.contract.text import loaded_text
 from aftersales.contract.values import LineKind
+from aftersales.http.language import Said
 from aftersales.marketplace.models import Quote
 from aftersales.marketplace.quotes.parts import ItemAsked
 from aftersales.service.quotes.models import PartPrice
@@ -64,7 +66,7 @@ class QuoteIn(StrictBody):
 
 class LineOut(BaseModel):
     kind: LineKind
-    description: str
+    description: Said
     amount_minor: int
     covered_by_warranty: bool
 
@@ -76,7 +78,7 @@ class QuoteOut(BaseModel):
     lines: list[LineOut]
     total_minor: int = Field(description="What the customer pays: the lines warranty does not cover.")
     currency: str
-    reasons: list[str]
+    reasons: list[Said]
     fee_basis_points: int
     offered_by: str
     offered_at: datetime
@@ -86,7 +88,7 @@ class QuoteOut(BaseModel):
 
 def lines_out(lines: list[dict[str, Any]]) -> list[LineOut]:
     """The priced lines of a quote or a change request, as answered."""
-    return [LineOut(**line) for line in lines]
+    return [LineOut(**{**line, "description": loaded_text(line["description"])}) for line in lines]
 
 
 def quote_out(quote: Quote) -> QuoteOut:

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.contract import values
 from aftersales.contract.money import Money
+from aftersales.contract.text import stored_text
 from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
 from aftersales.identity.principals import Principal
 from aftersales.marketplace.access import visible_booking
@@ -37,7 +38,7 @@ OPEN_STATES = ("booked", "arrived", "in_progress")
 
 def lines_of(quote: values.Quote) -> list[dict[str, Any]]:
     """The vertical's lines as stored."""
-    return [{"kind": line.kind, "description": line.description, "amount_minor": line.amount.amount_minor,
+    return [{"kind": line.kind, "description": stored_text(line.description), "amount_minor": line.amount.amount_minor,
              "covered_by_warranty": line.covered_by_warranty} for line in quote.lines]
 
 

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from aftersales.http.language import Said
 from aftersales.marketplace.models import Provider, Rating
 from aftersales.marketplace.ratings.services import CRITERIA, MAX_COMMENT, short_name
 
@@ -44,7 +45,7 @@ class RatingOut(BaseModel):
     criteria: dict[str, int]
     weight: float = Field(description="Its weight in the aggregates, from the tenant's rating policy.")
     status: str = Field(description="counted, held (flagged: not counted until reviewed) or rejected.")
-    reasons: list[str]
+    reasons: list[Said]
     created_at: datetime
     reviewed_at: datetime | None
 

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from aftersales.http.language import Said
 from aftersales.marketplace.search.services import ProviderHit, SearchResult
 from aftersales.warranty.registrations.schemas import MoneyOut
 
@@ -45,7 +46,7 @@ class ProviderHitOut(BaseModel):
     next_free_slot: datetime | None = Field(
         description="The first start free for this offering within the next 30 days; None when there is none.")
     score: float = Field(description="The vertical's ranking score (higher first).")
-    reasons: list[str]
+    reasons: list[Said]
 
 
 class SearchOut(BaseModel):

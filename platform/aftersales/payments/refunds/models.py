@@ -11,6 +11,7 @@ from sqlalchemy import JSON, BigInteger, Boolean, ForeignKeyConstraint, Index, S
 from sqlalchemy.orm import Mapped, mapped_column
 
 from aftersales.db.base import Base, TenantOwned, utcnow
+from aftersales.db.sentences import Sentences
 
 
 def _fk(column: str, table: str) -> ForeignKeyConstraint:
@@ -68,7 +69,7 @@ class Refund(TenantOwned, Base):
     method: Mapped[str | None] = mapped_column(String(20))
     """The :class:`aftersales.contract.values.RefundMethod` it is paid by; None when refused."""
     state: Mapped[str] = mapped_column(String(20))
-    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    reasons: Mapped[list[str]] = mapped_column(Sentences, default=list)
     requirements: Mapped[list[str]] = mapped_column(JSON, default=list)
     offered_methods: Mapped[list[str]] = mapped_column(JSON, default=list)
     needs_finance_approval: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -14,6 +14,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from aftersales.contract.money import Money
+from aftersales.http.language import Said
 from aftersales.payments.refunds.identity import iban_owner_matches, identity_verified
 from aftersales.payments.refunds.models import CustomerIdentity, Refund, RefundEvent
 from aftersales.payments.refunds.services import RefundAsk
@@ -77,7 +78,7 @@ class RefundOut(BaseModel):
     amount: str
     method: str | None
     offered_methods: list[str]
-    reasons: list[str]
+    reasons: list[Said]
     requirements: list[str] = Field(description="What the customer must bring first, e.g. iban, identity_verified.")
     needs_finance_approval: bool
     note: str

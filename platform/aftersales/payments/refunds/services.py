@@ -24,8 +24,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.contract.money import Money
+from aftersales.contract.text import stored_text
 from aftersales.contract.values import ClaimDecision, ClaimKind, RefundDecision, RefundFacts, RefundMethod
 from aftersales.errors import FieldError, InvalidInput, NotFound
+from aftersales.i18n.rendering import reader_format, render_all
 from aftersales.identity.models import Customer
 from aftersales.identity.principals import Principal
 from aftersales.outbox.messages import Message, enqueue
@@ -293,12 +295,17 @@ SUBJECTS = {
 
 async def notify(session: AsyncSession, tenant: CurrentTenant, refund: Refund, kind: str, now: datetime) -> None:
     """E-mail the customer about a step of their refund, when they have an address."""
-    email = await session.scalar(select(Customer.email).where(Customer.id == refund.customer_id))
+    found = (await session.execute(select(Customer.email, Customer.locale)
+                                   .where(Customer.id == refund.customer_id))).first()
+    email = found.email if found else None
     if not email or kind not in SUBJECTS:
         return
+    reader = reader_format(found.locale or tenant.record.default_locale,
+                           irr_as_toman=bool(tenant.record.branding.get("irr_as_toman", False)))
+    reasons = render_all(refund.reasons, reader)
     company = tenant.record.branding.get("display_name") or tenant.record.name
     amount = Money(refund.amount_minor or refund.requested_minor, refund.currency)
-    lines = [f"{company}: {SUBJECTS[kind]} ({amount}).", *refund.reasons]
+    lines = [f"{company}: {SUBJECTS[kind]} ({amount}).", *reasons]
     if refund.requirements:
         lines.append("Still needed: " + ", ".join(r.replace("_", " ") for r in refund.requirements))
     if kind == "rejected" and refund.decision_note:
@@ -307,7 +314,8 @@ async def notify(session: AsyncSession, tenant: CurrentTenant, refund: Refund, k
         channel="email", recipient=email, event=f"refund.{kind}", key=f"refund:{refund.id}:{kind}",
         subject=f"{company}: {SUBJECTS[kind]}", body="\n".join(lines),
         payload={"refund_id": str(refund.id), "state": refund.state, "amount_minor": refund.amount_minor,
-                 "currency": refund.currency, "reasons": refund.reasons, "requirements": refund.requirements},
+                 "currency": refund.currency, "reasons": reasons,
+                 "reason_messages": [stored_text(r) for r in refund.reasons], "requirements": refund.requirements},
     ), now=now)
 
 

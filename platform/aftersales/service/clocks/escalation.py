@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.contract.money import Money
 from aftersales.contract.values import ResolutionContext, ResolutionOption
+from aftersales.i18n.rendering import reader_format, render
 from aftersales.identity.models import Customer, StaffUser
 from aftersales.outbox.messages import Message, enqueue
 from aftersales.runtime import Runtime
@@ -94,7 +95,7 @@ async def _notify(session: AsyncSession, tenant: CurrentTenant, request: Service
         channel="email", recipient=recipient, event="sla.breached", key=f"sla-breach:{clock.id}",
         subject=f"Request #{request.number}: {clock.name.replace('_', ' ')} overdue",
         body=(f"The {clock.name.replace('_', ' ')} promise on request #{request.number} ({request.kind}) is overdue.\n"
-              f"{clock.reason}\n\nSummary: {request.summary}"),
+              f"{render(clock.reason, reader_format(tenant.record.default_locale))}\n\nSummary: {request.summary}"),
         payload={"request_id": str(request.id), "number": request.number, "clock": clock.name,
                  "due_at": clock.due_at.isoformat() if clock.due_at else None},
     ), now=now)

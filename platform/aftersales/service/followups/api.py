@@ -19,17 +19,20 @@ from aftersales.http.paging import DEFAULT_LIMIT, Page, check_limit, decode_curs
 from aftersales.identity.guards import actor, requires_scope
 from aftersales.identity.models import Customer
 from aftersales.identity.scopes import REQUESTS_READ, REQUESTS_WRITE
+from aftersales.service.followups import failures
 from aftersales.service.followups import services as service
 from aftersales.service.followups.delivery import followup_by_token
 from aftersales.service.followups.models import FollowUp
 from aftersales.service.followups.schemas import (
     AnswersIn,
     CsatOut,
+    FollowUpFailureOut,
     FollowUpOut,
     SignOffIn,
     SignOffOut,
     SurveyAnswerIn,
     SurveyOut,
+    failure_out,
     followup_out,
     signoff_out,
 )
@@ -91,6 +94,15 @@ class FollowUpController(Controller):
             session, since=_aware(since, "since") if since else None, until=_aware(until, "until") if until else None)
         return CsatOut(count=figures.count, average=figures.average,
                        distribution={str(score): n for score, n in figures.distribution.items()})
+
+    @get("/failures", operation_id="listFollowUpFailures", guards=[requires_scope(REQUESTS_READ)])
+    async def list_failures(self, session: SessionDep, resolved: FromQuery[bool] = False,
+                            limit: FromQuery[int] = DEFAULT_LIMIT) -> list[FollowUpFailureOut]:
+        """Events whose follow-ups a failing plugin could not plan (the worker retries them), the latest failed
+        first: the plugin, the error id it was logged under, the reason, attempts and the next one.
+        ``resolved=true`` lists those planned since too."""
+        rows = await failures.failures(session, unresolved_only=not resolved, limit=check_limit(limit))
+        return [failure_out(f) for f in rows]
 
     @get("/{followup_id:uuid}", operation_id="getFollowUp", guards=[requires_scope(REQUESTS_READ)])
     async def get_followup(self, followup_id: FromPath[UUID], session: SessionDep) -> FollowUpOut:

@@ -16,22 +16,32 @@ import base64
 import hashlib
 import hmac
 from datetime import datetime
+from typing import Any
 from urllib.parse import quote
 from uuid import UUID
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from aftersales.contract.values import ServiceEvent
+from aftersales.errors import PluginFailed, VerticalUnavailable
+from aftersales.contract.text import stored_text
+from aftersales.i18n.rendering import reader_format, render_all
 from aftersales.identity.models import Customer
 from aftersales.outbox.messages import Message, enqueue
 from aftersales.runtime import Runtime
-from aftersales.service.followups.models import FollowUp
-from aftersales.service.followups.services import due_of
+from aftersales.service.followups import failures
+from aftersales.service.followups.models import FollowUp, FollowUpFailure
+from aftersales.service.followups.services import due_of, plans_for, request_event, schedule_plans
+from aftersales.service.requests import services as requests
 from aftersales.tenancy.current import CurrentTenant, active_tenant
+from aftersales.warranty.catalog import product_info
 from aftersales.warranty.registrations.services import get_registration
 
 SEND_LIMIT = 200
 """At most this many follow-ups are sent per tenant in one transaction."""
+RETRY_LIMIT = 50
+"""At most this many failed events are planned again per tenant in one pass."""
 DEFAULT_REPEATS = 12
 """A repeated plan with no count and no warranty end to stop at runs this many times in all."""
 LINKED_CHANNELS = ("sms", "email", "portal")
@@ -116,13 +126,16 @@ async def _deliver(session: AsyncSession, runtime: Runtime, tenant: CurrentTenan
         return
     link = answer_link(runtime.settings.base_url, tenant.record.slug, token, customer.locale)
     company = tenant.record.branding.get("display_name") or tenant.record.name
-    questions = "\n".join(f"{i}. {q}" for i, q in enumerate(followup.questionnaire, start=1))
+    reader = reader_format(customer.locale or tenant.record.default_locale,
+                           irr_as_toman=bool(tenant.record.branding.get("irr_as_toman", False)))
+    asked = render_all(followup.questionnaire, reader)
+    questions = "\n".join(f"{i}. {q}" for i, q in enumerate(asked, start=1))
     await enqueue(session, Message(
         channel=channel, recipient=recipient, event="followup.survey", key=f"followup:{followup.id}",
         subject=f"{company}: how did we do?",
         body=f"{company} would like to hear from you.\n{questions}\nAnswer here: {link}",
         payload={"followup_id": str(followup.id), "plan": followup.plan_name, "link": link,
-                 "questions": list(followup.questionnaire)},
+                 "questions": asked, "question_messages": [stored_text(q) for q in followup.questionnaire]},
     ), now=now)
     if channel != followup.channel:
         followup.status_reason = f"sent by {channel}: the customer has no {_NAMES[followup.channel]}"
@@ -176,3 +189,49 @@ async def _schedule_next(session: AsyncSession, tenant: CurrentTenant, followup:
         occurrence=following, due_at=due, status="scheduled", created_at=now,
     ))
     await session.flush()
+
+
+async def retry_failed_followups(runtime: Runtime, tenant_id: UUID, now: datetime) -> int:
+    """Job: plan again the events whose follow-ups a failing plugin could not plan (:mod:`.failures`); returns
+    how many are planned now.
+
+    The first event that fails again stops the pass for this tenant (its plugin still fails; the others wait
+    for their own next attempt): its attempt is counted and kept, and then its error is raised, so the worker
+    logs the tenant once per pass however many events wait.
+    """
+    tenant = await active_tenant(runtime.db, runtime.plugins, tenant_id)
+    if tenant is None:
+        return 0
+    planned, failed = 0, None
+    async with runtime.db.transaction(tenant_id) as session:
+        for failure in await failures.due_failures(session, now, RETRY_LIMIT):
+            event = await _event_of(session, failure)
+            try:
+                plans = plans_for(tenant, event)
+            except (PluginFailed, VerticalUnavailable) as error:
+                await failures.note_failure(
+                    session, error, source_event=failure.source_event, event_kind=failure.event_kind,
+                    event_at=failure.event_at, customer_id=failure.customer_id, request_id=failure.request_id,
+                    registration_id=failure.registration_id, now=now)
+                failed = error
+                break
+            await schedule_plans(session, tenant, event, plans, source_event=failure.source_event,
+                                 customer_id=failure.customer_id, request_id=failure.request_id,
+                                 registration_id=failure.registration_id, now=now)
+            failures.resolved(failure, now)
+            planned += 1
+    if failed is not None:
+        raise failed
+    return planned
+
+
+async def _event_of(session: AsyncSession, failure: FollowUpFailure) -> ServiceEvent:
+    """The event as plugins saw it when it was recorded: its kind and time, the request's kind, the model."""
+    if failure.request_id is not None:
+        request = await requests.get_request(session, failure.request_id)
+        return await request_event(session, request, failure.event_kind, failure.event_at)
+    product = None
+    if failure.registration_id is not None:
+        product = product_info((await get_registration(session, failure.registration_id)).model)
+    kind: Any = failure.event_kind  # one of ServiceEvent's kinds: it was one when recorded
+    return ServiceEvent(kind=kind, occurred_at=failure.event_at, product=product)

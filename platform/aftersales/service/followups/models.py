@@ -10,6 +10,7 @@ from sqlalchemy import JSON, ForeignKeyConstraint, Index, Integer, String, Text,
 from sqlalchemy.orm import Mapped, mapped_column
 
 from aftersales.db.base import Base, TenantOwned
+from aftersales.db.sentences import Sentences
 
 FOLLOWUP_STATUSES = ("scheduled", "sent", "answered", "missed", "cancelled")
 
@@ -53,7 +54,7 @@ class FollowUp(TenantOwned, Base):
     plan_name: Mapped[str] = mapped_column(String(60))
     channel: Mapped[str] = mapped_column(String(10))
     """``call``, ``sms``, ``email`` or ``portal``."""
-    questionnaire: Mapped[list[str]] = mapped_column(JSON)
+    questionnaire: Mapped[list[str]] = mapped_column(Sentences)
     after: Mapped[dict[str, int]] = mapped_column(JSON)
     repeat_every: Mapped[dict[str, int] | None] = mapped_column(JSON)
     """Both as relativedelta fields (``{"months": 1}``, ``{"days": 3}``)."""
@@ -101,3 +102,42 @@ class TrainingSignOff(TenantOwned, Base):
     signed_at: Mapped[datetime] = mapped_column()
     note: Mapped[str] = mapped_column(Text, default="")
     recorded_by: Mapped[str] = mapped_column(String(120))
+
+
+class FollowUpFailure(TenantOwned, Base):
+    """A service event whose follow-ups could not be planned because a plugin failed (``aftersales_followups``
+    raised or answered the wrong type, or the vertical is disabled).
+
+    Follow-ups decide nothing the user is waiting for, so such a failure never undoes the action that recorded
+    the event: it is kept here, in that action's transaction, and the worker plans the event again from
+    ``next_attempt_at`` (backing off) until it succeeds (``resolved_at``). Staff see it on
+    ``GET /api/v1/followups/failures``. One row per event (``source_event``); a new failure updates it.
+    """
+
+    __tablename__ = "followup_failures"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "source_event"),
+        ForeignKeyConstraint(["tenant_id", "customer_id"], ["customers.tenant_id", "customers.id"]),
+        ForeignKeyConstraint(["tenant_id", "request_id"], ["service_requests.tenant_id", "service_requests.id"]),
+        ForeignKeyConstraint(["tenant_id", "registration_id"], ["registrations.tenant_id", "registrations.id"]),
+        Index("ix_followup_failures_due", "tenant_id", "next_attempt_at"),
+    )
+
+    source_event: Mapped[str] = mapped_column(String(120))
+    event_kind: Mapped[str] = mapped_column(String(30))
+    event_at: Mapped[datetime] = mapped_column()
+    customer_id: Mapped[uuid.UUID] = mapped_column()
+    request_id: Mapped[uuid.UUID | None] = mapped_column()
+    registration_id: Mapped[uuid.UUID | None] = mapped_column()
+    plugin: Mapped[str] = mapped_column(String(60))
+    """The plugin that failed (``unknown`` when it could not be told; the vertical when it is disabled)."""
+    hook: Mapped[str] = mapped_column(String(60))
+    error_id: Mapped[str] = mapped_column(String(32))
+    """The id the failure was logged under (``plugin failed: error_id=…``)."""
+    reason: Mapped[str] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    failed_at: Mapped[datetime] = mapped_column()
+    """When the last attempt failed."""
+    next_attempt_at: Mapped[datetime | None] = mapped_column()
+    """When the worker tries again; None once resolved."""
+    resolved_at: Mapped[datetime | None] = mapped_column()

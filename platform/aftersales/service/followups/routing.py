@@ -14,8 +14,10 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from aftersales.contract import defaults
 from aftersales.contract.text import Message, loaded_text, stored_text
 from aftersales.contract.values import FollowUpAnswer, FollowUpRouting
+from aftersales.errors import PluginFailed, VerticalUnavailable
 from aftersales.identity.models import StaffUser
 from aftersales.service.followups.models import FollowUp
 from aftersales.service.models import RequestEvent, ServiceRequest
@@ -46,9 +48,7 @@ async def route_answered(session: AsyncSession, tenant: CurrentTenant, followup:
                          actor: str, now: datetime) -> FollowUp | None:
     """Ask the vertical where ``followup`` goes next, record it, and schedule the step; :return: the step
     scheduled, or None when the follow-up is closed."""
-    routing = tenant.hooks.aftersales_followup_answered(tenant=tenant.context, answer=answer)
-    if not isinstance(routing, FollowUpRouting):
-        raise TypeError(f"aftersales_followup_answered answered {type(routing).__name__}, not FollowUpRouting")
+    routing = _vertical_routing(tenant, answer)
     if routing.step != "close" and len(answer.routing) >= MAX_STEPS:
         routing = FollowUpRouting("close", Message("closed after {steps} steps", steps=MAX_STEPS))
     followup.routed_to, followup.routing_reason = routing.step, stored_text(routing.reason)
@@ -73,6 +73,17 @@ async def route_answered(session: AsyncSession, tenant: CurrentTenant, followup:
                                       f"{routing.reason}"))
     await session.flush()
     return step
+
+
+def _vertical_routing(tenant: CurrentTenant, answer: FollowUpAnswer) -> FollowUpRouting:
+    """The vertical's routing of ``answer``; when its rules are failing (the guard logged it with an error id),
+    the core default's, so the customer's answers are kept and a reported problem is still called back."""
+    try:
+        routing = tenant.hooks.aftersales_followup_answered(tenant=tenant.context, answer=answer)
+    except (PluginFailed, VerticalUnavailable):
+        routing = None
+    return routing if isinstance(routing, FollowUpRouting) else defaults.aftersales_followup_answered(
+        tenant=tenant.context, answer=answer)
 
 
 def reason_of(followup: FollowUp) -> str | None:

@@ -7,8 +7,9 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from aftersales.http.language import Said
 from aftersales.identity.models import Customer
-from aftersales.service.followups.models import FollowUp, TrainingSignOff
+from aftersales.service.followups.models import FollowUp, FollowUpFailure, TrainingSignOff
 from aftersales.service.followups.routing import reason_of
 
 
@@ -60,7 +61,7 @@ class FollowUpOut(BaseModel):
     event_at: datetime
     plan_name: str
     channel: str
-    questionnaire: list[str]
+    questionnaire: list[Said]
     occurrence: int
     due_at: datetime
     status: str = Field(description="scheduled, sent, answered, missed or cancelled")
@@ -121,3 +122,31 @@ def followup_out(f: FollowUp, customer: Customer | None) -> FollowUpOut:
 def signoff_out(s: TrainingSignOff, followups: list[FollowUpOut]) -> SignOffOut:
     return SignOffOut(request_id=s.request_id, signed_by=s.signed_by, signed_at=s.signed_at, note=s.note,
                       recorded_by=s.recorded_by, followups=followups)
+
+
+class FollowUpFailureOut(BaseModel):
+    """A service event whose follow-ups a failing plugin could not plan yet; the worker keeps trying."""
+
+    id: UUID
+    source_event: str = Field(description="The event: its kind and what it happened to (``repaired:request:<id>``).")
+    event_kind: str
+    event_at: datetime
+    request_id: UUID | None
+    registration_id: UUID | None
+    plugin: str = Field(description="The plugin that failed.")
+    hook: str
+    error_id: str = Field(description="The id the failure was logged under; empty when the vertical is disabled.")
+    reason: str
+    attempts: int
+    failed_at: datetime
+    next_attempt_at: datetime | None = Field(description="When the worker tries again; null once resolved.")
+    resolved_at: datetime | None
+
+
+def failure_out(failure: FollowUpFailure) -> FollowUpFailureOut:
+    return FollowUpFailureOut(
+        id=failure.id, source_event=failure.source_event, event_kind=failure.event_kind, event_at=failure.event_at,
+        request_id=failure.request_id, registration_id=failure.registration_id, plugin=failure.plugin,
+        hook=failure.hook, error_id=failure.error_id, reason=failure.reason, attempts=failure.attempts,
+        failed_at=failure.failed_at, next_attempt_at=failure.next_attempt_at, resolved_at=failure.resolved_at,
+    )

@@ -31,10 +31,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.contract.values import FollowUpPlan, ServiceEvent
-from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
+from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound, PluginFailed, VerticalUnavailable
 from aftersales.identity.customers import CustomerDetails
 from aftersales.identity.models import Customer, StaffUser
-from aftersales.service.followups import routing
+from aftersales.service.followups import failures, routing
 from aftersales.service.followups.models import FollowUp, TrainingSignOff
 from aftersales.service.models import RequestEvent, ServiceRequest
 from aftersales.service.requests import services as requests
@@ -116,12 +116,31 @@ async def record_service_event(session: AsyncSession, tenant: CurrentTenant, eve
     """Schedule the first occurrence of every plan the tenant's plugins give for ``event``.
 
     Recording the same event again schedules nothing new; a plan whose occurrence was cancelled (the event was
-    undone) is scheduled again from this event's time. :return: the follow-ups scheduled now.
+    undone) is scheduled again from this event's time. A plugin failing to give the plans never fails the
+    caller (the move, sign-off or sale goes through): the event is kept for the worker to plan again
+    (:mod:`aftersales.service.followups.failures`) and nothing is scheduled now.
+    :return: the follow-ups scheduled now.
     """
     key = source_key(event.kind, request_id=request_id, registration_id=registration_id, customer_id=customer_id)
+    try:
+        plans = plans_for(tenant, event)
+    except (PluginFailed, VerticalUnavailable) as error:
+        await failures.note_failure(session, error, source_event=key, event_kind=event.kind,
+                                    event_at=event.occurred_at, customer_id=customer_id, request_id=request_id,
+                                    registration_id=registration_id, now=now)
+        return []
+    return await schedule_plans(session, tenant, event, plans, source_event=key, customer_id=customer_id,
+                                request_id=request_id, registration_id=registration_id, now=now)
+
+
+async def schedule_plans(session: AsyncSession, tenant: CurrentTenant, event: ServiceEvent,
+                         plans: list[FollowUpPlan], *, source_event: str, customer_id: UUID,
+                         request_id: UUID | None, registration_id: UUID | None, now: datetime) -> list[FollowUp]:
+    """Schedule the first occurrence of each of ``plans`` for the event ``source_event`` (once per plan)."""
+    key = source_event
     zone = tenant.calendar.zone
     scheduled = []
-    for plan in plans_for(tenant, event):
+    for plan in plans:
         existing = await session.scalar(select(FollowUp).where(
             FollowUp.source_event == key, FollowUp.plan_name == plan.name, FollowUp.occurrence == 1))
         if existing is not None:
@@ -195,6 +214,7 @@ async def on_request_moved(move: RequestMove) -> None:
         for followup in await session.scalars(select(FollowUp).where(FollowUp.source_event == key,
                                                                      FollowUp.status == "scheduled")):
             followup.status, followup.status_reason = "cancelled", "the unit went back into repair"
+        await failures.undone(session, key, now)
     for kind in events_of_move(request.kind, current, target):
         await record_request_event(session, tenant, request, kind, now)
 

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from aftersales.calendar import BusinessCalendar
 from aftersales.contract.values import HoldReason
 from aftersales.http.bodies import limited_text
+from aftersales.http.language import Said
 from aftersales.service.clocks.services import ClockView, view
 from aftersales.service.models import RequestEvent, RequestHold, ServiceRequest, SlaClock
 from aftersales.service.requests.services import MAX_SUMMARY, Channel, Kind
@@ -72,7 +73,7 @@ class ClockOut(BaseModel):
     met_at: datetime | None
     breached_at: datetime | None
     on_breach: str
-    reason: str
+    reason: Said
 
 
 class RequestOut(BaseModel):

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.contract.money import Money
+from aftersales.contract.text import loaded_text
 from aftersales.db.base import utcnow
 from aftersales.errors import NotFound
 from aftersales.http.context import TOKEN_TENANT, RuntimeDep, SessionDep, TenantDep
@@ -86,7 +87,7 @@ async def claim_out(session: AsyncSession, claim: Claim) -> ClaimOut:
     options = None
     if claim.resolution_options is not None:
         options = [ResolutionOptionOut(
-            kind=o["kind"], reason=o["reason"],
+            kind=o["kind"], reason=loaded_text(o["reason"]),
             amount=MoneyOut.of(Money(o["amount_minor"], o["currency"])) if o.get("amount_minor") is not None else None,
         ) for o in claim.resolution_options]
     return ClaimOut(

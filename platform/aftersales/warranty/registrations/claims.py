@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.contract.money import Money
+from aftersales.contract.text import stored_text
 from aftersales.contract.values import (
     ClaimDecision,
     ClaimFacts,
@@ -203,7 +204,7 @@ async def offer_replacement(session: AsyncSession, tenant: CurrentTenant, claim_
 def options_record(options: list[ResolutionOption]) -> list[dict[str, Any]]:
     """Resolution options as a claim stores them (JSON)."""
     return [{"kind": o.kind, "amount_minor": o.amount.amount_minor if o.amount else None,
-             "currency": o.amount.currency if o.amount else None, "reason": o.reason} for o in options]
+             "currency": o.amount.currency if o.amount else None, "reason": stored_text(o.reason)} for o in options]
 
 
 def _facts_record(report: ClaimReport) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from aftersales.contract.money import Money
 from aftersales.contract.values import ClaimReport
+from aftersales.http.language import Said
 from aftersales.warranty.schemas import ModelSummary
 
 
@@ -56,7 +57,7 @@ class CoverageItemOut(BaseModel):
     covered: bool
     covered_until: date | None = Field(description="The last day covered; None when the component is excluded.")
     status: Literal["in_warranty", "expired", "not_started", "not_covered"]
-    reason: str
+    reason: Said
 
 
 class CoverageOut(BaseModel):
@@ -67,8 +68,8 @@ class CoverageOut(BaseModel):
     return_until: date | None
     exchange_until: date | None
     restarts_on_exchange: bool
-    exclusions: list[str]
-    reasons: list[str] = Field(description="The rules that produced these terms, in words.")
+    exclusions: list[Said]
+    reasons: list[Said] = Field(description="The rules that produced these terms, in words.")
     items: list[CoverageItemOut] = Field(description="Per-component cover, each with its own end; empty when "
                                                      "the whole unit is covered alike.")
     cause: str = Field(description="Why it was computed: registered, transferred, exchanged, installed or "
@@ -163,7 +164,7 @@ from them, so the API and the claim rules cannot disagree on what a claim record
 class ResolutionOptionOut(BaseModel):
     kind: str
     amount: MoneyOut | None
-    reason: str
+    reason: Said
 
 
 class ClaimOut(BaseModel):
@@ -174,8 +175,8 @@ class ClaimOut(BaseModel):
     reported_on: date
     component: str | None
     decision: str
-    failed_conditions: list[str] = Field(description="Every condition that failed, in words an agent reads out.")
-    reasons: list[str]
+    failed_conditions: list[Said] = Field(description="Every condition that failed, in words an agent reads out.")
+    reasons: list[Said]
     requires_onsite_visit: bool
     arrange_by_phone_first: bool
     status: str

@@ -26,6 +26,7 @@ from aftersales.identity.customers import customer_by_id
 from aftersales.identity.principals import Principal
 from aftersales.identity.scopes import REQUESTS_READ, REQUESTS_WRITE
 from aftersales.service.clocks import services as service_clocks
+from aftersales.service.followups import failures as followup_failures
 from aftersales.service.followups import services as followups
 from aftersales.service.quotes import services as quotes
 from aftersales.service.requests import services as service
@@ -299,8 +300,9 @@ async def _detail(request: Request[Any, Any, Any], tenant: CurrentTenant, sessio
     if found.assignee_id and assignee is None:
         assignee = (await identity.staff_names(session, {found.assignee_id})).get(found.assignee_id)
     holds = await service.open_holds(session, found.id)
+    waiting = await followup_failures.of_request(session, found.id)
     return show(request, page, clock, "console/request_detail.html", status_code=status_code, section="requests",
-                found=found, customer=customer, device=device, assignee=assignee,
+                found=found, customer=customer, device=device, assignee=assignee, followup_failures=waiting,
                 clocks=[(c, queue.clock_line(c, tenant.calendar, now)) for c in clocks], events=events, names=names,
                 staff=staff, me=UUID(me.subject), can_act=me.has_scope(REQUESTS_WRITE),
                 moves=sorted(MOVES[RequestState(found.state)]), holds=holds,

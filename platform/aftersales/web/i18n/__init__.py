@@ -1,4 +1,5 @@
-"""The languages of the pages: message catalogues, the choice of a request's language, and CLDR formatting.
+"""The pages' message catalogues (the choice of a request's language and CLDR formatting are the core's
+:mod:`aftersales.i18n`, shared with the API and e-mails).
 
 Catalogues are gettext ``.po`` files under ``web/i18n/<locale>/LC_MESSAGES/messages.po`` (English, Persian,
 Chinese, Georgian), compiled in memory with Babel when the application starts: no ``.mo`` file is committed or

@@ -1,7 +1,7 @@
 """Instants (stored in UTC) as a page's reader reads them: on the tenant's wall clock, in the reader's calendar,
 digits and language.
 
-:class:`~aftersales.web.i18n.formatting.LocaleFormat` formats calendar dates; a booking, a promise or a timeline
+:class:`~aftersales.i18n.formatting.LocaleFormat` formats calendar dates; a booking, a promise or a timeline
 event is an instant, so it is first moved into the tenant's time zone (the day a Tehran customer is promised is
 Tehran's). The time of day comes from CLDR through Babel (``14:30``, ``2:30 PM``, ``۱۴:۳۰``), and date and time are
 joined as CLDR joins them for the locale. Every page area (portal, console) formats instants with this one class.
@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from babel.dates import format_time
 
-from aftersales.web.i18n.formatting import LocaleFormat
+from aftersales.i18n.formatting import LocaleFormat
 
 
 @dataclass(frozen=True)

@@ -19,11 +19,13 @@ from litestar.template.base import csrf_token
 from litestar.template.config import TemplateConfig
 from markupsafe import Markup
 
+from aftersales.contract.text import Message
+from aftersales.i18n import rendering as sentences
+from aftersales.i18n.formatting import LocaleFormat
+from aftersales.i18n.negotiation import LANG_COOKIE, LANG_PARAM, choose_locale
 from aftersales.identity.principals import Principal
 from aftersales.tenancy.current import CurrentTenant
 from aftersales.web.i18n.catalogues import translations
-from aftersales.web.i18n.formatting import LocaleFormat
-from aftersales.web.i18n.negotiation import LANG_COOKIE, LANG_PARAM, choose_locale
 from aftersales.web.page_auth import Viewer
 from aftersales.web.portal.branding import Branding
 
@@ -59,6 +61,16 @@ def isolate(text: str) -> Markup:
     return Markup("<bdi>{}</bdi>").format(text)
 
 
+@pass_context
+def say(context: Context, text: str) -> str | Markup:
+    """``{{ reason | say }}``: a plugin's sentence in the page's language, its numbers, dates and amounts the
+    page's way; a sentence stored before sentences had ids is its English, marked as such."""
+    fmt: LocaleFormat = context["page"].fmt
+    if isinstance(text, Message):
+        return sentences.render(text, fmt)
+    return text if fmt.locale == "en" else Markup('<bdi lang="en">{}</bdi>').format(text)
+
+
 def environment() -> Environment:
     """The pages' Jinja2 environment: autoescaped HTML, undefined names are errors, ``_()`` from the page's
     catalogue (new-style gettext, so ``_("… %(name)s", name=…)`` escapes what it interpolates)."""
@@ -66,6 +78,7 @@ def environment() -> Environment:
                       undefined=StrictUndefined, extensions=["jinja2.ext.i18n"])
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters["bdi"] = isolate
+    env.filters["say"] = say
     env.globals["csrf_field"] = csrf_field
     return env
 
@@ -130,7 +143,7 @@ def _page(request: Request[Any, Any, Any], branding: Branding, viewer: Viewer | 
     slug = request.path_params.get("tenant_slug")
     return Page(
         branding=branding, locale=locale, translations=catalogue,
-        fmt=LocaleFormat(locale, irr_as_toman=branding.irr_as_toman, translations=catalogue),
+        fmt=LocaleFormat(locale, irr_as_toman=branding.irr_as_toman),
         base_path=f"/t/{slug}" if slug else "", path=request.url.path,
         remember_locale=query == locale, viewer=viewer.principal if viewer is not None else None,
     )

@@ -18,14 +18,14 @@ from aftersales.accounts import one_time_codes
 from aftersales.db.base import utcnow
 from aftersales.errors import InvalidInput, RateLimited
 from aftersales.http.context import RuntimeDep, SessionDep, TenantDep
+from aftersales.i18n.formatting import LocaleFormat
 from aftersales.identity import page_sessions
 from aftersales.identity.models import Customer
 from aftersales.identity.services import customer_principal
 from aftersales.web.forms import field
 from aftersales.web.i18n.catalogues import translations
-from aftersales.web.i18n.formatting import LocaleFormat
 from aftersales.web.page_auth import ViewerDep, safe_next, session_cookie
-from aftersales.web.page_controller import PageController
+from aftersales.web.page_controller import SignInPageController
 from aftersales.web.portal.rendering import Page, page_for, render
 
 MAX_NEXT = 2000
@@ -72,7 +72,7 @@ def code_text(page: Page, customer: Customer, code: str) -> one_time_codes.Text:
                                                               "minutes": minutes})
 
 
-class CodeSignInController(PageController):
+class CodeSignInController(SignInPageController):
     """``/sign-in`` and ``/sign-in/code`` on both tenant addresses."""
 
     @get("/sign-in")

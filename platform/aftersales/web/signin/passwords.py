@@ -23,7 +23,7 @@ from aftersales.web.page_auth import (
     safe_next,
     session_cookie,
 )
-from aftersales.web.page_controller import OperatorPageController, PageController
+from aftersales.web.page_controller import OperatorPageController, SignInPageController
 from aftersales.web.portal.rendering import Page, page_for, platform_page_for, render
 
 MAX_FIELD = 254
@@ -57,7 +57,7 @@ def _empty_fields(page: Page, email: str, password: str) -> dict[str, str]:
     return errors
 
 
-class StaffSignInController(PageController):
+class StaffSignInController(SignInPageController):
     """``/console/sign-in`` on both tenant addresses."""
 
     @get("/console/sign-in")

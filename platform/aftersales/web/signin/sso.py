@@ -23,7 +23,7 @@ from aftersales.identity.oidc_sign_in import (
 )
 from aftersales.runtime import Runtime
 from aftersales.web.page_auth import ViewerDep, cookie_path, safe_next, session_cookie
-from aftersales.web.page_controller import PageController
+from aftersales.web.page_controller import SignInPageController
 from aftersales.web.portal.rendering import Page, page_for, render
 
 log = logging.getLogger(__name__)
@@ -62,7 +62,7 @@ def _refused(page: Page, tenant: TenantDep, reason: str, status_code: int) -> Te
                   refusal=_reason(page, reason), sso=bool(tenant.record.sso))
 
 
-class SsoSignInController(PageController):
+class SsoSignInController(SignInPageController):
     """``/console/sso/start`` and ``/console/sso/callback`` on both tenant addresses."""
 
     @get("/console/sso/start")

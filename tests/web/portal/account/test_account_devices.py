@@ -11,12 +11,12 @@ import pytest
 from sqlalchemy import func, select
 
 from aftersales.db.base import utcnow
+from aftersales.i18n.formatting import LocaleFormat
 from aftersales.identity.customers import CustomerDetails
 from aftersales.tenancy.current import bind_tenant
 from aftersales.tenancy.models import Tenant
 from aftersales.warranty.models import Attachment, Registration, Serial
 from aftersales.warranty.registrations.services import PurchaseDetails, register_purchase
-from aftersales.web.i18n.formatting import LocaleFormat
 from aftersales.web.page_auth import SESSION_COOKIE
 from aftersales.web.portal.account.forms import read_date, typed_amount
 from support.pages import PAGES_DOMAIN, post_form

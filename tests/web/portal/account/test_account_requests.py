@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from aftersales.db.base import utcnow
+from aftersales.i18n.formatting import LocaleFormat
 from aftersales.identity.customers import CustomerDetails
 from aftersales.service.models import ServiceRequest, SlaClock
 from aftersales.service.requests import services as service
@@ -18,7 +19,6 @@ from aftersales.service.states import RequestState
 from aftersales.tenancy.current import bind_tenant
 from aftersales.tenancy.models import Tenant
 from aftersales.warranty.registrations.services import PurchaseDetails, register_purchase
-from aftersales.web.i18n.formatting import LocaleFormat
 from aftersales.web.i18n.moments import Moments
 from support.pages import post_form
 from support.warranty import TEST_TENANT_ZONE, add_unit, imei

@@ -20,6 +20,7 @@ from litestar.response import Redirect, Template
 from aftersales.db.base import utcnow
 from aftersales.errors import Conflict, FieldError, InvalidInput
 from aftersales.http.context import RuntimeDep, SessionDep, TenantDep
+from aftersales.i18n.formatting import RIAL_PER_TOMAN
 from aftersales.identity.customers import CustomerDetails, customer_by_id
 from aftersales.service.requests.services import requests_about_unit
 from aftersales.warranty.registrations import claims as claim_service
@@ -35,7 +36,6 @@ from aftersales.warranty.registrations.services import (
 )
 from aftersales.warranty.serials.lookup import locate_unit
 from aftersales.web.forms import fields
-from aftersales.web.i18n.formatting import RIAL_PER_TOMAN
 from aftersales.web.page_auth import ViewerDep
 from aftersales.web.page_controller import PageController
 from aftersales.web.portal.account import mine

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.contract.money import Money
+from aftersales.contract.text import loaded_text
 from aftersales.identity.principals import Principal
 from aftersales.marketplace.access import visible_booking
 from aftersales.marketplace.bookings.services import list_bookings, names_of, party_of, provider_and_offering
@@ -41,7 +42,7 @@ class Line:
 
 def lines_of(raw: Sequence[dict[str, Any]], currency: str) -> list[Line]:
     """Stored quote lines as the page shows them."""
-    return [Line(line["kind"], line["description"], Money(line["amount_minor"], currency),
+    return [Line(line["kind"], loaded_text(line["description"]), Money(line["amount_minor"], currency),
                  bool(line["covered_by_warranty"])) for line in raw]
 
 

@@ -1,4 +1,4 @@
-"""Numbers, money and dates as a customer reading a page in their language expects them.
+"""Numbers, money and dates as a reader of a page, an API answer or an e-mail in their language expects them.
 
 Separators, currency symbols and month names come from CLDR through Babel. Persian adds what CLDR data in Babel
 does not do: Persian digits (۰–۹) and the Solar Hijri (Jalali) calendar through ``jdatetime``. Iranian tenants
@@ -8,7 +8,7 @@ may show rial amounts in toman (1 toman = 10 rial), the unit customers there cou
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -16,9 +16,10 @@ import jdatetime
 from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
-from babel.support import NullTranslations
 
 from aftersales.contract.money import Money
+from aftersales.contract.text import CORE_DOMAIN
+from aftersales.i18n.catalogues import translations
 
 PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 NATIVE_DIGITS = {"fa": PERSIAN_DIGITS}
@@ -29,11 +30,11 @@ RIAL_PER_TOMAN = 10
 
 @dataclass(frozen=True)
 class LocaleFormat:
-    """Formatters for one page: its locale, and whether the tenant counts rial in toman."""
+    """Formatters for one reader (a page, an API answer, an e-mail): the locale, and whether the tenant counts
+    rial in toman (the word for toman is the core's catalogue's)."""
 
     locale: str
     irr_as_toman: bool = False
-    translations: NullTranslations = field(default_factory=NullTranslations)
 
     @property
     def direction(self) -> str:
@@ -53,7 +54,8 @@ class LocaleFormat:
         """An amount as the locale writes it (``¥12.50``, ``12,50 ₾``); rial as toman when the tenant counts so."""
         amount = Decimal(money.amount_minor).scaleb(-Money.minor_digits(money.currency))
         if money.currency == "IRR" and self.irr_as_toman:
-            return self.translations.gettext("%(amount)s toman") % {"amount": self.number(amount / RIAL_PER_TOMAN)}
+            toman = translations(CORE_DOMAIN, self.locale).gettext("%(amount)s toman")
+            return toman % {"amount": self.number(amount / RIAL_PER_TOMAN)}
         return self.digits(format_currency(amount, money.currency, locale=self.locale, numbering_system="default"))
 
     def date(self, day: date) -> str:

@@ -8,12 +8,11 @@ from datetime import date
 import pytest
 
 from aftersales.contract.money import Money
-from aftersales.web.i18n.catalogues import translations
-from aftersales.web.i18n.formatting import LocaleFormat
+from aftersales.i18n.formatting import LocaleFormat
 
 
 def fa(irr_as_toman: bool = False) -> LocaleFormat:
-    return LocaleFormat("fa", irr_as_toman=irr_as_toman, translations=translations("fa"))
+    return LocaleFormat("fa", irr_as_toman=irr_as_toman)
 
 
 def test_five_million_rial_in_persian_digits_and_separators():
@@ -23,7 +22,7 @@ def test_five_million_rial_in_persian_digits_and_separators():
 
 def test_five_million_rial_is_500_000_toman_where_the_tenant_counts_in_toman():
     assert fa(irr_as_toman=True).money(Money(5_000_000, "IRR")) == "۵۰۰٬۰۰۰ تومان"
-    english = LocaleFormat("en", irr_as_toman=True, translations=translations("en"))
+    english = LocaleFormat("en", irr_as_toman=True)
     assert english.money(Money(5_000_000, "IRR")) == "500,000 toman"
 
 

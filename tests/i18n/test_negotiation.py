@@ -3,7 +3,7 @@ language the tenant does not offer."""
 
 from __future__ import annotations
 
-from aftersales.web.i18n.negotiation import accepted_languages, choose_locale
+from aftersales.i18n.negotiation import accepted_languages, choose_locale
 
 OFFERED = ("fa", "en")
 
