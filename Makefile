@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-PLUGINS := plugins/electronics plugins/appliances plugins/auto_service
+PLUGINS := plugins/electronics plugins/appliances plugins/auto_service plugins/industrial
 
 .PHONY: demo test install benchmarks clean
 

@@ -6,7 +6,12 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from aftersales.demo.seed import seed_demo
+from aftersales.demo.service import seed_demo_service
+from aftersales.demo.units import seed_demo_units
+from aftersales.onboarding.manifest import read_manifest_file
+from aftersales.onboarding.services import onboard
 from aftersales.service.models import ServicePoint, ServiceRequest, SlaClock
+from aftersales.settings import REPO_ROOT
 from aftersales.tenancy.models import Tenant
 from aftersales.warranty.models import Registration, Serial
 
@@ -43,7 +48,33 @@ async def test_demo_gives_each_tenant_its_open_requests_with_its_own_clocks(runt
         async with runtime.db.transaction(tenant.id) as s:
             assert await s.scalar(select(func.count()).select_from(ServiceRequest)) == 45, slug
             clocks[slug] = set(await s.scalars(select(SlaClock.name)))
+            if slug == "golden-laser":
+                laser = set((await s.execute(select(SlaClock.clock, SlaClock.duration_seconds))).all())
             points = await s.scalar(select(func.count()).select_from(ServicePoint))
         assert points == (3 if slug == "golden-laser" else 0), slug
     assert clocks["mehr"] == {"result", "replacement"}
+    # Golden Laser's own clocks (industrial vertical, seed 004), never Mehr's 7 or 30 business days (issue 17):
+    # every repair is an on-site promise in calendar hours, 24 h for the unit 25 km from a service point.
+    assert clocks["golden-laser"] == {"onsite"}
+    assert laser == {("calendar", 24 * 3600), ("calendar", 72 * 3600)}
     assert "onsite" in clocks["yizhongyi"] and "first_contact" in clocks["yizhongyi"]
+
+
+async def test_a_demo_from_before_golden_laser_moved_follows_it_to_the_industrial_vertical(runtime):
+    """A database seeded when Golden Laser ran on electronics: the next demo switches it, so its open repair runs
+    its own on-site clock instead of Mehr's 7 and 30 business days."""
+    raw = read_manifest_file(REPO_ROOT / "tenants" / "golden-laser.toml")
+    pattern = raw["settings"]["industrial"]["serial_pattern"]
+    before = {**raw, "vertical": "electronics", "settings": {"electronics": {
+        "serial_scheme": "pattern", "serial_pattern": pattern, "hologram_required": False}}}
+    async with runtime.db.transaction(None) as s:
+        golden, _ = await onboard(s, runtime.plugins, before)
+    await seed_demo_units(runtime, golden)
+    await seed_demo_service(runtime, golden)
+    async with runtime.db.transaction(golden.id) as s:
+        assert set(await s.scalars(select(SlaClock.name))) == {"result", "replacement"}
+    await seed_demo(runtime, password="demo-password-1")
+    async with runtime.db.platform_session() as s:
+        assert (await s.scalar(select(Tenant.vertical).where(Tenant.slug == "golden-laser"))) == "industrial"
+    async with runtime.db.transaction(golden.id) as s:
+        assert set(await s.scalars(select(SlaClock.name))) == {"onsite"}

@@ -22,7 +22,7 @@ EXPECTED_SEEDS = {
     "entekhab": ("appliances", "IRR", "IR", "fa"),
     "carmax": ("auto_service", "IRR", "IR", "fa"),
     "yizhongyi": ("auto_service", "CNY", "CN", "zh"),
-    "golden-laser": ("electronics", "GEL", "GE", "ka"),
+    "golden-laser": ("industrial", "GEL", "GE", "ka"),
 }
 
 
@@ -46,8 +46,9 @@ def test_seed_settings_carry_the_digest_numbers(plugins):
     assert (entekhab.warranty_months, entekhab.parts_support_years, entekhab.bounced_cheque_wait_days) == (24, 10, 14)
     assert (yizhongyi.return_days, yizhongyi.exchange_days, yizhongyi.parts_wait_max_days) == (7, 15, 5)
     assert (yizhongyi.large_item_volume_m3, yizhongyi.large_item_weight_kg) == (1.0, 100.0)
-    assert laser.distance_sla.onsite_radius_km == 300
-    assert (laser.distance_sla.onsite_hours_within_radius, laser.distance_sla.onsite_hours_beyond_radius) == (24, 72)
+    assert laser.onsite_radius_km == 300
+    assert (laser.onsite_hours_within_radius, laser.onsite_hours_beyond_radius) == (24, 72)
+    assert (laser.overseas_reply_hours, laser.overseas_repair_hours) == (10, 72)
 
 
 async def test_onboarding_twice_updates_and_never_duplicates(runtime):

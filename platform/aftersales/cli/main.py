@@ -86,6 +86,37 @@ def tenants_list() -> None:
     run_with_runtime(work)
 
 
+@tenants.command("switch-vertical")
+@click.argument("slug")
+@click.argument("new")
+@click.option("--settings", "settings_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="TOML with the new vertical's settings: a manifest (its [settings.NEW] is read) or a bare table")
+@click.option("--dry-run", is_flag=True, help="print what would change and change nothing")
+@friendly_errors
+def tenants_switch_vertical(slug: str, new: str, settings_file: Path | None, dry_run: bool) -> None:
+    """Move a tenant to another vertical: settings dropped and added, open requests' clocks recomputed under the
+    new vertical (time elapsed kept), stored coverage kept as decided; all in one transaction."""
+    from aftersales.db.base import utcnow
+    from aftersales.onboarding.manifest import read_manifest_file
+    from aftersales.onboarding.vertical_switch import switch_vertical
+
+    settings: dict[str, Any] = {}
+    if settings_file is not None:
+        settings = read_manifest_file(settings_file)
+        nested = settings.get("settings")
+        if isinstance(nested, dict):  # a manifest: the new vertical's table of it
+            settings = nested.get(new, {})
+        if not isinstance(settings, dict):
+            _fail(f"{settings_file}: settings.{new} must be a table of settings")
+
+    async def work(runtime: Runtime) -> list[str]:
+        done = await switch_vertical(runtime.db, runtime.plugins, slug, new, settings, now=utcnow(), dry_run=dry_run)
+        return done.report()
+
+    for line in run_with_runtime(work):
+        click.echo(line)
+
+
 @main.command()
 @friendly_errors
 def plugins() -> None:

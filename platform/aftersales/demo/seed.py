@@ -7,10 +7,12 @@ Passwords are generated on each run and written to ``var/demo-credentials.txt``;
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
 from aftersales.accounts.services import create_operator, create_staff
+from aftersales.db.base import utcnow
 from aftersales.demo.account import seed_demo_account
 from aftersales.demo.console import seed_demo_console
 from aftersales.demo.insight import seed_demo_insight
@@ -22,7 +24,9 @@ from aftersales.identity.models import Operator, StaffUser
 from aftersales.identity.passwords import hash_password
 from aftersales.onboarding.manifest import read_manifest_file
 from aftersales.onboarding.services import onboard
+from aftersales.onboarding.vertical_switch import switch_vertical
 from aftersales.runtime import Runtime
+from aftersales.tenancy.models import Tenant
 
 DEMO_OPERATOR = "operator@aftersales-demo.com"
 
@@ -44,6 +48,19 @@ OPS_PAGES = [("/ops/", "tenants, their plugins and health"), ("/ops/tenants/new"
 """Where to click (docs/pages/README.md has every page); printed by ``make demo``."""
 
 
+async def _follow_a_vertical_move(runtime: Runtime, raw: dict[str, Any]) -> None:
+    """A demo tenant whose manifest now names another vertical (Golden Laser moved to industrial in issue 17) is
+    switched as an operator would switch it, so its open requests run the new vertical's clocks; onboarding alone
+    would leave them as they were."""
+    async with runtime.db.platform_session() as session:
+        stored = await session.scalar(select(Tenant.vertical).where(Tenant.slug == raw.get("slug")))
+    new = raw.get("vertical")
+    if stored is None or stored == new or not isinstance(new, str):
+        return
+    await switch_vertical(runtime.db, runtime.plugins, raw["slug"], new, raw.get("settings", {}).get(new, {}),
+                          now=utcnow(), dry_run=False)
+
+
 def where_to_click(base: str, slugs: list[str]) -> list[str]:
     """The printout's page map: the portal and console of every tenant, and the operator console."""
     first = slugs[0] if slugs else "{slug}"
@@ -63,11 +80,11 @@ async def seed_demo(runtime: Runtime, *, password: str) -> Path:
     settings = runtime.settings
     base = settings.base_url.rstrip("/")
     lines = [f"aftersales demo — {base}", f"API documentation: {base}/schema", ""]
+    manifests = [read_manifest_file(path) for path in sorted(settings.tenants_dir.glob("*.toml"))]
+    for raw in manifests:
+        await _follow_a_vertical_move(runtime, raw)
     async with runtime.db.transaction(None) as session:
-        tenants = [
-            (await onboard(session, runtime.plugins, read_manifest_file(path)))[0]
-            for path in sorted(settings.tenants_dir.glob("*.toml"))
-        ]
+        tenants = [(await onboard(session, runtime.plugins, raw))[0] for raw in manifests]
         operator = await session.scalar(select(Operator).where(Operator.email == DEMO_OPERATOR))
         if operator is None:
             await create_operator(session, email=DEMO_OPERATOR, name="Demo Operator", password=password)

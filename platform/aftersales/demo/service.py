@@ -18,6 +18,9 @@ DEMO_SERVICE_POINTS = {
                      ("Kutaisi service office", 42.2679, 42.6946, "GE")],
 }
 """Invented points at city centres (seed 004 names no addresses)."""
+DEMO_SITES = {"golden-laser": {"site_latitude": 41.5495, "site_longitude": 44.9934, "site_country": "GE"}}
+"""Where the registered demo unit stands, for tenants whose clocks depend on it: Golden Laser's machine in a
+workshop in Rustavi, about 25 km from the Tbilisi service centre (an engineer on site within 24 h)."""
 
 
 async def seed_demo_service(runtime: Runtime, tenant: Tenant) -> int | None:
@@ -35,5 +38,6 @@ async def seed_demo_service(runtime: Runtime, tenant: Tenant) -> int | None:
             return None
         request = await open_request(session, current, NewRequest(
             kind="repair", channel="walk_in", summary="Demo: the unit does not power on", registration_id=registration.id,
+            **DEMO_SITES.get(tenant.slug, {}),
         ), actor="demo:seed", now=utcnow())
         return request.number

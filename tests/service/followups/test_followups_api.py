@@ -48,7 +48,8 @@ async def test_the_sign_off_is_recorded_and_schedules_the_calls(client, golden, 
     signed_at = datetime.fromisoformat(signed["signed_at"])
     assert before <= signed_at
     calls = {f["plan_name"]: f for f in signed["followups"]}
-    assert set(calls) == {"installation_call_3d", "installation_call_3m"}
+    # the industrial vertical's calls and review; a return visit too when the sign-off falls in its 10 % sample
+    assert set(calls) - {"return_visit"} == {"installation_call_3d", "installation_call_3m", "maintenance_review"}
     assert datetime.fromisoformat(calls["installation_call_3d"]["due_at"]) == signed_at + timedelta(days=3)
     assert calls["installation_call_3d"]["customer"] == {"name": "Giorgi Workshop", "phone": "+995322000001",
                                                        "email": None}
@@ -88,9 +89,10 @@ async def test_an_agent_records_the_call_and_a_problem_goes_to_the_engineer(runt
         "inquiry", "phone", opened["customer_id"], engineer_id)
     notes = [e["note"] for e in (await client.get(f"/api/v1/requests/{opened['id']}/timeline", headers=agent)).json()]
     assert notes[-2:] == [f"the installation call 3d follow-up found a problem: request #{problem['number']} opened",
-                          ("the installation call 3d follow-up was routed to a call back: the customer reported a "
-                           "problem: call them back")]
-    assert (body["routed_to"], body["routing_reason"]) == ("call_back", "the customer reported a problem: call them back")
+                          ("the installation call 3d follow-up was routed to the engineer: a problem found on the "
+                           "call goes to the service or training engineer")]  # the industrial vertical (seed 004)
+    assert (body["routed_to"], body["routing_reason"]) == (
+        "engineer", "a problem found on the call goes to the service or training engineer")
     assert (await client.post(url, json={"answers": ["yes"] * 4}, headers=agent)).status_code == 409
     still_to_call = (await client.get("/api/v1/followups", params={"status": "sent"}, headers=agent)).json()
     assert still_to_call["items"] == []
@@ -101,15 +103,21 @@ async def test_the_list_filters_by_due_time_and_pages(client, golden, staff_toke
     for _ in range(2):
         await installed_and_signed(client, agent)
     everything = (await client.get("/api/v1/followups", headers=agent)).json()["items"]
-    assert [f["plan_name"] for f in everything] == ["installation_call_3d"] * 2 + ["installation_call_3m"] * 2
+    names = [f["plan_name"] for f in everything]
+    assert names[:4] == ["installation_call_3d"] * 2 + ["installation_call_3m"] * 2
+    # then the industrial vertical's 6-monthly reviews (and a return visit for a sign-off in its sample)
+    assert names.count("maintenance_review") == 2 and set(names[4:]) <= {"maintenance_review", "return_visit"}
     cutoff = (datetime.now().astimezone() + timedelta(days=10)).isoformat()
     soon = (await client.get("/api/v1/followups", params={"due_before": cutoff}, headers=agent)).json()["items"]
     assert [f["plan_name"] for f in soon] == ["installation_call_3d"] * 2
-    first = (await client.get("/api/v1/followups", params={"limit": 3}, headers=agent)).json()
-    rest = (await client.get("/api/v1/followups", params={"limit": 3, "cursor": first["next_cursor"]},
-                             headers=agent)).json()
-    assert [f["id"] for f in first["items"] + rest["items"]] == [f["id"] for f in everything]
-    assert rest["next_cursor"] is None
+    paged, cursor = [], None
+    while True:
+        page = (await client.get("/api/v1/followups", params={"limit": 3, **({"cursor": cursor} if cursor else {})},
+                                 headers=agent)).json()
+        paged += [f["id"] for f in page["items"]]
+        if (cursor := page["next_cursor"]) is None:
+            break
+    assert paged == [f["id"] for f in everything] and len(paged) > 3
     naive = await client.get("/api/v1/followups", params={"due_before": "2026-12-01T00:00:00"}, headers=agent)
     assert naive.status_code == 422 and naive.json()["errors"][0]["field"] == "due_before"
     forged = await client.get("/api/v1/followups", params={"cursor": "WyJ4Il0"}, headers=agent)

@@ -34,6 +34,15 @@ def test_ended_requests_never_move_and_every_open_state_can_end():
         check_move(RequestState.CLOSED, RequestState.IN_REPAIR)
 
 
+async def test_a_request_comes_in_by_fax_or_letter_and_by_no_unknown_channel(client, make_tenant, staff_token):
+    """Seed 004's channels: phone, fax, letter, e-mail and the website (``portal``)."""
+    agent = await staff_token(await make_tenant("laser"), "agent")
+    for channel in ("fax", "letter", "phone", "email", "portal"):
+        assert (await open_request(client, agent, {**WALK_IN, "channel": channel}))["channel"] == channel
+    refused = await client.post("/api/v1/requests/", json={**WALK_IN, "channel": "telegram"}, headers=agent)
+    assert refused.status_code == 400 and "channel" in refused.text
+
+
 async def test_a_repair_goes_through_its_life_and_the_timeline_tells_it(client, make_tenant, staff_token):
     mehr = await make_tenant("mehr")
     agent = await staff_token(mehr, "agent")
