@@ -42,11 +42,13 @@ def warranty_terms(settings: IndustrialSettings, product: ProductInfo, sale: Sal
     ]
     consumables = _("consumables (nozzles, protective lenses, ceramic rings, filters) are not covered")
     items = [
-        CoverageItem(MACHINE, machine_end, reason=reasons[1]),
-        CoverageItem(LASER_SOURCE, source_end, reason=reasons[2]),
-        CoverageItem(PARTS, parts_end, reason=reasons[3]),
-        CoverageItem(CONSUMABLES, machine_end, reason=_("consumables are covered with the machine"))
-        if settings.consumables_covered else CoverageItem(CONSUMABLES, None, covered=False, reason=consumables),
+        CoverageItem(MACHINE, machine_end, reason=reasons[1], name=_("machine")),
+        CoverageItem(LASER_SOURCE, source_end, reason=reasons[2], name=_("laser source")),
+        CoverageItem(PARTS, parts_end, reason=reasons[3], name=_("spare parts")),
+        CoverageItem(CONSUMABLES, machine_end, reason=_("consumables are covered with the machine"),
+                     name=_("consumables"))
+        if settings.consumables_covered else CoverageItem(CONSUMABLES, None, covered=False, reason=consumables,
+                                                          name=_("consumables")),
     ]
     if settings.software_upgrades_free:
         reasons.append(_("software upgrades are free from the purchase date"))
