@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from alembic import command
@@ -27,6 +28,19 @@ def alembic_config(settings: Settings, url: str | None = None) -> Config:
 def upgrade(settings: Settings, url: str | None = None, revision: str = "head") -> None:
     """Migrate the database to ``revision`` and grant the application role its data privileges."""
     command.upgrade(alembic_config(settings, url), revision)
+
+
+def database_revision(settings: Settings, url: str | None = None) -> str | None:
+    """The revision the database at ``url`` (default: the migration URL) is at; None before its first migration."""
+    async def read() -> str | None:
+        engine = create_engine(url or settings.migration_database_url)
+        try:
+            async with engine.connect() as conn:
+                return await conn.run_sync(lambda sync: MigrationContext.configure(sync).get_current_revision())
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(read())
 
 
 def grant_application_role(connection: Connection, role: str) -> None:

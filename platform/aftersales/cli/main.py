@@ -27,12 +27,19 @@ def main() -> None:
 @friendly_errors
 def migrate() -> None:
     """Bring the database schema up to date (SQLite or PostgreSQL)."""
-    from aftersales.migrate import upgrade
+    from aftersales.migrate import database_revision, upgrade
 
     settings = load_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    before = database_revision(settings)
     upgrade(settings)
-    click.echo("database is up to date")
+    after = database_revision(settings)
+    if before == after:
+        click.echo(f"database already up to date (revision {after})")
+    elif before is None:
+        click.echo(f"database created and migrated to revision {after}")
+    else:
+        click.echo(f"database migrated from revision {before} to {after}")
 
 
 @main.command()
