@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from aftersales.cli.main import main
+from aftersales.cli.onboard_preview import describe
 from aftersales.settings import REPO_ROOT
 
 
@@ -50,3 +52,19 @@ def test_a_bad_manifest_is_refused_in_one_line_and_nothing_is_written(tmp_path):
     code, out, data = dry_run(tmp_path, bad)
     assert code == 1 and out.count("\n") == 1 and "settings.electronics.warranty_months" in out
     assert not data.exists()
+
+
+def test_an_empty_default_catalogue_says_which_hook_would_seed_one():
+    from dataclasses import replace
+
+    from aftersales.onboarding.manifest import read_manifest_file
+    from aftersales.onboarding.services import preview
+    from aftersales.plugins import build_plugin_registry
+
+    manifest = REPO_ROOT / "tenants" / "mehr.toml"
+    shown = preview(build_plugin_registry(), read_manifest_file(manifest), datetime.now(UTC))
+    lines = describe(manifest, replace(shown, catalogue=[])).splitlines()
+    at = lines.index("  default service catalogue (0 offerings)")
+    assert lines[at + 1] == ("    none: the electronics vertical seeds no offering "
+                             "(a vertical seeds them by implementing aftersales_service_catalogue)")
+    assert "none: the electronics" not in describe(manifest, shown)

@@ -33,6 +33,8 @@ def describe(path: Path, shown: OnboardingPreview) -> str:
     closures = ", ".join(d.isoformat() for d in calendar.closures) or "none"
     special = "".join(f", {DAY_NAMES[day]} {'-'.join(h)}" for day, h in sorted((calendar.hours_by_weekday or {}).items()))
     settings = ", ".join(f"{name}={value!r}" for name, value in ctx.settings.model_dump().items()) or "(none)"
+    no_catalogue = (f"    none: the {ctx.vertical} vertical seeds no offering "
+                    "(a vertical seeds them by implementing aftersales_service_catalogue)")
     lines = [
         f"{path}: {ctx.slug} on the {ctx.vertical} vertical",
         "  tenant context",
@@ -43,6 +45,7 @@ def describe(path: Path, shown: OnboardingPreview) -> str:
           for name, values in ctx.addon_settings.items()),
         f"  default service catalogue ({len(shown.catalogue)} offerings)",
         *(f"    {spec.code:<24} {spec.name} ({spec.category}, {spec.duration_minutes} min)" for spec in shown.catalogue),
+        *([] if shown.catalogue else [no_catalogue]),
         "  clocks of a typical request (by phone, no product or place known)",
     ]
     for kind, targets in shown.clocks.items():
