@@ -78,6 +78,20 @@ def type_check(tp: Any) -> Check | None:
     return None
 
 
+def _quote_in_the_jobs_currency(kwargs: dict[str, Any], quote: Any) -> str | None:
+    currency = kwargs["job"].labour_price.currency
+    foreign = sorted({line.amount.currency for line in quote.lines} - {currency})
+    return f"answered a quote with lines in {', '.join(foreign)}, not the job's {currency}" if foreign else None
+
+
+ANSWER_RULES: dict[str, Callable[[dict[str, Any], Any], str | None]] = {
+    "aftersales_quote": _quote_in_the_jobs_currency,
+}
+"""Rules an answer of the right type must also keep, where breaking them would fail deeper in the core (a quote
+in another currency cannot be totalled); each says what was wrong, or None. Checked on the happy path, so each
+is cheap; the conformance check (:mod:`aftersales.contract.testing`) holds plugins to many more."""
+
+
 def _describe(value: Any) -> str:
     if isinstance(value, list | tuple):
         kinds = sorted({type(e).__name__ for e in value})
@@ -109,6 +123,7 @@ class Guard:
         annotation = _return_annotation(name, spec.function) if spec is not None else None
         self.expected = _type_name(annotation) if annotation is not None else "anything"
         self.check_one = one = type_check(annotation) if annotation is not None else None
+        self.rule = ANSWER_RULES.get(name)
         self.check: Check | None
         if one is None or self.firstresult:
             self.check = one
@@ -120,6 +135,14 @@ class Guard:
 
     def wrong_answer(self, kwargs: dict[str, Any], result: Any) -> PluginFailed:
         return self._failed(kwargs, *self._answerer(kwargs, result))
+
+    def broke_rule(self, kwargs: dict[str, Any], reason: str) -> PluginFailed:
+        """An answer of the right type that breaks its hook's :data:`ANSWER_RULES`, attributed to the first
+        plugin that answered (firstresult hooks are the only ones with rules)."""
+        for impl in self._in_call_order():
+            if impl.function(*[kwargs[arg] for arg in impl.argnames]) is not None:
+                return self._failed(kwargs, impl.plugin_name, reason)
+        return self._failed(kwargs, "unknown", reason)
 
     def _in_call_order(self) -> list[pluggy.HookImpl]:
         return [i for i in reversed(self.caller.get_hookimpls()) if not (i.hookwrapper or i.wrapper)]
@@ -169,20 +192,23 @@ class Guard:
 def guarded(name: str, caller: pluggy.HookCaller) -> Callable[..., Any]:
     """``caller`` (pluggy's), raising :class:`PluginFailed` for an exception or an answer of the wrong type.
 
-    A plain closure, not an object with ``__call__``: the happy path is one extra Python call and one check.
+    A plain closure, not an object with ``__call__``: the happy path is one extra Python call and one check
+    (two for a hook with an answer rule).
     It keeps pluggy's ``get_hookimpls`` and carries its :class:`Guard` as ``guard``.
     """
     guard = Guard(name, caller)
-    check = guard.check
+    check, rule = guard.check, guard.rule
 
     def call(**kwargs: Any) -> Any:
         try:
             result = caller(**kwargs)
         except Exception as exc:
             raise guard.raised(kwargs, exc) from exc
-        if check is None or check(result):
-            return result
-        raise guard.wrong_answer(kwargs, result)
+        if check is not None and not check(result):
+            raise guard.wrong_answer(kwargs, result)
+        if rule is not None and result is not None and (broken := rule(kwargs, result)) is not None:
+            raise guard.broke_rule(kwargs, broken)
+        return result
 
     call.get_hookimpls = caller.get_hookimpls  # type: ignore[attr-defined]
     call.guard = guard  # type: ignore[attr-defined]

@@ -13,9 +13,13 @@ import pytest
 from pydantic import Field
 
 from aftersales.contract.hookspecs import hookimpl
+from aftersales.contract.money import Money
+from aftersales.contract.testing.factories import make_job_facts
 from aftersales.contract.values import (
     BusinessCalendarInfo,
     PluginSettings,
+    Quote,
+    QuoteLine,
     RequestFacts,
     ServiceEvent,
     TenantContext,
@@ -69,6 +73,10 @@ class Liar:
     @hookimpl
     def aftersales_followups(self, tenant, event):
         return ["call them"]
+
+    @hookimpl
+    def aftersales_quote(self, tenant, job):
+        return Quote(lines=(QuoteLine("labour", "labour", Money(5_000, "USD")),))
 
 
 class TooNew:
@@ -126,6 +134,17 @@ def test_a_wrong_element_among_every_plugins_answers_names_the_plugin_not_the_co
     with pytest.raises(PluginFailed) as failed:
         plugins.hooks_for(["liar"]).aftersales_followups(tenant=_context(plugins, "liar"), event=event)
     assert failed.value.plugin == "liar"
+
+
+def test_a_quote_in_another_currency_than_the_job_is_a_failing_plugin_not_a_500(plugins):
+    """The right type, but the core could not total it: the guard's answer rule names the plugin."""
+    job = make_job_facts(labour_price=Money(6_000, "EUR"))
+    with pytest.raises(PluginFailed) as failed:
+        plugins.hooks_for(["liar"]).aftersales_quote(tenant=_context(plugins, "liar"), job=job)
+    assert (failed.value.plugin, failed.value.hook) == ("liar", "aftersales_quote")
+    assert failed.value.reason == "answered a quote with lines in USD, not the job's EUR"
+    quote = plugins.hooks_for(["electronics"]).aftersales_quote(tenant=_context(plugins, "electronics"), job=job)
+    assert quote.total("EUR") == Money(6_000, "EUR"), "a quote in the job's currency passes"
 
 
 def test_good_answers_pass_the_guard_unchanged(plugins):
