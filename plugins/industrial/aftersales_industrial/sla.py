@@ -5,9 +5,9 @@ within 72 h; overseas customers get a reply within 10 h and the repair within 72
 hours: the promise counts the hours a customer's machine stands still, not the company's office hours, and an
 overseas customer lives in another time zone, where only elapsed time means the same on both sides.
 
-Distance is the great-circle distance (the ``haversine`` package) to the *nearest* active service point, to a
-tenth of a kilometre, the precision the reason states; "within 300 km" includes 300.0 km. A customer whose
-location or whose company's service points are not known gets the slower promise, with that reason.
+Distance is the core's ``RequestFacts.site_distance_km``: the great-circle distance to the *nearest* active
+service point, to a tenth of a kilometre, the precision the reason states; "within 300 km" includes 300.0 km. A
+customer whose location or whose company's service points are not known gets the slower promise, with that reason.
 
 Kinds without a rule here (installation, inquiry, return …) defer to the core (a first-response clock; a
 complaint's ``complaint_response``, which the core adds to an overseas complaint's reply clock too).
@@ -17,18 +17,14 @@ Installation is scheduled with the machine's delivery, not run against a clock f
 from __future__ import annotations
 
 from datetime import timedelta
-from decimal import ROUND_HALF_UP, Decimal
 
-from haversine import Unit, haversine
-
-from aftersales.contract import GeoPoint, RequestFacts, SlaTarget, messages
+from aftersales.contract import RequestFacts, SlaTarget, messages
 from aftersales_industrial.settings import IndustrialSettings
 
 _ = messages("aftersales_industrial")
 
 ONSITE_KINDS = ("repair", "maintenance")
 """A machine fault or a service need the customer reports sends an engineer on site."""
-TENTH_KM = Decimal("0.1")
 
 
 def sla_targets(settings: IndustrialSettings, tenant_country: str, request: RequestFacts) -> list[SlaTarget] | None:
@@ -38,7 +34,7 @@ def sla_targets(settings: IndustrialSettings, tenant_country: str, request: Requ
         return overseas_targets(settings, country, request.kind)
     if request.kind not in ONSITE_KINDS:
         return None
-    hours, reason = onsite_promise(settings, request.customer_location, request.service_points)
+    hours, reason = onsite_promise(settings, request)
     return [SlaTarget(name="onsite", duration=timedelta(hours=hours), clock="calendar",
                       met_on=("on_site", "ended"), reason=reason)]
 
@@ -60,16 +56,15 @@ def overseas_targets(settings: IndustrialSettings, country: str, kind: str) -> l
     return targets
 
 
-def onsite_promise(settings: IndustrialSettings, customer: GeoPoint | None,
-                   service_points: tuple[GeoPoint, ...]) -> tuple[int, str]:
+def onsite_promise(settings: IndustrialSettings, request: RequestFacts) -> tuple[int, str]:
     """The hours to an engineer on site, by the distance to the nearest service point, with the reason."""
     radius, slow = settings.onsite_radius_km, settings.onsite_hours_beyond_radius
-    if customer is None:
+    km = request.site_distance_km  # the core's, from the customer's location and the active service points
+    if km is None:
+        if request.customer_location is not None and not request.service_points:
+            return slow, _("an engineer on site within {hours} h: the company has no service point on record",
+                           hours=slow)
         return slow, _("an engineer on site within {hours} h: the customer's location is not known", hours=slow)
-    if not service_points:
-        return slow, _("an engineer on site within {hours} h: the company has no service point on record",
-                       hours=slow)
-    km = nearest_km(customer, service_points)
     if km <= radius:
         fast = settings.onsite_hours_within_radius
         return fast, _("an engineer on site within {hours} h: the customer is {km} km from the nearest service "
@@ -77,9 +72,3 @@ def onsite_promise(settings: IndustrialSettings, customer: GeoPoint | None,
     return slow, _("an engineer on site within {hours} h: the customer is {km} km from the nearest service point "
                    "(beyond {radius} km)", hours=slow, km=km, radius=radius)
 
-
-def nearest_km(customer: GeoPoint, service_points: tuple[GeoPoint, ...]) -> Decimal:
-    """Great-circle kilometres to the nearest service point, to a tenth of a kilometre (half up)."""
-    km = min(haversine((customer.latitude, customer.longitude), (p.latitude, p.longitude), unit=Unit.KILOMETERS)
-             for p in service_points)
-    return Decimal(repr(km)).quantize(TENTH_KM, rounding=ROUND_HALF_UP)

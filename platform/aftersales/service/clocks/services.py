@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from types import SimpleNamespace
 from typing import Any
 from uuid import UUID
@@ -37,6 +37,10 @@ from aftersales.warranty.registrations.coverage import status_on
 
 RESULT_CLOCK = "result"
 """The clock whose due time the intake receipt promises as the result date (Mehr: 7 business days)."""
+
+
+TENTH_KM = Decimal("0.1")
+"""The precision of a request's site distance."""
 
 
 @dataclass(frozen=True)
@@ -146,12 +150,13 @@ def targets_of(tenant: CurrentTenant, facts: RequestFacts) -> list[SlaTarget]:
 
 
 def nearest_km(site: GeoPoint | None, points: Sequence[GeoPoint]) -> Decimal | None:
-    """The great-circle distance from ``site`` to the nearest of ``points``, to 0.1 km; None without both."""
+    """The great-circle distance from ``site`` to the nearest of ``points``, to 0.1 km (half up, so a vertical's
+    "within 300 km" reads the same number its reason states); None without both."""
     if site is None or not points:
         return None
     km = min(haversine((site.latitude, site.longitude), (p.latitude, p.longitude), unit=Unit.KILOMETERS)
              for p in points)
-    return Decimal(str(round(km, 1)))
+    return Decimal(repr(km)).quantize(TENTH_KM, rounding=ROUND_HALF_UP)
 
 
 def plan_clocks(tenant: CurrentTenant, request: ServiceRequest, facts: RequestFacts,
