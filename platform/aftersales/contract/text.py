@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Self
 
 from aftersales.contract.money import Money
 
@@ -42,7 +42,7 @@ class Message(str):
     params: Mapping[str, Param]
     domain: str
 
-    def __new__(cls, msgid: str, /, *, domain: str = CORE_DOMAIN, **params: Param) -> Message:
+    def __new__(cls, msgid: str, /, *, domain: str = CORE_DOMAIN, **params: Param) -> Self:
         for name, value in params.items():
             if isinstance(value, bool) or not isinstance(value, _PARAM_TYPES) or isinstance(value, datetime):
                 raise TypeError(f"message parameter {name!r} is a {type(value).__name__}; "
@@ -106,7 +106,10 @@ def stored_text(text: str) -> Any:
 
 
 def loaded_text(stored: Any) -> str:
-    """The sentence :func:`stored_text` stored: a :class:`Message` again, or the plain text it was."""
+    """The sentence :func:`stored_text` stored: a :class:`Message` again, or the plain text it was. Text that is
+    already loaded (a :class:`Message` included) comes back as it is, so loading twice never loses a message."""
+    if isinstance(stored, str):
+        return stored
     if isinstance(stored, Mapping) and "id" in stored:
         return Message.from_json(stored)
     return str(stored)
@@ -137,5 +140,5 @@ def _decode(value: Any) -> Param:
             return Decimal(value["decimal"])
         raise ValueError(f"unknown message parameter {value!r}")
     if isinstance(value, bool) or not isinstance(value, int | str):
-        raise ValueError(f"unknown message parameter {value!r}")
+        raise ValueError(f"unknown message parameter {value!r}")  # noqa: TRY004 (stored data, not an argument)
     return value

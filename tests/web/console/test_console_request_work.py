@@ -4,6 +4,7 @@ page and accepts it; a follow-up answered on the page is routed to its next step
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -124,3 +125,20 @@ async def test_the_request_page_shows_an_overseas_site(pages, runtime, make_tena
     await sign_in_staff(pages, tenant, "agent")
     page = (await pages.get(f"/t/acme/console/requests/{opened.id}")).text
     assert "<span data-site-country>AM</span>" in page and "40.18, 44.5" in page
+
+
+async def test_the_customer_reads_the_quote_lines_in_their_language(pages, runtime, make_tenant, sign_in_staff,
+                                                                    sign_in_customer):
+    """The lines are stored as message ids: a Persian reader gets the labour line in Persian, digits too."""
+    tenant = await make_tenant("acme", locales=["en", "fa"])
+    _, opened = await _repair(runtime, tenant)
+    await sign_in_staff(pages, tenant, "agent")
+    offered = await post_form(pages, f"/t/acme/console/requests/{opened.id}/quotes", {"labour_hours": "1.5"})
+    assert offered.status_code == 303
+    await sign_in_customer(pages, tenant, opened.customer_id)
+    mine = f"/t/acme/my/requests/{opened.id}"
+    english = (await pages.get(mine)).text
+    assert "1.5 h of labour at €60.00 an hour" in english, re.findall(r"<bdi>([^<]*labour[^<]*)</bdi>", english)
+    persian = (await pages.get(f"{mine}?lang=fa")).text
+    assert "h of labour" not in persian
+    assert "۱٫۵" in persian and "ساعت دستمزد" in persian

@@ -18,14 +18,7 @@ from aftersales.service.followups.routing import reason_of
 from aftersales.service.quotes import services as quotes
 from aftersales.service.quotes.models import ServiceQuote
 from aftersales.service.quotes.price_list import ItemAsked
-
-
-@dataclass(frozen=True)
-class Line:
-    kind: str
-    description: str
-    amount: Money
-    covered_by_warranty: bool
+from aftersales.web.portal.booking.views import Line, lines_of
 
 
 @dataclass(frozen=True)
@@ -39,9 +32,8 @@ class QuoteView:
 
 
 def quote_view(quote: ServiceQuote) -> QuoteView:
-    lines = [Line(line["kind"], line["description"], Money(line["amount_minor"], quote.currency),
-                  bool(line["covered_by_warranty"])) for line in quotes.shown_lines(quote)]
-    return QuoteView(quote, lines, Money(quote.total_minor, quote.currency), quotes.shown_reasons(quote))
+    return QuoteView(quote, lines_of(quote.lines, quote.currency), Money(quote.total_minor, quote.currency),
+                     quotes.shown_reasons(quote))
 
 
 async def quotes_of(session: AsyncSession, request_id: UUID, customer_id: UUID | None = None) -> list[QuoteView]:

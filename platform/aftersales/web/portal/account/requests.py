@@ -179,6 +179,6 @@ class QuoteShown:
 
 async def quotes_shown(session: Any, request_id: UUID, customer_id: UUID) -> list[QuoteShown]:
     """The request's quotes, oldest first, as the customer reads them."""
-    return [QuoteShown(q.id, q.state, lines_of(quotes.shown_lines(q), q.currency), Money(q.total_minor, q.currency),
+    return [QuoteShown(q.id, q.state, lines_of(q.lines, q.currency), Money(q.total_minor, q.currency),
                        quotes.shown_reasons(q))
             for q in await quotes.quotes_of(session, request_id, customer_id=customer_id)]
