@@ -28,7 +28,7 @@ from aftersales.marketplace.ratings.api import RatingController
 from aftersales.marketplace.search.api import ProviderSearchController
 from aftersales.marketplace.settlement.api import SettlementController
 from aftersales.onboarding.api import OperatorController, TenantSelfController
-from aftersales.outbox.api import OutboxController, WebhookController
+from aftersales.outbox.api import OutboxController, WebhookController, WebhookEventController
 from aftersales.payments.customer_payments.api import PaymentController
 from aftersales.payments.refunds.api import RefundController
 from aftersales.payments.refunds.identity_api import CustomerIdentityController
@@ -99,6 +99,7 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             PublicRecallController,
             ComplaintController,
             WebhookController,
+            WebhookEventController,
             OutboxController,
             FollowUpController,
             TrainingSignOffController,

@@ -26,7 +26,7 @@ from aftersales.db.base import utcnow
 from aftersales.errors import PluginFailed, VerticalUnavailable
 from aftersales.outbox.delivery import BATCH, deliver_due
 from aftersales.runtime import Runtime
-from aftersales.service.clocks.escalation import sweep_breaches
+from aftersales.service.clocks.escalation import sweep_breaches, warn_at_risk
 from aftersales.service.followups.delivery import retry_failed_followups, send_due_followups
 from aftersales.tenancy.models import Tenant
 
@@ -51,8 +51,9 @@ async def deliver_outbox(runtime: Runtime, tenant_id: UUID, now: datetime) -> in
     return handled
 
 
-JOBS: list[Job] = [sweep_breaches, retry_failed_followups, send_due_followups, deliver_outbox]
-"""In order: jobs that write messages (breaches, follow-ups) run before delivery, so one pass sends them."""
+JOBS: list[Job] = [sweep_breaches, warn_at_risk, retry_failed_followups, send_due_followups, deliver_outbox]
+"""In order: jobs that write messages (breaches, clocks at risk, follow-ups) run before delivery, so one pass sends
+them."""
 """What the worker runs for each active tenant on every pass, in this order."""
 
 

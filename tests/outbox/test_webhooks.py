@@ -182,7 +182,7 @@ async def test_bad_endpoints_report_every_field_and_write_nothing(client, make_t
     assert response.status_code == 422
     assert response.json()["errors"] == [
         {"field": "url", "reason": "must use https (plain http is allowed for localhost only)"},
-        {"field": "events.1", "reason": "must be '*' or a dotted name like 'sla.breached'"}]
+        {"field": "events.1", "reason": "is not an event; see GET /api/v1/webhook-events for the catalogue"}]
     empty = await client.post("/api/v1/webhooks/", headers=admin, json={"url": "https://x.example", "events": []})
     assert empty.json()["errors"] == [{"field": "events", "reason": "must list 1 to 50 events"}]
     assert (await client.get("/api/v1/webhooks/", headers=admin)).json() == []
@@ -208,3 +208,16 @@ async def test_a_tenant_never_sees_or_deactivates_another_tenants_endpoints(
     assert response.status_code == 404
     assert (await emit(runtime, entekhab)) == []  # another tenant's event reaches none of Mehr's endpoints
     assert (await client.get("/api/v1/webhooks/", headers=mehr_admin)).json()[0]["active"] is True
+
+
+async def test_an_endpoint_subscribing_to_an_unknown_event_is_refused_with_the_names_it_is_close_to(
+        client, make_tenant, staff_token):
+    mehr = await make_tenant("mehr")
+    admin = await staff_token(mehr, "admin")
+    response = await client.post("/api/v1/webhooks/", headers=admin, json={
+        "url": "https://erp.mehr-demo.com/hooks", "events": ["sla.breach", "request.opened", "booking.canceled"]})
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"field": "events.0", "reason": "is not an event; did you mean sla.breached?"},
+        {"field": "events.2", "reason": "is not an event; did you mean booking.cancelled or booking.created or booking.completed?"}]
+    assert (await client.get("/api/v1/webhooks/", headers=admin)).json() == []

@@ -1,12 +1,13 @@
-"""Webhook endpoints (create, list, deactivate) and the outbox (list by status, retry a failed message)."""
+"""Webhook endpoints (create, list, deactivate, send a test event), the event catalogue, and the outbox (list by
+status, retry a failed message)."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from litestar import Controller, get, post
+from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
@@ -14,9 +15,10 @@ from sqlalchemy import select
 from aftersales.db.base import utcnow
 from aftersales.http.context import TOKEN_TENANT, RuntimeDep, SessionDep
 from aftersales.http.paging import DEFAULT_LIMIT, Page, check_limit, decode_cursor, invalid_cursor, split_page
-from aftersales.identity.guards import requires_scope
+from aftersales.identity.guards import actor, requires_scope
 from aftersales.identity.scopes import NOTIFICATIONS_MANAGE
 from aftersales.outbox import webhooks
+from aftersales.outbox.events import CATALOGUE, json_schema
 from aftersales.outbox.messages import retry_failed
 from aftersales.outbox.models import OutboxMessage, WebhookEndpoint
 from aftersales.outbox.secrets import secret_box
@@ -28,7 +30,8 @@ class EndpointIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     url: str = Field(max_length=2000, description="https://…, or http:// to localhost")
-    events: list[str] = Field(description="Event names such as 'sla.breached', or ['*'] for every event.")
+    events: list[str] = Field(description="Event names of the catalogue (GET /api/v1/webhook-events) such as "
+                                          "'sla.breached', or ['*'] for every event.")
     description: str = Field(default="", max_length=200)
 
 
@@ -59,6 +62,13 @@ class OutboxMessageOut(BaseModel):
     last_error: str
     created_at: datetime
     delivered_at: datetime | None
+
+
+class EventTypeOut(BaseModel):
+    name: str = Field(description="What an endpoint subscribes to, e.g. 'request.opened'.")
+    version: int = Field(description="The payload's version, also sent as data.version.")
+    description: str
+    json_schema: dict[str, Any] = Field(description="The JSON Schema (2020-12) of the body's data.")
 
 
 def endpoint_out(e: WebhookEndpoint) -> EndpointOut:
@@ -98,6 +108,29 @@ class WebhookController(Controller):
     async def deactivate(self, endpoint_id: FromPath[uuid.UUID], session: SessionDep) -> EndpointOut:
         """Stop sending to the endpoint; messages still queued for it fail as deactivated."""
         return endpoint_out(await webhooks.deactivate_endpoint(session, endpoint_id, now=utcnow()))
+
+    @post("/{endpoint_id:uuid}/test", operation_id="sendWebhookTestEvent", status_code=202, guards=MANAGE)
+    async def send_test(self, request: Request[Any, Any, Any], endpoint_id: FromPath[uuid.UUID],
+                        session: SessionDep) -> OutboxMessageOut:
+        """Queue a ``webhook.test`` event for the endpoint, whatever it subscribes to; the worker delivers it like
+        any other event, and its outcome shows in the outbox and the console. A deactivated endpoint is a 409."""
+        return message_out(await webhooks.send_test(session, endpoint_id, requested_by=actor(request),
+                                                    now=utcnow()))
+
+
+class WebhookEventController(Controller):
+    """The event catalogue: every event an endpoint can subscribe to, with the JSON Schema of its payload.
+    Public, so an integrator can read it before having credentials."""
+
+    path = "/api/v1/webhook-events"
+    tags = ["notifications"]
+
+    @get("/", operation_id="listWebhookEventTypes")
+    async def list_event_types(self) -> list[EventTypeOut]:
+        """Every event of the catalogue, by name, with its payload version and schema."""
+        return [EventTypeOut(name=name, version=event.version, description=" ".join((event.__doc__ or "").split()),
+                             json_schema=json_schema(event))
+                for name, event in sorted(CATALOGUE.items())]
 
 
 class OutboxController(Controller):

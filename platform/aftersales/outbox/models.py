@@ -40,6 +40,7 @@ class OutboxMessage(TenantOwned, Base):
               sqlite_where=text("status = 'pending'"), postgresql_where=text("status = 'pending'")),
         ForeignKeyConstraint(["tenant_id", "webhook_endpoint_id"],
                              ["webhook_endpoints.tenant_id", "webhook_endpoints.id"]),
+        Index("ix_outbox_messages_endpoint", "tenant_id", "webhook_endpoint_id", "id"),
     )
 
     channel: Mapped[str] = mapped_column(String(10))

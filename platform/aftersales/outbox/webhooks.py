@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
 import ipaddress
-import re
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
@@ -14,13 +14,13 @@ from cryptography.fernet import Fernet
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from aftersales.errors import FieldError, InvalidInput, NotFound
+from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
+from aftersales.outbox.events import CATALOGUE, Event, WebhookTest
 from aftersales.outbox.messages import Message, enqueue
 from aftersales.outbox.models import OutboxMessage, WebhookEndpoint
 from aftersales.outbox.secrets import new_endpoint_secret
 
 ALL_EVENTS = "*"
-EVENT_NAME = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
 MAX_URL_LENGTH = 320
 MAX_EVENTS = 50
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
@@ -61,13 +61,19 @@ def public_address(host: str) -> bool:
 
 
 def event_problems(events: Sequence[str]) -> list[FieldError]:
-    """Every event name that is not ``*`` or a dotted lower-case name like ``sla.breached``."""
-    errors = [FieldError(f"events.{i}", "must be '*' or a dotted name like 'sla.breached'")
-              for i, event in enumerate(events)
-              if event != ALL_EVENTS and (len(event) > 60 or not EVENT_NAME.match(event))]
+    """Every name that is not ``*`` or an event of the catalogue (:mod:`aftersales.outbox.events`), with the
+    names it is close to (difflib); and a list that is empty or too long."""
+    errors = [FieldError(f"events.{i}", _unknown_event(event))
+              for i, event in enumerate(events) if event != ALL_EVENTS and event not in CATALOGUE]
     if not events or len(events) > MAX_EVENTS:
         errors.append(FieldError("events", f"must list 1 to {MAX_EVENTS} events"))
     return errors
+
+
+def _unknown_event(name: str) -> str:
+    close = difflib.get_close_matches(name, list(CATALOGUE), n=3, cutoff=0.6)
+    hint = f"did you mean {' or '.join(close)}?" if close else "see GET /api/v1/webhook-events for the catalogue"
+    return f"is not an event; {hint}"
 
 
 async def create_endpoint(session: AsyncSession, box: Fernet, *, url: str, events: Sequence[str],
@@ -112,18 +118,65 @@ async def deactivate_endpoint(session: AsyncSession, endpoint_id: uuid.UUID, *, 
     return endpoint
 
 
+async def emit(session: AsyncSession, event: Event, *, key: object, now: datetime) -> list[OutboxMessage]:
+    """Queue ``event`` for every active endpoint of the session's tenant subscribed to it, in the caller's
+    transaction, so it exists exactly when the change that caused it commits. ``key`` names the occurrence (a
+    row id, an operation id): the same occurrence is queued once per endpoint.
+
+    :raises ValueError: an event that is not in the catalogue (a caller's bug).
+    """
+    if CATALOGUE.get(event.name) is not type(event):
+        raise ValueError(f"{type(event).__name__} is not an event of the catalogue")
+    return await enqueue_event(session, event.name, event.data(), f"{event.name}:{key}", now=now)
+
+
 async def enqueue_event(session: AsyncSession, event: str, payload: dict[str, Any], key: str, *,
                         now: datetime) -> list[OutboxMessage]:
     """Queue ``event`` for every active endpoint subscribed to it, in the caller's transaction.
 
     ``key`` names this occurrence of the event (e.g. ``sla.breached:<clock id>``); each endpoint's message gets
     ``<key>/<endpoint id>`` as its idempotency key, so calling again with the same key queues nothing new.
+    Domain code calls :func:`emit`, which builds the payload from the catalogue's model.
+
+    :raises ValueError: ``event`` is not in the catalogue.
     """
+    if event not in CATALOGUE:
+        raise ValueError(f"{event!r} is not an event of the catalogue")
     endpoints = await session.scalars(select(WebhookEndpoint).where(WebhookEndpoint.active.is_(True))
                                       .order_by(WebhookEndpoint.id))
-    return [
-        await enqueue(session, Message(channel="webhook", recipient=endpoint.url, event=event,
-                                       key=f"{key}/{endpoint.id}", payload=payload, endpoint_id=endpoint.id),
-                      now=now)
-        for endpoint in endpoints if endpoint.subscribes_to(event)
-    ]
+    return [await _enqueue_for(session, endpoint, event, payload, key, now)
+            for endpoint in endpoints if endpoint.subscribes_to(event)]
+
+
+async def send_test(session: AsyncSession, endpoint_id: uuid.UUID, *, requested_by: str,
+                    now: datetime) -> OutboxMessage:
+    """Queue a ``webhook.test`` event for one endpoint, whatever it subscribes to; the worker delivers it like
+    any other, so its outcome shows among the endpoint's deliveries.
+
+    :raises NotFound: no such endpoint in this tenant. :raises Conflict: the endpoint is deactivated.
+    """
+    endpoint = await session.scalar(select(WebhookEndpoint).where(WebhookEndpoint.id == endpoint_id))
+    if endpoint is None:
+        raise NotFound("no such webhook endpoint")
+    if not endpoint.active:
+        raise Conflict("the webhook endpoint is deactivated; add a new one to send to")
+    test = WebhookTest(endpoint_id=endpoint.id, requested_by=requested_by, requested_at=now)
+    return await _enqueue_for(session, endpoint, test.name, test.data(), f"{test.name}:{uuid.uuid4()}", now)
+
+
+async def _enqueue_for(session: AsyncSession, endpoint: WebhookEndpoint, event: str, payload: dict[str, Any],
+                       key: str, now: datetime) -> OutboxMessage:
+    return await enqueue(session, Message(channel="webhook", recipient=endpoint.url, event=event,
+                                          key=f"{key}/{endpoint.id}", payload=payload, endpoint_id=endpoint.id),
+                         now=now)
+
+
+async def recent_deliveries(session: AsyncSession, endpoint_ids: Sequence[uuid.UUID], *,
+                            per_endpoint: int) -> dict[uuid.UUID, list[OutboxMessage]]:
+    """The newest ``per_endpoint`` messages queued for each endpoint (pending, delivered or failed)."""
+    recent: dict[uuid.UUID, list[OutboxMessage]] = {endpoint_id: [] for endpoint_id in endpoint_ids}
+    for endpoint_id in endpoint_ids:  # one short indexed query per endpoint; a tenant has a handful
+        recent[endpoint_id] = list(await session.scalars(
+            select(OutboxMessage).where(OutboxMessage.webhook_endpoint_id == endpoint_id)
+            .order_by(OutboxMessage.id.desc()).limit(per_endpoint)))
+    return recent

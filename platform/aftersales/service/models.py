@@ -87,6 +87,11 @@ class RequestEvent(TenantOwned, Base):
     note: Mapped[str] = mapped_column(Sentence, default="")
 
 
+AT_RISK_PENDING = ("at_risk_handled_at IS NULL AND breach_handled_at IS NULL AND met_at IS NULL "
+                   "AND at_risk_at IS NOT NULL")
+"""The clocks the at-risk sweep may still announce (the partial index ``ix_sla_clocks_at_risk``)."""
+
+
 class SlaClock(TenantOwned, Base):
     """One promise on a request (``aftersales_sla_targets``): when it started, how much of its budget is used,
     when it is due, and whether it was met or breached and the breach acted on.
@@ -103,6 +108,8 @@ class SlaClock(TenantOwned, Base):
         Index("ix_sla_clocks_due", "tenant_id", "due_at",
               sqlite_where=text("breach_handled_at IS NULL AND met_at IS NULL AND due_at IS NOT NULL"),
               postgresql_where=text("breach_handled_at IS NULL AND met_at IS NULL AND due_at IS NOT NULL")),
+        Index("ix_sla_clocks_at_risk", "tenant_id", "at_risk_at", sqlite_where=text(AT_RISK_PENDING),
+              postgresql_where=text(AT_RISK_PENDING)),
     )
 
     request_id: Mapped[uuid.UUID] = mapped_column()
@@ -125,6 +132,10 @@ class SlaClock(TenantOwned, Base):
     met_at: Mapped[datetime | None] = mapped_column()
     breached_at: Mapped[datetime | None] = mapped_column()
     breach_handled_at: Mapped[datetime | None] = mapped_column()
+    at_risk_at: Mapped[datetime | None] = mapped_column()
+    """When a running clock reaches its at-risk share of its budget (None while paused, before it starts)."""
+    at_risk_handled_at: Mapped[datetime | None] = mapped_column()
+    """When the worker announced the clock at risk (``sla.at_risk``): once per clock."""
 
 
 class RequestHold(TenantOwned, Base):

@@ -45,6 +45,8 @@ from aftersales.marketplace.models import (
     ProviderOffering,
 )
 from aftersales.marketplace.quotes import services as quotes
+from aftersales.outbox.events import BookingCancelled, BookingCompleted, BookingCreated, BookingNoShow
+from aftersales.outbox.webhooks import emit
 from aftersales.service.models import ServiceRequest
 from aftersales.tenancy.current import CurrentTenant
 from aftersales.warranty.models import Registration, RegistrationStatus
@@ -138,6 +140,12 @@ async def book(session: AsyncSession, tenant: CurrentTenant, party: Party, new: 
         rescheduled_from_id=rescheduled_from,
     )
     await _hold(session, booking, units(new.starts_at, duration))
+    await emit(session, BookingCreated(
+        booking_id=booking.id, provider_id=booking.provider_id, offering_id=booking.offering_id,
+        customer_id=booking.customer_id, request_id=booking.request_id, starts_at=booking.starts_at,
+        ends_at=booking.ends_at, price_minor=booking.price_minor, currency=booking.currency,
+        rescheduled_from_id=booking.rescheduled_from_id,
+    ), key=booking.id, now=now)
     return booking
 
 
@@ -200,6 +208,14 @@ async def provider_move(session: AsyncSession, party: Party, booking_id: uuid.UU
         booking.completed_at = now
     booking.state = state.value
     await session.flush()
+    if move is Move.COMPLETE:
+        await emit(session, BookingCompleted(booking_id=booking.id, provider_id=booking.provider_id,
+                                             customer_id=booking.customer_id, completed_at=now),
+                   key=booking.id, now=now)
+    elif move is Move.NO_SHOW:
+        await emit(session, BookingNoShow(booking_id=booking.id, provider_id=booking.provider_id,
+                                          customer_id=booking.customer_id, recorded_at=now),
+                   key=booking.id, now=now)
     return booking
 
 
@@ -289,6 +305,8 @@ async def _close(session: AsyncSession, booking: Booking, state: BookingState, p
     await free_units(session, booking)
     await quotes.cancel_quotes(session, booking.id, actor=party.actor, now=now)
     await session.flush()
+    await emit(session, BookingCancelled(booking_id=booking.id, cancelled_by=party.actor,
+                                         reason=booking.cancel_reason, cancelled_at=now), key=booking.id, now=now)
 
 
 def _check_notice(party: Party, booking: Booking, now: datetime, verb: str) -> None:

@@ -29,6 +29,8 @@ from aftersales.identity.principals import Principal
 from aftersales.marketplace.access import visible_booking
 from aftersales.marketplace.models import Booking, Offering, Quote
 from aftersales.marketplace.quotes.parts import ItemAsked, priced_items
+from aftersales.outbox.events import QuoteAccepted
+from aftersales.outbox.webhooks import emit
 from aftersales.service.quotes.price_list import rates
 from aftersales.tenancy.current import CurrentTenant
 
@@ -147,6 +149,9 @@ async def accept_quote(session: AsyncSession, principal: Principal, quote_id: uu
             await session.flush()
     except IntegrityError:
         raise Conflict("another quote for this booking was accepted") from None
+    await emit(session, QuoteAccepted(quote_id=quote.id, booking_id=booking.id, request_id=None,
+                                      total_minor=quote.total_minor, currency=quote.currency, accepted_at=now),
+               key=quote.id, now=now)
     return quote
 
 

@@ -26,6 +26,8 @@ from aftersales.contract.money import Money
 from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
 from aftersales.identity.models import Customer
 from aftersales.identity.principals import Principal
+from aftersales.outbox.events import PaymentCaptured, PaymentFailed
+from aftersales.outbox.webhooks import emit
 from aftersales.payments import access
 from aftersales.payments.ledger import services as ledger
 from aftersales.payments.ledger import splits
@@ -216,6 +218,8 @@ async def _pay_from_wallet(session: AsyncSession, new: NewPayment, amount: Money
     await ledger.post_capture(session, payment.id, amount.amount_minor,
                               replace(posting, operation_id=capture_operation(payment)))
     _set_state(payment, "captured", "", now, None)
+    await session.flush()
+    await announce_capture(session, payment, now)
     return payment
 
 
@@ -243,11 +247,13 @@ async def apply_outcome(session: AsyncSession, payment: Payment, outcome: Provid
             await ledger.post_capture(session, payment.id, missing, capture)
         await after_capture(session, payment, capture)
         _set_state(payment, "captured", "", posting.now, outcome.provider_ref)
+        await announce_capture(session, payment, posting.now)
     elif payment.state == "captured":
         pass  # news older than the capture (an out-of-order event)
     elif outcome.state == "failed":
         _set_state(payment, "failed", outcome.failure_reason or "the provider refused the payment", posting.now,
                    outcome.provider_ref)
+        await announce_failure(session, payment, posting.now)
     elif payment.state != "canceled":
         _set_state(payment, outcome.state, "", posting.now, outcome.provider_ref)
     await session.flush()
@@ -267,6 +273,23 @@ async def after_capture(session: AsyncSession, payment: Payment, capture: Postin
                                     fee_minor=int(payment.details["fee_minor"]),
                                     posting=replace(capture, operation_id=f"{payment.operation_id}:split",
                                                     reason="job payment split"))
+
+
+async def announce_capture(session: AsyncSession, payment: Payment, now: datetime) -> None:
+    """Tell subscribed endpoints the payment is captured; once per capture operation, so the synchronous path
+    and a provider's webhook announcing the same capture queue it once."""
+    await emit(session, PaymentCaptured(
+        payment_id=payment.id, customer_id=payment.customer_id, purpose=payment.purpose,
+        subject_type=payment.subject_type, subject_id=payment.subject_id, method=payment.method,
+        provider=payment.provider, amount_minor=payment.amount_minor, currency=payment.currency, captured_at=now,
+    ), key=capture_operation(payment), now=now)
+
+
+async def announce_failure(session: AsyncSession, payment: Payment, now: datetime) -> None:
+    """Tell subscribed endpoints the provider refused the payment (once per payment)."""
+    await emit(session, PaymentFailed(payment_id=payment.id, customer_id=payment.customer_id,
+                                      amount_minor=payment.amount_minor, currency=payment.currency,
+                                      reason=payment.state_reason, failed_at=now), key=payment.id, now=now)
 
 
 def _set_state(payment: Payment, state: str, reason: str, now: datetime, provider_ref: str | None) -> None:

@@ -30,7 +30,9 @@ from aftersales.errors import FieldError, InvalidInput, NotFound
 from aftersales.i18n.rendering import reader_format, render_all
 from aftersales.identity.models import Customer
 from aftersales.identity.principals import Principal
+from aftersales.outbox.events import RefundDecided, RefundExecuted
 from aftersales.outbox.messages import Message, enqueue
+from aftersales.outbox.webhooks import emit
 from aftersales.payments import access
 from aftersales.payments.ledger import services as ledger
 from aftersales.payments.ledger.models import Payment
@@ -293,8 +295,26 @@ SUBJECTS = {
 }
 
 
+DECISIONS = frozenset({"refused", "awaiting_approval", "approved", "rejected"})
+"""The steps that decide a refund (``refund.decided``); ``executed`` pays it (``refund.executed``)."""
+
+
 async def notify(session: AsyncSession, tenant: CurrentTenant, refund: Refund, kind: str, now: datetime) -> None:
-    """E-mail the customer about a step of their refund, when they have an address."""
+    """Tell subscribed endpoints about a decision or the payout (webhooks), and e-mail the customer about a
+    step of their refund when they have an address."""
+    if kind in DECISIONS:
+        await emit(session, RefundDecided(
+            refund_id=refund.id, customer_id=refund.customer_id, payment_id=refund.payment_id,
+            service_request_id=refund.service_request_id, state=kind,
+            decided_by="finance" if refund.decided_by else "policy", requested_minor=refund.requested_minor,
+            amount_minor=0 if kind in ("refused", "rejected") else refund.amount_minor, currency=refund.currency,
+            method=refund.method, decided_at=now,
+        ), key=f"{refund.id}:{kind}", now=now)
+    elif kind == "executed":
+        await emit(session, RefundExecuted(
+            refund_id=refund.id, customer_id=refund.customer_id, amount_minor=refund.amount_minor,
+            currency=refund.currency, method=refund.method or "", reference=refund.reference, executed_at=now,
+        ), key=refund.id, now=now)
     found = (await session.execute(select(Customer.email, Customer.locale)
                                    .where(Customer.id == refund.customer_id))).first()
     email = found.email if found else None

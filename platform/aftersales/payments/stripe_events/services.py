@@ -158,6 +158,8 @@ async def apply_facts(session: AsyncSession, payment: Payment, facts: Facts, *, 
     if facts.state and STATE_RANK[facts.state] > STATE_RANK.get(payment.state, 0):
         payment.state, payment.state_reason, payment.updated_at = facts.state, facts.state_reason, now
         done.append(f"state {facts.state}")
+        if facts.state == "failed":
+            await payments.announce_failure(session, payment, now)
 
     def posting(operation_id: str, **extra: Any) -> Posting:
         return Posting(actor, reason, operation_id, now, **extra)
@@ -173,6 +175,8 @@ async def apply_facts(session: AsyncSession, payment: Payment, facts: Facts, *, 
     if facts.captured_minor:
         await post(ledger.post_capture, facts.captured_minor, f"{payment.operation_id}:capture")
         await payments.after_capture(session, payment, posting(f"{payment.operation_id}:capture"))
+        if payment.state == "captured":
+            await payments.announce_capture(session, payment, now)
     for refund in facts.refunds:
         if refund.status != "succeeded":
             continue

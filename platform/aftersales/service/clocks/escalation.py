@@ -13,17 +13,19 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.contract.money import Money
 from aftersales.contract.values import ResolutionContext, ResolutionOption
 from aftersales.i18n.rendering import reader_format, render
 from aftersales.identity.models import Customer, StaffUser
+from aftersales.outbox.events import SlaAtRisk, SlaBreached
 from aftersales.outbox.messages import Message, enqueue
+from aftersales.outbox.webhooks import emit
 from aftersales.runtime import Runtime
 from aftersales.service.clocks.services import request_facts
-from aftersales.service.models import RequestEvent, ServiceRequest, SlaClock
+from aftersales.service.models import AT_RISK_PENDING, RequestEvent, ServiceRequest, SlaClock
 from aftersales.service.states import FINAL, RequestState
 from aftersales.tenancy.current import CurrentTenant, active_tenant
 from aftersales.warranty.models import Claim, Registration
@@ -48,6 +50,34 @@ async def sweep_breaches(runtime: Runtime, tenant_id: UUID, now: datetime, limit
                 await act_on_breach(session, tenant, clock, now)
                 handled += 1
     return handled
+
+
+async def warn_at_risk(runtime: Runtime, tenant_id: UUID, now: datetime, limit: int = SWEEP_LIMIT) -> int:
+    """Announce (``sla.at_risk``) every clock of ``tenant_id`` that reached its at-risk share by ``now`` and is
+    neither met nor breached (up to ``limit``), once per clock; returns how many were announced.
+
+    Needs no hook: the at-risk time is stored on the clock (``at_risk_at``) whenever it starts or resumes.
+    """
+    async with runtime.db.transaction(tenant_id) as session:
+        clocks = list((await session.scalars(
+            select(SlaClock)
+            .where(text(AT_RISK_PENDING), SlaClock.at_risk_at <= now)
+            .order_by(SlaClock.at_risk_at).limit(limit)
+            .with_for_update(skip_locked=True)
+        )).all())
+        announced = 0
+        for clock in clocks:
+            claimed = await session.execute(
+                update(SlaClock).where(SlaClock.id == clock.id, SlaClock.at_risk_handled_at.is_(None))
+                .values(at_risk_handled_at=now).execution_options(synchronize_session=False))
+            if claimed.rowcount != 1 or clock.due_at is None or clock.due_at <= now:  # type: ignore[attr-defined]
+                continue  # another sweep had it, or it is breached already: the breach says more
+            number = await session.scalar(select(ServiceRequest.number).where(ServiceRequest.id == clock.request_id))
+            assert number is not None and clock.at_risk_at is not None
+            await emit(session, SlaAtRisk(request_id=clock.request_id, number=number, clock=clock.name,
+                                          at_risk_at=clock.at_risk_at, due_at=clock.due_at), key=clock.id, now=now)
+            announced += 1
+    return announced
 
 
 async def due_clocks(session: AsyncSession, now: datetime, limit: int = SWEEP_LIMIT) -> list[SlaClock]:
@@ -84,6 +114,9 @@ async def act_on_breach(session: AsyncSession, tenant: CurrentTenant, clock: Sla
     session.add(RequestEvent(request_id=request.id, occurred_at=now, actor=WORKER, kind="sla_breached",
                              note=f"the {clock.name} clock was due {due}; {outcome}"))
     await session.flush()
+    await emit(session, SlaBreached(request_id=request.id, number=request.number, clock=clock.name,
+                                    due_at=clock.breached_at or clock.due_at or now, action=clock.on_breach),
+               key=clock.id, now=now)
 
 
 async def _notify(session: AsyncSession, tenant: CurrentTenant, request: ServiceRequest, clock: SlaClock,

@@ -131,6 +131,8 @@ def _retarget(clock: SlaClock, target: SlaTarget, calendar: BusinessCalendar, no
     clock.budget_seconds = _budget(clock, calendar, clock.started_at)
     if clock.used_seconds < clock.budget_seconds:
         clock.breached_at = clock.breach_handled_at = None
+    if clock.used_seconds < clock.at_risk_fraction * clock.budget_seconds:
+        clock.at_risk_handled_at = None
     _run(clock, calendar, now)
 
 

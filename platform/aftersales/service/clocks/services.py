@@ -237,7 +237,7 @@ def _clock_from(request_id: UUID, target: SlaTarget, now: datetime) -> NewClock:
         met_on=list(target.met_on), pauses_on=list(target.pauses_on), on_breach=target.on_breach,
         at_risk_fraction=target.at_risk_fraction, reason=target.reason, started_at=None, budget_seconds=None,
         used_seconds=0, running_since=None, due_at=None, paused_for=None, met_at=None, breached_at=None,
-        breach_handled_at=None,
+        breach_handled_at=None, at_risk_at=None, at_risk_handled_at=None,
     )
 
 
@@ -273,7 +273,7 @@ def _pause_or_run(live: Sequence[Clock], calendar: BusinessCalendar, stoppers: S
         pauser = next((s for s in stoppers if s in clock.pauses_on), None)
         if pauser is not None and clock.running_since is not None:
             clock.used_seconds += _elapsed(clock, calendar, clock.running_since, now)
-            clock.running_since, clock.due_at, clock.paused_for = None, None, pauser
+            clock.running_since, clock.due_at, clock.at_risk_at, clock.paused_for = None, None, None, pauser
         elif pauser is None and clock.running_since is None:
             _run(clock, calendar, now)
         elif pauser is not None:
@@ -290,6 +290,7 @@ def _start(clock: Clock, calendar: BusinessCalendar, now: datetime) -> None:
     clock.budget_seconds = int(calendar.business_time_between(now, due).total_seconds())
     # Due at the very instant "N business days later" names, not at the end of its budget counted again.
     clock.running_since, clock.paused_for, clock.due_at = now, None, due
+    clock.at_risk_at = _at_risk_at(clock, calendar, now)
 
 
 def _run(clock: Clock, calendar: BusinessCalendar, now: datetime) -> None:
@@ -297,6 +298,14 @@ def _run(clock: Clock, calendar: BusinessCalendar, now: datetime) -> None:
     left = timedelta(seconds=max(clock.budget_seconds - clock.used_seconds, 0))
     clock.running_since, clock.paused_for = now, None
     clock.due_at = now + left if clock.clock == "calendar" else calendar.add_business_hours(now, left)
+    clock.at_risk_at = _at_risk_at(clock, calendar, now)
+
+
+def _at_risk_at(clock: Clock, calendar: BusinessCalendar, now: datetime) -> datetime:
+    """When the clock, running from ``now``, will have used its at-risk share of its budget (``now`` if it has)."""
+    assert clock.budget_seconds is not None
+    left = timedelta(seconds=max(clock.at_risk_fraction * clock.budget_seconds - clock.used_seconds, 0))
+    return now + left if clock.clock == "calendar" else calendar.add_business_hours(now, left)
 
 
 def _stop(clock: Clock, calendar: BusinessCalendar, now: datetime) -> None:

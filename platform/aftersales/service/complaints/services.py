@@ -23,7 +23,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
 from aftersales.identity.customers import CustomerDetails
 from aftersales.identity.models import Customer, StaffUser
+from aftersales.outbox.events import ComplaintAnswered, ComplaintEscalated, ComplaintFiled
 from aftersales.outbox.messages import Message, enqueue
+from aftersales.outbox.webhooks import emit
 from aftersales.service.clocks import services as clocks
 from aftersales.service.models import Complaint, RequestEvent, ServiceRequest
 from aftersales.service.requests import services as service_requests
@@ -133,6 +135,9 @@ async def file_complaint(session: AsyncSession, tenant: CurrentTenant, new: NewC
                           staff_id=new.staff_id, contractor=contractor, escalated_to=[], escalation_note="")
     session.add(complaint)
     await session.flush()
+    await emit(session, ComplaintFiled(complaint_id=complaint.id, request_id=request.id, number=request.number,
+                                       subject=complaint.subject, about_request_id=complaint.about_request_id,
+                                       filed_at=now), key=complaint.id, now=now)
     if new.subject in ESCALATED_AT_FILING:
         await _escalate(session, tenant, complaint, request, actor=actor, now=now,
                         note=f"a complaint about {_words(new.subject)} goes to management when it is filed")
@@ -218,6 +223,9 @@ async def answer_complaint(session: AsyncSession, tenant: CurrentTenant, complai
                              note=f"answered by {channel} to {recipient}. Cause: {cause} Apology: {apology}"))
     await clocks.reach(session, tenant, request, ["answered"], now)
     await session.flush()
+    await emit(session, ComplaintAnswered(complaint_id=complaint.id, request_id=request.id, number=request.number,
+                                          channel=channel, cause=cause, apology=apology, answered_at=now),
+               key=complaint.id, now=now)
     return complaint
 
 
@@ -303,6 +311,8 @@ async def _escalate(session: AsyncSession, tenant: CurrentTenant, complaint: Com
     session.add(RequestEvent(request_id=request.id, occurred_at=now, actor=actor, kind="escalated",
                              note=f"escalated to management ({told}); against {against}; {note}"))
     await session.flush()
+    await emit(session, ComplaintEscalated(complaint_id=complaint.id, request_id=request.id, number=request.number,
+                                           subject=complaint.subject, escalated_at=now), key=complaint.id, now=now)
 
 
 async def _is_staff(session: AsyncSession, staff_id: UUID) -> bool:

@@ -25,6 +25,8 @@ from aftersales.contract import values
 from aftersales.contract.money import Money
 from aftersales.contract.text import CORE_DOMAIN, loaded_text, messages, stored_text
 from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
+from aftersales.outbox.events import QuoteAccepted
+from aftersales.outbox.webhooks import emit
 from aftersales.service.clocks import services as clocks
 from aftersales.service.models import RequestEvent, ServiceRequest
 from aftersales.service.quotes.models import ServiceQuote
@@ -205,6 +207,10 @@ async def decide_quote(session: AsyncSession, quote_id: UUID, *, customer_id: UU
             await session.flush()
     except IntegrityError:
         raise Conflict("another quote for this request was accepted") from None
+    if accept:
+        await emit(session, QuoteAccepted(quote_id=quote.id, booking_id=None, request_id=request.id,
+                                          total_minor=quote.total_minor, currency=quote.currency, accepted_at=now),
+                   key=quote.id, now=now)
     return quote
 
 

@@ -25,6 +25,8 @@ from aftersales.db.session import bound_tenant
 from aftersales.errors import Conflict, CrossTenantWrite, FieldError, InvalidInput, NotFound
 from aftersales.identity.customers import CustomerDetails, find_or_create_customer_id, validate_customer
 from aftersales.identity.models import StaffUser
+from aftersales.outbox.events import RequestAssigned, RequestClosed, RequestMoved, RequestOpened
+from aftersales.outbox.webhooks import emit
 from aftersales.service.clocks import services as clocks
 from aftersales.service.models import RequestCounter, RequestEvent, RequestHold, ServiceRequest, SlaClock
 from aftersales.service.requests.events import RequestMove, publish_moved, publish_moving
@@ -122,6 +124,11 @@ async def open_request(session: AsyncSession, tenant: CurrentTenant, new: NewReq
               "occurred_at": now, "actor": actor, "kind": "opened", "from_state": None,
               "to_state": RequestState.RECEIVED.value, "note": summary}
     await _write_opened(session, request, opened, [row | {"tenant_id": tenant_id} for row in planned])
+    await emit(session, RequestOpened(
+        request_id=request.id, number=request.number, kind=request.kind, channel=request.channel,
+        state=request.state, customer_id=request.customer_id, registration_id=request.registration_id,
+        claim_id=request.claim_id, summary=request.summary, promised_at=request.promised_at, opened_at=now,
+    ), key=request.id, now=now)
     return request
 
 
@@ -239,11 +246,19 @@ async def move_request(session: AsyncSession, tenant: CurrentTenant, request_id:
         request.closed_at = now
         for hold in await open_holds(session, request.id):
             hold.ended_at = now
-    session.add(RequestEvent(request_id=request.id, occurred_at=now, actor=actor, kind="moved",
-                             from_state=current.value, to_state=target.value, note=_note(note)))
+    moved = RequestEvent(request_id=request.id, occurred_at=now, actor=actor, kind="moved",
+                         from_state=current.value, to_state=target.value, note=_note(note))
+    session.add(moved)
     await clocks.reach(session, tenant, request, clocks.state_milestones(current, target), now)
     await publish_moved(move)
     await session.flush()
+    await emit(session, RequestMoved(request_id=request.id, number=request.number, kind=request.kind,
+                                            from_state=current.value, to_state=target.value, moved_at=now),
+               key=moved.id, now=now)
+    if target in FINAL:
+        await emit(session, RequestClosed(request_id=request.id, number=request.number, kind=request.kind,
+                                                 outcome=target.value, opened_at=request.opened_at, closed_at=now),
+                   key=request.id, now=now)
     return request
 
 
@@ -334,9 +349,12 @@ async def assign_request(session: AsyncSession, request_id: UUID, assignee_id: U
     if staff is None:
         raise InvalidInput("cannot assign", [FieldError("assignee_id", "no active staff member with this id")])
     request.assignee_id = staff.id
-    session.add(RequestEvent(request_id=request.id, occurred_at=now, actor=actor, kind="assigned",
-                             note=_note(note) or f"assigned to {staff.name}"))
+    assigned = RequestEvent(request_id=request.id, occurred_at=now, actor=actor, kind="assigned",
+                            note=_note(note) or f"assigned to {staff.name}")
+    session.add(assigned)
     await session.flush()
+    await emit(session, RequestAssigned(request_id=request.id, number=request.number, assignee_id=staff.id,
+                                               assigned_at=now), key=assigned.id, now=now)
     return request
 
 

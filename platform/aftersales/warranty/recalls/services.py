@@ -19,6 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from aftersales.db.base import new_id
 from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
 from aftersales.identity.models import Customer
+from aftersales.outbox.events import RecallLaunched
+from aftersales.outbox.webhooks import emit
 from aftersales.tenancy.current import CurrentTenant
 from aftersales.warranty.catalog import product_info
 from aftersales.warranty.models import ProductModel, Registration, RegistrationStatus, Serial
@@ -248,6 +250,10 @@ async def launch(session: AsyncSession, tenant: CurrentTenant, campaign_id: UUID
     if recalled != len(units):
         raise Conflict("the register changed while the campaign was launching; nothing was launched, try again",
                        code="recall.register_changed")
+    await emit(session, RecallLaunched(
+        campaign_id=campaign.id, title=campaign.title, reason=campaign.reason, units=len(units),
+        notified_owners=sum(1 for unit in units if unit["notified_at"] is not None), launched_at=now,
+    ), key=campaign.id, now=now)
     return campaign
 
 

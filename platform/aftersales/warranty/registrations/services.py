@@ -17,6 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from aftersales.contract.money import Money
 from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
 from aftersales.identity.customers import CustomerDetails, find_or_create_customer, validate_customer
+from aftersales.outbox.events import RegistrationCreated, RegistrationTransferred
+from aftersales.outbox.webhooks import emit
 from aftersales.tenancy.current import CurrentTenant
 from aftersales.warranty.models import (
     Coverage,
@@ -104,6 +106,11 @@ async def register_purchase(session: AsyncSession, tenant: CurrentTenant, purcha
     unit.status = SerialStatus.REGISTERED
     await session.flush()
     coverage = await record_coverage(session, tenant, registration, model, cause="registered", now=now)
+    await emit(session, RegistrationCreated(
+        registration_id=registration.id, serial_id=unit.id, serial=unit.serial, model_sku=model.sku,
+        customer_id=customer.id, purchased_on=registration.purchased_on,
+        coverage_ends_on=coverage.warranty_end if coverage else None, registered_at=now,
+    ), key=registration.id, now=now)
     return RegisteredUnit(registration, unit, model, coverage)
 
 
@@ -147,6 +154,10 @@ async def transfer_ownership(session: AsyncSession, tenant: CurrentTenant, regis
     if current.coverage is not None:
         coverage = await carry_coverage(session, current.coverage, successor,
                                         reason=f"handed on to a new owner on {transferred_on.isoformat()}")
+    await emit(session, RegistrationTransferred(
+        registration_id=successor.id, previous_registration_id=old.id, serial_id=old.serial_id,
+        customer_id=customer.id, transferred_on=transferred_on,
+    ), key=successor.id, now=successor.created_at)
     return RegisteredUnit(successor, current.unit, current.model, coverage)
 
 

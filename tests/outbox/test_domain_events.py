@@ -1,0 +1,107 @@
+"""Domain moments emit their catalogue events: SLA clocks at risk and breached from the worker's sweeps (once
+per clock, not while paused), and a complaint filed with its request opened, in one transaction. The tenant is
+an Iranian one (Tehran time, Friday weekend, 08:00–17:00) whose inquiries have one clock: a first response
+within 2 business days (18 opening hours), at risk at 80% of it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from aftersales.identity.customers import CustomerDetails
+from aftersales.outbox.events import CATALOGUE
+from aftersales.outbox.models import OutboxMessage
+from aftersales.service.clocks.escalation import sweep_breaches, warn_at_risk
+from aftersales.service.requests import services as requests
+from aftersales.tenancy.current import bind_tenant
+
+TEHRAN = ZoneInfo("Asia/Tehran")
+IRAN = {"time_zone": "Asia/Tehran", "currency": "IRR",
+        "calendar": {"country": "IR", "weekend_days": ["fri"], "business_hours": {"opens": "08:00", "closes": "17:00"}}}
+
+
+def tehran(day: str, hour: int, minute: int = 0) -> datetime:
+    return datetime.fromisoformat(day).replace(hour=hour, minute=minute, tzinfo=TEHRAN)
+
+
+@pytest.fixture
+async def iranian(runtime, make_tenant, client, staff_token):
+    record = await make_tenant("mehr", **IRAN)
+    admin = await staff_token(record, "admin")
+    response = await client.post("/api/v1/webhooks/", headers=admin, json={
+        "url": "https://erp.mehr-demo.com/hooks", "events": ["sla.at_risk", "sla.breached"]})
+    assert response.status_code == 201, response.text
+    return bind_tenant(record, runtime.plugins)
+
+
+async def open_inquiry(runtime, tenant, when: datetime):
+    async with runtime.db.transaction(tenant.record.id) as session:
+        new = requests.NewRequest(kind="inquiry", channel="phone", summary="how do I set up e-mail?",
+                                  customer=CustomerDetails(name="Test Customer", phone="+98 912 000 0001"))
+        return (await requests.open_request(session, tenant, new, actor="staff:test", now=when)).id
+
+
+async def events(runtime, tenant_id):
+    async with runtime.db.session(tenant_id) as session:
+        rows = await session.scalars(select(OutboxMessage).where(OutboxMessage.channel == "webhook")
+                                     .order_by(OutboxMessage.created_at, OutboxMessage.id))
+        return [(m.event, m.payload) for m in rows]
+
+
+async def test_a_clock_is_announced_at_risk_once_when_it_used_80_percent_then_breached_once(runtime, iranian):
+    # Saturday 4 April 2026 10:00: 18 opening hours make it due Monday 10:00; 14.4 hours, Sunday 15:24.
+    request_id = await open_inquiry(runtime, iranian, tehran("2026-04-04", 10))
+    tenant_id = iranian.record.id
+    assert await warn_at_risk(runtime, tenant_id, tehran("2026-04-05", 15, 23)) == 0
+    assert await warn_at_risk(runtime, tenant_id, tehran("2026-04-05", 15, 24)) == 1
+    assert await warn_at_risk(runtime, tenant_id, tehran("2026-04-05", 16)) == 0
+    assert await sweep_breaches(runtime, tenant_id, tehran("2026-04-06", 10)) == 1
+    assert await warn_at_risk(runtime, tenant_id, tehran("2026-04-06", 11)) == 0
+
+    (at_risk, at_risk_data), (breached, breached_data) = await events(runtime, tenant_id)
+    assert (at_risk, breached) == ("sla.at_risk", "sla.breached")
+    assert {k: at_risk_data[k] for k in ("version", "request_id", "number", "clock")} == {
+        "version": 1, "request_id": str(request_id), "number": 1, "clock": "first_response"}
+    assert datetime.fromisoformat(at_risk_data["at_risk_at"]) == tehran("2026-04-05", 15, 24)
+    assert datetime.fromisoformat(at_risk_data["due_at"]) == tehran("2026-04-06", 10)
+    assert (breached_data["clock"], breached_data["action"]) == ("first_response", "notify")
+    assert datetime.fromisoformat(breached_data["due_at"]) == tehran("2026-04-06", 10)
+    for name, data in ((at_risk, at_risk_data), (breached, breached_data)):
+        CATALOGUE[name].model_validate({k: v for k, v in data.items() if k != "version"})
+
+
+async def test_a_paused_clock_is_not_at_risk_and_one_first_swept_after_its_due_time_is_only_breached(
+        runtime, iranian):
+    paused_id = await open_inquiry(runtime, iranian, tehran("2026-04-04", 10))
+    async with runtime.db.transaction(iranian.record.id) as session:
+        await requests.put_on_hold(session, iranian, paused_id, "waiting_for_customer", actor="staff:test",
+                                   note="customer is sending the invoice", now=tehran("2026-04-04", 11))
+    late = await open_inquiry(runtime, iranian, tehran("2026-04-04", 12))
+    # Tuesday: the running clock is past due, the paused one has used one hour of eighteen.
+    assert await warn_at_risk(runtime, iranian.record.id, tehran("2026-04-07", 12)) == 0
+    assert await sweep_breaches(runtime, iranian.record.id, tehran("2026-04-07", 12)) == 1
+    assert [(name, data["request_id"]) for name, data in await events(runtime, iranian.record.id)] == [
+        ("sla.breached", str(late))]
+
+
+async def test_filing_a_complaint_announces_the_complaint_and_its_request_together(client, make_tenant, staff_token,
+                                                                                     runtime):
+    acme = await make_tenant("acme")
+    admin = await staff_token(acme, "admin")
+    await client.post("/api/v1/webhooks/", headers=admin, json={
+        "url": "https://erp.acme.example/hooks", "events": ["complaint.filed", "request.opened"]})
+    filed = await client.post("/api/v1/complaints/", headers=admin, json={
+        "channel": "phone", "subject": "cost", "summary": "nobody told me anything for a week",
+        "customer": {"name": "Sara Example", "phone": "+49 30 901820"}})
+    assert filed.status_code == 201, filed.text
+    refused = await client.post("/api/v1/complaints/", headers=admin, json={
+        "channel": "phone", "subject": "cost", "summary": "", "customer": {"name": "Sara Example"}})
+    assert refused.status_code == 422  # the request would have opened in a savepoint: nothing is queued for it
+
+    queued = await events(runtime, acme.id)
+    assert [name for name, _ in queued] == ["request.opened", "complaint.filed"]
+    assert queued[1][1]["complaint_id"] == filed.json()["id"]
+    assert queued[0][1]["request_id"] == queued[1][1]["request_id"] == filed.json()["request_id"]
