@@ -1,20 +1,16 @@
-"""Real receivers for the outbox tests: an SMTP server (aiosmtpd) and an HTTP server that verifies webhook
-signatures the way the documentation tells receivers to. Both run in threads of the test process."""
+"""Real receivers for the outbox tests: an SMTP server (aiosmtpd) here, and the HTTP server that verifies webhook
+signatures the way the documentation tells receivers to (``webhook_receiver``, in :mod:`support.webhooks`). Both
+run in threads of the test process."""
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
-import json
 import threading
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
-from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
@@ -22,7 +18,7 @@ from aiosmtpd.controller import Controller
 
 from aftersales.outbox.messages import Message, enqueue
 from aftersales.runtime import Runtime
-from aftersales.testing.network import free_port, serving
+from aftersales.testing.network import free_port
 
 WAIT_SECONDS = 60.0
 """The longest a test waits for something to arrive before it fails (it normally arrives in milliseconds)."""
@@ -86,58 +82,6 @@ def smtp_server() -> Iterator[SmtpServer]:
     controller.start()
     yield SmtpServer(inbox, port)
     controller.stop()
-
-
-@dataclass
-class Delivery:
-    headers: dict[str, str]
-    body: bytes
-    signature_valid: bool
-
-    @property
-    def json(self) -> Any:
-        return json.loads(self.body)
-
-
-@dataclass
-class WebhookReceiver:
-    """An HTTP endpoint that verifies each request as the webhook documentation says and answers with the
-    statuses in ``answers`` (then 204)."""
-
-    url: str
-    secret: str = ""
-    answers: list[int] = field(default_factory=list)
-    deliveries: list[Delivery] = field(default_factory=list)
-    tolerance_seconds: int = 300
-
-    def verify(self, header: str, body: bytes) -> bool:
-        parts = dict(item.split("=", 1) for item in header.split(","))
-        timestamp = int(parts["t"])
-        expected = hmac.new(self.secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
-        fresh = abs(time.time() - timestamp) <= self.tolerance_seconds
-        return fresh and hmac.compare_digest(expected, parts["v1"])
-
-
-@pytest.fixture
-def webhook_receiver() -> Iterator[WebhookReceiver]:
-    receiver: WebhookReceiver
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            valid = receiver.verify(self.headers.get("Aftersales-Signature", "t=0,v1="), body)
-            receiver.deliveries.append(Delivery(dict(self.headers), body, valid))
-            status = receiver.answers.pop(0) if receiver.answers else 204
-            self.send_response(status if valid else 400)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    with serving(Handler) as url:
-        receiver = WebhookReceiver(url=f"{url}/hooks/aftersales")
-        yield receiver
 
 
 @pytest.fixture

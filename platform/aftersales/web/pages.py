@@ -18,6 +18,7 @@ from aftersales.web.console.providers_pages import ConsoleProviderController
 from aftersales.web.console.refunds_pages import ConsoleRefundController
 from aftersales.web.console.requests_pages import ConsoleRequestController
 from aftersales.web.console.units_pages import ConsoleUnitController
+from aftersales.web.console.webhooks_pages import ConsoleWebhookController
 from aftersales.web.i18n.catalogues import compile_all
 from aftersales.web.ops.directory import OpsTenantsController
 from aftersales.web.ops.onboarding import OpsOnboardingController
@@ -58,6 +59,7 @@ TENANT_PAGES: list[type[PageController]] = [
     ConsoleUnitController,
     ConsoleRefundController,
     ConsoleProviderController,
+    ConsoleWebhookController,
     DashboardController,
     ImportController,
     ClonePagesController,
