@@ -5,6 +5,7 @@ within 2 business days (18 opening hours), at risk at 80% of it."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -105,3 +106,31 @@ async def test_filing_a_complaint_announces_the_complaint_and_its_request_togeth
     assert [name for name, _ in queued] == ["request.opened", "complaint.filed"]
     assert queued[1][1]["complaint_id"] == filed.json()["id"]
     assert queued[0][1]["request_id"] == queued[1][1]["request_id"] == filed.json()["request_id"]
+
+
+async def test_a_capture_is_announced_once_however_often_the_provider_repeats_it(client, make_tenant, staff_token,
+                                                                                 customer_token, runtime):
+    from aftersales.payments.customer_payments import services as payments
+    from aftersales.payments.ledger.models import Payment
+    from aftersales.payments.ledger.services import Posting
+    from aftersales.payments.providers.base import ProviderOutcome
+
+    acme = await make_tenant("acme")
+    admin, finance = await staff_token(acme, "admin"), await staff_token(acme, "finance")
+    await client.post("/api/v1/webhooks/", headers=admin, json={
+        "url": "https://erp.acme.example/hooks", "events": ["payment.captured"]})
+    customer_id, _ = await customer_token(acme)
+    paid = await client.post("/api/v1/payments", headers=finance, json={
+        "customer_id": str(customer_id), "purpose": "repair", "amount_minor": 120_00, "currency": "EUR",
+        "provider": "offline", "method": "cash"})
+    assert paid.status_code == 201, paid.text
+    async with runtime.db.transaction(acme.id) as session:  # the same news again, as a provider's webhook would
+        payment = await session.scalar(select(Payment).where(Payment.id == uuid.UUID(paid.json()["id"])))
+        await payments.apply_outcome(session, payment, ProviderOutcome("succeeded"),
+                                     Posting("provider", "repeated", payment.operation_id, payment.updated_at))
+
+    ((name, data),) = await events(runtime, acme.id)
+    assert name == "payment.captured"
+    assert {k: data[k] for k in ("payment_id", "customer_id", "amount_minor", "currency", "method")} == {
+        "payment_id": paid.json()["id"], "customer_id": str(customer_id), "amount_minor": 120_00, "currency": "EUR",
+        "method": "cash"}
