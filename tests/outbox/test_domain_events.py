@@ -134,3 +134,37 @@ async def test_a_capture_is_announced_once_however_often_the_provider_repeats_it
     assert {k: data[k] for k in ("payment_id", "customer_id", "amount_minor", "currency", "method")} == {
         "payment_id": paid.json()["id"], "customer_id": str(customer_id), "amount_minor": 120_00, "currency": "EUR",
         "method": "cash"}
+
+
+async def test_a_registration_and_its_claims_decided_by_the_vertical_are_announced(client, make_tenant, staff_token,
+                                                                                   runtime):
+    from datetime import timedelta
+
+    from support.warranty import add_unit
+    from support.warranty import tenant_today as today
+
+    yzy = await make_tenant("yzy", vertical="auto_service",
+                            settings={"auto_service": {"serial_scheme": "pattern",
+                                                       "serial_pattern": "^YZY-[0-9]{4}-[0-9]{5}$"}})
+    await add_unit(runtime, yzy, "YZY-2026-00003", sku="WB-1", volume_m3=0.5, weight_kg=100)
+    admin = await staff_token(yzy, "admin")
+    await client.post("/api/v1/webhooks/", headers=admin, json={
+        "url": "https://erp.yzy.example/hooks", "events": ["registration.created", "claim.decided"]})
+    sold = today() - timedelta(days=8)
+    registered = await client.post("/api/v1/registrations/", headers=admin, json={
+        "serial": "YZY-2026-00003", "purchased_on": sold.isoformat(), "price": "1200.00",
+        "owner": {"name": "Workshop School", "email": "workshop@example.edu"}})
+    assert registered.status_code == 201, registered.text
+    late = await client.post("/api/v1/claims/", headers=admin, json={
+        "registration_id": registered.json()["id"], "kind": "return",
+        "reported_on": (sold + timedelta(days=8)).isoformat(), "packaging_complete": True,
+        "accessories_complete": True, "product_number_matches": True, "receipts_shown": True,
+        "warranty_voucher_shown": True, "paid_in_full": True})
+    assert late.status_code == 201, late.text
+
+    (created, created_data), (decided, decided_data) = await events(runtime, yzy.id)
+    assert (created, decided) == ("registration.created", "claim.decided")
+    assert (created_data["registration_id"], created_data["serial"], created_data["model_sku"]) == (
+        registered.json()["id"], "YZY-2026-00003", "WB-1")
+    assert (decided_data["claim_id"], decided_data["decision"], decided_data["failed_conditions"]) == (
+        late.json()["id"], "reject", late.json()["failed_conditions"])

@@ -31,7 +31,6 @@ from aftersales.contract.values import (
     is_component_code,
 )
 from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
-from aftersales.i18n.rendering import reader_format, render_all
 from aftersales.outbox.events import ClaimDecided
 from aftersales.outbox.webhooks import emit
 from aftersales.tenancy.current import CurrentTenant
@@ -80,11 +79,10 @@ async def file_claim(session: AsyncSession, tenant: CurrentTenant, registration_
     )
     session.add(claim)
     await session.flush()
-    english = reader_format("en")
-    await emit(session, ClaimDecided(
+    await emit(session, ClaimDecided(  # sentences in the English the API speaks to a reader naming no language
         claim_id=claim.id, registration_id=registration.id, serial_id=registered.unit.id, kind=claim.kind,
-        decision=claim.decision, failed_conditions=render_all(claim.failed_conditions, english),
-        reasons=render_all(claim.reasons, english), decided_at=claim.created_at,
+        decision=claim.decision, failed_conditions=[str(text) for text in claim.failed_conditions],
+        reasons=[str(text) for text in claim.reasons], decided_at=claim.created_at,
     ), key=claim.id, now=claim.created_at)
     return claim, registered
 
