@@ -1,7 +1,9 @@
-"""Domain moments emit their catalogue events: SLA clocks at risk and breached from the worker's sweeps (once
-per clock, not while paused), and a complaint filed with its request opened, in one transaction. The tenant is
-an Iranian one (Tehran time, Friday weekend, 08:00–17:00) whose inquiries have one clock: a first response
-within 2 business days (18 opening hours), at risk at 80% of it."""
+"""Domain moments emit their catalogue events, end to end through the API or the worker: SLA clocks at risk and
+breached from the worker's sweeps (once per clock, not while paused), a complaint filed with its request opened,
+a capture announced once however often it is repeated, a registration and its claim, a booking rescheduled and
+completed, a refund decided twice and paid out. The SLA tenant is an Iranian one (Tehran time, Friday weekend,
+08:00–17:00) whose inquiries have one clock: a first response within 2 business days (18 opening hours), at
+risk at 80% of it."""
 
 from __future__ import annotations
 
@@ -168,3 +170,61 @@ async def test_a_registration_and_its_claims_decided_by_the_vertical_are_announc
         registered.json()["id"], "YZY-2026-00003", "WB-1")
     assert (decided_data["claim_id"], decided_data["decision"], decided_data["failed_conditions"]) == (
         late.json()["id"], "reject", late.json()["failed_conditions"])
+
+
+async def test_a_booking_its_reschedule_and_its_completion_are_announced(client, make_tenant, staff_token,
+                                                                         customer_token, provider_token, runtime):
+    from support.marketplace import add_provider, at, working_monday
+
+    acme = await make_tenant("acme")
+    admin = await staff_token(acme, "admin")
+    await client.post("/api/v1/webhooks/", headers=admin, json={"url": "https://erp.acme.example/hooks", "events": [
+        "booking.created", "booking.cancelled", "booking.completed"]})
+    garage = await add_provider(runtime, acme)
+    _, me = await customer_token(acme)
+    monday = working_monday(runtime, acme)
+    booked = await client.post("/api/v1/marketplace/bookings", headers=me, json={
+        "provider_id": str(garage.provider_id), "offering_id": str(garage.offering_id),
+        "starts_at": at(monday, 10).isoformat()})
+    assert booked.status_code == 201, booked.text
+    first = booked.json()["id"]
+    moved = await client.post(f"/api/v1/marketplace/bookings/{first}/reschedule", headers=me,
+                              json={"starts_at": at(monday, 14).isoformat()})
+    assert moved.status_code in (200, 201), moved.text
+    second = moved.json()["id"]
+    mine = await provider_token(acme, garage.provider_id)
+    for action in ("arrival", "completion"):
+        assert (await client.post(f"/api/v1/marketplace/bookings/{second}/{action}", headers=mine)).status_code == 200
+
+    queued = await events(runtime, acme.id)
+    assert [(name, data["booking_id"]) for name, data in queued] == [
+        ("booking.created", first), ("booking.cancelled", first), ("booking.created", second),
+        ("booking.completed", second)]
+    assert queued[2][1]["rescheduled_from_id"] == first and queued[1][1]["reason"].startswith("rescheduled to")
+
+
+async def test_a_refund_decided_by_the_policy_then_by_finance_and_paid_out_is_announced(
+        client, make_tenant, staff_token, customer_token, runtime):
+    from support.payments import add_payment
+    from support.refunds import entekhab, record_identity
+
+    tenant = await entekhab(make_tenant)
+    admin, finance = await staff_token(tenant, "admin"), await staff_token(tenant, "finance")
+    await client.post("/api/v1/webhooks/", headers=admin, json={"url": "https://erp.entekhab.example/hooks",
+                                                                "events": ["refund.decided", "refund.executed"]})
+    customer_id, customer = await customer_token(tenant)
+    payment = await add_payment(runtime, tenant, customer_id, 29_999_999, currency="IRR")
+    assert (await record_identity(client, admin, customer_id)).status_code == 200
+    refund = (await client.post("/api/v1/refunds", headers=customer, json={
+        "source": "payment", "payment_id": str(payment)})).json()
+    await client.post(f"/api/v1/refunds/{refund['id']}/approve", json={"note": "ok"}, headers=finance)
+    executed = await client.post(f"/api/v1/refunds/{refund['id']}/execute", json={"reference": "SATNA-7781"},
+                                 headers=finance)
+    assert executed.status_code == 200, executed.text
+
+    queued = await events(runtime, tenant.id)
+    assert [(name, data.get("state"), data.get("decided_by")) for name, data in queued] == [
+        ("refund.decided", "awaiting_approval", "policy"), ("refund.decided", "approved", "finance"),
+        ("refund.executed", None, None)]
+    assert (queued[2][1]["amount_minor"], queued[2][1]["method"], queued[2][1]["reference"]) == (
+        29_999_999, "bank_transfer", "SATNA-7781")
