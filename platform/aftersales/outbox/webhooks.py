@@ -23,6 +23,8 @@ from aftersales.outbox.secrets import new_endpoint_secret
 ALL_EVENTS = "*"
 MAX_URL_LENGTH = 320
 MAX_EVENTS = 50
+MAX_EVENT_NAME = 60
+"""Longer names are not compared with the catalogue's (no event name is near that long)."""
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
@@ -71,7 +73,7 @@ def event_problems(events: Sequence[str]) -> list[FieldError]:
 
 
 def _unknown_event(name: str) -> str:
-    close = difflib.get_close_matches(name, list(CATALOGUE), n=3, cutoff=0.6)
+    close = difflib.get_close_matches(name, list(CATALOGUE), n=3, cutoff=0.6) if len(name) <= MAX_EVENT_NAME else []
     hint = f"did you mean {' or '.join(close)}?" if close else "see GET /api/v1/webhook-events for the catalogue"
     return f"is not an event; {hint}"
 
