@@ -228,3 +228,24 @@ async def test_a_refund_decided_by_the_policy_then_by_finance_and_paid_out_is_an
         ("refund.executed", None, None)]
     assert (queued[2][1]["amount_minor"], queued[2][1]["method"], queued[2][1]["reference"]) == (
         29_999_999, "bank_transfer", "SATNA-7781")
+
+
+async def test_a_recall_launch_is_announced_with_its_reach_and_a_refused_launch_is_not(client, make_tenant,
+                                                                                       staff_token, runtime):
+    from support.recalls import add_units, launched, register
+    from support.warranty import imei
+
+    mehr = await make_tenant("mehr")
+    await add_units(runtime, mehr, [imei(0), imei(1)])
+    admin = await staff_token(mehr, "admin")
+    await client.post("/api/v1/webhooks/", headers=admin, json={"url": "https://erp.mehr-demo.com/hooks",
+                                                                "events": ["recall.launched"]})
+    await register(client, admin, imei(0), email="sara@example.com")
+    campaign = await launched(client, admin, model_sku="PH-1")
+    again = await client.post(f"/api/v1/recalls/{campaign['id']}/launch", headers=admin)
+    assert again.status_code == 409  # launched already: refused, nothing new queued
+
+    ((name, data),) = await events(runtime, mehr.id)
+    assert name == "recall.launched"
+    assert (data["campaign_id"], data["title"], data["units"], data["notified_owners"]) == (
+        campaign["id"], "Battery swelling", 2, 1)
