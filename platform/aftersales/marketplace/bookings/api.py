@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.db.base import utcnow
 from aftersales.http.context import TOKEN_TENANT, SessionDep, TenantDep
+from aftersales.http.date_windows import check_schedule
 from aftersales.http.paging import DEFAULT_LIMIT, Page, check_limit, decode_cursor, invalid_cursor, split_page
 from aftersales.identity.guards import current_principal, requires_any_scope
 from aftersales.identity.scopes import BOOKINGS_WRITE, CUSTOMER_SELF, MARKETPLACE_READ, PROVIDER_WORK
@@ -53,6 +54,7 @@ class BookingController(Controller):
     async def book(self, request: Request[Any, Any, Any], data: JSONBody[BookingIn], session: SessionDep,
                    tenant: TenantDep) -> BookingOut:
         """Book a provider's offering at a time; 409 when someone else took that time first."""
+        check_schedule(data.starts_at, "starts_at", tenant.today())
         booking = await service.book(session, tenant, _party(request), data.to_new(), now=utcnow())
         return booking_out(booking)
 
@@ -100,6 +102,7 @@ class BookingController(Controller):
                          data: JSONBody[RescheduleIn], session: SessionDep, tenant: TenantDep) -> BookingOut:
         """Move a booking: the answer is the new booking (``rescheduled_from_id`` names the old, now cancelled).
         When the new time cannot be had the old booking stays as it was."""
+        check_schedule(data.starts_at, "starts_at", tenant.today())
         booking = await service.reschedule(session, tenant, _party(request), booking_id, data.starts_at,
                                            now=utcnow())
         return booking_out(booking)
@@ -138,6 +141,7 @@ class BookingController(Controller):
                            on: Annotated[date, QueryParameter(name="date")], session: SessionDep,
                            tenant: TenantDep) -> ProviderDayOut:
         """A provider's day (tenant-local date) in the order to serve it: on-time arrivals first."""
+        check_schedule(on, "date", tenant.today())
         rows = await service.provider_day(session, tenant, _party(request), provider_id, on)
         return ProviderDayOut(provider_id=provider_id, date=on, bookings=[booking_out(b) for b in rows])
 
