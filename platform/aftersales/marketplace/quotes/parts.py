@@ -20,6 +20,10 @@ async def set_price(session: AsyncSession, *, code: str, name: str, price: Money
     errors = []
     if price.amount_minor < 0:
         errors.append(FieldError("price_minor", "must not be negative"))
+    elif price.beyond_cap:
+        cap = Money.cap(price.currency)
+        errors.append(FieldError("price_minor", f"must be at most {cap}", code="money.beyond_cap",
+                                 params={"cap_minor": cap.amount_minor, "currency": cap.currency}))
     if not code.strip():
         errors.append(FieldError("code", "must not be empty"))
     if errors:

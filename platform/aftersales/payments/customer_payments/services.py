@@ -80,9 +80,13 @@ def payment_errors(new: NewPayment) -> list[FieldError]:
     if isinstance(new.amount_minor, bool) or not isinstance(new.amount_minor, int) or new.amount_minor <= 0:
         errors.append(FieldError("amount_minor", "must be a positive whole number of minor units"))
     try:
-        Money(0, new.currency)
+        cap = Money.cap(new.currency)
     except ValueError:
         errors.append(FieldError("currency", "is not an ISO 4217 currency code"))
+    else:
+        if isinstance(new.amount_minor, int) and new.amount_minor > cap.amount_minor:
+            errors.append(FieldError("amount_minor", f"must be at most {cap}", code="money.beyond_cap",
+                                     params={"cap_minor": cap.amount_minor, "currency": cap.currency}))
     if new.provider not in (*PROVIDERS, "wallet"):
         errors.append(FieldError("provider", f"must be one of {', '.join((*PROVIDERS, 'wallet'))}"))
     elif (new.provider == "wallet") != (new.method == "wallet"):
