@@ -87,6 +87,17 @@ async def test_a_form_page_with_a_nul_gets_the_error_page(pages, client, make_te
     assert "serial" in page.text and "control character" in page.text
 
 
+async def test_a_multipart_form_page_with_a_nul_gets_the_error_page(pages, client, make_tenant):
+    await make_tenant("acme")
+    page = await post_form(pages, "/t/acme/check", {"serial": SERIAL + "\u0000"},
+                           files={"attachment": ("note.txt", b"a file may hold \x00", "text/plain")})
+    assert page.status_code == 422 and page.headers["content-type"].startswith("text/html")
+    assert "serial" in page.text and "control character" in page.text
+    clean = await post_form(pages, "/t/acme/check", {"serial": SERIAL},
+                            files={"attachment": ("note.txt", b"a file may hold \x00", "text/plain")})
+    assert clean.status_code == 200, clean.text
+
+
 @pytest.mark.parametrize(("body", "fields"), [
     (b'{"a": "x\\u001f", "b": ["ok", {"c": "\\u007f"}]}', ["a", "b.1.c"]),
     (b'{"a": "line\\nbreak\\ttab\\r"}', []),

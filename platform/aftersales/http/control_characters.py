@@ -17,9 +17,11 @@ Cheap on the hot path: a JSON body is scanned as raw bytes for the escapes that 
 (``\\u0000``–``\\u001f``, ``\\u007f``, ``\\b``, ``\\f``, a raw DEL) — a raw C0 byte inside a JSON string is already
 invalid JSON, which Litestar refuses — and only a body that matches is parsed to name the field. The escape
 ``\\\\u0000`` (a backslash, then ``u0000``) matches that scan too; parsing shows it is text and lets it pass. A
-query string is parsed only when it holds a percent-escape of a control character or a raw one. Multipart bodies
-(the streamed CSV uploads, up to 2 GB) are not read here, which would hold them in memory: their only text fields
-(an import's mode and id) are matched against fixed choices where they are read, and the file is the importer's.
+query string is parsed only when it holds a percent-escape of a control character or a raw one. A multipart form
+is parsed as the handler would parse it (Litestar keeps the parsed form for it; files are spooled, never
+scanned) and its text fields checked, except on a route that reads its body as a stream (``opt={STREAMS_BODY:
+True}``: the CSV imports, up to 2 GB), whose only text fields (an import's mode and id) are matched against fixed
+choices where they are read; the file is the importer's.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from litestar import Request
+from litestar.datastructures import FormMultiDict
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from aftersales.errors import FieldError, InvalidInput
@@ -42,6 +45,9 @@ _JSON_ESCAPES = re.compile(rb"\\u00[01][0-9a-fA-F]|\\u007[fF]|\\[bf]|\x7f")
 _QUERY_ESCAPES = re.compile(rb"%[01][0-9a-fA-F]|%7[fF]|[\x00-\x1f\x7f]")
 _JSON_TYPE = re.compile(rb"^application/(?:[\w.+-]+\+)?json\b", re.IGNORECASE)
 _FORM_TYPE = re.compile(rb"^application/x-www-form-urlencoded\b", re.IGNORECASE)
+_MULTIPART_TYPE = re.compile(rb"^multipart/form-data\b", re.IGNORECASE)
+STREAMS_BODY = "streams_body"
+"""A handler ``opt`` key: the route reads its body as a stream, so its multipart form is not parsed here."""
 MAX_REPORTED = 20
 """At most this many fields are named in one refusal (a body of ten thousand NULs needs no list of them)."""
 
@@ -93,6 +99,12 @@ def query_problems(query_string: bytes) -> list[FieldError]:
         found for name, value in pairs for found in text_problems(name + value, name or "query", "the query")))
 
 
+def form_problems(form: FormMultiDict) -> list[FieldError]:
+    """Every text field of a parsed multipart form whose name or value holds a control character (files aside)."""
+    return list(_first(found for name, value in form.multi_items() if isinstance(value, str)
+                       for found in text_problems(name + value, name or "form", "the form")))
+
+
 def path_problems(path_params: dict[str, Any]) -> list[FieldError]:
     """Every text path parameter holding a control character, tab and newlines included."""
     return [_refusal(name, found.group(), "the path") for name, value in path_params.items()
@@ -131,5 +143,7 @@ class ControlCharacterMiddleware:
             problems += json_problems(await Request(scope, receive).body())
         elif _FORM_TYPE.match(content_type):
             problems += query_problems(await Request(scope, receive).body())
+        elif _MULTIPART_TYPE.match(content_type) and not scope["route_handler"].opt.get(STREAMS_BODY):
+            problems += form_problems(await Request(scope, receive).form())
         if problems:
             raise InvalidInput("the request holds control characters", problems[:MAX_REPORTED], code=CODE)
