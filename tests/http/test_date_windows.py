@@ -92,3 +92,20 @@ async def test_the_schedule_window_edges(client, runtime, make_tenant, staff_tok
                                    headers=admin), "since")
     assert (await client.get(f"{provider}/day", params={"date": last.isoformat()}, headers=admin)).status_code == 200
     out_of_window(await client.get(f"{provider}/day", params={"date": past_last.isoformat()}, headers=admin), "date")
+
+
+async def test_a_filter_over_records_far_away_is_refused_not_moved_off_the_calendar(client, runtime, make_tenant,
+                                                                                    staff_token):
+    acme = await make_tenant("acme")
+    admin = await staff_token(acme, "admin")
+    customer = await add_customer(runtime, acme)
+    filters = [(f"/api/v1/customers/{customer}/file", "since"), (f"/api/v1/customers/{customer}/file", "until"),
+               ("/api/v1/followups/", "due_before"), ("/api/v1/followups/csat", "since"),
+               ("/api/v1/followups/csat", "until")]
+    for url, name in filters:
+        for value in ("0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00", "1899-12-31T23:00:00Z",
+                      "2201-01-01T00:00:00Z"):
+            out_of_window(await client.get(url, params={name: value}, headers=admin), name)
+        for value in ("1900-01-01T00:00:00Z", "2200-12-31T12:00:00Z"):
+            answer = await client.get(url, params={name: value}, headers=admin)
+            assert answer.status_code == 200, (url, name, value, answer.text)

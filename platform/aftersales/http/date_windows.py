@@ -10,7 +10,10 @@ use has a window a person would name, and a date outside it is refused (422) wit
 * a **schedule** day or start (bookings, rescheduling, a provider's day, its slots, its exceptions, its day
   sheet): within :data:`SCHEDULE_PAST` before and :data:`SCHEDULE_AHEAD` after the tenant's today (the services
   refuse a past booking or a past exception themselves, inside that window);
-* an **authorisation** end (``until``): within :data:`SCHEDULE_PAST` before and :data:`AUTHORISATION_AHEAD` after.
+* an **authorisation** end (``until``): within :data:`SCHEDULE_PAST` before and :data:`AUTHORISATION_AHEAD` after;
+* a **filter** over stored records (``since``, ``until``, ``due_before``): between :data:`FILTER_EARLIEST` and
+  :data:`FILTER_LATEST`, wide enough for "everything" (``since=1970-01-01``), narrow enough that moving it to UTC
+  or the tenant's zone cannot leave the calendar.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ SCHEDULE_AHEAD = timedelta(days=2 * 366)
 """How far ahead anything may be booked or scheduled: two years."""
 AUTHORISATION_AHEAD = timedelta(days=50 * 366)
 """How far ahead a provider's authorisation may run: fifty years (none for no end)."""
+FILTER_EARLIEST = date(1900, 1, 1)
+FILTER_LATEST = date(2200, 12, 31)
 CODE = "date.out_of_window"
 
 
@@ -57,3 +62,14 @@ def check_authorisation_end(value: date | None, field: str, today: date) -> None
     problems = window_problems(value, field, today - SCHEDULE_PAST, today + AUTHORISATION_AHEAD) if value else []
     if problems:
         raise InvalidInput(f"{field} is too far away", problems, code=CODE)
+
+
+def check_filters(**filters: date | datetime | None) -> None:
+    """Refuse every filter (by its name) outside :data:`FILTER_EARLIEST` … :data:`FILTER_LATEST`.
+
+    :raises InvalidInput: naming each such filter and the window.
+    """
+    problems = [problem for name, value in filters.items() if value is not None
+                for problem in window_problems(value, name, FILTER_EARLIEST, FILTER_LATEST)]
+    if problems:
+        raise InvalidInput("a date filter is too far away", problems, code=CODE)
