@@ -7,7 +7,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field
 
-from aftersales.contract.money import MAX_MAJOR_UNITS, MAX_MINOR_UNITS, known_currency
+from aftersales.contract.money import MAX_MAJOR_UNITS, MAX_MINOR_UNITS, Money, known_currency
+from aftersales.errors import FieldError
 
 
 def limited_text(limit: int) -> type[str]:
@@ -39,3 +40,14 @@ CurrencyCode = Annotated[str, Field(min_length=3, max_length=3, description="An 
                          AfterValidator(_currency)]
 """A currency in a request body: an ISO 4217 code CLDR knows (Babel), upper-cased; ``000`` or ``XYZ`` are refused
 before any service runs (400 naming the field)."""
+
+
+def beyond_cap(field: str, amount: Money, what: str = "") -> list[FieldError]:
+    """The refusal of ``amount`` (an amount taken, a line, a total) past its currency's :meth:`Money.cap`, naming
+    ``field`` (code ``money.beyond_cap``, the cap in ``params``); none within it."""
+    if not amount.beyond_cap:
+        return []
+    cap = Money.cap(amount.currency)
+    reason = f"{what} would be {amount}, more than the most money can be ({cap})" if what else f"must be at most {cap}"
+    return [FieldError(field, reason, code="money.beyond_cap",
+                       params={"cap_minor": cap.amount_minor, "currency": cap.currency})]

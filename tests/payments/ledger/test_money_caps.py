@@ -9,12 +9,15 @@ import pytest
 from aftersales.contract.money import MAX_MINOR_UNITS, Money
 from aftersales.db.base import utcnow
 from aftersales.errors import InvalidInput
+from aftersales.marketplace.models import Quote
 from aftersales.payments.ledger import services as ledger
 from aftersales.payments.ledger.models import LedgerEntry, Payment
 from aftersales.payments.ledger.services import LedgerRefused, Posting
 from aftersales.service.quotes.models import PartPrice
 from support.marketplace import add_customer
 from support.payments import count_rows
+from support.quotes import PRICE_LIST, new_job, set_state
+from support.quotes import garage as garage_tenant
 
 EUR_CAP = Money.cap("EUR").amount_minor
 INT64_PAST = 2**63
@@ -153,3 +156,33 @@ async def test_the_openapi_document_gives_every_amount_taken_its_maximum(client)
             if field.endswith("_minor") and name.endswith("In"):
                 bounded[f"{name}.{field}"] = spec.get("maximum")
     assert len(bounded) >= 8 and set(bounded.values()) == {MAX_MINOR_UNITS}, bounded
+
+
+async def test_a_quote_line_past_the_cap_is_refused_naming_its_quantity(client, runtime, make_tenant, provider_token,
+                                                                       customer_token):
+    tenant = await garage_tenant(runtime, make_tenant)
+    job = await new_job(runtime, tenant, provider_token, customer_token)
+    url = f"/api/v1/marketplace/bookings/{job.booking_id}/quotes"
+    seal = PRICE_LIST["SEAL"][1]
+    for quantity in (INT64_PAST, EUR_CAP // seal + 1):
+        answer = await client.post(url, headers=job.provider, json={"parts": [{"code": "SEAL", "quantity": quantity}]})
+        assert answer.status_code == 422, answer.text
+        assert [(e["field"], e["code"]) for e in answer.json()["errors"]] == [("parts.0.quantity", "money.beyond_cap")]
+    assert await count_rows(runtime, tenant, Quote) == 0
+    lines = [{"code": "SEAL", "quantity": EUR_CAP // seal}] * 2  # each line at the cap, together past it
+    too_much = await client.post(url, headers=job.provider, json={"parts": lines})
+    assert too_much.status_code == 422 and too_much.json()["errors"][0]["code"] == "money.beyond_cap"
+    at_cap = await client.post(url, headers=job.provider, json={"parts": [{"code": "SEAL", "quantity": 1000}]})
+    assert at_cap.status_code == 201, at_cap.text
+
+
+async def test_extra_work_past_the_cap_is_refused(client, runtime, make_tenant, provider_token, customer_token):
+    tenant = await garage_tenant(runtime, make_tenant)
+    job = await new_job(runtime, tenant, provider_token, customer_token)
+    await set_state(runtime, job, "in_progress")
+    url = f"/api/v1/marketplace/bookings/{job.booking_id}/change-requests"
+    body = {"description": "new gearbox", "reason": "worn out"}
+    past = await client.post(url, headers=job.provider, json={**body, "labour_minor": EUR_CAP + 1})
+    assert past.status_code == 422 and past.json()["errors"][0]["code"] == "money.beyond_cap", past.text
+    at_cap = await client.post(url, headers=job.provider, json={**body, "labour_minor": EUR_CAP})
+    assert at_cap.status_code == 201, at_cap.text

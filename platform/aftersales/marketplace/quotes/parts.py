@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.contract.money import Money
 from aftersales.errors import FieldError, InvalidInput
+from aftersales.http.bodies import beyond_cap
 from aftersales.service.quotes.models import PartPrice
 from aftersales.service.quotes.price_list import ItemAsked, priced_items
 
@@ -20,10 +21,7 @@ async def set_price(session: AsyncSession, *, code: str, name: str, price: Money
     errors = []
     if price.amount_minor < 0:
         errors.append(FieldError("price_minor", "must not be negative"))
-    elif price.beyond_cap:
-        cap = Money.cap(price.currency)
-        errors.append(FieldError("price_minor", f"must be at most {cap}", code="money.beyond_cap",
-                                 params={"cap_minor": cap.amount_minor, "currency": cap.currency}))
+    errors += beyond_cap("price_minor", price)
     if not code.strip():
         errors.append(FieldError("code", "must not be empty"))
     if errors:

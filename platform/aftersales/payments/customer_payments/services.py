@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.contract.money import Money
 from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
+from aftersales.http.bodies import beyond_cap
 from aftersales.identity.models import Customer
 from aftersales.identity.principals import Principal
 from aftersales.payments import access
@@ -80,13 +81,12 @@ def payment_errors(new: NewPayment) -> list[FieldError]:
     if isinstance(new.amount_minor, bool) or not isinstance(new.amount_minor, int) or new.amount_minor <= 0:
         errors.append(FieldError("amount_minor", "must be a positive whole number of minor units"))
     try:
-        cap = Money.cap(new.currency)
+        Money(0, new.currency)
     except ValueError:
         errors.append(FieldError("currency", "is not an ISO 4217 currency code"))
     else:
-        if isinstance(new.amount_minor, int) and new.amount_minor > cap.amount_minor:
-            errors.append(FieldError("amount_minor", f"must be at most {cap}", code="money.beyond_cap",
-                                     params={"cap_minor": cap.amount_minor, "currency": cap.currency}))
+        if isinstance(new.amount_minor, int) and not isinstance(new.amount_minor, bool):
+            errors += beyond_cap("amount_minor", Money(new.amount_minor, new.currency))
     if new.provider not in (*PROVIDERS, "wallet"):
         errors.append(FieldError("provider", f"must be one of {', '.join((*PROVIDERS, 'wallet'))}"))
     elif (new.provider == "wallet") != (new.method == "wallet"):

@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.contract.money import Money
 from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
+from aftersales.http.bodies import beyond_cap
 from aftersales.payments.ledger.models import LedgerEntry, Payment, Wallet
 
 
@@ -283,11 +284,8 @@ def _check_amount(amount_minor: int, currency: str | None = None) -> None:
     if not isinstance(amount_minor, int) or isinstance(amount_minor, bool) or amount_minor <= 0:
         raise InvalidInput("the amount is invalid", [FieldError("amount_minor", "must be a positive whole number "
                                                                                 "of minor units")])
-    if currency is not None and Money(amount_minor, currency).beyond_cap:
-        cap = Money.cap(currency)
-        raise InvalidInput("the amount is invalid", [FieldError(
-            "amount_minor", f"must be at most {cap}", code="money.beyond_cap",
-            params={"cap_minor": cap.amount_minor, "currency": currency})])
+    if currency is not None and (problems := beyond_cap("amount_minor", Money(amount_minor, currency))):
+        raise InvalidInput("the amount is invalid", problems)
 
 
 def _within_cap(total: Money, what: str) -> None:
