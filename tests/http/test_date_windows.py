@@ -11,6 +11,7 @@ from aftersales.http.date_windows import EARLIEST_PURCHASE, SCHEDULE_AHEAD, SCHE
 from aftersales.marketplace.models import Booking
 from aftersales.warranty.models import Registration
 from support.marketplace import add_booking, add_customer, add_provider
+from support.pages import post_form
 from support.warranty import add_unit, imei, tenant_today
 
 MARKETPLACE = "/api/v1/marketplace"
@@ -109,3 +110,14 @@ async def test_a_filter_over_records_far_away_is_refused_not_moved_off_the_calen
         for value in ("1900-01-01T00:00:00Z", "2200-12-31T12:00:00Z"):
             answer = await client.get(url, params={name: value}, headers=admin)
             assert answer.status_code == 200, (url, name, value, answer.text)
+
+
+async def test_the_booking_page_refuses_a_time_at_the_ends_of_time(pages, runtime, make_tenant, sign_in_customer):
+    acme = await make_tenant("acme")
+    garage = await add_provider(runtime, acme)
+    await sign_in_customer(pages, acme)
+    for starts_at in ("9999-12-31T23:30:00-05:00", "0001-01-01T00:00:00+00:00"):
+        page = await post_form(pages, f"/t/acme/book/{garage.provider_id}",
+                               {"offering": "oil_change", "starts_at": starts_at})
+        assert page.status_code == 422 and page.headers["content-type"].startswith("text/html"), page.text[:300]
+    assert await count(runtime, acme, Booking) == 0

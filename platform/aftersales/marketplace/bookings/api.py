@@ -54,7 +54,6 @@ class BookingController(Controller):
     async def book(self, request: Request[Any, Any, Any], data: JSONBody[BookingIn], session: SessionDep,
                    tenant: TenantDep) -> BookingOut:
         """Book a provider's offering at a time; 409 when someone else took that time first."""
-        check_schedule(data.starts_at, "starts_at", tenant.today())
         booking = await service.book(session, tenant, _party(request), data.to_new(), now=utcnow())
         return booking_out(booking)
 
@@ -102,7 +101,6 @@ class BookingController(Controller):
                          data: JSONBody[RescheduleIn], session: SessionDep, tenant: TenantDep) -> BookingOut:
         """Move a booking: the answer is the new booking (``rescheduled_from_id`` names the old, now cancelled).
         When the new time cannot be had the old booking stays as it was."""
-        check_schedule(data.starts_at, "starts_at", tenant.today())
         booking = await service.reschedule(session, tenant, _party(request), booking_id, data.starts_at,
                                            now=utcnow())
         return booking_out(booking)
