@@ -20,8 +20,11 @@ invalid JSON, which Litestar refuses — and only a body that matches is parsed 
 query string is parsed only when it holds a percent-escape of a control character or a raw one. A multipart form
 is parsed as the handler would parse it (Litestar keeps the parsed form for it; files are spooled, never
 scanned) and its text fields checked, except on a route that reads its body as a stream (``opt={STREAMS_BODY:
-True}``: the CSV imports, up to 2 GB), whose only text fields (an import's mode and id) are matched against fixed
+True}``: the CSV imports, too large to hold), whose only text fields (an import's mode and id) are matched against fixed
 choices where they are read; the file is the importer's.
+
+Hand-written (no Litestar or ASGI library refuses control characters): parsing is the standard library's
+(``json``, ``urllib.parse``) and Litestar's own form parser.
 """
 
 from __future__ import annotations
