@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from aftersales.http.date_windows import EARLIEST_PURCHASE, SCHEDULE_AHEAD, SCHEDULE_PAST
+from aftersales.http.date_windows import AUTHORISATION_AHEAD, EARLIEST_PURCHASE, SCHEDULE_AHEAD, SCHEDULE_PAST
 from aftersales.marketplace.models import Booking
 from aftersales.warranty.models import Registration
 from support.marketplace import add_booking, add_customer, add_provider
@@ -121,3 +121,17 @@ async def test_the_booking_page_refuses_a_time_at_the_ends_of_time(pages, runtim
                                {"offering": "oil_change", "starts_at": starts_at})
         assert page.status_code == 422 and page.headers["content-type"].startswith("text/html"), page.text[:300]
     assert await count(runtime, acme, Booking) == 0
+
+
+async def test_an_authorisation_runs_at_most_fifty_years(client, runtime, make_tenant, staff_token):
+    acme = await make_tenant("acme")
+    garage = await add_provider(runtime, acme)
+    admin = await staff_token(acme, "admin")
+    url = f"{MARKETPLACE}/providers/{garage.provider_id}/authorisation"
+    last = tenant_today() + AUTHORISATION_AHEAD
+    for until in ("9999-12-31", (last + timedelta(days=1)).isoformat()):
+        out_of_window(await client.put(url, headers=admin, json={"authorised": True, "until": until,
+                                                                  "reference": "AUTH-1"}), "until")
+    at_edge = await client.put(url, headers=admin, json={"authorised": True, "until": last.isoformat(),
+                                                         "reference": "AUTH-1"})
+    assert at_edge.status_code == 200, at_edge.text
