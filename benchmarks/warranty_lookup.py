@@ -93,7 +93,7 @@ def floor_query() -> Any:
         select(s.c.serial, s.c.status, s.c.batch, s.c.manufactured_on, s.c.shipped_on, s.c.seller,
                s.c.clone_suspected_at, s.c.status_reason, m.c.sku, m.c.name, r.c.id.label("registration_id"),
                c.c.warranty_start, c.c.warranty_end, c.c.parts_support_end, c.c.return_until, c.c.exchange_until,
-               c.c.restarts_on_exchange, c.c.exclusions, c.c.reasons, c.c.cause, c.c.created_at)
+               c.c.restarts_on_exchange, c.c.exclusions, c.c.reasons, c.c["items"], c.c.cause, c.c.created_at)
         .join(m, and_(m.c.tenant_id == s.c.tenant_id, m.c.id == s.c.model_id))
         .outerjoin(r, and_(r.c.tenant_id == s.c.tenant_id, r.c.serial_id == s.c.id, r.c.status == "active"))
         .outerjoin(c, and_(c.c.tenant_id == r.c.tenant_id, c.c.registration_id == r.c.id,
@@ -111,8 +111,8 @@ def _coverage(row: Any) -> dict[str, Any] | None:
     return {"status": status, "warranty_start": row.warranty_start, "warranty_end": row.warranty_end,
             "parts_support_end": row.parts_support_end, "return_until": row.return_until,
             "exchange_until": row.exchange_until, "restarts_on_exchange": row.restarts_on_exchange,
-            "exclusions": list(row.exclusions or ()), "reasons": list(row.reasons or ()), "cause": row.cause,
-            "computed_at": row.created_at}
+            "exclusions": list(row.exclusions or ()), "reasons": list(row.reasons or ()),
+            "items": list(row.items or ()), "cause": row.cause, "computed_at": row.created_at}
 
 
 def floor_app() -> Litestar:

@@ -12,6 +12,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from aftersales.db.base import utcnow
 from aftersales.http.context import TOKEN_TENANT, SessionDep, TenantDep
+from aftersales.http.date_windows import check_schedule
 from aftersales.marketplace.access import any_tenant_token
 from aftersales.marketplace.availability import schedules, slots
 from aftersales.marketplace.availability.schemas import SlotsOut, slots_out
@@ -58,6 +59,8 @@ class ScheduleController(Controller):
                               since: FromQuery[date | None] = None) -> list[ExceptionOut]:
         """Days that differ from the week, from ``since`` (default: today) on."""
         await reach(request, session, provider_id, write=False)
+        if since is not None:
+            check_schedule(since, "since", tenant.today())
         rows = await schedules.exceptions_of(session, provider_id, since=since or tenant.today())
         return [exception_out(e) for e in rows]
 
@@ -65,6 +68,7 @@ class ScheduleController(Controller):
     async def set_day(self, request: Request[Any, Any, Any], provider_id: FromPath[UUID], day: FromPath[date],
                       data: JSONBody[DayIn], session: SessionDep, tenant: TenantDep) -> list[ExceptionOut]:
         """Close a day (no intervals) or open it at other hours, public holidays included; not a past day."""
+        check_schedule(day, "day", tenant.today())
         await reach(request, session, provider_id, write=True)
         rows = await schedules.set_day(session, provider_id, day, [(i.opens, i.closes) for i in data.intervals],
                                        reason=data.reason, today=tenant.today())
@@ -74,6 +78,7 @@ class ScheduleController(Controller):
     async def clear_day(self, request: Request[Any, Any, Any], provider_id: FromPath[UUID], day: FromPath[date],
                         session: SessionDep, tenant: TenantDep) -> None:
         """Let a day follow the week again; not a past day."""
+        check_schedule(day, "day", tenant.today())
         await reach(request, session, provider_id, write=True)
         await schedules.clear_day(session, provider_id, day, today=tenant.today())
 
@@ -100,5 +105,6 @@ class ScheduleController(Controller):
                          day: FromQuery[date], session: SessionDep, tenant: TenantDep) -> SlotsOut:
         """Free starts of an active provider for an offering it offers, on a day (not past) in the tenant's time
         zone; when there are none, the next free start within 30 days."""
+        check_schedule(day, "day", tenant.today())
         found = await slots.day_slots(session, tenant.calendar, provider_id, offering, day, now=utcnow())
         return slots_out(found)

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.db.base import utcnow
 from aftersales.http.context import TOKEN_TENANT, SessionDep, TenantDep
+from aftersales.http.date_windows import check_schedule
 from aftersales.http.paging import DEFAULT_LIMIT, Page, check_limit, decode_cursor, invalid_cursor, split_page
 from aftersales.identity.guards import current_principal, requires_any_scope
 from aftersales.identity.scopes import BOOKINGS_WRITE, CUSTOMER_SELF, MARKETPLACE_READ, PROVIDER_WORK
@@ -138,6 +139,7 @@ class BookingController(Controller):
                            on: Annotated[date, QueryParameter(name="date")], session: SessionDep,
                            tenant: TenantDep) -> ProviderDayOut:
         """A provider's day (tenant-local date) in the order to serve it: on-time arrivals first."""
+        check_schedule(on, "date", tenant.today())
         rows = await service.provider_day(session, tenant, _party(request), provider_id, on)
         return ProviderDayOut(provider_id=provider_id, date=on, bookings=[booking_out(b) for b in rows])
 

@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
+from aftersales.http.date_windows import check_schedule
 from aftersales.identity.models import Customer
 from aftersales.identity.principals import Principal
 from aftersales.marketplace.access import visible, visible_booking
@@ -103,6 +104,7 @@ async def book(session: AsyncSession, tenant: CurrentTenant, party: Party, new: 
     written). :raises Conflict: the time was taken by another booking first (nothing written)."""
     if new.starts_at.tzinfo is None:
         raise InvalidInput("that cannot be booked", [FieldError("starts_at", "give the time with its UTC offset")])
+    check_schedule(new.starts_at, "starts_at", tenant.today())
     errors: list[FieldError] = []
     customer_id = await _customer(session, party, new.customer_id, errors)
     provider = await session.scalar(select(Provider).where(Provider.id == new.provider_id))

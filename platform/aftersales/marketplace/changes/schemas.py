@@ -7,6 +7,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from aftersales.http.bodies import AmountMinor
 from aftersales.marketplace.changes.services import chargeable
 from aftersales.marketplace.models import ChangeRequest, WorkItem
 from aftersales.marketplace.quotes.schemas import ItemIn, LineOut, StrictBody, lines_out
@@ -15,7 +16,7 @@ from aftersales.marketplace.quotes.schemas import ItemIn, LineOut, StrictBody, l
 class ChangeRequestIn(StrictBody):
     description: str = Field(min_length=1, max_length=4000, description="What more the provider wants to do.")
     reason: str = Field(min_length=1, max_length=4000, description="Why it is needed.")
-    labour_minor: int = 0
+    labour_minor: AmountMinor = 0
     parts: list[ItemIn] = Field(default_factory=list, max_length=100)
     consumables: list[ItemIn] = Field(default_factory=list, max_length=100)
 
@@ -50,7 +51,7 @@ def change_out(change: ChangeRequest) -> ChangeRequestOut:
 
 class WorkItemIn(StrictBody):
     description: str = Field(min_length=1, max_length=4000)
-    amount_minor: int
+    amount_minor: AmountMinor
     from_quote: bool = Field(default=False, description="Work the accepted quote covers.")
     change_request_id: UUID | None = Field(default=None, description="The approved change request that covers it.")
 

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.contract.money import Money
 from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
+from aftersales.http.bodies import beyond_cap
 from aftersales.identity.principals import Principal
 from aftersales.marketplace.access import visible_booking
 from aftersales.marketplace.models import Booking, ChangeRequest, WorkItem
@@ -47,10 +48,14 @@ async def raise_change(session: AsyncSession, tenant: CurrentTenant, principal: 
     booking = await visible_booking(session, principal, booking_id, lock=True)
     if booking.state != "in_progress":
         raise Conflict(f"the booking is {booking.state}: extra work is asked for on a job in progress")
+    if too_much := beyond_cap("labour_minor", Money(work.labour_minor, booking.currency)):
+        raise InvalidInput("the extra work is too large", too_much)
     priced = await price_job(session, tenant, booking, labour=Money(work.labour_minor, booking.currency),
                              parts=work.parts, consumables=work.consumables,
                              consumables_requested=[c.code for c in work.consumables],
                              offering_label=work.description, travel=False)
+    if too_much := beyond_cap("labour_minor", priced.total(booking.currency), "the extra work's total"):
+        raise InvalidInput("the extra work is too large", too_much)
     change = ChangeRequest(booking_id=booking.id, description=work.description, reason=work.reason,
                            lines=lines_of(priced), amount_minor=priced.total(booking.currency).amount_minor,
                            currency=booking.currency, state="pending", raised_by=actor, raised_at=now)

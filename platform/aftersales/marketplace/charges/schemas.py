@@ -8,12 +8,13 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from aftersales.http.bodies import OptionalAmountMinor
 from aftersales.marketplace.models import JobCharge
 from aftersales.marketplace.quotes.schemas import StrictBody
 
 
 class ChargeIn(StrictBody):
-    amount_minor: int | None = Field(default=None, description="What to charge; by default the whole cap.")
+    amount_minor: OptionalAmountMinor = Field(default=None, description="What to charge; by default the whole cap.")
     work_item_ids: list[UUID] = Field(default_factory=list, max_length=500,
                                       description="The recorded work the charge is for; each must be chargeable.")
 

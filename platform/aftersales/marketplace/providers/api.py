@@ -12,6 +12,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.http.context import TOKEN_TENANT, RuntimeDep, SessionDep, TenantDep
+from aftersales.http.date_windows import check_authorisation_end
 from aftersales.http.paging import DEFAULT_LIMIT, check_limit, decode_cursor, invalid_cursor, split_page
 from aftersales.identity.guards import actor, current_principal, requires_any_scope, requires_scope
 from aftersales.identity.scopes import MARKETPLACE_MANAGE, MARKETPLACE_READ, PROVIDER_WORK
@@ -117,6 +118,7 @@ class ProviderController(Controller):
     async def authorise(self, provider_id: FromPath[UUID], data: JSONBody[AuthorisationIn], session: SessionDep,
                         tenant: TenantDep) -> ProviderOut:
         """Authorise (a reference is required; ``until`` is the last day, not in the past) or withdraw."""
+        check_authorisation_end(data.until, "until", tenant.today())
         provider = await service.set_authorisation(session, provider_id, authorised=data.authorised,
                                                    until=data.until, reference=data.reference, today=tenant.today())
         return provider_out(provider, tenant.today())

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.contract.money import Money
 from aftersales.errors import FieldError, InvalidInput
+from aftersales.http.bodies import beyond_cap
 from aftersales.service.quotes.models import PartPrice
 from aftersales.service.quotes.price_list import ItemAsked, priced_items
 
@@ -20,6 +21,7 @@ async def set_price(session: AsyncSession, *, code: str, name: str, price: Money
     errors = []
     if price.amount_minor < 0:
         errors.append(FieldError("price_minor", "must not be negative"))
+    errors += beyond_cap("price_minor", price)
     if not code.strip():
         errors.append(FieldError("code", "must not be empty"))
     if errors:

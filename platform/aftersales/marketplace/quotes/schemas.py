@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from aftersales.contract.text import loaded_text
 from aftersales.contract.values import LineKind
+from aftersales.http.bodies import AmountMinor, CurrencyCode
 from aftersales.http.language import Said
 from aftersales.marketplace.models import Quote
 from aftersales.marketplace.quotes.parts import ItemAsked
@@ -28,8 +29,8 @@ class StrictBody(BaseModel):
 
 class PartPriceIn(StrictBody):
     name: str = Field(min_length=1, max_length=200)
-    price_minor: int = Field(description="The manufacturer's list price, in minor units of the currency.")
-    currency: str = Field(min_length=3, max_length=3)
+    price_minor: AmountMinor = Field(description="The manufacturer's list price, in minor units of the currency.")
+    currency: CurrencyCode
     active: bool = True
 
 

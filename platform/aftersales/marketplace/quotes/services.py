@@ -25,6 +25,7 @@ from aftersales.contract import values
 from aftersales.contract.money import Money
 from aftersales.contract.text import stored_text
 from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
+from aftersales.http.bodies import beyond_cap
 from aftersales.identity.principals import Principal
 from aftersales.marketplace.access import visible_booking
 from aftersales.marketplace.models import Booking, Offering, Quote
@@ -98,6 +99,8 @@ async def offer_quote(session: AsyncSession, tenant: CurrentTenant, principal: P
     priced = await price_job(session, tenant, booking, labour=Money(booking.price_minor, booking.currency),
                              parts=parts, consumables=consumables,
                              consumables_requested=booking.consumables_requested)
+    if too_much := beyond_cap("parts", priced.total(booking.currency), "the quote's total"):
+        raise InvalidInput("the quote is too large", too_much)
     quote = Quote(booking_id=booking.id, state="offered", lines=lines_of(priced),
                   total_minor=priced.total(booking.currency).amount_minor, currency=booking.currency,
                   reasons=list(priced.reasons), fee_basis_points=priced.platform_fee_bps, offered_by=actor,

@@ -14,6 +14,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from aftersales.contract.money import Money
+from aftersales.http.bodies import AmountMinor
 from aftersales.payments.ledger.models import LedgerEntry, Payment
 from aftersales.payments.ledger.services import PaymentTotals
 
@@ -29,8 +30,8 @@ class PaymentIn(StrictBody):
     purpose: str = Field(description="job, repair, order or wallet_top_up.")
     subject_type: str | None = Field(None, max_length=20, description="What is paid for (repair, order…).")
     subject_id: UUID | None = None
-    amount_minor: int
-    currency: str = Field(min_length=3, max_length=3)
+    amount_minor: AmountMinor
+    currency: str = Field(min_length=3, max_length=3, description="ISO 4217; an unknown code is refused (422).")
     provider: str = Field(description="stripe, offline or wallet.")
     method: str = Field(description="card (stripe); cash, bank_transfer or cheque (offline); wallet.")
     reference: str | None = Field(None, max_length=120,

@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.contract.money import Money
 from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
+from aftersales.http.bodies import beyond_cap
 from aftersales.identity.models import Customer
 from aftersales.identity.principals import Principal
 from aftersales.outbox.events import PaymentCaptured, PaymentFailed
@@ -85,6 +86,9 @@ def payment_errors(new: NewPayment) -> list[FieldError]:
         Money(0, new.currency)
     except ValueError:
         errors.append(FieldError("currency", "is not an ISO 4217 currency code"))
+    else:
+        if isinstance(new.amount_minor, int) and not isinstance(new.amount_minor, bool):
+            errors += beyond_cap("amount_minor", Money(new.amount_minor, new.currency))
     if new.provider not in (*PROVIDERS, "wallet"):
         errors.append(FieldError("provider", f"must be one of {', '.join((*PROVIDERS, 'wallet'))}"))
     elif (new.provider == "wallet") != (new.method == "wallet"):

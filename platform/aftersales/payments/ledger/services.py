@@ -3,7 +3,8 @@
 Invariants, held under concurrency on PostgreSQL and SQLite:
 
 * a payment never captures more than its amount, and never refunds more than it captured;
-* a wallet's balance never goes below zero;
+* a wallet's balance never goes below zero, nor above the cap of its currency (:meth:`Money.cap`);
+* no amount, and no sum of one kind of a payment's entries, passes that cap: no balance can overflow 64 bits;
 * every entry names its actor and reason;
 * posting is idempotent by operation id: the same operation posted twice is one entry (a retry after a crash
   finds the first), and an operation id reused for a different movement is refused.
@@ -27,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.contract.money import Money
 from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
+from aftersales.http.bodies import beyond_cap
 from aftersales.payments.ledger.models import LedgerEntry, Payment, Wallet
 
 
@@ -188,6 +190,9 @@ async def _post_to_payment(session: AsyncSession, payment_id: uuid.UUID, kind: E
         return replay
     totals = await payment_totals(session, payment_id)
     wanted = Money(amount_minor, payment.currency)
+    _check_amount(amount_minor, payment.currency)
+    _within_cap(Money(await _payment_sum(session, payment_id, kind), payment.currency) + wanted,
+                f"the payment's {kind.value} entries")
     if kind is EntryKind.CAPTURE and totals.captured + wanted > totals.amount:
         raise LedgerRefused(f"capturing {wanted} would take more than the payment's {totals.amount} "
                             f"({totals.captured} already captured)")
@@ -233,15 +238,16 @@ async def debit_wallet(session: AsyncSession, customer_id: uuid.UUID, amount: Mo
 
 async def _post_to_wallet(session: AsyncSession, customer_id: uuid.UUID, kind: EntryKind, amount: Money,
                           posting: Posting, payment_id: uuid.UUID | None) -> LedgerEntry:
-    _check_amount(amount.amount_minor)
+    _check_amount(amount.amount_minor, amount.currency)
     wallet = await _lock_wallet(session, customer_id, amount.currency)
     replay = await _replayed(session, posting.operation_id, kind, amount.amount_minor, payment_id=payment_id)
     if replay is not None:
         return replay
-    if kind is EntryKind.WALLET_DEBIT:
-        balance = Money(await _wallet_sum(session, wallet.id), amount.currency)
-        if amount > balance:
-            raise LedgerRefused(f"the wallet holds {balance}: {amount} cannot be taken from it")
+    balance = Money(await _wallet_sum(session, wallet.id), amount.currency)
+    if kind is EntryKind.WALLET_DEBIT and amount > balance:
+        raise LedgerRefused(f"the wallet holds {balance}: {amount} cannot be taken from it")
+    if kind is EntryKind.WALLET_CREDIT:
+        _within_cap(balance + amount, "the wallet")
     entry = LedgerEntry(kind=kind.value, amount_minor=amount.amount_minor, currency=amount.currency,
                         wallet_id=wallet.id, customer_id=customer_id, payment_id=payment_id,
                         **_posting_columns(posting))
@@ -273,10 +279,27 @@ async def _lock_wallet(session: AsyncSession, customer_id: uuid.UUID, currency: 
 # --- shared ------------------------------------------------------------------------------------------------
 
 
-def _check_amount(amount_minor: int) -> None:
+def _check_amount(amount_minor: int, currency: str | None = None) -> None:
+    """A positive whole number of minor units, and (with ``currency``) within its cap; else nothing is posted."""
     if not isinstance(amount_minor, int) or isinstance(amount_minor, bool) or amount_minor <= 0:
         raise InvalidInput("the amount is invalid", [FieldError("amount_minor", "must be a positive whole number "
                                                                                 "of minor units")])
+    if currency is not None and (problems := beyond_cap("amount_minor", Money(amount_minor, currency))):
+        raise InvalidInput("the amount is invalid", problems)
+
+
+def _within_cap(total: Money, what: str) -> None:
+    """Refuse a posting after which ``total`` (a balance, a sum of entries) would pass its currency's cap."""
+    if total.beyond_cap:
+        cap = Money.cap(total.currency)
+        raise LedgerRefused(f"{what} would hold {total}, more than the most money can be ({cap})",
+                            code="money.beyond_cap", params={"cap_minor": cap.amount_minor, "currency": cap.currency})
+
+
+async def _payment_sum(session: AsyncSession, payment_id: uuid.UUID, kind: EntryKind) -> int:
+    total = await session.scalar(select(func.coalesce(func.sum(LedgerEntry.amount_minor), 0))
+                                 .where(LedgerEntry.payment_id == payment_id, LedgerEntry.kind == kind.value))
+    return int(total or 0)  # PostgreSQL sums BIGINT as NUMERIC
 
 
 async def _replayed(session: AsyncSession, operation_id: str, kind: EntryKind, amount_minor: int, *,

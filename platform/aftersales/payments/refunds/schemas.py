@@ -14,6 +14,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from aftersales.contract.money import Money
+from aftersales.http.bodies import CurrencyCode, OptionalAmountMinor
 from aftersales.http.language import Said
 from aftersales.payments.refunds.identity import iban_owner_matches, identity_verified
 from aftersales.payments.refunds.models import CustomerIdentity, Refund, RefundEvent
@@ -30,9 +31,9 @@ class RefundIn(_Body):
                     "instead of replaced.")
     customer_id: UUID | None = Field(default=None, description="Staff: whose refund. A customer: themselves.")
     payment_id: UUID | None = None
-    amount_minor: int | None = Field(default=None, description="Omitted: everything refundable.")
-    currency: str | None = Field(default=None, min_length=3, max_length=3,
-                                 description="A wallet's currency (default: the tenant's).")
+    amount_minor: OptionalAmountMinor = Field(default=None, description="Omitted: everything refundable.")
+    currency: CurrencyCode | None = Field(default=None,
+                                          description="A wallet's currency (default: the tenant's).")
     method: Literal["original_payment", "wallet", "bank_transfer"] | None = Field(
         default=None, description="Omitted: the first method the policy offers.")
     note: str = Field(default="", max_length=4000, description="Why the customer asks.")
@@ -40,9 +41,9 @@ class RefundIn(_Body):
     claim_id: UUID | None = Field(default=None, description="The warranty claim the refund comes from (default: "
                                                             "the service request's); its decision and the unit's "
                                                             "installation are facts of the refund policy.")
-    invoice_price_minor: int | None = Field(default=None, description="Staff, for a replacement refund.")
+    invoice_price_minor: OptionalAmountMinor = Field(default=None, description="Staff, for a replacement refund.")
     invoice_price_was_market_price: bool | None = Field(default=None, description="Staff, for a replacement refund.")
-    expert_price_minor: int | None = Field(default=None, description="Staff, for a replacement refund.")
+    expert_price_minor: OptionalAmountMinor = Field(default=None, description="Staff, for a replacement refund.")
 
     def ask(self) -> RefundAsk:
         return RefundAsk(**self.model_dump())

@@ -6,13 +6,14 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from aftersales.http.bodies import AmountMinor
 from aftersales.payments.customer_payments.schemas import EntryOut, StrictBody, entry_out
 from aftersales.payments.wallet.services import Statement
 
 
 class TopUpIn(StrictBody):
-    amount_minor: int
-    currency: str = Field(min_length=3, max_length=3)
+    amount_minor: AmountMinor
+    currency: str = Field(min_length=3, max_length=3, description="ISO 4217; an unknown code is refused (422).")
     provider: str = "offline"
     method: str = "cash"
     reference: str | None = Field(None, max_length=120)

@@ -13,6 +13,7 @@ from sqlalchemy import func, or_, select
 
 from aftersales.errors import FieldError, InvalidInput, NotFound
 from aftersales.http.context import TOKEN_TENANT, SessionDep, TenantDep
+from aftersales.http.date_windows import check_filters
 from aftersales.http.paging import DEFAULT_LIMIT, Page, check_limit, decode_cursor, invalid_cursor, split_page
 from aftersales.identity.customers import normalise_contacts
 from aftersales.identity.guards import requires_scope
@@ -84,6 +85,7 @@ class CustomerController(Controller):
                    export: Annotated[Literal["json", "csv"], QueryParameter(name="format")] = "json") -> Response[str]:
         """Every activity of the customer, oldest first: ``kind`` (repeatable) narrows to registrations, claims,
         requests, holds …; ``since``/``until`` to a time range; ``format=csv`` downloads a spreadsheet."""
+        check_filters(since=since, until=until)
         activities = await customer_file(session, customer_id, kinds=kind or (), since=since, until=until)
         if export == "csv":
             return Response(as_csv(activities), media_type="text/csv; charset=utf-8", headers={

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from aftersales.db.base import utcnow
 from aftersales.errors import FieldError, InvalidInput, NotFound
 from aftersales.http.context import HOST_TENANT, TOKEN_TENANT, SessionDep, TenantDep
+from aftersales.http.date_windows import check_filters
 from aftersales.http.paging import DEFAULT_LIMIT, Page, check_limit, decode_cursor, invalid_cursor, split_page
 from aftersales.identity.guards import actor, requires_scope
 from aftersales.identity.models import Customer
@@ -65,6 +66,7 @@ class FollowUpController(Controller):
         """Follow-ups earliest due first, optionally in one status, on one channel, due before a time, at one
         routed ``step`` or for one ``assignee_id``: ``status=sent&channel=call`` is the calls to make now,
         ``step=rnd`` the letters to R&D. Pass ``next_cursor`` back as ``cursor``."""
+        check_filters(due_before=due_before)
         query = (select(FollowUp, Customer).join(Customer, and_(Customer.tenant_id == FollowUp.tenant_id,
                                                                 Customer.id == FollowUp.customer_id))
                  .order_by(FollowUp.due_at, FollowUp.id).limit(check_limit(limit) + 1))
@@ -90,6 +92,7 @@ class FollowUpController(Controller):
     async def csat(self, session: SessionDep, since: FromQuery[datetime | None] = None,
                    until: FromQuery[datetime | None] = None) -> CsatOut:
         """CSAT answers from ``since`` (inclusive) to ``until`` (exclusive): count, mean and scores 1–5."""
+        check_filters(since=since, until=until)
         figures = await service.satisfaction(
             session, since=_aware(since, "since") if since else None, until=_aware(until, "until") if until else None)
         return CsatOut(count=figures.count, average=figures.average,

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from aftersales.contract.money import Money
 from aftersales.contract.values import JobItem
 from aftersales.errors import FieldError
+from aftersales.http.bodies import beyond_cap
 from aftersales.service.quotes.models import PartPrice
 
 LABOUR_RATE = "labour_hour"
@@ -67,5 +68,9 @@ async def priced_items(session: AsyncSession, asked: Sequence[ItemAsked], *, fie
         elif entry.currency != currency:
             errors.append(FieldError(f"{field}.{index}.code", f"listed in {entry.currency}, the job is in {currency}"))
         elif item.quantity >= 1:
-            items.append(JobItem(entry.code, entry.name, item.quantity, Money(entry.price_minor, entry.currency)))
+            price = Money(entry.price_minor, entry.currency)
+            if line_problems := beyond_cap(f"{field}.{index}.quantity", price.times(item.quantity), "the line"):
+                errors += line_problems
+            else:
+                items.append(JobItem(entry.code, entry.name, item.quantity, price))
     return tuple(items), errors

@@ -9,6 +9,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from aftersales.contract.values import LineKind
+from aftersales.http.bodies import OptionalAmountMinor
 from aftersales.http.language import Said
 from aftersales.service.quotes.models import ServiceQuote
 from aftersales.service.quotes.price_list import ItemAsked
@@ -27,7 +28,7 @@ class ItemIn(_Body):
 class ServiceQuoteIn(_Body):
     labour_hours: Decimal | None = Field(default=None, description="How long the work takes, e.g. 2.5; charged at "
                                                                    "the tenant's labour_hour rate when it has one.")
-    labour_minor: int | None = Field(default=None, description="A flat labour price instead of (or beside) hours.")
+    labour_minor: OptionalAmountMinor = Field(default=None, description="A flat labour price instead of (or beside) hours.")
     parts: list[ItemIn] = Field(default_factory=list, max_length=100)
     consumables: list[ItemIn] = Field(default_factory=list, max_length=100)
 

@@ -25,6 +25,7 @@ from aftersales.contract import values
 from aftersales.contract.money import Money
 from aftersales.contract.text import CORE_DOMAIN, loaded_text, messages, stored_text
 from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
+from aftersales.http.bodies import beyond_cap
 from aftersales.outbox.events import QuoteAccepted
 from aftersales.outbox.webhooks import emit
 from aftersales.service.clocks import services as clocks
@@ -75,6 +76,8 @@ async def price_request(session: AsyncSession, tenant: CurrentTenant, request: S
     errors = _hour_errors(asked.labour_hours)
     if asked.labour_minor is not None and asked.labour_minor < 0:
         errors.append(FieldError("labour_minor", "must not be negative"))
+    elif asked.labour_minor is not None:
+        errors += beyond_cap("labour_minor", Money(asked.labour_minor, currency))
     if asked.labour_hours is None and asked.labour_minor is None:
         errors.append(FieldError("labour_hours", "give the labour hours or a flat labour price (labour_minor)"))
     parts, part_errors = await priced_items(session, asked.parts, field="parts", currency=currency)
@@ -130,6 +133,8 @@ async def offer_quote(session: AsyncSession, tenant: CurrentTenant, request_id: 
     priced, job = await price_request(session, tenant, request, asked)
     currency = tenant.context.currency
     total = priced.total(currency)
+    if too_much := beyond_cap("parts", total, "the quote's total"):
+        raise InvalidInput("the quote is too large", too_much)
     quote = ServiceQuote(request_id=request.id, state="offered", lines=stored_lines(priced),
                          total_minor=total.amount_minor, currency=currency,
                          reasons=[stored_text(r) for r in priced.reasons], labour_hours=job.labour_hours,

@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from aftersales.errors import InvalidInput
 from aftersales.http.context import TOKEN_TENANT, RuntimeDep, TenantDep
+from aftersales.http.control_characters import STREAMS_BODY
 from aftersales.http.problems import problem
 from aftersales.identity.guards import requires_scope
 from aftersales.identity.scopes import SERIALS_WRITE
@@ -85,7 +86,7 @@ class SerialImportController(Controller):
     dependencies = TOKEN_TENANT
 
     @post("/", operation_id="importSerials", guards=[requires_scope(SERIALS_WRITE)], status_code=200,
-          request_max_body_size=MAX_UPLOAD_BYTES)
+          request_max_body_size=MAX_UPLOAD_BYTES, opt={STREAMS_BODY: True})
     async def import_csv(
         self, request: Request[Any, Any, Any], runtime: RuntimeDep, tenant: TenantDep,
         mode: FromQuery[ImportMode] = ImportMode.ALL_OR_NOTHING,

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.contract.money import Money
 from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
+from aftersales.http.date_windows import EARLIEST_PURCHASE, window_problems
 from aftersales.identity.customers import CustomerDetails, find_or_create_customer, validate_customer
 from aftersales.outbox.events import RegistrationCreated, RegistrationTransferred
 from aftersales.outbox.webhooks import emit
@@ -231,6 +232,8 @@ def _check_purchase_date(purchased_on: date, today: date, unit: Serial | None, e
     if purchased_on > today:
         errors.append(FieldError("purchased_on", f"must not be in the future (today is {today.isoformat()})",
                                  code="registration.purchase_in_future", params={"today": today.isoformat()}))
+    elif purchased_on < EARLIEST_PURCHASE:
+        errors += window_problems(purchased_on, "purchased_on", EARLIEST_PURCHASE, today)
     elif unit is not None and unit.manufactured_on is not None and purchased_on < unit.manufactured_on:
         errors.append(FieldError("purchased_on", "is before the unit was manufactured "
                                                  f"({unit.manufactured_on.isoformat()})",

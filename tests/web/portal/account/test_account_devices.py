@@ -230,6 +230,9 @@ REFUSED_PURCHASES = {
     "registration.before_manufacture": (
         {"serial": imei(2), "purchased_on": "2024-12-31"}, "purchased_on",
         "The purchase date is before this device was made.", "تاریخ خرید پیش از تاریخ ساخت این دستگاه است."),
+    "date.out_of_window": (
+        {"serial": imei(2), "purchased_on": "1989-12-31"}, "purchased_on",
+        "The purchase date cannot be before January 1, 1990.", "تاریخ خرید نمی‌تواند پیش از ۱۱ دی ۱۳۶۸ باشد."),
     "attachment.empty": (
         {"serial": imei(2), "purchased_on": "2025-01-05", "invoice": ("invoice.pdf", b"", "application/pdf")},
         "invoice", "The file is empty.", "فایل خالی است."),

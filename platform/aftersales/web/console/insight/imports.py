@@ -19,6 +19,7 @@ from litestar.response import Template
 
 from aftersales.errors import InvalidInput, NotFound
 from aftersales.http.context import RuntimeDep, SessionDep, TenantDep
+from aftersales.http.control_characters import STREAMS_BODY
 from aftersales.identity.scopes import SERIALS_WRITE
 from aftersales.warranty.imports.services import ImportContext, ImportMode, import_serials
 from aftersales.web.console.insight import import_runs
@@ -57,7 +58,7 @@ class ImportController(PageController):
         return _show(request, page_for(request, tenant, viewer))
 
     @post("/console/imports", status_code=200,
-          request_max_body_size=MAX_UPLOAD_BYTES)
+          request_max_body_size=MAX_UPLOAD_BYTES, opt={STREAMS_BODY: True})
     async def upload(self, request: Request[Any, Any, Any], runtime: RuntimeDep, tenant: TenantDep,
                      session: SessionDep, viewer: ViewerDep) -> Template:
         """Import the uploaded CSV and show its report: 422 when nothing could be imported."""

@@ -9,6 +9,7 @@ bytes, size) before anything is written, so a bad file leaves no registration be
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from uuid import UUID
@@ -110,9 +111,12 @@ def _service_errors(errors: list[FieldError], page: Page) -> dict[str, str]:
                   "printed.") % {"company": page.branding.name} if error.code == "registration.unknown_serial"
                 else _("This is not a valid serial number for our products."))
         elif error.field == "purchased_on":
-            reasons["purchased_on"] = (_("The purchase date cannot be in the future.")
-                                       if error.code == "registration.purchase_in_future"
-                                       else _("The purchase date is before this device was made."))
+            reasons["purchased_on"] = (
+                _("The purchase date cannot be in the future.") if error.code == "registration.purchase_in_future"
+                else _("The purchase date cannot be before %(earliest)s.") % {
+                    "earliest": page.fmt.date(date.fromisoformat(error.params["earliest"]))}
+                if error.code == "date.out_of_window"
+                else _("The purchase date is before this device was made."))
         elif error.field == "price":
             reasons["price"] = _("Enter the price you paid as a number.")
         elif error.field in ("invoice_number", "seller"):
