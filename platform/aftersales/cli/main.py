@@ -274,7 +274,8 @@ def import_serials_command(tenant_slug: str, csv_file: Path, mode: str, errors_c
                f"({report.mode.value})")
     if report.error_count:
         if report.rows_imported == 0:
-            _fail(f"nothing was imported: {report.error_count} bad rows (see above)")
+            _fail(f"nothing was imported: {report.rows_invalid} of {report.rows_read} rows are invalid, with "
+                  f"{report.error_count} errors in all (see above)")
         sys.exit(1)
 
 

@@ -87,20 +87,27 @@ class RowError:
 
 @dataclass
 class ImportReport:
-    """What an import did. ``errors`` keeps the first 10,000; ``error_count`` counts them all."""
+    """What an import did. ``errors`` keeps the first 10,000; ``error_count`` counts them all, and
+    ``rows_invalid`` the rows they are on (a row may have several)."""
 
     mode: ImportMode
     rows_read: int = 0
     rows_imported: int = 0
     error_count: int = 0
+    rows_invalid: int = 0
     errors: list[RowError] = field(default_factory=list)
+    _last_error_row: int | None = field(default=None, repr=False, compare=False)
 
     @property
     def committed(self) -> bool:
         return self.rows_imported > 0 or self.error_count == 0
 
     def add(self, error: RowError) -> None:
+        """Count ``error`` (errors come row by row: a row's errors are added one after the other)."""
         self.error_count += 1
+        if error.row != self._last_error_row:
+            self.rows_invalid += 1
+            self._last_error_row = error.row
         if len(self.errors) < MAX_REPORTED_ERRORS:
             self.errors.append(error)
 
