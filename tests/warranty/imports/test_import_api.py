@@ -8,6 +8,7 @@ from stdnum import luhn
 
 from aftersales.warranty.imports import services as importer
 from aftersales.warranty.models import ProductModel, Serial
+from support.uploads import declared_huge
 
 IMEIS = ["490154203237518", "356938035643809"]
 HEADER = "serial,model_sku\n"
@@ -129,3 +130,11 @@ async def test_the_refusal_counts_invalid_rows_and_errors_apart_in_the_readers_l
                                 files={"file": ("stock.csv", csv_text.encode(), "text/csv")})
     isolated = persian.json()["detail"].replace("\u2068", "").replace("\u2069", "")  # numbers isolated from RTL
     assert isolated == "هیچ چیزی وارد نشد: ۲ ردیف از ۳ ردیف نامعتبر است و در مجموع ۶ خطا دارد"
+
+
+@pytest.mark.parametrize("content_type", ["text/csv", "multipart/form-data; boundary=x"])
+async def test_a_declared_gigabyte_is_refused_at_once_with_413(client, phones, staff_token, content_type):
+    refused = await declared_huge(client, "/api/v1/serials/imports",
+                                  headers={**await staff_token(phones, "admin"), "Content-Type": content_type})
+    assert refused.status_code == 413
+    assert refused.headers["content-type"].startswith("application/problem+json")

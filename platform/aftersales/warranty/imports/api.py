@@ -22,10 +22,15 @@ from aftersales.http.language import say
 from aftersales.http.problems import problem
 from aftersales.identity.guards import requires_scope
 from aftersales.identity.scopes import SERIALS_WRITE
-from aftersales.warranty.imports.services import ImportContext, ImportMode, ImportReport, import_serials
+from aftersales.warranty.imports.services import (
+    MAX_UPLOAD_BYTES,
+    ImportContext,
+    ImportMode,
+    ImportReport,
+    import_serials,
+)
 
 _ = messages(CORE_DOMAIN)
-MAX_UPLOAD_BYTES = 2 * 1024**3
 REPORTED_IN_RESPONSE = 1_000
 
 

@@ -64,6 +64,10 @@ BATCH_ROWS = 10_000
 STEP_ROWS = 1_000
 """Validation gives the event loop a turn this often, so a batch being copied to the database moves along."""
 MAX_REPORTED_ERRORS = 10_000
+MAX_UPLOAD_BYTES = 256 * 1024**2
+"""The largest CSV taken over HTTP (API and console), about four million rows: a larger declared
+``Content-Length`` is answered 413 at once, before a byte of the body is read (Litestar's
+``request_max_body_size``), so no one holds a worker waiting for a gigabyte. The CLI reads files of any size."""
 MAX_FIELD_LENGTH = {"serial": 64, "model_sku": 80, "batch": 80, "seller": 200, "card_code": 100, "hologram_code": 100}
 SQLITE_ROWS_PER_INSERT = 90
 """990 parameters: under the 999 of SQLite builds before 3.32."""
