@@ -13,6 +13,7 @@ from aftersales import __version__
 from aftersales.accounts.api import OAuthController, SignInController, TenantIdentityController
 from aftersales.contract import Message
 from aftersales.http.context import DEPENDENCIES
+from aftersales.http.forwarded import forwarded_headers
 from aftersales.http.language import ReaderMiddleware, say
 from aftersales.http.problems import exception_handlers
 from aftersales.i18n import catalogues
@@ -123,7 +124,7 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
         ],
         dependencies=DEPENDENCIES,
         exception_handlers={SignInRequired: sign_in_redirect, **exception_handlers(page_answer)},
-        middleware=[ReaderMiddleware, BearerTokenMiddleware],
+        middleware=[*forwarded_headers(runtime.settings), ReaderMiddleware, BearerTokenMiddleware],
         type_encoders={Message: say},
         csrf_config=csrf_config(runtime),
         plugins=[PagesPlugin()],

@@ -296,8 +296,10 @@ def serve(host: str, port: int, reload: bool = False) -> None:
 
         watched = [str(Path(aftersales.__file__).parent), *map(str, plugin_directories())]
         click.echo(f"restarting on changes to {', '.join(watched)}")
+    # proxy_headers off: uvicorn would believe X-Forwarded-For from 127.0.0.1; the app believes it only from
+    # AFTERSALES_TRUSTED_PROXIES (aftersales.http.forwarded)
     uvicorn.run("aftersales.app:create_app", factory=True, host=host, port=port, log_level="info", reload=reload,
-                reload_dirs=watched)
+                reload_dirs=watched, proxy_headers=False)
 
 
 @main.command()
