@@ -11,6 +11,9 @@ middleware does the same job with the configured list, under any ASGI server. Th
 
 from __future__ import annotations
 
+from typing import Any
+
+from litestar import Request
 from litestar.middleware import DefineMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
@@ -22,3 +25,8 @@ def forwarded_headers(settings: Settings) -> list[DefineMiddleware]:
     if not settings.trusted_proxies:
         return []
     return [DefineMiddleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies))]
+
+
+def client_address(request: Request[Any, Any, Any]) -> str:
+    """The address the request's client is counted under (the proxy's client when the peer is trusted)."""
+    return request.client.host if request.client else "unknown"
