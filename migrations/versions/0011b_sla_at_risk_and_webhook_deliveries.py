@@ -13,7 +13,7 @@ from alembic import op
 import aftersales.db.base
 
 revision = '0011b'
-down_revision = '0010f'
+down_revision = '0011a'
 branch_labels = None
 depends_on = None
 

@@ -14,6 +14,7 @@ from aftersales.accounts.api import OAuthController, SignInController, TenantIde
 from aftersales.contract import Message
 from aftersales.http.context import DEPENDENCIES
 from aftersales.http.control_characters import ControlCharacterMiddleware
+from aftersales.http.forwarded import forwarded_headers
 from aftersales.http.language import ReaderMiddleware, say
 from aftersales.http.problems import exception_handlers
 from aftersales.i18n import catalogues
@@ -125,7 +126,8 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
         ],
         dependencies=DEPENDENCIES,
         exception_handlers={SignInRequired: sign_in_redirect, **exception_handlers(page_answer)},
-        middleware=[ReaderMiddleware, ControlCharacterMiddleware, BearerTokenMiddleware],
+        middleware=[*forwarded_headers(runtime.settings), ReaderMiddleware, ControlCharacterMiddleware,
+                    BearerTokenMiddleware],
         type_encoders={Message: say},
         csrf_config=csrf_config(runtime),
         plugins=[PagesPlugin()],

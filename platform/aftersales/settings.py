@@ -7,6 +7,7 @@ signing key from its secret store.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,17 @@ def _flag(value: str | None) -> bool | None:
     if value.strip().lower() in {"0", "false", "no", "off"}:
         return False
     raise ValueError(f"not a yes/no value: {value!r}")
+
+
+def _networks(value: str) -> tuple[str, ...]:
+    """Comma-separated IP addresses or networks, each checked; empty for an unset or empty value."""
+    networks = tuple(item.strip() for item in value.split(",") if item.strip())
+    for item in networks:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise ValueError(f"AFTERSALES_TRUSTED_PROXIES: {item!r} is not an IP address or network") from None
+    return networks
 
 
 @dataclass(frozen=True)
@@ -67,6 +79,11 @@ class Settings:
     """Let webhook endpoints be this machine or a private network (development and tests). Off, a URL whose host
     is or resolves to a loopback, private, link-local or reserved address is refused, so a tenant admin cannot
     make the server post into the network it runs in (cloud metadata, internal services)."""
+    trusted_proxies: tuple[str, ...] = ()
+    """Addresses or networks of the reverse proxies in front of the server (``AFTERSALES_TRUSTED_PROXIES``,
+    comma-separated: ``10.0.0.5, 10.1.0.0/16``). Only a request from one of them has its ``X-Forwarded-For``
+    and ``X-Forwarded-Proto`` believed (:mod:`aftersales.http.forwarded`); by default none is, so no client
+    chooses the address its rate limits are counted under."""
     db_pool_size: int = 20
     """Connections each process keeps open. At least the requests one process serves at once: below that,
     connections are opened and closed under load (a new thread each on SQLite, a new backend on PostgreSQL)."""
@@ -122,6 +139,7 @@ def load_settings() -> Settings:
         embedded_worker=_flag(os.environ.get("AFTERSALES_EMBEDDED_WORKER")),
         webhook_key=os.environ.get("AFTERSALES_WEBHOOK_KEY") or None,
         webhook_private_targets=_flag(os.environ.get("AFTERSALES_WEBHOOK_PRIVATE_TARGETS")) or False,
+        trusted_proxies=_networks(os.environ.get("AFTERSALES_TRUSTED_PROXIES", "")),
         db_pool_size=int(_env("DB_POOL_SIZE", "20")),
         db_max_overflow=int(_env("DB_MAX_OVERFLOW", "10")),
         db_transaction_pooler=_flag(os.environ.get("AFTERSALES_DB_TRANSACTION_POOLER")) or False,

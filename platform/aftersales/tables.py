@@ -10,6 +10,7 @@ from aftersales.identity.models import (
     SsoAttempt,
     StaffUser,
 )
+from aftersales.identity.rate_limits import RateCounter
 from aftersales.marketplace.models import (
     BookedSlot,
     Booking,
@@ -73,6 +74,7 @@ __all__ = [
     "ProviderLocation",
     "ProviderOffering",
     "Quote",
+    "RateCounter",
     "Rating",
     "Refund",
     "RefundEvent",

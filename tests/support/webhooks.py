@@ -38,6 +38,8 @@ class WebhookReceiver:
     answers: list[int] = field(default_factory=list)
     deliveries: list[Delivery] = field(default_factory=list)
     tolerance_seconds: int = 300
+    location: str | None = None
+    """Sent as ``Location`` with every answer (a redirect's target)."""
 
     def verify(self, header: str, body: bytes) -> bool:
         parts = dict(item.split("=", 1) for item in header.split(","))
@@ -59,6 +61,8 @@ def webhook_receiver() -> Iterator[WebhookReceiver]:
             status = receiver.answers.pop(0) if receiver.answers else 204
             self.send_response(status if valid else 400)
             self.send_header("Content-Length", "0")
+            if receiver.location:
+                self.send_header("Location", receiver.location)
             self.end_headers()
 
         def log_message(self, format: str, *args: Any) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from aftersales.app import create_app
 from aftersales.db.base import utcnow
+from aftersales.identity.rate_limits import RateCounter
 from aftersales.warranty.authenticity import client_key
 from aftersales.warranty.models import Serial, SerialCheck
 from support.warranty import SELLER, add_unit, imei
@@ -27,6 +28,11 @@ async def add_checks(runtime, tenant, *, serial, client_keys, ago):
     async with runtime.db.transaction(tenant.id) as s:
         for key, age in zip(client_keys, ago, strict=True):
             s.add(SerialCheck(serial=serial, client_key=key, outcome="genuine", checked_at=utcnow() - age))
+
+
+async def add_hits(runtime, tenant, bucket, key, *, hits, ago):
+    async with runtime.db.transaction(tenant.id) as s:
+        s.add(RateCounter(bucket=bucket, client_key=key, window_start=utcnow() - ago, hits=hits))
 
 
 async def count_checks(runtime, tenant):
@@ -198,19 +204,25 @@ async def test_the_20th_check_in_a_minute_passes_and_the_21st_is_429_with_retry_
 async def test_the_200th_check_in_a_day_passes_and_the_201st_is_429(client, runtime, make_tenant):
     mehr = await make_tenant("mehr")
     me = client_key(runtime.code_key, TEST_CLIENT)
-    ages = [timedelta(minutes=2, seconds=5 * i) for i in range(199)] + [timedelta(hours=24, minutes=1)]
-    await add_checks(runtime, mehr, serial=IMEI, client_keys=[me] * 200, ago=ages)  # the last one is too old
+    await add_hits(runtime, mehr, "check:day", me, hits=199, ago=timedelta(hours=1))
     assert (await check(client, "mehr", IMEI)).status_code == 200
     refused = await check(client, "mehr", IMEI)
     assert refused.status_code == 429
-    assert 23 * 3600 < int(refused.headers["Retry-After"]) <= 24 * 3600
+    assert 22 * 3600 < int(refused.headers["Retry-After"]) <= 23 * 3600
+
+
+async def test_a_days_window_that_has_ended_starts_again(client, runtime, make_tenant):
+    mehr = await make_tenant("mehr")
+    me = client_key(runtime.code_key, TEST_CLIENT)
+    await add_hits(runtime, mehr, "check:day", me, hits=200, ago=timedelta(hours=24, seconds=1))
+    assert (await check(client, "mehr", IMEI)).status_code == 200
 
 
 async def test_checks_of_another_tenant_do_not_count_against_the_limit(client, runtime, make_tenant):
     await make_tenant("mehr")
     other = await make_tenant("other")
     me = client_key(runtime.code_key, TEST_CLIENT)
-    await add_checks(runtime, other, serial=IMEI, client_keys=[me] * 20, ago=[timedelta(seconds=1)] * 20)
+    await add_hits(runtime, other, "check:minute", me, hits=20, ago=timedelta(seconds=1))
     assert (await check(client, "other", IMEI)).status_code == 429
     assert (await check(client, "mehr", IMEI)).status_code == 200
 

@@ -13,6 +13,7 @@ from litestar.params import FromPath, JSONBody
 from sqlalchemy import select
 
 from aftersales.accounts import services as accounts
+from aftersales.accounts import sign_in_limits
 from aftersales.accounts.schemas import (
     ClientCreate,
     ClientCreated,
@@ -22,8 +23,10 @@ from aftersales.accounts.schemas import (
     StaffOut,
     TokenResponse,
 )
+from aftersales.db.base import utcnow
 from aftersales.errors import AuthenticationFailed, InvalidInput, NotFound
 from aftersales.http.context import HOST_TENANT, TOKEN_TENANT, RuntimeDep, SessionDep, TenantDep
+from aftersales.http.forwarded import client_address
 from aftersales.http.problems import problem
 from aftersales.identity import services
 from aftersales.identity.guards import current_principal, requires_scope
@@ -115,11 +118,17 @@ class OAuthController(Controller):
         }
 
 
-async def _staff_login(runtime: RuntimeDep, tenant: TenantDep, data: JSONBody[PasswordLogin]) -> TokenResponse:
+async def _staff_login(request: Request[Any, Any, Any], runtime: RuntimeDep, tenant: TenantDep,
+                       data: JSONBody[PasswordLogin]) -> TokenResponse:
+    """Count the attempt against the client's limit, then check the password (the failure count is committed
+    with a refusal); a locked account is a 429 with ``Retry-After``, as the sign-in page answers."""
+    now = utcnow()
+    await sign_in_limits.count_attempt(runtime.db, tenant.record.id, code_key=runtime.code_key,
+                                       client_address=client_address(request), now=now)
     async with runtime.db.transaction(tenant.record.id) as session:
-        outcome = await services.check_staff_password(session, email=data.email, password=data.password)
+        outcome = await services.check_staff_password(session, email=data.email, password=data.password, now=now)
     if isinstance(outcome, AuthenticationFailed):
-        raise outcome
+        raise sign_in_limits.locked(outcome) or outcome
     return _token_response(runtime, outcome)
 
 
@@ -130,15 +139,19 @@ class SignInController(Controller):
 
     @post("/auth/login", operation_id="staffLogin", status_code=200, dependencies=HOST_TENANT,
           exclude_from_auth=True)
-    async def staff_login(self, data: JSONBody[PasswordLogin], runtime: RuntimeDep, tenant: TenantDep) -> TokenResponse:
-        """Sign a staff member in with e-mail and password; the tenant is the request's host."""
-        return await _staff_login(runtime, tenant, data)
+    async def staff_login(self, request: Request[Any, Any, Any], data: JSONBody[PasswordLogin], runtime: RuntimeDep,
+                          tenant: TenantDep) -> TokenResponse:
+        """Sign a staff member in with e-mail and password; the tenant is the request's host. At most 20 attempts
+        in 10 minutes from one client; a locked account or a client over its limit is 429 with Retry-After."""
+        return await _staff_login(request, runtime, tenant, data)
 
     @post("/t/{tenant_slug:str}/auth/login", operation_id="staffLoginByPath", status_code=200,
           dependencies=HOST_TENANT, exclude_from_auth=True)
-    async def staff_login_by_path(self, data: JSONBody[PasswordLogin], runtime: RuntimeDep, tenant: TenantDep) -> TokenResponse:
-        """Sign a staff member in; the tenant is the ``/t/{slug}/`` path (local use, no wildcard DNS)."""
-        return await _staff_login(runtime, tenant, data)
+    async def staff_login_by_path(self, request: Request[Any, Any, Any], data: JSONBody[PasswordLogin],
+                                  runtime: RuntimeDep, tenant: TenantDep) -> TokenResponse:
+        """Sign a staff member in; the tenant is the ``/t/{slug}/`` path (local use, no wildcard DNS). Limited
+        as ``staffLogin``."""
+        return await _staff_login(request, runtime, tenant, data)
 
     @post("/operator/login", operation_id="operatorLogin", status_code=200, exclude_from_auth=True)
     async def operator_login(self, data: JSONBody[PasswordLogin], runtime: RuntimeDep) -> TokenResponse:

@@ -11,7 +11,10 @@ The rules, and why these numbers:
   or three times; more is someone flooding that person's phone (and the tenant's SMS bill).
 * **At most :data:`SENDS_PER_CLIENT` (20) codes an hour from one client address**: a family or a shop behind one
   router signs several people in; a script trying many addresses (or pumping paid SMS) is stopped after 20.
-  Together with the per-code tries this bounds guessing to 100 guesses an hour per client.
+  Together with the per-code tries this bounds guessing to 100 guesses an hour per client (and typing codes
+  back counts as sign-in attempts too: :mod:`aftersales.accounts.sign_in_limits`).
+* Both limits are counters counted and decided in one statement (:mod:`aftersales.identity.rate_limits`), so
+  simultaneous requests cannot slip past them; the hour starts at the first code after the previous hour ended.
 
 Codes are stored as ``HMAC-SHA256(code key, tenant, row id, code)``, never as typed: without the server's key a
 leaked table does not give the codes back (a plain hash of six digits would be reversed in a millisecond; a
@@ -26,22 +29,23 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import math
 import secrets
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.contract.numerals import ascii_digits
 from aftersales.db.base import new_id
 from aftersales.db.session import bound_tenant
-from aftersales.errors import FieldError, InvalidInput, RateLimited, TenantNotBound
+from aftersales.errors import FieldError, InvalidInput, TenantNotBound
+from aftersales.identity import rate_limits
 from aftersales.identity.customers import normalise_contacts
 from aftersales.identity.models import Customer, SignInCode
+from aftersales.identity.rate_limits import Limit
 from aftersales.outbox.messages import Message, enqueue
 
 CODE_DIGITS = 6
@@ -51,6 +55,9 @@ SENDS_PER_ADDRESS = 5
 SENDS_PER_CLIENT = 20
 WINDOW = timedelta(hours=1)
 MAX_CONTACT_LENGTH = 254
+_REFUSAL = f"at most {SENDS_PER_ADDRESS} codes an hour to one address and {SENDS_PER_CLIENT} from one client"
+ADDRESS_LIMIT = Limit("code:address", SENDS_PER_ADDRESS, WINDOW, _REFUSAL)
+CLIENT_LIMIT = Limit("code:client", SENDS_PER_CLIENT, WINDOW, _REFUSAL)
 
 
 @dataclass(frozen=True)
@@ -150,19 +157,8 @@ async def request_code(session: AsyncSession, *, code_key: bytes, contact: Conta
 
 
 async def _enforce_limits(session: AsyncSession, address_key: str, client_key: str, now: datetime) -> None:
-    waits = []
-    for column, key, limit in ((SignInCode.address_key, address_key, SENDS_PER_ADDRESS),
-                               (SignInCode.client_key, client_key, SENDS_PER_CLIENT)):
-        recent = column == key, SignInCode.created_at > now - WINDOW
-        if await session.scalar(select(func.count()).where(*recent)) < limit:
-            continue
-        # Another code may be sent once the limit-th newest of the hour has left the window.
-        leaves_at = await session.scalar(select(SignInCode.created_at).where(*recent)
-                                         .order_by(SignInCode.created_at.desc()).offset(limit - 1).limit(1))
-        waits.append(max(1, math.ceil(((leaves_at or now) + WINDOW - now).total_seconds())))
-    if waits:
-        raise RateLimited(f"at most {SENDS_PER_ADDRESS} codes an hour to one address and {SENDS_PER_CLIENT} "
-                          "from one client", max(waits))
+    """Count the code against both limits at once (:mod:`aftersales.identity.rate_limits`), or neither."""
+    await rate_limits.take(session, [(ADDRESS_LIMIT, address_key), (CLIENT_LIMIT, client_key)], now=now)
 
 
 async def check_code(session: AsyncSession, *, code_key: bytes, code_id: uuid.UUID, code: str,

@@ -229,10 +229,9 @@ def client_create(tenant_slug: str | None, is_operator: bool, name: str, scopes:
 def import_serials_command(tenant_slug: str, csv_file: Path, mode: str, errors_csv: Path | None) -> None:
     """Import a CSV of serials (serial, model_sku, batch, manufactured_on, shipped_on, seller, card_code,
     hologram_code, status) into a tenant's registry, with a progress bar and a per-row error report."""
-    import csv as csv_module
-
     from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
+    from aftersales.http.csv_export import csv_writer
     from aftersales.tenancy.current import bind_tenant
     from aftersales.tenancy.directory import get_tenant
     from aftersales.warranty.imports.services import ImportContext, ImportMode, import_serials, sync_chunks
@@ -264,7 +263,7 @@ def import_serials_command(tenant_slug: str, csv_file: Path, mode: str, errors_c
     report = run_with_runtime(work)
     if errors_csv is not None:
         with errors_csv.open("w", newline="", encoding="utf-8") as out:
-            writer = csv_module.writer(out)
+            writer = csv_writer(out)
             writer.writerow(["row", "field", "reason"])
             writer.writerows((e.row, e.field, e.reason) for e in report.errors)
     for error in report.errors[:20]:
@@ -275,7 +274,8 @@ def import_serials_command(tenant_slug: str, csv_file: Path, mode: str, errors_c
                f"({report.mode.value})")
     if report.error_count:
         if report.rows_imported == 0:
-            _fail(f"nothing was imported: {report.error_count} bad rows (see above)")
+            _fail(f"nothing was imported: {report.rows_invalid} of {report.rows_read} rows are invalid, with "
+                  f"{report.error_count} errors in all (see above)")
         sys.exit(1)
 
 
@@ -296,8 +296,10 @@ def serve(host: str, port: int, reload: bool = False) -> None:
 
         watched = [str(Path(aftersales.__file__).parent), *map(str, plugin_directories())]
         click.echo(f"restarting on changes to {', '.join(watched)}")
+    # proxy_headers off: uvicorn would believe X-Forwarded-For from 127.0.0.1; the app believes it only from
+    # AFTERSALES_TRUSTED_PROXIES (aftersales.http.forwarded)
     uvicorn.run("aftersales.app:create_app", factory=True, host=host, port=port, log_level="info", reload=reload,
-                reload_dirs=watched)
+                reload_dirs=watched, proxy_headers=False)
 
 
 @main.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import uuid
 from datetime import datetime, timedelta
@@ -48,7 +49,7 @@ async def check_staff_password(
     """
     staff = await session.scalar(select(StaffUser).where(StaffUser.email == email.strip().lower()))
     if staff is None or not staff.active:
-        verify_password(_DUMMY_HASH, password)
+        await _verified(_DUMMY_HASH, password)
         return AuthenticationFailed("wrong e-mail or password")
     refused = await _judge_password(session, staff, password, now or utcnow())
     return refused if refused is not None else staff_principal(staff)
@@ -63,7 +64,7 @@ async def check_operator_password(
     """
     operator = await session.scalar(select(Operator).where(Operator.email == email.strip().lower()))
     if operator is None:
-        verify_password(_DUMMY_HASH, password)
+        await _verified(_DUMMY_HASH, password)
         return AuthenticationFailed("wrong e-mail or password")
     refused = await _judge_password(session, operator, password, now or utcnow())
     return refused if refused is not None else operator_principal(operator)
@@ -73,8 +74,9 @@ async def _judge_password(session: AsyncSession, account: StaffUser | Operator, 
                           now: datetime) -> AuthenticationFailed | None:
     """None when ``password`` is the account's and it is not locked; counts a failure and locks on the fifth."""
     if account.locked_until is not None and account.locked_until > now:
-        return AuthenticationFailed("too many failed sign-ins; try again later", code="signin.locked")
-    if account.password_hash is None or not verify_password(account.password_hash, password):
+        return AuthenticationFailed("too many failed sign-ins; try again later", code="signin.locked",
+                                    params={"retry_after": (account.locked_until - now).total_seconds()})
+    if account.password_hash is None or not await _verified(account.password_hash, password):
         account.failed_logins += 1
         if account.failed_logins >= MAX_FAILED_LOGINS:
             account.locked_until = now + LOCKOUT
@@ -85,6 +87,13 @@ async def _judge_password(session: AsyncSession, account: StaffUser | Operator, 
     account.locked_until = None
     await session.flush()
     return None
+
+
+async def _verified(password_hash: str, password: str) -> bool:
+    """:func:`verify_password` in a worker thread: an Argon2 check takes a quarter of a second of CPU (argon2-cffi
+    releases the GIL), which would otherwise stop every other request of the process, and hold the rate
+    counters of concurrent sign-ins (SQLite's one writer) past their busy timeout."""
+    return await asyncio.to_thread(verify_password, password_hash, password)
 
 
 def operator_principal(operator: Operator) -> Principal:

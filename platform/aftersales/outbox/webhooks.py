@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import difflib
 import ipaddress
+import re
+import socket
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
@@ -26,11 +29,21 @@ MAX_EVENTS = 50
 MAX_EVENT_NAME = 60
 """Longer names are not compared with the catalogue's (no event name is near that long)."""
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+METADATA_HOSTS = frozenset({"metadata", "metadata.google.internal", "instance-data", "instance-data.ec2.internal"})
+"""Names cloud providers give their instance metadata service (its credentials are what an attacker wants)."""
+PRIVATE_DOMAINS = (".localhost", ".local", ".internal", ".intranet", ".lan", ".home.arpa", ".localdomain")
+"""Special-use (RFC 6761, 6762, 8375) and private-use domains: never a public host."""
+NUMERIC_HOST = re.compile(r"[0-9a-fx.]+")
 
 
-def url_problems(url: str, *, allow_private: bool) -> list[str]:
+async def url_problems(url: str, *, allow_private: bool) -> list[str]:
     """Why ``url`` cannot be an endpoint (empty when it can): https to a public host; with ``allow_private``
-    (development, tests) also this machine and private networks, over plain http to localhost."""
+    (development, tests) also this machine and private networks, over plain http to localhost.
+
+    A public host is one :func:`public_address` accepts and whose name, resolved now with the system's resolver,
+    gives public addresses only. A name that does not resolve yet is accepted: it is resolved again before every
+    delivery, which refuses it then if it points into a private network.
+    """
     try:
         parts = urlsplit(url)
         host = parts.hostname
@@ -42,7 +55,7 @@ def url_problems(url: str, *, allow_private: bool) -> list[str]:
         problems.append("must be an https:// URL")
     elif parts.scheme == "http" and not (allow_private and host in LOCAL_HOSTS):
         problems.append("must use https" + (" (plain http is allowed for localhost only)" if allow_private else ""))
-    if host and not allow_private and (host in LOCAL_HOSTS or not public_address(host)):
+    if host and not allow_private and not (public_address(host) and await _resolves_publicly(host, parts.port)):
         problems.append("must reach a public host, not this machine or a private network")
     if parts.username or parts.password:
         problems.append("must not carry credentials; the signature authenticates the sender")
@@ -54,12 +67,39 @@ def url_problems(url: str, *, allow_private: bool) -> list[str]:
 
 
 def public_address(host: str) -> bool:
-    """False for an IP literal that is loopback, private, link-local, reserved or otherwise not global; True for
-    a public IP literal or a name (names are checked again, resolved, when a message is sent)."""
+    """False for a host that is this machine, a private network or a cloud's metadata service, as written: an IP
+    literal that is not global in any form an HTTP client reads (``127.1``, ``0x7f000001``, ``2130706433``,
+    ``0177.0.0.1``: the ``inet_aton`` forms), ``localhost`` and names under a special-use or internal domain
+    (``foo.localhost``, ``printer.local``, ``metadata.google.internal``), with or without the final dot.
+    True otherwise (a name must then also resolve to public addresses: :func:`url_problems`)."""
+    name = host.strip("[]").rstrip(".").lower()
+    address = _ip_literal(name)
+    if address is not None:
+        return address.is_global
+    return not (name in LOCAL_HOSTS or name in METADATA_HOSTS or name.endswith(PRIVATE_DOMAINS) or not name)
+
+
+def _ip_literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address ``host`` writes, read as the C resolver reads IPv4 (octal, hex, and 1 to 4 parts); else None."""
     try:
-        return ipaddress.ip_address(host.strip("[]")).is_global
+        return ipaddress.ip_address(host)
     except ValueError:
+        pass
+    if not NUMERIC_HOST.fullmatch(host):
+        return None
+    try:
+        return ipaddress.IPv4Address(socket.inet_aton(host))
+    except OSError:
+        return None
+
+
+async def _resolves_publicly(host: str, port: int | None) -> bool:
+    """Whether every address ``host`` resolves to now is global (True when it does not resolve at all)."""
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host.strip("[]"), port or 443, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
         return True
+    return all(ipaddress.ip_address(str(address[0]).split("%")[0]).is_global for *_, address in infos)
 
 
 def event_problems(events: Sequence[str]) -> list[FieldError]:
@@ -84,7 +124,7 @@ async def create_endpoint(session: AsyncSession, box: Fernet, *, url: str, event
 
     :raises InvalidInput: every bad field at once; nothing is written.
     """
-    errors = [FieldError("url", problem) for problem in url_problems(url, allow_private=allow_private)]
+    errors = [FieldError("url", problem) for problem in await url_problems(url, allow_private=allow_private)]
     errors += event_problems(events)
     if errors:
         raise InvalidInput("invalid webhook endpoint", errors)

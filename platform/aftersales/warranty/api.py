@@ -11,6 +11,7 @@ from sqlalchemy import Row
 
 from aftersales.db.base import utcnow
 from aftersales.http.context import HOST_TENANT, TOKEN_TENANT, RuntimeDep, SessionDep, TenantDep
+from aftersales.http.forwarded import client_address
 from aftersales.http.paging import DEFAULT_LIMIT, Page, check_limit, decode_cursor, invalid_cursor, split_page
 from aftersales.identity.guards import requires_scope
 from aftersales.identity.scopes import CATALOG_WRITE, SERIALS_READ, SERIALS_WRITE
@@ -155,7 +156,7 @@ async def _check(request: Request[Any, Any, Any], data: AuthenticityQuery, runti
     return await authenticity.check_authenticity(
         session, code_key=runtime.code_key, tenant=tenant, serial=data.serial,
         card_code=data.card_code, hologram_code=data.hologram_code,
-        client_address=request.client.host if request.client else "unknown", now=utcnow(),
+        client_address=client_address(request), now=utcnow(),
     )
 
 

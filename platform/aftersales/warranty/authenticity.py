@@ -4,12 +4,12 @@ Anyone may ask, without an account, so three things protect the registry:
 
 * **No personal data in the answer.** The verdict, the model, the unit's status and whether its warranty is
   registered; never the seller, the owner or anything about them.
-* **Rate limits per client, from the check log itself.** More than :data:`CHECKS_PER_MINUTE` checks in the
-  last minute or :data:`CHECKS_PER_DAY` in the last 24 hours from one client of one tenant are refused
-  (:class:`~aftersales.errors.RateLimited`), so the registry cannot be enumerated. Counting the log
-  (``ix_serial_checks_client_time``) instead of a counter in memory keeps the servers stateless: any number of
-  them share the limit. A refused request is not recorded, so a client that waits is let back in. Requests
-  racing in parallel may pass a limit by a few: it bounds enumeration, it is not a billing meter.
+* **Rate limits per client, counted atomically.** More than :data:`CHECKS_PER_MINUTE` checks in a minute or
+  :data:`CHECKS_PER_DAY` in 24 hours from one client of one tenant are refused
+  (:class:`~aftersales.errors.RateLimited`), so the registry cannot be enumerated. The counters are rows in the
+  database (:mod:`aftersales.identity.rate_limits`), counted and decided in one statement, so the servers stay
+  stateless, any number of them share the limit, and 50 simultaneous checks of one client get exactly 20
+  answers. A refused request is not counted, so a client that waits is let back in.
 * **Clone detection.** A genuine card is checked by its owner and perhaps a shop; a serial copied onto many
   counterfeit cards is checked from many places. After a serial has been checked from more than
   :data:`CLONE_CLIENTS_PER_DAY` distinct clients in 24 hours (``ix_serial_checks_serial_time``) it is flagged
@@ -17,15 +17,14 @@ Anyone may ask, without an account, so three things protect the registry:
 
 A client is identified by ``HMAC-SHA256(code key, "client\\0" + address)``: stable enough to count, useless to
 anyone who reads the log without the key. The address is the connection's peer address; behind a reverse proxy
-that is the proxy's, so the server must be told to trust the proxy's forwarded-for header (uvicorn
-``--proxy-headers --forwarded-allow-ips``, granian ``--proxy-headers``) or every customer shares one limit.
+that is the proxy's, so the proxy's address must be listed in ``AFTERSALES_TRUSTED_PROXIES`` (its forwarded-for
+header is believed from those addresses only) or every customer shares one limit.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import math
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -33,7 +32,8 @@ from sqlalchemy import Row, and_, distinct, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.contract.values import CardEvidence, CardVerdict
-from aftersales.errors import RateLimited
+from aftersales.identity import rate_limits
+from aftersales.identity.rate_limits import Limit
 from aftersales.tenancy.current import CurrentTenant
 from aftersales.warranty.models import Coverage, ProductModel, Serial, SerialCheck, SerialStatus
 from aftersales.warranty.registrations.coverage import status_on
@@ -46,6 +46,11 @@ CHECKS_PER_DAY = 200
 CLONE_CLIENTS_PER_DAY = 10
 MINUTE = timedelta(seconds=60)
 DAY = timedelta(hours=24)
+_LIMITS = (  # the longest window first: a client over both is told the longer wait
+    Limit("check:day", CHECKS_PER_DAY, DAY, f"too many checks from this client (at most {CHECKS_PER_DAY} a day)"),
+    Limit("check:minute", CHECKS_PER_MINUTE, MINUTE,
+          f"too many checks from this client (at most {CHECKS_PER_MINUTE} a minute)"),
+)
 MAX_LOGGED_SERIAL = 64
 
 
@@ -72,7 +77,7 @@ async def check_authenticity(
     :raises RateLimited: when the client has checked too often; nothing is recorded then.
     """
     client = client_key(code_key, client_address)
-    await _enforce_rate_limits(session, client, now)
+    await rate_limits.take(session, [(limit, client) for limit in _LIMITS], now=now)
     answer, unit = await _judge(session, code_key, tenant, serial, card_code, hologram_code, tenant.today())
     session.add(SerialCheck(serial=answer.serial[:MAX_LOGGED_SERIAL], client_key=client, outcome=answer.verdict,
                             checked_at=now))
@@ -80,31 +85,6 @@ async def check_authenticity(
     if unit is not None and unit.clone_suspected_at is None:
         await _flag_if_cloned(session, unit, now)
     return answer
-
-
-async def _enforce_rate_limits(session: AsyncSession, client: str, now: datetime) -> None:
-    by_client = SerialCheck.client_key == client
-    per_minute, per_day = (await session.execute(
-        select(func.count().filter(SerialCheck.checked_at > now - MINUTE), func.count())
-        .where(by_client, SerialCheck.checked_at > now - DAY)
-    )).one()
-    waits = []
-    for window, limit, count in ((MINUTE, CHECKS_PER_MINUTE, per_minute), (DAY, CHECKS_PER_DAY, per_day)):
-        if count < limit:
-            continue
-        # Another check fits once the limit-th newest check of the window has left it.
-        leaves_at = await session.scalar(
-            select(SerialCheck.checked_at).where(by_client, SerialCheck.checked_at > now - window)
-            .order_by(SerialCheck.checked_at.desc()).offset(limit - 1).limit(1)
-        )
-        waits.append(max(1, math.ceil(((leaves_at or now) + window - now).total_seconds())))
-    if waits:
-        retry_after = max(waits)
-        raise RateLimited(
-            f"too many checks from this client (at most {CHECKS_PER_MINUTE} a minute and {CHECKS_PER_DAY} a day); "
-            f"try again in {retry_after} seconds",
-            retry_after,
-        )
 
 
 async def _judge(

@@ -119,3 +119,17 @@ async def test_the_file_holds_complaints_and_the_satisfaction_survey(client, run
     kinds = {a["kind"]: a for a in file}
     assert kinds["complaint"]["title"] == "complaint: cost" and kinds["complaint"]["detail"].startswith("not answered")
     assert kinds["followup"]["title"].startswith("satisfaction_survey") and "scheduled" in kinds["followup"]["title"]
+
+
+async def test_text_typed_as_a_formula_is_not_live_in_the_csv(client, runtime, make_tenant, staff_token):
+    tenant = await make_tenant("acme")
+    agent = await staff_token(tenant, "agent")
+    registration = await registered(client, runtime, tenant, agent)
+    formulas = ['=HYPERLINK("http://evil.example/","x")', "+1+1", "-2+3", "@SUM(A1:A2)", "\t=1+1"]
+    for summary in formulas:
+        opened = await client.post("/api/v1/requests/", headers=agent, json={
+            "kind": "repair", "channel": "phone", "summary": summary, "registration_id": registration["id"]})
+        assert opened.status_code == 201, opened.text
+    exported = await client.get(f"/api/v1/customers/{registration['owner']['id']}/file?format=csv", headers=agent)
+    details = {r["detail"] for r in csv.DictReader(io.StringIO(exported.text)) if r["kind"] == "request.opened"}
+    assert details == {"'" + formula.strip() for formula in formulas}  # the summary is stored trimmed

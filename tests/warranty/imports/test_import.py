@@ -260,6 +260,7 @@ async def test_cli_import_reports_rows_and_exits_non_zero_on_errors(cli, phones,
     refused = cli("import-serials", "phones", str(bad), "--errors-csv", str(errors_csv))
     assert ok.returncode == 0 and "imported 1" in ok.stdout
     assert refused.returncode == 1 and "row 3: serial:" in refused.stderr and "Traceback" not in refused.stderr
+    assert "nothing was imported: 1 of 2 rows are invalid, with 1 errors in all" in refused.stderr
     assert errors_csv.read_text().splitlines()[1].startswith("3,serial,")
     missing_tenant = cli("import-serials", "nobody", str(good))
     assert missing_tenant.returncode == 1 and len(missing_tenant.stderr.strip().splitlines()) == 1

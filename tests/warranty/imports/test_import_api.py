@@ -8,6 +8,7 @@ from stdnum import luhn
 
 from aftersales.warranty.imports import services as importer
 from aftersales.warranty.models import ProductModel, Serial
+from support.uploads import declared_huge
 
 IMEIS = ["490154203237518", "356938035643809"]
 HEADER = "serial,model_sku\n"
@@ -113,3 +114,27 @@ async def test_an_import_lands_in_the_tokens_tenant_only(client, runtime, phones
                                      files={"file": ("x.csv", csv_bytes, "text/csv")})
         assert response.status_code == 200 and response.json()["rows_imported"] == 1
     assert await _serials(runtime, phones) == [IMEIS[0]] == await _serials(runtime, other)
+
+
+async def test_the_refusal_counts_invalid_rows_and_errors_apart_in_the_readers_language(client, phones, staff_token):
+    # two rows with three errors each (serial, model, status), one good row
+    csv_text = ("serial,model_sku,status\n" + "123,XX,lost\n" + f"{IMEIS[0]},PH-100,\n" + "456,YY,gone\n")
+    admin = await staff_token(phones, "admin")
+    response = await client.post("/api/v1/serials/imports", headers=admin,
+                                 files={"file": ("stock.csv", csv_text.encode(), "text/csv")})
+    body = response.json()
+    assert response.status_code == 422
+    assert body["detail"] == "nothing was imported: 2 of 3 rows are invalid, with 6 errors in all"
+    assert (body["report"]["rows_invalid"], body["report"]["error_count"]) == (2, 6)
+    persian = await client.post("/api/v1/serials/imports", headers={**admin, "Accept-Language": "fa"},
+                                files={"file": ("stock.csv", csv_text.encode(), "text/csv")})
+    isolated = persian.json()["detail"].replace("\u2068", "").replace("\u2069", "")  # numbers isolated from RTL
+    assert isolated == "هیچ چیزی وارد نشد: ۲ ردیف از ۳ ردیف نامعتبر است و در مجموع ۶ خطا دارد"
+
+
+@pytest.mark.parametrize("content_type", ["text/csv", "multipart/form-data; boundary=x"])
+async def test_a_declared_gigabyte_is_refused_at_once_with_413(client, phones, staff_token, content_type):
+    refused = await declared_huge(client, "/api/v1/serials/imports",
+                                  headers={**await staff_token(phones, "admin"), "Content-Type": content_type})
+    assert refused.status_code == 413
+    assert refused.headers["content-type"].startswith("application/problem+json")

@@ -11,6 +11,8 @@ from sqlalchemy import select
 
 from aftersales.db.base import utcnow
 from aftersales.demo.console import EXAMPLES, open_example
+from aftersales.identity.customers import CustomerDetails
+from aftersales.service.requests.services import NewRequest, open_request
 from aftersales.tenancy.current import bind_tenant
 from aftersales.tenancy.models import Tenant
 from support.payments import add_payment
@@ -70,6 +72,21 @@ async def test_file_downloads_as_csv_and_json(pages, runtime, make_tenant, sign_
     assert rows[0]["kind"] == "request.opened" and rows[0]["request_number"] == str(request.number)
     as_json = await pages.get(f"{base}/export.json")
     assert json.loads(as_json.text)[0]["kind"] == "request.opened"
+
+
+async def test_the_downloaded_csv_has_no_live_formula(pages, runtime, make_tenant, sign_in_staff):
+    tenant = await make_tenant("acme")
+    formula = '=HYPERLINK("http://evil.example/","x")'
+    async with runtime.db.platform_session() as s:
+        record = await s.scalar(select(Tenant).where(Tenant.id == tenant.id))
+    async with runtime.db.transaction(tenant.id) as session:
+        request = await open_request(session, bind_tenant(record, runtime.plugins), NewRequest(
+            kind="repair", channel="web", summary=formula,
+            customer=CustomerDetails(name="@SUM(A1:A9)", email="sara@acme.example")), actor="test", now=utcnow())
+    await sign_in_staff(pages, tenant, "agent")
+    as_csv = await pages.get(f"/t/acme/console/customers/{request.customer_id}/export.csv")
+    rows = list(csv.DictReader(io.StringIO(as_csv.text)))
+    assert rows[0]["kind"] == "request.opened" and rows[0]["detail"] == "'" + formula
 
 
 async def test_another_tenants_staff_cannot_open_or_export_the_file(pages, runtime, make_tenant, sign_in_staff):

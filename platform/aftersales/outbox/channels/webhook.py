@@ -11,7 +11,8 @@ Every request carries:
 A receiver verifies by recomputing the HMAC over the exact bytes it received, comparing in constant time, and
 refusing a ``t`` more than a few minutes from its own clock (so a captured request cannot be replayed later).
 A 2xx answer means delivered; 408, 429 and 5xx (or no answer in time) are retried with back-off; any other 4xx
-is permanent — the endpoint refused this message and will refuse it again.
+is permanent — the endpoint refused this message and will refuse it again. A redirect (3xx) is never followed (it
+could lead past the address checks below, into the server's own network) and fails the message for good.
 
 Unless private targets are allowed (development, tests), the endpoint's host is resolved before each request and
 a message is refused for good when any address is not public: an endpoint registered under a public name that
@@ -101,6 +102,8 @@ class WebhookChannel:
         if response.is_success:
             return
         error = f"webhook answered {response.status_code} {response.reason_phrase}"
+        if response.is_redirect:
+            raise PermanentError(f"{error}; redirects are not followed: register the URL it points to")
         if response.is_client_error and response.status_code not in RETRIED_CLIENT_ERRORS:
             raise PermanentError(error)
         raise RetryableError(error)

@@ -9,7 +9,6 @@ explicitly, on top of the session's tenant filter and, on PostgreSQL, row-level 
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Callable, Sequence
@@ -24,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from aftersales.db.sentences import Sentence
 from aftersales.db.session import bound_tenant
 from aftersales.errors import FieldError, InvalidInput, NotFound
+from aftersales.http.csv_export import csv_writer
 from aftersales.identity.models import Customer
 from aftersales.service.followups.models import FollowUp
 from aftersales.service.models import Complaint, RequestEvent, RequestHold, ServiceRequest
@@ -205,7 +205,7 @@ def _aware(row: Sequence[Any]) -> tuple[Any, ...]:
 def as_csv(activities: Sequence[Activity]) -> str:
     """The file as CSV with a header row (UTF-8 text, ISO 8601 times)."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(COLUMNS)
     for a in activities:
         writer.writerow([a.occurred_at.isoformat(), a.kind, a.ref_id,

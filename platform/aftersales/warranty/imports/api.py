@@ -15,15 +15,23 @@ from litestar import Controller, Request, Response, post
 from litestar.params import FromQuery
 from pydantic import BaseModel
 
+from aftersales.contract.text import CORE_DOMAIN, messages
 from aftersales.errors import InvalidInput
 from aftersales.http.context import TOKEN_TENANT, RuntimeDep, TenantDep
 from aftersales.http.control_characters import STREAMS_BODY
+from aftersales.http.language import say
 from aftersales.http.problems import problem
 from aftersales.identity.guards import requires_scope
 from aftersales.identity.scopes import SERIALS_WRITE
-from aftersales.warranty.imports.services import ImportContext, ImportMode, ImportReport, import_serials
+from aftersales.warranty.imports.services import (
+    MAX_UPLOAD_BYTES,
+    ImportContext,
+    ImportMode,
+    ImportReport,
+    import_serials,
+)
 
-MAX_UPLOAD_BYTES = 2 * 1024**3
+_ = messages(CORE_DOMAIN)
 REPORTED_IN_RESPONSE = 1_000
 
 
@@ -37,6 +45,8 @@ class ImportReportOut(BaseModel):
     mode: str
     rows_read: int
     rows_imported: int
+    rows_invalid: int
+    """Rows with at least one error."""
     error_count: int
     errors: list[RowErrorOut]
     """The first 1,000 row errors; ``error_count`` counts them all."""
@@ -45,7 +55,7 @@ class ImportReportOut(BaseModel):
 def _report_body(report: ImportReport) -> ImportReportOut:
     return ImportReportOut(
         mode=report.mode.value, rows_read=report.rows_read, rows_imported=report.rows_imported,
-        error_count=report.error_count,
+        rows_invalid=report.rows_invalid, error_count=report.error_count,
         errors=[RowErrorOut(row=e.row, field=e.field, reason=e.reason) for e in report.errors[:REPORTED_IN_RESPONSE]],
     )
 
@@ -104,7 +114,8 @@ class SerialImportController(Controller):
         if report.rows_imported == 0 and report.error_count:
             return problem(
                 request, status=422, title="Invalid input", kind="invalid-import",
-                detail=f"nothing was imported: {report.error_count} rows are invalid",
+                detail=say(_("nothing was imported: {invalid} of {rows} rows are invalid, with {errors} errors in all",
+                              invalid=report.rows_invalid, rows=report.rows_read, errors=report.error_count)),
                 field_errors=[{"field": f"rows.{e.row}.{e.field}", "reason": e.reason} for e in body.errors],
                 report=body.model_dump(),
             )

@@ -64,6 +64,10 @@ BATCH_ROWS = 10_000
 STEP_ROWS = 1_000
 """Validation gives the event loop a turn this often, so a batch being copied to the database moves along."""
 MAX_REPORTED_ERRORS = 10_000
+MAX_UPLOAD_BYTES = 256 * 1024**2
+"""The largest CSV taken over HTTP (API and console), about four million rows: a larger declared
+``Content-Length`` is answered 413 at once, before a byte of the body is read (Litestar's
+``request_max_body_size``), so no one holds a worker waiting for a gigabyte. The CLI reads files of any size."""
 MAX_FIELD_LENGTH = {"serial": 64, "model_sku": 80, "batch": 80, "seller": 200, "card_code": 100, "hologram_code": 100}
 SQLITE_ROWS_PER_INSERT = 90
 """990 parameters: under the 999 of SQLite builds before 3.32."""
@@ -87,20 +91,27 @@ class RowError:
 
 @dataclass
 class ImportReport:
-    """What an import did. ``errors`` keeps the first 10,000; ``error_count`` counts them all."""
+    """What an import did. ``errors`` keeps the first 10,000; ``error_count`` counts them all, and
+    ``rows_invalid`` the rows they are on (a row may have several)."""
 
     mode: ImportMode
     rows_read: int = 0
     rows_imported: int = 0
     error_count: int = 0
+    rows_invalid: int = 0
     errors: list[RowError] = field(default_factory=list)
+    _last_error_row: int | None = field(default=None, repr=False, compare=False)
 
     @property
     def committed(self) -> bool:
         return self.rows_imported > 0 or self.error_count == 0
 
     def add(self, error: RowError) -> None:
+        """Count ``error`` (errors come row by row: a row's errors are added one after the other)."""
         self.error_count += 1
+        if error.row != self._last_error_row:
+            self.rows_invalid += 1
+            self._last_error_row = error.row
         if len(self.errors) < MAX_REPORTED_ERRORS:
             self.errors.append(error)
 

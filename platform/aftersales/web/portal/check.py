@@ -16,6 +16,7 @@ from litestar.response import Template
 from aftersales.db.base import utcnow
 from aftersales.errors import RateLimited
 from aftersales.http.context import RuntimeDep, SessionDep, TenantDep
+from aftersales.http.forwarded import client_address
 from aftersales.warranty import authenticity
 from aftersales.warranty.schemas import AuthenticityAnswer
 from aftersales.web.forms import fields
@@ -106,7 +107,7 @@ class PortalCheckController(PageController):
             answer = await authenticity.check_authenticity(
                 session, code_key=runtime.code_key, tenant=tenant, serial=form.serial,
                 card_code=form.card_code or None, hologram_code=form.hologram_code or None,
-                client_address=request.client.host if request.client else "unknown", now=utcnow(),
+                client_address=client_address(request), now=utcnow(),
             )
         except RateLimited as exc:
             return _show(request, page, status_code=429, form=form, retry_after=exc.retry_after)

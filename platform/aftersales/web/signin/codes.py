@@ -14,10 +14,11 @@ from urllib.parse import urlencode
 from litestar import Request, get, post
 from litestar.response import Redirect, Template
 
-from aftersales.accounts import one_time_codes
+from aftersales.accounts import one_time_codes, sign_in_limits
 from aftersales.db.base import utcnow
 from aftersales.errors import InvalidInput, RateLimited
 from aftersales.http.context import RuntimeDep, SessionDep, TenantDep
+from aftersales.http.forwarded import client_address
 from aftersales.i18n.formatting import LocaleFormat
 from aftersales.identity import page_sessions
 from aftersales.identity.models import Customer
@@ -27,6 +28,7 @@ from aftersales.web.i18n.catalogues import translations
 from aftersales.web.page_auth import ViewerDep, safe_next, session_cookie
 from aftersales.web.page_controller import SignInPageController
 from aftersales.web.portal.rendering import Page, page_for, render
+from aftersales.web.signin.passwords import too_many
 
 MAX_NEXT = 2000
 
@@ -93,7 +95,7 @@ class CodeSignInController(SignInPageController):
             contact = one_time_codes.parse_contact(contact_text, tenant.record.country)
             code_id = await one_time_codes.request_code(
                 session, code_key=runtime.code_key, contact=contact,
-                client_address=request.client.host if request.client else "unknown",
+                client_address=client_address(request),
                 compose=lambda customer, code: code_text(page, customer, code), now=utcnow())
         except InvalidInput as exc:
             return render(page, "signin/contact.html", status_code=422, contact=contact_text, next=next_path,
@@ -131,6 +133,12 @@ class CodeSignInController(SignInPageController):
         if not code.strip():
             return _code_page(page, status_code=422, attempt=attempt, next=next_path,
                           error=_("Enter the code we sent you."), ended=False)
+        try:
+            await sign_in_limits.count_attempt(runtime.db, tenant.record.id, code_key=runtime.code_key,
+                                               client_address=client_address(request), now=now)
+        except RateLimited as limited:
+            return _code_page(page, status_code=429, attempt=attempt, next=next_path, error=too_many(page, limited),
+                              ended=False, headers={"Retry-After": str(limited.retry_after)})
         check = (await one_time_codes.check_code(session, code_key=runtime.code_key, code_id=code_id, code=code,
                                                  now=now) if code_id else one_time_codes.CodeCheck(None, "expired"))
         if check.customer_id is None:

@@ -1,7 +1,9 @@
 """Password sign-in pages: staff at ``/console/sign-in`` (with the company's SSO button when it has one) and
 operators at ``/ops/sign-in``. Both lock an account for 15 minutes after 5 failures in a row
 (:func:`~aftersales.identity.services.check_staff_password`, :func:`~aftersales.identity.services.
-check_operator_password`); the failure is committed with the refusal, so a locked account stays locked.
+check_operator_password`); the failure is committed with the refusal, so a locked account stays locked, and the
+refusal is a 429 with ``Retry-After``. Staff attempts also count against the client's sign-in limit
+(:mod:`aftersales.accounts.sign_in_limits`): one address spraying many accounts is refused (429) after 20.
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ from typing import Any
 from litestar import Request, get, post
 from litestar.response import Redirect, Template
 
+from aftersales.accounts import sign_in_limits
 from aftersales.db.base import utcnow
-from aftersales.errors import AuthenticationFailed
+from aftersales.errors import AuthenticationFailed, RateLimited
 from aftersales.http.context import RuntimeDep, SessionDep, TenantDep
+from aftersales.http.forwarded import client_address
 from aftersales.identity import page_sessions, services
 from aftersales.web.forms import field
 from aftersales.web.page_auth import (
@@ -29,6 +33,13 @@ from aftersales.web.portal.rendering import Page, page_for, platform_page_for, r
 MAX_FIELD = 254
 MAX_PASSWORD = 1024
 MAX_NEXT = 2000
+
+
+def too_many(page: Page, limited: RateLimited) -> str:
+    """The words for a client over its sign-in attempts (:mod:`aftersales.accounts.sign_in_limits`)."""
+    _ = page.translations.gettext
+    minutes = page.fmt.number(max(1, -(-limited.retry_after // 60)))
+    return _("Too many sign-in attempts from your network. Try again in %(minutes)s minutes.") % {"minutes": minutes}
 
 
 def _refusal(page: Page, failure: AuthenticationFailed) -> tuple[int, str]:
@@ -78,10 +89,18 @@ class StaffSignInController(SignInPageController):
         if errors:
             return render(page, "console/signin.html", status_code=422, errors=errors, refusal=None, **context)
         now = utcnow()
+        try:
+            await sign_in_limits.count_attempt(runtime.db, tenant.record.id, code_key=runtime.code_key,
+                                               client_address=client_address(request), now=now)
+        except RateLimited as limited:
+            return render(page, "console/signin.html", status_code=429, errors={}, refusal=too_many(page, limited),
+                          headers={"Retry-After": str(limited.retry_after)}, **context)
         outcome = await services.check_staff_password(session, email=email, password=password, now=now)
         if isinstance(outcome, AuthenticationFailed):
             status, refusal = _refusal(page, outcome)
-            return render(page, "console/signin.html", status_code=status, errors={}, refusal=refusal, **context)
+            locked = sign_in_limits.locked(outcome)
+            return render(page, "console/signin.html", status_code=status, errors={}, refusal=refusal,
+                          headers={"Retry-After": str(locked.retry_after)} if locked else None, **context)
         opened = await page_sessions.open_session(session, principal=outcome, method="password", now=now)
         return Redirect(safe_next(next_path, page.url("/console/")), status_code=303,
                         cookies=[session_cookie(runtime, request, opened, now)])
@@ -111,8 +130,9 @@ class OperatorSignInController(OperatorPageController):
         outcome = await services.check_operator_password(platform_session, email=email, password=password, now=now)
         if isinstance(outcome, AuthenticationFailed):
             status, refusal = _refusal(page, outcome)
+            locked = sign_in_limits.locked(outcome)
             return render(page, "ops/signin.html", status_code=status, email=email, errors={}, refusal=refusal,
-                          next=next_path)
+                          next=next_path, headers={"Retry-After": str(locked.retry_after)} if locked else None)
         opened = await page_sessions.open_operator_session(platform_session, operator_id=uuid.UUID(outcome.subject),
                                                            now=now)
         return Redirect(safe_next(next_path, "/ops/"), status_code=303, cookies=[operator_cookie(runtime, opened, now)])

@@ -11,8 +11,11 @@ from litestar import Request, get
 from litestar.datastructures import Cookie
 from litestar.response import Redirect, Template
 
+from aftersales.accounts import sign_in_limits
 from aftersales.db.base import utcnow
+from aftersales.errors import RateLimited
 from aftersales.http.context import RuntimeDep, SessionDep, TenantDep
+from aftersales.http.forwarded import client_address
 from aftersales.identity import page_sessions
 from aftersales.identity.oidc_sign_in import (
     ATTEMPT_LIFETIME,
@@ -25,6 +28,7 @@ from aftersales.runtime import Runtime
 from aftersales.web.page_auth import ViewerDep, cookie_path, safe_next, session_cookie
 from aftersales.web.page_controller import SignInPageController
 from aftersales.web.portal.rendering import Page, page_for, render
+from aftersales.web.signin.passwords import too_many
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +94,13 @@ class SsoSignInController(SignInPageController):
         if query.get("error"):
             return _refused(page, tenant, "cancelled", 403)
         now = utcnow()
+        try:
+            await sign_in_limits.count_attempt(runtime.db, tenant.record.id, code_key=runtime.code_key,
+                                               client_address=client_address(request), now=now)
+        except RateLimited as limited:
+            return render(page, "console/signin.html", status_code=429, email="", errors={}, next="",
+                          refusal=too_many(page, limited), sso=bool(tenant.record.sso),
+                          headers={"Retry-After": str(limited.retry_after)})
         try:
             provider = SsoProvider.of(tenant.record)
             principal, next_path = await finish_sign_in(

@@ -7,10 +7,14 @@ from __future__ import annotations
 import re
 import uuid
 
+import pytest
 from sqlalchemy import func, select
 
+from aftersales.warranty.imports.services import ImportMode, ImportReport, RowError
 from aftersales.warranty.models import Serial
+from aftersales.web.console.insight import import_runs
 from support.pages import csrf_token, post_form
+from support.uploads import declared_huge
 from support.warranty import add_unit, imei
 
 HTMX = {"hx-request": "true"}
@@ -112,3 +116,25 @@ async def test_another_tenant_sees_nothing_of_an_import(runtime, make_tenant, pa
     assert (await pages.get(f"/t/other/console/imports/{run_id}/errors.csv")).status_code == 404
     progress = await pages.get(f"/t/other/console/imports/progress?import_id={run_id}")
     assert progress.status_code == 200 and "progressbar" not in progress.text
+
+
+async def test_the_errors_csv_has_no_live_formula(runtime, make_tenant, pages, sign_in_staff):
+    tenant = await make_tenant("acme")
+    await sign_in_staff(pages, tenant, "admin")
+    run_id = uuid.uuid4().hex
+    report = ImportReport(ImportMode.VALID_ROWS)
+    report.add(RowError(2, "serial", '=HYPERLINK("http://evil.example/","x") is repeated'))
+    import_runs.start(tenant.id, run_id, None).report = report
+    download = await pages.get(f"/t/acme/console/imports/{run_id}/errors.csv")
+    assert download.text.splitlines()[1] == '''2,serial,"'=HYPERLINK(""http://evil.example/"",""x"") is repeated"'''
+
+
+@pytest.mark.parametrize("htmx", [True, False])
+async def test_a_declared_gigabyte_is_refused_at_once_with_413(runtime, make_tenant, pages, sign_in_staff, htmx):
+    tenant = await make_tenant("acme")
+    await sign_in_staff(pages, tenant, "admin")
+    headers = {"Content-Type": "multipart/form-data; boundary=x"}
+    if htmx:  # the token in a header: the page streams the body itself; else the CSRF check reads the form
+        headers |= {**HTMX, "x-csrftoken": csrf_token(pages)}
+    refused = await declared_huge(pages, "/t/acme/console/imports", headers=headers)
+    assert refused.status_code == 413

@@ -9,7 +9,6 @@ being sent) for the share of the file read and the rows checked so far (:mod:`af
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
@@ -20,6 +19,7 @@ from litestar.response import Template
 from aftersales.errors import InvalidInput, NotFound
 from aftersales.http.context import RuntimeDep, SessionDep, TenantDep
 from aftersales.http.control_characters import STREAMS_BODY
+from aftersales.http.csv_export import csv_writer
 from aftersales.identity.scopes import SERIALS_WRITE
 from aftersales.warranty.imports.services import ImportContext, ImportMode, import_serials
 from aftersales.web.console.insight import import_runs
@@ -117,7 +117,7 @@ class ImportController(PageController):
         if run is None or run.report is None:
             raise NotFound("no such import here: its report is kept only for the most recent imports")
         out = io.StringIO()
-        writer = csv.writer(out)
+        writer = csv_writer(out)
         writer.writerow(["row", "field", "reason"])
         writer.writerows((e.row, e.field, e.reason) for e in run.report.errors)
         return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers={

@@ -17,11 +17,11 @@ from litestar import Request
 from litestar.datastructures import UploadFile
 
 from aftersales.errors import FieldError, InvalidInput
+from aftersales.warranty.imports.services import MAX_UPLOAD_BYTES
 from aftersales.web.page_auth import CSRF_HEADER
 
 FILE_FIELD = "file"
 MAX_FIELD_BYTES = 1024
-MAX_UPLOAD_BYTES = 2 * 1024**3
 CHUNK_BYTES = 256 * 1024
 
 
