@@ -111,8 +111,8 @@ def _coverage(row: Any) -> dict[str, Any] | None:
     return {"status": status, "warranty_start": row.warranty_start, "warranty_end": row.warranty_end,
             "parts_support_end": row.parts_support_end, "return_until": row.return_until,
             "exchange_until": row.exchange_until, "restarts_on_exchange": row.restarts_on_exchange,
-            "exclusions": list(row.exclusions or ()), "reasons": list(row.reasons or ()), "cause": row.cause,
-            "computed_at": row.created_at}
+            "exclusions": list(row.exclusions or ()), "reasons": list(row.reasons or ()),
+            "items": [], "cause": row.cause, "computed_at": row.created_at}
 
 
 def floor_app() -> Litestar:
