@@ -14,6 +14,7 @@ import click
 
 from aftersales.cli.support import _fail, friendly_errors, run_with_runtime
 from aftersales.errors import AftersalesError
+from aftersales.observability.logs import configure_logging
 from aftersales.runtime import Runtime
 from aftersales.settings import load_settings
 
@@ -254,11 +255,10 @@ def import_serials_command(tenant_slug: str, csv_file: Path, mode: str, errors_c
                     yield block
 
             session = runtime.db.session(tenant.id)
-            async with session:
-                async with session.begin() as transaction:
-                    report = await import_serials(session, ctx, sync_chunks(chunks()), mode=ImportMode(mode))
-                    if not report.committed:
-                        await transaction.rollback()
+            async with session, session.begin() as transaction:
+                report = await import_serials(session, ctx, sync_chunks(chunks()), mode=ImportMode(mode))
+                if not report.committed:
+                    await transaction.rollback()
         return report
 
     report = run_with_runtime(work)
@@ -296,8 +296,10 @@ def serve(host: str, port: int, reload: bool = False) -> None:
 
         watched = [str(Path(aftersales.__file__).parent), *map(str, plugin_directories())]
         click.echo(f"restarting on changes to {', '.join(watched)}")
-    uvicorn.run("aftersales.app:create_app", factory=True, host=host, port=port, log_level="info", reload=reload,
-                reload_dirs=watched)
+    configure_logging()
+    # our access log lines carry the request id (aftersales.observability.requests); uvicorn's would repeat them
+    uvicorn.run("aftersales.app:served_app", factory=True, host=host, port=port, log_level="info",
+                log_config=None, access_log=False, reload=reload, reload_dirs=watched)
 
 
 @main.command()
@@ -309,6 +311,7 @@ def demo(then_serve: bool, port: int) -> None:
     from aftersales.demo.seed import seed_demo
     from aftersales.migrate import upgrade
 
+    configure_logging()
     _local_stripe_for_the_demo()
     if then_serve:
         _local_mail_for_the_demo()
