@@ -307,11 +307,14 @@ def serve(host: str, port: int, reload: bool = False) -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 @friendly_errors
 def demo(then_serve: bool, port: int) -> None:
-    """Migrate, onboard every manifest in tenants/, create demo sign-ins, and serve."""
+    """Migrate, onboard every manifest in tenants/, create demo sign-ins, and serve.
+
+    SIGTERM stops the demo as Ctrl-C does, its local servers (localstripe) with it."""
     from aftersales.demo.seed import seed_demo
     from aftersales.migrate import upgrade
 
     configure_logging()
+    _exit_on_sigterm()
     _local_stripe_for_the_demo()
     if then_serve:
         _local_mail_for_the_demo()
@@ -324,6 +327,18 @@ def demo(then_serve: bool, port: int) -> None:
     if then_serve:
         click.echo(f"serving on http://127.0.0.1:{port}  — API docs at http://127.0.0.1:{port}/schema")
         serve.callback(host="127.0.0.1", port=port)  # type: ignore[misc]
+
+
+def _exit_on_sigterm() -> None:
+    """Make SIGTERM end the process by ``SystemExit``, so ``atexit`` stops the demo's child processes (Python's
+    default for SIGTERM is to die on the spot, leaving them running). While uvicorn serves it takes the signal
+    itself, shuts down, restores this handler and raises the signal again, which then lands here."""
+    import signal
+
+    def leave(signum: int, _frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, leave)
 
 
 def _local_stripe_for_the_demo() -> None:
