@@ -8,7 +8,7 @@ request; the tenant resolution (:mod:`aftersales.http.context`) names the tenant
 
 from __future__ import annotations
 
-import uuid
+import os
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
@@ -37,12 +37,12 @@ current: ContextVar[RequestContext | None] = ContextVar("aftersales_request", de
 
 
 def request_id_of(scope: Any) -> str:
-    """The id of the request of ``scope``, made on first use. Always generated here (a random UUID), never taken
-    from the caller: an id a client chooses could collide with, or pose as, another request in the logs."""
+    """The id of the request of ``scope``, made on first use: 128 random bits in hex. Always generated here, never
+    taken from the caller: an id a client chooses could collide with, or pose as, another request in the logs."""
     state = scope.setdefault("state", {})
     rid = state.get(SCOPE_KEY)
     if rid is None:
-        rid = state[SCOPE_KEY] = uuid.uuid4().hex
+        rid = state[SCOPE_KEY] = os.urandom(16).hex()
     return rid
 
 

@@ -20,6 +20,10 @@ _HEADER = REQUEST_ID_HEADER.encode()
 
 ASGIApp = Any
 
+_series: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+"""The counter and histogram children of each (method, route template, status), kept: ``labels()`` takes a lock
+and builds a key on every call. Bounded as the labels are (routes × methods × statuses)."""
+
 
 def observe_requests(handler: ASGIApp) -> ASGIApp:
     """``handler`` (an ASGI callable) with each HTTP request given an id, a log context and its metrics."""
@@ -47,8 +51,12 @@ def observe_requests(handler: ASGIApp) -> ASGIApp:
             elapsed = time.perf_counter() - started
             route = scope.get("path_template") or "unmatched"
             method = scope["method"]
-            HTTP_REQUESTS.labels(method, route, str(status)).inc()
-            HTTP_LATENCY.labels(method, route).observe(elapsed)
+            series = _series.get((method, route, status))
+            if series is None:
+                series = _series[method, route, status] = (HTTP_REQUESTS.labels(method, route, str(status)),
+                                                           HTTP_LATENCY.labels(method, route))
+            series[0].inc()
+            series[1].observe(elapsed)
             if access_log.isEnabledFor(logging.INFO):
                 access_log.info("%s %s %d %.1f ms", method, scope["path"], status, elapsed * 1000,
                                 extra={"method": method, "route": route, "path": scope["path"], "status": status,
