@@ -155,6 +155,7 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             security=[{"bearer": []}],
         ),
         debug=False,
+        logging_config=None,  # the process's logging is aftersales.observability.logs', set up by the command
     )
     app.asgi_handler = observe_requests(app.asgi_handler)
     return app

@@ -65,3 +65,12 @@ def test_json_unless_a_terminal_or_told(monkeypatch):
     monkeypatch.setenv("AFTERSALES_LOG_FORMAT", "yaml")
     with pytest.raises(ValueError, match="json or text"):
         wants_json(io.StringIO())
+
+
+def test_building_the_app_keeps_the_logging_set_up(runtime, log_lines):
+    """``aftersales serve`` sets up the logs, then builds the app: Litestar must not replace the set-up."""
+    from aftersales.app import create_app
+
+    create_app(runtime)
+    logging.getLogger("aftersales.probe").info("still in JSON")
+    assert [line["message"] for line in log_lines() if line["logger"] == "aftersales.probe"] == ["still in JSON"]

@@ -17,8 +17,10 @@ from typing import Any, TextIO
 
 from aftersales.observability.context import current
 
-_RECORD_FIELDS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
-"""The attributes every log record has; anything else on a record was passed as ``extra`` and is logged."""
+_RECORD_FIELDS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime",
+                                                                                "color_message"}
+"""The attributes every log record has (and uvicorn's terminal colours); anything else on a record was passed as
+``extra`` and is logged."""
 
 
 class ContextFilter(logging.Filter):

@@ -16,7 +16,17 @@ aggregate them with ``PROMETHEUS_MULTIPROC_DIR`` later).
 
 from __future__ import annotations
 
-from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    Counter,
+    Gauge,
+    Histogram,
+    disable_created_metrics,
+    generate_latest,
+)
+
+disable_created_metrics()  # no ``*_created`` series: one more per labelled series, and Prometheus ignores them
 
 HTTP_REQUESTS = Counter("aftersales_http_requests", "HTTP requests answered, by route template and status",
                         ["method", "route", "status"])
