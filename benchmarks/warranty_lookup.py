@@ -219,7 +219,8 @@ def unit_rows(tenant: BenchTenant, start: int, stop: int) -> dict[str, list[dict
             "warranty_start": bought, "warranty_end": bought + timedelta(days=730),
             "parts_support_end": bought + timedelta(days=3650), "return_until": bought + timedelta(days=7),
             "exchange_until": bought + timedelta(days=30), "restarts_on_exchange": False, "exclusions": [],
-            "reasons": ["24 months from the purchase date"], "cause": "registered", "superseded_at": None,
+            "reasons": ["24 months from the purchase date"], "items": [], "cause": "registered",
+            "superseded_at": None,
         })
     return rows
 

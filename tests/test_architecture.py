@@ -3,6 +3,7 @@ describes (docs/architecture.md §2)."""
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 
@@ -14,7 +15,15 @@ ARCHITECTURE = REPO / "docs" / "architecture.md"
 
 
 def _lint(config: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    code = lint_imports(config_filename=str(config), no_cache=True, no_logo=True)
+    """import-linter's report. Its logging set-up (``dictConfig``) disables every logger that exists; they are
+    enabled again after, or later tests in this process would capture no log line of theirs."""
+    enabled = [lg for lg in logging.Logger.manager.loggerDict.values()
+               if isinstance(lg, logging.Logger) and not lg.disabled]
+    try:
+        code = lint_imports(config_filename=str(config), no_cache=True, no_logo=True)
+    finally:
+        for lg in enabled:
+            lg.disabled = False
     return code, capsys.readouterr().out
 
 

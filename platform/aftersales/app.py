@@ -29,6 +29,9 @@ from aftersales.marketplace.quotes.api import PartPriceController, QuoteControll
 from aftersales.marketplace.ratings.api import RatingController
 from aftersales.marketplace.search.api import ProviderSearchController
 from aftersales.marketplace.settlement.api import SettlementController
+from aftersales.observability import tracing
+from aftersales.observability.logs import configure_logging
+from aftersales.observability.requests import observe_requests
 from aftersales.onboarding.api import OperatorController, TenantSelfController
 from aftersales.outbox.api import OutboxController, WebhookController, WebhookEventController
 from aftersales.payments.customer_payments.api import PaymentController
@@ -53,6 +56,7 @@ from aftersales.warranty.imports.api import SerialImportController
 from aftersales.warranty.recalls.api import PublicRecallController, RecallController
 from aftersales.warranty.registrations.api import ClaimController, RegistrationController
 from aftersales.web.health import health
+from aftersales.web.metrics import metrics
 from aftersales.web.page_auth import SignInRequired, csrf_config
 from aftersales.web.page_errors import page_answer, sign_in_redirect
 from aftersales.web.pages import PagesPlugin
@@ -72,16 +76,23 @@ def freeze_startup_objects() -> None:
 
 
 def create_app(runtime: Runtime | None = None) -> Litestar:
-    """Build the application around ``runtime`` (default: built from the environment)."""
+    """Build the application around ``runtime`` (default: built from the environment).
+
+    Every request passes first through :func:`~aftersales.observability.requests.observe_requests` (request id,
+    metrics, access log); when tracing is configured, Litestar's OpenTelemetry plugin and the engines' statement
+    spans are added (:mod:`aftersales.observability.tracing`)."""
     runtime = runtime or build_runtime()
+    if tracing.configure():
+        tracing.instrument_engines(runtime.db.engine, runtime.db.read_engine)
     catalogues.load({catalogues.domain_of(plugin) for _, plugin in runtime.plugins.pm.list_name_plugin()})
 
     async def close_runtime() -> None:
         await runtime.close()
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             health,
+            metrics,
             OAuthController,
             SignInController,
             TenantIdentityController,
@@ -130,7 +141,7 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
                     BearerTokenMiddleware],
         type_encoders={Message: say},
         csrf_config=csrf_config(runtime),
-        plugins=[PagesPlugin()],
+        plugins=[PagesPlugin(), *tracing.litestar_plugins()],
         state=State({"runtime": runtime}),
         lifespan=[embedded_worker],
         on_startup=[freeze_startup_objects],
@@ -148,4 +159,14 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             security=[{"bearer": []}],
         ),
         debug=False,
+        logging_config=None,  # the process's logging is aftersales.observability.logs', set up by the command
     )
+    app.asgi_handler = observe_requests(app.asgi_handler)
+    return app
+
+
+def served_app() -> Litestar:
+    """The application ``aftersales serve`` runs, built in the serving process (a reloading server's child too)
+    with its structured logs (:func:`~aftersales.observability.logs.configure_logging`)."""
+    configure_logging()
+    return create_app()

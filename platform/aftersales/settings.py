@@ -97,6 +97,9 @@ class Settings:
     """Where Stripe's API is (tests point it at a local Stripe-compatible server)."""
     stripe_credentials_key: str | None = None
     """Key that encrypts tenants' Stripe secret keys at rest (generated into data_dir when unset)."""
+    metrics_token: str | None = None
+    """A bearer token that may read ``/metrics`` (what a Prometheus scraper sends); operators' access tokens
+    may read it too. Unset, only operators can (docs/operations.md)."""
     cookie_secure: bool = True
     """Mark page cookies ``Secure``. Browsers take them from ``http://localhost`` as well; turn off only to reach
     a development server by another plain-HTTP name."""
@@ -146,4 +149,5 @@ def load_settings() -> Settings:
         stripe_api_base=_env("STRIPE_API_BASE", STRIPE_API),
         stripe_credentials_key=os.environ.get("AFTERSALES_STRIPE_CREDENTIALS_KEY") or None,
         cookie_secure=_flag(os.environ.get("AFTERSALES_COOKIE_SECURE")) is not False,
+        metrics_token=os.environ.get("AFTERSALES_METRICS_TOKEN") or None,
     )

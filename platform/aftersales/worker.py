@@ -24,6 +24,7 @@ from sqlalchemy import select
 
 from aftersales.db.base import utcnow
 from aftersales.errors import PluginFailed, VerticalUnavailable
+from aftersales.observability.metrics import WORKER_ITEMS, WORKER_PASSES
 from aftersales.outbox.delivery import BATCH, deliver_due
 from aftersales.runtime import Runtime
 from aftersales.service.clocks.escalation import sweep_breaches, warn_at_risk
@@ -75,6 +76,8 @@ async def run_once(runtime: Runtime, now: datetime) -> dict[str, int]:
     the reason and the jobs it held up, with no traceback (a failing hook call was logged with its error id);
     its jobs that need no hook (the outbox) still run.
 
+    Counted in ``aftersales_worker_passes`` and ``aftersales_worker_items`` (:mod:`aftersales.observability`).
+
     :return: per job name, how many items it handled across the tenants.
     """
     counts = {job.__name__: 0 for job in JOBS}
@@ -94,6 +97,9 @@ async def run_once(runtime: Runtime, now: datetime) -> dict[str, int]:
             log.warning("tenant %s: its plugin rules are failing; %s", slug,
                         "; ".join(f"{what}: {why}" for what, why in failing.items()),
                         extra={"tenant": slug, "tenant_id": str(tenant_id), "failing": failing})
+    WORKER_PASSES.labels("completed").inc()
+    for name, handled in counts.items():
+        WORKER_ITEMS.labels(name).inc(handled)
     return counts
 
 
@@ -106,6 +112,7 @@ async def run_forever(runtime: Runtime, stop: asyncio.Event, interval: float = D
         try:
             counts = await run_once(runtime, utcnow())
         except Exception:  # the database is unreachable, say: try again on the next pass
+            WORKER_PASSES.labels("failed").inc()
             log.exception("worker pass failed")
             counts = {}
         if any(counts.values()):

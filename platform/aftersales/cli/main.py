@@ -14,6 +14,7 @@ import click
 
 from aftersales.cli.support import _fail, friendly_errors, run_with_runtime
 from aftersales.errors import AftersalesError
+from aftersales.observability.logs import configure_logging
 from aftersales.runtime import Runtime
 from aftersales.settings import load_settings
 
@@ -253,11 +254,10 @@ def import_serials_command(tenant_slug: str, csv_file: Path, mode: str, errors_c
                     yield block
 
             session = runtime.db.session(tenant.id)
-            async with session:
-                async with session.begin() as transaction:
-                    report = await import_serials(session, ctx, sync_chunks(chunks()), mode=ImportMode(mode))
-                    if not report.committed:
-                        await transaction.rollback()
+            async with session, session.begin() as transaction:
+                report = await import_serials(session, ctx, sync_chunks(chunks()), mode=ImportMode(mode))
+                if not report.committed:
+                    await transaction.rollback()
         return report
 
     report = run_with_runtime(work)
@@ -296,10 +296,12 @@ def serve(host: str, port: int, reload: bool = False) -> None:
 
         watched = [str(Path(aftersales.__file__).parent), *map(str, plugin_directories())]
         click.echo(f"restarting on changes to {', '.join(watched)}")
+    configure_logging()
     # proxy_headers off: uvicorn would believe X-Forwarded-For from 127.0.0.1; the app believes it only from
-    # AFTERSALES_TRUSTED_PROXIES (aftersales.http.forwarded)
-    uvicorn.run("aftersales.app:create_app", factory=True, host=host, port=port, log_level="info", reload=reload,
-                reload_dirs=watched, proxy_headers=False)
+    # AFTERSALES_TRUSTED_PROXIES (aftersales.http.forwarded). Our access log lines carry the request id
+    # (aftersales.observability.requests); uvicorn's would repeat them.
+    uvicorn.run("aftersales.app:served_app", factory=True, host=host, port=port, log_level="info",
+                log_config=None, access_log=False, reload=reload, reload_dirs=watched, proxy_headers=False)
 
 
 @main.command()
@@ -307,10 +309,14 @@ def serve(host: str, port: int, reload: bool = False) -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 @friendly_errors
 def demo(then_serve: bool, port: int) -> None:
-    """Migrate, onboard every manifest in tenants/, create demo sign-ins, and serve."""
+    """Migrate, onboard every manifest in tenants/, create demo sign-ins, and serve.
+
+    SIGTERM stops the demo as Ctrl-C does, its local servers (localstripe) with it."""
     from aftersales.demo.seed import seed_demo
     from aftersales.migrate import upgrade
 
+    configure_logging()
+    _exit_on_sigterm()
     _local_stripe_for_the_demo()
     if then_serve:
         _local_mail_for_the_demo()
@@ -323,6 +329,18 @@ def demo(then_serve: bool, port: int) -> None:
     if then_serve:
         click.echo(f"serving on http://127.0.0.1:{port}  — API docs at http://127.0.0.1:{port}/schema")
         serve.callback(host="127.0.0.1", port=port)  # type: ignore[misc]
+
+
+def _exit_on_sigterm() -> None:
+    """Make SIGTERM end the process by ``SystemExit``, so ``atexit`` stops the demo's child processes (Python's
+    default for SIGTERM is to die on the spot, leaving them running). While uvicorn serves it takes the signal
+    itself, shuts down, restores this handler and raises the signal again, which then lands here."""
+    import signal
+
+    def leave(signum: int, _frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, leave)
 
 
 def _local_stripe_for_the_demo() -> None:

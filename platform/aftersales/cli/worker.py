@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import signal
 
 import click
 
 from aftersales.cli.support import friendly_errors, run_with_runtime
 from aftersales.db.base import utcnow
+from aftersales.observability import tracing
+from aftersales.observability.logs import configure_logging
 from aftersales.runtime import Runtime
 from aftersales.worker import DEFAULT_INTERVAL_SECONDS, run_forever, run_once
 
@@ -18,16 +19,25 @@ from aftersales.worker import DEFAULT_INTERVAL_SECONDS, run_forever, run_once
 @click.option("--once", is_flag=True, help="Run one pass over every tenant and exit.")
 @click.option("--interval", type=click.FloatRange(min=0.05), default=DEFAULT_INTERVAL_SECONDS, show_default=True,
               help="Seconds to wait after a pass that found nothing to do.")
+@click.option("--metrics-port", type=click.IntRange(1, 65535), default=None,
+              help="Serve this worker's Prometheus metrics (passes, items, plugin failures) on this local port.")
 @friendly_errors
-def worker(once: bool, interval: float) -> None:
+def worker(once: bool, interval: float, metrics_port: int | None) -> None:
     """Run the background jobs (outbox delivery, …) for every active tenant.
 
     Stops gracefully on SIGTERM or Ctrl-C: the pass in progress finishes, then the process exits. Several
-    workers may run at once on PostgreSQL; they share the work without doing any of it twice.
+    workers may run at once on PostgreSQL; they share the work without doing any of it twice. Logs are JSON
+    lines unless stderr is a terminal; traces are exported when an OTLP endpoint is configured.
     """
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging()
+    if metrics_port is not None:
+        from prometheus_client import start_http_server
+
+        start_http_server(metrics_port, addr="127.0.0.1")
 
     async def work(runtime: Runtime) -> None:
+        if tracing.configure():
+            tracing.instrument_engines(runtime.db.engine, runtime.db.read_engine)
         if once:
             counts = await run_once(runtime, utcnow())
             click.echo(", ".join(f"{name}: {n}" for name, n in counts.items()))

@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from aftersales.errors import NotFound, PermissionDenied, TenantUnavailable
 from aftersales.http.language import reader
 from aftersales.identity.guards import current_principal
+from aftersales.observability.context import note_tenant
 from aftersales.runtime import Runtime
 from aftersales.tenancy.current import CurrentTenant, bind_tenant, tenant_cache
 from aftersales.tenancy.models import Tenant
@@ -57,6 +58,7 @@ def _current(runtime: Runtime, tenant: Tenant | None) -> CurrentTenant:
 
 def _serving(request: Request[Any, Any, Any], current: CurrentTenant) -> CurrentTenant:
     """``current``, unless its vertical is disabled and the route does not serve such a tenant."""
+    note_tenant(current.record.slug)
     if not request.route_handler.opt.get(SERVES_UNAVAILABLE_VERTICAL):
         current.refuse_if_unavailable()
     return current

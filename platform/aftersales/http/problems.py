@@ -1,12 +1,14 @@
 """Every error becomes an RFC 9457 problem document (``application/problem+json``), in this one place.
 
 Domain errors map by type to a status; Litestar's own errors (validation, 404, 405) keep their status; an
-unexpected exception is logged with its traceback and answered with a bare 500 that reveals nothing. A failing
+unexpected exception is logged with its traceback and answered with a bare 500 that reveals nothing, unless it
+says the database cannot be reached: that is a 503 with ``Retry-After`` (:mod:`aftersales.db.outage`). A failing
 plugin is not unexpected: it is a 503 naming the vertical whose rules fail and the error id it was logged under
 (``error_id``), and a disabled vertical a 503 naming the reason.
 Validation problems carry ``errors: [{field, reason}]`` with every invalid field (and ``code``, ``params`` where
-the service names the rule; a refusal that names its rule carries them at the top). A page request gets the
-same answer as an HTML page instead: the app passes the pages' own answer
+the service names the rule; a refusal that names its rule carries them at the top). Every problem carries the
+``request_id`` its answer's ``X-Request-ID`` header names, so a user can quote it (:mod:`aftersales.observability`).
+A page request gets the same answer as an HTML page instead: the app passes the pages' own answer
 (:func:`aftersales.web.page_errors.page_answer`) to :func:`exception_handlers`, so this module, below every
 domain, knows nothing of pages.
 """
@@ -24,6 +26,9 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from aftersales import errors
 from aftersales.contract.text import Message
+from aftersales.db.outage import RETRY_AFTER_SECONDS, database_unreachable
+from aftersales.observability.context import request_id_of
+from aftersales.observability.metrics import DB_UNAVAILABLE
 
 logger = logging.getLogger("aftersales.web")
 PROBLEM_JSON = "application/problem+json"
@@ -61,6 +66,7 @@ def problem(
         "status": status,
         "detail": detail,
         "instance": request.url.path,
+        "request_id": request_id_of(request.scope),
     }
     if field_errors:
         body["errors"] = field_errors
@@ -146,10 +152,22 @@ def exception_handlers(
                        headers=exc.headers)
 
     def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+        if database_unreachable(exc):
+            return handle_database_unreachable(request, exc)
         logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
         return answer(
             request, status=HTTP_500_INTERNAL_SERVER_ERROR, title="Internal error",
             detail="something went wrong on our side; it has been logged", kind="internal-error",
+        )
+
+    def handle_database_unreachable(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+        DB_UNAVAILABLE.inc()
+        logger.warning("database unreachable on %s %s: %s: %s", request.method, request.url.path,
+                       type(exc).__name__, str(exc).splitlines()[0] if str(exc) else "")
+        return answer(
+            request, status=503, title="Service unavailable", kind="database-unavailable",
+            detail="the database cannot be reached at the moment; try again shortly",
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
         )
 
     return {

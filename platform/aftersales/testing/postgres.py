@@ -70,6 +70,7 @@ class ThrowawayPostgres:
     def __init__(self) -> None:
         self._dir: Path | None = None
         self._bin: Path | None = None
+        self._options = ""
         self.server: ServerInfo | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------------------
@@ -111,10 +112,25 @@ class ThrowawayPostgres:
                 check=False, capture_output=True,
             )
             if started.returncode == 0:
+                self._options = options
                 break
             if attempt == 2:
                 started.check_returncode()
         self.server = ServerInfo("127.0.0.1", port, "postgres", None)
+
+    def pause(self) -> None:
+        """Stop the server, keeping its data, as an outage would (:meth:`resume` starts it again, same port).
+        Only a server this object started can be paused."""
+        assert self._dir is not None and self._bin is not None, "not a server this object started"
+        subprocess.run(self._as_postgres(str(self._bin / "pg_ctl"), "-D", str(self._dir / "data"), "-m", "fast",
+                                         "-w", "stop"), check=True, capture_output=True)
+
+    def resume(self) -> None:
+        """Start a :meth:`pause`-d server again on the same port."""
+        assert self._dir is not None and self._bin is not None, "not a server this object started"
+        subprocess.run(self._as_postgres(str(self._bin / "pg_ctl"), "-D", str(self._dir / "data"), "-l",
+                                         str(self._dir / "log"), "-o", self._options, "-w", "start"),
+                       check=True, capture_output=True)
 
     def stop(self) -> None:
         if self._dir is not None and self._bin is not None:

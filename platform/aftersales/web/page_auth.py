@@ -42,7 +42,7 @@ OPERATOR_PATH = "/ops"
 CSRF_COOKIE = "as_csrf"
 CSRF_HEADER = "x-csrftoken"
 NOT_PAGES = (r"^/api/", r"^/oauth/", r"^/public/", r"^/auth/", r"^/t/[^/]+/auth/", r"^/operator/login",
-             r"^/\.well-known/", r"^/health", r"^/schema", r"^/static/")
+             r"^/\.well-known/", r"^/health", r"^/metrics$", r"^/schema", r"^/static/")
 """Paths that are not pages: bearer-token or public APIs, which take no cookies and so need no CSRF token."""
 _NOT_PAGES = re.compile("|".join(NOT_PAGES))
 

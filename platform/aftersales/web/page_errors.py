@@ -16,6 +16,7 @@ from litestar.response import Redirect, Template
 
 from aftersales.i18n.formatting import LocaleFormat
 from aftersales.i18n.negotiation import LANG_COOKIE, choose_locale
+from aftersales.observability.context import request_id_of
 from aftersales.onboarding.manifest import SUPPORTED_LOCALES
 from aftersales.web.i18n.catalogues import translations
 from aftersales.web.page_auth import SignInRequired, htmx_asked, is_page, sign_in_url
@@ -50,6 +51,8 @@ def _messages(status: int, kind: str, page: BarePage, params: dict[str, Any]) ->
         return _("Service unavailable"), _(
             "The rules of this service ({vertical}) are switched off at the moment: {reason}").format(
             vertical=params.get("vertical", ""), reason=params.get("reason", ""))
+    if kind == "database-unavailable":
+        return _("Service unavailable"), _("We cannot reach our records at the moment. Please try again in a minute.")
     if kind == "tenant-unavailable":
         return _("Service unavailable"), _("This service is not available at the moment. Please try again later or contact the company directly.")
     if status == 404:
@@ -69,14 +72,17 @@ def error_page(request: Request[Any, Any, Any], *, status: int, detail: str | No
                params: dict[str, Any] | None = None) -> Template:
     """The HTML error page for ``status`` (``kind`` is the problem type's name); ``detail`` and field reasons are
     shown below 500 only, and never for a missing page or an unavailable tenant. A failing or disabled vertical
-    (503) says so in the reader's language, with the error id or the reason (``params`` of the problem)."""
+    (503) says so in the reader's language, with the error id or the reason (``params`` of the problem). Every
+    error page shows the request id (as the ``X-Request-ID`` header does) for the visitor to quote."""
     page = bare_page(request)
     title, explanation = _messages(status, kind, page, params or {})
     shown = detail if status < 500 and status != 404 and kind != "tenant-unavailable" else None
     return Template(template_name="error.html", status_code=status, headers=headers,
                     media_type="text/html; charset=utf-8",
                     context={"page": page, "title": title, "explanation": explanation, "detail": shown,
-                             "field_errors": field_errors if status < 500 else None})
+                             "field_errors": field_errors if status < 500 else None,
+                             "reference": page.translations.gettext("If you contact us, quote this reference:"),
+                             "request_id": request_id_of(request.scope)})
 
 
 def page_answer(request: Request[Any, Any, Any], *, status: int, detail: str, kind: str,
