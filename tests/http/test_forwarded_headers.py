@@ -44,7 +44,7 @@ def as_served(monkeypatch):
     options = {k: v for k, v in ran.items() if k not in {"factory", "reload", "reload_dirs", "log_level"}}
 
     def wrap(app):
-        config = uvicorn.Config(app, log_config=None, **options)
+        config = uvicorn.Config(app, **{**options, "log_config": None})
         config.load()
         return config.loaded_app
 
