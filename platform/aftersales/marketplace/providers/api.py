@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, Request, Response, get, patch, post, put
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -164,7 +165,8 @@ class ProviderController(Controller):
         await reach(request, session, provider_id, write=False)
         return [document_out(d) for d in await documents.documents_of(session, provider_id)]
 
-    @get("/{provider_id:uuid}/documents/{document_id:uuid}", operation_id="getProviderDocument", guards=[READERS])
+    @get("/{provider_id:uuid}/documents/{document_id:uuid}", operation_id="getProviderDocument", guards=[READERS],
+         responses={200: ResponseSpec(bytes, media_type="*/*", description="The document in the type it was filed")})
     async def get_document(self, request: Request[Any, Any, Any], provider_id: FromPath[UUID],
                            document_id: FromPath[UUID], session: SessionDep, tenant: TenantDep,
                            runtime: RuntimeDep) -> Response[bytes]:
