@@ -6,7 +6,10 @@ What the suite observes is compared with the document by the recorder (``support
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from litestar.serialization import encode_json
 from support.api_contract import documented_answers, is_documented
 
 from aftersales.app import create_app
@@ -16,7 +19,7 @@ PROBLEM_REF = "#/components/schemas/Problem"
 
 @pytest.fixture(scope="module")
 def document(request, tmp_path_factory):
-    """The OpenAPI document, built once (no database needed: it is the routes' metadata)."""
+    """The OpenAPI document as served (JSON), built once: no database needed, it is the routes' metadata."""
     from dataclasses import replace
 
     from aftersales.plugins import build_plugin_registry
@@ -25,7 +28,7 @@ def document(request, tmp_path_factory):
     settings = request.getfixturevalue("base_settings")
     runtime = build_runtime(replace(settings, database_url=f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('doc')}/unused.db"),
                             plugins=build_plugin_registry())
-    return create_app(runtime).openapi_schema.to_schema()
+    return json.loads(encode_json(create_app(runtime).openapi_schema.to_schema()))
 
 
 def _operations(document):

@@ -53,7 +53,7 @@ async def failing_plugins(runtime: Runtime) -> list[dict[str, Any]]:
 
 
 @get("/health", operation_id="health", exclude_from_auth=True, tags=["platform"],
-     responses={503: ResponseSpec(dict[str, object], description="unavailable: the database does not answer")})
+     responses={503: ResponseSpec(dict[str, Any], description="unavailable: the database does not answer")})
 async def health(request: Request[Any, Any, Any], runtime: RuntimeDep) -> Response[dict[str, object]]:
     """200 ``ok`` or ``degraded`` (failing plugins listed, with the tenants they affect counted; their slugs for
     an operator's token); 503 ``unavailable`` when the database does not answer or has no schema yet."""
