@@ -12,7 +12,7 @@ from aftersales.accounts.api import OAuthController, SignInController, TenantIde
 from aftersales.contract import Message
 from aftersales.http.context import DEPENDENCIES
 from aftersales.http.language import ReaderMiddleware, say
-from aftersales.http.openapi import ProblemResponses, api_document
+from aftersales.http.openapi import ApiContract, api_document
 from aftersales.http.problems import exception_handlers
 from aftersales.i18n import catalogues
 from aftersales.identity.guards import BearerTokenMiddleware
@@ -125,7 +125,7 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
         middleware=[ReaderMiddleware, BearerTokenMiddleware],
         type_encoders={Message: say},
         csrf_config=csrf_config(runtime),
-        plugins=[PagesPlugin(), ProblemResponses()],
+        plugins=[PagesPlugin(), ApiContract()],
         state=State({"runtime": runtime}),
         lifespan=[embedded_worker],
         on_startup=[freeze_startup_objects],

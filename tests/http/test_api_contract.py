@@ -7,12 +7,13 @@ What the suite observes is compared with the document by the recorder (``support
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from litestar.serialization import encode_json
-from support.api_contract import documented_answers, is_documented
 
 from aftersales.app import create_app
+from support.api_contract import documented_answers, is_documented
 
 PROBLEM_REF = "#/components/schemas/Problem"
 
@@ -80,6 +81,13 @@ def test_an_upsert_documents_both_created_and_replaced(document, method, path):
     assert {"200", "201"} <= set(responses)
     assert responses["200"]["content"]["application/json"]["schema"] == \
         responses["201"]["content"]["application/json"]["schema"]
+
+
+def test_a_time_of_day_is_documented_as_one_not_as_a_duration(document):
+    hours = document["components"]["schemas"]["HoursOut"]["properties"]
+    assert "format" not in hours["opens"] and hours["opens"]["pattern"].startswith("^([01][0-9]|2[0-3])")
+    assert re.match(hours["closes"]["pattern"], "17:00:00") and re.match(hours["closes"]["pattern"], "09:30")
+    assert not re.match(hours["closes"]["pattern"], "PT9H")
 
 
 def test_the_recorder_finds_an_answer_documented_by_status_and_media_type():

@@ -76,14 +76,17 @@ def _boundary_input(case: Any) -> str | None:
     return None
 
 
-async def _seed(runtime: Any) -> dict[str, dict[str, str]]:
-    """A tenant with a provider and a customer, and a bearer header for each role."""
+async def _seed(runtime: Any) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
+    """A tenant with a unit, a provider, a customer with a booking and a payment: a bearer header for each role,
+    and the identifiers of those records by path parameter name, so that cases reach past a 404."""
     from aftersales.accounts.services import create_operator, create_staff
     from aftersales.identity.models import Customer
     from aftersales.identity.services import customer_principal, operator_principal, staff_principal
     from aftersales.onboarding.services import onboard
     from conftest import minimal_manifest
-    from support.marketplace import add_provider
+    from support.marketplace import add_booking, add_provider
+    from support.payments import add_payment
+    from support.warranty import add_unit, imei
 
     async with runtime.db.transaction(None) as session:
         tenant, _ = await onboard(session, runtime.plugins, minimal_manifest("alpha"))
@@ -91,6 +94,7 @@ async def _seed(runtime: Any) -> dict[str, dict[str, str]]:
                                          password=os.urandom(12).hex())
         principals = {"operator": operator_principal(operator)}
     provider = await add_provider(runtime, tenant)
+    await add_unit(runtime, tenant, imei(1))
     async with runtime.db.transaction(tenant.id) as session:
         for role in ("admin", "agent"):
             staff = await create_staff(session, email=f"{role}@alpha-demo.com", name=role, roles=[role],
@@ -103,16 +107,28 @@ async def _seed(runtime: Any) -> dict[str, dict[str, str]]:
         session.add(customer)
         await session.flush()
         principals["customer"] = customer_principal(customer)
+    booking_id = await add_booking(runtime, tenant, provider, customer.id)
+    payment_id = await add_payment(runtime, tenant, customer.id, 50_00)
     await runtime.db.dispose()  # the app runs in schemathesis's own event loop: no connection may cross over
-    return {role: {"Authorization": f"Bearer {runtime.tokens.issue(p)}"} for role, p in principals.items()}
+    known = {"tenant_slug": "alpha", "slug": "alpha", "tenant_id": tenant.id, "provider_id": provider.provider_id,
+             "offering_id": provider.offering_id, "location_id": provider.location_id, "customer_id": customer.id,
+             "booking_id": booking_id, "payment_id": payment_id, "serial": imei(1), "sku": "PH-1",
+             "code": "oil_change"}
+    headers = {role: {"Authorization": f"Bearer {runtime.tokens.issue(p)}"} for role, p in principals.items()}
+    return headers, {name: str(value) for name, value in known.items()}
 
 
-def _run_operation(operation: Any, headers: dict[str, str], failures: dict[str, str],
+def _run_operation(operation: Any, headers: dict[str, str], known: dict[str, str], failures: dict[str, str],
                    deferred: dict[str, str]) -> int:
-    """Send :data:`EXAMPLES` cases of ``operation``; note each failing check once. Returns the cases sent."""
+    """Send :data:`EXAMPLES` cases of ``operation`` (valid ones naming the seeded records, valid ones and invalid
+    ones naming anything); note each failing check once. Returns the cases sent."""
     sent = 0
-    strategy = st.one_of(operation.as_strategy(generation_mode=schemathesis.GenerationMode.POSITIVE),
-                         operation.as_strategy(generation_mode=schemathesis.GenerationMode.NEGATIVE))
+    names = {parameter.name for parameter in operation.path_parameters}
+    strategy = st.one_of(
+        operation.as_strategy(path_parameters={n: v for n, v in known.items() if n in names}),
+        operation.as_strategy(generation_mode=schemathesis.GenerationMode.POSITIVE),
+        operation.as_strategy(generation_mode=schemathesis.GenerationMode.NEGATIVE),
+    )
 
     @given(case=strategy)
     @settings(max_examples=EXAMPLES, derandomize=True, deadline=None, database=None,
@@ -137,7 +153,8 @@ def test_schemathesis_finds_no_failure(backend, base_settings, plugins, role, re
     settings_ = replace(base_settings, database_url=backend.app_url, migration_database_url=backend.owner_url,
                         embedded_worker=False)
     runtime = build_runtime(settings_, plugins=plugins)
-    headers = asyncio.run(_seed(runtime))[role]
+    every_header, known = asyncio.run(_seed(runtime))
+    headers = every_header[role]
     app = create_app(runtime)
     started = time.monotonic()
     try:
@@ -149,7 +166,7 @@ def test_schemathesis_finds_no_failure(backend, base_settings, plugins, role, re
             for result in schema.get_all_operations():
                 operation = result.ok()
                 operations += 1
-                cases += _run_operation(operation, headers, failures, deferred)
+                cases += _run_operation(operation, headers, known, failures, deferred)
     finally:
         shutdown_lifespans()  # closes the runtime (the app's on_shutdown) in the loop that opened its connections
     took = time.monotonic() - started

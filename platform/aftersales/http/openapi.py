@@ -2,7 +2,7 @@
 
 Litestar documents an operation's success answer and a generic 400; everything else a client meets comes from
 the layers around the handler, and is derived here from the route's own metadata when the route is registered
-(:class:`ProblemResponses`, a Litestar ``ReceiveRoutePlugin``), so a new route is documented without a line:
+(:class:`ApiContract`, a Litestar ``ReceiveRoutePlugin``), so a new route is documented without a line:
 
 ============================================  =========================================================
 what the route has                            what it can answer (``application/problem+json``)
@@ -24,8 +24,10 @@ the suite observes is documented (docs/testing.md).
 
 from __future__ import annotations
 
+from copy import copy
 from dataclasses import dataclass
-from typing import Any
+from datetime import time
+from typing import TYPE_CHECKING, Any
 
 from litestar.constants import RESERVED_KWARGS
 from litestar.handlers import HTTPRouteHandler
@@ -40,10 +42,14 @@ from litestar.openapi.spec import (
     Schema,
     SecurityScheme,
 )
-from litestar.plugins import ReceiveRoutePlugin
+from litestar.plugins import OpenAPISchemaPlugin, ReceiveRoutePlugin
 from litestar.routes import BaseRoute, HTTPRoute
+from litestar.typing import FieldDefinition
 
 from aftersales.http.problems import PROBLEM_JSON
+
+if TYPE_CHECKING:
+    from litestar._openapi.schema_generation import SchemaCreator
 
 
 @dataclass
@@ -129,8 +135,22 @@ def derived_statuses(route: HTTPRoute, handler: HTTPRouteHandler) -> set[int]:
     return statuses | set(EXTRA_STATUSES.get(handler.operation_id or "", ()))  # type: ignore[arg-type]
 
 
-class ProblemResponses(ReceiveRoutePlugin):
-    """Documents, on every API route as it is registered, the problem answers :func:`derived_statuses` finds."""
+TIME_OF_DAY = Schema(type=OpenAPIType.STRING, pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?$",
+                     description="A time of day, HH:MM or HH:MM:SS, in the tenant's time zone")
+"""Litestar documents ``datetime.time`` as ``format: duration`` (ISO 8601 ``PT…``), which it is not; and JSON
+Schema's ``format: time`` needs an offset our times of day do not carry. So: the pattern they have."""
+
+
+class ApiContract(ReceiveRoutePlugin, OpenAPISchemaPlugin):
+    """Documents, on every API route as it is registered, the problem answers :func:`derived_statuses` finds;
+    and documents a time of day as what it is (:data:`TIME_OF_DAY`)."""
+
+    @staticmethod
+    def is_plugin_supported_type(value: Any) -> bool:
+        return value is time
+
+    def to_openapi_schema(self, field_definition: FieldDefinition, schema_creator: SchemaCreator) -> Schema:
+        return copy(TIME_OF_DAY)
 
     def receive_route(self, route: BaseRoute) -> None:
         if not isinstance(route, HTTPRoute):
@@ -170,4 +190,4 @@ def api_document(version: str) -> OpenAPIConfig:
     )
 
 
-__all__ = ["EXTRA_STATUSES", "FieldProblem", "JsonOrCsvOperation", "Problem", "ProblemResponses", "api_document", "derived_statuses"]
+__all__ = ["EXTRA_STATUSES", "ApiContract", "FieldProblem", "JsonOrCsvOperation", "Problem", "api_document", "derived_statuses"]
