@@ -83,6 +83,12 @@ def test_an_upsert_documents_both_created_and_replaced(document, method, path):
         responses["201"]["content"]["application/json"]["schema"]
 
 
+@pytest.mark.parametrize("path", ["/api/v1/registrations/{registration_id}/proof",
+                                  "/api/v1/marketplace/providers/{provider_id}/documents/{document_id}"])
+def test_a_stored_file_is_documented_in_any_media_type(document, path):
+    assert list(document["paths"][path]["get"]["responses"]["200"]["content"]) == ["*/*"]
+
+
 def test_a_time_of_day_is_documented_as_one_not_as_a_duration(document):
     hours = document["components"]["schemas"]["HoursOut"]["properties"]
     assert "format" not in hours["opens"] and hours["opens"]["pattern"].startswith("^([01][0-9]|2[0-3])")

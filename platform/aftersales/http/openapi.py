@@ -106,6 +106,11 @@ _extra((401, 429), "staffLogin", "staffLoginByPath", "operatorLogin")
 _extra((429,), "checkWarranty", "checkWarrantyByPath")
 
 
+AS_FILED = {200: ResponseSpec(bytes, media_type="*/*", generate_examples=False,
+                             description="The file as it was filed, in the media type it was filed with")}
+"""``responses=`` of a route that answers a stored file (a provider's document, a proof of purchase)."""
+
+
 def problem_response(status: int) -> ResponseSpec:
     """The documented problem answer for ``status``."""
     return ResponseSpec(data_container=Problem, media_type=PROBLEM_JSON, description=DESCRIPTIONS[status],
@@ -190,4 +195,5 @@ def api_document(version: str) -> OpenAPIConfig:
     )
 
 
-__all__ = ["EXTRA_STATUSES", "ApiContract", "FieldProblem", "JsonOrCsvOperation", "Problem", "api_document", "derived_statuses"]
+__all__ = [
+    "AS_FILED","EXTRA_STATUSES", "ApiContract", "FieldProblem", "JsonOrCsvOperation", "Problem", "api_document", "derived_statuses"]
