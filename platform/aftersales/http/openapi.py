@@ -9,6 +9,7 @@ what the route has                            what it can answer (``application/
 ============================================  =========================================================
 parameters or a body                          400 (malformed: Litestar's validation), 422 (a rule broken:
                                               :class:`~aftersales.errors.InvalidInput`, e.g. a serial)
+a body (``data``, or READS_BODY_ITSELF)       413 (larger than the route or Litestar's limit allows)
 the bearer middleware (not excluded)          401 (a bad or expired token; no token on a guarded route)
 guards, or a tenant dependency                403 (wrong scope, a suspended tenant)
 path parameters, or a tenant dependency       404
@@ -16,7 +17,7 @@ a write (POST, PUT, PATCH, DELETE)            409 (the resource's state, a uniqu
 every route                                   503 (database unavailable; a tenant's vertical failing)
 ============================================  =========================================================
 
-What no metadata says (a conflict, a rate limit, an upload's size) is listed per operation id in
+What no metadata says (a rate limit, a sign-in's refusal) is listed per operation id in
 :data:`EXTRA_STATUSES`. A status a route documents itself (``responses=`` on its decorator) is kept.
 ``tests/http/test_api_contract.py`` and the recorder in ``tests/support/api_contract.py`` check that every answer
 the suite observes is documented (docs/testing.md).
@@ -92,8 +93,11 @@ DESCRIPTIONS = {
 }
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+READS_BODY_ITSELF = frozenset({"issueToken", "importSerials", "attachProofOfPurchase", "fileProviderDocument",
+                               "receiveStripeEvent"})
+"""Operations that read the request's body by hand (a form, an upload, a signed event), with no ``data``."""
 EXTRA_STATUSES: dict[str, frozenset[int]] = {}
-"""Statuses no route metadata reveals, per operation id: conflicts, rate limits, size limits."""
+"""Statuses no route metadata reveals, per operation id: rate limits, refused sign-ins."""
 
 
 def _extra(statuses: tuple[int, ...], *operation_ids: str) -> None:
@@ -121,7 +125,9 @@ def derived_statuses(route: HTTPRoute, handler: HTTPRouteHandler) -> set[int]:
     """The error statuses ``handler`` can answer on ``route``, from its metadata and :data:`EXTRA_STATUSES`."""
     dependencies = handler.resolve_dependencies()
     signature = handler.parsed_fn_signature.parameters
-    has_body = "data" in signature or any("data" in d.parsed_fn_signature.parameters for d in dependencies.values())
+    writes = bool(WRITES & set(handler.http_methods))
+    has_body = ("data" in signature or any("data" in d.parsed_fn_signature.parameters for d in dependencies.values())
+                or handler.operation_id in READS_BODY_ITSELF)
     path_params = set(route.path_parameters)
     queries = {name for name in signature if name not in RESERVED_KWARGS and name not in dependencies
                and name not in path_params}
@@ -129,15 +135,17 @@ def derived_statuses(route: HTTPRoute, handler: HTTPRouteHandler) -> set[int]:
     statuses = {503}
     if has_body or queries or path_params:
         statuses |= {400, 422}
+    if has_body:
+        statuses.add(413)
     if not handler.opt.get("exclude_from_auth"):
         statuses.add(401)
     if handler.resolve_guards() or tenant_bound:
         statuses.add(403)
     if path_params or tenant_bound:
         statuses.add(404)
-    if WRITES & set(handler.http_methods):
+    if writes:
         statuses.add(409)
-    return statuses | set(EXTRA_STATUSES.get(handler.operation_id or "", ()))  # type: ignore[arg-type]
+    return statuses | EXTRA_STATUSES.get(handler.operation_id or "", frozenset())
 
 
 TIME_OF_DAY = Schema(type=OpenAPIType.STRING, pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?$",
@@ -195,5 +203,5 @@ def api_document(version: str) -> OpenAPIConfig:
     )
 
 
-__all__ = [
-    "AS_FILED","EXTRA_STATUSES", "ApiContract", "FieldProblem", "JsonOrCsvOperation", "Problem", "api_document", "derived_statuses"]
+__all__ = ["AS_FILED", "EXTRA_STATUSES", "ApiContract", "FieldProblem", "JsonOrCsvOperation", "Problem", "api_document",
+           "derived_statuses"]
