@@ -13,6 +13,7 @@ import pytest
 from litestar.serialization import encode_json
 
 from aftersales.app import create_app
+from support import api_contract
 from support.api_contract import documented_answers, is_documented
 
 PROBLEM_REF = "#/components/schemas/Problem"
@@ -113,3 +114,12 @@ def test_the_recorder_finds_an_answer_documented_by_status_and_media_type():
     assert not is_documented(("GET", "/a/{id}", 409, "application/problem+json"), documented)
     assert not is_documented(("GET", "/a/{id}", 404, "application/json"), documented)
     assert not is_documented(("POST", "/a/{id}", 200, "application/json"), documented)
+
+
+async def test_the_recorder_notes_the_products_answers_by_route_template(client, make_tenant, staff_token):
+    alpha = await make_tenant("alpha")
+    headers = await staff_token(alpha, "admin")
+    await client.get("/api/v1/customers/0b8e5a39-0000-4000-8000-000000000000", headers=headers)
+    await client.get("/api/v1/nothing-here", headers=headers)
+    assert ("GET", "/api/v1/customers/{customer_id}", 404, "application/problem+json") in api_contract._observed
+    assert not [answer for answer in api_contract._observed if answer[1].startswith("/api/v1/nothing")]
