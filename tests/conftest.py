@@ -33,7 +33,8 @@ from aftersales.settings import Settings, load_settings
 from aftersales.testing.apps import AppCache
 from aftersales.testing.postgres import APP_ROLE, OWNER_ROLE, PostgresUnavailable, ThrowawayPostgres
 
-pytest_plugins = ["support.browser", "support.oidc", "support.pages", "support.stripe_server", "support.webhooks"]
+pytest_plugins = ["support.api_contract", "support.browser", "support.oidc", "support.pages", "support.stripe_server",
+                  "support.webhooks"]
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 TEMPLATE_DB = "aftersales_template_" + os.environ.get("PYTEST_XDIST_WORKER", "main")

@@ -6,8 +6,6 @@ import gc
 
 from litestar import Litestar
 from litestar.datastructures import State
-from litestar.openapi import OpenAPIConfig
-from litestar.openapi.spec import Components, SecurityScheme
 
 from aftersales import __version__
 from aftersales.accounts.api import OAuthController, SignInController, TenantIdentityController
@@ -16,6 +14,7 @@ from aftersales.http.context import DEPENDENCIES
 from aftersales.http.control_characters import ControlCharacterMiddleware
 from aftersales.http.forwarded import forwarded_headers
 from aftersales.http.language import ReaderMiddleware, say
+from aftersales.http.openapi import ApiContract, api_document
 from aftersales.http.problems import exception_handlers
 from aftersales.i18n import catalogues
 from aftersales.identity.guards import BearerTokenMiddleware
@@ -141,23 +140,12 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
                     BearerTokenMiddleware],
         type_encoders={Message: say},
         csrf_config=csrf_config(runtime),
-        plugins=[PagesPlugin(), *tracing.litestar_plugins()],
+        plugins=[PagesPlugin(), ApiContract(), *tracing.litestar_plugins()],
         state=State({"runtime": runtime}),
         lifespan=[embedded_worker],
         on_startup=[freeze_startup_objects],
         on_shutdown=[close_runtime],
-        openapi_config=OpenAPIConfig(
-            title="aftersales API",
-            version=__version__,
-            path="/schema",
-            components=Components(
-                security_schemes={
-                    "bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT",
-                                             description="Access token from /oauth/token or a sign-in endpoint"),
-                }
-            ),
-            security=[{"bearer": []}],
-        ),
+        openapi_config=api_document(__version__),
         debug=False,
         logging_config=None,  # the process's logging is aftersales.observability.logs', set up by the command
     )

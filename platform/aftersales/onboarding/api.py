@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody
 
 from aftersales.http.context import (
@@ -66,7 +67,8 @@ class OperatorController(Controller):
         """Every tenant on the platform."""
         return [TenantSummary(**_summary(t)) for t in await directory.list_tenants(platform_session)]
 
-    @post("/tenants", operation_id="onboardTenant", status_code=200)
+    @post("/tenants", operation_id="onboardTenant", status_code=200,
+          responses={201: ResponseSpec(OnboardResult, description="The tenant, created")})
     async def onboard(self, data: JSONBody[dict[str, Any]], platform_session: SessionDep, runtime: RuntimeDep) -> Response[OnboardResult]:
         """Create a tenant from a manifest, or update it if the slug exists. Every field error at once."""
         tenant, created = await onboarding.onboard(platform_session, runtime.plugins, data)

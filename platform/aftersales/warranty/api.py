@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy import Row
 
@@ -139,7 +140,8 @@ class CatalogController(Controller):
         """Every model in the caller's tenant's catalogue, by SKU."""
         return [_model_out(m) for m in await catalog.list_models(session)]
 
-    @post("/models", operation_id="saveProductModel", guards=[requires_scope(CATALOG_WRITE)])
+    @post("/models", operation_id="saveProductModel", guards=[requires_scope(CATALOG_WRITE)],
+          responses={200: ResponseSpec(ProductModelOut, description="The model with this SKU, replaced")})
     async def save_model(self, data: JSONBody[ProductModelIn], session: SessionDep) -> Response[ProductModelOut]:
         """Create a model, or replace the one with this SKU (201 when created, 200 when updated)."""
         model, created = await catalog.save_model(session, catalog.ModelDescription(**data.model_dump()))

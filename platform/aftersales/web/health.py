@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, Response, get
+from litestar.openapi.datastructures import ResponseSpec
 from sqlalchemy import select, text
 
 from aftersales.errors import AftersalesError
@@ -51,7 +52,8 @@ async def failing_plugins(runtime: Runtime) -> list[dict[str, Any]]:
             for name, slugs in sorted(affected.items())]
 
 
-@get("/health", operation_id="health", exclude_from_auth=True, tags=["platform"])
+@get("/health", operation_id="health", exclude_from_auth=True, tags=["platform"],
+     responses={503: ResponseSpec(dict[str, Any], description="unavailable: the database does not answer")})
 async def health(request: Request[Any, Any, Any], runtime: RuntimeDep) -> Response[dict[str, object]]:
     """200 ``ok`` or ``degraded`` (failing plugins listed, with the tenants they affect counted; their slugs for
     an operator's token); 503 ``unavailable`` when the database does not answer or has no schema yet."""

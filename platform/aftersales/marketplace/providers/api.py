@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.http.context import TOKEN_TENANT, RuntimeDep, SessionDep, TenantDep
 from aftersales.http.date_windows import check_authorisation_end
+from aftersales.http.openapi import AS_FILED
 from aftersales.http.paging import DEFAULT_LIMIT, check_limit, decode_cursor, invalid_cursor, split_page
 from aftersales.identity.guards import actor, current_principal, requires_any_scope, requires_scope
 from aftersales.identity.scopes import MARKETPLACE_MANAGE, MARKETPLACE_READ, PROVIDER_WORK
@@ -166,7 +167,8 @@ class ProviderController(Controller):
         await reach(request, session, provider_id, write=False)
         return [document_out(d) for d in await documents.documents_of(session, provider_id)]
 
-    @get("/{provider_id:uuid}/documents/{document_id:uuid}", operation_id="getProviderDocument", guards=[READERS])
+    @get("/{provider_id:uuid}/documents/{document_id:uuid}", operation_id="getProviderDocument", guards=[READERS],
+         responses=AS_FILED)
     async def get_document(self, request: Request[Any, Any, Any], provider_id: FromPath[UUID],
                            document_id: FromPath[UUID], session: SessionDep, tenant: TenantDep,
                            runtime: RuntimeDep) -> Response[bytes]:

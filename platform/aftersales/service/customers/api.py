@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 from litestar import Controller, Response, get
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, QueryParameter
 from pydantic import BaseModel
 from sqlalchemy import func, or_, select
@@ -14,12 +15,13 @@ from sqlalchemy import func, or_, select
 from aftersales.errors import FieldError, InvalidInput, NotFound
 from aftersales.http.context import TOKEN_TENANT, SessionDep, TenantDep
 from aftersales.http.date_windows import check_filters
+from aftersales.http.openapi import JsonOrCsvOperation
 from aftersales.http.paging import DEFAULT_LIMIT, Page, check_limit, decode_cursor, invalid_cursor, split_page
 from aftersales.identity.customers import normalise_contacts
 from aftersales.identity.guards import requires_scope
 from aftersales.identity.models import Customer
 from aftersales.identity.scopes import REGISTRATIONS_READ
-from aftersales.service.customers.services import as_csv, as_json, customer_file
+from aftersales.service.customers.services import Activity, as_csv, as_json, customer_file
 
 
 class CustomerOut(BaseModel):
@@ -78,7 +80,9 @@ class CustomerController(Controller):
             raise NotFound("no such customer")
         return customer_out(customer)
 
-    @get("/{customer_id:uuid}/file", operation_id="getCustomerFile", guards=[requires_scope(REGISTRATIONS_READ)])
+    @get("/{customer_id:uuid}/file", operation_id="getCustomerFile", guards=[requires_scope(REGISTRATIONS_READ)],
+         responses={200: ResponseSpec(list[Activity], description="The activities (JSON), or CSV with format=csv")},
+         operation_class=JsonOrCsvOperation)
     async def file(self, customer_id: FromPath[UUID], session: SessionDep,
                    kind: Annotated[list[str] | None, QueryParameter(name="kind")] = None,
                    since: FromQuery[datetime | None] = None, until: FromQuery[datetime | None] = None,

@@ -15,6 +15,7 @@ from aftersales.contract.text import loaded_text
 from aftersales.db.base import utcnow
 from aftersales.errors import NotFound
 from aftersales.http.context import TOKEN_TENANT, RuntimeDep, SessionDep, TenantDep
+from aftersales.http.openapi import AS_FILED
 from aftersales.identity.customers import CustomerDetails
 from aftersales.identity.guards import actor, requires_scope
 from aftersales.identity.models import Customer
@@ -177,7 +178,7 @@ class RegistrationController(Controller):
         return await registration_out(session, registered, tenant)
 
     @get("/{registration_id:uuid}/proof", operation_id="getProofOfPurchase",
-         guards=[requires_scope(REGISTRATIONS_READ)])
+         guards=[requires_scope(REGISTRATIONS_READ)], responses=AS_FILED)
     async def get_proof(self, registration_id: FromPath[UUID], session: SessionDep, tenant: TenantDep,
                         runtime: RuntimeDep) -> Response[bytes]:
         """The proof of purchase as it was handed in."""
