@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 import time
 from collections import Counter
 from dataclasses import replace
@@ -22,7 +21,6 @@ from typing import Any
 
 import pytest
 import schemathesis
-from babel.numbers import is_currency
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
@@ -42,40 +40,6 @@ EXAMPLES = int(os.environ.get("AFTERSALES_SCHEMATHESIS_EXAMPLES", "6"))
 """Cases per operation and role. 6 keeps the ten runs at ~3 minutes of CPU; raise it for a deeper search."""
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 ROLES = ("admin", "agent", "customer", "provider", "operator")
-
-# BOUNDARY_XFAIL: inputs the boundary engineer is fixing in parallel (issue 22 §1.1-1.4). A failing case whose
-# input holds one of them (see `_boundary_input`) is listed as deferred, not failed. DELETE this list, the function
-# and its use once that work is merged: the run must then pass without it.
-BOUNDARY_XFAIL = {
-    "control character": lambda value: isinstance(value, str) and any(
-        ord(c) < 32 and c not in "\t\n" or 0x7F <= ord(c) < 0xA0 for c in value),
-    "money beyond int64": lambda value: isinstance(value, int) and not -(2**63) <= value < 2**63,
-    "far date": lambda value: isinstance(value, str) and re.match(r"^-?\d{4,}-\d\d-\d\d", value) is not None
-    and not "1990" <= value[:4] <= "2100",
-    "unknown currency": lambda value: isinstance(value, dict) and isinstance(value.get("currency"), str)
-    and not is_currency(value["currency"].upper()),
-}
-
-
-def _values(value: Any) -> Any:
-    yield value
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from _values(key)
-            yield from _values(item)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            yield from _values(item)
-
-
-def _boundary_input(case: Any) -> str | None:
-    """Which boundary category (:data:`BOUNDARY_XFAIL`) the case's input falls in, if any."""
-    inputs = [case.path_parameters, case.query, case.headers, case.body]
-    for category, matches in BOUNDARY_XFAIL.items():
-        if any(matches(value) for value in _values(inputs)):
-            return category
-    return None
-
 
 async def _seed(runtime: Any) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
     """A tenant with a unit, a provider, a customer with a booking and a payment: a bearer header for each role,
@@ -120,7 +84,7 @@ async def _seed(runtime: Any) -> tuple[dict[str, dict[str, str]], dict[str, str]
 
 
 def _run_operation(operation: Any, headers: dict[str, str], known: dict[str, str], failures: dict[str, str],
-                   deferred: dict[str, str], answers: Counter[str]) -> int:
+                   answers: Counter[str]) -> int:
     """Send :data:`EXAMPLES` cases of ``operation`` (valid ones naming the seeded records, valid ones and invalid
     ones naming anything); note each failing check once. Returns the cases sent."""
     sent = 0
@@ -142,9 +106,7 @@ def _run_operation(operation: Any, headers: dict[str, str], known: dict[str, str
         try:
             case.validate_response(response, checks=CHECKS, headers=headers)
         except (Failure, FailureGroup) as failure:  # every check failure is collected
-            category = _boundary_input(case)
-            where, key = (deferred, f"{operation.label} ({category})") if category else (failures, operation.label)
-            where.setdefault(key, f"{str(failure)[:1500]}\n  reproduce: {case.as_curl_command()}")
+            failures.setdefault(operation.label, f"{str(failure)[:1500]}\n  reproduce: {case.as_curl_command()}")
 
     run()
     return sent
@@ -162,14 +124,13 @@ def test_schemathesis_finds_no_failure(backend, base_settings, plugins, role, re
     try:
         schema = schemathesis.openapi.from_asgi("/schema/openapi.json", app)
         failures: dict[str, str] = {}
-        deferred: dict[str, str] = {}
         operations = cases = 0
         answers: Counter[str] = Counter()
         with not_recorded():
             for result in schema.get_all_operations():
                 operation = result.ok()
                 operations += 1
-                cases += _run_operation(operation, headers, known, failures, deferred, answers)
+                cases += _run_operation(operation, headers, known, failures, answers)
     finally:
         shutdown_lifespans()  # closes the runtime (the app's on_shutdown) in the loop that opened its connections
     took = time.monotonic() - started
@@ -177,7 +138,5 @@ def test_schemathesis_finds_no_failure(backend, base_settings, plugins, role, re
                                      "answers": dict(answers)})
     print(f"schemathesis {backend.name} {role}: {operations} operations, {cases} cases, {took:.1f} s, "
           f"answers {dict(sorted(answers.items()))}")
-    if deferred:
-        print(f"boundary inputs, deferred to the boundary work ({len(deferred)}):\n" + "\n".join(sorted(deferred)))
     assert not failures, f"{len(failures)} operation(s) fail:\n\n" + "\n\n".join(
         f"{label}: {text}" for label, text in sorted(failures.items()))

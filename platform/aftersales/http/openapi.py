@@ -67,7 +67,8 @@ class FieldProblem:
 @dataclass
 class Problem:
     """An RFC 9457 problem document; ``errors`` lists every invalid field, ``code``/``params`` the broken rule,
-    ``error_id`` the log entry of a failing plugin. Other extension members may follow (RFC 9457 §3.2)."""
+    ``error_id`` the log entry of a failing plugin, ``request_id`` the request's id in the logs (also the
+    ``X-Request-ID`` header), for a user to quote. Other extension members may follow (RFC 9457 §3.2)."""
 
     type: str
     title: str
@@ -78,6 +79,7 @@ class Problem:
     code: str | None = None
     params: dict[str, Any] | None = None
     error_id: str | None = None
+    request_id: str | None = None
 
 
 DESCRIPTIONS = {
