@@ -24,6 +24,7 @@ from sqlalchemy import select
 
 from aftersales.db.base import utcnow
 from aftersales.errors import PluginFailed, VerticalUnavailable
+from aftersales.identity.rate_limits import forget_idle_counters
 from aftersales.observability.metrics import WORKER_ITEMS, WORKER_PASSES
 from aftersales.outbox.delivery import BATCH, deliver_due
 from aftersales.runtime import Runtime
@@ -52,9 +53,17 @@ async def deliver_outbox(runtime: Runtime, tenant_id: UUID, now: datetime) -> in
     return handled
 
 
-JOBS: list[Job] = [sweep_breaches, warn_at_risk, retry_failed_followups, send_due_followups, deliver_outbox]
+async def forget_rate_counters(runtime: Runtime, tenant_id: UUID, now: datetime) -> int:
+    """Job: delete the tenant's rate counters of clients not seen for days (see
+    :data:`aftersales.identity.rate_limits.FORGOTTEN_AFTER`)."""
+    async with runtime.db.transaction(tenant_id) as session:
+        return await forget_idle_counters(session, now=now)
+
+
+JOBS: list[Job] = [sweep_breaches, warn_at_risk, retry_failed_followups, send_due_followups, deliver_outbox,
+                   forget_rate_counters]
 """In order: jobs that write messages (breaches, clocks at risk, follow-ups) run before delivery, so one pass sends
-them."""
+them; housekeeping last."""
 """What the worker runs for each active tenant on every pass, in this order."""
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, String, and_, bindparam, case, or_, select, update
+from sqlalchemy import Integer, String, and_, bindparam, case, delete, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -47,6 +47,12 @@ class RateCounter(TenantOwned, Base):
     hits: Mapped[int] = mapped_column(Integer)
 
 
+FORGOTTEN_AFTER = timedelta(days=2)
+"""A counter whose window opened this long ago is deleted by the worker (:func:`forget_idle_counters`). Every
+limit's window is shorter (:class:`Limit` refuses a longer one), so the client's next hit would start a new
+window anyway: forgetting the row changes no decision, and the table holds only the clients of the last days."""
+
+
 @dataclass(frozen=True)
 class Limit:
     """At most ``allowed`` hits per ``window`` for one client; ``refusal`` says so to the refused client."""
@@ -55,6 +61,11 @@ class Limit:
     allowed: int
     window: timedelta
     refusal: str
+
+    def __post_init__(self) -> None:
+        if not timedelta(0) < self.window < FORGOTTEN_AFTER:
+            raise ValueError(f"a limit's window must be shorter than {FORGOTTEN_AFTER} (the counters are forgotten "
+                             f"then), not {self.window}")
 
 
 _TABLE = RateCounter.__table__
@@ -107,3 +118,12 @@ async def take(session: AsyncSession, hits: Sequence[tuple[Limit, str]], *, now:
         opened = (await connection.execute(_WINDOW_START, key)).scalar_one()
         retry_after = max(1, math.ceil((opened + limit.window - now).total_seconds()))
         raise RateLimited(f"{limit.refusal}; try again in {retry_after} seconds", retry_after)
+
+
+async def forget_idle_counters(session: AsyncSession, *, now: datetime) -> int:
+    """Delete the session's tenant's counters whose window opened :data:`FORGOTTEN_AFTER` or more before ``now``
+    (clients that have not come back since); returns how many."""
+    if bound_tenant(session) is None:
+        raise TenantNotBound("rate counters are forgotten in a session bound to a tenant")
+    result = await session.execute(delete(RateCounter).where(RateCounter.window_start <= now - FORGOTTEN_AFTER))
+    return result.rowcount or 0
