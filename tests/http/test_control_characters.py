@@ -113,3 +113,14 @@ def test_json_bodies_are_scanned_for_every_escape_of_a_control_character(body, f
 def test_a_query_keeps_tab_and_newline_and_refuses_the_rest():
     assert query_problems(b"q=a%09b%0A") == []
     assert [e.field for e in query_problems(b"q=a%00&r=%7F&s=ok")] == ["q", "r"]
+
+
+async def test_the_refusal_is_said_in_the_readers_language_on_the_api_and_on_the_page(pages, client, make_tenant):
+    await make_tenant("mehr")
+    answer = await client.post("/public/t/mehr/warranty/check", json={"serial": SERIAL + "\u0000"},
+                               headers={"Accept-Language": "fa"})
+    persian = "یک نویسه‌ی کنترلی (\u2068U+0000\u2069) دارد که اینجا مجاز نیست"  # the code point isolated left-to-right
+    assert answer.json()["errors"][0]["reason"] == persian
+    page = await post_form(pages, "/t/mehr/check?lang=fa", {"serial": SERIAL + "\u0000"})
+    assert page.status_code == 422 and persian in page.text
+    assert "control character" not in page.text

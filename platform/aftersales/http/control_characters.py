@@ -39,7 +39,10 @@ from litestar import Request
 from litestar.datastructures import FormMultiDict
 from litestar.types import ASGIApp, Receive, Scope, Send
 
+from aftersales.contract.text import CORE_DOMAIN, messages
 from aftersales.errors import FieldError, InvalidInput
+
+_ = messages(CORE_DOMAIN)
 
 CODE = "text.control_character"
 _IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -57,8 +60,10 @@ MAX_REPORTED = 20
 
 def _refusal(field: str, character: str, where: str) -> FieldError:
     point = f"U+{ord(character):04X}"
-    return FieldError(field, f"contains a control character ({point}) in {where}, which is not allowed", code=CODE,
-                      params={"character": point})
+    reason = (_("contains a control character ({character}), which a path never holds", character=point)
+              if where == "the path" else
+              _("contains a control character ({character}), which is not allowed here", character=point))
+    return FieldError(field, reason, code=CODE, params={"character": point})
 
 
 def text_problems(value: str, field: str, where: str = "text") -> list[FieldError]:
@@ -149,4 +154,4 @@ class ControlCharacterMiddleware:
         elif _MULTIPART_TYPE.match(content_type) and not scope["route_handler"].opt.get(STREAMS_BODY):
             problems += form_problems(await Request(scope, receive).form())
         if problems:
-            raise InvalidInput("the request holds control characters", problems[:MAX_REPORTED], code=CODE)
+            raise InvalidInput(_("the request holds control characters"), problems[:MAX_REPORTED], code=CODE)

@@ -80,7 +80,9 @@ class ReaderMiddleware:
         accept = next((value.decode("latin-1") for name, value in scope["headers"] if name == b"accept-language"),
                       None)
         token = _reader.set(Reader(api_locale(accept)))
-        try:
-            await self.app(scope, receive, send)
-        finally:
-            _reader.reset(token)
+        # Reset on success only: an error raised by a middleware inside this one (the control-character check) is
+        # answered by the app's outermost exception handler, which must still say it in the reader's language.
+        # The reader then outlives the request in this context only; a server runs each request in a context
+        # of its own, and the next request here sets its own reader first.
+        await self.app(scope, receive, send)
+        _reader.reset(token)

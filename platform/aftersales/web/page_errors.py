@@ -35,8 +35,10 @@ class BarePage:
 
 
 def bare_page(request: Request[Any, Any, Any]) -> BarePage:
-    """An error page's language: the visitor's cookie or browser language among those the platform has."""
-    locale = choose_locale(offered=SUPPORTED_LOCALES, default="en", cookie=request.cookies.get(LANG_COOKIE),
+    """An error page's language: the visitor's ``?lang=``, cookie or browser language among those the platform
+    has."""
+    locale = choose_locale(offered=SUPPORTED_LOCALES, default="en", query=request.query_params.get("lang"),
+                           cookie=request.cookies.get(LANG_COOKIE),
                            accept_language=request.headers.get("accept-language"))
     return BarePage(locale, translations(locale))
 
