@@ -83,6 +83,36 @@ def litestar_plugins() -> list[Any]:
     return [OpenTelemetryPlugin(OpenTelemetryConfig(tracer_provider=_provider))]
 
 
+def route_naming() -> list[Any]:
+    """The middleware that names each request's server span by its route (:func:`name_request_span`), when
+    tracing is on; else nothing. It runs after routing, inside the span Litestar's plugin opened."""
+    if _provider is None:
+        return []
+
+    def naming(app: Any) -> Any:
+        async def named(scope: Any, receive: Any, send: Any) -> None:
+            name_request_span(scope)
+            await app(scope, receive, send)
+
+        return named
+
+    return [naming]
+
+
+def name_request_span(scope: Any) -> None:
+    """Name the request's server span by its route once routing has found it (``POST
+    /public/t/{tenant_slug}/warranty/check``), never by the path itself, whose ids and slugs would make a span
+    name per tenant and per record in a tracing backend. Nothing when tracing is off."""
+    if _provider is None:
+        return
+    from opentelemetry import trace
+
+    span = trace.get_current_span()
+    route = scope.get("path_template") or "unmatched"
+    span.update_name(f"{scope.get('method')} {route}")
+    span.set_attribute("http.route", route)
+
+
 def instrument_engines(*engines: Any) -> None:
     """A span for each statement run on ``engines`` (async engines; each once) when tracing is on."""
     if _provider is None:
