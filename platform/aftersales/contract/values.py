@@ -663,7 +663,9 @@ class RefundFacts:
 
     The core computes every fact (hooks do no I/O): ``paid`` is what the payment captured and has not yet
     refunded, ``paid_in_full`` whether it captured its whole amount, ``days_since_sale`` counts calendar days
-    in the tenant's time zone, ``identity_verified`` means staff verified the customer's identity and the
+    in the tenant's time zone from the purchase date of the registered unit the refund is about (its claim's or
+    service request's registration; None when it names no unit — never counted from the payment),
+    ``identity_verified`` means staff verified the customer's identity and the
     national ID passes its check digit, ``iban_owner_matches_national_id`` that the bank confirmed the IBAN on
     file belongs to that same national ID.
     """

@@ -1,11 +1,11 @@
-"""Auto-service refunds through the real hooks: Yizhongyi's return within 7 days, paid in full (seed 003), and
-Carmax's marketplace job refunds up to what was paid, to the original payment (seed 002)."""
+"""Auto-service refunds through the real hooks: Yizhongyi's return within 7 days of the registered sale, paid in
+full, for a return claim that was accepted (seed 003), and Carmax's marketplace job refunds up to what was paid, to the original payment (seed 002)."""
 
 from __future__ import annotations
 
 import pytest
 
-from aftersales.contract import Money, RefundFacts, RefundMethod
+from aftersales.contract import ClaimDecision, Money, RefundFacts, RefundMethod
 
 PRICE = Money(12_800_00, "CNY")
 
@@ -19,9 +19,9 @@ def decide(plugin_hooks, seed_tenant):
     return decision
 
 
-def returned(day: int, paid: Money = PRICE) -> RefundFacts:
+def returned(day: int, paid: Money = PRICE, claim: ClaimDecision | None = ClaimDecision.RETURN) -> RefundFacts:
     return RefundFacts(source="return", requested=PRICE, paid=paid, paid_in_full=paid == PRICE,
-                       days_since_sale=day)
+                       days_since_sale=day, claim_decision=claim)
 
 
 def test_aftersales_refund_policy_yizhongyi_return_on_day_7_refunds_the_full_price(decide):
@@ -43,7 +43,20 @@ def test_return_refused_when_one_minor_unit_short_of_paid_in_full(decide):
 
 def test_return_without_a_sale_date_names_it(decide):
     facts = RefundFacts(source="return", requested=PRICE, paid=PRICE)
-    assert decide("yizhongyi", facts).requirements == ("sale_date",)
+    decision = decide("yizhongyi", facts)
+    assert not decision.granted and decision.requirements == ("sale_date",)
+    assert "names no unit" in decision.reasons[0]
+
+
+def test_return_without_a_return_claim_asks_for_one(decide):
+    decision = decide("yizhongyi", returned(3, claim=None))
+    assert not decision.granted and decision.requirements == ("return_claim",)
+
+
+def test_return_whose_claim_was_not_accepted_as_a_return_is_refused_with_the_decision(decide):
+    decision = decide("yizhongyi", returned(3, claim=ClaimDecision.REJECT))
+    assert not decision.granted and decision.reasons == (
+        "a return is refunded only for a return claim accepted on the unit; the claim named was decided: reject",)
 
 
 def test_carmax_job_refund_is_capped_at_what_was_paid_to_the_original_payment(decide):

@@ -2,7 +2,8 @@
 
 A request (a customer for their own payment or wallet, or staff with ``refunds:write`` for a customer) is
 decided at once by ``aftersales_refund_policy`` over facts the core computes (what the payment captured and
-still holds, days since the sale in the tenant's time zone, the customer's verified identity and IBAN owner).
+still holds, days since the sale — the purchase date of the registered unit the refund's claim or service request
+names, in the tenant's calendar — the customer's verified identity and IBAN owner).
 The decision is stored with its reasons and missing requirements whatever it is: a refused request is a
 record the customer can read (``refused``), not an error. A granted one waits for finance
 (``awaiting_approval``) when the policy says so, else it is ``approved``. Approval, rejection and execution
@@ -216,12 +217,14 @@ async def _facts(session: AsyncSession, tenant: CurrentTenant, principal: Princi
         raise InvalidInput("the refund request is invalid",
                            [FieldError("currency", f"the payment is in {payment.currency}")])
     paid = balance = None
-    paid_in_full, days = True, None
+    paid_in_full = True
     if payment is not None:
         totals = await ledger.payment_totals(session, payment.id)
         paid, paid_in_full = totals.refundable, totals.captured >= totals.amount
-        zone = ZoneInfo(tenant.record.time_zone)
-        days = (now.astimezone(zone).date() - payment.created_at.astimezone(zone).date()).days
+    days = None  # the sale is the registered unit's purchase, never the payment: unknown without a unit
+    if origin.registration is not None:
+        today = now.astimezone(ZoneInfo(tenant.record.time_zone)).date()
+        days = (today - origin.registration.purchased_on).days
     if ask.source == "wallet_balance":
         balance = await ledger.wallet_balance(session, customer_id, currency)
     invoice = Money(ask.invoice_price_minor, currency) if ask.invoice_price_minor is not None else None
