@@ -3,7 +3,8 @@
 * A return (seed 003, Yizhongyi 包退) within ``return_days`` (7) of the sale refunds the full price, and only
   when it was paid in full; on day 8, or one minor unit short, it is refused with the reason. The sale is the
   registered unit's purchase date (a refund naming no unit is refused, asking for it), and the refund is tied to
-  the claim that qualified: only a claim decided as a return is refunded. The other return conditions
+  the claim that qualified: only a claim decided as a return is refunded, and one reported in time still is when
+  the refund is asked after the period. The other return conditions
   (packaging, accessories, no damage) are that claim assessment's, judged before a refund is asked.
 * A marketplace job (seed 002, Carmax) is refunded up to what was paid, back to the original payment only.
 
@@ -41,14 +42,17 @@ def _return(settings: AutoServiceSettings, refund: RefundFacts) -> RefundDecisio
     if refund.paid is None:
         return RefundDecision(allowed=zero, methods=methods, requirements=("payment",),
                               reasons=(_("a return is judged from the sale's date and payment"),))
-    if refund.days_since_sale > settings.return_days:
+    # A claim decided as a return was reported within the period (its assessment checked that): the refund
+    # may be asked later. Without one, the sale's age is the first reason to give.
+    accepted = refund.claim_decision is ClaimDecision.RETURN
+    if not accepted and refund.days_since_sale > settings.return_days:
         return RefundDecision(allowed=zero, methods=(), reasons=(
             _("a return is refunded within {days} days of the sale; this sale was {ago} days ago",
               days=settings.return_days, ago=refund.days_since_sale),))
     if refund.claim_decision is None:
         return RefundDecision(allowed=zero, methods=methods, requirements=("return_claim",), reasons=(
             _("a return is refunded only for a return claim accepted on the unit; this refund names none"),))
-    if refund.claim_decision is not ClaimDecision.RETURN:
+    if not accepted:
         return RefundDecision(allowed=zero, methods=(), reasons=(
             _("a return is refunded only for a return claim accepted on the unit; the claim named was decided: "
               "{decision}", decision=refund.claim_decision.value),))

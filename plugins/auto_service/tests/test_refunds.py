@@ -31,9 +31,14 @@ def test_aftersales_refund_policy_yizhongyi_return_on_day_7_refunds_the_full_pri
 
 
 def test_return_refused_on_day_8(decide):
-    decision = decide("yizhongyi", returned(8))
+    decision = decide("yizhongyi", returned(8, claim=ClaimDecision.REJECT))
     assert not decision.granted
     assert decision.reasons == ("a return is refunded within 7 days of the sale; this sale was 8 days ago",)
+    assert decide("yizhongyi", returned(8, claim=None)).reasons == decision.reasons
+
+
+def test_a_return_accepted_in_time_is_refunded_when_asked_later(decide):
+    assert decide("yizhongyi", returned(9)).granted
 
 
 def test_return_refused_when_one_minor_unit_short_of_paid_in_full(decide):

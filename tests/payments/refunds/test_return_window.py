@@ -22,9 +22,10 @@ FULL_RETURN = {"packaging_complete": True, "accessories_complete": True, "produc
 PRICE_MINOR = 120_000
 
 
-async def returned_unit(client, runtime, make_tenant, staff_token, customer_token, days_ago: int):
-    """A balancer sold ``days_ago`` days ago, returned today (the claim decided by Yizhongyi's rules), paid today
-    in full; the owner's token, the claim and the payment."""
+async def returned_unit(client, runtime, make_tenant, staff_token, customer_token, days_ago: int,
+                        returned_on_day: int | None = None):
+    """A balancer sold ``days_ago`` days ago, returned today or on ``returned_on_day`` of the sale (the claim
+    decided by Yizhongyi's rules), paid today in full; the tenant, owner's token, the claim and the payment."""
     tenant = await make_tenant("yzy", vertical="auto_service", settings=YZY)
     agent = await staff_token(tenant, "agent")
     await add_unit(runtime, tenant, BALANCER, sku="WB-1", volume_m3=0.5, weight_kg=100)
@@ -33,8 +34,10 @@ async def returned_unit(client, runtime, make_tenant, staff_token, customer_toke
         "owner": {"name": "Workshop School", "email": "workshop@example.edu"}})
     assert registered.status_code == 201, registered.text
     registration = registered.json()
+    returned_on = today() - timedelta(days=days_ago - (days_ago if returned_on_day is None else returned_on_day))
     claimed = await client.post("/api/v1/claims/", headers=agent, json={
-        "registration_id": registration["id"], "kind": "return", "reported_on": today().isoformat(), **FULL_RETURN})
+        "registration_id": registration["id"], "kind": "return", "reported_on": returned_on.isoformat(),
+        **FULL_RETURN})
     assert claimed.status_code == 201, claimed.text
     customer_id, customer = await customer_token(tenant, uuid.UUID(registration["owner"]["id"]))
     payment = await add_payment(runtime, tenant, customer_id, PRICE_MINOR, currency="EUR")  # the test tenants pay in EUR
@@ -83,3 +86,13 @@ async def test_a_return_refund_naming_no_unit_is_refused_asking_for_the_sale_dat
     refund = asked.json()
     assert (refund["state"], refund["requirements"]) == ("refused", ["sale_date"])
     assert "names no unit" in refund["reasons"][0]
+
+
+async def test_a_return_accepted_on_day_7_is_refunded_when_asked_on_day_9(client, runtime, make_tenant, staff_token,
+                                                                         customer_token):
+    _, customer, claim, payment = await returned_unit(client, runtime, make_tenant, staff_token, customer_token,
+                                                      days_ago=9, returned_on_day=7)
+    assert claim["decision"] == "return"
+    asked = await ask_return(client, customer, payment, claim_id=claim["id"])
+    assert asked.status_code == 201, asked.text
+    assert (asked.json()["state"], asked.json()["amount_minor"]) == ("awaiting_approval", PRICE_MINOR)
