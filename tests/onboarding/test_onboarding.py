@@ -41,7 +41,7 @@ def test_seed_settings_carry_the_digest_numbers(plugins):
 
     mehr, entekhab, yizhongyi, laser = (settings(s) for s in ("mehr", "entekhab", "yizhongyi", "golden-laser"))
     assert (mehr.repair_result_business_days, mehr.replacement_after_business_days) == (7, 30)
-    assert mehr.complaint_response_business_hours == 48
+    assert (mehr.complaint_response_business_hours, mehr.low_satisfaction_score) == (48, 2)
     assert (entekhab.wallet_refund_below_irr, entekhab.cash_refund_below_irr) == (5_000_000, 30_000_000)
     assert (entekhab.warranty_months, entekhab.parts_support_years, entekhab.bounced_cheque_wait_days) == (24, 10, 14)
     assert (yizhongyi.return_days, yizhongyi.exchange_days, yizhongyi.parts_wait_max_days) == (7, 15, 5)

@@ -456,7 +456,8 @@ class FollowUpAnswer:
 
     ``answers`` maps each question of the questionnaire to what was answered (``yes``, ``no`` or free text).
     ``routing`` lists the steps already taken for the original follow-up, oldest first (``()`` when the plan's
-    own follow-up was answered, ``("engineer",)`` when the engineer's step was).
+    own follow-up was answered, ``("engineer",)`` when the engineer's step was). ``csat`` is the satisfaction
+    score given with the answers, 1 (very dissatisfied) to 5 (very satisfied), None when none was given.
     """
 
     plan_name: str
@@ -465,6 +466,7 @@ class FollowUpAnswer:
     answered_at: datetime
     routing: tuple[str, ...] = ()
     comment: str = ""
+    csat: int | None = None
 
 
 @dataclass(frozen=True)

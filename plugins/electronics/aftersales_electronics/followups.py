@@ -1,10 +1,12 @@
-"""Follow-up calls after installation and repair (seed 004, Golden Laser), with its fixed questionnaire.
+"""Follow-up calls after installation and repair (seed 004, Golden Laser), with its fixed questionnaire, and a
+call back for a low satisfaction score (seed 000, Mehr: "dissatisfaction is followed up continuously").
 
 Installation calls count from the customer's sign-off of the training (``training_signed_off``), not from
 ``installed``: seed 004 runs installation, operation and training as one on-site visit that is complete when
 the customer signs the training off, and its questionnaire asks whether the customer can operate the machine
 independently, which nobody can answer before the training. A tenant without follow-up settings (Mehr) gets
-none here; the core's satisfaction survey after a closed request still applies.
+none here; the core's satisfaction survey after a closed request still applies, and an answer scored at or
+below ``low_satisfaction_score`` is called back once (:func:`route_answer`).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from aftersales.contract import FollowUpPlan, ServiceEvent, messages
+from aftersales.contract import FollowUpAnswer, FollowUpPlan, FollowUpRouting, ServiceEvent, messages
 from aftersales_electronics.settings import ElectronicsSettings
 
 _ = messages("aftersales_electronics")
@@ -28,6 +30,12 @@ AFTER_INSTALLATION = (
 
 AFTER_REPAIR = (_("Is the machine repaired, and are you satisfied with it?"), *AFTER_INSTALLATION[1:])
 """The same questionnaire, its first question asked of the repair."""
+
+AFTER_LOW_SCORE = (
+    _("What left the customer dissatisfied?"),
+    _("Is the customer satisfied now?"),
+)
+"""What the call back after a low satisfaction score records."""
 
 
 def followups(settings: ElectronicsSettings, event: ServiceEvent) -> list[FollowUpPlan]:
@@ -47,3 +55,14 @@ def followups(settings: ElectronicsSettings, event: ServiceEvent) -> list[Follow
 
 def _call(name: str, after: timedelta | relativedelta, questionnaire: tuple[str, ...]) -> FollowUpPlan:
     return FollowUpPlan(name=name, after=after, channel="call", questionnaire=questionnaire)
+
+
+def route_answer(settings: ElectronicsSettings, answer: FollowUpAnswer) -> FollowUpRouting | None:
+    """A follow-up's own answer scored at or below ``low_satisfaction_score`` is called back (once: its call back
+    is a step, whose answer is left to the core); a reported problem and everything else are the core's rule."""
+    threshold = settings.low_satisfaction_score
+    if answer.problem_reported or answer.routing or answer.csat is None or answer.csat > threshold:
+        return None
+    return FollowUpRouting("call_back", _("the customer scored the service {score} out of 5, at or below {threshold}: "
+                                          "call them back", score=answer.csat, threshold=threshold),
+                           questionnaire=AFTER_LOW_SCORE)

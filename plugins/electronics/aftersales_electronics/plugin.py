@@ -13,7 +13,9 @@ from aftersales.contract import (
     CardVerdict,
     ClaimAssessment,
     ClaimFacts,
+    FollowUpAnswer,
     FollowUpPlan,
+    FollowUpRouting,
     OfferingSpec,
     ProductInfo,
     RefundDecision,
@@ -106,6 +108,11 @@ def aftersales_sla_targets(tenant: TenantContext, request: RequestFacts) -> list
 @hookimpl
 def aftersales_followups(tenant: TenantContext, event: ServiceEvent) -> list[FollowUpPlan]:
     return followups.followups(tenant.settings_as(ElectronicsSettings), event)
+
+
+@hookimpl
+def aftersales_followup_answered(tenant: TenantContext, answer: FollowUpAnswer) -> FollowUpRouting | None:
+    return followups.route_answer(tenant.settings_as(ElectronicsSettings), answer)
 
 
 @hookimpl

@@ -136,6 +136,16 @@ class ElectronicsSettings(PluginSettings):
             "(Golden Laser: 3, as after installation)."
         ),
     )
+    low_satisfaction_score: int = Field(
+        default=2,
+        ge=0,
+        le=5,
+        description=(
+            "seed 000: dissatisfaction is followed up continuously: a satisfaction score (1-5) at or below this "
+            "puts a call back to the customer on the agents' list. The seed gives no number; 2 (dissatisfied or "
+            "very dissatisfied) is an assumption. 0: no call for a low score."
+        ),
+    )
 
     @field_validator("replacement_after_business_days")
     @classmethod

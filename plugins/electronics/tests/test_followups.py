@@ -9,7 +9,7 @@ import pytest
 from dateutil.relativedelta import relativedelta
 
 from aftersales.contract import FollowUpPlan
-from aftersales.contract.testing.factories import make_service_event
+from aftersales.contract.testing.factories import make_followup_answer, make_service_event
 
 AT = datetime(2026, 5, 4, 15, 0, tzinfo=UTC)
 SEED_QUESTIONS = (
@@ -61,3 +61,24 @@ def test_golden_laser_closed_request_gets_only_the_core_survey(plans) -> None:
 @pytest.mark.parametrize("kind", ["installed", "training_signed_off", "repaired", "sold"])
 def test_mehr_schedules_no_calls_of_its_own(plans, kind: str) -> None:
     assert plans("mehr", kind) == {}
+
+
+@pytest.mark.parametrize(("csat", "routed"), [(1, "call_back"), (2, "call_back"), (3, "close"), (5, "close"),
+                                              (None, "close")])
+def test_aftersales_followup_answered_mehr_calls_back_a_survey_scored_2_or_less(
+        plugin_hooks, seed_tenant, csat, routed) -> None:
+    mehr = seed_tenant("mehr")
+    answer = make_followup_answer(answers={}, csat=csat, answered_at=AT)
+    assert plugin_hooks(mehr).aftersales_followup_answered(tenant=mehr, answer=answer).step == routed
+
+
+def test_mehr_s_low_score_call_back_is_the_only_one(plugin_hooks, seed_tenant) -> None:
+    """The call back's own low score closes it (no second call); a low score with a problem is the core's call."""
+    mehr = seed_tenant("mehr")
+    hooks = plugin_hooks(mehr)
+    answered = hooks.aftersales_followup_answered(
+        tenant=mehr, answer=make_followup_answer(csat=1, routing=("call_back",), answered_at=AT))
+    assert answered.step == "close"
+    problem = hooks.aftersales_followup_answered(
+        tenant=mehr, answer=make_followup_answer(csat=1, problem_reported=True, answered_at=AT))
+    assert (problem.step, str(problem.reason)) == ("call_back", "the customer reported a problem: call them back")

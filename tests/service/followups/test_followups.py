@@ -252,6 +252,8 @@ async def test_satisfaction_counts_scores_answered_in_the_period(runtime, test_t
         everything = await followups.satisfaction(session, since=None, until=None)
         until_noon = await followups.satisfaction(session, since=at(BERLIN, "2026-06-02", 10),
                                                   until=at(BERLIN, "2026-06-02", 12))
-        assert await session.scalar(select(func.count()).select_from(FollowUp)) == 4
+        assert await session.scalar(select(func.count()).select_from(FollowUp).where(FollowUp.step.is_(None))) == 4
+        assert await session.scalar(select(func.count()).select_from(FollowUp).where(
+            FollowUp.step == "call_back")) == 1, "the score of 1 is called back (electronics: 2 or less)"
     assert (everything.count, everything.average, everything.distribution) == (4, 3.5, {1: 1, 2: 0, 3: 0, 4: 2, 5: 1})
     assert (until_noon.count, until_noon.average) == (2, 4.0)  # 10:00 counts, 12:00 does not

@@ -369,8 +369,8 @@ def refund_facts(currency: str = CURRENCY) -> st.SearchStrategy[RefundFacts]:
 
 @functools.cache
 def followup_answers() -> st.SearchStrategy[FollowUpAnswer]:
-    """Answered follow-ups and answered steps of their routing: problems reported or not, after any steps taken
-    so far (never ``close``, which ends a routing)."""
+    """Answered follow-ups and answered steps of their routing: problems reported or not, a score 1–5 or none,
+    after any steps taken so far (never ``close``, which ends a routing)."""
     steps = [step for step in ROUTING_STEPS if step != "close"]
     return st.builds(
         FollowUpAnswer,
@@ -380,6 +380,7 @@ def followup_answers() -> st.SearchStrategy[FollowUpAnswer]:
         answered_at=instants,
         routing=st.lists(st.sampled_from(steps), max_size=4).map(tuple),
         comment=words,
+        csat=st.none() | st.integers(min_value=1, max_value=5),
     )
 
 

@@ -39,11 +39,11 @@ STEP_NAMES = {"engineer": _("the engineer"), "rnd": _("R&D"), "call_back": _("a 
 
 
 def answer_facts(followup: FollowUp, answers: tuple[str, ...], *, problem: bool, comment: str,
-                 now: datetime) -> FollowUpAnswer:
-    """The answered follow-up as the vertical sees it."""
+                 now: datetime, csat: int | None = None) -> FollowUpAnswer:
+    """The answered follow-up as the vertical sees it, with the score given (a low one may be called back)."""
     return FollowUpAnswer(plan_name=followup.plan_name, answers=dict(zip(followup.questionnaire, answers, strict=False)),
                           problem_reported=problem, answered_at=now, routing=tuple(followup.routing or ()),
-                          comment=comment)
+                          comment=comment, csat=csat)
 
 
 async def route_answered(session: AsyncSession, tenant: CurrentTenant, followup: FollowUp, answer: FollowUpAnswer, *,

@@ -324,7 +324,8 @@ async def record_answers(session: AsyncSession, tenant: CurrentTenant, followup:
                                                            actor=actor, channel=channel, now=now)).id
     await session.flush()
     await routing.route_answered(session, tenant, followup, routing.answer_facts(
-        followup, given.answers, problem=given.problem is not None, comment=followup.comment, now=now),
+        followup, given.answers, problem=given.problem is not None, comment=followup.comment, now=now,
+        csat=given.csat),
         actor=actor, now=now)
     return followup
 
