@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import secrets
 from pathlib import Path
@@ -19,3 +21,9 @@ def load_or_create_code_key(configured: str | None, key_file: Path) -> bytes:
     with os.fdopen(fd, "wb") as fh:
         fh.write(key)
     return key
+
+
+def keyed_hash(code_key: bytes, *parts: object) -> str:
+    """The hex HMAC-SHA256 under the code key of ``parts`` joined by NUL (the first part names the purpose): how
+    a client address, a contact or a one-time code is stored and compared without its raw value."""
+    return hmac.new(code_key, "\x00".join(str(p) for p in parts).encode(), hashlib.sha256).hexdigest()

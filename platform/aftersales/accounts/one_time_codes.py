@@ -27,7 +27,6 @@ customer: customers come from registrations, requests and purchases, where their
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 import uuid
@@ -46,6 +45,7 @@ from aftersales.identity import rate_limits
 from aftersales.identity.customers import normalise_contacts
 from aftersales.identity.models import Customer, SignInCode
 from aftersales.identity.rate_limits import Limit
+from aftersales.keys import keyed_hash
 from aftersales.outbox.messages import Message, enqueue
 
 CODE_DIGITS = 6
@@ -112,12 +112,8 @@ def parse_contact(text: str, country: str) -> Contact:
     return Contact("email", address) if email else Contact("sms", phone)  # type: ignore[arg-type]
 
 
-def _key(code_key: bytes, *parts: object) -> str:
-    return hmac.new(code_key, "\x00".join(str(p) for p in parts).encode(), hashlib.sha256).hexdigest()
-
-
 def _code_hash(code_key: bytes, tenant_id: uuid.UUID, code_id: uuid.UUID, code: str) -> str:
-    return _key(code_key, "sign-in code", tenant_id, code_id, code)
+    return keyed_hash(code_key, "sign-in code", tenant_id, code_id, code)
 
 
 def new_code() -> str:
@@ -136,8 +132,8 @@ async def request_code(session: AsyncSession, *, code_key: bytes, contact: Conta
     tenant_id = bound_tenant(session)
     if tenant_id is None:
         raise TenantNotBound("sign-in codes are issued in a session bound to a tenant")
-    address_key = _key(code_key, "sign-in address", contact.address)
-    client_key = _key(code_key, "sign-in client", client_address)
+    address_key = keyed_hash(code_key, "sign-in address", contact.address)
+    client_key = keyed_hash(code_key, "sign-in client", client_address)
     await _enforce_limits(session, address_key, client_key, now)
     by_contact = Customer.email if contact.channel == "email" else Customer.phone
     customer = await session.scalar(select(Customer).where(by_contact == contact.address))

@@ -13,8 +13,6 @@ counted and checks nothing.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import math
 import uuid
 from datetime import datetime, timedelta
@@ -23,6 +21,7 @@ from aftersales.db.session import Database
 from aftersales.errors import AuthenticationFailed, RateLimited
 from aftersales.identity import rate_limits
 from aftersales.identity.rate_limits import Limit
+from aftersales.keys import keyed_hash
 
 ATTEMPTS_PER_CLIENT = 20
 WINDOW = timedelta(minutes=10)
@@ -33,7 +32,7 @@ LIMIT = Limit("sign-in:client", ATTEMPTS_PER_CLIENT, WINDOW,
 
 def client_key(code_key: bytes, address: str) -> str:
     """The keyed hash a signing-in client is counted under; the raw address is never stored."""
-    return hmac.new(code_key, f"sign-in attempt\x00{address}".encode(), hashlib.sha256).hexdigest()
+    return keyed_hash(code_key, "sign-in attempt", address)
 
 
 async def count_attempt(db: Database, tenant_id: uuid.UUID, *, code_key: bytes, client_address: str,

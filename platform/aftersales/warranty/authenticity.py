@@ -23,8 +23,6 @@ header is believed from those addresses only) or every customer shares one limit
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -34,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from aftersales.contract.values import CardEvidence, CardVerdict
 from aftersales.identity import rate_limits
 from aftersales.identity.rate_limits import Limit
+from aftersales.keys import keyed_hash
 from aftersales.tenancy.current import CurrentTenant
 from aftersales.warranty.models import Coverage, ProductModel, Serial, SerialCheck, SerialStatus
 from aftersales.warranty.registrations.coverage import status_on
@@ -56,7 +55,7 @@ MAX_LOGGED_SERIAL = 64
 
 def client_key(code_key: bytes, address: str) -> str:
     """The keyed hash a client is known by in the check log; the raw address is never stored."""
-    return hmac.new(code_key, f"client\x00{address}".encode(), hashlib.sha256).hexdigest()
+    return keyed_hash(code_key, "client", address)
 
 
 async def check_authenticity(
