@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -20,14 +19,7 @@ from aftersales.outbox.models import OutboxMessage
 from aftersales.service.clocks.escalation import sweep_breaches, warn_at_risk
 from aftersales.service.requests import services as requests
 from aftersales.tenancy.current import bind_tenant
-
-TEHRAN = ZoneInfo("Asia/Tehran")
-IRAN = {"time_zone": "Asia/Tehran", "currency": "IRR",
-        "calendar": {"country": "IR", "weekend_days": ["fri"], "business_hours": {"opens": "08:00", "closes": "17:00"}}}
-
-
-def tehran(day: str, hour: int, minute: int = 0) -> datetime:
-    return datetime.fromisoformat(day).replace(hour=hour, minute=minute, tzinfo=TEHRAN)
+from support.service import IRAN, tehran
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -24,14 +23,7 @@ from aftersales.service.models import RequestEvent, SlaClock
 from aftersales.service.requests import services as service
 from aftersales.service.states import RequestState
 from aftersales.tenancy.current import bind_tenant
-
-TEHRAN = ZoneInfo("Asia/Tehran")
-IRAN = {"time_zone": "Asia/Tehran", "currency": "IRR",
-        "calendar": {"country": "IR", "weekend_days": ["fri"], "business_hours": {"opens": "08:00", "closes": "17:00"}}}
-
-
-def tehran(day: str, hour: int, minute: int = 0) -> datetime:
-    return datetime.fromisoformat(day).replace(hour=hour, minute=minute, tzinfo=TEHRAN)
+from support.service import IRAN, tehran
 
 
 @pytest.fixture

@@ -5,8 +5,6 @@ apology, a late answer shown as a breach, and the rules that refuse bad input or
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -22,13 +20,9 @@ from aftersales.service.complaints import services as complaints
 from aftersales.service.models import Complaint, RequestEvent, ServiceRequest
 from aftersales.service.requests import services as service
 from aftersales.service.states import RequestState
+from support.service import tehran
 
-TEHRAN = ZoneInfo("Asia/Tehran")
 CUSTOMER = CustomerDetails(name="Test Customer", phone="0912 000 0001", email="customer@example.com")
-
-
-def tehran(day: str, hour: int, minute: int = 0) -> datetime:
-    return datetime.fromisoformat(day).replace(hour=hour, minute=minute, tzinfo=TEHRAN)
 
 
 FILED = tehran("2026-03-19", 10)
