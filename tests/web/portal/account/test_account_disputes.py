@@ -27,6 +27,10 @@ async def test_the_customer_opens_a_dispute_from_a_booking_and_reads_the_ruling(
     sara = await parties(runtime, tenant)
     await sign_in_customer(pages, tenant, sara.customer_id)
 
+    booking = await pages.get(f"/t/yizhongyi-test/my/bookings/{sara.booking_id}")
+    assert f"/my/disputes/new?booking={sara.booking_id}" in booking.text, "opened from the booking's page"
+    request = await pages.get(f"/t/yizhongyi-test/my/requests/{sara.request_id}")
+    assert f"/my/disputes/new?request={sara.request_id}" in request.text, "and from the request's page"
     picker = await pages.get(f"{MY}/new")
     assert picker.status_code == 200 and f"?booking={sara.booking_id}" in picker.text
     assert f"?request={sara.request_id}" in picker.text
