@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -59,15 +59,16 @@ async def add_request(runtime: Any, tenant: Any, customer_id: uuid.UUID, number:
 
 async def parties(runtime: Any, tenant: Any, *, name: str = "Sara Example", garage: ProviderSetup | None = None,
                   serial: str = "490154203237518", number: int = 1) -> Parties:
-    """A customer of ``tenant`` with a completed booking (at ``garage``, else a new provider with an e-mail),
-    a request and a claim."""
+    """A customer of ``tenant`` with a booking completed yesterday (at ``garage``, else a new provider with an
+    e-mail), a request and a claim."""
     if garage is None:
         garage = await add_provider(runtime, tenant, name="Garage One")
         async with runtime.db.transaction(tenant.id) as s:
             provider = await s.scalar(select(Provider).where(Provider.id == garage.provider_id))
             provider.email = "garage@example.com"
     customer_id = await add_customer(runtime, tenant, name=name)
-    booking_id = await add_booking(runtime, tenant, garage, customer_id, state="completed")
+    yesterday = (utcnow() - timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
+    booking_id = await add_booking(runtime, tenant, garage, customer_id, state="completed", starts_at=yesterday)
     request_id = await add_request(runtime, tenant, customer_id, number)
     claim_id = await add_claim(runtime, tenant, customer_id, serial)
     return Parties(customer_id, garage, booking_id, request_id, claim_id)

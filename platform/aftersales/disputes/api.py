@@ -142,8 +142,7 @@ class DisputeController(Controller):
         """The customer accepts the proposed settlement (settled; both sides told) or declines it (mediation goes
         on). 409 when no settlement waits for an answer."""
         principal = current_principal(request)
-        dispute = await service.answer_settlement(session, tenant, principal, dispute_id, data.accept,
-                                                  actor=actor(request), now=utcnow())
+        dispute = await service.answer_settlement(session, tenant, principal, dispute_id, data.accept, now=utcnow())
         return await _out(session, principal, dispute)
 
     @post(f"{DISPUTE}/ruling", operation_id="ruleDispute", status_code=200, guards=[requires_scope(DISPUTES_RULE)])

@@ -116,6 +116,8 @@ class _Subject:
     customer_id: uuid.UUID
     provider_id: uuid.UUID | None
     currency: str
+    starts_at: datetime | None = None
+    """A booking's booked time."""
 
 
 async def _subject(session: AsyncSession, tenant: CurrentTenant, who: Principal, subject: str,
@@ -125,7 +127,7 @@ async def _subject(session: AsyncSession, tenant: CurrentTenant, who: Principal,
     if subject == "booking":
         booking = await session.scalar(select(Booking).where(Booking.id == subject_id))
         if booking is not None:
-            found = _Subject(booking.customer_id, booking.provider_id, booking.currency)
+            found = _Subject(booking.customer_id, booking.provider_id, booking.currency, booking.starts_at)
     elif subject == "request":
         row = (await session.execute(select(ServiceRequest.customer_id, Registration.currency)
                                      .outerjoin(Registration, Registration.id == ServiceRequest.registration_id)
@@ -148,7 +150,7 @@ async def open_dispute(session: AsyncSession, tenant: CurrentTenant, who: Princi
     """Open a dispute about the customer's booking, request or claim; the provider of a booking is told.
 
     :raises InvalidInput: unknown subject or grounds, grounds that do not fit the subject, an empty or too long
-        statement (every field at once; nothing written).
+        statement (every field at once; nothing written); the provider absent before the booked time has come.
     :raises NotFound: no such subject, or another customer's.
     :raises Conflict: a dispute about the subject is still live (code ``dispute.already_open``).
     """
@@ -163,6 +165,10 @@ async def open_dispute(session: AsyncSession, tenant: CurrentTenant, who: Princi
     if errors:
         raise InvalidInput("the dispute cannot be opened", errors)
     about = await _subject(session, tenant, who, new.subject, new.subject_id)
+    if new.grounds == "provider_absent" and about.starts_at is not None and now < about.starts_at:
+        raise InvalidInput("the dispute cannot be opened", [FieldError(
+            "grounds", f"the booked time ({about.starts_at.isoformat()}) has not come yet",
+            code="dispute.before_booked_time", params={"starts_at": about.starts_at.isoformat()})])
     live = await session.scalar(select(Dispute.id).where(
         Dispute.subject == new.subject, Dispute.subject_id == new.subject_id,
         Dispute.state.notin_([s.value for s in FINAL])))
@@ -277,7 +283,7 @@ async def propose_settlement(session: AsyncSession, tenant: CurrentTenant, dispu
 
 
 async def answer_settlement(session: AsyncSession, tenant: CurrentTenant, who: Principal, dispute_id: uuid.UUID,
-                            accept: bool, *, actor: str, now: datetime) -> Dispute:
+                            accept: bool, *, now: datetime) -> Dispute:
     """The customer accepts the proposed settlement (the dispute is settled, both sides told) or declines it
     (back to mediation). :raises Conflict: no settlement is waiting for an answer."""
     dispute = await get_dispute(session, who, dispute_id, lock=True)

@@ -43,6 +43,7 @@ REFUSALS = Words({
     "dispute.negative_refund": N_("The amount cannot be negative."),
     "dispute.refund_not_owed": N_("A ruling for the other side owes the customer nothing."),
     "dispute.grounds": N_("Choose one of the reasons offered."),
+    "dispute.before_booked_time": N_("The booked time has not come yet."),
     "money.beyond_cap": N_("This amount is too large."),
 }, N_("Please check this field."))
 """A refusal's words by its code (``errors.AftersalesError.code``), never by its English."""

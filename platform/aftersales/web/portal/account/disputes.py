@@ -138,7 +138,7 @@ class DisputesController(PageController):
         page, principal = _page(request, tenant, viewer)
         accept = fields(await request.form(), "answer")["answer"] == "accept"
         return await _step(page, tenant, session, principal, dispute_id, lambda: disputes.answer_settlement(
-            session, tenant, principal, dispute_id, accept, actor=customer_actor(principal.customer_id), now=utcnow()))
+            session, tenant, principal, dispute_id, accept, now=utcnow()))
 
     @post(f"{DISPUTE}/withdrawal")
     async def withdraw(self, request: Request[Any, Any, Any], dispute_id: FromPath[uuid.UUID], tenant: TenantDep,
