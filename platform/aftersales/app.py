@@ -10,6 +10,7 @@ from litestar.datastructures import State
 from aftersales import __version__
 from aftersales.accounts.api import OAuthController, SignInController, TenantIdentityController
 from aftersales.contract import Message
+from aftersales.disputes.api import DisputeController
 from aftersales.http.context import DEPENDENCIES
 from aftersales.http.control_characters import ControlCharacterMiddleware
 from aftersales.http.forwarded import forwarded_headers
@@ -118,6 +119,7 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             PublicSurveyController,
             BookingController,
             RatingController,
+            DisputeController,
             PaymentController,
             WalletController,
             SettlementController,

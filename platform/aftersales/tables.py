@@ -1,5 +1,6 @@
 """Every table of the platform, imported in one place (for Alembic, the schema tests and ``create_all``)."""
 
+from aftersales.disputes.models import Dispute, DisputeNote
 from aftersales.identity.models import (
     ApiClient,
     Customer,
@@ -55,6 +56,8 @@ __all__ = [
     "Customer",
     "CustomerIdentity",
     "CustomerRatingTotal",
+    "Dispute",
+    "DisputeNote",
     "FollowUp",
     "FollowUpFailure",
     "JobCharge",

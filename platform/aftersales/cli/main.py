@@ -172,7 +172,7 @@ def staff() -> None:
 @click.argument("tenant_slug")
 @click.argument("email")
 @click.option("--name", required=True)
-@click.option("--role", "roles", multiple=True, required=True, help="admin, agent, technician or finance")
+@click.option("--role", "roles", multiple=True, required=True, help="admin, agent, technician, finance or customer_service")
 @click.option("--password", envvar="AFTERSALES_STAFF_PASSWORD", default=None, help="omit for SSO-only staff")
 @friendly_errors
 def staff_create(tenant_slug: str, email: str, name: str, roles: tuple[str, ...], password: str | None) -> None:

@@ -36,7 +36,7 @@ class Operator(PlatformTable, Base):
 
 
 class StaffUser(TenantOwned, Base):
-    """A tenant's employee: admin, call-centre agent, technician or finance."""
+    """A tenant's employee: admin, call-centre agent, technician, finance or customer service."""
 
     __tablename__ = "staff_users"
     __table_args__ = (

@@ -37,6 +37,12 @@ PROVIDER_WORK = "provider:work"
 rating its customers. Only with the token's ``provider_id``; never another provider's rows."""
 CUSTOMER_SELF = "customer:self"
 """A customer's own business: search, book, accept quotes, approve extra work, rate. Only with ``customer_id``."""
+DISPUTES_READ = "disputes:read"
+"""Every dispute of the tenant, with the mediators' notes (staff)."""
+DISPUTES_MEDIATE = "disputes:mediate"
+"""Open a dispute on a customer's behalf, answer for the company, mediate: notes, settlement proposals."""
+DISPUTES_RULE = "disputes:rule"
+"""Decide a dispute with a ruling and its reason (customer service: seed 003's final say)."""
 CUSTOMERS_ACT = "customers:act"
 """Issue a customer token for one of the tenant's customers (the tenant's own app, once it has signed them in)."""
 
@@ -55,6 +61,7 @@ TENANT_SCOPES = frozenset({
     TENANT_READ, STAFF_READ, STAFF_WRITE, CLIENTS_WRITE, SERIALS_READ, CATALOG_WRITE, SERIALS_WRITE,
     REGISTRATIONS_READ, REGISTRATIONS_WRITE, CLAIMS_WRITE, REQUESTS_READ, REQUESTS_WRITE, SERVICE_POINTS_WRITE,
     NOTIFICATIONS_MANAGE, MARKETPLACE_READ, MARKETPLACE_MANAGE, BOOKINGS_WRITE, CUSTOMERS_ACT,
+    DISPUTES_READ, DISPUTES_MEDIATE, DISPUTES_RULE,
     PAYMENTS_READ, PAYMENTS_WRITE, REFUNDS_WRITE, REFUNDS_APPROVE, PAYMENTS_CONFIGURE,
 })
 """Everything a tenant admin may do or grant to an API client (``provider:work`` and ``customer:self`` are
@@ -63,17 +70,19 @@ carried by provider and customer tokens, which name whose rows they reach)."""
 CUSTOMER_SCOPES = frozenset({CUSTOMER_SELF})
 """The scopes of a customer token."""
 
-ROLES = ("admin", "agent", "technician", "finance", "provider")
+ROLES = ("admin", "agent", "technician", "finance", "customer_service", "provider")
 
 ROLE_SCOPES: dict[str, frozenset[str]] = {
     "admin": TENANT_SCOPES,
     "agent": frozenset({TENANT_READ, STAFF_READ, SERIALS_READ, REGISTRATIONS_READ, REGISTRATIONS_WRITE,
                         CLAIMS_WRITE, REQUESTS_READ, REQUESTS_WRITE, MARKETPLACE_READ, BOOKINGS_WRITE,
-                        PAYMENTS_READ, REFUNDS_WRITE}),
+                        PAYMENTS_READ, REFUNDS_WRITE, DISPUTES_READ, DISPUTES_MEDIATE}),
     "technician": frozenset({TENANT_READ, SERIALS_READ, REGISTRATIONS_READ, CLAIMS_WRITE, REQUESTS_READ,
                              REQUESTS_WRITE}),
     "finance": frozenset({TENANT_READ, STAFF_READ, REQUESTS_READ, MARKETPLACE_READ, PAYMENTS_READ, PAYMENTS_WRITE,
                           REFUNDS_WRITE, REFUNDS_APPROVE}),
+    "customer_service": frozenset({TENANT_READ, STAFF_READ, REGISTRATIONS_READ, REQUESTS_READ, MARKETPLACE_READ,
+                                   DISPUTES_READ, DISPUTES_MEDIATE, DISPUTES_RULE}),
     "provider": frozenset({PROVIDER_WORK}),
 }
 

@@ -327,6 +327,50 @@ class RefundExecuted(Event):
 # -- the endpoints themselves -----------------------------------------------------------------------------------
 
 
+# -- disputes ---------------------------------------------------------------------------------------------------
+
+
+class DisputeOpened(Event):
+    """A customer (or staff for them) opened a dispute about a booking, a service request or a warranty claim."""
+
+    name = "dispute.opened"
+    dispute_id: uuid.UUID
+    subject: str = Field(description="booking, request or claim.")
+    subject_id: uuid.UUID
+    customer_id: uuid.UUID
+    respondent: str = Field(description="The other side: provider (a booking's) or company.")
+    provider_id: uuid.UUID | None
+    grounds: str
+    opened_at: datetime
+
+
+class DisputeAnswered(Event):
+    """The other side of a dispute (the provider, or the company's staff) answered it with its statement."""
+
+    name = "dispute.answered"
+    dispute_id: uuid.UUID
+    respondent: str
+    provider_id: uuid.UUID | None
+    answered_at: datetime
+
+
+class DisputeDecided(Event):
+    """A dispute ended by customer service's ruling, or by a settlement the customer accepted."""
+
+    name = "dispute.decided"
+    dispute_id: uuid.UUID
+    subject: str
+    subject_id: uuid.UUID
+    customer_id: uuid.UUID
+    respondent: str
+    provider_id: uuid.UUID | None
+    outcome: str = Field(description="for_customer, partly or for_respondent (a ruling); settled (a settlement).")
+    reason: str = Field(description="The ruling's reason, or the settlement's terms: what both sides read.")
+    refund_owed_minor: int | None = Field(description="What the customer is owed back; null for nothing.")
+    currency: str
+    decided_at: datetime
+
+
 class WebhookTest(Event):
     """Sent to one endpoint when the tenant asks for a test (``POST /api/v1/webhooks/{id}/test``), whatever the
     endpoint subscribes to."""
@@ -343,6 +387,7 @@ CATALOGUE: dict[str, type[Event]] = {event.name: event for event in (
     RegistrationCreated, RegistrationTransferred, ClaimDecided, RecallLaunched,
     BookingCreated, BookingCancelled, BookingCompleted, BookingNoShow, QuoteAccepted,
     PaymentCaptured, PaymentFailed, RefundDecided, RefundExecuted,
+    DisputeOpened, DisputeAnswered, DisputeDecided,
     WebhookTest,
 )}
 """Every event, by name."""

@@ -9,6 +9,7 @@ from litestar.plugins import InitPluginProtocol
 from litestar.static_files import create_static_files_router
 
 from aftersales.web.console.customers_pages import ConsoleCustomerController
+from aftersales.web.console.disputes_pages import ConsoleDisputeController
 from aftersales.web.console.insight.clones import ClonePagesController
 from aftersales.web.console.insight.dashboard import DashboardController
 from aftersales.web.console.insight.imports import ImportController
@@ -25,6 +26,7 @@ from aftersales.web.ops.onboarding import OpsOnboardingController
 from aftersales.web.page_controller import PageController
 from aftersales.web.portal.account.complaints import ComplaintsController
 from aftersales.web.portal.account.devices import DevicesController
+from aftersales.web.portal.account.disputes import DisputesController
 from aftersales.web.portal.account.public_survey import PublicSurveyPageController
 from aftersales.web.portal.account.requests import RequestsController
 from aftersales.web.portal.account.surveys import SurveysController
@@ -44,7 +46,7 @@ from aftersales.web.signin.sso import SsoSignInController
 
 TENANT_PAGES: list[type[PageController]] = [
     PortalCheckController,
-    DevicesController, RequestsController, ComplaintsController, SurveysController,
+    DevicesController, RequestsController, ComplaintsController, SurveysController, DisputesController,
     PublicSurveyPageController,
     CodeSignInController, StaffSignInController, SsoSignInController,
     BookingSearchController,
@@ -60,6 +62,7 @@ TENANT_PAGES: list[type[PageController]] = [
     ConsoleRefundController,
     ConsoleProviderController,
     ConsoleWebhookController,
+    ConsoleDisputeController,
     DashboardController,
     ImportController,
     ClonePagesController,
