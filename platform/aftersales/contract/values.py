@@ -748,6 +748,9 @@ class OrderTerms:
     unfunded_cancel_days: int | None = None
     """An order still unfunded this many days after it was taken is cancelled automatically (never while its
     cheque escalation is open); None: never cancelled automatically."""
+    national_id_required: bool = False
+    """An order needs the customer's national ID, on file or given with the order (Entekhab: registration
+    with the national ID)."""
 
     def __post_init__(self) -> None:
         for name in ("proforma_valid_business_days", "unfunded_followup_days"):
