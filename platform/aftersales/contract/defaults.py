@@ -27,6 +27,7 @@ from aftersales.contract.values import (
     FollowUpRouting,
     JobFacts,
     OfferingSpec,
+    OrderTerms,
     ProductInfo,
     ProviderCandidate,
     Quote,
@@ -57,6 +58,9 @@ BAYES_PRIOR_WEIGHT = 10
 COMPLAINT_CLOCK = "complaint_response"
 COMPLAINT_RESPONSE_BUSINESS_HOURS = 48
 """Issue 4 makes seed 000's promise a platform rule: every complaint is answered within 48 business hours."""
+PROFORMA_VALID_BUSINESS_DAYS = 10
+UNFUNDED_FOLLOWUP_DAYS = 30
+"""The order desk's periods for a vertical that gives none (``aftersales_order_terms``)."""
 
 _ = messages(CORE_DOMAIN)
 
@@ -313,3 +317,9 @@ def aftersales_followup_answered(tenant: TenantContext, answer: FollowUpAnswer) 
     if answer.problem_reported:
         return FollowUpRouting("close", _("the customer was called back; the problem is followed in its request"))
     return FollowUpRouting("close", _("no problem reported"))
+
+
+@hookimpl(trylast=True)
+def aftersales_order_terms(tenant: TenantContext) -> OrderTerms:
+    return OrderTerms(proforma_valid_business_days=PROFORMA_VALID_BUSINESS_DAYS,
+                      unfunded_followup_days=UNFUNDED_FOLLOWUP_DAYS)

@@ -17,6 +17,7 @@ from aftersales.contract import (
     ClaimFacts,
     JobFacts,
     OfferingSpec,
+    OrderTerms,
     ProductInfo,
     ProviderCandidate,
     Quote,
@@ -32,7 +33,7 @@ from aftersales.contract import (
     hookimpl,
     messages,
 )
-from aftersales_appliances import __version__, catalogue, quotes, ranking, refunds, warranty
+from aftersales_appliances import __version__, catalogue, orders, quotes, ranking, refunds, warranty
 from aftersales_appliances.serials import pattern_for_model
 from aftersales_appliances.settings import AppliancesSettings
 
@@ -109,6 +110,11 @@ def aftersales_quote(tenant: TenantContext, job: JobFacts) -> Quote:
 def aftersales_rank_providers(tenant: TenantContext, offering: str,
                               candidates: Sequence[ProviderCandidate]) -> list[RankedProvider]:
     return ranking.rank_providers(candidates)
+
+
+@hookimpl
+def aftersales_order_terms(tenant: TenantContext) -> OrderTerms:
+    return orders.order_terms(tenant.settings_as(AppliancesSettings))
 
 
 @hookimpl

@@ -29,6 +29,7 @@ from aftersales.contract.values import (
     ClaimKind,
     DefectType,
     FollowUpRouting,
+    OrderTerms,
     Quote,
     RatingDecision,
     RefundDecision,
@@ -193,6 +194,12 @@ def _refund(answer: RefundDecision, args: Mapping[str, Any], probe: Probe) -> No
     _require(answer.granted or _said(answer.reasons), "a refused refund says why")
 
 
+def _order_terms(answer: OrderTerms, args: Mapping[str, Any], probe: Probe) -> None:
+    cancel, escalate = answer.unfunded_cancel_days, answer.cheque_approval_business_days
+    _require(cancel is None or escalate is None or cancel > escalate,
+             f"cancels unfunded orders after {cancel} days, before a cheque is escalated ({escalate} business days)")
+
+
 # -- the facts each hook is called with ------------------------------------------------------------------
 
 
@@ -268,5 +275,6 @@ CHECKS: dict[str, HookCheck] = {
                      candidates=facts.candidate_lists), _ranking),
     "aftersales_refund_policy": HookCheck(_by_currency(refund=facts.refund_facts), _refund),
     "aftersales_followup_answered": HookCheck(_fixed(answer=facts.followup_answers()), _routing),
+    "aftersales_order_terms": HookCheck(_fixed(), _order_terms),
 }
 """Every hook of the contract the kit knows how to exercise; a hook missing here is reported unchecked."""
