@@ -72,6 +72,9 @@ class BusinessCalendarInfo:
     Weekend days stay closed. A closing time of ``"24:00"`` is midnight at the end of the day, so
     ``("00:00", "24:00")`` (here or in ``business_hours``) is open all day.
     """
+    around_the_clock_channels: tuple[str, ...] = ()
+    """Request channels the tenant keeps open 24/7 (Entekhab's call centre, Golden Laser's 24-hour hotline): the
+    SLA clocks of a request opened on one count every hour of every day, not the office hours above."""
 
 
 @dataclass(frozen=True)
@@ -579,6 +582,12 @@ class Quote:
     core stores no quote and answers with these reasons."""
     platform_fee_bps: int = 0
     """The platform's fee on what is charged against this quote, in basis points (1000 = 10 %)."""
+    binding: bool = True
+    """Once accepted, the quote caps the charge: the customer never pays more than it plus the approved changes
+    (seed 002). False: it is an estimate, and the job may be charged more."""
+    extra_work_needs_consent: bool = True
+    """Work beyond the accepted quote is chargeable only through a change request the customer approved first
+    (seed 002). False: extra work the provider records is chargeable without it (and counts in the cap)."""
 
     def total(self, currency: str) -> Money:
         """What the customer pays: every line not covered by warranty."""

@@ -61,6 +61,7 @@ def _context(tenant: Tenant, registry: PluginRegistry, settings: PluginSettings)
             closures=tuple(date.fromisoformat(d) for d in tenant.closures),
             hours_by_weekday={int(day): (opens, closes) for day, (opens, closes) in tenant.hours_by_weekday.items()}
             or None,
+            around_the_clock_channels=tuple(tenant.around_the_clock_channels or ()),
         ),
         settings=settings,
         addon_settings=addon_settings,
