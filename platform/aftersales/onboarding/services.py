@@ -90,6 +90,7 @@ def _apply(tenant: Tenant, manifest: TenantManifest) -> None:
         str(WEEKDAYS[day]): [hours.opens.strftime("%H:%M"), hours.closes.strftime("%H:%M")]
         for day, hours in manifest.calendar.hours_by_weekday.items()
     }
+    tenant.around_the_clock_channels = list(manifest.calendar.around_the_clock_channels)
     tenant.branding = manifest.branding.model_dump(mode="json", exclude={"custom_domain"})
     tenant.custom_domain = manifest.branding.custom_domain
     tenant.sso = manifest.sso.model_dump(mode="json") if manifest.sso else None
@@ -144,6 +145,8 @@ def manifest_of(tenant: Tenant) -> dict[str, Any]:
                 names[int(day)]: {"opens": opens, "closes": closes}
                 for day, (opens, closes) in sorted(tenant.hours_by_weekday.items())
             }} if tenant.hours_by_weekday else {}),
+            **({"around_the_clock_channels": list(tenant.around_the_clock_channels)}
+               if tenant.around_the_clock_channels else {}),
         },
         "branding": {**tenant.branding, "custom_domain": tenant.custom_domain},
         **({"sso": dict(tenant.sso)} if tenant.sso else {}),
