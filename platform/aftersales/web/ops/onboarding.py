@@ -20,6 +20,7 @@ from aftersales.http.context import RuntimeDep, SessionDep
 from aftersales.onboarding import services as onboarding
 from aftersales.onboarding.manifest import SUPPORTED_LOCALES
 from aftersales.tenancy import directory
+from aftersales.web.console.labels import CHANNELS
 from aftersales.web.ops.onboarding_form import FORM, WEEKDAYS, OnboardForm, errors_by_field
 from aftersales.web.ops.pages import operator_page
 from aftersales.web.page_auth import ViewerDep
@@ -54,6 +55,9 @@ def _rules(page: Page) -> dict[str, str]:
         "weekend_days": _("At most six weekend days."),
         "opens": _("A time of day, such as 08:00."),
         "closes": _("A time of day after the opening time."),
+        **dict.fromkeys((f"hours_{day}" for day in WEEKDAYS),
+                        _("Times of day, opening before closing, on a working day (not a weekend day).")),
+        "around_the_clock_channels": _("Each channel once, from the list."),
         "display_name": _("The name customers see, up to 200 characters."),
         "logo_url": _("A link to the logo, up to 500 characters."),
         "primary_color": _("A colour written as # and six hexadecimal digits, such as #0f766e."),
@@ -81,6 +85,7 @@ def _choices(page: Page, runtime: Any) -> dict[str, Any]:
         "verticals": [(name, runtime.plugins.info(name).title) for name in runtime.plugins.verticals()],
         "languages": [(code, Locale.parse(code).get_display_name(code)) for code in SUPPORTED_LOCALES],
         "weekdays": [(code, days[index]) for index, code in enumerate(WEEKDAYS)],
+        "channels": [(code, page.translations.gettext(label)) for code, label in CHANNELS.items()],
         "time_zones": TIME_ZONES,
     }
 
