@@ -80,10 +80,8 @@ class OnboardForm:
         return cls(**values)
 
     def hours_by_weekday(self) -> dict[str, dict[str, str]]:
-        """The weekdays given their own hours; a day given only one end keeps the usual other end."""
-        return {day: {"opens": self.day_hours.get(f"opens_{day}") or self.opens,
-                      "closes": self.day_hours.get(f"closes_{day}") or self.closes}
-                for day in WEEKDAYS if f"opens_{day}" in self.day_hours or f"closes_{day}" in self.day_hours}
+        """The weekdays given their own hours (:func:`hours_by_weekday`)."""
+        return hours_by_weekday(self.day_hours, self.opens, self.closes)
 
     def manifest(self) -> dict[str, Any]:
         """The manifest this form describes (blank optional fields left out, text as typed)."""
@@ -102,6 +100,51 @@ class OnboardForm:
                          "around_the_clock_channels": list(self.around_the_clock_channels)},
             "branding": branding,
         }
+
+
+def hours_by_weekday(day_hours: dict[str, str], opens: str, closes: str) -> dict[str, dict[str, str]]:
+    """The weekdays typed their own hours in ``day_hours`` (:data:`DAY_HOURS`), as the manifest's
+    ``hours_by_weekday``; a day given only one end keeps the usual other end (``opens``, ``closes``)."""
+    return {day: {"opens": day_hours.get(f"opens_{day}") or opens, "closes": day_hours.get(f"closes_{day}") or closes}
+            for day in WEEKDAYS if f"opens_{day}" in day_hours or f"closes_{day}" in day_hours}
+
+
+@dataclass(frozen=True)
+class WeekForm:
+    """A tenant's working week as an operator edits it on the tenant's page: weekend, usual hours, hours that
+    differ by weekday, channels open around the clock."""
+
+    weekend_days: tuple[str, ...] = ()
+    opens: str = ""
+    closes: str = ""
+    day_hours: dict[str, str] = field(default_factory=dict)
+    around_the_clock_channels: tuple[str, ...] = ()
+
+    @classmethod
+    def posted(cls, form: Any) -> WeekForm:
+        """The form from a posted multi-dict."""
+        return cls(weekend_days=tuple(str(v) for v in form.getall("weekend_days", [])),
+                   opens=fields(form, "opens")["opens"], closes=fields(form, "closes")["closes"],
+                   day_hours={name: typed for name, typed in fields(form, *DAY_HOURS).items() if typed},
+                   around_the_clock_channels=tuple(str(v) for v in form.getall("around_the_clock_channels", [])))
+
+    @classmethod
+    def stored(cls, tenant: Any) -> WeekForm:
+        """The tenant's week as it is stored, to fill the form."""
+        names = dict(enumerate(WEEKDAYS, start=1))
+        day_hours = {}
+        for day, (opens, closes) in tenant.hours_by_weekday.items():
+            day_hours |= {f"opens_{names[int(day)]}": opens, f"closes_{names[int(day)]}": closes}
+        return cls(weekend_days=tuple(names[d] for d in tenant.weekend_days), opens=tenant.business_opens,
+                   closes=tenant.business_closes, day_hours=day_hours,
+                   around_the_clock_channels=tuple(tenant.around_the_clock_channels or ()))
+
+    def week(self) -> dict[str, Any]:
+        """The calendar keys this form sets, as a manifest gives them."""
+        return {"weekend_days": list(self.weekend_days),
+                "business_hours": {"opens": self.opens, "closes": self.closes},
+                "hours_by_weekday": hours_by_weekday(self.day_hours, self.opens, self.closes),
+                "around_the_clock_channels": list(self.around_the_clock_channels)}
 
 
 def form_field(path: str, reason: str) -> str:
