@@ -18,6 +18,10 @@ from aftersales.plugins import build_plugin_registry
 
 REGISTRY = build_plugin_registry()
 INSTALLED = ("appliances", "auto_service", "electronics", "industrial")
+BEING_WIRED = {"appliances": {"proforma_valid_business_days": "i19-orders", "unfunded_order_followup_days": "i19-orders",
+                              "bounced_cheque_wait_days": "i19-orders"}}
+"""Settings that must be read and are being wired on another branch (issue 19 §1): named in the failure, never
+excused — the test passes once that branch is merged."""
 
 
 def _names_read(package: Path, settings_module: Path) -> set[str]:
@@ -45,7 +49,20 @@ def test_every_setting_of_the_plugin_is_read_by_its_code(plugin: str):
     package = settings_module.parent
     read = _names_read(package, settings_module)
     unread = [name for name in schema.model_fields if name not in read]
+    pending = BEING_WIRED.get(plugin, {})
     assert unread == [], (
         f"plugin {plugin!r}: settings {', '.join(unread)} of {schema.__name__} are read by no code in {package} "
         "outside its settings module; wire each into the rule it names, or remove it"
+        + "".join(f"\n  {name}: being wired on {pending[name]}" for name in unread if name in pending)
     )
+
+
+def test_the_guard_sees_a_setting_read_only_by_its_own_validator_or_a_test_as_unread(tmp_path):
+    package = tmp_path / "aftersales_boats"
+    (package / "tests").mkdir(parents=True)
+    (package / "settings.py").write_text("class S:\n    haul_out_days: int = 3\n    def check(self):\n"
+                                         "        return self.haul_out_days > 0 and self.dock_fee_minor\n")
+    (package / "rules.py").write_text("def due(settings):\n    return settings.dock_fee_minor\n")
+    (package / "tests" / "test_rules.py").write_text("def test(s):\n    assert s.haul_out_days\n")
+    read = _names_read(package, package / "settings.py")
+    assert "dock_fee_minor" in read and "haul_out_days" not in read
