@@ -26,7 +26,7 @@ def test_a_dry_run_prints_mehrs_context_catalogue_and_clocks_and_writes_nothing(
     assert not data.exists()  # no database, no data directory, no generated key
     assert "mehr on the electronics vertical" in out
     assert "country IR, currency IRR, time zone Asia/Tehran, locales fa, en" in out
-    assert "weekend fri; hours 08:00-17:00; closures none" in out
+    assert "weekend fri; hours 08:00-17:00, thu 08:00-13:00; closures none\n" in out
     assert "warranty_months=18" in out and "repair_result_business_days=7" in out
     assert "default service catalogue (3 offerings)" in out and "screen_repair" in out
     lines = out.splitlines()
@@ -44,6 +44,12 @@ def test_a_tenant_whose_vertical_sets_no_complaint_clock_gets_the_platforms(tmp_
     assert code == 0, out
     assert any(line.startswith("    complaint    complaint_response   48 business hours") for line in out.splitlines())
     assert "    repair       onsite               1 business day " in out
+
+
+def test_entekhabs_dry_run_shows_its_half_day_thursday_and_its_call_centre_open_around_the_clock(tmp_path):
+    code, out, _ = dry_run(tmp_path, REPO_ROOT / "tenants" / "entekhab.toml")
+    assert code == 0, out
+    assert "weekend fri; hours 08:00-17:00, thu 08:00-13:00; closures none; open around the clock: hotline\n" in out
 
 
 def test_a_bad_manifest_is_refused_in_one_line_and_nothing_is_written(tmp_path):

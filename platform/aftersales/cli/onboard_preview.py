@@ -39,7 +39,9 @@ def describe(path: Path, shown: OnboardingPreview) -> str:
         f"{path}: {ctx.slug} on the {ctx.vertical} vertical",
         "  tenant context",
         f"    country {ctx.country}, currency {ctx.currency}, time zone {ctx.time_zone}, locales {', '.join(ctx.locales)}",
-        f"    weekend {weekend}; hours {hours}{special}; closures {closures}",
+        f"    weekend {weekend}; hours {hours}{special}; closures {closures}"
+        + (f"; open around the clock: {', '.join(calendar.around_the_clock_channels)}"
+           if calendar.around_the_clock_channels else ""),
         f"    settings.{ctx.vertical}: {settings}",
         *(f"    settings.{name}: {', '.join(f'{k}={v!r}' for k, v in values.model_dump().items()) or '(none)'}"
           for name, values in ctx.addon_settings.items()),

@@ -56,6 +56,15 @@ class VerticalInfo:
     """PEP 440 specifier of the core versions this plugin works with."""
 
 
+Channel = Literal["phone", "hotline", "portal", "email", "walk_in", "social", "letter", "fax"]
+CHANNELS: tuple[str, ...] = get_args(Channel)
+"""How a request came in; the API's ``channel`` takes exactly these. The seeds' channels: in person (``walk_in``),
+the support phone (``phone``), the website form and the customer's own service ticket (``portal``), social channels
+(``social``), e-mail, letter and fax (seed 004), and a 24-hour hotline or call centre on a short number
+(``hotline``: Entekhab's 24/7 call centre, Golden Laser's hotline), which a tenant may declare open around the
+clock (:attr:`BusinessCalendarInfo.around_the_clock_channels`)."""
+
+
 @dataclass(frozen=True)
 class BusinessCalendarInfo:
     """A tenant's working time: holidays of ``country`` (the ``holidays`` package) plus its own closures."""
@@ -72,6 +81,9 @@ class BusinessCalendarInfo:
     Weekend days stay closed. A closing time of ``"24:00"`` is midnight at the end of the day, so
     ``("00:00", "24:00")`` (here or in ``business_hours``) is open all day.
     """
+    around_the_clock_channels: tuple[Channel, ...] = ()
+    """Request channels the tenant keeps open 24/7 (Entekhab's call centre, Golden Laser's 24-hour hotline): the
+    SLA clocks of a request opened on one count every hour of every day, not the office hours above."""
 
 
 @dataclass(frozen=True)
@@ -579,6 +591,12 @@ class Quote:
     core stores no quote and answers with these reasons."""
     platform_fee_bps: int = 0
     """The platform's fee on what is charged against this quote, in basis points (1000 = 10 %)."""
+    binding: bool = True
+    """Once accepted, the quote caps the charge: the customer never pays more than it plus the approved changes
+    (seed 002). False: it is an estimate, and the job may be charged more."""
+    extra_work_needs_consent: bool = True
+    """Work beyond the accepted quote is chargeable only through a change request the customer approved first
+    (seed 002). False: extra work the provider records is chargeable without it (and counts in the cap)."""
 
     def total(self, currency: str) -> Money:
         """What the customer pays: every line not covered by warranty."""

@@ -260,6 +260,10 @@ class Quote(TenantOwned, Base):
     reasons: Mapped[list[str]] = mapped_column(Sentences, default=list)
     fee_basis_points: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     """The platform's fee on what is charged against this quote (the vertical's rate when quoted)."""
+    binding: Mapped[bool] = mapped_column(Boolean, default=True)
+    """The vertical's terms when quoted: accepted, it caps the charge (else it is an estimate)."""
+    extra_work_needs_consent: Mapped[bool] = mapped_column(Boolean, default=True)
+    """The vertical's terms when quoted: extra work is chargeable only through an approved change request."""
     offered_by: Mapped[str] = mapped_column(String(120))
     offered_at: Mapped[datetime] = mapped_column(default=utcnow)
     decided_by: Mapped[str | None] = mapped_column(String(120))

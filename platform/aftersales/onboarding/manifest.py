@@ -18,6 +18,7 @@ import phonenumbers
 from babel.numbers import is_currency
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, ValidationError, model_validator
 
+from aftersales.contract.values import CHANNELS, Channel
 from aftersales.errors import FieldError, InvalidInput
 
 SUPPORTED_LOCALES = ("en", "fa", "zh", "ka")
@@ -88,11 +89,20 @@ class CalendarManifest(_Strict):
     hours_by_weekday: dict[Weekday, BusinessHours] = {}
     """Hours that differ on some working days, e.g. ``thu = { opens = 08:00:00, closes = 13:00:00 }``."""
     closures: list[date] = []
+    around_the_clock_channels: list[Channel] = Field(default=[], max_length=len(CHANNELS))
+    """Request channels open 24/7, e.g. ``["hotline"]`` for a call centre that never closes: the clocks of a request
+    opened on one count every hour, not the office hours above."""
 
     @model_validator(mode="after")
     def _no_hours_on_weekend_days(self) -> CalendarManifest:
         if clash := sorted(set(self.hours_by_weekday) & set(self.weekend_days)):
             raise ValueError(f"hours_by_weekday gives hours for weekend days: {', '.join(clash)}")
+        return self
+
+    @model_validator(mode="after")
+    def _each_channel_once(self) -> CalendarManifest:
+        if len(set(self.around_the_clock_channels)) != len(self.around_the_clock_channels):
+            raise ValueError("around_the_clock_channels names a channel twice")
         return self
 
 

@@ -15,10 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from aftersales.contract.values import OfferingSpec, PluginSettings, RequestFacts, SlaTarget, TenantContext
 from aftersales.errors import FieldError, InvalidInput
 from aftersales.marketplace.catalogue.services import seed_onboarded_catalogue
-from aftersales.onboarding.manifest import WEEKDAYS, TenantManifest, field_errors
+from aftersales.onboarding.manifest import WEEKDAYS, CalendarManifest, TenantManifest, field_errors
 from aftersales.plugins import PluginRegistry
 from aftersales.service.clocks.services import targets_of
 from aftersales.service.requests.services import Kind
+from aftersales.tenancy import directory
 from aftersales.tenancy.current import bind_tenant, tenant_context
 from aftersales.tenancy.models import Tenant
 
@@ -81,18 +82,44 @@ def _apply(tenant: Tenant, manifest: TenantManifest) -> None:
     tenant.default_locale = manifest.default_locale
     tenant.time_zone = manifest.time_zone
     tenant.currency = manifest.currency
-    tenant.country = manifest.calendar.country
-    tenant.weekend_days = sorted(WEEKDAYS[d] for d in manifest.calendar.weekend_days)
-    tenant.business_opens = manifest.calendar.business_hours.opens.strftime("%H:%M")
-    tenant.business_closes = manifest.calendar.business_hours.closes.strftime("%H:%M")
-    tenant.closures = [d.isoformat() for d in manifest.calendar.closures]
-    tenant.hours_by_weekday = {
-        str(WEEKDAYS[day]): [hours.opens.strftime("%H:%M"), hours.closes.strftime("%H:%M")]
-        for day, hours in manifest.calendar.hours_by_weekday.items()
-    }
+    _apply_calendar(tenant, manifest.calendar)
     tenant.branding = manifest.branding.model_dump(mode="json", exclude={"custom_domain"})
     tenant.custom_domain = manifest.branding.custom_domain
     tenant.sso = manifest.sso.model_dump(mode="json") if manifest.sso else None
+
+
+def _apply_calendar(tenant: Tenant, calendar: CalendarManifest) -> None:
+    tenant.country = calendar.country
+    tenant.weekend_days = sorted(WEEKDAYS[d] for d in calendar.weekend_days)
+    tenant.business_opens = calendar.business_hours.opens.strftime("%H:%M")
+    tenant.business_closes = calendar.business_hours.closes.strftime("%H:%M")
+    tenant.closures = [d.isoformat() for d in calendar.closures]
+    tenant.hours_by_weekday = {
+        str(WEEKDAYS[day]): [hours.opens.strftime("%H:%M"), hours.closes.strftime("%H:%M")]
+        for day, hours in calendar.hours_by_weekday.items()
+    }
+    tenant.around_the_clock_channels = list(calendar.around_the_clock_channels)
+
+
+async def set_week(session: AsyncSession, registry: PluginRegistry, slug: str, week: dict[str, Any]) -> Tenant:
+    """Change a tenant's working week — weekend, usual hours, hours by weekday, channels open around the clock —
+    validated as its whole manifest is (``week`` replaces those keys of its ``calendar``; its country and closures
+    stay). Nothing else of the tenant changes, and clocks already planned keep their due times.
+
+    :raises NotFound: no tenant has ``slug``.
+    :raises InvalidInput: every field error (paths as in a manifest, ``calendar.…``); nothing is written.
+    """
+    tenant = await directory.get_tenant(session, slug)
+    raw = manifest_of(tenant)
+    raw["calendar"] = {**raw["calendar"], **{key: week[key] for key in WEEK_KEYS if key in week}}
+    manifest, _ = validate_manifest(registry, raw)
+    _apply_calendar(tenant, manifest.calendar)
+    await session.flush()
+    return tenant
+
+
+WEEK_KEYS = ("weekend_days", "business_hours", "hours_by_weekday", "around_the_clock_channels")
+"""The calendar's keys :func:`set_week` changes."""
 
 
 async def onboard(session: AsyncSession, registry: PluginRegistry, raw: dict[str, Any]) -> tuple[Tenant, bool]:
@@ -144,6 +171,8 @@ def manifest_of(tenant: Tenant) -> dict[str, Any]:
                 names[int(day)]: {"opens": opens, "closes": closes}
                 for day, (opens, closes) in sorted(tenant.hours_by_weekday.items())
             }} if tenant.hours_by_weekday else {}),
+            **({"around_the_clock_channels": list(tenant.around_the_clock_channels)}
+               if tenant.around_the_clock_channels else {}),
         },
         "branding": {**tenant.branding, "custom_domain": tenant.custom_domain},
         **({"sso": dict(tenant.sso)} if tenant.sso else {}),

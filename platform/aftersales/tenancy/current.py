@@ -54,16 +54,22 @@ def _context(tenant: Tenant, registry: PluginRegistry, settings: PluginSettings)
         currency=tenant.currency,
         time_zone=tenant.time_zone,
         locales=tuple(tenant.locales),
-        calendar=BusinessCalendarInfo(
-            country=tenant.country,
-            weekend_days=tuple(tenant.weekend_days),
-            business_hours=(tenant.business_opens, tenant.business_closes),
-            closures=tuple(date.fromisoformat(d) for d in tenant.closures),
-            hours_by_weekday={int(day): (opens, closes) for day, (opens, closes) in tenant.hours_by_weekday.items()}
-            or None,
-        ),
+        calendar=calendar_info(tenant),
         settings=settings,
         addon_settings=addon_settings,
+    )
+
+
+def calendar_info(tenant: Tenant) -> BusinessCalendarInfo:
+    """The tenant's working time as the contract gives it to hooks and clocks."""
+    return BusinessCalendarInfo(
+        country=tenant.country,
+        weekend_days=tuple(tenant.weekend_days),
+        business_hours=(tenant.business_opens, tenant.business_closes),
+        closures=tuple(date.fromisoformat(d) for d in tenant.closures),
+        hours_by_weekday={int(day): (opens, closes) for day, (opens, closes) in tenant.hours_by_weekday.items()}
+        or None,
+        around_the_clock_channels=tuple(tenant.around_the_clock_channels or ()),
     )
 
 

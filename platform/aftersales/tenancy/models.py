@@ -42,6 +42,8 @@ class Tenant(PlatformTable, Base):
     closures: Mapped[list[str]] = mapped_column(JSON, default=list)
     hours_by_weekday: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
     """Opening hours that differ on some ISO weekdays: ``{"4": ["08:00", "13:00"]}``."""
+    around_the_clock_channels: Mapped[list[str]] = mapped_column(JSON, default=list)
+    """Request channels open 24/7 (a call centre, a hotline): the clocks of what comes in on them count every hour."""
     branding: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     custom_domain: Mapped[str | None] = mapped_column(String(253), unique=True)
     sso: Mapped[dict[str, Any] | None] = mapped_column(JSON)

@@ -8,6 +8,7 @@ and labour at the provider's price less the negotiated discount. Consumables mus
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from aftersales.contract import JobFacts, Money, Quote, QuoteLine, messages
 from aftersales.contract.defaults import counted
@@ -25,13 +26,21 @@ def travel_price(settings: AutoServiceSettings, distance_km: float, currency: st
     return Money(_half_up(Decimal(str(distance_km)) * settings.travel_per_km_minor), currency)
 
 
+def terms(settings: AutoServiceSettings) -> dict[str, Any]:
+    """The terms every quote of the tenant carries: the platform's fee, whether an accepted quote caps the charge
+    (seed 002: the customer never pays more than the price accepted in the app) and whether extra work needs the
+    customer's consent first (seed 002)."""
+    return {"platform_fee_bps": settings.platform_fee_bps, "binding": settings.quote_is_binding,
+            "extra_work_needs_consent": settings.extra_work_needs_consent}
+
+
 def quote(settings: AutoServiceSettings, job: JobFacts) -> Quote:
     """The itemised quote for ``job`` under the tenant's settings."""
     currency = job.labour_price.currency
     unasked = [c for c in job.consumables_used if c.code not in job.consumables_requested]
     if settings.consumables_must_match_request and unasked:
         asked = ", ".join(job.consumables_requested)
-        return Quote(lines=(), platform_fee_bps=settings.platform_fee_bps, refused=tuple(
+        return Quote(lines=(), **terms(settings), refused=tuple(
             _("consumable {code} ({name}) was not requested by the customer (requested: {asked})",
               code=c.code, name=c.name, asked=asked) if asked else
             _("consumable {code} ({name}) was not requested by the customer (requested: none)",
@@ -58,4 +67,4 @@ def quote(settings: AutoServiceSettings, job: JobFacts) -> Quote:
     if job.distance_km > 0 and settings.travel_per_km_minor and (free or settings.travel_charged_out_of_warranty):
         lines.append(QuoteLine("travel", _("travel {distance} km", distance=Decimal(f"{job.distance_km:g}")),
                                travel_price(settings, job.distance_km, currency), covered_by_warranty=free))
-    return Quote(lines=tuple(lines), reasons=tuple(reasons), platform_fee_bps=settings.platform_fee_bps)
+    return Quote(lines=tuple(lines), reasons=tuple(reasons), **terms(settings))

@@ -5,6 +5,7 @@ apology, a late answer shown as a breach, and the rules that refuse bad input or
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -26,7 +27,7 @@ CUSTOMER = CustomerDetails(name="Test Customer", phone="0912 000 0001", email="c
 
 
 FILED = tehran("2026-03-19", 10)
-# Thursday 19 March 2026, 10:00 in Tehran; opening hours 08:00–17:00, Friday the weekend. 48 opening hours:
+# Thursday 19 March 2026, 10:00 in Tehran; Carmax's opening hours 08:00–17:00, Friday the weekend. 48 opening hours:
 #   Thu 19 March 10:00–17:00   7 h  (7)
 #   Fri 20 March (weekend and a holiday), Sat 21 – Tue 24 March (Nowruz and its holidays): nothing
 #   Wed 25 March                9 h  (16)
@@ -36,6 +37,10 @@ FILED = tehran("2026-03-19", 10)
 #   Sun 29 March                9 h  (43)
 #   Mon 30 March 08:00–13:00    5 h  (48)
 DUE = tehran("2026-03-30", 13)
+# Mehr and Entekhab close at 13:00 on Thursdays: Thu 19 10:00–13:00 3 h (3), Wed 25 9 h (12), Thu 26 08:00–13:00
+# 5 h (17), Sat 28 (26), Sun 29 (35), Mon 30 (44), Tue 31 March 08:00–12:00 4 h (48).
+DUE_HALF_DAY_THURSDAY = tehran("2026-03-31", 12)
+DUE_OF = {"mehr": DUE_HALF_DAY_THURSDAY, "entekhab": DUE_HALF_DAY_THURSDAY, "carmax": DUE}
 
 
 @pytest.fixture
@@ -87,9 +92,10 @@ async def test_every_seed_tenant_answers_a_complaint_within_48_business_hours_pa
     _, request_id = await file(runtime, tenant)
     clock, state = await response_clock(runtime, tenant, request_id, FILED)
     assert (clock.clock, clock.duration_seconds, clock.met_on) == ("business_hours", 48 * 3600, ["answered"])
-    assert clock.due_at == DUE and state.state == "on_track"
-    assert (await response_clock(runtime, tenant, request_id, tehran("2026-03-30", 12, 59)))[1].state == "at_risk"
-    assert (await response_clock(runtime, tenant, request_id, DUE))[1].state == "breached"
+    due = DUE_OF[slug]
+    assert clock.due_at == due and state.state == "on_track"
+    assert (await response_clock(runtime, tenant, request_id, due - timedelta(minutes=1)))[1].state == "at_risk"
+    assert (await response_clock(runtime, tenant, request_id, due))[1].state == "breached"
     (request,) = await rows(runtime, tenant, ServiceRequest)
     assert (request.kind, request.complaint_subject) == ("complaint", "cost")
 
@@ -167,13 +173,14 @@ async def test_the_answer_goes_by_email_when_asked_or_when_there_is_no_phone(run
 
 async def test_an_answer_after_the_due_time_shows_the_clock_breached(runtime, mehr):
     complaint_id, request_id = await file(runtime, mehr)
-    assert await sweep_breaches(runtime, mehr.record.id, tehran("2026-03-30", 12, 59)) == 0
-    assert await sweep_breaches(runtime, mehr.record.id, DUE) == 1
-    await answer(runtime, mehr, complaint_id, tehran("2026-03-30", 13, 1))
+    due = DUE_HALF_DAY_THURSDAY
+    assert await sweep_breaches(runtime, mehr.record.id, due - timedelta(minutes=1)) == 0
+    assert await sweep_breaches(runtime, mehr.record.id, due) == 1
+    await answer(runtime, mehr, complaint_id, due + timedelta(minutes=1))
     clock, state = await response_clock(runtime, mehr, request_id, tehran("2026-04-30", 9))
-    assert (state.state, clock.breached_at, clock.met_at) == ("breached", DUE, tehran("2026-03-30", 13, 1))
+    assert (state.state, clock.breached_at, clock.met_at) == ("breached", due, due + timedelta(minutes=1))
     (breach,) = await rows(runtime, mehr, RequestEvent, RequestEvent.kind == "sla_breached")
-    assert "complaint_response clock was due 2026-03-30 13:00" in breach.note
+    assert "complaint_response clock was due 2026-03-31 12:00" in breach.note
 
 
 async def test_a_complaint_is_answered_once(runtime, mehr):

@@ -113,9 +113,9 @@ async def test_a_summary_over_the_limit_is_refused_naming_it_and_one_at_the_limi
 def test_the_api_takes_exactly_the_kinds_channels_and_hold_reasons_the_service_knows():
     from typing import get_args
 
-    from aftersales.contract.values import HOLD_REASONS
+    from aftersales.contract.values import CHANNELS, HOLD_REASONS
     from aftersales.service.requests.schemas import HoldIn, RequestIn
-    from aftersales.service.requests.services import CHANNELS, KINDS, MAX_SUMMARY
+    from aftersales.service.requests.services import KINDS, MAX_SUMMARY
 
     assert get_args(RequestIn.model_fields["kind"].annotation) == KINDS
     assert get_args(RequestIn.model_fields["channel"].annotation) == CHANNELS

@@ -59,7 +59,7 @@ FIRST_DAY = date(2000, 1, 1)
 LAST_DAY = date(2045, 12, 31)
 
 REQUEST_KINDS = ("repair", "installation", "maintenance", "return", "exchange", "complaint", "inquiry")
-CHANNELS = ("phone", "web", "portal", "email", "service_centre", "fax", "letter", "api")
+CHANNELS = ("phone", "hotline", "web", "portal", "email", "service_centre", "fax", "letter", "api")
 COUNTRIES = ("IR", "CN", "GE", "AM", "TR", "DE", "US")
 PLACES = (
     ("IR", "IRR", "Asia/Tehran", (5,)),

@@ -24,6 +24,7 @@ from aftersales.marketplace.changes.schemas import (
     change_out,
     work_out,
 )
+from aftersales.marketplace.quotes.services import accepted_quote
 
 READERS = (MARKETPLACE_READ, PROVIDER_WORK, CUSTOMER_SELF)
 
@@ -91,10 +92,12 @@ class ChangeRequestController(Controller):
                                 from_quote=data.from_quote, change_request_id=data.change_request_id)
         item, why = await changes.record_work(session, current_principal(request), booking_id, work,
                                               actor=actor(request), now=utcnow())
-        return RecordedWorkOut(**work_out(item).model_dump(), why=why)
+        return RecordedWorkOut(**work_out(item, await accepted_quote(session, booking_id)).model_dump(), why=why)
 
     @get("/bookings/{booking_id:uuid}/work-items", operation_id="listWork", guards=[requires_any_scope(*READERS)])
     async def list_work(self, request: Request[Any, Any, Any], booking_id: FromPath[UUID],
                         session: SessionDep) -> list[WorkItemOut]:
         """The work recorded on the booking, oldest first, each with whether it may be charged."""
-        return [work_out(i) for i in await changes.work_of(session, current_principal(request), booking_id)]
+        items = await changes.work_of(session, current_principal(request), booking_id)
+        quote = await accepted_quote(session, booking_id)
+        return [work_out(i, quote) for i in items]

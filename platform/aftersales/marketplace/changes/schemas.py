@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from aftersales.http.bodies import AmountMinor
 from aftersales.marketplace.changes.services import chargeable
-from aftersales.marketplace.models import ChangeRequest, WorkItem
+from aftersales.marketplace.models import ChangeRequest, Quote, WorkItem
 from aftersales.marketplace.quotes.schemas import ItemIn, LineOut, StrictBody, lines_out
 
 
@@ -73,8 +73,9 @@ class RecordedWorkOut(WorkItemOut):
     why: str = Field(description="Why the item is or is not chargeable.")
 
 
-def work_out(item: WorkItem) -> WorkItemOut:
+def work_out(item: WorkItem, quote: Quote | None) -> WorkItemOut:
+    """The item as answered; ``quote`` is the booking's accepted quote, whose terms say what is chargeable."""
     return WorkItemOut(id=item.id, booking_id=item.booking_id, description=item.description,
                        amount_minor=item.amount_minor, currency=item.currency, from_quote=item.from_quote,
-                       change_request_id=item.change_request_id, chargeable=chargeable(item),
+                       change_request_id=item.change_request_id, chargeable=chargeable(item, quote),
                        recorded_by=item.recorded_by, recorded_at=item.recorded_at)

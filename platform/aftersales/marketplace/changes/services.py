@@ -1,5 +1,7 @@
 """Extra work needs consent first (seed 002): change requests the customer approves or refuses, and the work a
-provider records, chargeable only when the accepted quote or an approved change request covers it.
+provider records, chargeable only when the accepted quote or an approved change request covers it — unless the
+accepted quote was given under terms that need no consent (the vertical's ``Quote.extra_work_needs_consent``,
+auto_service's ``extra_work_needs_consent`` setting), when work the provider records is chargeable as it is.
 
 A provider raises a change request (what, why, and the price the vertical gives it) on a job in progress.
 Nothing of it joins the job until the customer approves; approval and refusal are timestamped with who decided.
@@ -21,7 +23,7 @@ from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
 from aftersales.http.bodies import beyond_cap
 from aftersales.identity.principals import Principal
 from aftersales.marketplace.access import visible_booking
-from aftersales.marketplace.models import Booking, ChangeRequest, WorkItem
+from aftersales.marketplace.models import Booking, ChangeRequest, Quote, WorkItem
 from aftersales.marketplace.quotes.parts import ItemAsked
 from aftersales.marketplace.quotes.services import OPEN_STATES, accepted_quote, lines_of, price_job
 from aftersales.tenancy.current import CurrentTenant
@@ -116,9 +118,11 @@ class WorkDone:
     change_request_id: uuid.UUID | None = None
 
 
-def chargeable(item: WorkItem) -> bool:
-    """Whether the item may be charged: covered by the accepted quote or an approved change request."""
-    return item.from_quote or item.change_request_id is not None
+def chargeable(item: WorkItem, quote: Quote | None) -> bool:
+    """Whether the item may be charged: covered by the accepted quote ``quote`` or an approved change request, or
+    any work when ``quote`` was given under terms that need no consent for extra work."""
+    return (item.from_quote or item.change_request_id is not None
+            or (quote is not None and not quote.extra_work_needs_consent))
 
 
 async def record_work(session: AsyncSession, principal: Principal, booking_id: uuid.UUID, work: WorkDone, *,
@@ -139,12 +143,15 @@ async def record_work(session: AsyncSession, principal: Principal, booking_id: u
             errors.append(FieldError("change_request_id", "no such change request on this booking"))
     if errors:
         raise InvalidInput("the work item is invalid", errors)
-    from_quote = work.from_quote and await accepted_quote(session, booking.id) is not None
+    quote = await accepted_quote(session, booking.id)
+    from_quote = work.from_quote and quote is not None
     approved = change is not None and change.state == "approved"
     if approved:
         why = "covered by the approved change request"
     elif from_quote:
         why = "covered by the accepted quote"
+    elif quote is not None and not quote.extra_work_needs_consent:
+        why = "extra work: the accepted quote's terms need no consent first, so it is chargeable"
     elif change is not None:
         why = f"the change request is {change.state}, not approved: kept on record, never charged"
     elif work.from_quote:

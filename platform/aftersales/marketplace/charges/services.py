@@ -4,7 +4,9 @@ platform's fee.
 After completion the charge is created from the accepted quote plus the approved change requests: the cap is the
 accepted quote's total plus the approved changes' totals. A request above the cap, or naming work recorded
 without the customer's approval, is refused with the reason, and the refusal is kept as a ``refused`` charge
-(evidence, even though the request failed). A created charge splits into the platform's fee — the quote's rate
+(evidence, even though the request failed). The accepted quote's terms (the vertical's, when it was quoted) can
+loosen this: a quote that is not ``binding`` is an estimate, so a charge above the cap is created with the reason
+kept; one whose extra work needs no consent makes recorded extra work chargeable and adds it to the cap. A created charge splits into the platform's fee — the quote's rate
 in basis points, rounded half up to a minor unit — and the provider's payout, the rest, so the two always add up
 to the charge. The payments code reads a created charge with :func:`charge_due` and moves the money.
 """
@@ -61,14 +63,16 @@ async def charge_job(session: AsyncSession, principal: Principal, booking_id: uu
     if amount_minor is not None and amount_minor < 0:
         raise InvalidInput("the charge is invalid", [FieldError("amount_minor", "must not be negative")])
     changes = await approved_changes_total(session, booking.id)
-    cap = quote.total_minor + changes
+    unasked = 0 if quote.extra_work_needs_consent else await _work_without_consent_total(session, booking.id)
+    cap = quote.total_minor + changes + unasked
     amount = cap if amount_minor is None else amount_minor
     reasons = [f"work item {item.id} ({item.description}) was recorded without the customer's approval"
-               for item in items if not chargeable(item)]
-    if amount > cap:
-        reasons.insert(0, f"{Money(amount, booking.currency)} is more than the customer agreed to: "
-                          f"{Money(cap, booking.currency)} (accepted quote {Money(quote.total_minor, booking.currency)}"
-                          f" plus approved changes {Money(changes, booking.currency)})")
+               for item in items if not chargeable(item, quote)]
+    agreed = (f"{Money(cap, booking.currency)} (accepted quote {Money(quote.total_minor, booking.currency)}"
+              f" plus approved changes {Money(changes, booking.currency)}"
+              + (f" plus extra work recorded {Money(unasked, booking.currency)})" if unasked else ")"))
+    if amount > cap and quote.binding:
+        reasons.insert(0, f"{Money(amount, booking.currency)} is more than the customer agreed to: {agreed}")
     charge = JobCharge(booking_id=booking.id, quote_id=quote.id, amount_minor=amount, cap_minor=cap,
                        currency=booking.currency, requested_by=actor, requested_at=now)
     if reasons:
@@ -76,6 +80,9 @@ async def charge_job(session: AsyncSession, principal: Principal, booking_id: uu
     else:
         fee = platform_fee(amount, quote.fee_basis_points)
         charge.outcome, charge.platform_fee_minor, charge.provider_payout_minor = "created", fee, amount - fee
+        if amount > cap:
+            charge.reason = f"the quote was an estimate, not binding: {Money(amount, booking.currency)} " \
+                            f"is more than {agreed}"
     session.add(charge)
     try:
         async with session.begin_nested():
@@ -83,6 +90,13 @@ async def charge_job(session: AsyncSession, principal: Principal, booking_id: uu
     except IntegrityError:
         raise Conflict("this job was already charged") from None
     return charge
+
+
+async def _work_without_consent_total(session: AsyncSession, booking_id: uuid.UUID) -> int:
+    """Extra work recorded on the job that neither the quote nor an approved change request covers."""
+    total = await session.scalar(select(func.coalesce(func.sum(WorkItem.amount_minor), 0)).where(
+        WorkItem.booking_id == booking_id, WorkItem.from_quote.is_(False), WorkItem.change_request_id.is_(None)))
+    return int(total or 0)
 
 
 async def _work_items(session: AsyncSession, booking: Booking, ids: Sequence[uuid.UUID]) -> Sequence[WorkItem]:

@@ -81,6 +81,9 @@ class QuoteOut(BaseModel):
     currency: str
     reasons: list[Said]
     fee_basis_points: int
+    binding: bool = Field(description="Accepted, it caps the charge (with the approved changes); else an estimate.")
+    extra_work_needs_consent: bool = Field(
+        description="Extra work is chargeable only through a change request the customer approved first.")
     offered_by: str
     offered_at: datetime
     decided_by: str | None
@@ -95,7 +98,8 @@ def lines_out(lines: list[dict[str, Any]]) -> list[LineOut]:
 def quote_out(quote: Quote) -> QuoteOut:
     return QuoteOut(id=quote.id, booking_id=quote.booking_id, state=quote.state, lines=lines_out(quote.lines),
                     total_minor=quote.total_minor, currency=quote.currency, reasons=quote.reasons,
-                    fee_basis_points=quote.fee_basis_points, offered_by=quote.offered_by,
+                    fee_basis_points=quote.fee_basis_points, binding=quote.binding,
+                    extra_work_needs_consent=quote.extra_work_needs_consent, offered_by=quote.offered_by,
                     offered_at=quote.offered_at, decided_by=quote.decided_by, decided_at=quote.decided_at)
 
 

@@ -103,8 +103,8 @@ async def offer_quote(session: AsyncSession, tenant: CurrentTenant, principal: P
         raise InvalidInput("the quote is too large", too_much)
     quote = Quote(booking_id=booking.id, state="offered", lines=lines_of(priced),
                   total_minor=priced.total(booking.currency).amount_minor, currency=booking.currency,
-                  reasons=list(priced.reasons), fee_basis_points=priced.platform_fee_bps, offered_by=actor,
-                  offered_at=now)
+                  reasons=list(priced.reasons), fee_basis_points=priced.platform_fee_bps, binding=priced.binding,
+                  extra_work_needs_consent=priced.extra_work_needs_consent, offered_by=actor, offered_at=now)
     session.add(quote)
     await session.flush()
     return quote

@@ -11,11 +11,11 @@ again. Breaches are found and acted on by the worker (:mod:`aftersales.service.c
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 from haversine import Unit, haversine
@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.calendar import BusinessCalendar
 from aftersales.contract.defaults import COMPLAINT_CLOCK, complaint_response_target
-from aftersales.contract.values import GeoPoint, ProductInfo, RequestFacts, SlaTarget
+from aftersales.contract.values import BusinessCalendarInfo, GeoPoint, ProductInfo, RequestFacts, SlaTarget
 from aftersales.db.base import new_id
 from aftersales.db.session import bound_tenant
 from aftersales.errors import TenantNotBound
@@ -142,11 +142,29 @@ async def request_facts(session: AsyncSession, tenant: CurrentTenant, request: S
 
 def targets_of(tenant: CurrentTenant, facts: RequestFacts) -> list[SlaTarget]:
     """The clocks the tenant's vertical sets on a request with ``facts``, a complaint's ``complaint_response``
-    always among them (a platform rule: a vertical may change it, not drop it)."""
+    always among them (a platform rule: a vertical may change it, not drop it), counted on the hours of the
+    request's channel (:func:`on_channel_hours`)."""
     targets: list[SlaTarget] = tenant.hooks.aftersales_sla_targets(tenant=tenant.context, request=facts) or []
     if facts.kind == "complaint" and not any(t.name == COMPLAINT_CLOCK for t in targets):
         targets = [*targets, complaint_response_target()]
-    return targets
+    return on_channel_hours(tenant.context.calendar, facts.channel, targets)
+
+
+def on_channel_hours(calendar: BusinessCalendarInfo, channel: str, targets: list[SlaTarget]) -> list[SlaTarget]:
+    """``targets`` as they count on ``channel``: on a channel the tenant keeps open around the clock (its 24/7 call
+    centre) every business clock counts every hour instead — 48 business hours become 48 hours, N business days
+    N whole days —, so the promise runs while the channel that took the request does; else unchanged."""
+    if channel not in calendar.around_the_clock_channels:
+        return targets
+    return [replace(t, clock="calendar") if t.clock != "calendar" else t for t in targets]
+
+
+ClockHours = Literal["office_hours", "around_the_clock"]
+
+
+def hours_counted(clock_kind: str) -> ClockHours:
+    """Which hours a clock of ``clock_kind`` counts: every hour for a calendar clock, else the office hours."""
+    return "around_the_clock" if clock_kind == "calendar" else "office_hours"
 
 
 def nearest_km(site: GeoPoint | None, points: Sequence[GeoPoint]) -> Decimal | None:

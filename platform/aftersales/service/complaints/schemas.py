@@ -29,8 +29,9 @@ class _Body(BaseModel):
 
 
 class ComplaintIn(_Body):
-    channel: Channel = Field(description="How it came in: in person (walk_in), phone, the website form (portal), "
-                                         "social, e-mail, letter or fax.")
+    channel: Channel = Field(description="How it came in: in person (walk_in), phone, the 24-hour hotline or call "
+                                         "centre (hotline), the website form (portal), social, e-mail, letter or "
+                                         "fax.")
     subject: Subject
     summary: Summary = Field(description="What the customer complains about, in their words.")
     registration_id: UUID | None = None

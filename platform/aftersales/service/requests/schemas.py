@@ -8,12 +8,12 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from aftersales.calendar import BusinessCalendar
-from aftersales.contract.values import HoldReason
+from aftersales.contract.values import Channel, HoldReason
 from aftersales.http.bodies import limited_text
 from aftersales.http.language import Said
-from aftersales.service.clocks.services import ClockView, view
+from aftersales.service.clocks.services import ClockHours, ClockView, hours_counted, view
 from aftersales.service.models import RequestEvent, RequestHold, ServiceRequest, SlaClock
-from aftersales.service.requests.services import MAX_SUMMARY, Channel, Kind
+from aftersales.service.requests.services import MAX_SUMMARY, Kind
 from aftersales.service.states import RequestState
 from aftersales.warranty.registrations.schemas import CustomerIn
 
@@ -27,7 +27,9 @@ class _Body(BaseModel):
 
 class RequestIn(_Body):
     kind: Kind
-    channel: Channel
+    channel: Channel = Field(description="How it came in: in person (walk_in), phone, the 24-hour hotline or call "
+                                         "centre (hotline), the website form or the customer's service ticket "
+                                         "(portal), social, e-mail, letter or fax.")
     summary: Summary
     registration_id: UUID | None = None
     claim_id: UUID | None = None
@@ -74,6 +76,9 @@ class ClockOut(BaseModel):
     breached_at: datetime | None
     on_breach: str
     reason: Said
+    counts: ClockHours = Field(description="Which hours the clock counts: the tenant's office hours (business "
+                                           "clocks), or every hour (around_the_clock: a calendar clock, or a request "
+                                           "opened on a channel the tenant keeps open 24/7).")
 
 
 class RequestOut(BaseModel):
@@ -151,7 +156,7 @@ def clock_out(v: ClockView) -> ClockOut:
     return ClockOut(name=v.name, clock=v.clock, state=v.state, started_at=v.started_at, due_at=v.due_at,
                     remaining_seconds=int(v.remaining.total_seconds()) if v.remaining is not None else None,
                     paused_for=v.paused_for, met_at=v.met_at, breached_at=v.breached_at, on_breach=v.on_breach,
-                    reason=v.reason)
+                    reason=v.reason, counts=hours_counted(v.clock))
 
 
 def detail_out(r: ServiceRequest, clocks: list[SlaClock], calendar: BusinessCalendar, now: datetime) -> RequestDetailOut:

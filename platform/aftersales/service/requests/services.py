@@ -35,12 +35,8 @@ from aftersales.tenancy.current import CurrentTenant
 from aftersales.warranty.models import Claim
 
 Kind = Literal["repair", "installation", "maintenance", "return", "exchange", "complaint", "inquiry"]
-Channel = Literal["phone", "portal", "email", "walk_in", "social", "letter", "fax"]
 KINDS: tuple[str, ...] = get_args(Kind)
 """What a request is for; the API's ``kind`` takes exactly these (:mod:`aftersales.service.requests.schemas`)."""
-CHANNELS: tuple[str, ...] = get_args(Channel)
-"""How a request came in; the API's ``channel`` takes exactly these (``portal`` is the website; ``fax`` and
-``letter`` for seed 004's channels)."""
 MAX_SUMMARY = 2000
 MAX_NOTE = 4000
 COUNTRIES = frozenset(code for code in Locale("en").territories if len(code) == 2 and code.isalpha()) - {

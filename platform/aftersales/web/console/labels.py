@@ -30,6 +30,12 @@ KINDS = {
     "repair": N_("Repair"), "installation": N_("Installation"), "maintenance": N_("Maintenance"),
     "return": N_("Return"), "exchange": N_("Exchange"), "complaint": N_("Complaint"), "inquiry": N_("Inquiry"),
 }
+CHANNELS = {
+    "walk_in": N_("In person"), "phone": N_("Support phone"), "hotline": N_("24-hour hotline"),
+    "portal": N_("Website form"), "social": N_("Social channels"), "email": N_("E-mail"), "letter": N_("Letter"),
+    "fax": N_("Fax"),
+}
+"""How a request came in (:data:`aftersales.contract.values.CHANNELS`): every channel the seeds name."""
 HOLD_REASONS = {
     "waiting_for_customer": N_("Waiting for the customer"), "customer_unreachable": N_("Customer unreachable"),
     "waiting_for_third_party": N_("Waiting for a third party"),
@@ -86,6 +92,9 @@ class Labels:
 
     def kind(self, code: str) -> str:
         return self._of(KINDS, code)
+
+    def channel(self, code: str) -> str:
+        return self._of(CHANNELS, code)
 
     def hold(self, code: str) -> str:
         return self._of(HOLD_REASONS, code)

@@ -21,6 +21,7 @@ from aftersales.contract.values import HOLD_REASONS
 from aftersales.db.base import utcnow
 from aftersales.errors import Conflict, InvalidInput, NotFound
 from aftersales.http.context import SessionDep, TenantDep
+from aftersales.i18n.hours import weekly_hours
 from aftersales.identity import services as identity
 from aftersales.identity.customers import customer_by_id
 from aftersales.identity.principals import Principal
@@ -309,7 +310,9 @@ async def _detail(request: Request[Any, Any, Any], tenant: CurrentTenant, sessio
                 hold_reasons=[r for r in HOLD_REASONS if r not in {h.reason for h in holds}],
                 ended=not MOVES[RequestState(found.state)], problem=problem or Problem(""), now=now,
                 requested=_typed(problem), quotes=await request_work.quotes_of(session, found.id),
-                quotable=found.kind in quotes.QUOTED_KINDS, followups=await request_work.followups_of(session, found.id))
+                quotable=found.kind in quotes.QUOTED_KINDS, followups=await request_work.followups_of(session, found.id),
+                office_hours=weekly_hours(tenant.context.calendar, page.fmt),
+                around_the_clock=tenant.context.calendar.around_the_clock_channels)
 
 
 def _typed(problem: Problem | None) -> dict[str, str]:

@@ -16,7 +16,10 @@ from litestar.response import Redirect, Template
 
 from aftersales.db.base import utcnow
 from aftersales.http.context import RuntimeDep, SessionDep
+from aftersales.i18n.hours import weekly_hours
 from aftersales.tenancy import directory
+from aftersales.tenancy.current import calendar_info
+from aftersales.web.console.labels import CHANNELS
 from aftersales.web.forms import field
 from aftersales.web.ops.health import OVERDUE_AFTER
 from aftersales.web.ops.pages import moment, operator_page, tenant_row
@@ -83,5 +86,8 @@ class OpsTenantsController(OperatorPageController):
         now = utcnow()
         row = await tenant_row(runtime, runtime.plugins, tenant, now)
         return render(page, "ops/tenant.html", status_code=status_code, row=row, tenant=tenant, now=now,
+                      week=weekly_hours(calendar_info(tenant), page.fmt),
+                      around_the_clock=[page.translations.gettext(CHANNELS.get(c, c))
+                                        for c in tenant.around_the_clock_channels or ()],
                       moment=moment, reason=reason, reason_error=reason_error, max_reason=MAX_REASON,
                       **_common(page))

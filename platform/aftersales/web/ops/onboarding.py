@@ -5,6 +5,7 @@ tenant's page. This page only creates: a slug that exists is refused (updates go
 
 from __future__ import annotations
 
+import logging
 import tomllib
 import zoneinfo
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from typing import Any
 from babel import Locale
 from babel.dates import get_day_names
 from litestar import Request, get, post
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from aftersales.errors import FieldError, InvalidInput, NotFound
@@ -20,12 +22,14 @@ from aftersales.http.context import RuntimeDep, SessionDep
 from aftersales.onboarding import services as onboarding
 from aftersales.onboarding.manifest import SUPPORTED_LOCALES
 from aftersales.tenancy import directory
-from aftersales.web.ops.onboarding_form import FORM, WEEKDAYS, OnboardForm, errors_by_field
+from aftersales.web.console.labels import CHANNELS
+from aftersales.web.ops.onboarding_form import FORM, WEEKDAYS, OnboardForm, WeekForm, errors_by_field
 from aftersales.web.ops.pages import operator_page
 from aftersales.web.page_auth import ViewerDep
 from aftersales.web.page_controller import OperatorPageController
 from aftersales.web.portal.rendering import Page, render
 
+logger = logging.getLogger("aftersales.ops")
 MAX_TOML = 20_000
 TIME_ZONES = sorted(zoneinfo.available_timezones())
 
@@ -54,6 +58,9 @@ def _rules(page: Page) -> dict[str, str]:
         "weekend_days": _("At most six weekend days."),
         "opens": _("A time of day, such as 08:00."),
         "closes": _("A time of day after the opening time."),
+        **dict.fromkeys((f"hours_{day}" for day in WEEKDAYS),
+                        _("Times of day, opening before closing, on a working day (not a weekend day).")),
+        "around_the_clock_channels": _("Each channel once, from the list."),
         "display_name": _("The name customers see, up to 200 characters."),
         "logo_url": _("A link to the logo, up to 500 characters."),
         "primary_color": _("A colour written as # and six hexadecimal digits, such as #0f766e."),
@@ -81,6 +88,7 @@ def _choices(page: Page, runtime: Any) -> dict[str, Any]:
         "verticals": [(name, runtime.plugins.info(name).title) for name in runtime.plugins.verticals()],
         "languages": [(code, Locale.parse(code).get_display_name(code)) for code in SUPPORTED_LOCALES],
         "weekdays": [(code, days[index]) for index, code in enumerate(WEEKDAYS)],
+        "channels": [(code, page.translations.gettext(label)) for code, label in CHANNELS.items()],
         "time_zones": TIME_ZONES,
     }
 
@@ -139,6 +147,39 @@ class OpsOnboardingController(OperatorPageController):
             return _show(page, runtime, status_code=422, toml=text,
                          toml_errors=[f"{e.field}: {e.reason}" for e in exc.errors] or [exc.detail])
         return Redirect(f"/ops/tenants/{tenant.slug}", status_code=303)
+
+
+    @get("/ops/tenants/{slug:str}/week")
+    async def week_form(self, request: Request[Any, Any, Any], slug: FromPath[str], runtime: RuntimeDep,
+                        platform_session: SessionDep, viewer: ViewerDep) -> Template:
+        """The tenant's working week to edit: weekend, usual hours, hours by weekday, channels open around the
+        clock (its settings page for time; the rest of its manifest goes through ``aftersales onboard``)."""
+        page = operator_page(request, viewer)
+        tenant = await directory.get_tenant(platform_session, slug)
+        return _show_week(page, tenant, WeekForm.stored(tenant))
+
+    @post("/ops/tenants/{slug:str}/week", status_code=303)
+    async def set_week(self, request: Request[Any, Any, Any], slug: FromPath[str], runtime: RuntimeDep,
+                       platform_session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
+        """Change the tenant's working week, validated as its manifest is; or show the form again with every
+        field's reason, nothing changed."""
+        page = operator_page(request, viewer)
+        form = WeekForm.posted(await request.form())
+        try:
+            tenant = await onboarding.set_week(platform_session, runtime.plugins, slug, form.week())
+        except InvalidInput as exc:
+            tenant = await directory.get_tenant(platform_session, slug)
+            return _show_week(page, tenant, form, status_code=422, errors=_problems(page, exc.errors))
+        logger.info("operator %s changed the working week of tenant %s", viewer.operator().subject, tenant.slug)
+        return Redirect(f"/ops/tenants/{tenant.slug}", status_code=303)
+
+
+def _show_week(page: Page, tenant: Any, form: WeekForm, *, status_code: int = 200,
+               errors: dict[str, Problem] | None = None) -> Template:
+    days = get_day_names("wide", locale=page.locale)
+    return render(page, "ops/week.html", status_code=status_code, tenant=tenant, form=form, errors=errors or {},
+                  weekdays=[(code, days[index]) for index, code in enumerate(WEEKDAYS)],
+                  channels=[(code, page.translations.gettext(label)) for code, label in CHANNELS.items()])
 
 
 async def _exists(platform_session: Any, slug: str) -> bool:

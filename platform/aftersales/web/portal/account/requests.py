@@ -20,6 +20,7 @@ from aftersales.contract.money import Money
 from aftersales.db.base import utcnow
 from aftersales.errors import Conflict, InvalidInput, NotFound
 from aftersales.http.context import SessionDep, TenantDep
+from aftersales.i18n.hours import weekly_hours
 from aftersales.identity.customers import CustomerDetails, customer_by_id
 from aftersales.service.clocks import services as clocks
 from aftersales.service.models import RequestEvent, ServiceRequest
@@ -145,6 +146,7 @@ class RequestsController(PageController):
         return show(page, tenant, "account/request_status.html" if partial else "account/request.html",
                     item=found, device=device, events=await visible_events(session, found),
                     promises=await promises(session, tenant, found),
+                    office_hours=weekly_hours(tenant.context.calendar, page.fmt),
                     quotes=await quotes_shown(session, found.id, customer_id))
 
     @post("/my/requests/{request_id:uuid}/quotes/{quote_id:uuid}/{decision:str}")
