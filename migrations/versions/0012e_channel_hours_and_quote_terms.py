@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0012e'
-down_revision = '0011b'
+down_revision = '0012d'
 branch_labels = None
 depends_on = None
 

@@ -18,10 +18,6 @@ from aftersales.plugins import build_plugin_registry
 
 REGISTRY = build_plugin_registry()
 INSTALLED = ("appliances", "auto_service", "electronics", "industrial")
-BEING_WIRED = {"appliances": {"proforma_valid_business_days": "i19-orders", "unfunded_order_followup_days": "i19-orders",
-                              "bounced_cheque_wait_days": "i19-orders"}}
-"""Settings that must be read and are being wired on another branch (issue 19 §1): named in the failure, never
-excused — the test passes once that branch is merged."""
 
 
 def _names_read(package: Path, settings_module: Path) -> set[str]:
@@ -49,11 +45,9 @@ def test_every_setting_of_the_plugin_is_read_by_its_code(plugin: str):
     package = settings_module.parent
     read = _names_read(package, settings_module)
     unread = [name for name in schema.model_fields if name not in read]
-    pending = BEING_WIRED.get(plugin, {})
     assert unread == [], (
         f"plugin {plugin!r}: settings {', '.join(unread)} of {schema.__name__} are read by no code in {package} "
         "outside its settings module; wire each into the rule it names, or remove it"
-        + "".join(f"\n  {name}: being wired on {pending[name]}" for name in unread if name in pending)
     )
 
 
