@@ -199,9 +199,14 @@ class ExchangeOut(BaseModel):
 
 
 class ReplacementOfferIn(_Body):
-    business_days_in_service: int = Field(description="Business days the unit has spent at the service centre.")
-    invoice_price_was_market_price: bool | None = None
-    expert_price: str | None = Field(default=None, max_length=40)
+    """What the experts judged; the days at the service centre and the invoice price are the record's, not the
+    caller's (a body naming them is refused)."""
+
+    invoice_price_was_market_price: bool | None = Field(
+        default=None, description="The purchase invoice's price was the market price at invoice time.")
+    expert_price: str | None = Field(default=None, max_length=40,
+                                     description="The price the experts assessed, refunded when the invoice's was not "
+                                                 "the market price.")
     replacement_approved_by_expert: bool = False
 
 
