@@ -1,8 +1,8 @@
 """What an auto-service tenant can configure, with the seed companies' rules as defaults.
 
 The numbers come from seed 003 (Yizhongyi, garage equipment) and the marketplace terms from seed 002 (Carmax).
-A rule one seed company has and another does not has a "not offered" value (0 days of return or exchange,
-``sells_units = false``), so a tenant never says another company's policy.
+A rule one seed company has and another does not has a "not offered" value (0 months of free warranty, 0 days
+of return or exchange, ``sells_units = false``), so a tenant never says another company's policy.
 A tenant manifest overrides these under ``[settings.auto_service]``. Cross-field rules are field validators
 (``validate_default=True``) rather than one model validator, so a bad value is reported on the field that
 broke the rule, e.g. ``settings.auto_service.exchange_days``, alongside every other bad field.
@@ -46,9 +46,10 @@ class AutoServiceSettings(PluginSettings):
     )
     warranty_months: int = Field(
         default=12,
-        gt=0,
+        ge=0,
         description=(
-            "Free-warranty length in months. The digest gives no number for seed 003; 12 months is assumed."
+            "Free-warranty length in months (a product model's own length wins). The digest gives no number for "
+            "seed 003; 12 months is assumed. 0: no free warranty is offered (seed 002 gives none)."
         ),
     )
     return_days: int = Field(

@@ -1,9 +1,9 @@
 """Warranty terms and claim rules of garage equipment (seed 003, Yizhongyi): return within 7 days, exchange
 within 15 for a quality defect, free repair inside the warranty, and on-site service for large items.
 
-A tenant without one of these rules says so (seed 002, Carmax, a marketplace: no return or exchange, nothing
-"sold by the company"): its terms state what it does not offer, and a claim for it is refused with that reason
-rather than judged by another company's checklist."""
+A tenant without one of these rules says so (seed 002, Carmax, a marketplace: no free warranty, no return or
+exchange, nothing "sold by the company"): its terms state what it does not offer, and a claim for it is refused
+with that reason rather than judged by another company's checklist."""
 
 from __future__ import annotations
 
@@ -35,9 +35,12 @@ _ = messages("aftersales_auto_service")
 
 def warranty_terms(settings: AutoServiceSettings, product: ProductInfo, sale: SaleInfo) -> WarrantyTerms:
     months = product.warranty_months or settings.warranty_months
-    restarted = settings.warranty_restarts_on_exchange and bool(settings.exchange_days) and sale.exchanged_on is not None
+    restarted = (settings.warranty_restarts_on_exchange and bool(settings.exchange_days) and months > 0
+                 and sale.exchanged_on is not None)
     start = sale.exchanged_on if restarted and sale.exchanged_on else sale.sold_on
-    if restarted:
+    if not months:  # ends where it starts: the core's "no_warranty"
+        reasons = [_("no free warranty is offered: repairs are charged")]
+    elif restarted:
         reasons = [_("{months}-month free warranty from the exchange on {day} (it restarts on exchange)",
                      months=months, day=start)]
     else:
@@ -140,6 +143,10 @@ def _assess_repair(settings: AutoServiceSettings, claim: ClaimFacts, terms: Warr
     charged_reasons = (charged, *charged_terms(settings))
     if claim.kind is ClaimKind.PAID_REPAIR:
         return ClaimAssessment(ClaimDecision.PAID_REPAIR, reasons=charged_reasons + onsite_reasons, requires_onsite_visit=large)
+    if terms.warranty_end <= terms.warranty_start:
+        return ClaimAssessment(ClaimDecision.PAID_REPAIR, failed_conditions=(
+            _("no free warranty is offered: repairs are charged"),), reasons=charged_reasons + onsite_reasons,
+            requires_onsite_visit=large)
     checks = Checklist()
     if settings.sells_units:
         checks.require(claim.sold_by_tenant, _("the unit was not sold by the company"))

@@ -1,5 +1,5 @@
 """Each auto-service tenant says its own policy (issue 19 §2.2): Carmax (seed 002, a marketplace that sells no cars
-and gives no return or exchange) and Yizhongyi (seed 003, garage equipment with all of them) side
+and gives no free warranty, return or exchange) and Yizhongyi (seed 003, garage equipment with all of them) side
 by side, through their real manifests. Carmax's quotes, terms, claims and refunds never speak Yizhongyi's words,
 and say what it does not offer in words a customer understands, in each of the plugin's languages."""
 
@@ -13,7 +13,7 @@ from aftersales.contract import ClaimDecision, ClaimKind, DefectType, JobFacts, 
 from aftersales.contract.testing.factories import make_claim_facts, make_product, make_sale
 from aftersales.i18n.rendering import reader_format, render
 
-YIZHONGYI_WORDS = ("sold by the company", "list price", "discount", "travel", "free", "return within",
+YIZHONGYI_WORDS = ("sold by the company", "list price", "discount", "travel", "free warranty from", "return within",
                    "exchange for a quality defect")
 """Phrases of Yizhongyi's policy that a tenant without those rules must never say."""
 SOLD = date(2026, 3, 2)
@@ -87,11 +87,12 @@ def test_yizhongyi_out_of_warranty_on_a_unit_it_sold_is_charged_on_its_own_terms
     assert reasons[0] == "out of warranty: the work is charged"
 
 
-def test_carmax_terms_offer_no_return_or_exchange(hooks_of):
+def test_carmax_terms_offer_no_free_warranty_return_or_exchange(hooks_of):
     carmax, yizhongyi = terms(hooks_of, "carmax"), terms(hooks_of, "yizhongyi")
-    assert (carmax.return_until, carmax.exchange_until) == (None, None)
+    assert (carmax.return_until, carmax.exchange_until, carmax.warranty_end) == (None, None, SOLD)
     assert not carmax.restarts_on_exchange
-    assert [str(r) for r in carmax.reasons][1:] == ["returns and exchanges are not offered"]
+    assert [str(r) for r in carmax.reasons] == ["no free warranty is offered: repairs are charged",
+                                                "returns and exchanges are not offered"]
     assert [str(e) for e in carmax.exclusions] == ["misuse or damage"]
     assert (yizhongyi.return_until, yizhongyi.exchange_until) == (SOLD + timedelta(days=7), SOLD + timedelta(days=15))
     assert "return within 7 days" in said(yizhongyi.reasons)
@@ -120,9 +121,11 @@ def test_a_carmax_repair_is_charged_at_the_providers_prices_without_yizhongyis_t
         "labour at a negotiated discount of 10 %"]
 
 
-def test_carmax_does_not_refuse_a_free_repair_for_a_car_it_did_not_sell_as_it_sells_none(hooks_of):
+def test_a_carmax_warranty_repair_is_charged_as_it_gives_no_free_warranty_not_as_unsold(hooks_of):
     carmax = assess(hooks_of, "carmax", ClaimKind.WARRANTY_REPAIR, defect=DefectType.FUNCTIONAL, sold_by_tenant=False)
-    assert "the unit was not sold by the company" not in said(carmax.failed_conditions)
+    assert carmax.decision is ClaimDecision.PAID_REPAIR
+    assert [str(r) for r in carmax.failed_conditions] == ["no free warranty is offered: repairs are charged"]
+    assert [str(r) for r in carmax.reasons] == ["repair is charged at the provider's prices"]
     yizhongyi = assess(hooks_of, "yizhongyi", ClaimKind.WARRANTY_REPAIR, defect=DefectType.FUNCTIONAL,
                        sold_by_tenant=False)
     assert "the unit was not sold by the company" in said(yizhongyi.failed_conditions)
@@ -145,6 +148,7 @@ def test_a_carmax_return_refund_is_refused_because_it_offers_no_return(hooks_of)
 @pytest.mark.parametrize("locale", ["en", "fa", "zh", "ka"])
 def test_carmaxs_own_words_are_said_in_each_language(hooks_of, locale):
     texts = [*quote(hooks_of, "carmax").reasons, *terms(hooks_of, "carmax").reasons,
+             *assess(hooks_of, "carmax", ClaimKind.WARRANTY_REPAIR, defect=DefectType.FUNCTIONAL).failed_conditions,
              *assess(hooks_of, "carmax", ClaimKind.RETURN).failed_conditions,
              *assess(hooks_of, "carmax", ClaimKind.EXCHANGE).failed_conditions,
              *assess(hooks_of, "carmax", ClaimKind.PAID_REPAIR, defect=DefectType.FUNCTIONAL).reasons]

@@ -1,6 +1,7 @@
 """Each auto-service tenant's customers and staff read its own policy (issue 19 §2.2), walked through the API and
-the portal: Carmax (seed 002) gives no return or exchange, so its terms say so, its claims for them are refused
-with that reason and a return refund is refused; Yizhongyi (seed 003), on the same vertical, keeps its 7 and 15
+the portal: Carmax (seed 002) gives no free warranty, return or exchange, so its terms say so (the coverage status
+is ``no_warranty``, on the public check too), its claims for them are refused with that reason and a return
+refund is refused; Yizhongyi (seed 003), on the same vertical, keeps its 7 and 15
 days. Both tenants onboard their real manifest's settings."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from datetime import timedelta
 
 from aftersales.onboarding.manifest import read_manifest_file
 from aftersales.settings import REPO_ROOT
+from support.pages import post_form
 from support.payments import add_payment
 from support.warranty import add_unit
 from support.warranty import tenant_today as today
@@ -66,12 +68,15 @@ async def test_carmax_terms_and_claims_offer_no_return_or_exchange_where_yizhong
         coverage = registration["coverage"]
         returned = await claimed(client, agent, registration, "return", **FULL_RETURN)
         exchanged = await claimed(client, agent, registration, "exchange", **QUALITY_EXCHANGE)
+        check = (await client.post(f"/public/t/{tenant.slug}/warranty/check", json={"serial": serial})).json()
         if offers:
+            assert coverage["status"] == check["coverage"]["status"] == "in_warranty"
             assert coverage["return_until"] == (today() + timedelta(days=4)).isoformat()
             assert "return within 7 days and exchange for a quality defect within 15 days of the sale" in \
                 coverage["reasons"]
             assert (returned["decision"], exchanged["decision"]) == ("return", "exchange")
         else:
+            assert coverage["status"] == check["coverage"]["status"] == "no_warranty"
             assert (coverage["return_until"], coverage["exchange_until"]) == (None, None)
             assert "returns and exchanges are not offered" in coverage["reasons"]
             assert not any("return within" in r or "sold by the company" in r for r in coverage["reasons"])
@@ -106,3 +111,12 @@ async def test_the_carmax_device_page_says_in_persian_that_no_return_or_exchange
     english = await pages.get(f"/t/carmax/my/devices/{registration['id']}?lang=en")
     assert "returns and exchanges are not offered" in english.text
     assert "Return possible until" not in english.text and "return within" not in english.text
+    assert 'data-coverage="no_warranty">بدون گارانتی رایگان<' in page.text
+
+
+async def test_the_public_check_page_says_no_free_warranty_is_given(client, pages, runtime, make_tenant, staff_token):
+    tenant, serial = await carmax(runtime, make_tenant)
+    await registered(client, await staff_token(tenant, "agent"), serial)
+    page = await post_form(pages, "/t/carmax/check?lang=fa", {"serial": serial})
+    assert page.status_code == 200
+    assert 'data-coverage="no_warranty"' in page.text and "برای این دستگاه گارانتی رایگان داده نمی‌شود" in page.text

@@ -63,7 +63,7 @@ class CoverageItemOut(BaseModel):
 
 
 class CoverageOut(BaseModel):
-    status: Literal["in_warranty", "expired", "not_started"]
+    status: Literal["in_warranty", "expired", "not_started", "no_warranty"]
     warranty_start: date
     warranty_end: date
     parts_support_end: date | None
