@@ -51,6 +51,7 @@ from aftersales.service.followups.api import (
 )
 from aftersales.service.quotes.api import ServiceQuoteController
 from aftersales.service.requests.api import ServiceRequestController
+from aftersales.service.requests.replacement import ReplacementOfferController
 from aftersales.service.service_points import ServicePointController
 from aftersales.warranty.api import CatalogController, PublicWarrantyController, SerialController
 from aftersales.warranty.imports.api import SerialImportController
@@ -107,6 +108,7 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             RegistrationController,
             ClaimController,
             ServiceRequestController,
+            ReplacementOfferController,
             ServiceQuoteController,
             CustomerController,
             ServicePointController,

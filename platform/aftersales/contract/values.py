@@ -232,7 +232,8 @@ class CoverageItem:
 
 @dataclass(frozen=True)
 class WarrantyTerms:
-    """What a warranty covers and until when; stored with the coverage it produced."""
+    """What a warranty covers and until when; stored with the coverage it produced. ``warranty_end`` equal to
+    ``warranty_start`` means no free warranty is given (coverage status ``no_warranty``)."""
 
     warranty_start: date
     warranty_end: date

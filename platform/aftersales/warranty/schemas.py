@@ -72,7 +72,7 @@ class ModelSummary(BaseModel):
 class PublicCoverage(BaseModel):
     """The unit's warranty as anyone may see it: whether it runs today and until when, nothing personal."""
 
-    status: Literal["in_warranty", "expired", "not_started", "not_registered"]
+    status: Literal["in_warranty", "expired", "not_started", "no_warranty", "not_registered"]
     warranty_end: date | None = None
     parts_support_end: date | None = None
 

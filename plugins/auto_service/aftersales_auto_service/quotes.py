@@ -1,8 +1,11 @@
 """Auto-service quotes: Yizhongyi's charges out of warranty (seed 003) and Carmax's consumables rule (seed 002).
 
-In warranty, on a unit the tenant sold, labour, parts and travel are free (lines kept, marked covered). Out of
-warranty, or on a unit the tenant did not sell, travel is charged in full by distance, parts at the list price
-and labour at the provider's price less the negotiated discount. Consumables must be ones the customer asked for.
+For a tenant that sells the units (Yizhongyi), in warranty on a unit it sold, labour, parts and travel are free
+(lines kept, marked covered); out of warranty, or on a unit it did not sell, the work is charged: travel in full
+by distance, parts at the list price and labour at the provider's price less the negotiated discount. A
+marketplace that sells nothing (Carmax) charges the provider's prices and says no "sold by the company" rule;
+each pricing sentence is said only when the tenant has that rule (:mod:`.charges`). Consumables must be ones the
+customer asked for.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from typing import Any
 
 from aftersales.contract import JobFacts, Money, Quote, QuoteLine, messages
 from aftersales.contract.defaults import counted
+from aftersales_auto_service.charges import charged_terms
 from aftersales_auto_service.settings import AutoServiceSettings
 
 _ = messages("aftersales_auto_service")
@@ -46,16 +50,19 @@ def quote(settings: AutoServiceSettings, job: JobFacts) -> Quote:
             _("consumable {code} ({name}) was not requested by the customer (requested: none)",
               code=c.code, name=c.name)
             for c in unasked))
-    free = job.under_warranty and job.sold_by_tenant
+    free = settings.sells_units and job.under_warranty and job.sold_by_tenant
     lines = [QuoteLine("labour", job.offering, job.labour_price, covered_by_warranty=free)]
     reasons: list[str] = []
     if free:
         reasons.append(_("in warranty on a unit the company sold: labour, parts and travel are free"))
     else:
-        reasons.append(_("out of warranty: charged — travel in full, parts at the list price, labour at a discount")
-                       if job.sold_by_tenant else
-                       _("not sold by the company: charged — travel in full, parts at the list price, labour at a "
-                         "discount"))
+        if not settings.sells_units:
+            reasons.append(_("the work is charged at the provider's prices"))
+        elif job.sold_by_tenant:
+            reasons.append(_("out of warranty: the work is charged"))
+        else:
+            reasons.append(_("not sold by the company: the work is charged"))
+        reasons += charged_terms(settings)
         if settings.labour_discount_percent:
             discount = _half_up(Decimal(job.labour_price.amount_minor) * settings.labour_discount_percent / 100)
             lines.append(QuoteLine("discount", _("negotiated labour discount {percent} %",

@@ -6,6 +6,7 @@
   the claim that qualified: only a claim decided as a return is refunded, and one reported in time still is when
   the refund is asked after the period. The other return conditions
   (packaging, accessories, no damage) are that claim assessment's, judged before a refund is asked.
+* A tenant that offers no return (``return_days = 0``, seed 002 Carmax) refunds none, and says so.
 * A marketplace job (seed 002, Carmax) is refunded up to what was paid, back to the original payment only.
 
 Both need finance approval. Other refunds are left to the core's default.
@@ -34,6 +35,9 @@ def refund_decision(settings: AutoServiceSettings, refund: RefundFacts) -> Refun
 
 def _return(settings: AutoServiceSettings, refund: RefundFacts) -> RefundDecision:
     zero = refund.requested - refund.requested
+    if not settings.return_days:
+        return RefundDecision(allowed=zero, methods=(), reasons=(
+            _("returns are not offered: a unit is not taken back for a refund"),))
     methods = (RefundMethod.ORIGINAL_PAYMENT,)
     if refund.days_since_sale is None:
         return RefundDecision(allowed=zero, methods=methods, requirements=("sale_date",), reasons=(

@@ -1,6 +1,8 @@
 """What an auto-service tenant can configure, with the seed companies' rules as defaults.
 
 The numbers come from seed 003 (Yizhongyi, garage equipment) and the marketplace terms from seed 002 (Carmax).
+A rule one seed company has and another does not has a "not offered" value (0 months of free warranty, 0 days
+of return or exchange, ``sells_units = false``), so a tenant never says another company's policy.
 A tenant manifest overrides these under ``[settings.auto_service]``. Cross-field rules are field validators
 (``validate_default=True``) rather than one model validator, so a bad value is reported on the field that
 broke the rule, e.g. ``settings.auto_service.exchange_days``, alongside every other bad field.
@@ -33,21 +35,36 @@ class AutoServiceSettings(PluginSettings):
             "'pattern'."
         ),
     )
+    sells_units: bool = Field(
+        default=True,
+        description=(
+            "seed 003: the tenant sells the units it services, so a unit it sold is repaired free under its "
+            "warranty and any other is charged ('not sold by the company'). False for a marketplace that sells "
+            "nothing (seed 002, Carmax): no 'sold by the company' rule is said or applied, and work is charged at "
+            "the provider's prices."
+        ),
+    )
     warranty_months: int = Field(
         default=12,
-        gt=0,
+        ge=0,
         description=(
-            "Free-warranty length in months. The digest gives no number for seed 003; 12 months is assumed."
+            "Free-warranty length in months (a product model's own length wins). The digest gives no number for "
+            "seed 003; 12 months is assumed. 0: no free warranty is offered (seed 002 gives none)."
         ),
     )
     return_days: int = Field(
-        default=7, gt=0, description="seed 003: return (包退) within 7 days of the sale."
+        default=7,
+        ge=0,
+        description="seed 003: return (包退) within 7 days of the sale. 0: returns are not offered (seed 002).",
     )
     exchange_days: int = Field(
         default=15,
-        gt=0,
+        ge=0,
         validate_default=True,
-        description="seed 003: exchange (包换) for a quality defect within 15 days of the sale.",
+        description=(
+            "seed 003: exchange (包换) for a quality defect within 15 days of the sale. 0: exchanges are not "
+            "offered (seed 002)."
+        ),
     )
     warranty_restarts_on_exchange: bool = Field(
         default=True, description="seed 003: the free-warranty period restarts from the exchange date."
@@ -164,7 +181,8 @@ class AutoServiceSettings(PluginSettings):
     @field_validator("exchange_days")
     @classmethod
     def _exchange_window_covers_the_return_window(cls, value: int, info: ValidationInfo) -> int:
-        return at_least("return_days", value, info)
+        """An offered exchange lasts at least as long as the return window; 0 (no exchange) always may."""
+        return at_least("return_days", value, info) if value else value
 
     @field_validator("onsite_hours_large_item_max")
     @classmethod

@@ -1,5 +1,9 @@
 """Warranty terms and claim rules of garage equipment (seed 003, Yizhongyi): return within 7 days, exchange
-within 15 for a quality defect, free repair inside the warranty, and on-site service for large items."""
+within 15 for a quality defect, free repair inside the warranty, and on-site service for large items.
+
+A tenant without one of these rules says so (seed 002, Carmax, a marketplace: no free warranty, no return or
+exchange, nothing "sold by the company"): its terms state what it does not offer, and a claim for it is refused
+with that reason rather than judged by another company's checklist."""
 
 from __future__ import annotations
 
@@ -15,12 +19,14 @@ from aftersales.contract import (
     ClaimFacts,
     ClaimKind,
     DefectType,
+    Message,
     ProductInfo,
     SaleInfo,
     WarrantyTerms,
     is_large_item,
     messages,
 )
+from aftersales_auto_service.charges import charged_terms
 from aftersales_auto_service.settings import AutoServiceSettings
 
 REPAIRABLE_DEFECTS = (DefectType.FUNCTIONAL, DefectType.QUALITY)
@@ -29,23 +35,43 @@ _ = messages("aftersales_auto_service")
 
 def warranty_terms(settings: AutoServiceSettings, product: ProductInfo, sale: SaleInfo) -> WarrantyTerms:
     months = product.warranty_months or settings.warranty_months
-    restarted = settings.warranty_restarts_on_exchange and sale.exchanged_on is not None
+    restarted = (settings.warranty_restarts_on_exchange and bool(settings.exchange_days) and months > 0
+                 and sale.exchanged_on is not None)
     start = sale.exchanged_on if restarted and sale.exchanged_on else sale.sold_on
-    reasons = [_("{months}-month free warranty from the exchange on {day} (it restarts on exchange)",
-                 months=months, day=start) if restarted else
-               _("{months}-month free warranty from the sale", months=months)]
-    reasons.append(_("return within {return_days} days and exchange for a quality defect within "
-                     "{exchange_days} days of the sale", return_days=settings.return_days,
-                     exchange_days=settings.exchange_days))
+    if not months:  # ends where it starts: the core's "no_warranty"
+        reasons = [_("no free warranty is offered: repairs are charged")]
+    elif restarted:
+        reasons = [_("{months}-month free warranty from the exchange on {day} (it restarts on exchange)",
+                     months=months, day=start)]
+    else:
+        reasons = [_("{months}-month free warranty from the sale", months=months)]
+    reasons.append(_windows(settings))
+    exclusions = [_("misuse or damage")]
+    if settings.sells_units:
+        exclusions.append(_("units not sold by the company (repair is charged)"))
     return WarrantyTerms(
         warranty_start=start,
         warranty_end=start + relativedelta(months=months),
-        return_until=sale.sold_on + timedelta(days=settings.return_days),
-        exchange_until=sale.sold_on + timedelta(days=settings.exchange_days),
-        restarts_on_exchange=settings.warranty_restarts_on_exchange,
-        exclusions=(_("misuse or damage"), _("units not sold by the company (repair is charged)")),
+        return_until=sale.sold_on + timedelta(days=settings.return_days) if settings.return_days else None,
+        exchange_until=sale.sold_on + timedelta(days=settings.exchange_days) if settings.exchange_days else None,
+        restarts_on_exchange=settings.warranty_restarts_on_exchange and bool(settings.exchange_days),
+        exclusions=tuple(exclusions),
         reasons=tuple(reasons),
     )
+
+
+def _windows(settings: AutoServiceSettings) -> Message:
+    """The return and exchange windows, or that the tenant does not offer one or both."""
+    if settings.return_days and settings.exchange_days:
+        return _("return within {return_days} days and exchange for a quality defect within {exchange_days} days "
+                 "of the sale", return_days=settings.return_days, exchange_days=settings.exchange_days)
+    if settings.return_days:
+        return _("return within {return_days} days of the sale; exchanges are not offered",
+                 return_days=settings.return_days)
+    if settings.exchange_days:
+        return _("exchange for a quality defect within {exchange_days} days of the sale; returns are not offered",
+                 exchange_days=settings.exchange_days)
+    return _("returns and exchanges are not offered")
 
 
 def assess_claim(settings: AutoServiceSettings, claim: ClaimFacts, terms: WarrantyTerms) -> ClaimAssessment | None:
@@ -53,8 +79,14 @@ def assess_claim(settings: AutoServiceSettings, claim: ClaimFacts, terms: Warran
         return None  # a component the terms exclude: the core default rejects it with their reason
     large = is_large_item(claim.product, settings.large_item_volume_m3, settings.large_item_weight_kg)
     if claim.kind is ClaimKind.RETURN:
+        if not settings.return_days:
+            return ClaimAssessment(ClaimDecision.REJECT, failed_conditions=(
+                _("returns are not offered: a unit is not taken back for a refund"),))
         return _assess_return(claim, terms)
     if claim.kind is ClaimKind.EXCHANGE:
+        if not settings.exchange_days:
+            return ClaimAssessment(ClaimDecision.REJECT, failed_conditions=(
+                _("exchanges are not offered: a unit is not swapped for a new one"),))
         return _assess_exchange(settings, claim, terms, large)
     return _assess_repair(settings, claim, terms, large)
 
@@ -107,13 +139,17 @@ def _assess_repair(settings: AutoServiceSettings, claim: ClaimFacts, terms: Warr
     onsite = _("a large item: staff on site within {hours} h of the report ({most} h at most in special cases)",
                hours=settings.onsite_hours, most=settings.onsite_hours_large_item_max)
     onsite_reasons = (onsite,) if large else ()
-    charged = _("repair is charged: travel in full, parts at the manufacturer's price list, labour at a "
-                "negotiated discount")
-    charged_reasons = (charged,)
+    charged = _("repair is charged") if settings.sells_units else _("repair is charged at the provider's prices")
+    charged_reasons = (charged, *charged_terms(settings))
     if claim.kind is ClaimKind.PAID_REPAIR:
         return ClaimAssessment(ClaimDecision.PAID_REPAIR, reasons=charged_reasons + onsite_reasons, requires_onsite_visit=large)
+    if terms.warranty_end <= terms.warranty_start:
+        return ClaimAssessment(ClaimDecision.PAID_REPAIR, failed_conditions=(
+            _("no free warranty is offered: repairs are charged"),), reasons=charged_reasons + onsite_reasons,
+            requires_onsite_visit=large)
     checks = Checklist()
-    checks.require(claim.sold_by_tenant, _("the unit was not sold by the company"))
+    if settings.sells_units:
+        checks.require(claim.sold_by_tenant, _("the unit was not sold by the company"))
     checks.within(claim.reported_on, terms.warranty_end, _("free warranty"))
     checks.require(not claim.misuse_or_damage, _("the unit shows misuse or damage"))
     checks.require(claim.receipts_shown, _("the receipts were not shown"))

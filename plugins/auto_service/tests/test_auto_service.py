@@ -63,7 +63,7 @@ def test_bad_settings_report_every_field(validate) -> None:
         AutoServiceSettings.model_validate(
             {
                 "serial_scheme": "imei",
-                "warranty_months": 0,
+                "warranty_months": -1,
                 "return_days": 7,
                 "exchange_days": 3,
                 "large_item_weight_kg": -100,

@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from haversine import Unit, haversine
 
-from aftersales.contract import GeoPoint, RequestFacts, SlaTarget, messages
+from aftersales.contract import HOLD_REASONS, GeoPoint, RequestFacts, SlaTarget, messages
 from aftersales_electronics.settings import DistanceSla, ElectronicsSettings
 
 RESULT_KINDS = ("repair", "exchange")
@@ -65,6 +65,7 @@ def _repair_targets(settings: ElectronicsSettings) -> list[SlaTarget]:
             duration=timedelta(days=replacement_days),
             clock="business_days",
             met_on=RESOLVED,
+            pauses_on=HOLD_REASONS,  # days waiting on the customer are not days at the service centre
             on_breach="offer_replacement",
             reason=_("a unit still unresolved after {days} business days at the service centre is "
                      "replaced: the customer chooses a replacement or a refund", days=replacement_days),

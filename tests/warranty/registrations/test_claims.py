@@ -177,6 +177,8 @@ async def test_entekhab_installation_damage_needs_a_sealed_box_and_an_authorised
 
 async def test_mehr_offers_replace_or_refund_at_the_invoice_or_the_expert_price(client, runtime, make_tenant,
                                                                               staff_token):
+    """Through the API: the days at the service centre are the core's count (a unit never taken in has none),
+    the invoice price the registration's; only the experts' judgement comes from the body."""
     mehr = await make_tenant("mehr", currency="IRR")
     await add_unit(runtime, mehr, IMEI)
     agent = await staff_token(mehr, "agent")
@@ -185,20 +187,38 @@ async def test_mehr_offers_replace_or_refund_at_the_invoice_or_the_expert_price(
                          defect="functional", warranty_voucher_shown=True)
     assert repair["decision"] == "free_repair"
     url = f"/api/v1/claims/{repair['id']}/replacement-offer"
-    too_soon = (await client.post(url, headers=agent, json={"business_days_in_service": 29,
-                                                            "invoice_price_was_market_price": True})).json()
+    too_soon = (await client.post(url, headers=agent, json={"invoice_price_was_market_price": True})).json()
     assert [o["kind"] for o in too_soon["resolution_options"]] == ["repair"]
-    at_invoice = (await client.post(url, headers=agent, json={"business_days_in_service": 30,
-                                                              "invoice_price_was_market_price": True})).json()
+    assert "(0 so far)" in too_soon["resolution_options"][0]["reason"]
+    experts = {"replacement_approved_by_expert": True}
+    at_invoice = (await client.post(url, headers=agent, json={**experts, "invoice_price_was_market_price": True})).json()
     assert [(o["kind"], o["amount"] and o["amount"]["amount"]) for o in at_invoice["resolution_options"]] == [
         ("replacement", None), ("refund", "450000000")]
     at_expert = (await client.post(url, headers=agent, json={
-        "business_days_in_service": 30, "invoice_price_was_market_price": False, "expert_price": "۳۸۰۰۰۰۰۰۰"})).json()
+        **experts, "invoice_price_was_market_price": False, "expert_price": "۳۸۰۰۰۰۰۰۰"})).json()
     assert at_expert["resolution_options"][1]["amount"]["amount"] == "380000000"
     stored = (await client.get(f"/api/v1/claims/{repair['id']}", headers=agent)).json()
     assert stored["resolution_options"] == at_expert["resolution_options"]
-    bad = await client.post(url, headers=agent, json={"business_days_in_service": -1, "expert_price": "0"})
-    assert {e["field"] for e in bad.json()["errors"]} == {"business_days_in_service", "expert_price"}
+    bad = await client.post(url, headers=agent, json={"expert_price": "0"})
+    assert {e["field"] for e in bad.json()["errors"]} == {"expert_price"}
+
+
+async def test_the_days_in_service_and_the_invoice_price_are_not_taken_from_the_caller(client, runtime,
+                                                                                        make_tenant, staff_token):
+    mehr = await make_tenant("mehr", currency="IRR")
+    await add_unit(runtime, mehr, IMEI)
+    agent = await staff_token(mehr, "agent")
+    registration = await register(client, agent, IMEI, today() - timedelta(days=90), price="450000000")
+    repair = await claim(client, agent, registration, "warranty_repair", today() - timedelta(days=45),
+                         defect="functional", warranty_voucher_shown=True)
+    url = f"/api/v1/claims/{repair['id']}/replacement-offer"
+    for typed in ({"business_days_in_service": 30}, {"invoice_price": "900000000"}):
+        refused = await client.post(url, headers=agent, json={"invoice_price_was_market_price": True, **typed})
+        assert refused.status_code == 400  # a body the schema refuses, as every malformed body is
+        assert refused.headers["content-type"].startswith("application/problem+json")
+        [error] = refused.json()["errors"]
+        assert error["field"] == next(iter(typed)) and "is not taken from the caller" in error["reason"]
+    assert (await client.get(f"/api/v1/claims/{repair['id']}", headers=agent)).json()["resolution_options"] is None
 
 
 async def test_claims_need_their_scope(client, runtime, make_tenant, staff_token):
@@ -227,7 +247,7 @@ async def test_tenant_b_cannot_file_read_or_complete_tenant_as_claims(client, ru
                              json={"replacement_serial": LIFT_SPARE, "exchanged_on": today().isoformat()})
     assert swap.status_code == 404
     offer = await client.post(f"/api/v1/claims/{accepted['id']}/replacement-offer", headers=bravo_admin,
-                              json={"business_days_in_service": 40})
+                              json={"replacement_approved_by_expert": True})
     assert offer.status_code == 404
     assert (await client.get(f"/api/v1/claims/{accepted['id']}", headers=alpha_agent)).json()["status"] == "decided"
 

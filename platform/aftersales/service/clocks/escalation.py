@@ -24,6 +24,7 @@ from aftersales.outbox.events import SlaAtRisk, SlaBreached
 from aftersales.outbox.messages import Message, enqueue
 from aftersales.outbox.webhooks import emit
 from aftersales.runtime import Runtime
+from aftersales.service.clocks.in_service import business_days_in_service
 from aftersales.service.clocks.services import request_facts
 from aftersales.service.models import AT_RISK_PENDING, RequestEvent, ServiceRequest, SlaClock
 from aftersales.service.states import FINAL, RequestState
@@ -164,9 +165,12 @@ async def _raise_priority(session: AsyncSession, tenant: CurrentTenant, request:
 
 async def _offer_replacement(session: AsyncSession, tenant: CurrentTenant, request: ServiceRequest, clock: SlaClock,
                              now: datetime) -> str:
-    """Mehr: a unit unresolved after 30 business days is replaced, or refunded at the invoice price."""
-    days = tenant.calendar.business_days_between(request.opened_at.astimezone(tenant.calendar.zone).date(),
-                                                 now.astimezone(tenant.calendar.zone).date())
+    """Mehr: a unit unresolved after 30 business days is replaced, or refunded at the invoice price. The days are
+    counted from the request's history (with its claim's other requests), holds excluded."""
+    stays = [request]
+    if request.claim_id is not None:
+        stays = list(await session.scalars(select(ServiceRequest).where(ServiceRequest.claim_id == request.claim_id)))
+    days = await business_days_in_service(session, tenant.calendar, stays, now)
     price = None
     if request.registration_id is not None:
         registration = await session.scalar(select(Registration).where(Registration.id == request.registration_id))

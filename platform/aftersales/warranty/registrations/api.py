@@ -41,7 +41,6 @@ from aftersales.warranty.registrations.schemas import (
     OwnershipOut,
     RegistrationIn,
     RegistrationOut,
-    ReplacementOfferIn,
     ResolutionOptionOut,
     TransferIn,
 )
@@ -230,14 +229,4 @@ class ClaimController(Controller):
                                                                   data.exchanged_on, now=utcnow())
         return ExchangeOut(claim=await claim_out(session, claim),
                            registration=await registration_out(session, registered, tenant))
-
-    @post("/{claim_id:uuid}/replacement-offer", operation_id="offerReplacement", status_code=200,
-          guards=[requires_scope(CLAIMS_WRITE)])
-    async def replacement_offer(self, claim_id: FromPath[UUID], data: JSONBody[ReplacementOfferIn],
-                                session: SessionDep, tenant: TenantDep) -> ClaimOut:
-        """The ways the tenant's rules offer to end a long warranty repair (Mehr: a replacement, or a refund
-        at the invoice price when it was the market price, else at the expert's price), stored on the claim."""
-        question = claim_service.ReplacementQuestion(**data.model_dump())
-        claim = await claim_service.offer_replacement(session, tenant, claim_id, question, now=utcnow())
-        return await claim_out(session, claim)
 

@@ -5,7 +5,8 @@ failed condition in words an agent reads out, and the decision is stored with th
 is completed by handing over a replacement unit: the faulty serial is marked replaced, the registration moves
 to the new serial, and the coverage is recomputed with the exchange date (some terms restart the warranty
 from it). A claim repaired under warranty may get a replace-or-refund offer from
-``aftersales_resolution_options``.
+``aftersales_resolution_options`` (asked through :mod:`aftersales.service.requests.replacement`, which counts
+the unit's days at the service centre from its requests).
 """
 
 from __future__ import annotations
@@ -166,37 +167,46 @@ async def complete_exchange(session: AsyncSession, tenant: CurrentTenant, claim_
 
 @dataclass(frozen=True)
 class ReplacementQuestion:
-    """What decides a replace-or-refund offer beyond the registration itself."""
+    """The experts' part of a replace-or-refund offer. The days at the service centre and the invoice price are
+    not asked: the core counts the first from the claim's requests and reads the second from the registration."""
 
-    business_days_in_service: int
     invoice_price_was_market_price: bool | None = None
     expert_price: str | None = None
     replacement_approved_by_expert: bool = False
 
 
-async def offer_replacement(session: AsyncSession, tenant: CurrentTenant, claim_id: UUID,
-                            question: ReplacementQuestion, *, now: datetime) -> Claim:
-    """Ask the vertical which ways to resolve a long warranty repair it offers (e.g. a replacement, or a
-    refund at the invoice or expert price) and store the offer on the claim.
+async def replaceable_claim(session: AsyncSession, claim_id: UUID) -> Claim:
+    """The claim a replace-or-refund offer is asked for.
 
-    :raises Conflict: the claim is not a free warranty repair. :raises InvalidInput: a bad price or day count.
+    :raises NotFound: no such claim. :raises Conflict: the claim is not a free warranty repair.
     """
     claim = await get_claim(session, claim_id)
     if claim.decision != ClaimDecision.FREE_REPAIR:
         raise Conflict("replace-or-refund applies only to a claim repaired under warranty")
+    return claim
+
+
+async def offer_replacement(session: AsyncSession, tenant: CurrentTenant, claim: Claim, question: ReplacementQuestion,
+                            *, business_days_in_service: int, request: RequestFacts | None, now: datetime) -> Claim:
+    """Ask the vertical which ways to resolve a long warranty repair it offers (e.g. a replacement, or a
+    refund at the invoice or expert price) and store the offer on the claim.
+
+    ``business_days_in_service`` is the core's count from the claim's requests (``request``: the latest of them,
+    None when the unit was never taken in); the invoice price is the purchase price the registration recorded.
+
+    :raises InvalidInput: a bad expert price.
+    """
     registered = await get_registration(session, claim.registration_id)
     currency = registered.registration.currency
     errors: list[FieldError] = []
-    if question.business_days_in_service < 0:
-        errors.append(FieldError("business_days_in_service", "must not be negative"))
     expert_price = parse_amount(question.expert_price, currency, "expert_price", errors, zero_allowed=False)
     if errors:
         raise InvalidInput("no offer can be made", errors)
     price_minor = registered.registration.price_minor
     context = ResolutionContext(
-        request=RequestFacts(kind="repair", channel="service_centre", opened_at=now,
-                             product=product_info(registered.model), under_warranty=True),
-        business_days_in_service=question.business_days_in_service,
+        request=request or RequestFacts(kind="repair", channel="service_centre", opened_at=now,
+                                        product=product_info(registered.model), under_warranty=True),
+        business_days_in_service=business_days_in_service,
         invoice_price=Money(price_minor, currency) if price_minor is not None else None,
         invoice_price_was_market_price=question.invoice_price_was_market_price,
         expert_price=expert_price,

@@ -22,7 +22,7 @@ from aftersales.tenancy.current import CurrentTenant
 from aftersales.warranty.catalog import product_info
 from aftersales.warranty.models import Claim, Coverage, ProductModel, Registration
 
-CoverageStatus = Literal["in_warranty", "expired", "not_started"]
+CoverageStatus = Literal["in_warranty", "expired", "not_started", "no_warranty"]
 ComponentStatus = Literal["in_warranty", "expired", "not_started", "not_covered"]
 
 
@@ -82,7 +82,10 @@ class CoveragePeriod(Protocol):
 
 
 def status_on(coverage: CoveragePeriod, day: date) -> CoverageStatus:
-    """Whether the warranty runs on ``day``: its start and end dates both count as covered."""
+    """Whether the warranty runs on ``day``: its start and end dates both count as covered. Terms that end where
+    they start give no warranty at all (a tenant offering none, e.g. Carmax, seed 002)."""
+    if coverage.warranty_end <= coverage.warranty_start:
+        return "no_warranty"
     if day < coverage.warranty_start:
         return "not_started"
     return "in_warranty" if day <= coverage.warranty_end else "expired"

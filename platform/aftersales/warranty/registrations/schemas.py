@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Literal, get_type_hints
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, field_validator
 
 from aftersales.contract.money import Money
 from aftersales.contract.values import ClaimReport
@@ -63,7 +63,7 @@ class CoverageItemOut(BaseModel):
 
 
 class CoverageOut(BaseModel):
-    status: Literal["in_warranty", "expired", "not_started"]
+    status: Literal["in_warranty", "expired", "not_started", "no_warranty"]
     warranty_start: date
     warranty_end: date
     parts_support_end: date | None
@@ -198,11 +198,36 @@ class ExchangeOut(BaseModel):
     registration: RegistrationOut
 
 
+NOT_THE_CALLERS = {
+    "business_days_in_service": "is not taken from the caller: the business days at the service centre are counted "
+                                "from the claim's service requests (holds excluded)",
+    "invoice_price": "is not taken from the caller: the invoice price is the purchase price on the registration",
+}
+"""What a replace-or-refund body once took or might be expected to take, with why it is refused."""
+
+
 class ReplacementOfferIn(_Body):
-    business_days_in_service: int = Field(description="Business days the unit has spent at the service centre.")
-    invoice_price_was_market_price: bool | None = None
-    expert_price: str | None = Field(default=None, max_length=40)
+    """What the experts judged; the days at the service centre and the invoice price are the record's, not the
+    caller's (a body naming them is refused, saying where they come from)."""
+
+    business_days_in_service: None = Field(default=None, exclude=True, description=(
+        "Not taken: counted from the claim's service requests, holds excluded. A value is refused."))
+    invoice_price: None = Field(default=None, exclude=True, description=(
+        "Not taken: the purchase price on the registration. A value is refused."))
+
+    invoice_price_was_market_price: bool | None = Field(
+        default=None, description="The purchase invoice's price was the market price at invoice time.")
+    expert_price: str | None = Field(default=None, max_length=40,
+                                     description="The price the experts assessed, refunded when the invoice's was not "
+                                                 "the market price.")
+
     replacement_approved_by_expert: bool = False
+
+    @field_validator("business_days_in_service", "invoice_price", mode="before")
+    @classmethod
+    def _not_the_callers(cls, value: object, info: ValidationInfo) -> None:
+        if value is not None:
+            raise ValueError(NOT_THE_CALLERS[str(info.field_name)])
 
 
 class StatusChangeIn(_Body):

@@ -107,6 +107,7 @@ COVERAGE = Words({
     "in_warranty": N_("Covered"),
     "expired": N_("Warranty ended"),
     "not_started": N_("Not started yet"),
+    "no_warranty": N_("No free warranty"),
 }, N_("No warranty recorded"))
 
 SUBJECTS = Words({
