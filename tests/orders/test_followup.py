@@ -21,7 +21,7 @@ from aftersales.worker import JOBS
 from support.marketplace import add_customer
 from support.orders import add_catalogue, entekhab, issue, pay, place
 from support.payments import staff
-from support.service import tehran
+from support.service import IRAN, tehran
 
 TAKEN = tehran("2026-05-02", 10)  # a Saturday
 
@@ -89,6 +89,18 @@ async def test_an_uncleared_cheque_is_escalated_after_3_business_days_not_before
         [notice] = (await s.scalars(select(OutboxMessage).where(OutboxMessage.event == "order.cheque_escalated"))).all()
     assert notice.recipient == "help@entekhab-demo.com" and "CHQ-1 not approved" in notice.subject
     assert await followup.sweep_orders(runtime, tenant.id, tehran("2026-05-06", 10)) == 0  # escalated once
+
+
+async def test_a_persian_tenants_finance_reads_the_escalation_in_persian(runtime, make_tenant):
+    tenant = await make_tenant("entekhab-fa", vertical="appliances", **IRAN, locales=["fa"], default_locale="fa")
+    await add_catalogue(runtime, tenant)
+    customer = await add_customer(runtime, tenant)
+    await _cheque_order(runtime, tenant, customer)
+    assert await followup.sweep_orders(runtime, tenant.id, tehran("2026-05-05", 10)) == 1
+    async with runtime.db.transaction(tenant.id) as s:
+        [notice] = (await s.scalars(select(OutboxMessage).where(OutboxMessage.event == "order.cheque_escalated"))).all()
+    assert "تأیید نشده" in notice.subject and "CHQ-1" in notice.subject
+    assert "روز کاری" in notice.body and "business days" not in notice.body
 
 
 async def test_the_worker_never_cancels_an_order_whose_cheque_escalation_is_open(runtime, make_tenant):

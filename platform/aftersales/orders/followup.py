@@ -22,7 +22,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.contract.money import Money
+from aftersales.contract.text import CORE_DOMAIN, messages
 from aftersales.errors import Conflict, FieldError, InvalidInput
+from aftersales.i18n.rendering import reader_format, render
 from aftersales.identity.models import StaffUser
 from aftersales.orders import services as orders
 from aftersales.orders.models import Order, OrderInstalment, OrderState, PaymentPlan, ProForma, ProFormaState
@@ -31,6 +33,8 @@ from aftersales.outbox.messages import Message, enqueue
 from aftersales.payments.ledger.models import Payment
 from aftersales.runtime import Runtime
 from aftersales.tenancy.current import CurrentTenant, active_tenant
+
+_ = messages(CORE_DOMAIN)
 
 SWEEP_LIMIT = 500
 """Orders looked at per step per tenant and pass; the rest wait for the next pass."""
@@ -119,14 +123,19 @@ async def escalate_cheques(session: AsyncSession, tenant: CurrentTenant, now: da
             order.state_reason = (f"the cheque was not approved within {days} business days: escalated to finance "
                                   f"so the order is not cancelled")
             recipients = recipients if recipients is not None else await finance_recipients(session, tenant)
+            reader = reader_format(tenant.record.default_locale,
+                                   irr_as_toman=bool(tenant.record.branding.get("irr_as_toman", False)))
+            amount = Money(payment.amount_minor, payment.currency)
             for recipient in recipients:
                 await enqueue(session, Message(
                     channel="email", recipient=recipient, event="order.cheque_escalated",
                     key=f"cheque-escalated:{order.id}:{recipient}",
-                    subject=f"Order #{order.number}: cheque {payment.provider_ref or ''} not approved",
-                    body=(f"The cheque funding order #{order.number} ({Money(payment.amount_minor, payment.currency)}) "
-                          f"is {payment.state} {days} business days after it was handed in. The order is kept "
-                          f"from automatic cancellation until finance closes this escalation."),
+                    subject=render(_("Order #{number}: cheque {cheque} not approved", number=order.number,
+                                     cheque=payment.provider_ref or ""), reader),
+                    body=render(_("The cheque funding order #{number} ({amount}) is still unapproved {days} business "
+                                  "days after it was handed in. The order is kept from automatic cancellation until "
+                                  "finance closes this escalation.", number=order.number, amount=amount, days=days),
+                                reader),
                     payload={"order_id": str(order.id), "number": order.number, "payment_id": str(payment.id)},
                 ), now=now)
             handled += 1
