@@ -39,6 +39,8 @@ from aftersales.contract.values import (
     GeoPoint,
     JobFacts,
     JobItem,
+    LateDelivery,
+    LateDeliveryCompensation,
     OfferingSpec,
     PluginSettings,
     ProductInfo,
@@ -69,7 +71,8 @@ from aftersales.contract.values import (
 __all__ = [
     "BusinessCalendarInfo", "CardEvidence", "CardVerdict", "Checklist", "ClaimAssessment", "ClaimDecision",
     "ClaimFacts", "ClaimKind", "ClaimReport", "CoverageItem", "DefectType", "ENTRY_POINT_GROUP", "FollowUpAnswer", "FollowUpPlan",
-    "FollowUpRouting", "GeoPoint", "HOLD_REASONS", "JobFacts", "JobItem", "MILESTONES", "Message", "Money",
+    "FollowUpRouting", "GeoPoint", "HOLD_REASONS", "JobFacts", "JobItem", "LateDelivery",
+    "LateDeliveryCompensation", "MILESTONES", "Message", "Money",
     "OfferingSpec", "PROJECT", "PluginSettings", "ProductInfo", "ProviderCandidate", "Quote", "QuoteLine",
     "ROUTING_STEPS", "RankedProvider", "RatingDecision", "RatingFacts", "RefundDecision", "RefundFacts",
     "RefundMethod", "RequestFacts", "ResolutionContext", "ResolutionOption", "RoutingStep", "SaleInfo",
