@@ -28,6 +28,7 @@ from aftersales.marketplace.models import (
     Rating,
     WorkItem,
 )
+from aftersales.orders.models import Order, OrderCounter, OrderInstalment, OrderLine, ProForma
 from aftersales.outbox.models import OutboxMessage
 from aftersales.payments.ledger.models import LedgerEntry, Payment, Wallet
 from aftersales.payments.refunds.models import CustomerIdentity, Refund, RefundEvent
@@ -62,10 +63,15 @@ __all__ = [
     "Offering",
     "Operator",
     "OperatorSession",
+    "Order",
+    "OrderCounter",
+    "OrderInstalment",
+    "OrderLine",
     "OutboxMessage",
     "PageSession",
     "PartPrice",
     "Payment",
+    "ProForma",
     "ProductModel",
     "Provider",
     "ProviderDocument",

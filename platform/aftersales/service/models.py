@@ -188,7 +188,9 @@ class Complaint(TenantOwned, Base):
         ForeignKeyConstraint(["tenant_id", "about_request_id"],
                              ["service_requests.tenant_id", "service_requests.id"]),
         ForeignKeyConstraint(["tenant_id", "staff_id"], ["staff_users.tenant_id", "staff_users.id"]),
+        ForeignKeyConstraint(["tenant_id", "order_id"], ["orders.tenant_id", "orders.id"]),
         Index("ix_complaints_staff", "tenant_id", "staff_id"),
+        Index("ix_complaints_order", "tenant_id", "order_id"),
         Index("ix_complaints_contractor", "tenant_id", "contractor"),
     )
 
@@ -201,6 +203,8 @@ class Complaint(TenantOwned, Base):
     """The employee the complaint is against."""
     contractor: Mapped[str | None] = mapped_column(String(200))
     """The contractor or store the complaint is against, by name."""
+    order_id: Mapped[uuid.UUID | None] = mapped_column()
+    """The order a ``store_violation`` is about (the order desk raises one on a mismatched pro-forma)."""
     escalated_at: Mapped[datetime | None] = mapped_column()
     escalated_by: Mapped[str | None] = mapped_column(String(120))
     escalated_to: Mapped[list[str]] = mapped_column(JSON, default=list)

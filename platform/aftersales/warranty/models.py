@@ -51,6 +51,10 @@ class ProductModel(TenantOwned, Base):
     """Overrides the vertical's warranty length for this model when set."""
     attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    in_stock: Mapped[bool] = mapped_column(Boolean, default=True)
+    """Whether the model can be sold now: a pro-forma listing one out of stock is a store violation."""
+    list_price_minor: Mapped[int | None] = mapped_column(BigInteger)
+    """The catalogue price in the tenant's currency (minor units); an order line without a price takes it."""
 
 
 class Serial(TenantOwned, Base):
