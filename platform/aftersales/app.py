@@ -32,6 +32,7 @@ from aftersales.observability import tracing
 from aftersales.observability.logs import configure_logging
 from aftersales.observability.requests import observe_requests
 from aftersales.onboarding.api import OperatorController, TenantSelfController
+from aftersales.orders.api import OrderController
 from aftersales.orders.fulfilment.api import FulfilmentController, WarehouseController
 from aftersales.outbox.api import OutboxController, WebhookController, WebhookEventController
 from aftersales.payments.customer_payments.api import PaymentController
@@ -101,6 +102,7 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             SerialController,
             SerialImportController,
             CatalogController,
+            OrderController,
             PublicWarrantyController,
             RegistrationController,
             ClaimController,

@@ -30,6 +30,7 @@ from aftersales.contract.values import (
     LateDelivery,
     LateDeliveryCompensation,
     OfferingSpec,
+    OrderTerms,
     ProductInfo,
     ProviderCandidate,
     Quote,
@@ -322,3 +323,8 @@ def aftersales_followup_answered(tenant: TenantContext, answer: FollowUpAnswer) 
     if answer.problem_reported:
         return FollowUpRouting("close", _("the customer was called back; the problem is followed in its request"))
     return FollowUpRouting("close", _("no problem reported"))
+
+
+@hookimpl(trylast=True)
+def aftersales_order_terms(tenant: TenantContext) -> OrderTerms:
+    return OrderTerms(proforma_valid_business_days=10, unfunded_followup_days=30)

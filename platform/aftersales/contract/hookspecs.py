@@ -33,6 +33,7 @@ from aftersales.contract.values import (
     LateDelivery,
     LateDeliveryCompensation,
     OfferingSpec,
+    OrderTerms,
     ProductInfo,
     ProviderCandidate,
     Quote,
@@ -305,6 +306,24 @@ def aftersales_followup_answered(tenant: TenantContext, answer: FollowUpAnswer) 
 
     :param answer: the answers, whether a problem was reported, and the routing so far.
     :return: the next :class:`~aftersales.contract.values.FollowUpRouting`, or None to leave it to the next plugin.
+    """
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Order desk
+# ---------------------------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def aftersales_order_terms(tenant: TenantContext) -> OrderTerms | None:
+    """The periods of the tenant's order desk: how long a pro-forma may be paid, when an unfunded order is
+    followed up, escalated (by cheque) and cancelled, and how long a bounced cheque waits.
+
+    Called when a pro-forma is issued, when the follow-up list is read, by the worker's order sweep, and when a
+    cheque bounces. ``firstresult``; the core default gives 10 business days for a pro-forma, follow-up after
+    30 days, no cheque escalation, no automatic cancellation and no wait after a bounce.
+
+    :return: :class:`~aftersales.contract.values.OrderTerms`, or None to leave it to the next plugin.
     """
 
 

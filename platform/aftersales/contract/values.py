@@ -758,3 +758,44 @@ class RefundDecision:
     def granted(self) -> bool:
         """The refund may go ahead (subject to finance approval when ``needs_finance_approval``)."""
         return self.allowed.amount_minor > 0 and not self.requirements and bool(self.methods)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Order desk
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrderTerms:
+    """How a vertical's order desk treats an order waiting for its money (``aftersales_order_terms``).
+
+    Every period is a whole number the core counts in the tenant's calendar and time zone.
+    """
+
+    proforma_valid_business_days: int
+    """A pro-forma may be paid until the end of this business day, the day it was issued counting as the first
+    when it is a business day (Entekhab: 7)."""
+    unfunded_followup_days: int
+    """An order still unfunded after this many days is on the follow-up list (Entekhab: a month)."""
+    bounced_cheque_wait_days: int = 0
+    """Days a customer waits after a cheque bounced before presenting it again (0: at once; Entekhab: 14)."""
+    cheque_approval_business_days: int | None = None
+    """Business days a cheque that funds an order may stay uncleared before it is escalated to finance; None:
+    never escalated."""
+    unfunded_cancel_days: int | None = None
+    """An order still unfunded this many days after it was taken is cancelled automatically (never while its
+    cheque escalation is open); None: never cancelled automatically."""
+    national_id_required: bool = False
+    """An order needs the customer's national ID, on file or given with the order (Entekhab: registration
+    with the national ID)."""
+
+    def __post_init__(self) -> None:
+        for name in ("proforma_valid_business_days", "unfunded_followup_days"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1")
+        if self.bounced_cheque_wait_days < 0:
+            raise ValueError("bounced_cheque_wait_days must not be negative")
+        for name in ("cheque_approval_business_days", "unfunded_cancel_days"):
+            value = getattr(self, name)
+            if value is not None and value < 1:
+                raise ValueError(f"{name} must be at least 1, or None")

@@ -324,6 +324,47 @@ class RefundExecuted(Event):
     executed_at: datetime
 
 
+# -- orders ----------------------------------------------------------------------------------------------------
+
+
+class OrderCreated(Event):
+    """An order was taken (by an agent or by the customer on the portal), awaiting its payment."""
+
+    name = "order.created"
+    order_id: uuid.UUID
+    number: int
+    customer_id: uuid.UUID
+    channel: str
+    payment_plan: str
+    total_minor: int
+    currency: str
+    created_at: datetime
+
+
+class OrderFunded(Event):
+    """An order's money arrived: paid in cash, its cheque cleared, or credit's first instalment paid."""
+
+    name = "order.funded"
+    order_id: uuid.UUID
+    number: int
+    customer_id: uuid.UUID
+    payment_plan: str
+    payment_id: uuid.UUID | None
+    funded_at: datetime
+
+
+class OrderCancelled(Event):
+    """An order was cancelled before it was funded (by staff, or by the worker once it stayed unfunded)."""
+
+    name = "order.cancelled"
+    order_id: uuid.UUID
+    number: int
+    customer_id: uuid.UUID
+    reason: str
+    cancelled_by: str = Field(description="The actor: a member of staff, or worker for the automatic cancellation.")
+    cancelled_at: datetime
+
+
 # -- order fulfilment -------------------------------------------------------------------------------------------
 
 
@@ -402,6 +443,7 @@ CATALOGUE: dict[str, type[Event]] = {event.name: event for event in (
     RegistrationCreated, RegistrationTransferred, ClaimDecided, RecallLaunched,
     BookingCreated, BookingCancelled, BookingCompleted, BookingNoShow, QuoteAccepted,
     PaymentCaptured, PaymentFailed, RefundDecided, RefundExecuted,
+    OrderCreated, OrderFunded, OrderCancelled,
     OrderDispatched, OrderDelivered, OrderInstalled, OrderDeliveryLate,
     WebhookTest,
 )}

@@ -124,7 +124,7 @@ def _model_out(model: ProductModel) -> ProductModelOut:
     return ProductModelOut(
         sku=model.sku, name=model.name, category=model.category, volume_m3=model.volume_m3,
         weight_kg=model.weight_kg, warranty_months=model.warranty_months, attributes=model.attributes or {},
-        active=model.active,
+        active=model.active, in_stock=model.in_stock, list_price_minor=model.list_price_minor,
     )
 
 

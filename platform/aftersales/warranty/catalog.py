@@ -39,6 +39,9 @@ class ModelDescription:
     warranty_months: int | None = None
     attributes: dict[str, str] = field(default_factory=dict)
     active: bool = True
+    in_stock: bool = True
+    list_price_minor: int | None = None
+    """The catalogue price in the tenant's currency; an order line without a price takes it."""
 
 
 def validate_model(description: ModelDescription) -> ModelDescription:
@@ -65,11 +68,14 @@ def validate_model(description: ModelDescription) -> ModelDescription:
     months = description.warranty_months
     if months is not None and not low <= months <= high:
         errors.append(FieldError("warranty_months", f"must be between {low} and {high} months when given"))
+    if description.list_price_minor is not None and description.list_price_minor < 0:
+        errors.append(FieldError("list_price_minor", "must not be negative"))
     if errors:
         raise InvalidInput("invalid product model", errors)
     return ModelDescription(
         sku=sku, name=name, category=category, volume_m3=description.volume_m3, weight_kg=description.weight_kg,
         warranty_months=months, attributes=dict(description.attributes), active=description.active,
+        in_stock=description.in_stock, list_price_minor=description.list_price_minor,
     )
 
 
@@ -92,6 +98,8 @@ async def save_model(session: AsyncSession, description: ModelDescription) -> tu
     model.warranty_months = valid.warranty_months
     model.attributes = valid.attributes
     model.active = valid.active
+    model.in_stock = valid.in_stock
+    model.list_price_minor = valid.list_price_minor
     await session.flush()
     return model, created
 

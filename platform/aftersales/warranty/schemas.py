@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from aftersales.http.bodies import OptionalAmountMinor
 from aftersales.http.language import Said
 
 
@@ -36,6 +37,9 @@ class ProductModelIn(_Body):
     warranty_months: int | None = Field(default=None, description="Overrides the vertical's warranty length.")
     attributes: dict[str, str] = Field(default_factory=dict, description="Facts a vertical's rules read.")
     active: bool = True
+    in_stock: bool = Field(default=True, description="A pro-forma listing a model out of stock is a store violation.")
+    list_price_minor: OptionalAmountMinor = Field(
+        default=None, description="The catalogue price in the tenant's currency; orders take it by default.")
 
 
 class ProductModelOut(BaseModel):
@@ -47,6 +51,8 @@ class ProductModelOut(BaseModel):
     warranty_months: int | None
     attributes: dict[str, str]
     active: bool
+    in_stock: bool
+    list_price_minor: int | None
 
 
 Verdict = Literal["genuine", "unknown", "blocked", "recalled", "replaced", "card_not_genuine"]

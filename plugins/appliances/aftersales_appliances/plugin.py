@@ -19,6 +19,7 @@ from aftersales.contract import (
     LateDelivery,
     LateDeliveryCompensation,
     OfferingSpec,
+    OrderTerms,
     ProductInfo,
     ProviderCandidate,
     Quote,
@@ -34,7 +35,7 @@ from aftersales.contract import (
     hookimpl,
     messages,
 )
-from aftersales_appliances import __version__, catalogue, quotes, ranking, refunds, warranty
+from aftersales_appliances import __version__, catalogue, orders, quotes, ranking, refunds, warranty
 from aftersales_appliances import delivery as delivery_rules
 from aftersales_appliances.serials import pattern_for_model
 from aftersales_appliances.settings import AppliancesSettings
@@ -112,6 +113,11 @@ def aftersales_quote(tenant: TenantContext, job: JobFacts) -> Quote:
 def aftersales_rank_providers(tenant: TenantContext, offering: str,
                               candidates: Sequence[ProviderCandidate]) -> list[RankedProvider]:
     return ranking.rank_providers(candidates)
+
+
+@hookimpl
+def aftersales_order_terms(tenant: TenantContext) -> OrderTerms:
+    return orders.order_terms(tenant.settings_as(AppliancesSettings))
 
 
 @hookimpl

@@ -84,6 +84,22 @@ class AppliancesSettings(PluginSettings):
         le=10_000,
         description="The most a late delivery's compensation reaches, in basis points of the order's price (500 = 5 %).",
     )
+    cheque_approval_business_days: int = Field(
+        default=3,
+        gt=0,
+        description=(
+            "seed 001: a cheque that funds an order and is not approved within this standard time (business "
+            "days; the seed names no number) is escalated to finance, so the order is not cancelled automatically."
+        ),
+    )
+    unfunded_order_cancel_days: int = Field(
+        default=60,
+        ge=0,
+        description=(
+            "Days after which an order still unfunded is cancelled automatically, never while its cheque "
+            "escalation is open (the seed names no number; 0 never cancels)."
+        ),
+    )
     authorised_technician_required: bool = Field(
         default=True,
         description=(

@@ -1,5 +1,6 @@
-"""Cheques: pending until cleared or bounced; after a bounce the customer waits until two weeks have passed
-(Entekhab), counted in days of the tenant's time zone, and is told the day by the outbox."""
+"""Cheques: pending until cleared or bounced; after a bounce the customer waits the days the tenant's vertical
+gives (Entekhab: two weeks, a tenant's own setting otherwise), counted in days of the tenant's time zone, and is
+told the day by the outbox."""
 
 from __future__ import annotations
 
@@ -55,7 +56,7 @@ async def entries(runtime, tenant, payment_id):
 
 
 async def test_a_cheque_waits_and_clearing_captures_it(runtime, make_tenant):
-    acme = await make_tenant("acme")
+    acme = await make_tenant("acme", vertical="appliances")
     payment = await cheque(runtime, acme, await add_customer(runtime, acme))
     kinds, totals = await entries(runtime, acme, payment)
     assert kinds == [(EntryKind.CHARGE, 400_00)] and totals.captured.amount_minor == 0
@@ -67,7 +68,7 @@ async def test_a_cheque_waits_and_clearing_captures_it(runtime, make_tenant):
 
 
 async def test_a_cleared_cheque_that_bounces_has_its_capture_reversed(runtime, make_tenant):
-    acme = await make_tenant("acme")
+    acme = await make_tenant("acme", vertical="appliances")
     payment = await cheque(runtime, acme, await add_customer(runtime, acme))
     await act(runtime, acme, "clear", payment, berlin(3, 10))
     bounced = await act(runtime, acme, "bounce", payment, berlin(5, 10))
@@ -77,7 +78,7 @@ async def test_a_cleared_cheque_that_bounces_has_its_capture_reversed(runtime, m
 
 
 async def test_re_presenting_on_day_13_is_refused_with_the_day_and_day_14_is_allowed(runtime, make_tenant):
-    acme = await make_tenant("acme")  # Europe/Berlin
+    acme = await make_tenant("acme", vertical="appliances")  # Europe/Berlin
     payment = await cheque(runtime, acme, await add_customer(runtime, acme))
     bounced = await act(runtime, acme, "bounce", payment, berlin(2, 23, 30))  # 22:30 UTC, still the 2nd locally
     assert (bounced.details["bounced_on"], bounced.details["representable_on"]) == ("2026-03-02", "2026-03-16")
@@ -92,7 +93,7 @@ async def test_re_presenting_on_day_13_is_refused_with_the_day_and_day_14_is_all
 
 
 async def test_a_cheque_bounces_clears_bounces_and_clears_again_with_one_entry_each(runtime, make_tenant):
-    acme = await make_tenant("acme")
+    acme = await make_tenant("acme", vertical="appliances")
     payment = await cheque(runtime, acme, await add_customer(runtime, acme))
     await act(runtime, acme, "clear", payment, berlin(3, 9))
     await act(runtime, acme, "bounce", payment, berlin(4, 9))
@@ -105,19 +106,19 @@ async def test_a_cheque_bounces_clears_bounces_and_clears_again_with_one_entry_e
 
 
 async def test_the_customer_is_told_by_the_outbox_the_day_they_may_present_it_again(runtime, make_tenant):
-    acme = await make_tenant("acme")
+    acme = await make_tenant("acme", vertical="appliances")
     payment = await cheque(runtime, acme, await add_customer(runtime, acme))
     await act(runtime, acme, "bounce", payment, berlin(2, 12))
     async with runtime.db.transaction(acme.id) as s:
         [message] = (await s.scalars(select(OutboxMessage).where(OutboxMessage.event == "payment.cheque_bounced"))).all()
     assert message.channel == "email" and message.recipient.endswith("@example.com")
-    assert "2026-03-16" in message.body and "two weeks" in message.body
+    assert "2026-03-16" in message.body and "wait 14 days" in message.body and "two weeks" not in message.body
     assert message.payload["representable_on"] == "2026-03-16"
 
 
 async def test_finance_bounces_and_re_presents_over_the_api(runtime, client, make_tenant, staff_token,
                                                            customer_token):
-    acme = await make_tenant("acme")
+    acme = await make_tenant("acme", vertical="appliances")
     finance = await staff_token(acme, "finance")
     customer_id, customer = await customer_token(acme)
     started = await client.post(API, headers=finance, json={
@@ -137,3 +138,35 @@ async def test_finance_bounces_and_re_presents_over_the_api(runtime, client, mak
         "customer_id": str(customer_id), "purpose": "order", "amount_minor": 1_00, "currency": "EUR",
         "provider": "offline", "method": "cash"})
     assert (await client.post(f"{API}/{cash.json()['id']}/cheque/clear", headers=finance)).status_code == 409
+
+
+async def test_the_wait_after_a_bounce_is_the_tenants_own_setting(runtime, make_tenant):
+    """A tenant that sets ``bounced_cheque_wait_days`` to 10 re-presents on day 10, not 14 (the setting is read)."""
+    short = await make_tenant("short-wait", vertical="appliances", settings={"appliances": {"bounced_cheque_wait_days": 10}})
+    payment = await cheque(runtime, short, await add_customer(runtime, short))
+    bounced = await act(runtime, short, "bounce", payment, berlin(2, 12))
+    assert bounced.details["representable_on"] == "2026-03-12"
+    with pytest.raises(Conflict, match="presented again from 2026-03-12"):
+        await act(runtime, short, "represent", payment, berlin(11, 23, 59))  # day 9
+    assert (await act(runtime, short, "represent", payment, berlin(12, 0, 0))).state == "pending"  # day 10
+    async with runtime.db.transaction(short.id) as s:
+        [message] = (await s.scalars(select(OutboxMessage).where(OutboxMessage.event == "payment.cheque_bounced"))).all()
+    assert "wait 10 days" in message.body and "2026-03-12" in message.body
+
+
+async def test_entekhab_re_presents_on_day_14_not_13(runtime, make_tenant):
+    """The default appliances wait is the seed's two weeks: day 13 refused, day 14 allowed."""
+    entekhab = await make_tenant("entekhab-wait", vertical="appliances")
+    payment = await cheque(runtime, entekhab, await add_customer(runtime, entekhab))
+    await act(runtime, entekhab, "bounce", payment, berlin(2, 12))
+    with pytest.raises(Conflict, match="2026-03-16"):
+        await act(runtime, entekhab, "represent", payment, berlin(15, 12))
+    assert (await act(runtime, entekhab, "represent", payment, berlin(16, 12))).state == "pending"
+
+
+async def test_a_vertical_without_a_wait_re_presents_at_once(runtime, make_tenant):
+    """The core default waits no day: a tenant whose vertical gives no wait may present the cheque again."""
+    acme = await make_tenant("no-wait")  # electronics: no order terms of its own
+    payment = await cheque(runtime, acme, await add_customer(runtime, acme))
+    await act(runtime, acme, "bounce", payment, berlin(2, 12))
+    assert (await act(runtime, acme, "represent", payment, berlin(2, 13))).state == "pending"

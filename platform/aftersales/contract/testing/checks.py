@@ -30,6 +30,7 @@ from aftersales.contract.values import (
     DefectType,
     FollowUpRouting,
     LateDeliveryCompensation,
+    OrderTerms,
     Quote,
     RatingDecision,
     RefundDecision,
@@ -202,6 +203,12 @@ def _late_delivery(answer: LateDeliveryCompensation, args: Mapping[str, Any], pr
     _require(_said([answer.reason]), "a compensation says which rule gives it")
 
 
+def _order_terms(answer: OrderTerms, args: Mapping[str, Any], probe: Probe) -> None:
+    cancel, escalate = answer.unfunded_cancel_days, answer.cheque_approval_business_days
+    _require(cancel is None or escalate is None or cancel > escalate,
+             f"cancels unfunded orders after {cancel} days, before a cheque is escalated ({escalate} business days)")
+
+
 # -- the facts each hook is called with ------------------------------------------------------------------
 
 
@@ -279,5 +286,6 @@ CHECKS: dict[str, HookCheck] = {
                                                        _late_delivery),
     "aftersales_refund_policy": HookCheck(_by_currency(refund=facts.refund_facts), _refund),
     "aftersales_followup_answered": HookCheck(_fixed(answer=facts.followup_answers()), _routing),
+    "aftersales_order_terms": HookCheck(_fixed(), _order_terms),
 }
 """Every hook of the contract the kit knows how to exercise; a hook missing here is reported unchecked."""

@@ -1,7 +1,8 @@
 """A cheque's life (offline payments, Entekhab, seed 001): pending until it clears (``captured``) or bounces
-(``bounced``; a cleared cheque that bounces has its capture reversed). After a bounce the customer waits until
-two weeks have passed, counted in days of the tenant's time zone, before presenting it again: the bounce tells
-them the date by the outbox, and presenting it earlier is refused with that date.
+(``bounced``; a cleared cheque that bounces has its capture reversed). After a bounce the customer waits the
+days the vertical gives (``OrderTerms.bounced_cheque_wait_days``; Entekhab: two weeks), counted in days of the
+tenant's time zone, before presenting it again: the bounce tells them the date by the outbox, and presenting it
+earlier is refused with that date.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.contract.money import Money
+from aftersales.contract.values import OrderTerms
 from aftersales.errors import Conflict
 from aftersales.identity.models import Customer
 from aftersales.identity.principals import Principal
@@ -25,15 +27,16 @@ from aftersales.payments.ledger.services import Posting
 from aftersales.payments.providers.base import ProviderOutcome
 from aftersales.tenancy.current import CurrentTenant
 
-REPRESENTATION_WAIT = timedelta(days=14)
+
+def wait_days(tenant: CurrentTenant) -> int:
+    """Days the tenant's vertical makes a customer wait after a bounce (``aftersales_order_terms``)."""
+    terms: OrderTerms = tenant.hooks.aftersales_order_terms(tenant=tenant.context)
+    return terms.bounced_cheque_wait_days
 
 
-"""After a bounce, a cheque is presented again once two weeks have passed (Entekhab)."""
-
-
-def representable_on(bounced_on: date) -> date:
+def representable_on(bounced_on: date, wait: int) -> date:
     """The first tenant-local day a cheque that bounced on ``bounced_on`` may be presented again."""
-    return bounced_on + REPRESENTATION_WAIT
+    return bounced_on + timedelta(days=wait)
 
 
 async def _cheque(session: AsyncSession, principal: Principal, payment_id: uuid.UUID, *states: str) -> Payment:
@@ -68,11 +71,12 @@ async def bounce_cheque(session: AsyncSession, tenant: CurrentTenant, principal:
                                            Posting(actor, f"cheque bounced: {reason}".strip(),
                                                    f"{payment.operation_id}:bounce:{bounces}", now))
     bounced_on = now.astimezone(ZoneInfo(tenant.record.time_zone)).date()
-    allowed = representable_on(bounced_on)
+    wait = wait_days(tenant)
+    allowed = representable_on(bounced_on, wait)
     payment.details = {**payment.details, "bounces": bounces, "bounced_on": bounced_on.isoformat(),
-                       "representable_on": allowed.isoformat()}
+                       "representable_on": allowed.isoformat(), "wait_days": wait}
     payment.state, payment.state_reason, payment.updated_at = "bounced", reason.strip() or "bounced", now
-    await _tell_customer(session, tenant, payment, bounces, allowed, now)
+    await _tell_customer(session, tenant, payment, bounces, wait, allowed, now)
     await session.flush()
     return payment
 
@@ -81,14 +85,14 @@ async def represent_cheque(session: AsyncSession, tenant: CurrentTenant, princip
                            payment_id: uuid.UUID, *, actor: str, now: datetime) -> Payment:
     """Present a bounced cheque again: pending once more, to be cleared or bounced.
 
-    :raises Conflict: it has not bounced, or two weeks have not passed (the answer names the day it may be).
+    :raises Conflict: it has not bounced, or the wait has not passed (the answer names the day it may be).
     """
     payment = await _cheque(session, principal, payment_id, "bounced")
     allowed = date.fromisoformat(payment.details["representable_on"])
     today = now.astimezone(ZoneInfo(tenant.record.time_zone)).date()
     if today < allowed:
         raise Conflict(f"the cheque bounced on {payment.details['bounced_on']}: it may be presented again from "
-                       f"{allowed.isoformat()}, once two weeks have passed")
+                       f"{allowed.isoformat()}")
     presentation = int(payment.details.get("presentation", 1)) + 1
     payment.details = {**payment.details, "presentation": presentation, "represented_on": today.isoformat(),
                        "represented_by": actor}
@@ -98,7 +102,7 @@ async def represent_cheque(session: AsyncSession, tenant: CurrentTenant, princip
 
 
 async def _tell_customer(session: AsyncSession, tenant: CurrentTenant, payment: Payment, bounces: int,
-                         allowed: date, now: datetime) -> None:
+                         wait: int, allowed: date, now: datetime) -> None:
     customer = await session.scalar(select(Customer).where(Customer.id == payment.customer_id))
     if customer is None or not (customer.email or customer.phone):
         return
@@ -110,7 +114,7 @@ async def _tell_customer(session: AsyncSession, tenant: CurrentTenant, payment: 
         channel=channel, recipient=recipient, event="payment.cheque_bounced",
         key=f"cheque-bounced:{payment.id}:{bounces}", subject=f"{company}: your cheque was not paid",
         body=(f"{company}: your cheque {payment.provider_ref or ''} for {amount} was returned by the bank. "
-              f"Please wait until two weeks have passed: you may present it again from {allowed.isoformat()}."),
+              f"Please wait {wait} days: you may present it again from {allowed.isoformat()}."),
         payload={"payment_id": str(payment.id), "cheque": payment.provider_ref, "amount_minor": payment.amount_minor,
-                 "currency": payment.currency, "representable_on": allowed.isoformat()},
+                 "currency": payment.currency, "representable_on": allowed.isoformat(), "wait_days": wait},
     ), now=now)
