@@ -110,7 +110,7 @@ def _refusal(tenant: CurrentTenant, found: OrderFulfilment, wanted: dict[str, An
                  dispatched_on=local_day(tenant, fulfilment.dispatched_at))
     if order.state == OrderState.CANCELLED:
         return _("the order is cancelled")
-    moving = wanted["province"] is not None and wanted["province"] != order.province
+    moving = wanted["province"] is not None and wanted["province"] != (order.province or "").upper()
     if moving and warehouse is not None and warehouse.kind == WarehouseKind.REGIONAL:
         return _("the order is allocated to the regional warehouse {warehouse} of {province}: it cannot move to "
                  "another province", warehouse=warehouse.name, province=warehouse.province)

@@ -88,7 +88,7 @@ async def allocate(session: AsyncSession, tenant: CurrentTenant, order_id: uuid.
     warehouse = await session.scalar(select(Warehouse).where(Warehouse.id == warehouse_id))
     if warehouse is None or not warehouse.active:
         errors.append(FieldError("warehouse_id", "no such active warehouse", code="fulfilment.unknown_warehouse"))
-    elif warehouse.kind == WarehouseKind.REGIONAL and warehouse.province != order.province:
+    elif warehouse.kind == WarehouseKind.REGIONAL and warehouse.province != (order.province or "").upper():
         errors.append(FieldError(
             "warehouse_id", f"the regional warehouse {warehouse.code} ships within {warehouse.province} only, and "
                             f"the order goes to {order.province or 'no province yet'}",
