@@ -48,7 +48,7 @@ async def ask_change(session: AsyncSession, tenant: CurrentTenant, order_id: uui
     :raises InvalidInput: nothing asked, or a bad address, phone or province (nothing written).
     :raises NotFound: no such order (of this customer, for a customer).
     """
-    found = await order_fulfilment(session, order_id, customer_id=customer_id)
+    found = await order_fulfilment(session, order_id, customer_id=customer_id, lock=True)
     order = found.order
     wanted = _validated(asked, tenant.context.country)
     previous = {"delivery_address": order.delivery_address, "delivery_phone": order.delivery_phone,

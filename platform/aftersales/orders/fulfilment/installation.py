@@ -61,7 +61,7 @@ async def book_installation(session: AsyncSession, tenant: CurrentTenant, order_
         marketplace refuses (not authorised for an in-warranty installation, not free then): every reason, nothing
         written. :raises Conflict: the order is not delivered, or its installation is booked already.
     """
-    found = await order_fulfilment(session, order_id)
+    found = await order_fulfilment(session, order_id, lock=True)
     order, fulfilment = found.order, found.fulfilment
     require_state(order, OrderState.DELIVERED, "booked for installation")
     assert fulfilment is not None
@@ -122,7 +122,7 @@ async def confirm_installation(session: AsyncSession, tenant: CurrentTenant, ord
         order (nothing written). :raises Conflict: the order is not delivered, or its installation is not booked.
         :raises NotFound: no such order, or (for a provider) not one booked with it.
     """
-    found = await order_fulfilment(session, order_id)
+    found = await order_fulfilment(session, order_id, lock=True)
     order, fulfilment = found.order, found.fulfilment
     if provider_id is not None:
         booked = None if fulfilment is None or fulfilment.installation_booking_id is None else await session.scalar(
