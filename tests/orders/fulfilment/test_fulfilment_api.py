@@ -174,3 +174,26 @@ async def test_the_booked_providers_own_user_confirms_the_installation_and_anoth
     confirmed = await client.post(order_path(order, "installation/confirmation"), headers=technician, json=body)
     assert confirmed.status_code == 200, confirmed.text
     assert confirmed.json()["fulfilment"]["state"] == "installed"
+
+
+@pytest.mark.parametrize(("tail", "body", "field"), [
+    ("festival-cards", {"festival": "Yalda", "purchases_from": "0001-01-01", "purchases_until": "2026-01-02"},
+     "purchases_from"),
+    ("festival-cards", {"festival": "Yalda", "purchases_from": "2026-01-01", "purchases_until": "9999-12-31"},
+     "purchases_until"),
+    ("festival-cards", {"festival": "Y" * 201, "purchases_from": "2026-01-01", "purchases_until": "2026-01-02"},
+     "festival"),
+    ("allocation", {"warehouse_id": "00000000-0000-0000-0000-000000000000"}, "warehouse_id"),
+    ("delivery-changes", {"delivery_address": "x" * 1001}, "delivery_address"),
+])
+async def test_hostile_input_is_a_422_naming_the_field_and_writes_nothing(client, runtime, make_tenant, staff_token,
+                                                                         tail, body, field):
+    tenant = await entekhab(make_tenant)
+    admin = await staff_token(tenant, "admin")
+    order = await add_order(runtime, tenant)
+    refused = await client.post(order_path(order, tail), headers=admin, json=body)
+    assert refused.status_code == 422, refused.text
+    assert [e["field"] for e in refused.json()["errors"]] == [field]
+    for listed in ("festival-cards", "delivery-changes"):
+        assert (await client.get(order_path(order, listed), headers=admin)).json() == []
+    assert (await client.get(order_path(order, "fulfilment"), headers=admin)).json()["state"] == "funded"
