@@ -14,7 +14,7 @@ import aftersales.db.base
 from aftersales.db.rls import enable_tenant_isolation
 
 revision = '0012d'
-down_revision = '0012a'
+down_revision = '0012b'
 branch_labels = None
 depends_on = None
 

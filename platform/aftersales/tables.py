@@ -29,6 +29,7 @@ from aftersales.marketplace.models import (
     Rating,
     WorkItem,
 )
+from aftersales.orders.fulfilment.models import DeliveryChange, FestivalCard, Fulfilment, Warehouse
 from aftersales.orders.models import Order, OrderCounter, OrderInstalment, OrderLine, ProForma
 from aftersales.outbox.models import OutboxMessage
 from aftersales.payments.ledger.models import LedgerEntry, Payment, Wallet
@@ -57,10 +58,13 @@ __all__ = [
     "Customer",
     "CustomerIdentity",
     "CustomerRatingTotal",
+    "DeliveryChange",
     "Dispute",
     "DisputeNote",
+    "FestivalCard",
     "FollowUp",
     "FollowUpFailure",
+    "Fulfilment",
     "JobCharge",
     "LedgerEntry",
     "Offering",
@@ -103,5 +107,6 @@ __all__ = [
     "Tenant",
     "TrainingSignOff",
     "Wallet",
+    "Warehouse",
     "WorkItem",
 ]

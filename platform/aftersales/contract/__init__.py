@@ -39,6 +39,8 @@ from aftersales.contract.values import (
     GeoPoint,
     JobFacts,
     JobItem,
+    LateDelivery,
+    LateDeliveryCompensation,
     OfferingSpec,
     OrderTerms,
     PluginSettings,
@@ -70,7 +72,8 @@ from aftersales.contract.values import (
 __all__ = [
     "BusinessCalendarInfo", "CardEvidence", "CardVerdict", "Checklist", "ClaimAssessment", "ClaimDecision",
     "ClaimFacts", "ClaimKind", "ClaimReport", "CoverageItem", "DefectType", "ENTRY_POINT_GROUP", "FollowUpAnswer", "FollowUpPlan",
-    "FollowUpRouting", "GeoPoint", "HOLD_REASONS", "JobFacts", "JobItem", "MILESTONES", "Message", "Money",
+    "FollowUpRouting", "GeoPoint", "HOLD_REASONS", "JobFacts", "JobItem", "LateDelivery",
+    "LateDeliveryCompensation", "MILESTONES", "Message", "Money",
     "OfferingSpec", "OrderTerms", "PROJECT", "PluginSettings", "ProductInfo", "ProviderCandidate", "Quote", "QuoteLine",
     "ROUTING_STEPS", "RankedProvider", "RatingDecision", "RatingFacts", "RefundDecision", "RefundFacts",
     "RefundMethod", "RequestFacts", "ResolutionContext", "ResolutionOption", "RoutingStep", "SaleInfo",

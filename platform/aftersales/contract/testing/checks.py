@@ -29,6 +29,7 @@ from aftersales.contract.values import (
     ClaimKind,
     DefectType,
     FollowUpRouting,
+    LateDeliveryCompensation,
     OrderTerms,
     Quote,
     RatingDecision,
@@ -194,6 +195,14 @@ def _refund(answer: RefundDecision, args: Mapping[str, Any], probe: Probe) -> No
     _require(answer.granted or _said(answer.reasons), "a refused refund says why")
 
 
+def _late_delivery(answer: LateDeliveryCompensation, args: Mapping[str, Any], probe: Probe) -> None:
+    total = args["delivery"].total
+    _require(answer.amount.currency == total.currency,
+             f"compensates in {answer.amount.currency} an order priced in {total.currency}")
+    _require(answer.amount.amount_minor >= 0, f"a negative compensation ({answer.amount})")
+    _require(_said([answer.reason]), "a compensation says which rule gives it")
+
+
 def _order_terms(answer: OrderTerms, args: Mapping[str, Any], probe: Probe) -> None:
     cancel, escalate = answer.unfunded_cancel_days, answer.cheque_approval_business_days
     _require(cancel is None or escalate is None or cancel > escalate,
@@ -273,6 +282,8 @@ CHECKS: dict[str, HookCheck] = {
     "aftersales_rank_providers": HookCheck(
         _by_currency(offering=lambda _: st.sampled_from(["repair", "installation", "oil_change"]),
                      candidates=facts.candidate_lists), _ranking),
+    "aftersales_late_delivery_compensation": HookCheck(_by_currency(delivery=facts.late_deliveries),
+                                                       _late_delivery),
     "aftersales_refund_policy": HookCheck(_by_currency(refund=facts.refund_facts), _refund),
     "aftersales_followup_answered": HookCheck(_fixed(answer=facts.followup_answers()), _routing),
     "aftersales_order_terms": HookCheck(_fixed(), _order_terms),
