@@ -33,6 +33,7 @@ from aftersales.observability.logs import configure_logging
 from aftersales.observability.requests import observe_requests
 from aftersales.onboarding.api import OperatorController, TenantSelfController
 from aftersales.orders.api import OrderController
+from aftersales.orders.fulfilment.api import FulfilmentController, WarehouseController
 from aftersales.outbox.api import OutboxController, WebhookController, WebhookEventController
 from aftersales.payments.customer_payments.api import PaymentController
 from aftersales.payments.refunds.api import RefundController
@@ -119,6 +120,8 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             TrainingSignOffController,
             PublicSurveyController,
             BookingController,
+            WarehouseController,
+            FulfilmentController,
             RatingController,
             PaymentController,
             WalletController,

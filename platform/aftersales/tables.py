@@ -28,6 +28,7 @@ from aftersales.marketplace.models import (
     Rating,
     WorkItem,
 )
+from aftersales.orders.fulfilment.models import DeliveryChange, FestivalCard, Fulfilment, Warehouse
 from aftersales.orders.models import Order, OrderCounter, OrderInstalment, OrderLine, ProForma
 from aftersales.outbox.models import OutboxMessage
 from aftersales.payments.ledger.models import LedgerEntry, Payment, Wallet
@@ -48,6 +49,10 @@ from aftersales.warranty.models import ProductModel, Serial, SerialCheck
 from aftersales.warranty.recalls.models import RecallCampaign, RecallUnit  # noqa: F401
 
 __all__ = [
+    "DeliveryChange",
+    "FestivalCard",
+    "Fulfilment",
+    "Warehouse",
     "ApiClient",
     "BookedSlot",
     "Booking",

@@ -27,6 +27,7 @@ from aftersales.errors import PluginFailed, VerticalUnavailable
 from aftersales.identity.rate_limits import forget_idle_counters
 from aftersales.observability.metrics import WORKER_ITEMS, WORKER_PASSES
 from aftersales.orders.followup import sweep_orders
+from aftersales.orders.fulfilment.late import send_late_delivery_notices
 from aftersales.outbox.delivery import BATCH, deliver_due
 from aftersales.runtime import Runtime
 from aftersales.service.clocks.escalation import sweep_breaches, warn_at_risk
@@ -62,8 +63,8 @@ async def forget_rate_counters(runtime: Runtime, tenant_id: UUID, now: datetime)
 
 
 JOBS: list[Job] = [sweep_breaches, warn_at_risk, retry_failed_followups, send_due_followups, sweep_orders,
-                   deliver_outbox, forget_rate_counters]
-"""In order: jobs that write messages (breaches, clocks at risk, follow-ups) run before delivery, so one pass sends
+                   send_late_delivery_notices, deliver_outbox, forget_rate_counters]
+"""In order: jobs that write messages (breaches, clocks at risk, follow-ups, late deliveries) run before delivery, so one pass sends
 them; housekeeping last."""
 """What the worker runs for each active tenant on every pass, in this order."""
 

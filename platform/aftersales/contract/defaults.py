@@ -13,6 +13,7 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 
 from aftersales.contract.hookspecs import hookimpl
+from aftersales.contract.money import Money
 from aftersales.contract.text import CORE_DOMAIN, messages
 from aftersales.contract.values import (
     CardEvidence,
@@ -26,6 +27,8 @@ from aftersales.contract.values import (
     FollowUpPlan,
     FollowUpRouting,
     JobFacts,
+    LateDelivery,
+    LateDeliveryCompensation,
     OfferingSpec,
     OrderTerms,
     ProductInfo,
@@ -305,6 +308,12 @@ def aftersales_refund_policy(tenant: TenantContext, refund: RefundFacts) -> Refu
         needs_finance_approval=True,
         reasons=(_("refunds go back to the original payment, up to what was paid, after finance approval"),),
     )
+
+
+@hookimpl(trylast=True)
+def aftersales_late_delivery_compensation(tenant: TenantContext, delivery: LateDelivery) -> LateDeliveryCompensation:
+    return LateDeliveryCompensation(Money(0, delivery.total.currency),
+                                    _("the company gives no compensation for a late delivery"))
 
 
 @hookimpl(trylast=True)

@@ -30,6 +30,8 @@ from aftersales.contract.values import (
     FollowUpPlan,
     FollowUpRouting,
     JobFacts,
+    LateDelivery,
+    LateDeliveryCompensation,
     OfferingSpec,
     OrderTerms,
     ProductInfo,
@@ -244,6 +246,28 @@ def aftersales_rank_providers(
     default scores a Bayesian-average rating against distance and price.
 
     :return: every candidate with its score, best first.
+    """
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Deliveries
+# ---------------------------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def aftersales_late_delivery_compensation(
+    tenant: TenantContext, delivery: LateDelivery
+) -> LateDeliveryCompensation | None:
+    """Decide what a customer is given when their order is delivered late.
+
+    Called by the worker the first day an undelivered order is past its promised date (the answer's reason is
+    told to the customer with the production date, through the outbox, once per order), and again when a late
+    order is delivered, with the final ``days_late`` (the amount is then stored as owed on the order).
+    ``firstresult``; the core default gives nothing and says so.
+
+    :param delivery: the order's number, total, promised date, days late and production date.
+    :return: :class:`~aftersales.contract.values.LateDeliveryCompensation`: an amount in the order's currency
+        (zero for nothing) and the rule in words the customer reads.
     """
 
 

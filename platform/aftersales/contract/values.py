@@ -644,6 +644,43 @@ class RankedProvider:
 
 
 # ---------------------------------------------------------------------------------------------------------
+# Deliveries
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LateDelivery:
+    """An order past its promised delivery date: what the vertical's compensation may depend on.
+
+    ``days_late`` counts the tenant-local days from the promised date (1 on the day after it): up to today for
+    the notice the customer is sent, up to the delivery day when a late order is delivered.
+    """
+
+    order_number: int
+    total: Money
+    """What the order costs, in the tenant's currency."""
+    promised_on: date
+    days_late: int
+    production_on: date | None = None
+    """When its products were (or are to be) produced, as the warehouse said at allocation; None if unknown."""
+
+
+@dataclass(frozen=True)
+class LateDeliveryCompensation:
+    """What a late order's customer is given: ``amount`` (zero for nothing) and the rule, in words the
+    customer reads in the notice (``reason``)."""
+
+    amount: Money
+    reason: str
+
+    def __post_init__(self) -> None:
+        if self.amount.amount_minor < 0:
+            raise ValueError(f"a compensation cannot be negative ({self.amount})")
+        if not str(self.reason).strip():
+            raise ValueError("a compensation says which rule gives it")
+
+
+# ---------------------------------------------------------------------------------------------------------
 # Payments
 # ---------------------------------------------------------------------------------------------------------
 

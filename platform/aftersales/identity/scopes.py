@@ -51,11 +51,23 @@ REFUNDS_APPROVE = "refunds:approve"
 PAYMENTS_CONFIGURE = "payments:configure"
 """The tenant's payment provider credentials (Stripe keys, webhook secret)."""
 
+FULFILMENT_READ = "fulfilment:read"
+"""Orders' fulfilment (warehouse, dispatch, delivery, installation, delivery changes, festival cards) and the
+warehouses."""
+FULFILMENT_WRITE = "fulfilment:write"
+"""Allocate, dispatch and deliver orders, book their installation, ask delivery changes for customers, record
+festival cards promised at sale."""
+WAREHOUSES_MANAGE = "warehouses:manage"
+"""Add the tenant's warehouses (admins)."""
+INSTALLATIONS_CONFIRM = "installations:confirm"
+"""Confirm an order's installation with the invoice's date (technicians)."""
+
 TENANT_SCOPES = frozenset({
     TENANT_READ, STAFF_READ, STAFF_WRITE, CLIENTS_WRITE, SERIALS_READ, CATALOG_WRITE, SERIALS_WRITE,
     REGISTRATIONS_READ, REGISTRATIONS_WRITE, CLAIMS_WRITE, REQUESTS_READ, REQUESTS_WRITE, SERVICE_POINTS_WRITE,
     NOTIFICATIONS_MANAGE, MARKETPLACE_READ, MARKETPLACE_MANAGE, BOOKINGS_WRITE, CUSTOMERS_ACT,
     PAYMENTS_READ, PAYMENTS_WRITE, REFUNDS_WRITE, REFUNDS_APPROVE, PAYMENTS_CONFIGURE,
+    FULFILMENT_READ, FULFILMENT_WRITE, WAREHOUSES_MANAGE, INSTALLATIONS_CONFIRM,
 })
 """Everything a tenant admin may do or grant to an API client (``provider:work`` and ``customer:self`` are
 carried by provider and customer tokens, which name whose rows they reach)."""
@@ -69,11 +81,11 @@ ROLE_SCOPES: dict[str, frozenset[str]] = {
     "admin": TENANT_SCOPES,
     "agent": frozenset({TENANT_READ, STAFF_READ, SERIALS_READ, REGISTRATIONS_READ, REGISTRATIONS_WRITE,
                         CLAIMS_WRITE, REQUESTS_READ, REQUESTS_WRITE, MARKETPLACE_READ, BOOKINGS_WRITE,
-                        PAYMENTS_READ, REFUNDS_WRITE}),
+                        PAYMENTS_READ, REFUNDS_WRITE, FULFILMENT_READ, FULFILMENT_WRITE}),
     "technician": frozenset({TENANT_READ, SERIALS_READ, REGISTRATIONS_READ, CLAIMS_WRITE, REQUESTS_READ,
-                             REQUESTS_WRITE}),
+                             REQUESTS_WRITE, FULFILMENT_READ, INSTALLATIONS_CONFIRM}),
     "finance": frozenset({TENANT_READ, STAFF_READ, REQUESTS_READ, MARKETPLACE_READ, PAYMENTS_READ, PAYMENTS_WRITE,
-                          REFUNDS_WRITE, REFUNDS_APPROVE}),
+                          REFUNDS_WRITE, REFUNDS_APPROVE, FULFILMENT_READ}),
     "provider": frozenset({PROVIDER_WORK}),
 }
 

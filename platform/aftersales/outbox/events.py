@@ -363,6 +363,63 @@ class OrderCancelled(Event):
     reason: str
     cancelled_by: str = Field(description="The actor: a member of staff, or worker for the automatic cancellation.")
     cancelled_at: datetime
+# -- order fulfilment -------------------------------------------------------------------------------------------
+
+
+class OrderDispatched(Event):
+    """An order left its warehouse: from now on its address, phone and province no longer change."""
+
+    name = "order.dispatched"
+    order_id: uuid.UUID
+    number: int
+    warehouse_id: uuid.UUID
+    dispatched_at: datetime
+
+
+class OrderDelivered(Event):
+    """An order reached the customer, with whether the box was sealed and, for a late order, the compensation
+    the vertical gives for the days it was late (owed; 0 or null otherwise)."""
+
+    name = "order.delivered"
+    order_id: uuid.UUID
+    number: int
+    delivered_sealed: bool
+    days_late: int
+    compensation_minor: int | None
+    currency: str
+    delivered_at: datetime
+
+
+class OrderInstalled(Event):
+    """An authorised technician installed a delivered order: its units' warranty registrations exist, and each
+    festival card promised at sale was issued or refused."""
+
+    name = "order.installed"
+    order_id: uuid.UUID
+    number: int
+    registration_ids: list[uuid.UUID]
+    booking_id: uuid.UUID | None
+    installed_on: date
+    invoice_date: date
+    cards_issued: int
+    cards_refused: int
+    installed_at: datetime
+
+
+class OrderDeliveryLate(Event):
+    """An undelivered order passed its promised date and the customer was told (once per order), with the
+    production date and the compensation the vertical gives so far."""
+
+    name = "order.delivery_late"
+    order_id: uuid.UUID
+    number: int
+    customer_id: uuid.UUID
+    promised_on: date
+    production_on: date | None
+    days_late: int
+    compensation_minor: int
+    currency: str
+    noticed_at: datetime
 
 
 # -- the endpoints themselves -----------------------------------------------------------------------------------
@@ -385,6 +442,7 @@ CATALOGUE: dict[str, type[Event]] = {event.name: event for event in (
     BookingCreated, BookingCancelled, BookingCompleted, BookingNoShow, QuoteAccepted,
     PaymentCaptured, PaymentFailed, RefundDecided, RefundExecuted,
     OrderCreated, OrderFunded, OrderCancelled,
+    OrderDispatched, OrderDelivered, OrderInstalled, OrderDeliveryLate,
     WebhookTest,
 )}
 """Every event, by name."""

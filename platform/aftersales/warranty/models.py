@@ -176,6 +176,12 @@ class Registration(TenantOwned, Base):
     """When the unit was installed or commissioned at the customer's site, as staff recorded it."""
     training_signed_off_on: Mapped[date | None] = mapped_column(Date)
     """The tenant-local date the customer signed off the installation training (first sign-off)."""
+    delivered_sealed: Mapped[bool | None] = mapped_column(Boolean)
+    """Whether the box was sealed on delivery, when the company delivered it (an order's delivery): a claim
+    that does not say takes it from here."""
+    installed_by_authorised_technician: Mapped[bool | None] = mapped_column(Boolean)
+    """Whether the installation booked for it went to a technician authorised that day: a claim that does not
+    say takes it from here."""
 
 
 class Coverage(TenantOwned, Base):

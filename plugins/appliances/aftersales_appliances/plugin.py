@@ -16,6 +16,8 @@ from aftersales.contract import (
     ClaimAssessment,
     ClaimFacts,
     JobFacts,
+    LateDelivery,
+    LateDeliveryCompensation,
     OfferingSpec,
     OrderTerms,
     ProductInfo,
@@ -34,6 +36,7 @@ from aftersales.contract import (
     messages,
 )
 from aftersales_appliances import __version__, catalogue, orders, quotes, ranking, refunds, warranty
+from aftersales_appliances import delivery as delivery_rules
 from aftersales_appliances.serials import pattern_for_model
 from aftersales_appliances.settings import AppliancesSettings
 
@@ -120,3 +123,8 @@ def aftersales_order_terms(tenant: TenantContext) -> OrderTerms:
 @hookimpl
 def aftersales_refund_policy(tenant: TenantContext, refund: RefundFacts) -> RefundDecision | None:
     return refunds.refund_decision(tenant.settings_as(AppliancesSettings), refund)
+
+
+@hookimpl
+def aftersales_late_delivery_compensation(tenant: TenantContext, delivery: LateDelivery) -> LateDeliveryCompensation:
+    return delivery_rules.compensation(tenant.settings_as(AppliancesSettings), delivery)

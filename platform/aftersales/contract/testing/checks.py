@@ -29,6 +29,7 @@ from aftersales.contract.values import (
     ClaimKind,
     DefectType,
     FollowUpRouting,
+    LateDeliveryCompensation,
     OrderTerms,
     Quote,
     RatingDecision,
@@ -200,6 +201,14 @@ def _order_terms(answer: OrderTerms, args: Mapping[str, Any], probe: Probe) -> N
              f"cancels unfunded orders after {cancel} days, before a cheque is escalated ({escalate} business days)")
 
 
+def _late_delivery(answer: LateDeliveryCompensation, args: Mapping[str, Any], probe: Probe) -> None:
+    total = args["delivery"].total
+    _require(answer.amount.currency == total.currency,
+             f"compensates in {answer.amount.currency} an order priced in {total.currency}")
+    _require(answer.amount.amount_minor >= 0, f"a negative compensation ({answer.amount})")
+    _require(_said([answer.reason]), "a compensation says which rule gives it")
+
+
 # -- the facts each hook is called with ------------------------------------------------------------------
 
 
@@ -273,6 +282,8 @@ CHECKS: dict[str, HookCheck] = {
     "aftersales_rank_providers": HookCheck(
         _by_currency(offering=lambda _: st.sampled_from(["repair", "installation", "oil_change"]),
                      candidates=facts.candidate_lists), _ranking),
+    "aftersales_late_delivery_compensation": HookCheck(_by_currency(delivery=facts.late_deliveries),
+                                                       _late_delivery),
     "aftersales_refund_policy": HookCheck(_by_currency(refund=facts.refund_facts), _refund),
     "aftersales_followup_answered": HookCheck(_fixed(answer=facts.followup_answers()), _routing),
     "aftersales_order_terms": HookCheck(_fixed(), _order_terms),

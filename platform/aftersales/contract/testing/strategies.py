@@ -40,6 +40,7 @@ from aftersales.contract.values import (
     GeoPoint,
     JobFacts,
     JobItem,
+    LateDelivery,
     PluginSettings,
     ProductInfo,
     ProviderCandidate,
@@ -365,6 +366,15 @@ def refund_facts(currency: str = CURRENCY) -> st.SearchStrategy[RefundFacts]:
         )
 
     return refund()
+
+
+@functools.cache
+def late_deliveries(currency: str = CURRENCY) -> st.SearchStrategy[LateDelivery]:
+    """Orders one day to three years late, of any total, with or without a production date."""
+    return st.builds(
+        LateDelivery, order_number=st.integers(1, 10**9), total=money(currency),
+        promised_on=st.dates(date(2000, 1, 1), date(2090, 12, 31)), days_late=st.integers(1, 1100),
+        production_on=_optional(st.dates(date(1990, 1, 1), date(2090, 12, 31))))
 
 
 @functools.cache

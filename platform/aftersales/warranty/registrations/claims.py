@@ -35,7 +35,7 @@ from aftersales.outbox.events import ClaimDecided
 from aftersales.outbox.webhooks import emit
 from aftersales.tenancy.current import CurrentTenant
 from aftersales.warranty.catalog import product_info
-from aftersales.warranty.models import Claim, ClaimStatus, RegistrationStatus, SerialStatus
+from aftersales.warranty.models import Claim, ClaimStatus, Registration, RegistrationStatus, SerialStatus
 from aftersales.warranty.registrations.coverage import record_coverage, terms_of
 from aftersales.warranty.registrations.services import RegisteredUnit, get_registration, parse_amount
 from aftersales.warranty.serials.lookup import locate_unit
@@ -65,7 +65,7 @@ async def file_claim(session: AsyncSession, tenant: CurrentTenant, registration_
         raise Conflict("this registration has no coverage to assess a claim against")
     terms = terms_of(registered.coverage)
     component = report.component.strip() if report.component is not None else None
-    report = replace(report, component=component or None)
+    report = replace(report, component=component or None, **recorded_at_delivery(report, registration))
     if errors := component_errors(report.component, terms):
         raise InvalidInput("the claim cannot be filed", errors)
     facts = ClaimFacts(product=product_info(registered.model), **asdict(report))
@@ -85,6 +85,14 @@ async def file_claim(session: AsyncSession, tenant: CurrentTenant, registration_
         reasons=[str(text) for text in claim.reasons], decided_at=claim.created_at,
     ), key=claim.id, now=claim.created_at)
     return claim, registered
+
+
+def recorded_at_delivery(report: ClaimReport, registration: Registration) -> dict[str, bool]:
+    """What the company recorded when it delivered and installed the unit (an order's delivery), for each fact
+    the claim leaves unsaid: the box sealed on delivery, the installer authorised."""
+    recorded = {"delivered_sealed": registration.delivered_sealed,
+                "installed_by_authorised_technician": registration.installed_by_authorised_technician}
+    return {name: value for name, value in recorded.items() if value is not None and getattr(report, name) is None}
 
 
 def component_errors(component: str | None, terms: WarrantyTerms) -> list[FieldError]:
