@@ -1,0 +1,47 @@
+"""The orders services' refusals of an action on an order, in the reader's language: a conflict worded by its
+code, a field's reason by its field (a reason neither knows is shown as the service gave it)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from aftersales.errors import Conflict, InvalidInput
+from aftersales.web.console.console_pages import Clock
+from aftersales.web.console.orders.words import OrderLabels
+
+
+def conflict_reason(clock: Clock, exc: Conflict) -> str:
+    """Why the order's state refused the action."""
+    _ = clock.page.translations.gettext
+    params = exc.params
+    labels = OrderLabels(clock.page.translations)
+    words = {
+        "order.not_awaiting_payment": lambda: _("The order is %(state)s: this is done only while it awaits "
+                                                "payment.") % {"state": labels.state(str(params.get("state")))},
+        "order.escalation_open": lambda: _(
+            "The order's cheque is escalated to finance: finance closes the escalation first."),
+        "order.no_open_escalation": lambda: _("The order has no open cheque escalation."),
+        "proforma.expired": lambda: _("The pro-forma expired at %(when)s and can no longer be paid: issue a new "
+                                      "one.") % {"when": clock.when(datetime.fromisoformat(params["valid_until"]))},
+        "proforma.not_open": lambda: _("The pro-forma is %(state)s: only an open one is paid.") % {
+            "state": labels.proforma(str(params.get("state")))},
+    }
+    worded = words.get(exc.code or "")
+    return worded() if worded is not None else exc.detail
+
+
+def field_reasons(clock: Clock, exc: InvalidInput) -> dict[str, str]:
+    """Each refused field's reason (the first per field)."""
+    _ = clock.page.translations.gettext
+    words = {
+        "reason": lambda: _("Say why the order is cancelled: the customer is told."),
+        "note": lambda: _("Say what finance decided."),
+        "method": lambda: _("This order's payment plan is not paid so."),
+        "reference": lambda: _("Give the cheque's number or the bank's reference."),
+        "store": lambda: _("This is too long."),
+    }
+    reasons: dict[str, str] = {}
+    for error in exc.errors:
+        worded = words.get(error.field)
+        reasons.setdefault(error.field, worded() if worded is not None else error.reason)
+    return reasons
