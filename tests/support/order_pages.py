@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -14,7 +14,7 @@ from aftersales.db.base import utcnow
 from aftersales.identity.models import Customer
 from aftersales.orders.models import Order
 from support.orders import FRIDGE, add_catalogue, issue, place
-from support.service import IRAN
+from support.service import IRAN, TEHRAN
 
 
 async def order_desk(make_tenant: Any, runtime: Any, slug: str = "entekhab-test") -> Any:
@@ -43,6 +43,11 @@ class Placed:
     customer_id: uuid.UUID
     proforma_id: uuid.UUID
     valid_until: datetime
+
+    @property
+    def last_day(self) -> date:
+        """The last Tehran day the pro-forma may be paid on (``valid_until`` is the midnight ending it)."""
+        return (self.valid_until - timedelta(microseconds=1)).astimezone(TEHRAN).date()
 
 
 async def place_order(runtime: Any, tenant: Any, *, customer_id: uuid.UUID | None = None, now: datetime | None = None,

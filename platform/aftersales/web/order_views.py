@@ -5,7 +5,8 @@ expired, whether or not the expiry has been recorded yet), and a credit order's 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -33,6 +34,8 @@ class ProFormaView:
     proforma: ProForma
     state: str
     total: Money
+    last_day: date
+    """The last tenant-local day it may be paid on (``valid_until`` is the midnight that ends it)."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,17 @@ class OrderView:
         return self.proformas[0] if self.proformas else None
 
 
+def last_valid_day(proforma: ProForma, zone: ZoneInfo) -> date:
+    """The tenant-local day whose end is the pro-forma's ``valid_until``."""
+    return (proforma.valid_until - timedelta(microseconds=1)).astimezone(zone).date()
+
+
+def proforma_view(proforma: ProForma, *, now: datetime, zone: ZoneInfo) -> ProFormaView:
+    """The pro-forma as a page shows it at ``now``, in the tenant's time zone ``zone``."""
+    return ProFormaView(proforma, proforma_state(proforma, now), Money(proforma.total_minor, proforma.currency),
+                        last_valid_day(proforma, zone))
+
+
 def proforma_state(proforma: ProForma, now: datetime) -> str:
     """``expired`` for an open pro-forma past its last valid instant (before the worker records it so); its
     stored state otherwise."""
@@ -59,7 +73,7 @@ def proforma_state(proforma: ProForma, now: datetime) -> str:
     return proforma.state
 
 
-async def order_view(session: AsyncSession, order: Order, *, now: datetime) -> OrderView:
+async def order_view(session: AsyncSession, order: Order, *, now: datetime, zone: ZoneInfo) -> OrderView:
     """The order's lines, pro-formas and instalments, as the pages show them at ``now``."""
     currency = order.currency
     return OrderView(
@@ -67,14 +81,12 @@ async def order_view(session: AsyncSession, order: Order, *, now: datetime) -> O
         lines=[LineView(model.sku, model.name, line.quantity, Money(line.unit_price_minor, currency),
                         Money(line.unit_price_minor * line.quantity, currency))
                for line, model in await orders.lines_of(session, order.id)],
-        proformas=[ProFormaView(p, proforma_state(p, now), Money(p.total_minor, p.currency))
-                   for p in await order_proformas.proformas_of(session, order.id)],
+        proformas=[proforma_view(p, now=now, zone=zone) for p in await order_proformas.proformas_of(session, order.id)],
         instalments=[(i, Money(i.amount_minor, currency)) for i in await orders.instalments_of(session, order.id)])
 
 
-async def latest_proforma(session: AsyncSession, order: Order, *, now: datetime) -> ProFormaView | None:
+async def latest_proforma(session: AsyncSession, order: Order, *, now: datetime,
+                          zone: ZoneInfo) -> ProFormaView | None:
     """The order's latest pro-forma (the one the customer is asked to pay), for lists."""
     found = await order_proformas.proformas_of(session, order.id)
-    if not found:
-        return None
-    return ProFormaView(found[0], proforma_state(found[0], now), Money(found[0].total_minor, found[0].currency))
+    return proforma_view(found[0], now=now, zone=zone) if found else None

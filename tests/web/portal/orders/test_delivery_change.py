@@ -4,11 +4,13 @@ said beside the field, with nothing written."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import func, select
 
 from aftersales.db.base import utcnow
+from aftersales.i18n.formatting import LocaleFormat
 from aftersales.orders.fulfilment import moves
 from aftersales.orders.fulfilment.models import DeliveryChange
 from aftersales.orders.models import Order
@@ -16,6 +18,7 @@ from support.fulfilment import act, add_warehouse
 from support.order_pages import order_desk, place_order
 from support.orders import pay
 from support.pages import post_form
+from support.service import TEHRAN
 
 MY = "/t/entekhab-test/my/orders"
 
@@ -46,12 +49,15 @@ async def test_a_change_before_dispatch_is_made_and_after_dispatch_refused_with_
     assert made.status_code == 303
     shown = await pages.get(made.headers["location"].split("#")[0])
     assert 'data-change="applied"' in shown.text and "Enghelab St. 5, Tehran" in shown.text
-    await act(runtime, tenant, lambda s, t: moves.dispatch(s, placed.order_id, actor="staff:w", now=utcnow()))
+    dispatched_at = utcnow()
+    await act(runtime, tenant, lambda s, t: moves.dispatch(s, placed.order_id, actor="staff:w", now=dispatched_at))
     refused = await post_form(pages, f"{MY}/{placed.order_id}/change?lang=fa",
                               {"delivery_address": "Azadi Sq., Tehran"})
     assert refused.status_code == 303
     shown = await pages.get(f"{MY}/{placed.order_id}?lang=fa")
-    assert 'data-change="refused"' in shown.text and "تغییر شما پذیرفته نشد" in shown.text
+    (refusal,) = re.findall(r'<p class="form-error" role="alert" data-change="refused">(.*?)</p>', shown.text, re.DOTALL)
+    assert refusal.startswith("تغییر شما پذیرفته نشد")
+    assert LocaleFormat("fa").date(dispatched_at.astimezone(TEHRAN).date()) in refusal  # the day, in Jalali
     assert "data-no-change" in shown.text  # the form is gone once dispatched
     assert (await _order(runtime, tenant, placed.order_id)).delivery_address == "Enghelab St. 5, Tehran"
 

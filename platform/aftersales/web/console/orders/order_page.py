@@ -54,7 +54,7 @@ async def order_page(request: Request[Any, Any, Any], tenant: CurrentTenant, ses
     """The order's page; ``problem`` is a refused action's reason and what was typed."""
     page, clock = console_page(request, tenant, viewer)
     now = utcnow()
-    view = await order_view(session, order, now=now)
+    view = await order_view(session, order, now=now, zone=tenant.calendar.zone)
     customer = await customer_by_id(session, order.customer_id)
     assert customer is not None  # an order's customer is a foreign key
     delivery = await order_fulfilment(session, order.id)

@@ -3,11 +3,17 @@ code, a field's reason by its field (a reason neither knows is shown as the serv
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from aftersales.errors import Conflict, InvalidInput
 from aftersales.web.console.console_pages import Clock
 from aftersales.web.console.orders.words import OrderLabels
+
+
+def _last_day(clock: Clock, valid_until: str) -> str:
+    """The last day a pro-forma valid until the instant ``valid_until`` (the midnight ending it) could be paid."""
+    ends = datetime.fromisoformat(valid_until) - timedelta(microseconds=1)
+    return clock.page.fmt.date(ends.astimezone(clock.zone).date())
 
 
 def conflict_reason(clock: Clock, exc: Conflict) -> str:
@@ -21,8 +27,8 @@ def conflict_reason(clock: Clock, exc: Conflict) -> str:
         "order.escalation_open": lambda: _(
             "The order's cheque is escalated to finance: finance closes the escalation first."),
         "order.no_open_escalation": lambda: _("The order has no open cheque escalation."),
-        "proforma.expired": lambda: _("The pro-forma expired at %(when)s and can no longer be paid: issue a new "
-                                      "one.") % {"when": clock.when(datetime.fromisoformat(params["valid_until"]))},
+        "proforma.expired": lambda: _("The pro-forma expired at the end of %(date)s and can no longer be paid: "
+                                      "issue a new one.") % {"date": _last_day(clock, params["valid_until"])},
         "proforma.not_open": lambda: _("The pro-forma is %(state)s: only an open one is paid.") % {
             "state": labels.proforma(str(params.get("state")))},
     }

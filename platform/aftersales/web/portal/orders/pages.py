@@ -66,7 +66,8 @@ class MyOrdersController(PageController):
         pro-forma."""
         page, _customer_id = customer_page(request, tenant, viewer)
         now = utcnow()
-        items = [OrderItem(o, Money(o.total_minor, o.currency), await latest_proforma(session, o, now=now))
+        items = [OrderItem(o, Money(o.total_minor, o.currency), await latest_proforma(session, o, now=now,
+                                                                              zone=tenant.calendar.zone))
                  for o in await orders.list_orders(session, viewer.customer(), limit=LISTED)]
         return show(page, tenant, "orders/my_orders.html", orders=items)
 
@@ -101,7 +102,7 @@ class MyOrdersController(PageController):
 async def _order_page(page: Page, tenant: CurrentTenant, session: Any, found: Order, customer_id: UUID, *,
                       status_code: int = 200, errors: dict[str, str] | None = None,
                       typed: dict[str, str] | None = None) -> Template:
-    view = await order_view(session, found, now=utcnow())
+    view = await order_view(session, found, now=utcnow(), zone=tenant.calendar.zone)
     delivery = await order_fulfilment(session, found.id, customer_id=customer_id)
     changes = await delivery_changes.changes_of(session, found.id, customer_id=customer_id)
     compensation = (Money(delivery.fulfilment.late_compensation_minor, found.currency)
