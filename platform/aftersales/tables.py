@@ -49,10 +49,6 @@ from aftersales.warranty.models import ProductModel, Serial, SerialCheck
 from aftersales.warranty.recalls.models import RecallCampaign, RecallUnit  # noqa: F401
 
 __all__ = [
-    "DeliveryChange",
-    "FestivalCard",
-    "Fulfilment",
-    "Warehouse",
     "ApiClient",
     "BookedSlot",
     "Booking",
@@ -61,8 +57,11 @@ __all__ = [
     "Customer",
     "CustomerIdentity",
     "CustomerRatingTotal",
+    "DeliveryChange",
+    "FestivalCard",
     "FollowUp",
     "FollowUpFailure",
+    "Fulfilment",
     "JobCharge",
     "LedgerEntry",
     "Offering",
@@ -105,5 +104,6 @@ __all__ = [
     "Tenant",
     "TrainingSignOff",
     "Wallet",
+    "Warehouse",
     "WorkItem",
 ]

@@ -64,8 +64,8 @@ async def forget_rate_counters(runtime: Runtime, tenant_id: UUID, now: datetime)
 
 JOBS: list[Job] = [sweep_breaches, warn_at_risk, retry_failed_followups, send_due_followups, sweep_orders,
                    send_late_delivery_notices, deliver_outbox, forget_rate_counters]
-"""In order: jobs that write messages (breaches, clocks at risk, follow-ups, late deliveries) run before delivery, so one pass sends
-them; housekeeping last."""
+"""In order: jobs that write messages (breaches, clocks at risk, follow-ups, orders, late deliveries) run before
+delivery, so one pass sends them; housekeeping last."""
 """What the worker runs for each active tenant on every pass, in this order."""
 
 

@@ -23,12 +23,14 @@ async def test_an_admin_creates_a_model_and_saving_the_sku_again_updates_it_in_p
     alpha = await make_tenant("alpha", vertical="appliances")
     admin = await staff_token(alpha, "admin")
     created = await client.post("/api/v1/catalog/models", json=FRIDGE, headers=admin)
-    assert created.status_code == 201 and created.json() == {**FRIDGE, "active": True}
+    assert created.status_code == 201 and created.json() == {**FRIDGE, "active": True, "in_stock": True,
+                                                             "list_price_minor": None}
     updated = await client.post("/api/v1/catalog/models", json={"sku": "RF-SBS-560", "name": "Fridge 560"},
                                 headers=admin)
     assert updated.status_code == 200
     assert updated.json() == {"sku": "RF-SBS-560", "name": "Fridge 560", "category": "", "volume_m3": None,
-                              "weight_kg": None, "warranty_months": None, "attributes": {}, "active": True}
+                              "weight_kg": None, "warranty_months": None, "attributes": {}, "active": True,
+                              "in_stock": True, "list_price_minor": None}
     assert len(await _models(runtime, alpha)) == 1
 
 
@@ -109,3 +111,14 @@ def test_product_info_is_the_model_as_hooks_see_it():
     assert product_info(model) == ProductInfo(sku="WM-7KG", name="Washer 7 kg", category="washer", volume_m3=0.4,
                                               weight_kg=65.0, warranty_months=None,
                                               attributes={"drum_litres": "52"})
+
+
+async def test_a_model_carries_its_stock_and_list_price_for_the_order_desk(client, make_tenant, staff_token):
+    alpha = await make_tenant("alpha", vertical="appliances")
+    admin = await staff_token(alpha, "admin")
+    saved = await client.post("/api/v1/catalog/models", headers=admin,
+                              json={**FRIDGE, "in_stock": False, "list_price_minor": 400_000_000})
+    assert saved.status_code == 201 and (saved.json()["in_stock"], saved.json()["list_price_minor"]) == (
+        False, 400_000_000)
+    negative = await client.post("/api/v1/catalog/models", headers=admin, json={**FRIDGE, "list_price_minor": -1})
+    assert negative.status_code == 422 and negative.json()["errors"][0]["field"] == "list_price_minor"

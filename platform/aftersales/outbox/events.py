@@ -363,6 +363,8 @@ class OrderCancelled(Event):
     reason: str
     cancelled_by: str = Field(description="The actor: a member of staff, or worker for the automatic cancellation.")
     cancelled_at: datetime
+
+
 # -- order fulfilment -------------------------------------------------------------------------------------------
 
 

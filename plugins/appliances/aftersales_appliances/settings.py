@@ -69,6 +69,21 @@ class AppliancesSettings(PluginSettings):
     bounced_cheque_wait_days: int = Field(
         default=14, gt=0, description="seed 001: after a bounced cheque the customer waits 2 weeks."
     )
+    late_delivery_compensation_bps_per_day: int = Field(
+        default=10,
+        ge=0,
+        le=10_000,
+        description=(
+            "seed 001 (late delivery: tell the customer what compensation applies): the share of the order's "
+            "price given for each day past the promised delivery date, in basis points (10 = 0.1 %); 0 gives none."
+        ),
+    )
+    late_delivery_compensation_cap_bps: int = Field(
+        default=500,
+        ge=0,
+        le=10_000,
+        description="The most a late delivery's compensation reaches, in basis points of the order's price (500 = 5 %).",
+    )
     cheque_approval_business_days: int = Field(
         default=3,
         gt=0,
@@ -84,21 +99,6 @@ class AppliancesSettings(PluginSettings):
             "Days after which an order still unfunded is cancelled automatically, never while its cheque "
             "escalation is open (the seed names no number; 0 never cancels)."
         ),
-    )
-    late_delivery_compensation_bps_per_day: int = Field(
-        default=10,
-        ge=0,
-        le=10_000,
-        description=(
-            "seed 001 (late delivery: tell the customer what compensation applies): the share of the order's "
-            "price given for each day past the promised delivery date, in basis points (10 = 0.1 %); 0 gives none."
-        ),
-    )
-    late_delivery_compensation_cap_bps: int = Field(
-        default=500,
-        ge=0,
-        le=10_000,
-        description="The most a late delivery's compensation reaches, in basis points of the order's price (500 = 5 %).",
     )
     authorised_technician_required: bool = Field(
         default=True,

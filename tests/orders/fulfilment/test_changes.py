@@ -13,7 +13,15 @@ from aftersales.i18n.rendering import reader_format, render
 from aftersales.orders.fulfilment import changes, moves
 from aftersales.orders.fulfilment.models import DeliveryChange
 from aftersales.orders.models import Order
-from support.fulfilment import ISFAHAN_PROVINCE, TEHRAN_PROVINCE, act, add_order, add_warehouse, entekhab, local
+from support.fulfilment import (
+    ISFAHAN_PROVINCE,
+    TEHRAN_PROVINCE,
+    act,
+    add_order,
+    add_warehouse,
+    entekhab,
+    local,
+)
 
 DISPATCH_DAY = date(2026, 3, 3)
 

@@ -195,18 +195,18 @@ def _refund(answer: RefundDecision, args: Mapping[str, Any], probe: Probe) -> No
     _require(answer.granted or _said(answer.reasons), "a refused refund says why")
 
 
-def _order_terms(answer: OrderTerms, args: Mapping[str, Any], probe: Probe) -> None:
-    cancel, escalate = answer.unfunded_cancel_days, answer.cheque_approval_business_days
-    _require(cancel is None or escalate is None or cancel > escalate,
-             f"cancels unfunded orders after {cancel} days, before a cheque is escalated ({escalate} business days)")
-
-
 def _late_delivery(answer: LateDeliveryCompensation, args: Mapping[str, Any], probe: Probe) -> None:
     total = args["delivery"].total
     _require(answer.amount.currency == total.currency,
              f"compensates in {answer.amount.currency} an order priced in {total.currency}")
     _require(answer.amount.amount_minor >= 0, f"a negative compensation ({answer.amount})")
     _require(_said([answer.reason]), "a compensation says which rule gives it")
+
+
+def _order_terms(answer: OrderTerms, args: Mapping[str, Any], probe: Probe) -> None:
+    cancel, escalate = answer.unfunded_cancel_days, answer.cheque_approval_business_days
+    _require(cancel is None or escalate is None or cancel > escalate,
+             f"cancels unfunded orders after {cancel} days, before a cheque is escalated ({escalate} business days)")
 
 
 # -- the facts each hook is called with ------------------------------------------------------------------
