@@ -28,6 +28,8 @@ async def test_agent_takes_a_credit_order_for_a_customer_from_their_file(pages, 
     customer_id = await new_customer(runtime, tenant)
     today = utcnow().astimezone(TEHRAN).date()
     await sign_in_staff(pages, tenant, "agent")
+    customer_file = await pages.get(f"/t/entekhab-test/console/customers/{customer_id}")
+    assert f'href="{NEW}?customer={customer_id}"' in customer_file.text
     form = await pages.get(NEW, params={"customer": str(customer_id)})
     assert form.status_code == 200 and f'data-customer="{customer_id}"' in form.text and "Model RF-100" in form.text
     taken = await post_form(pages, NEW, {
