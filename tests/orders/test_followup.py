@@ -14,6 +14,7 @@ from aftersales.errors import Conflict
 from aftersales.orders import followup
 from aftersales.orders import services as orders
 from aftersales.orders.models import Order, ProForma
+from aftersales.outbox.models import OutboxMessage
 from aftersales.payments.customer_payments import cheques
 from aftersales.tenancy.current import bind_tenant
 from aftersales.worker import JOBS
@@ -85,6 +86,9 @@ async def test_an_uncleared_cheque_is_escalated_after_3_business_days_not_before
     assert escalated.cheque_escalated_at == tehran("2026-05-05", 10) and "escalated to finance" in escalated.state_reason
     async with runtime.db.transaction(tenant.id) as s:
         assert [o.id for o in await followup.open_escalations(s)] == [order]
+        [notice] = (await s.scalars(select(OutboxMessage).where(OutboxMessage.event == "order.cheque_escalated"))).all()
+    assert notice.recipient == "help@entekhab-demo.com" and "CHQ-1 not approved" in notice.subject
+    assert await followup.sweep_orders(runtime, tenant.id, tehran("2026-05-06", 10)) == 0  # escalated once
 
 
 async def test_the_worker_never_cancels_an_order_whose_cheque_escalation_is_open(runtime, make_tenant):
@@ -149,3 +153,13 @@ async def test_a_credit_order_is_funded_by_its_first_instalment(runtime, make_te
         schedule = await orders.instalments_of(s, order)
     assert [(i.seq, i.amount_minor, i.paid_at is not None) for i in schedule] == [
         (1, 100_000_000, True), (2, 300_000_000, False)]
+
+
+async def test_finance_staff_hear_of_the_escalation(runtime, make_tenant, staff_token):
+    tenant, customer = await _setup(runtime, make_tenant)
+    await staff_token(tenant, "finance")
+    order, _ = await _cheque_order(runtime, tenant, customer)
+    await followup.sweep_orders(runtime, tenant.id, tehran("2026-05-05", 10))
+    async with runtime.db.transaction(tenant.id) as s:
+        [notice] = (await s.scalars(select(OutboxMessage).where(OutboxMessage.event == "order.cheque_escalated"))).all()
+    assert notice.recipient.startswith("finance-") and notice.payload["order_id"] == str(order)

@@ -168,6 +168,9 @@ async def test_a_mismatched_proforma_over_the_api_files_the_violation(runtime, c
     read = (await client.get(f"{API}/{order['id']}", headers=agent)).json()
     assert read["violations"][0]["complaint_id"] == issued.json()["violation_complaint_id"]
     assert read["violations"][0]["contractor"] == "Store 7"
+    complaint = await client.get(f"/api/v1/complaints/{issued.json()['violation_complaint_id']}", headers=agent)
+    assert complaint.status_code == 200, complaint.text
+    assert (complaint.json()["subject"], complaint.json()["order_id"]) == ("store_violation", order["id"])
 
 
 async def test_the_follow_up_and_escalation_lists_answer_staff(runtime, client, make_tenant, staff_token):

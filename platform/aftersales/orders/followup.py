@@ -7,7 +7,8 @@ The sweep (:func:`sweep_orders`, a worker job) for each tenant, at ``now``:
    instalment paid);
 2. marks open pro-formas past their validity ``expired``;
 3. escalates to finance every cheque order whose cheque is still uncleared ``cheque_approval_business_days``
-   business days after it was recorded (the vertical's standard time);
+   business days after it was recorded (the vertical's standard time): the order says so, it is on the
+   escalation list, and the tenant's finance staff (else its support address) get an e-mail;
 4. cancels every order still unfunded ``unfunded_cancel_days`` after it was taken, **never** one whose cheque
    escalation is open.
 """
@@ -20,10 +21,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from aftersales.contract.money import Money
 from aftersales.errors import Conflict, FieldError, InvalidInput
+from aftersales.identity.models import StaffUser
 from aftersales.orders import services as orders
 from aftersales.orders.models import Order, OrderInstalment, OrderState, PaymentPlan, ProForma, ProFormaState
 from aftersales.orders.terms import business_days_later, order_terms
+from aftersales.outbox.messages import Message, enqueue
 from aftersales.payments.ledger.models import Payment
 from aftersales.runtime import Runtime
 from aftersales.tenancy.current import CurrentTenant, active_tenant
@@ -108,13 +112,33 @@ async def escalate_cheques(session: AsyncSession, tenant: CurrentTenant, now: da
                Order.cheque_escalated_at.is_(None), Payment.state.in_(("pending", "bounced")))
         .order_by(Payment.created_at).limit(SWEEP_LIMIT).with_for_update(of=Order, skip_locked=True))).all()
     handled = 0
+    recipients: list[str] | None = None
     for order, payment in rows:
         if business_days_later(tenant, payment.created_at, days) <= now:
             order.cheque_escalated_at, order.updated_at = now, now
             order.state_reason = (f"the cheque was not approved within {days} business days: escalated to finance "
                                   f"so the order is not cancelled")
+            recipients = recipients if recipients is not None else await finance_recipients(session, tenant)
+            for recipient in recipients:
+                await enqueue(session, Message(
+                    channel="email", recipient=recipient, event="order.cheque_escalated",
+                    key=f"cheque-escalated:{order.id}:{recipient}",
+                    subject=f"Order #{order.number}: cheque {payment.provider_ref or ''} not approved",
+                    body=(f"The cheque funding order #{order.number} ({Money(payment.amount_minor, payment.currency)}) "
+                          f"is {payment.state} {days} business days after it was handed in. The order is kept "
+                          f"from automatic cancellation until finance closes this escalation."),
+                    payload={"order_id": str(order.id), "number": order.number, "payment_id": str(payment.id)},
+                ), now=now)
             handled += 1
     return handled
+
+
+async def finance_recipients(session: AsyncSession, tenant: CurrentTenant) -> list[str]:
+    """Who hears of a cheque escalation: the tenant's active finance staff, else its support address."""
+    staff = await session.scalars(select(StaffUser).where(StaffUser.active.is_(True)).order_by(StaffUser.created_at))
+    found = [member.email for member in staff if "finance" in member.roles and member.email]
+    support = tenant.record.branding.get("support_email")
+    return found or ([support] if support else [])
 
 
 async def cancel_unfunded(session: AsyncSession, tenant: CurrentTenant, now: datetime) -> int:

@@ -28,6 +28,7 @@ from aftersales.settings import Settings
 from aftersales.tenancy.current import CurrentTenant
 from aftersales.warranty.models import ProductModel
 
+MAX_REFERENCE = 120
 ORDER_SUBJECT = "order"
 """The payments' ``subject_type`` of an order's funding payment."""
 PAY_METHODS = {PaymentPlan.CASH.value: ("cash", "bank_transfer"), PaymentPlan.CHEQUE.value: ("cheque",),
@@ -64,7 +65,7 @@ async def issue_proforma(session: AsyncSession, tenant: CurrentTenant, order: Or
         raise Conflict(f"the order is {order.state}: a pro-forma is issued only while it awaits payment",
                        code="order.not_awaiting_payment", params={"state": order.state})
     ordered = await orders.lines_of(session, order.id)
-    store_name = orders._text(store) or order.store
+    store_name = orders.clean_text(store) or order.store
     if store_name is not None and len(store_name) > orders.MAX_STORE:
         raise InvalidInput("the pro-forma cannot be issued",
                            [FieldError("store", f"must be at most {orders.MAX_STORE} characters")])
@@ -198,6 +199,9 @@ async def pay_proforma(session: AsyncSession, settings: Settings, order: Order, 
     if paid.method not in methods:
         raise InvalidInput("the pro-forma cannot be paid so", [FieldError(
             "method", f"a {order.payment_plan} order is paid by {' or '.join(methods)}")])
+    if paid.reference is not None and len(paid.reference.strip()) > MAX_REFERENCE:
+        raise InvalidInput("the pro-forma cannot be paid so", [FieldError(
+            "reference", f"must be at most {MAX_REFERENCE} characters")])
     amount = proforma.total_minor
     first: OrderInstalment | None = None
     if order.payment_plan == PaymentPlan.CREDIT.value:

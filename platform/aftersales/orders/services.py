@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pycountry
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -135,8 +135,8 @@ async def create_order(session: AsyncSession, tenant: CurrentTenant, principal: 
     order = Order(
         number=await _next_number(session, tenant.record.id), customer_id=customer_id, created_by=actor,
         channel="portal" if is_customer else "agent", payment_plan=new.payment_plan, currency=currency,
-        total_minor=total, state=OrderState.AWAITING_PAYMENT.value, state_reason="", store=_text(new.store),
-        delivery_address=new.delivery_address.strip(), delivery_phone=_text(new.delivery_phone),
+        total_minor=total, state=OrderState.AWAITING_PAYMENT.value, state_reason="", store=clean_text(new.store),
+        delivery_address=new.delivery_address.strip(), delivery_phone=clean_text(new.delivery_phone),
         province=new.province.upper() if new.province else None, promised_delivery_on=new.promised_delivery_on,
         cheque_escalation_note="", created_at=now, updated_at=now)
     session.add(order)
@@ -154,7 +154,8 @@ async def create_order(session: AsyncSession, tenant: CurrentTenant, principal: 
     return order
 
 
-def _text(value: str | None) -> str | None:
+def clean_text(value: str | None) -> str | None:
+    """``value`` with its runs of white space made one space; None when nothing is left."""
     return " ".join(value.split()) or None if value is not None else None
 
 
@@ -329,11 +330,6 @@ async def list_orders(session: AsyncSession, principal: Principal, *, state: str
     if customer_id is not None:
         query = query.where(Order.customer_id == customer_id)
     return list(await session.scalars(query))
-
-
-async def count_orders(session: AsyncSession) -> int:
-    """How many orders the tenant has."""
-    return int(await session.scalar(select(func.count()).select_from(Order)) or 0)
 
 
 async def mark_funded(session: AsyncSession, order: Order, *, payment_id: uuid.UUID | None, now: datetime) -> None:

@@ -112,7 +112,7 @@ async def test_the_customer_is_told_by_the_outbox_the_day_they_may_present_it_ag
     async with runtime.db.transaction(acme.id) as s:
         [message] = (await s.scalars(select(OutboxMessage).where(OutboxMessage.event == "payment.cheque_bounced"))).all()
     assert message.channel == "email" and message.recipient.endswith("@example.com")
-    assert "2026-03-16" in message.body and "wait 14 days" in message.body and "two weeks" not in message.body
+    assert "March 16, 2026" in message.body and "wait 14 days" in message.body and "two weeks" not in message.body
     assert message.payload["representable_on"] == "2026-03-16"
 
 
@@ -151,7 +151,7 @@ async def test_the_wait_after_a_bounce_is_the_tenants_own_setting(runtime, make_
     assert (await act(runtime, short, "represent", payment, berlin(12, 0, 0))).state == "pending"  # day 10
     async with runtime.db.transaction(short.id) as s:
         [message] = (await s.scalars(select(OutboxMessage).where(OutboxMessage.event == "payment.cheque_bounced"))).all()
-    assert "wait 10 days" in message.body and "2026-03-12" in message.body
+    assert "wait 10 days" in message.body and "March 12, 2026" in message.body
 
 
 async def test_entekhab_re_presents_on_day_14_not_13(runtime, make_tenant):
@@ -170,3 +170,21 @@ async def test_a_vertical_without_a_wait_re_presents_at_once(runtime, make_tenan
     payment = await cheque(runtime, acme, await add_customer(runtime, acme))
     await act(runtime, acme, "bounce", payment, berlin(2, 12))
     assert (await act(runtime, acme, "represent", payment, berlin(2, 13))).state == "pending"
+
+
+async def test_a_persian_customer_is_told_in_persian_with_the_jalali_day(runtime, make_tenant):
+    """Bounced 2 March 2026 with 14 days to wait: from 16 March, 25 Esfand 1404 in the Jalali calendar."""
+    from aftersales.identity.models import Customer
+
+    entekhab = await make_tenant("entekhab-fa", vertical="appliances")
+    async with runtime.db.transaction(entekhab.id) as s:
+        customer = Customer(name="رضا", email="reza@example.com", locale="fa")
+        s.add(customer)
+        await s.flush()
+        customer_id = customer.id
+    payment = await cheque(runtime, entekhab, customer_id)
+    await act(runtime, entekhab, "bounce", payment, berlin(2, 12))
+    async with runtime.db.transaction(entekhab.id) as s:
+        [message] = (await s.scalars(select(OutboxMessage).where(OutboxMessage.event == "payment.cheque_bounced"))).all()
+    assert "برگشت خورد" in message.body and "۱۴" in message.body and "۲۵ اسفند ۱۴۰۴" in message.body
+    assert message.subject.endswith("چک شما پرداخت نشد")

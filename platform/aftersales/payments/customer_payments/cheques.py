@@ -15,8 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.contract.money import Money
+from aftersales.contract.text import CORE_DOMAIN, messages
 from aftersales.contract.values import OrderTerms
 from aftersales.errors import Conflict
+from aftersales.i18n.rendering import reader_format, render
 from aftersales.identity.models import Customer
 from aftersales.identity.principals import Principal
 from aftersales.outbox.messages import Message, enqueue
@@ -26,6 +28,8 @@ from aftersales.payments.ledger.models import Payment
 from aftersales.payments.ledger.services import Posting
 from aftersales.payments.providers.base import ProviderOutcome
 from aftersales.tenancy.current import CurrentTenant
+
+_ = messages(CORE_DOMAIN)
 
 
 def wait_days(tenant: CurrentTenant) -> int:
@@ -110,11 +114,15 @@ async def _tell_customer(session: AsyncSession, tenant: CurrentTenant, payment: 
     assert recipient is not None
     company = tenant.record.branding.get("display_name") or tenant.record.name
     amount = Money(payment.amount_minor, payment.currency)
+    reader = reader_format(customer.locale or tenant.record.default_locale,
+                           irr_as_toman=bool(tenant.record.branding.get("irr_as_toman", False)))
     await enqueue(session, Message(
         channel=channel, recipient=recipient, event="payment.cheque_bounced",
-        key=f"cheque-bounced:{payment.id}:{bounces}", subject=f"{company}: your cheque was not paid",
-        body=(f"{company}: your cheque {payment.provider_ref or ''} for {amount} was returned by the bank. "
-              f"Please wait {wait} days: you may present it again from {allowed.isoformat()}."),
+        key=f"cheque-bounced:{payment.id}:{bounces}",
+        subject=render(_("{company}: your cheque was not paid", company=company), reader),
+        body=render(_("{company}: your cheque {cheque} for {amount} was returned by the bank. Please wait {days} "
+                      "days: you may present it again from {day}.", company=company,
+                      cheque=payment.provider_ref or "", amount=amount, days=wait, day=allowed), reader),
         payload={"payment_id": str(payment.id), "cheque": payment.provider_ref, "amount_minor": payment.amount_minor,
                  "currency": payment.currency, "representable_on": allowed.isoformat(), "wait_days": wait},
     ), now=now)

@@ -75,6 +75,8 @@ class ComplaintOut(BaseModel):
     about_request_id: UUID | None
     staff_id: UUID | None
     contractor: str | None
+    order_id: UUID | None = Field(default=None, description="The order a store violation is about (the order desk "
+                                                            "files one on a mismatched pro-forma).")
     escalated_at: datetime | None
     escalated_by: str | None
     escalated_to: list[str]
@@ -112,7 +114,7 @@ def complaint_out(c: Complaint, r: ServiceRequest) -> ComplaintOut:
         id=c.id, request_id=r.id, number=r.number, channel=r.channel, state=r.state, customer_id=r.customer_id,
         subject=c.subject, summary=r.summary, filed_at=r.opened_at, site_country=r.site_country,
         site_latitude=r.site_latitude, site_longitude=r.site_longitude, about_request_id=c.about_request_id,
-        staff_id=c.staff_id, contractor=c.contractor, escalated_at=c.escalated_at, escalated_by=c.escalated_by,
+        staff_id=c.staff_id, contractor=c.contractor, order_id=c.order_id, escalated_at=c.escalated_at, escalated_by=c.escalated_by,
         escalated_to=list(c.escalated_to), escalation_note=c.escalation_note, answered_at=c.answered_at,
         answered_by=c.answered_by, cause=c.cause, apology=c.apology, answer_channel=c.answer_channel,
         answer_message_id=c.answer_message_id,
