@@ -144,3 +144,33 @@ async def test_a_refusal_reads_in_the_readers_language(client, runtime, make_ten
                                 headers={**admin, "Accept-Language": lang})
     reason = refused.json()["reason"]
     assert reason and not reason.startswith("the order is allocated")
+
+
+async def test_the_booked_providers_own_user_confirms_the_installation_and_another_providers_gets_404(
+        client, runtime, make_tenant, staff_token, provider_token):
+    tenant = await entekhab(make_tenant)
+    admin = await staff_token(tenant, "admin")
+    order = await add_order(runtime, tenant)
+    await add_fridge(runtime, tenant, "RF500C0001")
+    warehouse = await add_warehouse(runtime, tenant)
+    for tail, body in (("allocation", {"warehouse_id": str(warehouse)}), ("dispatch", None),
+                       ("delivery", {"box_sealed": True})):
+        assert (await client.post(order_path(order, tail), headers=admin, json=body)).status_code == 200, tail
+    booked_provider, other_provider = [await add_provider(
+        runtime, tenant, name=name, authorised=True, offering_code="install_refrigerator", currency="IRR",
+        price_minor=0, duration_minutes=90, at=(35.7, 51.4), warranty_needs_authorisation=True)
+        for name in ("Booked Installers", "Other Installers")]
+    booked = await client.post(order_path(order, "installation"), headers=admin, json={
+        "serials": ["RF500C0001"], "provider_id": str(booked_provider.provider_id),
+        "offering_id": str(booked_provider.offering_id),
+        "starts_at": local(working_monday(runtime, tenant), 10).isoformat()})
+    assert booked.status_code == 200, booked.text
+    today = datetime.now(TEHRAN).date().isoformat()
+    body = {"installed_on": today, "invoice_date": today}
+    stranger = await provider_token(tenant, other_provider.provider_id)
+    assert (await client.post(order_path(order, "installation/confirmation"), headers=stranger,
+                              json=body)).status_code == 404
+    technician = await provider_token(tenant, booked_provider.provider_id)
+    confirmed = await client.post(order_path(order, "installation/confirmation"), headers=technician, json=body)
+    assert confirmed.status_code == 200, confirmed.text
+    assert confirmed.json()["fulfilment"]["state"] == "installed"

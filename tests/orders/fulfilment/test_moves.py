@@ -4,6 +4,7 @@ a late order's compensation is stored as owed at delivery."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 
 import pytest
@@ -109,3 +110,14 @@ async def test_delivered_on_the_promised_day_owes_nothing_and_three_days_late_ow
     owed = await deliver(runtime, tenant, late.order_id, local(date(2026, 3, 13), 0, 1))
     assert owed.fulfilment.late_compensation_minor == TOTAL * 30 // 10_000  # 0.1 % a day, 3 days
     assert str(owed.fulfilment.late_compensation_reason).startswith("600000 IRR for 3 days late")
+
+
+@pytest.mark.postgres_only
+async def test_two_allocations_racing_for_one_order_allocate_it_once_and_refuse_the_other(runtime, make_tenant):
+    tenant = await entekhab(make_tenant)
+    order = await add_order(runtime, tenant)
+    first, second = await add_warehouse(runtime, tenant), await add_warehouse(runtime, tenant)
+    now = local(date(2026, 3, 2), 9)
+    outcomes = await asyncio.gather(allocate(runtime, tenant, order.order_id, first, now),
+                                    allocate(runtime, tenant, order.order_id, second, now), return_exceptions=True)
+    assert sorted(type(outcome).__name__ for outcome in outcomes) == ["Conflict", "OrderFulfilment"]

@@ -17,6 +17,7 @@ from aftersales.identity.scopes import (
     FULFILMENT_READ,
     FULFILMENT_WRITE,
     INSTALLATIONS_CONFIRM,
+    PROVIDER_WORK,
     WAREHOUSES_MANAGE,
 )
 from aftersales.orders.fulfilment import cards, changes, installation, moves, warehouses
@@ -119,15 +120,15 @@ class FulfilmentController(Controller):
         return fulfilment_out(found)
 
     @post("/installation/confirmation", operation_id="confirmOrderInstallation", status_code=200,
-          guards=[requires_scope(INSTALLATIONS_CONFIRM)])
+          guards=[requires_any_scope(INSTALLATIONS_CONFIRM, PROVIDER_WORK)])
     async def confirm_installation(self, request: Request[Any, Any, Any], order_id: FromPath[UUID],
                                    data: JSONBody[InstalledIn], session: SessionDep,
                                    tenant: TenantDep) -> InstalledOut:
-        """The technician confirms the installation and the invoice's date: the order is installed and each
-        festival card owed is issued or refused with the reason."""
+        """The technician (staff, or the booked provider's own user) confirms the installation and the invoice's
+        date: the order is installed and each festival card owed is issued or refused with the reason."""
         found, decided = await installation.confirm_installation(
             session, tenant, order_id, installed_on=data.installed_on, invoice_date=data.invoice_date,
-            actor=actor(request), now=utcnow())
+            actor=actor(request), now=utcnow(), provider_id=current_principal(request).provider_id)
         return InstalledOut(fulfilment=fulfilment_out(found), cards=[card_out(card) for card in decided])
 
     @post("/delivery-changes", operation_id="askDeliveryChange", guards=[requires_any_scope(FULFILMENT_WRITE,

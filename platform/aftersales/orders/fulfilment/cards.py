@@ -36,7 +36,7 @@ async def promise_card(session: AsyncSession, tenant: CurrentTenant, order_id: u
     :raises InvalidInput: a bad name or window (nothing written). :raises Conflict: the order is installed or
         cancelled (its cards were decided, or are not owed).
     """
-    order = await get_order(session, order_id)
+    order = await get_order(session, order_id, lock=True)
     name = festival.strip()
     errors: list[FieldError] = []
     if not name or len(name) > MAX_FESTIVAL:

@@ -48,7 +48,7 @@ async def ask_change(session: AsyncSession, tenant: CurrentTenant, order_id: uui
     :raises InvalidInput: nothing asked, or a bad address, phone or province (nothing written).
     :raises NotFound: no such order (of this customer, for a customer).
     """
-    found = await order_fulfilment(session, order_id, customer_id=customer_id)
+    found = await order_fulfilment(session, order_id, customer_id=customer_id, lock=True)
     order = found.order
     wanted = _validated(asked, tenant.context.country)
     previous = {"delivery_address": order.delivery_address, "delivery_phone": order.delivery_phone,
@@ -110,7 +110,7 @@ def _refusal(tenant: CurrentTenant, found: OrderFulfilment, wanted: dict[str, An
                  dispatched_on=local_day(tenant, fulfilment.dispatched_at))
     if order.state == OrderState.CANCELLED:
         return _("the order is cancelled")
-    moving = wanted["province"] is not None and wanted["province"] != order.province
+    moving = wanted["province"] is not None and wanted["province"] != (order.province or "").upper()
     if moving and warehouse is not None and warehouse.kind == WarehouseKind.REGIONAL:
         return _("the order is allocated to the regional warehouse {warehouse} of {province}: it cannot move to "
                  "another province", warehouse=warehouse.name, province=warehouse.province)

@@ -22,7 +22,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from aftersales.errors import Conflict, FieldError, InvalidInput
+from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
 from aftersales.identity.customers import CustomerDetails
 from aftersales.identity.models import Customer
 from aftersales.marketplace.bookings.services import NewBooking, Party, Site, book
@@ -61,7 +61,7 @@ async def book_installation(session: AsyncSession, tenant: CurrentTenant, order_
         marketplace refuses (not authorised for an in-warranty installation, not free then): every reason, nothing
         written. :raises Conflict: the order is not delivered, or its installation is booked already.
     """
-    found = await order_fulfilment(session, order_id)
+    found = await order_fulfilment(session, order_id, lock=True)
     order, fulfilment = found.order, found.fulfilment
     require_state(order, OrderState.DELIVERED, "booked for installation")
     assert fulfilment is not None
@@ -113,15 +113,22 @@ async def book_installation(session: AsyncSession, tenant: CurrentTenant, order_
 
 
 async def confirm_installation(session: AsyncSession, tenant: CurrentTenant, order_id: uuid.UUID, *,
-                               installed_on: date, invoice_date: date, actor: str,
-                               now: datetime) -> tuple[OrderFulfilment, list[FestivalCard]]:
+                               installed_on: date, invoice_date: date, actor: str, now: datetime,
+                               provider_id: uuid.UUID | None = None) -> tuple[OrderFulfilment, list[FestivalCard]]:
     """The technician confirms the installation and the invoice's date; the cards owed are issued or refused.
+    ``provider_id``: a provider's user confirms only an installation booked with its provider.
 
     :raises InvalidInput: a date in the future, an installation before the delivery, an invoice before the
         order (nothing written). :raises Conflict: the order is not delivered, or its installation is not booked.
+        :raises NotFound: no such order, or (for a provider) not one booked with it.
     """
-    found = await order_fulfilment(session, order_id)
+    found = await order_fulfilment(session, order_id, lock=True)
     order, fulfilment = found.order, found.fulfilment
+    if provider_id is not None:
+        booked = None if fulfilment is None or fulfilment.installation_booking_id is None else await session.scalar(
+            select(Booking.provider_id).where(Booking.id == fulfilment.installation_booking_id))
+        if booked != provider_id:
+            raise NotFound("no such order")
     require_state(order, OrderState.DELIVERED, "installed")
     assert fulfilment is not None and fulfilment.delivered_at is not None
     if fulfilment.installation_booking_id is None:

@@ -38,18 +38,24 @@ class OrderFulfilment:
     warehouse: Warehouse | None
 
 
-async def get_order(session: AsyncSession, order_id: uuid.UUID, *, customer_id: uuid.UUID | None = None) -> Order:
-    """The order, when the session's tenant has it and, for a customer, it is theirs. :raises NotFound:"""
-    order = await session.scalar(select(Order).where(Order.id == order_id))
+async def get_order(session: AsyncSession, order_id: uuid.UUID, *, customer_id: uuid.UUID | None = None,
+                    lock: bool = False) -> Order:
+    """The order, when the session's tenant has it and, for a customer, it is theirs; ``lock`` holds its row
+    until commit (PostgreSQL), so two moves of one order take turns and the second sees the first's state.
+
+    :raises NotFound:
+    """
+    statement = select(Order).where(Order.id == order_id)
+    order = await session.scalar(statement.with_for_update() if lock else statement)
     if order is None or (customer_id is not None and order.customer_id != customer_id):
         raise NotFound("no such order")
     return order
 
 
-async def order_fulfilment(session: AsyncSession, order_id: uuid.UUID, *,
-                           customer_id: uuid.UUID | None = None) -> OrderFulfilment:
+async def order_fulfilment(session: AsyncSession, order_id: uuid.UUID, *, customer_id: uuid.UUID | None = None,
+                           lock: bool = False) -> OrderFulfilment:
     """The order (as :func:`get_order`) with its fulfilment and warehouse."""
-    order = await get_order(session, order_id, customer_id=customer_id)
+    order = await get_order(session, order_id, customer_id=customer_id, lock=lock)
     fulfilment = await session.scalar(select(Fulfilment).where(Fulfilment.order_id == order.id))
     warehouse = None
     if fulfilment is not None and fulfilment.warehouse_id is not None:
@@ -82,13 +88,13 @@ async def allocate(session: AsyncSession, tenant: CurrentTenant, order_id: uuid.
     :raises InvalidInput: no such active warehouse, a regional one of another province, a production date out
         of range (nothing written). :raises Conflict: the order is not funded.
     """
-    order = await get_order(session, order_id)
+    order = await get_order(session, order_id, lock=True)
     require_state(order, OrderState.FUNDED, "allocated")
     errors: list[FieldError] = []
     warehouse = await session.scalar(select(Warehouse).where(Warehouse.id == warehouse_id))
     if warehouse is None or not warehouse.active:
         errors.append(FieldError("warehouse_id", "no such active warehouse", code="fulfilment.unknown_warehouse"))
-    elif warehouse.kind == WarehouseKind.REGIONAL and warehouse.province != order.province:
+    elif warehouse.kind == WarehouseKind.REGIONAL and warehouse.province != (order.province or "").upper():
         errors.append(FieldError(
             "warehouse_id", f"the regional warehouse {warehouse.code} ships within {warehouse.province} only, and "
                             f"the order goes to {order.province or 'no province yet'}",
@@ -113,7 +119,7 @@ async def dispatch(session: AsyncSession, order_id: uuid.UUID, *, actor: str, no
 
     :raises Conflict: the order is not allocated.
     """
-    found = await order_fulfilment(session, order_id)
+    found = await order_fulfilment(session, order_id, lock=True)
     order, fulfilment = found.order, found.fulfilment
     require_state(order, OrderState.ALLOCATED, "dispatched")
     assert fulfilment is not None and fulfilment.warehouse_id is not None  # allocation made both
@@ -132,7 +138,7 @@ async def deliver(session: AsyncSession, tenant: CurrentTenant, order_id: uuid.U
 
     :raises Conflict: the order is not dispatched.
     """
-    found = await order_fulfilment(session, order_id)
+    found = await order_fulfilment(session, order_id, lock=True)
     order, fulfilment = found.order, found.fulfilment
     require_state(order, OrderState.DISPATCHED, "delivered")
     assert fulfilment is not None
