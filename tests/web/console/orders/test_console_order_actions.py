@@ -1,6 +1,7 @@
 """What staff do from an order's page: issue a pro-forma, record its payment (refused once it expired, with the
 instant it expired), cancel with a reason (never while the cheque escalation is open), and finance closing a
-cheque escalation from the escalations list."""
+cheque escalation from the escalations list; an agent asking a delivery change for the customer (a regional
+warehouse's order never moves to another province)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from sqlalchemy import select
 
 from aftersales.db.base import utcnow
 from aftersales.i18n.formatting import LocaleFormat
+from aftersales.orders.fulfilment import moves
 from aftersales.orders.models import Order, ProForma
+from support.fulfilment import act, add_warehouse
 from support.order_pages import order_desk, place_order
 from support.orders import pay
 from support.pages import post_form
@@ -115,3 +118,36 @@ async def test_paying_a_funded_order_again_is_refused_by_its_state(pages, runtim
     await sign_in_staff(pages, tenant, "agent")
     again = await post_form(pages, f"{DESK}/{placed.order_id}/proformas/{placed.proforma_id}/pay", {"method": "cash"})
     assert again.status_code == 409 and "The order is Funded" in again.text
+
+
+async def test_an_agent_asks_a_change_for_the_customer_and_a_regional_order_never_leaves_its_province(
+        pages, runtime, make_tenant, sign_in_staff):
+    tenant = await order_desk(make_tenant, runtime)
+    placed = await place_order(runtime, tenant, province="IR-23")
+    await pay(runtime, tenant, placed.order_id, placed.proforma_id, utcnow())
+    regional = await add_warehouse(runtime, tenant, kind="regional", province="IR-23")
+    await act(runtime, tenant, lambda s, t: moves.allocate(s, t, placed.order_id, regional, None, actor="staff:w",
+                                                           now=utcnow()))
+    await sign_in_staff(pages, tenant, "agent")
+    made = await post_form(pages, f"{DESK}/{placed.order_id}/delivery-changes", {"delivery_phone": "0912 765 4321"})
+    assert made.status_code == 303 and made.headers["location"].endswith("#delivery")
+    moved = await post_form(pages, f"{DESK}/{placed.order_id}/delivery-changes", {"province": "IR-10"})
+    assert moved.status_code == 303
+    page = await pages.get(f"{DESK}/{placed.order_id}")
+    assert page.text.count('data-change="applied"') == 1 and page.text.count('data-change="refused"') == 1
+    assert "regional warehouse" in page.text and "cannot move to another province" in page.text
+    order = await _order(runtime, tenant, placed.order_id)
+    assert (order.delivery_phone, order.province) == ("+989127654321", "IR-23")
+    bad = await post_form(pages, f"{DESK}/{placed.order_id}/delivery-changes", {"province": "XX-99"})
+    assert bad.status_code == 422 and 'id="delivery-province-error"' in bad.text
+    assert "Not a province code" in bad.text
+
+
+async def test_finance_reads_the_order_but_cannot_ask_a_delivery_change(pages, runtime, make_tenant, sign_in_staff):
+    tenant = await order_desk(make_tenant, runtime)
+    placed = await place_order(runtime, tenant)
+    await sign_in_staff(pages, tenant, "finance")
+    page = await pages.get(f"{DESK}/{placed.order_id}")
+    assert page.status_code == 200 and 'data-action="delivery-change"' not in page.text
+    refused = await post_form(pages, f"{DESK}/{placed.order_id}/delivery-changes", {"delivery_phone": "09127654321"})
+    assert refused.status_code == 403

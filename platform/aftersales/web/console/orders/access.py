@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from aftersales.errors import PermissionDenied
 from aftersales.identity.principals import Principal
-from aftersales.identity.scopes import PAYMENTS_READ, PAYMENTS_WRITE, REQUESTS_READ, REQUESTS_WRITE
+from aftersales.identity.scopes import (
+    FULFILMENT_READ,
+    FULFILMENT_WRITE,
+    PAYMENTS_READ,
+    PAYMENTS_WRITE,
+    REQUESTS_READ,
+    REQUESTS_WRITE,
+)
 from aftersales.web.page_auth import Viewer
 
 READ_SCOPES = frozenset({REQUESTS_READ, PAYMENTS_READ})
@@ -15,6 +22,10 @@ PAY_SCOPES = frozenset({REQUESTS_WRITE, PAYMENTS_WRITE})
 """Recording a pro-forma's payment."""
 ESCALATION_SCOPE = PAYMENTS_WRITE
 """Closing a cheque escalation (finance)."""
+DELIVERY_READ_SCOPE = FULFILMENT_READ
+"""Reading an order's delivery, change tickets and festival cards, as ``GET …/fulfilment``."""
+DELIVERY_CHANGE_SCOPE = FULFILMENT_WRITE
+"""Asking a delivery change for the customer (the call centre)."""
 
 
 def reader(viewer: Viewer) -> Principal:

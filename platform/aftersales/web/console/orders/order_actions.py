@@ -22,6 +22,7 @@ from aftersales.http.context import RuntimeDep, SessionDep, TenantDep
 from aftersales.identity.principals import Principal
 from aftersales.orders import followup, proformas
 from aftersales.orders import services as orders
+from aftersales.orders.fulfilment import changes as delivery_changes
 from aftersales.orders.models import Order
 from aftersales.tenancy.current import CurrentTenant
 from aftersales.web.console.console_pages import actor_of, console_page
@@ -113,3 +114,17 @@ class ConsoleOrderActionController(PageController):
             await followup.close_escalation(session, order, note=typed["note"], actor=actor_of(staff), now=utcnow())
         return await _act(request, tenant, session, viewer, staff, order_id, "escalation", close,
                           back_to_escalations=typed["back"] == "escalations", typed=typed)
+
+    @post(f"{ORDER}/delivery-changes")
+    async def ask_change(self, request: Request[Any, Any, Any], order_id: FromPath[UUID], tenant: TenantDep,
+                         session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
+        """A delivery change ticket for the customer (new address, phone or province): made before dispatch,
+        recorded as refused with the reason after it or out of a regional warehouse's province."""
+        staff = viewer.staff(access.DELIVERY_CHANGE_SCOPE)
+        typed = await form_fields(request, "delivery_address", "delivery_phone", "province")
+
+        async def ask(order: Order, staff: Principal) -> None:
+            await delivery_changes.ask_change(session, tenant, order.id, delivery_changes.AskedChange(
+                delivery_address=typed["delivery_address"] or None, delivery_phone=typed["delivery_phone"] or None,
+                province=typed["province"] or None), customer_id=None, actor=actor_of(staff), now=utcnow())
+        return await _act(request, tenant, session, viewer, staff, order_id, "delivery", ask, typed=typed)

@@ -23,6 +23,7 @@ from aftersales.orders import followup
 from aftersales.orders import services as orders
 from aftersales.orders.fulfilment import cards as festival_cards
 from aftersales.orders.fulfilment import changes as delivery_changes
+from aftersales.orders.fulfilment.changes import PAST_DISPATCH
 from aftersales.orders.fulfilment.moves import OrderFulfilment, order_fulfilment
 from aftersales.orders.models import Order, OrderState, ProFormaState
 from aftersales.orders.proformas import PAY_METHODS
@@ -57,8 +58,9 @@ async def order_page(request: Request[Any, Any, Any], tenant: CurrentTenant, ses
     view = await order_view(session, order, now=now, zone=tenant.calendar.zone)
     customer = await customer_by_id(session, order.customer_id)
     assert customer is not None  # an order's customer is a foreign key
-    delivery = await order_fulfilment(session, order.id)
-    changes = await delivery_changes.changes_of(session, order.id)
+    sees_delivery = staff.has_scope(access.DELIVERY_READ_SCOPE)
+    delivery = await order_fulfilment(session, order.id) if sees_delivery else None
+    changes = await delivery_changes.changes_of(session, order.id) if sees_delivery else []
     names = await staff_names(session, [order.created_by, *(c.requested_by for c in changes)])
     customer_actor = f"customer:{order.customer_id}"
     names[customer_actor] = page.translations.gettext("the customer")
@@ -71,12 +73,15 @@ async def order_page(request: Request[Any, Any, Any], tenant: CurrentTenant, ses
                 follow_up=due, escalation_open=orders.escalation_open(order),
                 can_take=access.can_take(staff), can_pay=bool(access.PAY_SCOPES & staff.scopes),
                 can_close=staff.has_scope(access.ESCALATION_SCOPE), pay_methods=PAY_METHODS[order.payment_plan], delivery=delivery, changes=changes, asked_by=names,
-                cards=await festival_cards.cards_of(session, order.id), compensation=_compensation(order, delivery),
+                cards=await festival_cards.cards_of(session, order.id) if sees_delivery else [],
+                compensation=_compensation(order, delivery),
+                can_ask_change=staff.has_scope(access.DELIVERY_CHANGE_SCOPE)
+                and order.state not in (*PAST_DISPATCH, OrderState.CANCELLED),
                 order_labels=OrderLabels(page.translations), problem=problem or {})
 
 
-def _compensation(order: Order, delivery: OrderFulfilment) -> Money | None:
-    owed = delivery.fulfilment.late_compensation_minor if delivery.fulfilment is not None else None
+def _compensation(order: Order, delivery: OrderFulfilment | None) -> Money | None:
+    owed = delivery.fulfilment.late_compensation_minor if delivery and delivery.fulfilment is not None else None
     return Money(owed, order.currency) if owed else None
 
 

@@ -37,17 +37,30 @@ def conflict_reason(clock: Clock, exc: Conflict) -> str:
 
 
 def field_reasons(clock: Clock, exc: InvalidInput) -> dict[str, str]:
-    """Each refused field's reason (the first per field)."""
+    """Each refused field's reason (the first per field): by its code, else by its field."""
     _ = clock.page.translations.gettext
+    by_code = {
+        "delivery_change.nothing_asked": lambda e: _("Write the new address, phone number or province."),
+        "delivery_change.empty": lambda e: _("Write the new address, phone number or province."),
+        "delivery_change.too_long": lambda e: _("Too long: at most %(count)s characters.") % {
+            "count": clock.page.fmt.number(e.params["limit"])},
+        "province.unknown": lambda e: _("Not a province code: write it as IR-23 (Tehran), IR-10 (Isfahan) …"),
+        "province.other_country": lambda e: _("This province is not in the company's country."),
+    }
     words = {
         "reason": lambda: _("Say why the order is cancelled: the customer is told."),
         "note": lambda: _("Say what finance decided."),
         "method": lambda: _("This order's payment plan is not paid so."),
         "reference": lambda: _("Give the cheque's number or the bank's reference."),
         "store": lambda: _("This is too long."),
+        "delivery_phone": lambda: _("This is not a phone number we can call."),
     }
     reasons: dict[str, str] = {}
     for error in exc.errors:
-        worded = words.get(error.field)
-        reasons.setdefault(error.field, worded() if worded is not None else error.reason)
+        if (coded := by_code.get(error.code or "")) is not None:
+            reasons.setdefault(error.field, coded(error))
+        elif (worded := words.get(error.field)) is not None:
+            reasons.setdefault(error.field, worded())
+        else:
+            reasons.setdefault(error.field, error.reason)
     return reasons
