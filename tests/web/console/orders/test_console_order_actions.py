@@ -104,7 +104,8 @@ async def test_finance_closes_an_escalation_from_the_list(pages, runtime, make_t
                              {"note": "the bank approved the cheque", "back": "escalations"})
     assert closed.status_code == 303 and closed.headers["location"].endswith("/console/orders/escalations")
     order = await _order(runtime, tenant, escalated.order_id)
-    assert order.cheque_escalation_closed_at is not None and order.cheque_escalation_note == "the bank approved the cheque"
+    assert order.cheque_escalation_closed_at is not None
+    assert order.cheque_escalation_note == "the bank approved the cheque"
     again = await post_form(pages, f"{DESK}/{escalated.order_id}/escalation/close", {"note": "twice"})
     assert again.status_code == 409 and "no open cheque escalation" in again.text
     page = await pages.get(f"{DESK}/{escalated.order_id}")

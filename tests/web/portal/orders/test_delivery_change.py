@@ -55,7 +55,8 @@ async def test_a_change_before_dispatch_is_made_and_after_dispatch_refused_with_
                               {"delivery_address": "Azadi Sq., Tehran"})
     assert refused.status_code == 303
     shown = await pages.get(f"{MY}/{placed.order_id}?lang=fa")
-    (refusal,) = re.findall(r'<p class="form-error" role="alert" data-change="refused">(.*?)</p>', shown.text, re.DOTALL)
+    (refusal,) = re.findall(r'<p class="form-error" role="alert" data-change="refused">(.*?)</p>', shown.text,
+                            re.DOTALL)
     assert refusal.startswith("تغییر شما پذیرفته نشد")
     assert LocaleFormat("fa").date(dispatched_at.astimezone(TEHRAN).date()) in refusal  # the day, in Jalali
     assert "data-no-change" in shown.text  # the form is gone once dispatched
@@ -72,5 +73,9 @@ async def test_a_phone_that_is_not_one_is_said_beside_the_field_and_nothing_is_w
     assert "This is not a phone number we can call." in refused.text
     nothing = await post_form(pages, f"{MY}/{placed.order_id}/change", {"delivery_address": "  "})
     assert nothing.status_code == 422 and 'id="delivery_address-error"' in nothing.text
+    huge = await post_form(pages, f"{MY}/{placed.order_id}/change?lang=fa", {"delivery_address": "x" * 1001})
+    assert huge.status_code == 422 and "۱٬۰۰۰" in huge.text  # at most 1,000 characters, said in Persian
+    nul = await post_form(pages, f"{MY}/{placed.order_id}/change", {"delivery_address": "Azadi\x00 Sq."})
+    assert nul.status_code == 422 and "<html" in nul.text
     async with runtime.db.transaction(tenant.id) as s:
         assert await s.scalar(select(func.count()).select_from(DeliveryChange)) == 0

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from aftersales.i18n.formatting import LocaleFormat
 from support.order_pages import order_desk, place_order
 from support.pages import post_form
@@ -77,3 +79,15 @@ async def test_staff_are_sent_to_the_portal_sign_in(pages, runtime, make_tenant)
     await place_order(runtime, tenant)
     answer = await pages.get(MY)
     assert answer.status_code == 303 and "sign-in" in answer.headers["location"]
+
+
+@pytest.mark.parametrize(("lang", "words"), [("zh", ("我的订单", "等待您付款")),
+                                             ("ka", ("ჩემი შეკვეთები", "ელოდება თქვენს გადახდას"))])
+async def test_my_orders_speak_chinese_and_georgian(pages, runtime, make_tenant, sign_in_customer, lang, words):
+    tenant = await order_desk(make_tenant, runtime)
+    placed = await place_order(runtime, tenant)
+    await sign_in_customer(pages, tenant, placed.customer_id)
+    listed = await pages.get(MY, params={"lang": lang})
+    assert listed.status_code == 200 and f'lang="{lang}"' in listed.text
+    assert all(word in listed.text for word in words)
+    assert LocaleFormat(lang).date(placed.last_day) in listed.text

@@ -64,19 +64,21 @@ async def order_page(request: Request[Any, Any, Any], tenant: CurrentTenant, ses
     names = await staff_names(session, [order.created_by, *(c.requested_by for c in changes)])
     customer_actor = f"customer:{order.customer_id}"
     names[customer_actor] = page.translations.gettext("the customer")
-    due = order.state == OrderState.AWAITING_PAYMENT.value and order.created_at < followup.followup_cutoff(tenant, now)
+    cutoff = followup.followup_cutoff(tenant, now)
+    due = order.state == OrderState.AWAITING_PAYMENT.value and order.created_at < cutoff
     payments = await funding_payments(session, view) if staff.has_scope(PAYMENTS_READ) else None
+    cards = await festival_cards.cards_of(session, order.id) if sees_delivery else []
+    open_proforma = next((p for p in view.proformas if p.state == ProFormaState.OPEN.value), None)
+    can_ask_change = (staff.has_scope(access.DELIVERY_CHANGE_SCOPE)
+                      and order.state not in (*PAST_DISPATCH, OrderState.CANCELLED))
     return show(request, page, clock, "console/orders/order.html", status_code=status_code, section="orders",
                 o=order, customer=customer, taken_by=names.get(order.created_by), total=view.total,
-                lines=view.lines, proformas=view.proformas,
-                open_proforma=next((p for p in view.proformas if p.state == ProFormaState.OPEN.value), None), instalments=view.instalments, payments=payments,
-                follow_up=due, escalation_open=orders.escalation_open(order),
-                can_take=access.can_take(staff), can_pay=bool(access.PAY_SCOPES & staff.scopes),
-                can_close=staff.has_scope(access.ESCALATION_SCOPE), pay_methods=PAY_METHODS[order.payment_plan], delivery=delivery, changes=changes, asked_by=names,
-                cards=await festival_cards.cards_of(session, order.id) if sees_delivery else [],
-                compensation=_compensation(order, delivery),
-                can_ask_change=staff.has_scope(access.DELIVERY_CHANGE_SCOPE)
-                and order.state not in (*PAST_DISPATCH, OrderState.CANCELLED),
+                lines=view.lines, proformas=view.proformas, open_proforma=open_proforma,
+                instalments=view.instalments, payments=payments, follow_up=due,
+                escalation_open=orders.escalation_open(order), can_take=access.can_take(staff),
+                can_pay=bool(access.PAY_SCOPES & staff.scopes), can_close=staff.has_scope(access.ESCALATION_SCOPE),
+                pay_methods=PAY_METHODS[order.payment_plan], delivery=delivery, changes=changes, asked_by=names,
+                cards=cards, compensation=_compensation(order, delivery), can_ask_change=can_ask_change,
                 order_labels=OrderLabels(page.translations), problem=problem or {})
 
 
