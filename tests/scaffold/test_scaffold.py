@@ -115,7 +115,8 @@ def test_each_setting_defaults_to_the_core_defaults_constant():
     assert defaults_by_setting == {"max_serial_length": defaults.MAX_SERIAL_LENGTH,
                                    "warranty_months": defaults.DEFAULT_WARRANTY_MONTHS,
                                    "first_response_business_days": 2,  # defaults.aftersales_sla_targets' literal
-                                   "rating_burst_per_day": defaults.RATING_BURST_PER_DAY}
+                                   "rating_burst_per_day": defaults.RATING_BURST_PER_DAY,
+                                   "proforma_valid_business_days": defaults.PROFORMA_VALID_BUSINESS_DAYS}
 
 
 # -- a new plugin behaves as the core does -------------------------------------------------------------------
@@ -164,6 +165,7 @@ FACTS: dict[str, Callable[[], st.SearchStrategy[dict[str, Any]]]] = {
                                                      "candidates": strategies.candidate_lists()}),
     "refund_policy": lambda: st.fixed_dictionaries({"refund": strategies.refund_facts()}),
     "followup_answered": lambda: st.fixed_dictionaries({"answer": strategies.followup_answers()}),
+    "order_terms": lambda: st.just({}),
 }
 
 

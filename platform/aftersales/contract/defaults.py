@@ -61,6 +61,9 @@ BAYES_PRIOR_WEIGHT = 10
 COMPLAINT_CLOCK = "complaint_response"
 COMPLAINT_RESPONSE_BUSINESS_HOURS = 48
 """Issue 4 makes seed 000's promise a platform rule: every complaint is answered within 48 business hours."""
+PROFORMA_VALID_BUSINESS_DAYS = 10
+UNFUNDED_FOLLOWUP_DAYS = 30
+"""The order desk's periods for a vertical that gives none (``aftersales_order_terms``)."""
 
 _ = messages(CORE_DOMAIN)
 
@@ -327,4 +330,5 @@ def aftersales_followup_answered(tenant: TenantContext, answer: FollowUpAnswer) 
 
 @hookimpl(trylast=True)
 def aftersales_order_terms(tenant: TenantContext) -> OrderTerms:
-    return OrderTerms(proforma_valid_business_days=10, unfunded_followup_days=30)
+    return OrderTerms(proforma_valid_business_days=PROFORMA_VALID_BUSINESS_DAYS,
+                      unfunded_followup_days=UNFUNDED_FOLLOWUP_DAYS)
