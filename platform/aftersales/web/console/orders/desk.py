@@ -75,8 +75,8 @@ class ConsoleOrderDeskController(PageController):
     """The order list, the follow-up list and cheque escalations."""
 
     @get("/console/orders")
-    async def orders(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
-                     viewer: ViewerDep) -> Template:
+    async def order_list(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
+                         viewer: ViewerDep) -> Template:
         """Orders, newest first, in one state and/or due for follow-up (the rows alone for HTMX)."""
         staff = access.reader(viewer)
         page, clock = console_page(request, tenant, viewer)

@@ -60,15 +60,15 @@ class MyOrdersController(PageController):
     """The customer's orders on the portal."""
 
     @get("/my/orders")
-    async def orders(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
-                     viewer: ViewerDep) -> Template:
+    async def my_orders(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
+                        viewer: ViewerDep) -> Template:
         """The customer's orders, newest first, with their state, total and the pay-by date of an open
         pro-forma."""
         page, _customer_id = customer_page(request, tenant, viewer)
-        now = utcnow()
-        items = [OrderItem(o, Money(o.total_minor, o.currency), await latest_proforma(session, o, now=now,
-                                                                              zone=tenant.calendar.zone))
-                 for o in await orders.list_orders(session, viewer.customer(), limit=LISTED)]
+        now, zone = utcnow(), tenant.calendar.zone
+        items = [OrderItem(found, Money(found.total_minor, found.currency),
+                           await latest_proforma(session, found, now=now, zone=zone))
+                 for found in await orders.list_orders(session, viewer.customer(), limit=LISTED)]
         return show(page, tenant, "orders/my_orders.html", orders=items)
 
     @get(ORDER)
