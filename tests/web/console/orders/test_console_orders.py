@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
+
 from aftersales.db.base import utcnow
 from aftersales.i18n.formatting import LocaleFormat
 from support.marketplace import add_provider
@@ -100,3 +102,15 @@ async def test_staff_without_order_permissions_get_the_403_page(pages, runtime, 
     await sign_in_staff(pages, tenant, "provider", provider_id=garage.provider_id)
     assert (await pages.get(DESK)).status_code == 403
     assert (await pages.get(f"{DESK}/{placed.order_id}")).status_code == 403
+
+
+@pytest.mark.parametrize(("lang", "words"), [("zh", ("订单", "形式发票", "待付款")),
+                                             ("ka", ("შეკვეთები", "წინასწარი ინვოისები", "ელოდება გადახდას"))])
+async def test_the_order_page_speaks_chinese_and_georgian(pages, runtime, make_tenant, sign_in_staff, lang, words):
+    tenant = await order_desk(make_tenant, runtime)
+    placed = await place_order(runtime, tenant, plan="cheque")
+    await sign_in_staff(pages, tenant, "admin")
+    page = await pages.get(f"{DESK}/{placed.order_id}", params={"lang": lang})
+    assert page.status_code == 200 and f'lang="{lang}"' in page.text
+    assert all(word in page.text for word in words)
+    assert LocaleFormat(lang).date(placed.last_day) in page.text
