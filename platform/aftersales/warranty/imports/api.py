@@ -105,10 +105,11 @@ class SerialImportController(Controller):
         written. ``mode=valid_rows``: the good rows are written and the bad ones reported (200)."""
         ctx = ImportContext(tenant=tenant, code_key=runtime.code_key, today=tenant.today())
         session = runtime.db.session(tenant.record.id)
-        async with session, session.begin() as transaction:
-            report = await import_serials(session, ctx, _csv_chunks(request), mode=mode)
-            if not report.committed:
-                await transaction.rollback()
+        async with session:
+            async with session.begin() as transaction:
+                report = await import_serials(session, ctx, _csv_chunks(request), mode=mode)
+                if not report.committed:
+                    await transaction.rollback()
         body = _report_body(report)
         if report.rows_imported == 0 and report.error_count:
             return problem(
