@@ -163,6 +163,7 @@ FACTS: dict[str, Callable[[], st.SearchStrategy[dict[str, Any]]]] = {
     "rating_policy": lambda: st.fixed_dictionaries({"rating": strategies.rating_facts()}),
     "rank_providers": lambda: st.fixed_dictionaries({"offering": st.just("repair"),
                                                      "candidates": strategies.candidate_lists()}),
+    "late_delivery_compensation": lambda: st.fixed_dictionaries({"delivery": strategies.late_deliveries()}),
     "refund_policy": lambda: st.fixed_dictionaries({"refund": strategies.refund_facts()}),
     "followup_answered": lambda: st.fixed_dictionaries({"answer": strategies.followup_answers()}),
     "order_terms": lambda: st.just({}),
