@@ -15,6 +15,10 @@ from aftersales.web.console.insight.dashboard import DashboardController
 from aftersales.web.console.insight.imports import ImportController
 from aftersales.web.console.insight.recall_actions import RecallActionsController
 from aftersales.web.console.insight.recalls import RecallPagesController
+from aftersales.web.console.orders.desk import ConsoleOrderDeskController
+from aftersales.web.console.orders.new_order import ConsoleNewOrderController
+from aftersales.web.console.orders.order_actions import ConsoleOrderActionController
+from aftersales.web.console.orders.order_page import ConsoleOrderController
 from aftersales.web.console.providers_pages import ConsoleProviderController
 from aftersales.web.console.refunds_pages import ConsoleRefundController
 from aftersales.web.console.requests_pages import ConsoleRequestController
@@ -34,6 +38,7 @@ from aftersales.web.portal.booking.book_pages import BookProviderController
 from aftersales.web.portal.booking.my_pages import MyBookingsController
 from aftersales.web.portal.booking.search_pages import BookingSearchController
 from aftersales.web.portal.check import PortalCheckController
+from aftersales.web.portal.orders.pages import MyOrdersController
 from aftersales.web.portal.pay.job import PayJobController
 from aftersales.web.portal.pay.payments import MyPaymentsController
 from aftersales.web.portal.pay.refunds import MyRefundsController
@@ -56,6 +61,7 @@ TENANT_PAGES: list[type[PageController]] = [
     MyPaymentsController,
     MyRefundsController,
     MyWalletController,
+    MyOrdersController,
     ConsoleRequestController,
     ConsoleCustomerController,
     ConsoleUnitController,
@@ -63,6 +69,10 @@ TENANT_PAGES: list[type[PageController]] = [
     ConsoleProviderController,
     ConsoleWebhookController,
     ConsoleDisputeController,
+    ConsoleOrderDeskController,
+    ConsoleNewOrderController,
+    ConsoleOrderController,
+    ConsoleOrderActionController,
     DashboardController,
     ImportController,
     ClonePagesController,
