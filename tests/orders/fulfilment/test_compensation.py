@@ -63,7 +63,7 @@ async def test_three_days_late_credits_three_times_a_tenth_of_a_percent_to_the_w
     [entry] = entries
     assert (entry.kind, entry.amount_minor, entry.currency, balance) == ("wallet_credit", owed, "IRR", owed)
     assert entry.payment_id is None and entry.actor == "staff:driver"
-    assert entry.reason.startswith(f"compensation for order #{placed.number} delivered 3 days late: ")
+    assert entry.reason.startswith(f"late delivery compensation for order #{placed.number}: 600000 IRR for 3 days late")
     assert entry.operation_id == f"late-delivery:{placed.order_id}"
     [sms] = told  # one message, by SMS to the customer's phone, in Persian
     assert sms.channel == "sms" and sms.payload["amount_minor"] == owed and sms.payload["days_late"] == 3
@@ -123,7 +123,8 @@ async def test_the_wallet_shows_the_credit_as_store_credit_with_its_reason(clien
     assert (wallet.json()["balance_minor"], wallet.json()["currency"]) == (owed, "IRR")
     [entry] = wallet.json()["entries"]
     assert (entry["kind"], entry["amount_minor"], entry["payment_id"]) == ("wallet_credit", owed, None)
-    assert f"order #{placed.number} delivered 3 days late" in entry["reason"]
+    assert entry["reason"].startswith(f"late delivery compensation for order #{placed.number}: ")
+    assert "for 3 days late: 0.1% of the order's price for each day late, at most 5%" in entry["reason"]
     again = await client.post(f"/api/v1/orders/{placed.order_id}/delivery", headers=admin, json={"box_sealed": True})
     assert again.status_code == 409  # delivered once
     assert (await client.get(f"/api/v1/customers/{placed.customer_id}/wallet",

@@ -34,6 +34,6 @@ async def credit_compensation(session: AsyncSession, tenant: CurrentTenant, orde
         return None
     entry = await wallet.grant(
         session, order.customer_id, compensation.amount, operation_id=operation_id(order), actor=actor, now=now,
-        reason=f"compensation for order #{order.number} delivered {days_late} days late: {compensation.reason}")
+        reason=f"late delivery compensation for order #{order.number}: {compensation.reason}")
     await notices.compensation_credited(session, tenant, order, days_late, compensation.amount, now=now)
     return entry
