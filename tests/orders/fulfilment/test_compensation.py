@@ -108,7 +108,8 @@ async def test_a_tenant_whose_compensation_is_zero_credits_nothing(runtime, make
     assert await credits(runtime, tenant, placed.customer_id) == ([], 0, [])
 
 
-async def test_the_wallet_shows_the_credit_as_store_credit_with_its_reason(client, runtime, make_tenant, staff_token):
+async def test_the_wallet_shows_the_credit_as_store_credit_with_its_reason(client, runtime, make_tenant, staff_token,
+                                                                           customer_token):
     tenant = await entekhab(make_tenant)
     other = await entekhab(make_tenant, slug="other-shop")
     finance, admin = await staff_token(tenant, "finance"), await staff_token(tenant, "admin")
@@ -129,6 +130,8 @@ async def test_the_wallet_shows_the_credit_as_store_credit_with_its_reason(clien
     assert again.status_code == 409  # delivered once
     assert (await client.get(f"/api/v1/customers/{placed.customer_id}/wallet",
                              headers=finance)).json()["balance_minor"] == owed
+    _, me = await customer_token(tenant, placed.customer_id)  # the customer reads it in their own wallet
+    assert (await client.get(f"/api/v1/customers/{placed.customer_id}/wallet", headers=me)).json()["entries"] == [entry]
     foreign = await client.get(f"/api/v1/customers/{placed.customer_id}/wallet",
                                headers=await staff_token(other, "finance"))
     assert foreign.status_code == 404
