@@ -125,6 +125,25 @@ async def test_a_nul_in_a_form_is_refused_and_writes_nothing(pages, runtime, mak
         assert (await s.scalars(select(FestivalCard))).all() == []
 
 
+@pytest.mark.parametrize(("form", "field"), [
+    ({"purchases_until": "9999-12-31"}, "purchases_until"),
+    ({"purchases_from": "0001-01-01"}, "purchases_from"),
+    ({"purchases_from": "tomorrow"}, "purchases_from"),
+    ({"festival": "f" * 201}, "festival"),
+    ({"purchases_from": "2026-12-31", "purchases_until": "2026-12-01"}, "purchases_until"),
+])
+async def test_a_hostile_festival_card_is_a_422_beside_the_field_and_writes_nothing(
+        pages, runtime, make_tenant, sign_in_staff, form, field):
+    tenant = await order_desk(make_tenant, runtime)
+    placed = await _funded(runtime, tenant)
+    await sign_in_staff(pages, tenant, "agent")
+    refused = await post_form(pages, f"{DESK}/{placed.order_id}/festival-cards", {
+        "festival": "Yalda", "purchases_from": "2026-12-01", "purchases_until": "2026-12-31", **form})
+    assert refused.status_code == 422 and f'id="card-{field}-error"' in refused.text
+    async with runtime.db.transaction(tenant.id) as s:
+        assert (await s.scalars(select(FestivalCard))).all() == []
+
+
 async def _delivered(runtime, tenant, pages, serial):
     placed = await _funded(runtime, tenant)
     central = await add_warehouse(runtime, tenant, kind="central", code="C-1")
@@ -165,6 +184,12 @@ async def test_install_booked_with_an_authorised_technician_and_confirmed_with_t
     unknown = await post_form(pages, f"{DESK}/{placed.order_id}/installation",
                               {**ask, "serials": "NOPE-1", "provider_id": str(setup.provider_id)})
     assert unknown.status_code == 422 and 'id="install-serials-error"' in unknown.text
+    for hostile, field in (({"starts_on": "9999-01-04"}, "starts_on"), ({"starts_time": "25:99"}, "starts_time"),
+                           ({"offering_id": "0"}, "offering_id")):
+        refused = await post_form(pages, f"{DESK}/{placed.order_id}/installation",
+                                  {**ask, "provider_id": str(setup.provider_id), **hostile})
+        assert refused.status_code == 422 and f'id="install-{field}-error"' in refused.text, hostile
+    assert (await _state(runtime, tenant, placed.order_id))[1].installation_booking_id is None
     booked = await post_form(pages, f"{DESK}/{placed.order_id}/installation", {**ask, "provider_id": str(setup.provider_id)})
     assert booked.status_code == 303
     assert (await _state(runtime, tenant, placed.order_id))[1].installation_booking_id is not None
@@ -178,6 +203,9 @@ async def test_install_booked_with_an_authorised_technician_and_confirmed_with_t
     future = await post_form(pages, f"{DESK}/{placed.order_id}/installation/confirmation",
                              {"installed_on": (today + timedelta(days=1)).isoformat(), "invoice_date": today.isoformat()})
     assert future.status_code == 422 and 'id="confirm-installed_on-error"' in future.text
+    ancient = await post_form(pages, f"{DESK}/{placed.order_id}/installation/confirmation",
+                              {"installed_on": today.isoformat(), "invoice_date": "0001-01-01"})
+    assert ancient.status_code == 422 and 'id="confirm-invoice_date-error"' in ancient.text
     assert (await _state(runtime, tenant, placed.order_id))[0] == "delivered"
     done = await post_form(pages, f"{DESK}/{placed.order_id}/installation/confirmation",
                            {"installed_on": today.isoformat(), "invoice_date": today.isoformat()})

@@ -19,6 +19,7 @@ from litestar import Request, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from aftersales.contract.numerals import ascii_digits
 from aftersales.db.base import utcnow
 from aftersales.errors import FieldError, InvalidInput
 from aftersales.http.context import SessionDep, TenantDep
@@ -61,7 +62,7 @@ def _start(typed: dict[str, str], zone: Any, errors: list[FieldError]) -> dateti
     """The installation's start: the day (Jalali allowed) and the wall-clock time in the tenant's zone."""
     day = _day(typed, "starts_on", errors)
     try:
-        clock = time.fromisoformat(typed["starts_time"]) if typed["starts_time"] else None
+        clock = time.fromisoformat(ascii_digits(typed["starts_time"])) if typed["starts_time"] else None
     except ValueError:
         clock = None
     if clock is None:
