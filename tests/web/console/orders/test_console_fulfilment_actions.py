@@ -200,6 +200,8 @@ async def test_install_booked_with_an_authorised_technician_and_confirmed_with_t
     await sign_in_staff(pages, tenant, "technician")
     page = await pages.get(f"{DESK}/{placed.order_id}")
     assert 'data-action="confirm"' in page.text and 'data-action="install"' not in page.text
+    owed = page.text[page.text.index("data-owed"):]
+    assert "Yalda" in owed[:owed.index("</ul>")] and "Nowruz" in owed[:owed.index("</ul>")]  # the cards owed
     future = await post_form(pages, f"{DESK}/{placed.order_id}/installation/confirmation",
                              {"installed_on": (today + timedelta(days=1)).isoformat(), "invoice_date": today.isoformat()})
     assert future.status_code == 422 and 'id="confirm-installed_on-error"' in future.text
