@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.identity.principals import Principal
@@ -50,10 +50,9 @@ class NextMoves:
 
 async def eligible_warehouses(session: AsyncSession, order: Order) -> list[Warehouse]:
     """The active warehouses the order may be allocated to: central ones, and regional ones of its province."""
-    province = (order.province or "").upper()
-    found = await session.scalars(select(Warehouse).where(Warehouse.active).order_by(Warehouse.kind, Warehouse.code)
-                                  .limit(LISTED))
-    return [w for w in found if w.kind == WarehouseKind.CENTRAL or w.province == province]
+    serves = or_(Warehouse.kind == WarehouseKind.CENTRAL.value, Warehouse.province == (order.province or "").upper())
+    return list(await session.scalars(select(Warehouse).where(Warehouse.active, serves)
+                                      .order_by(Warehouse.kind, Warehouse.code).limit(LISTED)))
 
 
 async def _bookable(session: AsyncSession, today: date) -> tuple[list[Technician], list[Offering]]:
