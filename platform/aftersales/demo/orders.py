@@ -147,13 +147,14 @@ class _Desk:
         return order
 
 
-async def seed_demo_orders(runtime: Runtime, tenant: Tenant) -> int:
-    """Give ``tenant`` the order desk's demo (see the module); returns how many orders were taken (0 when the
-    tenant is not in :data:`DEMO_TENANTS` or already has orders or warehouses)."""
+async def seed_demo_orders(runtime: Runtime, tenant: Tenant, *, now: datetime | None = None) -> int:
+    """Give ``tenant`` the order desk's demo (see the module) as it stands at ``now`` (default: this instant);
+    returns how many orders were taken (0 when the tenant is not in :data:`DEMO_TENANTS` or already has orders or
+    warehouses)."""
     if tenant.slug not in DEMO_TENANTS:
         return 0
     current = bind_tenant(tenant, runtime.plugins)
-    now = utcnow()
+    now = now or utcnow()
     async with runtime.db.transaction(tenant.id) as session:
         if (await session.scalar(select(Order.id).limit(1)) is not None
                 or await session.scalar(select(Warehouse.id).limit(1)) is not None):
