@@ -106,18 +106,28 @@ async def test_demo_entekhab_has_an_order_in_every_state_shown_in_the_console_an
     assert sorted(shown.values()) == ["awaiting_payment", "dispatched", "installed"]
 
 
-async def test_demo_marketplace_tenants_have_a_dispute_in_mediation_and_one_ruled(runtime):
+async def test_demo_marketplace_tenants_have_a_dispute_in_mediation_and_one_ruled(
+        pages, runtime, sign_in_staff, sign_in_customer):
     await seed_demo(runtime, password="demo-password-1")
     tenants = await _tenants(runtime)
     for slug, tenant in tenants.items():
         async with runtime.db.transaction(tenant.id) as s:
             found = {(d.subject, d.state, d.respondent) for d in await s.scalars(select(Dispute))}
             ruled = await s.scalar(select(Dispute).where(Dispute.state == "ruled"))
-        if slug in ("carmax", "yizhongyi"):
-            assert found == {("booking", "mediation", "provider"), ("request", "ruled", "company")}, slug
-            assert ruled is not None and ruled.outcome == "partly" and ruled.ruling_reason
-        else:
+            demo = await s.scalar(select(Customer.id).where(Customer.email == f"customer@{slug}-demo.com"))
+        if slug not in ("carmax", "yizhongyi"):
             assert found == set(), slug
+            continue
+        assert found == {("booking", "mediation", "provider"), ("request", "ruled", "company")}, slug
+        assert ruled is not None and ruled.outcome == "partly" and ruled.ruling_reason
+        await sign_in_staff(pages, tenant, "admin")
+        console = await pages.get(f"/t/{slug}/console/disputes?state=all")
+        assert sorted(re.findall(r'<tr data-dispute="[0-9a-f-]+" data-state="([a-z_]+)"', console.text)) == [
+            "mediation", "ruled"], slug
+        await sign_in_customer(pages, tenant, demo)
+        mine = await pages.get(f"/t/{slug}/my/disputes")
+        assert sorted(re.findall(r'data-dispute="[0-9a-f-]+" data-state="([a-z_]+)"', mine.text)) == [
+            "mediation", "ruled"], slug
 
 
 @pytest.mark.parametrize("now", [

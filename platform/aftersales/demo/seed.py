@@ -49,7 +49,7 @@ CONSOLE_PAGES = [
     ("/console/refunds", "refund approvals"), ("/console/providers", "providers and ratings"),
     ("/console/orders", "order desk (entekhab: an order in every state)"),
     ("/console/orders/follow-up", "orders unfunded over a month"), ("/console/orders/escalations", "cheque escalations"),
-    ("/console/disputes", "disputes (carmax, yizhongyi)"),
+    ("/console/disputes", "disputes under way (carmax, yizhongyi); ?state=all shows the ruled one"),
 ]
 OPS_PAGES = [("/ops/", "tenants, their plugins and health"), ("/ops/tenants/new", "onboard a tenant")]
 """Where to click (docs/pages/README.md has every page); printed by ``make demo``."""
