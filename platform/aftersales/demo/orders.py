@@ -19,12 +19,11 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.db.base import utcnow
 from aftersales.identity.customers import CustomerDetails, find_or_create_customer_id, validate_customer
-from aftersales.identity.models import Customer
 from aftersales.identity.principals import Principal
 from aftersales.marketplace.availability import schedules
 from aftersales.marketplace.availability.slots import day_slots
@@ -79,7 +78,8 @@ PEOPLE = (
     CustomerDetails(name="زهرا نمونه", phone="+989120000003", email="zahra@entekhab.example"),
     CustomerDetails(name="رضا آزمایشی", phone="+989120000004", email="reza@entekhab.example"),
 )
-"""Invented customers; the demo customer (``customer@{slug}-demo.com``) is the fifth."""
+"""Invented customers; the demo customer (``customer@{slug}-demo.com``, made by the demo units or found here) is
+the fifth."""
 NATIONAL_IDS = ("0012345679", "0023456787", "0034567895", "0045678911", "0056789122")
 """Invented Iranian national codes (a counting body and its check digit): one per person, the demo customer last."""
 PHONES = tuple(f"+98912000000{n}" for n in range(1, 6))
@@ -159,12 +159,10 @@ async def seed_demo_orders(runtime: Runtime, tenant: Tenant, *, now: datetime | 
         if (await session.scalar(select(Order.id).limit(1)) is not None
                 or await session.scalar(select(Warehouse.id).limit(1)) is not None):
             return 0
-        demo_customer = await session.scalar(
-            select(Customer.id).where(Customer.email == f"customer@{tenant.slug}-demo.com"))
+        demo_customer = CustomerDetails(name="Demo Customer", email=f"customer@{tenant.slug}-demo.com")
+        people = [await _customer(session, current, person) for person in (*PEOPLE, demo_customer)]
         staff = Principal(kind="staff", subject="demo-seed", tenant_id=tenant.id)
-        people = [await _customer(session, current, person) for person in PEOPLE]
-        desk = _Desk(session, current, runtime.settings, now, staff,
-                     [*people, demo_customer if demo_customer is not None else people[0]])
+        desk = _Desk(session, current, runtime.settings, now, staff, people)
         models = {spec.sku: (await save_model(session, ModelDescription(
             sku=spec.sku, name=spec.name, category=spec.category, in_stock=spec.in_stock,
             list_price_minor=spec.list_price_minor)))[0] for spec in CATALOGUE}
@@ -182,7 +180,7 @@ async def _customer(session: AsyncSession, tenant: CurrentTenant, person: Custom
 
 
 async def _orders(desk: _Desk, central: Warehouse, regional: Warehouse, fridge: uuid.UUID) -> int:
-    """Every demo order, oldest state last; returns how many."""
+    """Every demo order (see the module); returns how many."""
     demo, now = 4, desk.now
     # Awaiting payment with an open pro-forma, valid for the vertical's business days (the demo customer's).
     waiting = await desk.take(demo, "ENT-AC-240", "cash", desk.ago(0, 2), promised_after=21)
@@ -227,7 +225,7 @@ async def _orders(desk: _Desk, central: Warehouse, regional: Warehouse, fridge: 
     # A pro-forma listing the out-of-stock dishwasher for a washing machine: a store violation complaint.
     mismatched = await desk.take(2, "ENT-WM-800", "cash", desk.ago(3))
     await desk.issue(mismatched, desk.ago(3), lines=(proformas.ListedLine(OUT_OF_STOCK, 1, 380_000_000),))
-    return 10
+    return int(await desk.session.scalar(select(func.count()).select_from(Order)) or 0)
 
 
 async def _installed(desk: _Desk, central: Warehouse, fridge: uuid.UUID) -> None:
