@@ -7,9 +7,12 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
+
 from aftersales.identity.principals import Principal
 from aftersales.orders import proformas
 from aftersales.orders import services as orders
+from aftersales.payments.refunds.models import CustomerIdentity
 from aftersales.tenancy.current import bind_tenant
 from aftersales.warranty.models import ProductModel
 from support.service import IRAN
@@ -69,3 +72,11 @@ async def pay(runtime: Any, tenant: Any, order_id: uuid.UUID, proforma_id: uuid.
         await proformas.pay_proforma(s, runtime.settings, order, proforma_id, proformas.Payment(method, reference),
                                      actor="staff:agent-1", now=now)
         return order
+
+
+async def national_id_for(session: Any, customer_id: uuid.UUID) -> str:
+    """The customer's national ID on file (the demo's orders record one), else :data:`NATIONAL_ID`: an order
+    naming another one for them is refused."""
+    on_file = await session.scalar(select(CustomerIdentity.national_id).where(
+        CustomerIdentity.customer_id == customer_id))
+    return on_file or NATIONAL_ID

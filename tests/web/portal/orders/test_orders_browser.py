@@ -20,7 +20,7 @@ from aftersales.runtime import build_runtime
 from aftersales.tenancy.current import bind_tenant
 from aftersales.tenancy.models import Tenant
 from aftersales.warranty.models import ProductModel
-from support.orders import NATIONAL_ID
+from support.orders import national_id_for
 
 pytestmark = [pytest.mark.browser]
 
@@ -42,7 +42,7 @@ async def _order_for_the_demo_customer(live_server, token: str) -> tuple[str, in
             await session.flush()
             agent = Principal(kind="staff", subject="journey", tenant_id=record.id, roles=("agent",))
             order = await orders.create_order(session, tenant, agent, orders.NewOrder(
-                payment_plan="cash", customer_id=customer.id, national_id=NATIONAL_ID, store="فروشگاه ولیعصر",
+                payment_plan="cash", customer_id=customer.id, national_id=await national_id_for(session, customer.id), store="فروشگاه ولیعصر",
                 lines=(orders.NewLine(f"RF-{token}", 1),), delivery_address="تهران، خیابان ولیعصر ۱۲"),
                 actor="staff:journey", now=utcnow())
             await proformas.issue_proforma(session, tenant, order, actor="staff:journey", now=utcnow())
