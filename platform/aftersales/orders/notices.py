@@ -11,7 +11,7 @@ queues one message. Sentences are the core's (catalogue ``aftersales``).
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -22,6 +22,7 @@ from aftersales.contract.text import CORE_DOMAIN, Message, messages
 from aftersales.i18n.rendering import reader_format, render
 from aftersales.identity.models import Customer
 from aftersales.orders.models import Order, ProForma
+from aftersales.orders.terms import last_valid_day
 from aftersales.outbox.messages import Message as Outgoing
 from aftersales.outbox.messages import enqueue
 from aftersales.tenancy.current import CurrentTenant
@@ -29,15 +30,10 @@ from aftersales.tenancy.current import CurrentTenant
 _ = messages(CORE_DOMAIN)
 
 
-def last_valid_day(proforma: ProForma, tenant: CurrentTenant) -> date:
-    """The tenant-local day whose end is the pro-forma's ``valid_until`` (the last day it can be paid)."""
-    return (proforma.valid_until - timedelta(microseconds=1)).astimezone(tenant.calendar.zone).date()
-
-
 async def proforma_issued(session: AsyncSession, tenant: CurrentTenant, order: Order, proforma: ProForma, *,
                           now: datetime) -> None:
     """Tell the customer a pro-forma was issued: the order's number, the total and the last day to pay it."""
-    company, last_day = _company(tenant), last_valid_day(proforma, tenant)
+    company, last_day = _company(tenant), last_valid_day(proforma.valid_until, tenant.calendar.zone)
     total = Money(proforma.total_minor, proforma.currency)
     await tell_customer(session, tenant, order, event="order.proforma_issued", key=f"proforma:{proforma.id}", now=now,
                         lines=[

@@ -3,7 +3,8 @@ the core computes from them in the tenant's calendar."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from aftersales.calendar import BusinessCalendar
 from aftersales.contract.values import OrderTerms
@@ -30,6 +31,12 @@ def proforma_valid_until(tenant: CurrentTenant, issued_at: datetime, business_da
                 break
         day += timedelta(days=1)
     return datetime.combine(day + timedelta(days=1), time(0), tzinfo=calendar.zone)
+
+
+def last_valid_day(valid_until: datetime, zone: ZoneInfo) -> date:
+    """The local day (in ``zone``) whose end is a pro-forma's ``valid_until``: the last day it can be paid, as
+    pages and notices say it (``valid_until`` itself is the midnight after it)."""
+    return (valid_until - timedelta(microseconds=1)).astimezone(zone).date()
 
 
 def business_days_later(tenant: CurrentTenant, start: datetime, days: int) -> datetime:

@@ -5,7 +5,7 @@ expired, whether or not the expiry has been recorded yet), and a credit order's 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,6 +14,7 @@ from aftersales.contract.money import Money
 from aftersales.orders import proformas as order_proformas
 from aftersales.orders import services as orders
 from aftersales.orders.models import Order, OrderInstalment, ProForma, ProFormaState
+from aftersales.orders.terms import last_valid_day
 
 
 @dataclass(frozen=True)
@@ -54,15 +55,10 @@ class OrderView:
         return self.proformas[0] if self.proformas else None
 
 
-def last_valid_day(proforma: ProForma, zone: ZoneInfo) -> date:
-    """The tenant-local day whose end is the pro-forma's ``valid_until``."""
-    return (proforma.valid_until - timedelta(microseconds=1)).astimezone(zone).date()
-
-
 def proforma_view(proforma: ProForma, *, now: datetime, zone: ZoneInfo) -> ProFormaView:
     """The pro-forma as a page shows it at ``now``, in the tenant's time zone ``zone``."""
     return ProFormaView(proforma, proforma_state(proforma, now), Money(proforma.total_minor, proforma.currency),
-                        last_valid_day(proforma, zone))
+                        last_valid_day(proforma.valid_until, zone))
 
 
 def proforma_state(proforma: ProForma, now: datetime) -> str:
