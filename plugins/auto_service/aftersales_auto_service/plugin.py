@@ -112,7 +112,7 @@ def aftersales_followups(tenant: TenantContext, event: ServiceEvent) -> list[Fol
 
 @hookimpl
 def aftersales_rating_policy(tenant: TenantContext, rating: RatingFacts) -> RatingDecision | None:
-    return ratings.rating_policy(rating)
+    return ratings.rating_policy(tenant.settings_as(AutoServiceSettings), rating)
 
 
 @hookimpl
