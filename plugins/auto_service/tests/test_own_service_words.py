@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from aftersales_auto_service.settings import AutoServiceSettings
 
+from aftersales.contract import REQUEST_KINDS
 from aftersales.contract.testing.factories import (
     make_product,
     make_rating_facts,
@@ -124,3 +125,20 @@ def test_carmax_asks_nothing_about_the_equipment_after_an_installation(hooks_of)
     assert "usage_tracking" not in plans["carmax"]
     asked = [str(q) for plan in plans["carmax"].values() for q in plan.questionnaire]
     assert not any("equipment" in question for question in asked)
+
+
+# -- request kinds ----------------------------------------------------------------------------------------
+
+
+def test_aftersales_request_kinds_carmax_takes_no_return_or_exchange_and_yizhongyi_takes_every_kind(hooks_of):
+    answers = {}
+    for slug in ("carmax", "yizhongyi"):
+        tenant, hooks = hooks_of(slug)
+        answers[slug] = hooks.aftersales_request_kinds(tenant=tenant)
+    assert answers["yizhongyi"].offered == REQUEST_KINDS and not answers["yizhongyi"].refusals
+    carmax = answers["carmax"]
+    assert carmax.offered == ("repair", "installation", "maintenance", "complaint", "inquiry")
+    assert str(carmax.refusal("return")) == "returns are not offered: a unit is not taken back for a refund"
+    assert str(carmax.refusal("exchange")) == "exchanges are not offered: a unit is not swapped for a new one"
+    assert render(carmax.refusal("exchange"), reader_format("zh")) != str(carmax.refusal("exchange"))
+
