@@ -47,7 +47,8 @@ async def test_day_7_across_the_holiday_is_payable_and_funds_a_cash_order(runtim
         events = set(await s.scalars(select(OutboxMessage.event)))
     assert (payment.state, payment.method, payment.purpose, payment.subject_id) == ("captured", "cash", "order", order)
     assert payment.amount_minor == PRICES[FRIDGE] and proforma.state == "paid"
-    assert events <= {"order.created", "order.funded", "payment.captured"}  # no endpoints: nothing queued
+    # the customer's pro-forma notice; no endpoints: no webhook queued
+    assert events <= {"order.created", "order.funded", "payment.captured", "order.proforma_issued"}
 
 
 async def test_day_8_is_refused_as_expired_and_nothing_is_paid(runtime, make_tenant):

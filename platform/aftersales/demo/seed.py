@@ -15,8 +15,10 @@ from aftersales.accounts.services import create_operator, create_staff
 from aftersales.db.base import utcnow
 from aftersales.demo.account import seed_demo_account
 from aftersales.demo.console import seed_demo_console
+from aftersales.demo.disputes import seed_demo_disputes
 from aftersales.demo.insight import seed_demo_insight
 from aftersales.demo.marketplace import seed_demo_marketplace
+from aftersales.demo.orders import seed_demo_orders
 from aftersales.demo.pay import seed_demo_pay
 from aftersales.demo.service import seed_demo_service
 from aftersales.demo.units import seed_demo_units
@@ -38,11 +40,16 @@ PORTAL_PAGES = [
     ("/my/complaints", "complaints"),
     ("/book", "book a provider (marketplace: carmax); /my/bookings for quotes, extra work, rating, paying"),
     ("/my/payments", "payments; /my/refunds asks for a refund"),
+    ("/my/orders", "my orders (entekhab: awaiting payment with its pro-forma, dispatched, installed)"),
+    ("/my/disputes", "my disputes (carmax, yizhongyi: one in mediation, one ruled)"),
 ]
 CONSOLE_PAGES = [
     ("/console/", "dashboard"), ("/console/requests", "request queue"), ("/console/customers", "customer files"),
     ("/console/imports", "serial imports"), ("/console/clones", "clone alerts"), ("/console/recalls", "recalls"),
     ("/console/refunds", "refund approvals"), ("/console/providers", "providers and ratings"),
+    ("/console/orders", "order desk (entekhab: an order in every state)"),
+    ("/console/orders/follow-up", "orders unfunded over a month"), ("/console/orders/escalations", "cheque escalations"),
+    ("/console/disputes", "disputes under way (carmax, yizhongyi); ?state=all shows the ruled one"),
 ]
 OPS_PAGES = [("/ops/", "tenants, their plugins and health"), ("/ops/tenants/new", "onboard a tenant")]
 """Where to click (docs/pages/README.md has every page); printed by ``make demo``."""
@@ -109,6 +116,8 @@ async def seed_demo(runtime: Runtime, *, password: str) -> Path:
         await seed_demo_marketplace(runtime, tenant)
         await seed_demo_pay(runtime, tenant)
         await seed_demo_console(runtime, tenant)
+        await seed_demo_orders(runtime, tenant)
+        await seed_demo_disputes(runtime, tenant)
         lines.append(f"{tenant.slug:<13} {'  '.join(serials)}")
     lines.append(f"try: curl -X POST {base}/public/t/mehr/warranty/check -H 'content-type: application/json' "
                  "-d '{\"serial\": \"<a serial above>\"}'")

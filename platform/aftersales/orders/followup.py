@@ -8,9 +8,10 @@ The sweep (:func:`sweep_orders`, a worker job) for each tenant, at ``now``:
 2. marks open pro-formas past their validity ``expired``;
 3. escalates to finance every cheque order whose cheque is still uncleared ``cheque_approval_business_days``
    business days after it was recorded (the vertical's standard time): the order says so, it is on the
-   escalation list, and the tenant's finance staff (else its support address) get an e-mail;
+   escalation list, the tenant's finance staff (else its support address) get an e-mail, and the customer is
+   told the order stays open (:mod:`aftersales.orders.notices`);
 4. cancels every order still unfunded ``unfunded_cancel_days`` after it was taken, **never** one whose cheque
-   escalation is open.
+   escalation is open, and tells the customer why.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from aftersales.contract.text import CORE_DOMAIN, messages
 from aftersales.errors import Conflict, FieldError, InvalidInput
 from aftersales.i18n.rendering import reader_format, render
 from aftersales.identity.models import StaffUser
+from aftersales.orders import notices
 from aftersales.orders import services as orders
 from aftersales.orders.models import Order, OrderInstalment, OrderState, PaymentPlan, ProForma, ProFormaState
 from aftersales.orders.terms import business_days_later, order_terms
@@ -138,6 +140,7 @@ async def escalate_cheques(session: AsyncSession, tenant: CurrentTenant, now: da
                                 reader),
                     payload={"order_id": str(order.id), "number": order.number, "payment_id": str(payment.id)},
                 ), now=now)
+            await notices.cheque_escalated(session, tenant, order, now=now)
             handled += 1
     return handled
 
@@ -164,6 +167,7 @@ async def cancel_unfunded(session: AsyncSession, tenant: CurrentTenant, now: dat
     for order in due:
         await orders.cancel_order(session, order, reason=f"not funded within {days} days", actor=AUTO_CANCEL_ACTOR,
                                   now=now)
+        await notices.cancelled_unfunded(session, tenant, order, days, now=now)
     return len(due)
 
 

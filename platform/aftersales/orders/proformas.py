@@ -18,6 +18,7 @@ from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
 from aftersales.http.bodies import beyond_cap
 from aftersales.identity.customers import CustomerDetails
 from aftersales.identity.models import Customer
+from aftersales.orders import notices
 from aftersales.orders import services as orders
 from aftersales.orders.models import Order, OrderInstalment, OrderState, PaymentPlan, ProForma, ProFormaState
 from aftersales.orders.terms import order_terms, proforma_valid_until
@@ -56,7 +57,8 @@ class Issued:
 async def issue_proforma(session: AsyncSession, tenant: CurrentTenant, order: Order, *, actor: str, now: datetime,
                          store: str | None = None, lines: tuple[ListedLine, ...] | None = None) -> Issued:
     """Issue a pro-forma for an order awaiting payment; earlier open ones are void. Valid until the end of the
-    vertical's last business day (:func:`~aftersales.orders.terms.proforma_valid_until`).
+    vertical's last business day (:func:`~aftersales.orders.terms.proforma_valid_until`). The customer is told
+    its total and last day (:func:`~aftersales.orders.notices.proforma_issued`) unless it is a store violation.
 
     :raises Conflict: the order is not awaiting payment.
     :raises InvalidInput: a listed line with an unknown SKU or a bad quantity or price.
@@ -92,6 +94,8 @@ async def issue_proforma(session: AsyncSession, tenant: CurrentTenant, order: Or
         violation = await _file_violation(session, tenant, order, proforma, mismatches, actor=actor, now=now)
         proforma.state, proforma.violation_complaint_id = ProFormaState.VOID.value, violation.id
         await session.flush()
+    else:
+        await notices.proforma_issued(session, tenant, order, proforma, now=now)
     return Issued(proforma, violation)
 
 

@@ -16,9 +16,11 @@ from aftersales.web.console.insight.imports import ImportController
 from aftersales.web.console.insight.recall_actions import RecallActionsController
 from aftersales.web.console.insight.recalls import RecallPagesController
 from aftersales.web.console.orders.desk import ConsoleOrderDeskController
+from aftersales.web.console.orders.fulfilment_actions import ConsoleFulfilmentActionController
 from aftersales.web.console.orders.new_order import ConsoleNewOrderController
 from aftersales.web.console.orders.order_actions import ConsoleOrderActionController
 from aftersales.web.console.orders.order_page import ConsoleOrderController
+from aftersales.web.console.orders.warehouses_page import ConsoleWarehousesController
 from aftersales.web.console.providers_pages import ConsoleProviderController
 from aftersales.web.console.refunds_pages import ConsoleRefundController
 from aftersales.web.console.requests_pages import ConsoleRequestController
@@ -73,6 +75,8 @@ TENANT_PAGES: list[type[PageController]] = [
     ConsoleNewOrderController,
     ConsoleOrderController,
     ConsoleOrderActionController,
+    ConsoleFulfilmentActionController,
+    ConsoleWarehousesController,
     DashboardController,
     ImportController,
     ClonePagesController,

@@ -3,7 +3,8 @@
 Each move is allowed from one state only, and refused from any other with the state it found
 (:class:`~aftersales.errors.Conflict`, code ``fulfilment.wrong_state``); installation is :mod:`.installation`.
 A regional warehouse ships within its own province only. A late order's compensation is decided by the vertical
-again at delivery, for the days it was late, and stored as owed.
+again at delivery, for the days it was late, stored, and credited to the customer's store credit
+(:mod:`.compensation`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from aftersales.contract.money import Money
 from aftersales.contract.values import LateDelivery
 from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
 from aftersales.http.date_windows import window_problems
+from aftersales.orders.fulfilment.compensation import credit_compensation
 from aftersales.orders.fulfilment.models import Fulfilment, Warehouse, WarehouseKind
 from aftersales.orders.models import Order, OrderState
 from aftersales.outbox.events import OrderDelivered, OrderDispatched
@@ -134,7 +136,8 @@ async def dispatch(session: AsyncSession, order_id: uuid.UUID, *, actor: str, no
 async def deliver(session: AsyncSession, tenant: CurrentTenant, order_id: uuid.UUID, *, sealed: bool, actor: str,
                   now: datetime) -> OrderFulfilment:
     """The dispatched order reached the customer; whether its box was sealed is recorded (it decides the cover of
-    damage found at installation). A late order's compensation for its days late is stored as owed.
+    damage found at installation). A late order's compensation for its days late is stored and credited to the
+    customer's wallet, and the customer told.
 
     :raises Conflict: the order is not dispatched.
     """
@@ -144,6 +147,7 @@ async def deliver(session: AsyncSession, tenant: CurrentTenant, order_id: uuid.U
     assert fulfilment is not None
     fulfilment.delivered_at, fulfilment.delivered_by, fulfilment.delivered_sealed = now, actor, sealed
     late = days_late(order, local_day(tenant, now))
+    compensation = None
     if late > 0:
         compensation = tenant.hooks.aftersales_late_delivery_compensation(
             tenant=tenant.context, delivery=late_delivery(order, fulfilment, late))
@@ -151,6 +155,8 @@ async def deliver(session: AsyncSession, tenant: CurrentTenant, order_id: uuid.U
         fulfilment.late_compensation_reason = compensation.reason
     _move(order, OrderState.DELIVERED, now)
     await session.flush()
+    if compensation is not None:
+        await credit_compensation(session, tenant, order, late, compensation, actor=actor, now=now)
     await emit(session, OrderDelivered(
         order_id=order.id, number=order.number, delivered_sealed=sealed, days_late=late,
         compensation_minor=fulfilment.late_compensation_minor if late > 0 else None, currency=order.currency,

@@ -1,7 +1,8 @@
-"""Store credit: a customer's wallet per currency, its statement, and topping it up.
+"""Store credit: a customer's wallet per currency, its statement, topping it up, and credit the company grants.
 
 The balance is the sum of the wallet's ledger entries. A top-up is a payment of purpose ``wallet_top_up``
-whose capture credits the wallet; spending is a payment with provider and method ``wallet`` (see
+whose capture credits the wallet; credit the company owes a customer (a late delivery's compensation) is a
+wallet credit of its own, with no payment behind it; spending is a payment with provider and method ``wallet`` (see
 :mod:`aftersales.payments.customer_payments.services`), which never takes the wallet below zero.
 """
 
@@ -60,3 +61,14 @@ async def top_up(session: AsyncSession, settings: Settings, principal: Principal
         customer_id=customer_id, purpose="wallet_top_up", amount_minor=amount_minor, currency=currency.upper(),
         provider=provider, method=method, reference=reference, description="store credit top-up"),
         actor=actor, now=now)
+
+
+async def grant(session: AsyncSession, customer_id: uuid.UUID, amount: Money, *, reason: str, operation_id: str,
+                actor: str, now: datetime) -> LedgerEntry:
+    """Credit the customer's store credit with ``amount`` the company owes them (no money was paid in), for
+    ``reason``. Idempotent by ``operation_id``: granting the same thing again returns the first entry.
+
+    :raises InvalidInput: a zero, negative or over-cap amount (nothing is written).
+    """
+    return await ledger.credit_wallet(session, customer_id, amount, ledger.Posting(
+        actor=actor, reason=reason, operation_id=operation_id, now=now))

@@ -1,5 +1,6 @@
 """Customers in the console: find one by name, phone or e-mail (``/console/customers``), and their file
-(``/console/customers/{id}``): devices and their coverage, requests, complaints, payments, and every activity
+(``/console/customers/{id}``): devices and their coverage, requests, orders (to staff who may read them),
+complaints, payments, and every activity
 oldest first, downloadable as JSON or CSV through the same customer-file export as the API. Staff need
 ``registrations:read`` (contact details), as on the API; payments show with ``payments:read``."""
 
@@ -17,6 +18,7 @@ from aftersales.errors import NotFound
 from aftersales.http.context import SessionDep, TenantDep
 from aftersales.identity.customers import customer_by_id, search_customers
 from aftersales.identity.scopes import PAYMENTS_READ, REGISTRATIONS_READ
+from aftersales.orders.services import list_orders
 from aftersales.payments.customer_payments.services import payments_of_customer
 from aftersales.service.customers.services import (
     as_csv,
@@ -27,6 +29,8 @@ from aftersales.service.customers.services import (
     customer_requests,
 )
 from aftersales.web.console.console_pages import console_page, show
+from aftersales.web.console.orders import access as order_access
+from aftersales.web.console.orders.words import OrderLabels
 from aftersales.web.page_auth import ViewerDep
 from aftersales.web.page_controller import PageController
 
@@ -66,9 +70,14 @@ class ConsoleCustomerController(PageController):
         if staff.has_scope(PAYMENTS_READ):
             payments = [(p, Money(p.amount_minor, p.currency))
                         for p in await payments_of_customer(session, customer_id)]
+        orders = None
+        if order_access.READ_SCOPES & staff.scopes:
+            orders = [(o, Money(o.total_minor, o.currency))
+                      for o in await list_orders(session, staff, customer_id=customer_id, limit=LISTED)]
         activities = await customer_file(session, customer_id)
         return show(request, page, clock, "console/customer_file.html", section="customers", customer=customer,
-                    devices=devices, requests=requests, complaints=complaints, payments=payments,
+                    devices=devices, requests=requests, complaints=complaints, payments=payments, orders=orders,
+                    order_labels=OrderLabels(page.translations),
                     activities=list(reversed(activities))[:ACTIVITIES_SHOWN], activity_count=len(activities),
                     today=tenant.today())
 

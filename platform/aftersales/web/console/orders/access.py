@@ -7,10 +7,12 @@ from aftersales.identity.principals import Principal
 from aftersales.identity.scopes import (
     FULFILMENT_READ,
     FULFILMENT_WRITE,
+    INSTALLATIONS_CONFIRM,
     PAYMENTS_READ,
     PAYMENTS_WRITE,
     REQUESTS_READ,
     REQUESTS_WRITE,
+    WAREHOUSES_MANAGE,
 )
 from aftersales.web.page_auth import Viewer
 
@@ -26,6 +28,12 @@ DELIVERY_READ_SCOPE = FULFILMENT_READ
 """Reading an order's delivery, change tickets and festival cards, as ``GET …/fulfilment``."""
 DELIVERY_CHANGE_SCOPE = FULFILMENT_WRITE
 """Asking a delivery change for the customer (the call centre)."""
+MOVE_SCOPE = FULFILMENT_WRITE
+"""Allocating, dispatching and delivering an order, booking its installation, recording a festival card."""
+CONFIRM_SCOPE = INSTALLATIONS_CONFIRM
+"""Confirming an order's installation with the invoice's date (technicians)."""
+WAREHOUSES_SCOPE = WAREHOUSES_MANAGE
+"""The warehouses page: listing and adding the tenant's warehouses (admins)."""
 
 
 def reader(viewer: Viewer) -> Principal:

@@ -37,11 +37,12 @@ from aftersales.web.page_controller import PageController
 Action = Callable[[Order, Principal], Awaitable[Any]]
 
 
-async def _act(request: Request[Any, Any, Any], tenant: CurrentTenant, session: AsyncSession, viewer: Viewer,
+async def act_on(request: Request[Any, Any, Any], tenant: CurrentTenant, session: AsyncSession, viewer: Viewer,
                staff: Principal, order_id: UUID, name: str, action: Action, *,
-               back_to_escalations: bool = False, typed: dict[str, str] | None = None) -> Template | Redirect:
-    """Run ``action`` on the locked order; back to the order (or the escalations list), or the page again with
-    the refusal under the action's ``name``."""
+               back_to_escalations: bool = False, typed: dict[str, str] | None = None,
+               anchor: str | None = None) -> Template | Redirect:
+    """Run ``action`` on the locked order; back to the order at ``anchor`` (the action's ``name`` by default) or
+    to the escalations list, or the page again with the refusal under the action's ``name``."""
     page, clock = console_page(request, tenant, viewer)
     order = await orders.get_order(session, staff, order_id, lock=True)
     try:
@@ -60,7 +61,7 @@ async def _act(request: Request[Any, Any, Any], tenant: CurrentTenant, session: 
                                 problem=problem)
     if back_to_escalations:
         return Redirect(page.url("/console/orders/escalations"), status_code=303)
-    return Redirect(page.url(f"/console/orders/{order.id}#{name}"), status_code=303)
+    return Redirect(page.url(f"/console/orders/{order.id}#{anchor or name}"), status_code=303)
 
 
 class ConsoleOrderActionController(PageController):
@@ -76,7 +77,7 @@ class ConsoleOrderActionController(PageController):
         async def issue(order: Order, staff: Principal) -> None:
             await proformas.issue_proforma(session, tenant, order, actor=actor_of(staff), now=utcnow(),
                                            store=typed["store"] or None)
-        return await _act(request, tenant, session, viewer, staff, order_id, "proformas", issue, typed=typed)
+        return await act_on(request, tenant, session, viewer, staff, order_id, "proformas", issue, typed=typed)
 
     @post(f"{ORDER}/proformas/{{proforma_id:uuid}}/pay")
     async def pay(self, request: Request[Any, Any, Any], order_id: FromPath[UUID], proforma_id: FromPath[UUID],
@@ -90,7 +91,7 @@ class ConsoleOrderActionController(PageController):
             await proformas.pay_proforma(session, runtime.settings, order, proforma_id,
                                          proformas.Payment(typed["method"], typed["reference"] or None),
                                          actor=actor_of(staff), now=utcnow())
-        return await _act(request, tenant, session, viewer, staff, order_id, "pay", pay, typed=typed)
+        return await act_on(request, tenant, session, viewer, staff, order_id, "pay", pay, typed=typed)
 
     @post(f"{ORDER}/cancel")
     async def cancel(self, request: Request[Any, Any, Any], order_id: FromPath[UUID], tenant: TenantDep,
@@ -101,7 +102,7 @@ class ConsoleOrderActionController(PageController):
 
         async def cancel(order: Order, staff: Principal) -> None:
             await orders.cancel_order(session, order, reason=typed["reason"], actor=actor_of(staff), now=utcnow())
-        return await _act(request, tenant, session, viewer, staff, order_id, "cancel", cancel, typed=typed)
+        return await act_on(request, tenant, session, viewer, staff, order_id, "cancel", cancel, typed=typed)
 
     @post(f"{ORDER}/escalation/close")
     async def close_escalation(self, request: Request[Any, Any, Any], order_id: FromPath[UUID], tenant: TenantDep,
@@ -112,7 +113,7 @@ class ConsoleOrderActionController(PageController):
 
         async def close(order: Order, staff: Principal) -> None:
             await followup.close_escalation(session, order, note=typed["note"], actor=actor_of(staff), now=utcnow())
-        return await _act(request, tenant, session, viewer, staff, order_id, "escalation", close,
+        return await act_on(request, tenant, session, viewer, staff, order_id, "escalation", close,
                           back_to_escalations=typed["back"] == "escalations", typed=typed)
 
     @post(f"{ORDER}/delivery-changes")
@@ -127,4 +128,4 @@ class ConsoleOrderActionController(PageController):
             await delivery_changes.ask_change(session, tenant, order.id, delivery_changes.AskedChange(
                 delivery_address=typed["delivery_address"] or None, delivery_phone=typed["delivery_phone"] or None,
                 province=typed["province"] or None), customer_id=None, actor=actor_of(staff), now=utcnow())
-        return await _act(request, tenant, session, viewer, staff, order_id, "delivery", ask, typed=typed)
+        return await act_on(request, tenant, session, viewer, staff, order_id, "delivery", ask, typed=typed)

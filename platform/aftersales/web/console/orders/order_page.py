@@ -1,6 +1,7 @@
 """An order's page (``/console/orders/{id}``): its customer, lines, pro-formas with their validity in the tenant's
 calendar, the payments that fund it (to staff who may read payments), its cheque escalation, and its delivery
-(warehouse, dispatch, change requests, festival cards). Another tenant's order, like an unknown one, is not
+(warehouse, dispatch, change requests, festival cards) with the moves the reader may make next
+(:mod:`.next_moves`). Another tenant's order, like an unknown one, is not
 found (404)."""
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from aftersales.payments.ledger.models import Payment
 from aftersales.tenancy.current import CurrentTenant
 from aftersales.web.console.console_pages import console_page, show, staff_names
 from aftersales.web.console.orders import access
+from aftersales.web.console.orders.next_moves import next_moves
 from aftersales.web.console.orders.words import OrderLabels
 from aftersales.web.order_views import OrderView, order_view
 from aftersales.web.page_auth import Viewer, ViewerDep
@@ -71,6 +73,7 @@ async def order_page(request: Request[Any, Any, Any], tenant: CurrentTenant, ses
     open_proforma = next((p for p in view.proformas if p.state == ProFormaState.OPEN.value), None)
     can_ask_change = (staff.has_scope(access.DELIVERY_CHANGE_SCOPE)
                       and order.state not in (*PAST_DISPATCH, OrderState.CANCELLED))
+    offered = await next_moves(session, staff, order, delivery, tenant.today())
     return show(request, page, clock, "console/orders/order.html", status_code=status_code, section="orders",
                 o=order, customer=customer, taken_by=names.get(order.created_by), total=view.total,
                 lines=view.lines, proformas=view.proformas, open_proforma=open_proforma,
@@ -78,7 +81,7 @@ async def order_page(request: Request[Any, Any, Any], tenant: CurrentTenant, ses
                 escalation_open=orders.escalation_open(order), can_take=access.can_take(staff),
                 can_pay=bool(access.PAY_SCOPES & staff.scopes), can_close=staff.has_scope(access.ESCALATION_SCOPE),
                 pay_methods=PAY_METHODS[order.payment_plan], delivery=delivery, changes=changes, asked_by=names,
-                cards=cards, compensation=_compensation(order, delivery), can_ask_change=can_ask_change,
+                cards=cards, compensation=_compensation(order, delivery), can_ask_change=can_ask_change, moves=offered,
                 order_labels=OrderLabels(page.translations), problem=problem or {})
 
 
