@@ -167,6 +167,7 @@ FACTS: dict[str, Callable[[], st.SearchStrategy[dict[str, Any]]]] = {
     "refund_policy": lambda: st.fixed_dictionaries({"refund": strategies.refund_facts()}),
     "followup_answered": lambda: st.fixed_dictionaries({"answer": strategies.followup_answers()}),
     "order_terms": lambda: st.just({}),
+    "request_kinds": lambda: st.just({}),
 }
 
 

@@ -16,6 +16,7 @@ from aftersales.contract.hookspecs import hookimpl
 from aftersales.contract.money import Money
 from aftersales.contract.text import CORE_DOMAIN, messages
 from aftersales.contract.values import (
+    REQUEST_KINDS,
     CardEvidence,
     CardVerdict,
     ClaimAssessment,
@@ -42,6 +43,7 @@ from aftersales.contract.values import (
     RefundFacts,
     RefundMethod,
     RequestFacts,
+    RequestKinds,
     ResolutionContext,
     ResolutionOption,
     SaleInfo,
@@ -332,3 +334,9 @@ def aftersales_followup_answered(tenant: TenantContext, answer: FollowUpAnswer) 
 def aftersales_order_terms(tenant: TenantContext) -> OrderTerms:
     return OrderTerms(proforma_valid_business_days=PROFORMA_VALID_BUSINESS_DAYS,
                       unfunded_followup_days=UNFUNDED_FOLLOWUP_DAYS)
+
+
+@hookimpl(trylast=True)
+def aftersales_request_kinds(tenant: TenantContext) -> RequestKinds:
+    return RequestKinds(offered=REQUEST_KINDS)
+

@@ -43,6 +43,7 @@ from aftersales.contract.values import (
     RefundDecision,
     RefundFacts,
     RequestFacts,
+    RequestKinds,
     ResolutionContext,
     ResolutionOption,
     SaleInfo,
@@ -324,6 +325,23 @@ def aftersales_order_terms(tenant: TenantContext) -> OrderTerms | None:
     30 days, no cheque escalation, no automatic cancellation and no wait after a bounce.
 
     :return: :class:`~aftersales.contract.values.OrderTerms`, or None to leave it to the next plugin.
+    """
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Request kinds
+# ---------------------------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def aftersales_request_kinds(tenant: TenantContext) -> RequestKinds | None:
+    """The kinds of service request the tenant takes (a tenant that gives no returns takes no return requests).
+
+    Called when a request is opened (any other kind is refused with a 422 naming ``kind``, in the vertical's
+    words) and when a form lists the kinds to choose from. ``firstresult``; the core default offers every kind
+    of :data:`~aftersales.contract.values.REQUEST_KINDS`.
+
+    :return: :class:`~aftersales.contract.values.RequestKinds`, or None to leave it to the next plugin.
     """
 
 

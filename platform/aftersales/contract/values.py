@@ -818,3 +818,41 @@ class OrderTerms:
             value = getattr(self, name)
             if value is not None and value < 1:
                 raise ValueError(f"{name} must be at least 1, or None")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Request kinds
+# ---------------------------------------------------------------------------------------------------------
+
+
+REQUEST_KINDS: tuple[str, ...] = ("repair", "installation", "maintenance", "return", "exchange", "complaint", "inquiry")
+"""Every kind of service request the platform knows; a tenant takes those its vertical offers."""
+
+
+@dataclass(frozen=True)
+class RequestKinds:
+    """The kinds of service request a tenant takes (``aftersales_request_kinds``), and why it takes no others.
+
+    The core lists only ``offered`` kinds in its forms and refuses any other with a 422 naming ``kind``, with the
+    refusal's sentence for that kind (the core's own when the vertical gives none).
+    """
+
+    offered: tuple[str, ...]
+    """Kinds of :data:`REQUEST_KINDS` the tenant takes, in the order forms list them."""
+    refusals: Mapping[str, str] = field(default_factory=dict)
+    """Why a kind not offered is refused, a sentence per kind (e.g. Carmax: "returns are not offered")."""
+
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.offered) - set(REQUEST_KINDS))
+        if unknown or not self.offered:
+            raise ValueError(f"offered must be some of {REQUEST_KINDS}, not {unknown or 'none'}")
+        if len(set(self.offered)) != len(self.offered):
+            raise ValueError("offered names a kind twice")
+        wrong = sorted(set(self.refusals) - (set(REQUEST_KINDS) - set(self.offered)))
+        if wrong:
+            raise ValueError(f"refusals explain kinds that are offered or unknown: {wrong}")
+
+    def refusal(self, kind: str) -> str | None:
+        """Why ``kind`` is refused (None when it is offered, or the vertical gave no sentence)."""
+        return None if kind in self.offered else self.refusals.get(kind)
+

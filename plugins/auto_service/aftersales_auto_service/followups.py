@@ -3,8 +3,8 @@
 Seed 003's workflow runs pre-sale, in-sale, installation and commissioning, then usage tracking: tracking
 starts once the equipment is installed (``installed``), not at the sale, so a unit that is sold and then
 installed is tracked once. The calls repeat until the unit's warranty ends (the core's rule for a plan
-without a count). Carmax's manifest keeps every seed-003 default, this one too: it is called only after
-an installation it records.
+without a count). A tenant that tracks no usage (``usage_followup_months = 0``: Carmax, seed 002, a marketplace
+that installs no equipment) plans none, so its customers are never asked about "the equipment".
 """
 
 from __future__ import annotations
@@ -24,8 +24,9 @@ USAGE_QUESTIONS = (
 
 
 def followups(settings: AutoServiceSettings, event: ServiceEvent) -> list[FollowUpPlan]:
-    """The monthly usage-tracking calls after an installation; none after other events."""
-    if event.kind != "installed":
+    """The monthly usage-tracking calls after an installation; none after other events, or for a tenant that
+    tracks no usage."""
+    if event.kind != "installed" or not settings.usage_followup_months:
         return []
     every = relativedelta(months=settings.usage_followup_months)
     return [FollowUpPlan(name="usage_tracking", after=every, channel="call", questionnaire=USAGE_QUESTIONS,

@@ -23,6 +23,7 @@ from aftersales.contract import (
     RefundDecision,
     RefundFacts,
     RequestFacts,
+    RequestKinds,
     SaleInfo,
     SerialCheck,
     ServiceEvent,
@@ -37,6 +38,7 @@ from aftersales_auto_service import (
     __version__,
     catalogue,
     followups,
+    kinds,
     quotes,
     ranking,
     ratings,
@@ -112,7 +114,7 @@ def aftersales_followups(tenant: TenantContext, event: ServiceEvent) -> list[Fol
 
 @hookimpl
 def aftersales_rating_policy(tenant: TenantContext, rating: RatingFacts) -> RatingDecision | None:
-    return ratings.rating_policy(rating)
+    return ratings.rating_policy(tenant.settings_as(AutoServiceSettings), rating)
 
 
 @hookimpl
@@ -134,3 +136,9 @@ def aftersales_rank_providers(tenant: TenantContext, offering: str,
 @hookimpl
 def aftersales_refund_policy(tenant: TenantContext, refund: RefundFacts) -> RefundDecision | None:
     return refunds.refund_decision(tenant.settings_as(AutoServiceSettings), refund)
+
+
+@hookimpl
+def aftersales_request_kinds(tenant: TenantContext) -> RequestKinds:
+    return kinds.request_kinds(tenant.settings_as(AutoServiceSettings))
+

@@ -10,8 +10,10 @@ day, and across a weekend or a public holiday (Spring Festival, Golden Week) it 
 seed 003 plans work: "next day's work is scheduled the afternoon before". Counted in calendar hours, every
 request opened before a holiday week would breach.
 
-Carmax (seed 002) states no numbers; its manifest keeps these defaults, so it runs the same clocks. Its
-"same-day callback or visit" is met by the 4-hour contact clock.
+Carmax (seed 002) states no numbers; its manifest keeps these clocks, so it runs them too, in its own words (a
+marketplace's support team calls back; no service centre), and its "same-day callback or visit" is met by the
+4-hour contact clock. Seed 003's large-item rule (> 1 m³ or > 100 kg: 48 h at most) runs only for a tenant whose
+settings have it; Carmax's manifest sets both limits to 0 (issue 19 §2.2).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-from aftersales.contract import RequestFacts, SlaTarget, is_large_item, messages
+from aftersales.contract import RequestFacts, SlaTarget, messages
 from aftersales_auto_service.settings import AutoServiceSettings
 
 ONSITE_KINDS = ("repair", "maintenance", "installation")
@@ -48,15 +50,15 @@ def _first_contact(settings: AutoServiceSettings) -> SlaTarget:
         clock="business_hours",
         met_on=("contacted", "ended"),
         at_risk_fraction=low / high,
-        reason=_("the service centre contacts the customer within {low}-{high} business hours", low=low, high=high),
+        reason=(_("the service centre contacts the customer within {low}-{high} business hours", low=low, high=high)
+                if settings.sells_units else
+                _("the support team calls the customer back within {low}-{high} business hours", low=low, high=high)),
     )
 
 
 def _onsite(settings: AutoServiceSettings, request: RequestFacts) -> SlaTarget:
     usual = settings.onsite_hours
-    large = request.product is not None and is_large_item(
-        request.product, settings.large_item_volume_m3, settings.large_item_weight_kg)
-    if large:
+    if settings.is_large(request.product):
         most = settings.onsite_hours_large_item_max
         return SlaTarget(
             name="onsite",

@@ -23,7 +23,6 @@ from aftersales.contract import (
     ProductInfo,
     SaleInfo,
     WarrantyTerms,
-    is_large_item,
     messages,
 )
 from aftersales_auto_service.charges import charged_terms
@@ -77,7 +76,7 @@ def _windows(settings: AutoServiceSettings) -> Message:
 def assess_claim(settings: AutoServiceSettings, claim: ClaimFacts, terms: WarrantyTerms) -> ClaimAssessment | None:
     if _excluded(claim, terms):
         return None  # a component the terms exclude: the core default rejects it with their reason
-    large = is_large_item(claim.product, settings.large_item_volume_m3, settings.large_item_weight_kg)
+    large = settings.is_large(claim.product)
     if claim.kind is ClaimKind.RETURN:
         if not settings.return_days:
             return ClaimAssessment(ClaimDecision.REJECT, failed_conditions=(

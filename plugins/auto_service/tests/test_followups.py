@@ -43,5 +43,6 @@ def test_closed_request_gets_only_the_core_survey(plans) -> None:
     assert list(plans("yizhongyi", "request_closed")) == ["satisfaction_survey"]
 
 
-def test_carmax_keeps_the_monthly_default_from_its_manifest(plans) -> None:
-    assert plans("carmax", "installed") == plans("yizhongyi", "installed")
+def test_carmax_tracks_no_usage_as_its_manifest_says_usage_followup_months_0(plans) -> None:
+    """Issue 19 §2.2: usage tracking of installed equipment is Yizhongyi's (seed 003), not Carmax's."""
+    assert "usage_tracking" not in plans("carmax", "installed")

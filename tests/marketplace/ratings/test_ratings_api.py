@@ -5,8 +5,13 @@ from __future__ import annotations
 
 import pytest
 
+from aftersales.onboarding.manifest import read_manifest_file
+from aftersales.settings import REPO_ROOT
 from support.marketplace import add_customer, add_provider
 from support.ratings import completed_job, customer_total, free_warranty_job, provider_row, rating_count
+
+CARMAX = read_manifest_file(REPO_ROOT / "tenants" / "carmax.toml")["settings"]
+"""Carmax's real settings (seed 002): its limit of customer ratings a day is a setting, not the vertical's."""
 
 URL = "/api/v1/marketplace"
 
@@ -14,7 +19,7 @@ URL = "/api/v1/marketplace"
 @pytest.fixture
 async def carmax(make_tenant):
     """An auto-service tenant: Carmax's rules (unpaid jobs and customer bursts held, repeats weighed down)."""
-    return await make_tenant("carmax-test", vertical="auto_service")
+    return await make_tenant("carmax-test", vertical="auto_service", settings=CARMAX)
 
 
 @pytest.fixture

@@ -22,9 +22,14 @@ from aftersales.marketplace.ratings.services import (
     recount,
     review,
 )
+from aftersales.onboarding.manifest import read_manifest_file
+from aftersales.settings import REPO_ROOT
 from aftersales.tenancy.current import bind_tenant
 from support.marketplace import add_customer, add_provider
 from support.ratings import completed_job, customer_total, provider_row
+
+CARMAX = read_manifest_file(REPO_ROOT / "tenants" / "carmax.toml")["settings"]
+"""Carmax's real settings (seed 002): its limit of customer ratings a day is a setting, not the vertical's."""
 
 NOW = utcnow()
 
@@ -47,7 +52,7 @@ async def jobs_of_one_customer(runtime, tenant, n: int):
 
 
 async def test_carmax_holds_a_customers_fourth_rating_within_24_hours_not_the_third(runtime, make_tenant):
-    carmax = await make_tenant("carmax-test", vertical="auto_service")
+    carmax = await make_tenant("carmax-test", vertical="auto_service", settings=CARMAX)
     customer, jobs = await jobs_of_one_customer(runtime, carmax, 4)
     for job, hours in zip(jobs[:2], (23, 1), strict=True):
         assert (await give(runtime, carmax, customer, job, 5, NOW - timedelta(hours=hours))).status == "counted"
@@ -57,7 +62,7 @@ async def test_carmax_holds_a_customers_fourth_rating_within_24_hours_not_the_th
 
 
 async def test_a_rating_exactly_24_hours_old_no_longer_counts_towards_a_burst(runtime, make_tenant):
-    carmax = await make_tenant("carmax-test", vertical="auto_service")
+    carmax = await make_tenant("carmax-test", vertical="auto_service", settings=CARMAX)
     customer, jobs = await jobs_of_one_customer(runtime, carmax, 4)
     for job, at in zip(jobs[:3], (NOW - timedelta(hours=24), NOW - timedelta(hours=2), NOW - timedelta(hours=1)),
                        strict=True):
@@ -66,7 +71,7 @@ async def test_a_rating_exactly_24_hours_old_no_longer_counts_towards_a_burst(ru
 
 
 async def test_a_provider_rating_many_customers_in_a_day_is_not_a_burst_at_carmax(runtime, make_tenant):
-    carmax = await make_tenant("carmax-test", vertical="auto_service")
+    carmax = await make_tenant("carmax-test", vertical="auto_service", settings=CARMAX)
     setup = await add_provider(runtime, carmax)
     provider = Rater(PROVIDER_RATES_CUSTOMER, setup.provider_id)
     jobs = [await completed_job(runtime, carmax, setup, await add_customer(runtime, carmax)) for _ in range(7)]
@@ -82,7 +87,7 @@ async def test_the_core_default_holds_the_sixth_rating_in_a_day_not_the_fifth(ru
 
 
 async def test_repeat_ratings_of_one_provider_by_one_customer_weigh_one_over_n(runtime, make_tenant):
-    carmax = await make_tenant("carmax-test", vertical="auto_service")
+    carmax = await make_tenant("carmax-test", vertical="auto_service", settings=CARMAX)
     setup = await add_provider(runtime, carmax)
     customer_id = await add_customer(runtime, carmax)
     customer = Rater(CUSTOMER_RATES_PROVIDER, customer_id)
@@ -97,7 +102,7 @@ async def test_repeat_ratings_of_one_provider_by_one_customer_weigh_one_over_n(r
 
 
 async def test_a_rebuild_from_the_ratings_table_equals_counting_one_at_a_time(runtime, make_tenant):
-    carmax = await make_tenant("carmax-test", vertical="auto_service")
+    carmax = await make_tenant("carmax-test", vertical="auto_service", settings=CARMAX)
     garages = [await add_provider(runtime, carmax, name=f"Garage {i}") for i in range(3)]
     customers = [await add_customer(runtime, carmax) for _ in range(3)]
     held = []
@@ -139,7 +144,7 @@ async def test_a_rebuild_from_the_ratings_table_equals_counting_one_at_a_time(ru
 
 @pytest.mark.postgres_only
 async def test_concurrent_ratings_of_one_provider_lose_no_update(runtime, make_tenant):
-    carmax = await make_tenant("carmax-test", vertical="auto_service")
+    carmax = await make_tenant("carmax-test", vertical="auto_service", settings=CARMAX)
     garage = await add_provider(runtime, carmax)
     raters_and_jobs = []
     for stars in range(12):
@@ -155,7 +160,7 @@ async def test_concurrent_ratings_of_one_provider_lose_no_update(runtime, make_t
 
 @pytest.mark.postgres_only
 async def test_two_reviewers_accepting_one_held_rating_count_it_once(runtime, make_tenant):
-    carmax = await make_tenant("carmax-test", vertical="auto_service")
+    carmax = await make_tenant("carmax-test", vertical="auto_service", settings=CARMAX)
     garage = await add_provider(runtime, carmax)
     customer_id = await add_customer(runtime, carmax)
     job = await completed_job(runtime, carmax, garage, customer_id, paid=False)
@@ -172,7 +177,7 @@ async def test_two_reviewers_accepting_one_held_rating_count_it_once(runtime, ma
 
 @pytest.mark.postgres_only
 async def test_two_ratings_of_one_job_by_one_side_racing_leave_one(runtime, make_tenant):
-    carmax = await make_tenant("carmax-test", vertical="auto_service")
+    carmax = await make_tenant("carmax-test", vertical="auto_service", settings=CARMAX)
     garage = await add_provider(runtime, carmax)
     customer_id = await add_customer(runtime, carmax)
     job = await completed_job(runtime, carmax, garage, customer_id)

@@ -34,6 +34,7 @@ from aftersales.contract.values import (
     Quote,
     RatingDecision,
     RefundDecision,
+    RequestKinds,
     is_component_code,
 )
 
@@ -209,6 +210,11 @@ def _order_terms(answer: OrderTerms, args: Mapping[str, Any], probe: Probe) -> N
              f"cancels unfunded orders after {cancel} days, before a cheque is escalated ({escalate} business days)")
 
 
+def _request_kinds(answer: RequestKinds, args: Mapping[str, Any], probe: Probe) -> None:
+    for kind, reason in answer.refusals.items():
+        _require(_said([reason]), f"the refusal of {kind!r} requests says why")
+
+
 # -- the facts each hook is called with ------------------------------------------------------------------
 
 
@@ -287,5 +293,6 @@ CHECKS: dict[str, HookCheck] = {
     "aftersales_refund_policy": HookCheck(_by_currency(refund=facts.refund_facts), _refund),
     "aftersales_followup_answered": HookCheck(_fixed(answer=facts.followup_answers()), _routing),
     "aftersales_order_terms": HookCheck(_fixed(), _order_terms),
+    "aftersales_request_kinds": HookCheck(_fixed(), _request_kinds),
 }
 """Every hook of the contract the kit knows how to exercise; a hook missing here is reported unchecked."""

@@ -28,6 +28,7 @@ from aftersales.contract.money import Money
 from aftersales.contract.testing.factories import CURRENCY
 from aftersales.contract.values import (
     COMPONENT_CODE,
+    REQUEST_KINDS,
     ROUTING_STEPS,
     BusinessCalendarInfo,
     CardEvidence,
@@ -59,7 +60,6 @@ from aftersales.contract.values import (
 FIRST_DAY = date(2000, 1, 1)
 LAST_DAY = date(2045, 12, 31)
 
-REQUEST_KINDS = ("repair", "installation", "maintenance", "return", "exchange", "complaint", "inquiry")
 CHANNELS = ("phone", "hotline", "web", "portal", "email", "service_centre", "fax", "letter", "api")
 COUNTRIES = ("IR", "CN", "GE", "AM", "TR", "DE", "US")
 PLACES = (

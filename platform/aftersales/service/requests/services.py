@@ -30,6 +30,7 @@ from aftersales.outbox.webhooks import emit
 from aftersales.service.clocks import services as clocks
 from aftersales.service.models import RequestCounter, RequestEvent, RequestHold, ServiceRequest, SlaClock
 from aftersales.service.requests.events import RequestMove, publish_moved, publish_moving
+from aftersales.service.requests.kinds import kind_refused
 from aftersales.service.states import FINAL, RequestState, check_move
 from aftersales.tenancy.current import CurrentTenant
 from aftersales.warranty.models import Claim
@@ -72,6 +73,8 @@ async def open_request(session: AsyncSession, tenant: CurrentTenant, new: NewReq
     :raises InvalidInput: every bad field at once; nothing is written.
     """
     errors: list[FieldError] = []
+    if (refused := kind_refused(tenant, new.kind)) is not None:
+        errors.append(refused)
     summary = new.summary.strip()
     if not summary:
         errors.append(FieldError("summary", "say what the customer needs"))

@@ -31,6 +31,7 @@ from aftersales.service.followups import failures as followup_failures
 from aftersales.service.followups import services as followups
 from aftersales.service.quotes import services as quotes
 from aftersales.service.requests import services as service
+from aftersales.service.requests.kinds import offered
 from aftersales.service.requests.services import KINDS
 from aftersales.service.states import MOVES, IllegalTransition, RequestState
 from aftersales.tenancy.current import CurrentTenant
@@ -100,7 +101,8 @@ class ConsoleRequestController(PageController):
         now = utcnow()
         found = await queue.load_queue(session, tenant.calendar, which, me=UUID(me.subject), now=now)
         return show(request, page, clock, "console/requests.html", partial="console/requests_rows.html",
-                    section="requests", which=which, bad=bad, found=found, now=now, kinds=KINDS,
+                    section="requests", which=which, bad=bad, found=found, now=now,
+                    kinds=offered(tenant, KINDS),
                     states=[s.value for s in RequestState], sla_filters=queue.SLA_FILTERS,
                     staff=await identity.assignable_staff(session),
                     status_code=422 if bad else 200)

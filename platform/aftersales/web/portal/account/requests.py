@@ -26,6 +26,7 @@ from aftersales.service.clocks import services as clocks
 from aftersales.service.models import RequestEvent, ServiceRequest
 from aftersales.service.quotes import services as quotes
 from aftersales.service.requests import services as service
+from aftersales.service.requests.kinds import offered
 from aftersales.service.requests.services import MAX_SUMMARY
 from aftersales.tenancy.current import CurrentTenant
 from aftersales.warranty.registrations.services import get_registration, units_of_customer
@@ -100,7 +101,8 @@ class RequestsController(PageController):
         """The request form; ``?device=<registration id>`` chooses the device."""
         page, customer_id = customer_page(request, tenant, viewer)
         form = RequestForm(device=request.query_params.get("device", ""))
-        return show(page, tenant, "account/request_new.html", form=form, errors={}, kinds=CUSTOMER_KINDS,
+        return show(page, tenant, "account/request_new.html", form=form, errors={},
+                    kinds=offered(tenant, CUSTOMER_KINDS),
                     devices=await units_of_customer(session, customer_id), no_device=NO_DEVICE)
 
     @post("/my/requests/new")
@@ -112,6 +114,9 @@ class RequestsController(PageController):
         form = RequestForm(**fields(posted, *RequestForm.__dataclass_fields__))
         devices = await units_of_customer(session, customer_id)
         errors = _typed_errors(form, page)
+        kinds = offered(tenant, CUSTOMER_KINDS)
+        if "kind" not in errors and form.kind not in kinds:
+            errors["kind"] = page.translations.gettext("Choose what you need.")
         registration_id = next((d.registration.id for d in devices if str(d.registration.id) == form.device), None)
         if form.device and form.device != NO_DEVICE and registration_id is None:
             errors["device"] = page.translations.gettext("Choose one of your devices.")
@@ -131,7 +136,7 @@ class RequestsController(PageController):
                     "Your request could not be opened; please check it or contact support.")
         if opened is None:
             return show(page, tenant, "account/request_new.html", status_code=422, form=form, errors=errors,
-                        kinds=CUSTOMER_KINDS, devices=devices, no_device=NO_DEVICE)
+                        kinds=kinds, devices=devices, no_device=NO_DEVICE)
         return Redirect(page.url(f"/my/requests/{opened.id}"), status_code=303)
 
     @get("/my/requests/{request_id:uuid}")
