@@ -25,7 +25,7 @@ def report() -> ConformanceReport:
 
 def failure(report: ConformanceReport, hook: str):
     found = [f for f in report.failures if f.hook == hook]
-    assert found, f"{hook} was not reported"
+    assert found, f"{hook} was not reported: {report.hooks.get(hook)}"
     return found[0]
 
 
@@ -77,7 +77,7 @@ def test_unique_names_and_exact_rankings_are_required(report) -> None:
 @pytest.fixture(scope="module")
 def v2_report() -> ConformanceReport:
     registry = build_plugin_registry(load_entry_points=False, extra_plugins=[("broken_coverage", BrokenCoverage())])
-    return check_plugin(registry, "broken_coverage", max_examples=50)
+    return check_plugin(registry, "broken_coverage", max_examples=200)
 
 
 def test_a_component_covered_until_before_the_warranty_starts_is_reported_with_a_commissioned_sale(v2_report) -> None:
