@@ -70,8 +70,9 @@ PAYMENT_STATES = {"pending": N_("Pending"), "requires_action": N_("Waiting for t
 
 
 @dataclass(frozen=True)
-class Labels:
-    """``labels.state("in_repair")`` → ``In repair`` in the page's language (templates get one as ``labels``)."""
+class CodeWords:
+    """Codes worded in the page's language from tables of translatable names: an empty code is a dash, a code
+    without words (one added later) is shown with spaces for underscores."""
 
     translations: NullTranslations
 
@@ -80,6 +81,11 @@ class Labels:
             return "—"
         known = table.get(code)
         return self.translations.gettext(known) if known else code.replace("_", " ")
+
+
+@dataclass(frozen=True)
+class Labels(CodeWords):
+    """``labels.state("in_repair")`` → ``In repair`` in the page's language (templates get one as ``labels``)."""
 
     def state(self, code: str) -> str:
         return self._of(STATES, code)

@@ -1,14 +1,11 @@
 """The order desk's words for the codes orders carry (``awaiting_payment``, ``cheque``, ``dispatched`` …), in the
-reader's language; a code without words (a state added later) is shown with spaces for underscores, as the
-console's :class:`~aftersales.web.console.labels.Labels` does."""
+reader's language, looked up as every console label is (:class:`~aftersales.web.console.labels.CodeWords`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from babel.support import NullTranslations
-
-from aftersales.web.console.labels import N_
+from aftersales.web.console.labels import N_, CodeWords
 
 ORDER_STATES = {
     "awaiting_payment": N_("Awaiting payment"), "funded": N_("Funded"), "allocated": N_("Allocated"),
@@ -28,16 +25,8 @@ WAREHOUSE_KINDS = {"central": N_("Central"), "regional": N_("Regional")}
 
 
 @dataclass(frozen=True)
-class OrderLabels:
+class OrderLabels(CodeWords):
     """``order_labels.state("funded")`` → ``Funded`` in the page's language (order templates get one)."""
-
-    translations: NullTranslations
-
-    def _of(self, table: dict[str, str], code: str | None) -> str:
-        if not code:
-            return "—"
-        known = table.get(code)
-        return self.translations.gettext(known) if known else code.replace("_", " ")
 
     def state(self, code: str) -> str:
         return self._of(ORDER_STATES, code)
