@@ -29,6 +29,7 @@ from aftersales.disputes.states import FINAL, DisputeState, check_move
 from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound, PermissionDenied
 from aftersales.http.bodies import beyond_cap
 from aftersales.identity.principals import Principal
+from aftersales.marketplace import access
 from aftersales.marketplace.models import Booking
 from aftersales.outbox.events import DisputeAnswered, DisputeDecided, DisputeOpened
 from aftersales.outbox.webhooks import emit
@@ -94,12 +95,9 @@ def _refund_errors(field: str, refund_minor: int | None, currency: str) -> list[
 
 
 def visible(query: Select[tuple[Dispute]], who: Principal) -> Select[tuple[Dispute]]:
-    """``query`` narrowed to the disputes ``who`` may see: a provider's about its bookings, a customer's own."""
-    if who.provider_id is not None:
-        return query.where(Dispute.provider_id == who.provider_id)
-    if who.customer_id is not None:
-        return query.where(Dispute.customer_id == who.customer_id)
-    return query
+    """``query`` narrowed to the disputes ``who`` may see: a provider's about its bookings, a customer's own (the
+    marketplace's reach rule, on the dispute's own parties)."""
+    return access.visible(query, who, Dispute)
 
 
 async def get_dispute(session: AsyncSession, who: Principal, dispute_id: uuid.UUID, *, lock: bool = False) -> Dispute:

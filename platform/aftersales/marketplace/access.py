@@ -9,7 +9,7 @@ A provider user's token names its provider (``Principal.provider_id``), a custom
 from __future__ import annotations
 
 import uuid
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
@@ -21,6 +21,9 @@ from aftersales.identity.guards import current_principal
 from aftersales.identity.principals import Principal
 from aftersales.identity.scopes import MARKETPLACE_MANAGE, MARKETPLACE_READ
 from aftersales.marketplace.models import Booking
+
+Row = TypeVar("Row")
+"""The row type a narrowed query selects (a booking, a dispute)."""
 
 
 class Reach(Protocol):
@@ -34,12 +37,13 @@ class Reach(Protocol):
     def customer_id(self) -> uuid.UUID | None: ...
 
 
-def visible(query: Select[tuple[Booking]], who: Reach) -> Select[tuple[Booking]]:
-    """``query`` narrowed to the bookings ``who`` may see."""
+def visible(query: Select[tuple[Row]], who: Reach, entity: Any = Booking) -> Select[tuple[Row]]:
+    """``query`` narrowed to the rows of ``entity`` ``who`` may see: bookings, or any table that names a booking's
+    two parties in ``provider_id`` and ``customer_id`` (a dispute about one)."""
     if who.provider_id is not None:
-        return query.where(Booking.provider_id == who.provider_id)
+        return query.where(entity.provider_id == who.provider_id)
     if who.customer_id is not None:
-        return query.where(Booking.customer_id == who.customer_id)
+        return query.where(entity.customer_id == who.customer_id)
     return query
 
 
