@@ -13,6 +13,7 @@ from aftersales.db.session import Database
 from aftersales.errors import Conflict
 from aftersales.parts import reservations
 from aftersales.parts.models import StockReservation
+from aftersales.service.quotes.models import PartPrice
 from aftersales.tenancy.current import bind_tenant
 from support.stock import RESERVATIONS, receive, shop, stock_of
 
@@ -182,3 +183,20 @@ async def test_another_tenant_finds_none_of_the_stock_nor_can_use_it(client, run
         assert "part_id" in {e["field"] for e in refused.json()["errors"]}
     assert await stock_of(client, here.admin, here.parts["BELT-1"]) == {(str(here.warehouse), "new"): (2, 1)}
     assert await reservations_count(runtime, here) == 1
+
+
+async def test_available_counts_active_locations_by_place_and_condition_and_locking_changes_no_part(
+        client, runtime, make_tenant, staff_token):
+    here = await shop(runtime, client, make_tenant, staff_token)
+    belt = here.parts["BELT-1"]
+    async with runtime.db.transaction(here.tenant.id) as s:
+        listed_at = (await s.scalar(select(PartPrice).where(PartPrice.id == belt))).updated_at
+    await receive(client, here.admin, belt, here.warehouse, 3)
+    await receive(client, here.admin, belt, here.workshop, 2, condition="used")
+    await client.post(RESERVATIONS, headers=here.admin, json=reserve_body(here, location_id=str(here.warehouse)))
+    async with runtime.db.transaction(here.tenant.id) as s:
+        assert await reservations.available(s, belt) == 4
+        assert await reservations.available(s, belt, location_id=here.warehouse) == 2
+        assert await reservations.available(s, belt, condition="used") == 2
+        assert await reservations.available(s, here.parts["PUMP-2"]) == 0
+        assert (await s.scalar(select(PartPrice).where(PartPrice.id == belt))).updated_at == listed_at
