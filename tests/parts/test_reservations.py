@@ -200,3 +200,31 @@ async def test_available_counts_active_locations_by_place_and_condition_and_lock
         assert await reservations.available(s, belt, condition="used") == 2
         assert await reservations.available(s, here.parts["PUMP-2"]) == 0
         assert (await s.scalar(select(PartPrice).where(PartPrice.id == belt))).updated_at == listed_at
+
+
+async def test_issuing_and_releasing_one_reservation_at_once_leave_one_outcome(backend, client, runtime,
+                                                                               make_tenant, staff_token):
+    here = await shop(runtime, client, make_tenant, staff_token)
+    await receive(client, here.admin, here.parts["BELT-1"], here.warehouse, 1)
+    held = (await client.post(RESERVATIONS, headers=here.admin, json=reserve_body(here))).json()
+    db = Database(backend.app_url, pool_size=4, max_overflow=0)
+    everyone_in = asyncio.Barrier(2)
+
+    async def attempt(action) -> str:
+        try:
+            async with db.transaction(here.tenant.id) as session:
+                await session.execute(text("SELECT 1"))
+                await everyone_in.wait()
+                await action(session, uuid.UUID(held["id"]), actor="staff:race")
+            return "done"
+        except Conflict as refused:
+            return refused.code
+
+    try:
+        outcomes = await asyncio.gather(attempt(reservations.issue), attempt(reservations.release))
+    finally:
+        await db.dispose()
+    assert sorted(outcomes) == ["done", "stock.reservation_closed"]
+    on_hand, reserved = (await stock_of(client, here.admin, here.parts["BELT-1"])).get(
+        (str(here.warehouse), "new"), (0, 0))
+    assert reserved == 0 and on_hand in (0, 1)
