@@ -36,6 +36,7 @@ from aftersales.onboarding.api import OperatorController, TenantSelfController
 from aftersales.orders.api import OrderController
 from aftersales.orders.fulfilment.api import FulfilmentController, WarehouseController
 from aftersales.outbox.api import OutboxController, WebhookController, WebhookEventController
+from aftersales.parts.supply.api import BackorderController, DonorController, ReturnController
 from aftersales.payments.customer_payments.api import PaymentController
 from aftersales.payments.refunds.api import RefundController
 from aftersales.payments.refunds.identity_api import CustomerIdentityController
@@ -125,6 +126,9 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             BookingController,
             WarehouseController,
             FulfilmentController,
+            BackorderController,
+            DonorController,
+            ReturnController,
             RatingController,
             DisputeController,
             PaymentController,

@@ -67,6 +67,9 @@ WAREHOUSES_MANAGE = "warehouses:manage"
 """Add the tenant's warehouses (admins)."""
 INSTALLATIONS_CONFIRM = "installations:confirm"
 """Confirm an order's installation with the invoice's date (technicians)."""
+PARTS_SUPPLY = "parts:supply"
+"""Parts supply: place and receive back-orders, register donor units and harvest their parts, take used parts for
+urgent jobs, tag faulty parts and run supplier return batches (and read all of them)."""
 
 TENANT_SCOPES = frozenset({
     TENANT_READ, STAFF_READ, STAFF_WRITE, CLIENTS_WRITE, SERIALS_READ, CATALOG_WRITE, SERIALS_WRITE,
@@ -75,6 +78,7 @@ TENANT_SCOPES = frozenset({
     DISPUTES_READ, DISPUTES_MEDIATE, DISPUTES_RULE,
     PAYMENTS_READ, PAYMENTS_WRITE, REFUNDS_WRITE, REFUNDS_APPROVE, PAYMENTS_CONFIGURE,
     FULFILMENT_READ, FULFILMENT_WRITE, WAREHOUSES_MANAGE, INSTALLATIONS_CONFIRM,
+    PARTS_SUPPLY,
 })
 """Everything a tenant admin may do or grant to an API client (``provider:work`` and ``customer:self`` are
 carried by provider and customer tokens, which name whose rows they reach)."""
@@ -89,11 +93,11 @@ ROLE_SCOPES: dict[str, frozenset[str]] = {
     "agent": frozenset({TENANT_READ, STAFF_READ, SERIALS_READ, REGISTRATIONS_READ, REGISTRATIONS_WRITE,
                         CLAIMS_WRITE, REQUESTS_READ, REQUESTS_WRITE, MARKETPLACE_READ, BOOKINGS_WRITE,
                         PAYMENTS_READ, REFUNDS_WRITE, DISPUTES_READ, DISPUTES_MEDIATE, FULFILMENT_READ,
-                        FULFILMENT_WRITE}),
+                        FULFILMENT_WRITE, PARTS_SUPPLY}),
     "technician": frozenset({TENANT_READ, SERIALS_READ, REGISTRATIONS_READ, CLAIMS_WRITE, REQUESTS_READ,
-                             REQUESTS_WRITE, FULFILMENT_READ, INSTALLATIONS_CONFIRM}),
+                             REQUESTS_WRITE, FULFILMENT_READ, INSTALLATIONS_CONFIRM, PARTS_SUPPLY}),
     "finance": frozenset({TENANT_READ, STAFF_READ, REQUESTS_READ, MARKETPLACE_READ, PAYMENTS_READ, PAYMENTS_WRITE,
-                          REFUNDS_WRITE, REFUNDS_APPROVE, FULFILMENT_READ}),
+                          REFUNDS_WRITE, REFUNDS_APPROVE, FULFILMENT_READ, PARTS_SUPPLY}),
     "customer_service": frozenset({TENANT_READ, STAFF_READ, REGISTRATIONS_READ, REQUESTS_READ, MARKETPLACE_READ,
                                    DISPUTES_READ, DISPUTES_MEDIATE, DISPUTES_RULE}),
     "provider": frozenset({PROVIDER_WORK}),
