@@ -36,6 +36,12 @@ from aftersales.onboarding.api import OperatorController, TenantSelfController
 from aftersales.orders.api import OrderController
 from aftersales.orders.fulfilment.api import FulfilmentController, WarehouseController
 from aftersales.outbox.api import OutboxController, WebhookController, WebhookEventController
+from aftersales.parts.api import (
+    MinimumController,
+    ReservationController,
+    StockController,
+    StockLocationController,
+)
 from aftersales.parts.supply.api import BackorderController, DonorController, ReturnController
 from aftersales.payments.customer_payments.api import PaymentController
 from aftersales.payments.refunds.api import RefundController
@@ -126,6 +132,10 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             BookingController,
             WarehouseController,
             FulfilmentController,
+            StockLocationController,
+            ReservationController,
+            MinimumController,
+            StockController,
             BackorderController,
             DonorController,
             ReturnController,
