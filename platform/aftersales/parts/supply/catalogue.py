@@ -8,12 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.errors import FieldError
+from aftersales.parts import ledger
 from aftersales.parts.models import StockLocation
 from aftersales.service.quotes.models import PartPrice
 
-MAX_QUANTITY = 100_000
-"""The most units of a part one back-order, harvest or faulty tag names: a bound against typing slips and
-overflow, far above any real order."""
 MAX_TEXT = 200
 
 
@@ -36,9 +34,8 @@ async def find_location(session: AsyncSession, location_id: UUID, field: str,
 
 
 def check_quantity(quantity: int, field: str, errors: list[FieldError]) -> None:
-    """A whole number of units from 1 to :data:`MAX_QUANTITY`."""
-    if not 1 <= quantity <= MAX_QUANTITY:
-        errors.append(FieldError(field, f"must be between 1 and {MAX_QUANTITY}", code="parts.quantity"))
+    """A whole number of units within the ledger's bounds (:func:`aftersales.parts.ledger.quantity_errors`)."""
+    errors.extend(ledger.quantity_errors(quantity, field))
 
 
 def clean_text(value: str, field: str, errors: list[FieldError], *, required: bool, limit: int = MAX_TEXT) -> str:

@@ -30,7 +30,7 @@ class _Body(BaseModel):
 
 class BackorderIn(_Body):
     part_id: UUID
-    quantity: int = Field(description="Units ordered, 1 to 100,000.")
+    quantity: int = Field(description="Units ordered, 1 to 1,000,000.")
     request_id: UUID = Field(description="The service request that waits for the part: it moves to "
                                          "waiting_for_parts and its customer is told the expected date.")
     location_id: UUID = Field(description="The stock location the parts will be received at.")
