@@ -6,11 +6,11 @@ Staff need ``parts:supply``; a customer (``customer:self``) reads only the parts
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from sqlalchemy import select
 
 from aftersales.db.base import utcnow
@@ -18,6 +18,7 @@ from aftersales.http.context import TOKEN_TENANT, SessionDep, TenantDep
 from aftersales.identity.guards import actor, current_principal, requires_any_scope, requires_scope
 from aftersales.identity.scopes import CUSTOMER_SELF, PARTS_SUPPLY
 from aftersales.parts.supply import backorders, donors, returns
+from aftersales.parts.supply.models import BackorderState, BatchState
 from aftersales.parts.supply.schemas import (
     BackorderIn,
     BackorderOut,
@@ -71,12 +72,13 @@ class BackorderController(Controller):
         return backorder_out(placed, _today(tenant))
 
     @get("/", operation_id="listBackorders", guards=[requires_scope(PARTS_SUPPLY)])
-    async def list_all(self, session: SessionDep, tenant: TenantDep, state: FromQuery[str | None] = None,
+    async def list_all(self, session: SessionDep, tenant: TenantDep,
+                       in_state: Annotated[BackorderState | None, QueryParameter(name="state")] = None,
                        late: FromQuery[bool] = False,
                        request_id: FromQuery[UUID | None] = None) -> list[BackorderOut]:
         """Back-orders, earliest expected first; ``late=true``: open ones past their expected date."""
         today = _today(tenant)
-        found = await backorders.list_backorders(session, state=state, late_on=today if late else None,
+        found = await backorders.list_backorders(session, state=in_state, late_on=today if late else None,
                                                  request_id=request_id)
         return [backorder_out(b, today) for b in found]
 
@@ -180,7 +182,8 @@ class ReturnController(Controller):
         return faulty_out(faulty)
 
     @get("/faulty", operation_id="listFaultyParts", guards=[requires_scope(PARTS_SUPPLY)])
-    async def faulty(self, session: SessionDep, supplier: FromQuery[str | None] = None) -> list[FaultyOut]:
+    async def faulty(self, session: SessionDep,
+                     supplier: Annotated[str | None, QueryParameter(max_length=200)] = None) -> list[FaultyOut]:
         """Faulty parts awaiting return (to one supplier), oldest first."""
         return [faulty_out(f) for f in await returns.awaiting_return(session, supplier)]
 
@@ -195,10 +198,10 @@ class ReturnController(Controller):
 
     @get("/batches", operation_id="listReturnBatches", guards=[requires_scope(PARTS_SUPPLY)])
     async def batches(self, session: SessionDep, tenant: TenantDep,
-                      state: FromQuery[str | None] = None) -> list[BatchOut]:
+                      in_state: Annotated[BatchState | None, QueryParameter(name="state")] = None) -> list[BatchOut]:
         """Return batches, newest first, each with its warranty cost against the credit."""
         return [batch_out(await returns.account(session, tenant, b.id))
-                for b in await returns.list_batches(session, state)]
+                for b in await returns.list_batches(session, in_state)]
 
     @get("/batches/{batch_id:uuid}", operation_id="getReturnBatch", guards=[requires_scope(PARTS_SUPPLY)])
     async def get_one(self, batch_id: FromPath[UUID], session: SessionDep, tenant: TenantDep) -> BatchOut:
