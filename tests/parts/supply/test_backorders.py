@@ -5,11 +5,13 @@ open one past its expected date is late from the next day."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select, text
 
+from aftersales.db.session import Database
 from aftersales.errors import Conflict, InvalidInput
 from aftersales.outbox.models import OutboxMessage
 from aftersales.parts.models import StockMovement, StockReservation
@@ -128,3 +130,33 @@ async def test_bad_fields_are_named_together(runtime, make_tenant):
         await place(runtime, tenant, ask(part, job.request_id, location, quantity=10**30,
                                          expected_on=date(9999, 12, 31), supplier="X"))
     assert {e.field for e in too_far.value.errors} == {"quantity", "expected_on"}
+
+
+@pytest.mark.postgres_only
+async def test_ten_racing_receipts_of_one_backorder_receive_it_once(backend, runtime, make_tenant):
+    tenant = await mehr(make_tenant)
+    part, location = await add_part(runtime, tenant), await add_location(runtime, tenant)
+    job = await add_request(runtime, tenant, RequestState.DIAGNOSING)
+    placed = await place(runtime, tenant, ask(part, job.request_id, location, quantity=3))
+    db = Database(backend.app_url, pool_size=12, max_overflow=0)
+    everyone_in = asyncio.Barrier(10)
+
+    async def one(i: int) -> str:
+        try:
+            async with db.transaction(tenant.id) as s:
+                await s.execute(text("SELECT 1"))
+                await everyone_in.wait()
+                await backorders.receive(s, bound(runtime, tenant), placed.id, actor=f"staff:{i}",
+                                         now=tehran("2026-03-07", 11))
+            return "received"
+        except Conflict:
+            return "refused"
+
+    try:
+        outcomes = await asyncio.gather(*(one(i) for i in range(10)))
+    finally:
+        await db.dispose()
+    assert (outcomes.count("received"), outcomes.count("refused")) == (1, 9)
+    async with runtime.db.transaction(tenant.id) as s:
+        assert await s.scalar(select(func.sum(StockMovement.on_hand_delta))) == 3
+        assert await s.scalar(select(func.count()).select_from(StockReservation)) == 1
