@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, Request, get, post, put
-from litestar.params import Body, FromPath, FromQuery, JSONBody, Parameter, QueryParameter
+from litestar.params import FromPath, FromQuery, JSONBody, Parameter, QueryParameter
 
 from aftersales.db.base import utcnow
 from aftersales.http.context import TOKEN_TENANT, SessionDep, TenantDep
@@ -148,12 +148,11 @@ class StockController(Controller):
     @post("/import", operation_id="importStock", guards=[requires_scope(STOCK_WRITE)], status_code=200,
           request_max_body_size=imports.MAX_BYTES)
     async def import_csv(self, request: Request[Any, Any, Any], session: SessionDep, reason: Reason,
-                         data: Annotated[bytes, Body(media_type="text/csv",
-                                                     description="part,location,quantity,condition")],
                          mode: FromQuery[imports.ImportMode] = imports.ImportMode.RECEIPT) -> ImportOut:
-        """Import a CSV of stock, all rows or none (422 lists every bad row as ``rows.<line>.<field>``):
-        ``mode=receipt`` adds each quantity, ``mode=count`` sets it (the difference is an adjustment)."""
-        done = await imports.import_stock(session, data, mode=mode, reason=reason, actor=actor(request),
+        """Import a CSV of stock (the body, ``text/csv``: ``part,location,quantity,condition``), all rows or none
+        (422 lists every bad row as ``rows.<line>.<field>``): ``mode=receipt`` adds each quantity, ``mode=count``
+        sets it (the difference is an adjustment)."""
+        done = await imports.import_stock(session, await request.body(), mode=mode, reason=reason, actor=actor(request),
                                           now=utcnow())
         return ImportOut(rows=done.rows, movements=[movement_out(row) for row in done.movements])
 

@@ -84,6 +84,11 @@ def _quantity(cell: str, field: str) -> tuple[int | None, list[FieldError]]:
     return (number, []) if number <= ledger.MAX_QUANTITY else (None, bad)
 
 
+def _askable(code: str, limit: int) -> bool:
+    """Whether ``code`` may be looked up at all (PostgreSQL refuses a NUL in a query, a longer one is no code)."""
+    return len(code) <= limit and not text_problems(code, "")
+
+
 async def _rows(session: AsyncSession, lines: list[list[str]], mode: ImportMode) -> list[_Row]:
     """Every row checked; :raises InvalidInput: every bad one (nothing written)."""
     if not lines or [cell.strip().lower() for cell in lines[0]] != list(HEADER):
@@ -94,8 +99,8 @@ async def _rows(session: AsyncSession, lines: list[list[str]], mode: ImportMode)
     if len(body) > MAX_ROWS:
         raise _refuse([FieldError("file", f"at most {MAX_ROWS} rows", code="stock.import_too_long",
                                   params={"limit": MAX_ROWS})])
-    codes = {cells[0].strip() for _, cells in body if cells}
-    places = {cells[1].strip() for _, cells in body if len(cells) > 1}
+    codes = {c for c in (cells[0].strip() for _, cells in body if cells) if _askable(c, 60)}
+    places = {c for c in (cells[1].strip() for _, cells in body if len(cells) > 1) if _askable(c, 40)}
     parts = {p.code: p for p in await session.scalars(select(PartPrice).where(PartPrice.code.in_(codes)))
              if p.code not in RATE_CODES}
     locations = {loc.code: loc for loc in await session.scalars(select(StockLocation).where(
