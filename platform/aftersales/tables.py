@@ -38,6 +38,7 @@ from aftersales.parts.models import (
     StockMovement,
     StockReservation,
 )
+from aftersales.parts.supply.models import Backorder, DonorHarvest, DonorUnit, FaultyPart, ReturnBatch
 from aftersales.payments.ledger.models import LedgerEntry, Payment, Wallet
 from aftersales.payments.refunds.models import CustomerIdentity, Refund, RefundEvent
 from aftersales.payments.stripe.models import StripeAccount, StripeEvent
@@ -57,6 +58,7 @@ from aftersales.warranty.recalls.models import RecallCampaign, RecallUnit  # noq
 
 __all__ = [
     "ApiClient",
+    "Backorder",
     "BookedSlot",
     "Booking",
     "ChangeRequest",
@@ -67,6 +69,9 @@ __all__ = [
     "DeliveryChange",
     "Dispute",
     "DisputeNote",
+    "DonorHarvest",
+    "DonorUnit",
+    "FaultyPart",
     "FestivalCard",
     "FollowUp",
     "FollowUpFailure",
@@ -99,6 +104,7 @@ __all__ = [
     "RefundEvent",
     "RequestEvent",
     "RequestHold",
+    "ReturnBatch",
     "Serial",
     "SerialCheck",
     "ServicePoint",
