@@ -15,8 +15,9 @@ MOVEMENT_KINDS = {
     "return": N_("Returned"), "scrap": N_("Scrapped"), "adjust": N_("Adjustment"),
 }
 RESERVATION_STATES = {"open": N_("Open"), "issued": N_("Issued"), "released": N_("Released")}
-RETURN_BATCH_STATES = {"open": N_("Open"), "sent": N_("Sent"), "credited": N_("Credited")}
-RETURN_BATCH_TONES = {"open": "warn", "sent": "neutral", "credited": "good"}
+RETURN_BATCH_STATES = {"open": N_("Open"), "sent": N_("Sent"), "credited": N_("Credited"),
+                       "rejected": N_("Rejected")}
+RETURN_BATCH_TONES = {"open": "warn", "sent": "neutral", "credited": "good", "rejected": "bad"}
 """The badge colour of each return batch state (always beside its label)."""
 
 

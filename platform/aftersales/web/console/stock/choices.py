@@ -1,0 +1,44 @@
+"""What the stock pages show of parts and locations: a part's name in the reader's language, and the part and
+location choices of the filters and forms (``[(id, "CODE · name")]``)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from aftersales.parts.models import StockLocation
+from aftersales.service.quotes.models import PartPrice
+
+RATE_CODES = frozenset({"labour_hour", "travel_km"})
+"""Price list codes that are rates, not parts (:class:`PartPrice`): never stocked, never offered."""
+
+
+def part_name(part: PartPrice, locale: str) -> str:
+    """The part's name in ``locale`` where the catalogue has one, else its own name."""
+    return (part.names or {}).get(locale) or part.name
+
+
+async def parts_by_id(session: AsyncSession, ids: Iterable[uuid.UUID] | None = None) -> dict[uuid.UUID, PartPrice]:
+    """The catalogue's parts (``ids`` only, when given), by id."""
+    query = select(PartPrice).where(PartPrice.code.not_in(RATE_CODES)).order_by(PartPrice.code)
+    if ids is not None:
+        query = query.where(PartPrice.id.in_(set(ids)))
+    return {p.id: p for p in await session.scalars(query)}
+
+
+async def locations_by_id(session: AsyncSession) -> dict[uuid.UUID, StockLocation]:
+    """Every stock location of the tenant, by code, keyed by id."""
+    return {loc.id: loc for loc in await session.scalars(select(StockLocation).order_by(StockLocation.code))}
+
+
+def part_choices(parts: Iterable[PartPrice], locale: str) -> list[tuple[str, str]]:
+    """The parts as ``(id, "CODE · name")`` choices."""
+    return [(str(p.id), f"{p.code} · {part_name(p, locale)}") for p in parts]
+
+
+def location_choices(locations: Iterable[StockLocation]) -> list[tuple[str, str]]:
+    """The locations as ``(id, "CODE · name")`` choices."""
+    return [(str(loc.id), f"{loc.code} · {loc.name}") for loc in locations]
