@@ -68,6 +68,12 @@ WAREHOUSES_MANAGE = "warehouses:manage"
 INSTALLATIONS_CONFIRM = "installations:confirm"
 """Confirm an order's installation with the invoice's date (technicians)."""
 
+STOCK_READ = "stock:read"
+"""Stock locations, stock per location, the stock ledger, reservations, minimums and the reorder list."""
+STOCK_WRITE = "stock:write"
+"""Receive, transfer, scrap, adjust and import stock; reserve parts for a job, issue and release them; add
+locations and set minimums; keep the parts catalogue's entries of stock."""
+
 TENANT_SCOPES = frozenset({
     TENANT_READ, STAFF_READ, STAFF_WRITE, CLIENTS_WRITE, SERIALS_READ, CATALOG_WRITE, SERIALS_WRITE,
     REGISTRATIONS_READ, REGISTRATIONS_WRITE, CLAIMS_WRITE, REQUESTS_READ, REQUESTS_WRITE, SERVICE_POINTS_WRITE,
@@ -75,6 +81,7 @@ TENANT_SCOPES = frozenset({
     DISPUTES_READ, DISPUTES_MEDIATE, DISPUTES_RULE,
     PAYMENTS_READ, PAYMENTS_WRITE, REFUNDS_WRITE, REFUNDS_APPROVE, PAYMENTS_CONFIGURE,
     FULFILMENT_READ, FULFILMENT_WRITE, WAREHOUSES_MANAGE, INSTALLATIONS_CONFIRM,
+    STOCK_READ, STOCK_WRITE,
 })
 """Everything a tenant admin may do or grant to an API client (``provider:work`` and ``customer:self`` are
 carried by provider and customer tokens, which name whose rows they reach)."""
@@ -89,11 +96,11 @@ ROLE_SCOPES: dict[str, frozenset[str]] = {
     "agent": frozenset({TENANT_READ, STAFF_READ, SERIALS_READ, REGISTRATIONS_READ, REGISTRATIONS_WRITE,
                         CLAIMS_WRITE, REQUESTS_READ, REQUESTS_WRITE, MARKETPLACE_READ, BOOKINGS_WRITE,
                         PAYMENTS_READ, REFUNDS_WRITE, DISPUTES_READ, DISPUTES_MEDIATE, FULFILMENT_READ,
-                        FULFILMENT_WRITE}),
+                        FULFILMENT_WRITE, STOCK_READ}),
     "technician": frozenset({TENANT_READ, SERIALS_READ, REGISTRATIONS_READ, CLAIMS_WRITE, REQUESTS_READ,
-                             REQUESTS_WRITE, FULFILMENT_READ, INSTALLATIONS_CONFIRM}),
+                             REQUESTS_WRITE, FULFILMENT_READ, INSTALLATIONS_CONFIRM, STOCK_READ, STOCK_WRITE}),
     "finance": frozenset({TENANT_READ, STAFF_READ, REQUESTS_READ, MARKETPLACE_READ, PAYMENTS_READ, PAYMENTS_WRITE,
-                          REFUNDS_WRITE, REFUNDS_APPROVE, FULFILMENT_READ}),
+                          REFUNDS_WRITE, REFUNDS_APPROVE, FULFILMENT_READ, STOCK_READ}),
     "customer_service": frozenset({TENANT_READ, STAFF_READ, REGISTRATIONS_READ, REQUESTS_READ, MARKETPLACE_READ,
                                    DISPUTES_READ, DISPUTES_MEDIATE, DISPUTES_RULE}),
     "provider": frozenset({PROVIDER_WORK}),
