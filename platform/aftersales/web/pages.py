@@ -23,11 +23,11 @@ from aftersales.web.console.orders.order_page import ConsoleOrderController
 from aftersales.web.console.orders.warehouses_page import ConsoleWarehousesController
 from aftersales.web.console.providers_pages import ConsoleProviderController
 from aftersales.web.console.refunds_pages import ConsoleRefundController
+from aftersales.web.console.requests_pages import ConsoleRequestController
 from aftersales.web.console.stock.import_page import ConsoleStockImportController
 from aftersales.web.console.stock.levels_page import ConsoleStockController
 from aftersales.web.console.stock.movements_page import ConsoleStockLedgerController
 from aftersales.web.console.stock.reservations_page import ConsoleStockReservationsController
-from aftersales.web.console.requests_pages import ConsoleRequestController
 from aftersales.web.console.units_pages import ConsoleUnitController
 from aftersales.web.console.webhooks_pages import ConsoleWebhookController
 from aftersales.web.i18n.catalogues import compile_all

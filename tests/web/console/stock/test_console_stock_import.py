@@ -38,7 +38,7 @@ async def _available(runtime, tenant, part_id):
 
 
 async def test_a_receipt_file_puts_its_quantities_in_stock(pages, runtime, make_tenant, sign_in_staff):
-    tenant, pump, central = await _desk(runtime, make_tenant)
+    tenant, pump, _central = await _desk(runtime, make_tenant)
     await sign_in_staff(pages, tenant, "technician")
     form = await pages.get(PAGE)
     assert form.status_code == 200 and 'enctype="multipart/form-data"' in form.text
@@ -61,7 +61,7 @@ async def test_a_stock_take_writes_the_difference_as_an_adjustment(pages, runtim
 
 async def test_every_bad_row_is_listed_in_the_readers_language_and_nothing_is_written(pages, runtime, make_tenant,
                                                                                       sign_in_staff):
-    tenant, pump, central = await _desk(runtime, make_tenant)
+    tenant, _pump, _central = await _desk(runtime, make_tenant)
     await sign_in_staff(pages, tenant, "technician")
     refused = await _upload(pages, "part,location,quantity,condition\nPUMP-7,THR-C,5,new\nNOPE,THR-C,1,new\n"
                                    "PUMP-7,MARS,-2,shiny\n", url=f"{PAGE}?lang=fa")
@@ -79,7 +79,7 @@ async def test_every_bad_row_is_listed_in_the_readers_language_and_nothing_is_wr
     ("", "The first line must be the header part,location,quantity,condition."),
 ])
 async def test_a_file_that_is_not_a_stock_file_is_refused(pages, runtime, make_tenant, sign_in_staff, text, reason):
-    tenant, pump, central = await _desk(runtime, make_tenant)
+    tenant, _pump, _central = await _desk(runtime, make_tenant)
     await sign_in_staff(pages, tenant, "technician")
     refused = await _upload(pages, text)
     assert refused.status_code == 422 and 'id="file-error"' in refused.text and reason in refused.text
@@ -87,7 +87,7 @@ async def test_a_file_that_is_not_a_stock_file_is_refused(pages, runtime, make_t
 
 
 async def test_a_file_that_is_not_utf8_is_refused(pages, runtime, make_tenant, sign_in_staff):
-    tenant, pump, central = await _desk(runtime, make_tenant)
+    tenant, _pump, _central = await _desk(runtime, make_tenant)
     await sign_in_staff(pages, tenant, "technician")
     refused = await post_form(pages, PAGE, {"mode": "receipt", "reason": "x"},
                               files={"file": ("stock.csv", b"part,location\xff\n", "text/csv")})
@@ -96,7 +96,7 @@ async def test_a_file_that_is_not_utf8_is_refused(pages, runtime, make_tenant, s
 
 
 async def test_a_row_with_a_nul_is_refused_beside_its_column(pages, runtime, make_tenant, sign_in_staff):
-    tenant, pump, central = await _desk(runtime, make_tenant)
+    tenant, _pump, _central = await _desk(runtime, make_tenant)
     await sign_in_staff(pages, tenant, "technician")
     refused = await _upload(pages, "part,location,quantity,condition\nPUMP-7\x00,THR-C,1,new\n")
     assert refused.status_code == 422 and 'data-row="2" data-column="part"' in refused.text
@@ -107,7 +107,7 @@ async def test_a_row_with_a_nul_is_refused_beside_its_column(pages, runtime, mak
     ({"mode": "steal"}, "mode"), ({"mode": ""}, "mode"), ({"reason": ""}, "reason"), ({"reason": "r" * 501}, "reason"),
 ])
 async def test_a_bad_mode_or_reason_is_refused_beside_it(pages, runtime, make_tenant, sign_in_staff, form, field):
-    tenant, pump, central = await _desk(runtime, make_tenant)
+    tenant, _pump, _central = await _desk(runtime, make_tenant)
     await sign_in_staff(pages, tenant, "technician")
     refused = await post_form(pages, PAGE, {"mode": "receipt", "reason": "note", **form},
                               files={"file": ("stock.csv", b"part,location,quantity,condition\nPUMP-7,THR-C,1,new\n",
@@ -117,7 +117,7 @@ async def test_a_bad_mode_or_reason_is_refused_beside_it(pages, runtime, make_te
 
 
 async def test_no_file_chosen_is_said(pages, runtime, make_tenant, sign_in_staff):
-    tenant, pump, central = await _desk(runtime, make_tenant)
+    tenant, _pump, _central = await _desk(runtime, make_tenant)
     await sign_in_staff(pages, tenant, "technician")
     refused = await post_form(pages, PAGE, {"mode": "receipt", "reason": "note"},
                               files={"file": ("", b"", "text/csv")})
@@ -125,7 +125,7 @@ async def test_no_file_chosen_is_said(pages, runtime, make_tenant, sign_in_staff
 
 
 async def test_staff_without_stock_write_cannot_import(pages, runtime, make_tenant, sign_in_staff):
-    tenant, pump, central = await _desk(runtime, make_tenant)
+    tenant, _pump, _central = await _desk(runtime, make_tenant)
     await sign_in_staff(pages, tenant, "agent")
     assert (await pages.get(PAGE)).status_code == 403
     assert 'href="/t/entekhab-test/console/stock/import"' not in (await pages.get("/t/entekhab-test/console/stock")).text
@@ -136,7 +136,7 @@ async def test_staff_without_stock_write_cannot_import(pages, runtime, make_tena
 
 async def test_another_tenants_file_cannot_name_this_tenants_parts_or_locations(pages, runtime, make_tenant,
                                                                                 sign_in_staff):
-    tenant, pump, central = await _desk(runtime, make_tenant)
+    tenant, _pump, _central = await _desk(runtime, make_tenant)
     other = await stock_desk(make_tenant, "other-test")
     await sign_in_staff(pages, other, "admin")
     refused = await _upload(pages, "part,location,quantity,condition\nPUMP-7,THR-C,5,new\n",

@@ -42,7 +42,7 @@ def _row(text: str, part: str, condition: str = "new") -> str:
 
 async def test_each_location_lists_on_hand_reserved_and_available_new_and_used_apart(pages, runtime, make_tenant,
                                                                                        sign_in_staff):
-    tenant, pump, belt, central, office = await _stocked(runtime, make_tenant)
+    tenant, _pump, _belt, _central, _office = await _stocked(runtime, make_tenant)
     await sign_in_staff(pages, tenant, "agent")
     console = await pages.get("/t/entekhab-test/console/")
     assert 'href="/t/entekhab-test/console/stock"' in console.text
@@ -72,7 +72,7 @@ async def test_a_part_below_its_minimum_is_marked_and_on_the_reorder_list_with_t
 
 
 async def test_a_buffer_with_nothing_left_is_listed_with_zeros(pages, runtime, make_tenant, sign_in_staff):
-    tenant, pump, belt, central, office = await _stocked(runtime, make_tenant)
+    tenant, _pump, belt, central, _office = await _stocked(runtime, make_tenant)
     await set_minimum(runtime, tenant, belt, central, 1, reorder_quantity=4)
     await sign_in_staff(pages, tenant, "agent")
     listed = await pages.get(f"{PAGE}?location={central}")
@@ -83,7 +83,7 @@ async def test_a_buffer_with_nothing_left_is_listed_with_zeros(pages, runtime, m
 
 
 async def test_the_filters_narrow_by_part_and_location(pages, runtime, make_tenant, sign_in_staff):
-    tenant, pump, belt, central, office = await _stocked(runtime, make_tenant)
+    tenant, _pump, belt, central, _office = await _stocked(runtime, make_tenant)
     await sign_in_staff(pages, tenant, "agent")
     by_part = await pages.get(f"{PAGE}?part={belt}")
     assert 'data-part="BELT-2"' in by_part.text and 'data-part="PUMP-7"' not in by_part.text
@@ -121,7 +121,7 @@ async def test_staff_without_stock_read_get_no_link_and_a_403(pages, runtime, ma
 
 
 async def test_another_tenants_staff_see_none_of_this_tenants_stock(pages, runtime, make_tenant, sign_in_staff):
-    tenant, pump, belt, central, office = await _stocked(runtime, make_tenant)
+    tenant, pump, _belt, central, _office = await _stocked(runtime, make_tenant)
     await set_minimum(runtime, tenant, pump, central, 50)
     other = await stock_desk(make_tenant, "other-test")
     await sign_in_staff(pages, other, "admin")

@@ -35,7 +35,7 @@ def _kinds(text: str) -> list[str]:
 
 async def test_the_ledger_lists_movements_newest_first_with_the_job_each_served(pages, runtime, make_tenant,
                                                                                 sign_in_staff):
-    tenant, pump, belt, central, office, request_id, number = await _ledger(runtime, make_tenant)
+    tenant, _pump, _belt, _central, _office, _request_id, number = await _ledger(runtime, make_tenant)
     await sign_in_staff(pages, tenant, "agent")
     listed = await pages.get(PAGE)
     assert listed.status_code == 200
@@ -45,7 +45,7 @@ async def test_the_ledger_lists_movements_newest_first_with_the_job_each_served(
 
 
 async def test_filters_narrow_by_part_location_and_kind(pages, runtime, make_tenant, sign_in_staff):
-    tenant, pump, belt, central, office, request_id, number = await _ledger(runtime, make_tenant)
+    tenant, pump, belt, _central, office, _request_id, _number = await _ledger(runtime, make_tenant)
     await sign_in_staff(pages, tenant, "agent")
     assert _kinds((await pages.get(f"{PAGE}?part={pump}")).text) == ["reserve", "receipt"]
     assert _kinds((await pages.get(f"{PAGE}?location={office}")).text) == ["receipt"]
@@ -56,7 +56,7 @@ async def test_filters_narrow_by_part_location_and_kind(pages, runtime, make_ten
 
 
 @pytest.mark.parametrize("query", ["kind=stolen", "part=nope", "location=00000000-0000-0000-0000-000000000007",
-                                   "after=yesterday", "after=2026-01-01T00:00:00_nope"])
+                                   "after=yesterday", "after=2026-01-01T00:00:00"])
 async def test_an_unknown_filter_or_page_is_dropped_and_said(pages, runtime, make_tenant, sign_in_staff, query):
     tenant, *_ = await _ledger(runtime, make_tenant)
     await sign_in_staff(pages, tenant, "agent")
@@ -89,7 +89,7 @@ async def test_persian_reads_the_jalali_day_in_persian_digits(pages, runtime, ma
 
 
 async def test_another_tenants_staff_see_none_of_this_tenants_movements(pages, runtime, make_tenant, sign_in_staff):
-    tenant, pump, *_ = await _ledger(runtime, make_tenant)
+    _tenant, pump, *_ = await _ledger(runtime, make_tenant)
     other = await stock_desk(make_tenant, "other-test")
     await sign_in_staff(pages, other, "admin")
     listed = await pages.get("/t/other-test/console/stock/movements")

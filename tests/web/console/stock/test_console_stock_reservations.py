@@ -53,7 +53,7 @@ async def test_a_technician_reserves_parts_for_a_request_by_its_number_and_avail
 
 async def test_persian_digits_are_read_in_the_request_number_and_quantity(pages, runtime, make_tenant,
                                                                           sign_in_staff):
-    tenant, pump, central, request_id, number = await _desk(runtime, make_tenant)
+    tenant, pump, _central, _request_id, number = await _desk(runtime, make_tenant)
     await sign_in_staff(pages, tenant, "technician")
     persian = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
     made = await post_form(pages, f"{PAGE}?lang=fa", {"request_number": str(number).translate(persian),
@@ -64,7 +64,7 @@ async def test_persian_digits_are_read_in_the_request_number_and_quantity(pages,
 
 async def test_the_last_unit_then_one_more_is_refused_with_how_many_are_available(pages, runtime, make_tenant,
                                                                                   sign_in_staff):
-    tenant, pump, central, request_id, number = await _desk(runtime, make_tenant, on_hand=2)
+    tenant, pump, _central, _request_id, number = await _desk(runtime, make_tenant, on_hand=2)
     await sign_in_staff(pages, tenant, "technician")
     form = {"request_number": str(number), "part_id": str(pump), "quantity": "2"}
     assert (await post_form(pages, PAGE, form)).status_code == 303  # the last two units
@@ -75,7 +75,7 @@ async def test_the_last_unit_then_one_more_is_refused_with_how_many_are_availabl
 
 
 async def test_two_reservations_racing_for_the_last_unit_one_gets_it(pages, runtime, make_tenant, sign_in_staff):
-    tenant, pump, central, request_id, number = await _desk(runtime, make_tenant, on_hand=1)
+    tenant, pump, _central, _request_id, number = await _desk(runtime, make_tenant, on_hand=1)
     await sign_in_staff(pages, tenant, "technician")
     form = {"request_number": str(number), "part_id": str(pump), "quantity": "1"}
     answers = await asyncio.gather(*(post_form(pages, PAGE, form) for _ in range(4)))
@@ -98,7 +98,7 @@ async def test_two_reservations_racing_for_the_last_unit_one_gets_it(pages, runt
 ])
 async def test_a_bad_field_is_refused_beside_it_and_nothing_is_written(pages, runtime, make_tenant, sign_in_staff,
                                                                        form, field, reason):
-    tenant, pump, central, request_id, number = await _desk(runtime, make_tenant)
+    tenant, pump, _central, _request_id, number = await _desk(runtime, make_tenant)
     await sign_in_staff(pages, tenant, "technician")
     refused = await post_form(pages, PAGE, {"request_number": str(number), "part_id": str(pump),
                                             "quantity": "1", **form})
@@ -108,7 +108,7 @@ async def test_a_bad_field_is_refused_beside_it_and_nothing_is_written(pages, ru
 
 
 async def test_a_nul_writes_nothing(pages, runtime, make_tenant, sign_in_staff):
-    tenant, pump, central, request_id, number = await _desk(runtime, make_tenant)
+    tenant, pump, _central, _request_id, number = await _desk(runtime, make_tenant)
     await sign_in_staff(pages, tenant, "technician")
     refused = await post_form(pages, PAGE, {"request_number": f"{number}\x00", "part_id": str(pump), "quantity": "1"})
     assert refused.status_code == 422
@@ -117,7 +117,7 @@ async def test_a_nul_writes_nothing(pages, runtime, make_tenant, sign_in_staff):
 
 async def test_issuing_takes_the_parts_out_of_stock_and_releasing_gives_them_back(pages, runtime, make_tenant,
                                                                                   sign_in_staff):
-    tenant, pump, central, request_id, number = await _desk(runtime, make_tenant)
+    tenant, pump, _central, request_id, _number = await _desk(runtime, make_tenant)
     used = await reserve(runtime, tenant, pump, 1, request_id)
     spare = await reserve(runtime, tenant, pump, 1, request_id)
     await sign_in_staff(pages, tenant, "technician")
@@ -134,7 +134,7 @@ async def test_issuing_takes_the_parts_out_of_stock_and_releasing_gives_them_bac
 
 async def test_staff_with_stock_read_only_see_the_reservations_but_cannot_act(pages, runtime, make_tenant,
                                                                               sign_in_staff):
-    tenant, pump, central, request_id, number = await _desk(runtime, make_tenant)
+    tenant, pump, _central, request_id, number = await _desk(runtime, make_tenant)
     held = await reserve(runtime, tenant, pump, 1, request_id)
     await sign_in_staff(pages, tenant, "agent")
     listed = await pages.get(PAGE)
@@ -148,7 +148,7 @@ async def test_staff_with_stock_read_only_see_the_reservations_but_cannot_act(pa
 
 async def test_another_tenants_staff_neither_see_nor_move_this_tenants_reservations(pages, runtime, make_tenant,
                                                                                     sign_in_staff):
-    tenant, pump, central, request_id, number = await _desk(runtime, make_tenant)
+    tenant, pump, _central, request_id, number = await _desk(runtime, make_tenant)
     held = await reserve(runtime, tenant, pump, 1, request_id)
     other = await stock_desk(make_tenant, "other-test")
     await sign_in_staff(pages, other, "admin")

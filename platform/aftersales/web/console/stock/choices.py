@@ -11,9 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.parts.models import StockLocation
 from aftersales.service.quotes.models import PartPrice
-
-RATE_CODES = frozenset({"labour_hour", "travel_km"})
-"""Price list codes that are rates, not parts (:class:`PartPrice`): never stocked, never offered."""
+from aftersales.service.quotes.price_list import RATE_CODES
 
 
 def part_name(part: PartPrice, locale: str) -> str:
@@ -22,7 +20,7 @@ def part_name(part: PartPrice, locale: str) -> str:
 
 
 async def parts_by_id(session: AsyncSession, ids: Iterable[uuid.UUID] | None = None) -> dict[uuid.UUID, PartPrice]:
-    """The catalogue's parts (``ids`` only, when given), by id."""
+    """The catalogue's parts (``ids`` only, when given), by id; the price list's rates are not parts."""
     query = select(PartPrice).where(PartPrice.code.not_in(RATE_CODES)).order_by(PartPrice.code)
     if ids is not None:
         query = query.where(PartPrice.id.in_(set(ids)))

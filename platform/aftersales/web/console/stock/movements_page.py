@@ -1,13 +1,11 @@
 """The stock ledger in the console (``/console/stock/movements``): movements newest first, a page at a time
-(keyset on the instant and id, :func:`aftersales.parts.movements.movements_page`), filtered by part, location and
+(after the last row shown, :func:`aftersales.parts.movements.movements_page`), filtered by part, location and
 kind; each row says the job it served. Reading needs ``stock:read``; an unknown filter value or page mark is
 dropped and said (422)."""
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, replace
-from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -38,7 +36,7 @@ PAGE_SIZE = 50
 
 @dataclass(frozen=True)
 class LedgerView:
-    """The filter and the page mark (the last row of the previous page, as ``<instant>_<id>``)."""
+    """The filter and the page mark (the id of the previous page's last row)."""
 
     filter: Filter
     after: str = ""
@@ -60,22 +58,6 @@ class MovementRow:
     location_code: str
 
 
-def mark_of(movement: StockMovement) -> str:
-    """The page mark after ``movement``."""
-    return f"{movement.occurred_at.isoformat()}_{movement.id}"
-
-
-def read_mark(text: str) -> tuple[datetime, uuid.UUID] | None:
-    """A page mark as the keyset it names, or None when it is not one."""
-    instant, _, row = text.partition("_")
-    try:
-        at = datetime.fromisoformat(instant)
-    except ValueError:
-        return None
-    found = parse_id(row)
-    return (at, found) if found is not None else None
-
-
 class ConsoleStockLedgerController(PageController):
     """The movements page."""
 
@@ -89,12 +71,13 @@ class ConsoleStockLedgerController(PageController):
         which, bad = read_filter(request.query_params, parts=parts, locations=locations,
                                  kinds=set(MovementKind))
         view = LedgerView(which, field(request.query_params, "after"))
-        after = read_mark(view.after) if view.after else None
+        after = parse_id(view.after) if view.after else None
         if view.after and after is None:
             bad.add("after")
             view = replace(view, after="")
         found = await movements_page(session, part_id=which.part_id, location_id=which.location_id,
-                                     kind=which.kind or None, request_id=None, after=after, limit=PAGE_SIZE)
+                                     request_id=None, booking_id=None, after=after, limit=PAGE_SIZE + 1,
+                                     kind=which.kind or None)
         shown = found[:PAGE_SIZE]
         rows = []
         for m in shown:
@@ -104,7 +87,7 @@ class ConsoleStockLedgerController(PageController):
         return show(request, page, clock, "console/stock/movements.html",
                     partial="console/stock/movements_rows.html", status_code=422 if bad else 200, section="stock",
                     tab="movements", which=which, view=view, bad=bad, rows=rows,
-                    next_mark=mark_of(shown[-1]) if len(found) > PAGE_SIZE else "",
+                    next_mark=str(shown[-1].id) if len(found) > PAGE_SIZE else "",
                     jobs=await request_numbers(session, (m.request_id for m in shown)),
                     names=await staff_names(session, {m.actor for m in shown}),
                     part_choices=part_choices(parts.values(), page.locale),
