@@ -42,6 +42,7 @@ from aftersales.parts.api import (
     StockController,
     StockLocationController,
 )
+from aftersales.parts.supply.api import BackorderController, DonorController, ReturnController
 from aftersales.payments.customer_payments.api import PaymentController
 from aftersales.payments.refunds.api import RefundController
 from aftersales.payments.refunds.identity_api import CustomerIdentityController
@@ -135,6 +136,9 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             ReservationController,
             MinimumController,
             StockController,
+            BackorderController,
+            DonorController,
+            ReturnController,
             RatingController,
             DisputeController,
             PaymentController,

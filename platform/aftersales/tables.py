@@ -32,6 +32,7 @@ from aftersales.marketplace.models import (
 from aftersales.orders.fulfilment.models import DeliveryChange, FestivalCard, Fulfilment, Warehouse
 from aftersales.orders.models import Order, OrderCounter, OrderInstalment, OrderLine, ProForma
 from aftersales.outbox.models import OutboxMessage
+from aftersales.parts.supply.models import Backorder, DonorHarvest, DonorUnit, FaultyPart, ReturnBatch
 from aftersales.parts.models import (
     StockLocation,
     StockMinimum,

@@ -197,3 +197,10 @@ def test_aftersales_refund_policy_default_caps_at_what_was_paid_with_finance_app
     )
     assert decision.allowed == Money(3000, "EUR")
     assert decision.methods == (RefundMethod.ORIGINAL_PAYMENT,) and decision.needs_finance_approval
+
+
+def test_aftersales_used_part_terms_default_gives_no_warranty_and_says_so(hooks, tenant):
+    from aftersales.contract.values import PartFacts
+
+    terms = hooks.aftersales_used_part_terms(tenant=tenant, part=PartFacts(code="LCD-1", name="Screen"))
+    assert terms.warranty_days == 0 and "no warranty" in str(terms.reasons[0])

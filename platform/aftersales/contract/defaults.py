@@ -32,6 +32,7 @@ from aftersales.contract.values import (
     LateDeliveryCompensation,
     OfferingSpec,
     OrderTerms,
+    PartFacts,
     ProductInfo,
     ProviderCandidate,
     Quote,
@@ -51,6 +52,7 @@ from aftersales.contract.values import (
     ServiceEvent,
     SlaTarget,
     TenantContext,
+    UsedPartTerms,
     WarrantyTerms,
 )
 
@@ -66,6 +68,8 @@ COMPLAINT_RESPONSE_BUSINESS_HOURS = 48
 PROFORMA_VALID_BUSINESS_DAYS = 10
 UNFUNDED_FOLLOWUP_DAYS = 30
 """The order desk's periods for a vertical that gives none (``aftersales_order_terms``)."""
+USED_PART_WARRANTY_DAYS = 0
+"""The warranty on a used (donor) part for a vertical that gives none (``aftersales_used_part_terms``): none."""
 
 _ = messages(CORE_DOMAIN)
 
@@ -340,3 +344,8 @@ def aftersales_order_terms(tenant: TenantContext) -> OrderTerms:
 def aftersales_request_kinds(tenant: TenantContext) -> RequestKinds:
     return RequestKinds(offered=REQUEST_KINDS)
 
+
+
+@hookimpl(trylast=True)
+def aftersales_used_part_terms(tenant: TenantContext, part: PartFacts) -> UsedPartTerms:
+    return UsedPartTerms(warranty_days=USED_PART_WARRANTY_DAYS, reasons=(_("a used part carries no warranty of its own"),))

@@ -34,6 +34,7 @@ from aftersales.contract.values import (
     LateDeliveryCompensation,
     OfferingSpec,
     OrderTerms,
+    PartFacts,
     ProductInfo,
     ProviderCandidate,
     Quote,
@@ -51,6 +52,7 @@ from aftersales.contract.values import (
     ServiceEvent,
     SlaTarget,
     TenantContext,
+    UsedPartTerms,
     VerticalInfo,
     WarrantyTerms,
 )
@@ -342,6 +344,23 @@ def aftersales_request_kinds(tenant: TenantContext) -> RequestKinds | None:
     of :data:`~aftersales.contract.values.REQUEST_KINDS`.
 
     :return: :class:`~aftersales.contract.values.RequestKinds`, or None to leave it to the next plugin.
+    """
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Used parts
+# ---------------------------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def aftersales_used_part_terms(tenant: TenantContext, part: PartFacts) -> UsedPartTerms | None:
+    """The customer's warranty on a used part (taken from a donor unit) fitted in an urgent repair.
+
+    Called when a job takes a used part because no new one is available; the core notes the terms on the
+    request's timeline and in the answer. ``firstresult``; the core default gives no warranty on a used part.
+
+    :param part: the part taken.
+    :return: :class:`~aftersales.contract.values.UsedPartTerms`, or None to leave it to the next plugin.
     """
 
 

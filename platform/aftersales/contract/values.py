@@ -856,3 +856,30 @@ class RequestKinds:
         """Why ``kind`` is refused (None when it is offered, or the vertical gave no sentence)."""
         return None if kind in self.offered else self.refusals.get(kind)
 
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Used parts
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PartFacts:
+    """A part of the tenant's catalogue, as a vertical judges it: its code, name and whether it wears in use."""
+
+    code: str
+    name: str
+    wear_part: bool = False
+
+
+@dataclass(frozen=True)
+class UsedPartTerms:
+    """The customer's warranty on a used part (one taken from a donor unit) fitted in a repair
+    (``aftersales_used_part_terms``): how many days it is covered from fitting (0: not at all), and why."""
+
+    warranty_days: int
+    reasons: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.warranty_days <= 3660:
+            raise ValueError("warranty_days must be between 0 and 3660")

@@ -67,6 +67,9 @@ WAREHOUSES_MANAGE = "warehouses:manage"
 """Add the tenant's warehouses (admins)."""
 INSTALLATIONS_CONFIRM = "installations:confirm"
 """Confirm an order's installation with the invoice's date (technicians)."""
+PARTS_SUPPLY = "parts:supply"
+"""Parts supply: place and receive back-orders, register donor units and harvest their parts, take used parts for
+urgent jobs, tag faulty parts and run supplier return batches (and read all of them)."""
 
 STOCK_READ = "stock:read"
 """Stock locations, stock per location, the stock ledger, reservations, minimums and the reorder list."""
@@ -81,7 +84,7 @@ TENANT_SCOPES = frozenset({
     DISPUTES_READ, DISPUTES_MEDIATE, DISPUTES_RULE,
     PAYMENTS_READ, PAYMENTS_WRITE, REFUNDS_WRITE, REFUNDS_APPROVE, PAYMENTS_CONFIGURE,
     FULFILMENT_READ, FULFILMENT_WRITE, WAREHOUSES_MANAGE, INSTALLATIONS_CONFIRM,
-    STOCK_READ, STOCK_WRITE,
+    STOCK_READ, STOCK_WRITE, PARTS_SUPPLY,
 })
 """Everything a tenant admin may do or grant to an API client (``provider:work`` and ``customer:self`` are
 carried by provider and customer tokens, which name whose rows they reach)."""
@@ -96,11 +99,12 @@ ROLE_SCOPES: dict[str, frozenset[str]] = {
     "agent": frozenset({TENANT_READ, STAFF_READ, SERIALS_READ, REGISTRATIONS_READ, REGISTRATIONS_WRITE,
                         CLAIMS_WRITE, REQUESTS_READ, REQUESTS_WRITE, MARKETPLACE_READ, BOOKINGS_WRITE,
                         PAYMENTS_READ, REFUNDS_WRITE, DISPUTES_READ, DISPUTES_MEDIATE, FULFILMENT_READ,
-                        FULFILMENT_WRITE, STOCK_READ}),
+                        FULFILMENT_WRITE, STOCK_READ, PARTS_SUPPLY}),
     "technician": frozenset({TENANT_READ, SERIALS_READ, REGISTRATIONS_READ, CLAIMS_WRITE, REQUESTS_READ,
-                             REQUESTS_WRITE, FULFILMENT_READ, INSTALLATIONS_CONFIRM, STOCK_READ, STOCK_WRITE}),
+                             REQUESTS_WRITE, FULFILMENT_READ, INSTALLATIONS_CONFIRM, STOCK_READ, STOCK_WRITE,
+                             PARTS_SUPPLY}),
     "finance": frozenset({TENANT_READ, STAFF_READ, REQUESTS_READ, MARKETPLACE_READ, PAYMENTS_READ, PAYMENTS_WRITE,
-                          REFUNDS_WRITE, REFUNDS_APPROVE, FULFILMENT_READ, STOCK_READ}),
+                          REFUNDS_WRITE, REFUNDS_APPROVE, FULFILMENT_READ, STOCK_READ, PARTS_SUPPLY}),
     "customer_service": frozenset({TENANT_READ, STAFF_READ, REGISTRATIONS_READ, REQUESTS_READ, MARKETPLACE_READ,
                                    DISPUTES_READ, DISPUTES_MEDIATE, DISPUTES_RULE}),
     "provider": frozenset({PROVIDER_WORK}),

@@ -17,6 +17,7 @@ from aftersales.contract import (
     FollowUpPlan,
     FollowUpRouting,
     OfferingSpec,
+    PartFacts,
     ProductInfo,
     RefundDecision,
     RefundFacts,
@@ -28,12 +29,13 @@ from aftersales.contract import (
     ServiceEvent,
     SlaTarget,
     TenantContext,
+    UsedPartTerms,
     VerticalInfo,
     WarrantyTerms,
     check_pattern,
     hookimpl,
 )
-from aftersales_electronics import __version__, catalogue, followups, refunds, sla, warranty
+from aftersales_electronics import __version__, catalogue, followups, refunds, sla, used_parts, warranty
 from aftersales_electronics.serials import check_imei, check_imeis
 from aftersales_electronics.settings import ElectronicsSettings
 
@@ -123,3 +125,8 @@ def aftersales_service_catalogue(tenant: TenantContext) -> list[OfferingSpec]:
 @hookimpl
 def aftersales_refund_policy(tenant: TenantContext, refund: RefundFacts) -> RefundDecision | None:
     return refunds.refund_decision(refund)
+
+
+@hookimpl
+def aftersales_used_part_terms(tenant: TenantContext, part: PartFacts) -> UsedPartTerms:
+    return used_parts.used_part_terms(tenant.settings_as(ElectronicsSettings), part)

@@ -146,6 +146,15 @@ class ElectronicsSettings(PluginSettings):
             "very dissatisfied) is an assumption. 0: no call for a low score."
         ),
     )
+    used_part_warranty_days: int = Field(
+        default=90,
+        ge=0,
+        le=3660,
+        description=(
+            "seed 000: urgent parts may be taken from a scrapped unit; the customer's warranty on such a used part "
+            "runs this many days from fitting. The seed gives no number; 90 days is an assumption. 0: no warranty."
+        ),
+    )
 
     @field_validator("replacement_after_business_days")
     @classmethod

@@ -35,6 +35,7 @@ from aftersales.contract.values import (
     RatingDecision,
     RefundDecision,
     RequestKinds,
+    UsedPartTerms,
     is_component_code,
 )
 
@@ -215,6 +216,10 @@ def _request_kinds(answer: RequestKinds, args: Mapping[str, Any], probe: Probe) 
         _require(_said([reason]), f"the refusal of {kind!r} requests says why")
 
 
+def _used_part_terms(answer: UsedPartTerms, args: Mapping[str, Any], probe: Probe) -> None:
+    _require(_said(answer.reasons), "the warranty on a used part says why (a call-centre agent reads it out)")
+
+
 # -- the facts each hook is called with ------------------------------------------------------------------
 
 
@@ -294,5 +299,6 @@ CHECKS: dict[str, HookCheck] = {
     "aftersales_followup_answered": HookCheck(_fixed(answer=facts.followup_answers()), _routing),
     "aftersales_order_terms": HookCheck(_fixed(), _order_terms),
     "aftersales_request_kinds": HookCheck(_fixed(), _request_kinds),
+    "aftersales_used_part_terms": HookCheck(_fixed(part=facts.part_facts()), _used_part_terms),
 }
 """Every hook of the contract the kit knows how to exercise; a hook missing here is reported unchecked."""

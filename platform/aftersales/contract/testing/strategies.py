@@ -42,6 +42,7 @@ from aftersales.contract.values import (
     JobFacts,
     JobItem,
     LateDelivery,
+    PartFacts,
     PluginSettings,
     ProductInfo,
     ProviderCandidate,
@@ -432,3 +433,8 @@ def tenant_contexts(info: VerticalInfo) -> st.SearchStrategy[TenantContext]:
                              settings=settings, addon_settings=addons)
 
     return tenant()
+
+
+def part_facts() -> st.SearchStrategy[PartFacts]:
+    """Parts of a catalogue: a part number, a name, worn in use or not."""
+    return st.builds(PartFacts, code=words.filter(str.strip), name=words, wear_part=st.booleans())
