@@ -1,6 +1,6 @@
-"""Stock for the stock pages' tests, made through the stock services (:mod:`aftersales.parts`): an Entekhab
-tenant offering the four languages, catalogue parts, locations at warehouses, receipts, minimums and requests to
-reserve for."""
+"""Stock for the stock pages' tests, made through the stock and supply services (:mod:`aftersales.parts`): an
+Entekhab tenant offering the four languages, catalogue parts, locations at warehouses, receipts, minimums,
+requests to reserve for, and faulty parts of warranty repairs to return to their supplier."""
 
 from __future__ import annotations
 
@@ -12,10 +12,13 @@ from aftersales.identity.customers import CustomerDetails
 from aftersales.orders.fulfilment.models import Warehouse
 from aftersales.parts import minimums, movements, reservations
 from aftersales.parts.locations import NewLocation, create_location
-from aftersales.service.quotes.models import PartPrice
+from aftersales.parts.supply import returns
+from aftersales.service.quotes.models import PartPrice, ServiceQuote
 from aftersales.service.requests.services import NewRequest, open_request
+from aftersales.service.states import RequestState
 from aftersales.tenancy.current import bind_tenant
 from support.service import IRAN
+from support.supply import add_request
 
 ACTOR = "staff:stock-test"
 
@@ -78,3 +81,21 @@ async def reserve(runtime: Any, tenant: Any, part_id: uuid.UUID, quantity: int, 
         held = await reservations.reserve(s, bind_tenant(tenant, runtime.plugins), part_id=part_id,
                                           quantity=quantity, request_id=request_id, actor=ACTOR)
         return held.id
+
+
+async def faulty_part(runtime: Any, tenant: Any, part_id: uuid.UUID, location_id: uuid.UUID) -> uuid.UUID:
+    """One of the part replaced in a warranty repair and tagged faulty, to go back to the part's supplier: a repair
+    with an accepted quote under warranty, the part received, reserved and issued to it. The faulty part's id."""
+    job = await add_request(runtime, tenant, RequestState.IN_REPAIR)
+    await receive(runtime, tenant, part_id, location_id, 1)
+    current = bind_tenant(tenant, runtime.plugins)
+    async with runtime.db.transaction(tenant.id) as s:
+        s.add(ServiceQuote(request_id=job.request_id, state="accepted", lines=[], total_minor=0, currency="IRR",
+                           under_warranty=True, offered_by=ACTOR))
+        await s.flush()
+        held = await reservations.reserve(s, current, part_id=part_id, quantity=1, location_id=location_id,
+                                          request_id=job.request_id, actor=ACTOR)
+        await reservations.issue(s, held.id, actor=ACTOR)
+        faulty = await returns.tag_faulty(s, current, request_id=job.request_id, part_id=part_id, quantity=1,
+                                          actor=ACTOR, now=utcnow())
+        return faulty.id

@@ -28,6 +28,7 @@ from aftersales.web.console.stock.import_page import ConsoleStockImportControlle
 from aftersales.web.console.stock.levels_page import ConsoleStockController
 from aftersales.web.console.stock.movements_page import ConsoleStockLedgerController
 from aftersales.web.console.stock.reservations_page import ConsoleStockReservationsController
+from aftersales.web.console.stock.returns_page import ConsoleReturnBatchesController
 from aftersales.web.console.units_pages import ConsoleUnitController
 from aftersales.web.console.webhooks_pages import ConsoleWebhookController
 from aftersales.web.i18n.catalogues import compile_all
@@ -85,6 +86,7 @@ TENANT_PAGES: list[type[PageController]] = [
     ConsoleStockLedgerController,
     ConsoleStockReservationsController,
     ConsoleStockImportController,
+    ConsoleReturnBatchesController,
     DashboardController,
     ImportController,
     ClonePagesController,

@@ -1,5 +1,6 @@
-"""What the stock pages show of parts and locations: a part's name in the reader's language, and the part and
-location choices of the filters and forms (``[(id, "CODE · name")]``)."""
+"""What the stock pages show of parts and locations: the part and location choices of the filters and forms
+(``[(id, "CODE · name")]``), a part named in the reader's language (:func:`~aftersales.parts.supply.catalogue.
+part_name`)."""
 
 from __future__ import annotations
 
@@ -10,13 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.parts.models import StockLocation
+from aftersales.parts.supply.catalogue import part_name
 from aftersales.service.quotes.models import PartPrice
 from aftersales.service.quotes.price_list import RATE_CODES
-
-
-def part_name(part: PartPrice, locale: str) -> str:
-    """The part's name in ``locale`` where the catalogue has one, else its own name."""
-    return (part.names or {}).get(locale) or part.name
 
 
 async def parts_by_id(session: AsyncSession, ids: Iterable[uuid.UUID] | None = None) -> dict[uuid.UUID, PartPrice]:

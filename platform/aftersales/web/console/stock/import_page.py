@@ -80,7 +80,7 @@ def _show(request: Request[Any, Any, Any], tenant: Any, viewer: Any, *, status_c
                     row_errors=errors[:SHOWN_ERRORS], more_errors=max(0, len(errors) - SHOWN_ERRORS),
                     file_error=outcome.file_error, reason_error=outcome.reason_error,
                     mode_error=outcome.mode_error, imported=imported,
-                    stock_labels=StockLabels(page.translations), can_write=True)
+                    stock_labels=StockLabels(page.translations))
 
 
 class ConsoleStockImportController(PageController):

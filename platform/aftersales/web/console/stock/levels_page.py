@@ -79,7 +79,7 @@ class ConsoleStockController(PageController):
     async def stock_page(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                          viewer: ViewerDep) -> Template:
         """Per location, what it holds of each part (the locations alone for HTMX)."""
-        staff = access.reader(viewer)
+        access.reader(viewer)
         page, clock = console_page(request, tenant, viewer)
         parts, locations = await parts_by_id(session), await locations_by_id(session)
         which, bad = read_filter(request.query_params, parts=parts, locations=locations)
@@ -106,16 +106,16 @@ class ConsoleStockController(PageController):
                     status_code=422 if bad else 200, section="stock", tab="levels", which=which, bad=bad,
                     places=places, part_choices=part_choices(parts.values(), page.locale),
                     location_choices=location_choices(locations.values()),
-                    stock_labels=StockLabels(page.translations), can_write=access.can_write(staff))
+                    stock_labels=StockLabels(page.translations))
 
     @get("/console/stock/reorder")
     async def reorder_page(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                            viewer: ViewerDep) -> Template:
         """The parts under their buffer minimum, by location, with the quantity to order."""
-        staff = access.reader(viewer)
+        access.reader(viewer)
         page, clock = console_page(request, tenant, viewer)
         rows = [ReorderRow(r.part.code, part_name(r.part, page.locale), r.part.supplier, r.location.code,
                            r.location.name, r.available, r.minimum.minimum, r.suggested_quantity)
                 for r in await reorder_list(session)]
         return show(request, page, clock, "console/stock/reorder.html", section="stock", tab="reorder", rows=rows,
-                    stock_labels=StockLabels(page.translations), can_write=access.can_write(staff))
+                    stock_labels=StockLabels(page.translations))

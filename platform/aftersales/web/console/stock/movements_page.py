@@ -65,7 +65,7 @@ class ConsoleStockLedgerController(PageController):
     async def movements(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                         viewer: ViewerDep) -> Template:
         """A page of movements, newest first (the rows alone for HTMX)."""
-        staff = access.reader(viewer)
+        access.reader(viewer)
         page, clock = console_page(request, tenant, viewer)
         parts, locations = await parts_by_id(session), await locations_by_id(session)
         which, bad = read_filter(request.query_params, parts=parts, locations=locations,
@@ -93,4 +93,4 @@ class ConsoleStockLedgerController(PageController):
                     part_choices=part_choices(parts.values(), page.locale),
                     location_choices=location_choices(locations.values()),
                     kind_choices=[(k.value, StockLabels(page.translations).movement(k)) for k in MovementKind],
-                    stock_labels=StockLabels(page.translations), can_write=access.can_write(staff))
+                    stock_labels=StockLabels(page.translations))

@@ -3,6 +3,7 @@ code (a reason neither knows is shown as the service gave it)."""
 
 from __future__ import annotations
 
+from aftersales.contract.money import Money
 from aftersales.errors import Conflict, FieldError, InvalidInput
 from aftersales.web.console.console_pages import Clock
 from aftersales.web.console.stock.words import StockLabels
@@ -19,8 +20,12 @@ def conflict_reason(clock: Clock, exc: Conflict) -> str:
             "wanted": n(params.get("wanted", 0))},
         "stock.reservation_closed": lambda: _("The reservation is %(state)s already.") % {
             "state": labels.reservation(str(params.get("state")))},
-        "supply.batch_state": lambda: _("The return batch is %(state)s: this cannot be done to it now.") % {
+        "parts.batch_state": lambda: _("The return batch is %(state)s: this cannot be done to it now.") % {
             "state": labels.batch(str(params.get("state")))},
+        "parts.batch_empty": lambda: _("No faulty part of this supplier awaits return."),
+        "parts.rma_taken": lambda: _("This supplier's RMA number is on another batch already."),
+        "parts.batched_meanwhile": lambda: _("Someone put one of these parts into another batch meanwhile: look "
+                                             "again."),
     }
     worded = words.get(exc.code or "")
     return worded() if worded is not None else exc.detail
@@ -55,6 +60,8 @@ def field_reason(clock: Clock, error: FieldError, *, least: int = 1) -> str:
         "stock.import_too_long": lambda: _("The file is too large: at most %(count)s rows.") % {
             "count": n(params.get("limit", 5000))},
         "text.control_character": lambda: _("Holds a control character, which is not allowed."),
+        "money.beyond_cap": lambda: _("At most %(amount)s.") % {"amount": clock.page.fmt.money(
+            Money(int(params.get("cap_minor", 0)), str(params.get("currency", "USD"))))},
     }
     worded = by_code.get(error.code or "")
     return worded() if worded is not None else error.reason
