@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from aftersales.parts.locations import list_locations
 from aftersales.parts.models import StockLocation
 from aftersales.parts.supply.catalogue import part_name
 from aftersales.service.quotes.models import PartPrice
@@ -26,7 +27,7 @@ async def parts_by_id(session: AsyncSession, ids: Iterable[uuid.UUID] | None = N
 
 async def locations_by_id(session: AsyncSession) -> dict[uuid.UUID, StockLocation]:
     """Every stock location of the tenant, by code, keyed by id."""
-    return {loc.id: loc for loc in await session.scalars(select(StockLocation).order_by(StockLocation.code))}
+    return {loc.id: loc for loc in await list_locations(session)}
 
 
 def part_choices(parts: Iterable[PartPrice], locale: str) -> list[tuple[str, str]]:
