@@ -70,6 +70,12 @@ async def test_issue_uses_some_and_releases_the_rest_then_the_reservation_is_clo
                                                 params={"state": "released"})).json()] == [other["id"]]
     kinds = [m["kind"] for m in (await client.get("/api/v1/stock/movements", headers=here.admin)).json()["items"]]
     assert kinds == ["release", "reserve", "release", "issue", "reserve", "receipt"]
+    timeline = f"/api/v1/requests/{here.request_id}/timeline"
+    notes = [e["note"] for e in (await client.get(timeline, headers=here.admin)).json()]
+    assert notes == ["part BELT-1 reserved: 3 at WH", "part BELT-1 used: 2", "part BELT-1 reserved: 1 at WH",
+                     "part BELT-1 released: 1"]
+    persian = (await client.get(timeline, headers={**here.admin, "Accept-Language": "fa"})).json()
+    assert persian[1]["note"] == "قطعه \u2068BELT-1\u2069 مصرف شد: \u2068۲\u2069 عدد"
 
 
 @pytest.mark.parametrize(("body", "fields"), [
