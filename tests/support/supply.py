@@ -72,7 +72,7 @@ async def add_request(runtime: Any, tenant: Any, *states: RequestState, at: date
     async with runtime.db.transaction(tenant.id) as s:
         new = requests.NewRequest(kind="repair", channel="phone", summary="the screen is dark",
                                   customer=CustomerDetails(name="Sara Ahmadi", phone=phone,
-                                                           email="sara@example.ir"))
+                                                           email=f"sara-{uuid.uuid4().hex[:6]}@example.ir"))
         request = await requests.open_request(s, current, new, actor="staff:test", now=at)
         customer = await s.scalar(select(Customer).where(Customer.id == request.customer_id))
         assert customer is not None

@@ -15,6 +15,7 @@ from uuid import UUID
 from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
+from sqlalchemy import select
 
 from aftersales.contract.money import Money
 from aftersales.db.base import utcnow
@@ -22,9 +23,12 @@ from aftersales.errors import Conflict, InvalidInput, NotFound
 from aftersales.http.context import SessionDep, TenantDep
 from aftersales.i18n.hours import weekly_hours
 from aftersales.identity.customers import CustomerDetails, customer_by_id
+from aftersales.parts.supply import backorders
+from aftersales.parts.supply.catalogue import part_name
 from aftersales.service.clocks import services as clocks
 from aftersales.service.models import RequestEvent, ServiceRequest
 from aftersales.service.quotes import services as quotes
+from aftersales.service.quotes.models import PartPrice
 from aftersales.service.requests import services as service
 from aftersales.service.requests.kinds import offered
 from aftersales.service.requests.services import MAX_SUMMARY
@@ -67,6 +71,15 @@ async def promises(session: Any, tenant: CurrentTenant, request: ServiceRequest)
     views = [clocks.view(clock, tenant.calendar, now) for clock in await clocks.clocks_of(session, request.id)]
     dated = sorted((v for v in views if v.met_at or v.due_at), key=lambda v: v.met_at or v.due_at)
     return dated + [v for v in views if not (v.met_at or v.due_at)]
+
+
+async def expected_parts(session: Any, request_id: UUID, page: Page) -> list[tuple[str, str]]:
+    """The parts still on order for the request, each named in the reader's language with its expected date in
+    their calendar (:mod:`aftersales.parts.supply.backorders`)."""
+    waiting = await backorders.list_backorders(session, state="open", request_id=request_id)
+    names = {p.id: p for p in await session.scalars(select(PartPrice).where(
+        PartPrice.id.in_({b.part_id for b in waiting})))}
+    return [(part_name(names[b.part_id], page.fmt.locale), page.fmt.date(b.expected_on)) for b in waiting]
 
 
 def _typed_errors(form: RequestForm, page: Page) -> dict[str, str]:
@@ -152,7 +165,8 @@ class RequestsController(PageController):
                     item=found, device=device, events=await visible_events(session, found),
                     promises=await promises(session, tenant, found),
                     office_hours=weekly_hours(tenant.context.calendar, page.fmt),
-                    quotes=await quotes_shown(session, found.id, customer_id))
+                    quotes=await quotes_shown(session, found.id, customer_id),
+                    parts_expected=await expected_parts(session, found.id, page))
 
     @post("/my/requests/{request_id:uuid}/quotes/{quote_id:uuid}/{decision:str}")
     async def decide_quote(self, request: Request[Any, Any, Any], request_id: FromPath[UUID], quote_id: FromPath[UUID],
