@@ -46,12 +46,14 @@ async def test_a_backorder_makes_the_request_wait_and_tells_the_customer_the_jal
     assert (placed.state, placed.supplier, placed.quantity) == ("open", "Samsung Parts", 2)
     async with runtime.db.transaction(tenant.id) as s:
         request = await s.scalar(select(ServiceRequest).where(ServiceRequest.id == job.request_id))
-        moved = (await s.scalars(select(RequestEvent).where(RequestEvent.request_id == job.request_id)
-                                 .order_by(RequestEvent.occurred_at, RequestEvent.id))).all()[-1]
+        events = (await s.scalars(select(RequestEvent).where(RequestEvent.request_id == job.request_id,
+                                                             RequestEvent.occurred_at == OPENED))).all()
         [message] = (await s.scalars(select(OutboxMessage).where(OutboxMessage.event == "parts.backordered"))).all()
     assert request.state == "waiting_for_parts"
-    assert (moved.kind, moved.to_state) == ("moved", "waiting_for_parts")
-    assert "2 × LCD-A52" in moved.note and "SP-7781" in moved.note and "2026-03-08" in moved.note
+    assert [e.to_state for e in events if e.kind == "moved"][-1] == "waiting_for_parts"
+    [note] = [e.note for e in events if e.kind == "note"]
+    assert str(note) == ("2 × LCD-A52 (Part LCD-A52) back-ordered from Samsung Parts (reference SP-7781), "
+                         "expected on 2026-03-08")
     # 8 March 2026 is 17 Esfand 1404; the part's Persian name, Persian digits.
     assert "۱۷ اسفند ۱۴۰۴" in message.body and "قطعه LCD-A52" in message.body
     assert message.channel == "sms" and message.payload["expected_on"] == "2026-03-08"

@@ -107,10 +107,11 @@ async def test_an_urgent_job_takes_a_used_part_only_when_no_new_one_is_left_with
     assert (taken.reservation.condition, taken.terms.warranty_days) == ("used", 90)
     assert taken.warranty_until == date(2026, 5, 31)
     async with runtime.db.transaction(tenant.id) as s:
-        note = (await s.scalars(select(RequestEvent.note).where(RequestEvent.request_id == job.request_id,
-                                                                RequestEvent.kind == "note"))).one()
+        notes = [str(n) for n in await s.scalars(select(RequestEvent.note).where(
+            RequestEvent.request_id == job.request_id, RequestEvent.kind == "note"))]
         held = await s.scalar(select(StockReservation).where(StockReservation.id == taken.reservation.id))
-    assert "taken used" in note and "90 days, until 2026-05-31" in note
+    assert ("1 × LCD-A52 (Part LCD-A52) taken used, from a donor unit; the customer's warranty on it runs until "
+            "2026-05-31: a part taken from a scrapped unit is covered for 90 days from fitting") in notes
     assert (held.condition, held.request_id) == ("used", job.request_id)
     with pytest.raises(Conflict) as none_left:
         await take(tehran("2026-03-02", 10))

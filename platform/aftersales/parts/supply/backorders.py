@@ -15,6 +15,7 @@ from uuid import UUID
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from aftersales.contract.text import CORE_DOMAIN, messages
 from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
 from aftersales.parts import ledger, reservations
 from aftersales.parts.models import Condition, MovementKind, StockMovement
@@ -26,6 +27,7 @@ from aftersales.service.requests import services as requests
 from aftersales.service.states import FINAL, RequestState
 from aftersales.tenancy.current import CurrentTenant
 
+_ = messages(CORE_DOMAIN)
 MAX_LEAD_DAYS = 366
 """How far ahead a supplier's expected date may be: a year, against a mistyped year."""
 
@@ -78,13 +80,15 @@ async def place(session: AsyncSession, tenant: CurrentTenant, ask: BackorderAsk,
                           expected_on=ask.expected_on, location_id=ask.location_id, request_id=request.id,
                           placed_by=actor, created_at=now)
     session.add(backorder)
-    note = (f"waiting for {ask.quantity} × {part.code} ({part.name}) back-ordered from {supplier}"
-            f"{f' (ref. {reference})' if reference else ''}, expected on {ask.expected_on.isoformat()}")
-    if state is RequestState.WAITING_FOR_PARTS:
-        await requests.add_note(session, request.id, actor=actor, note=note, now=now)
-    else:
+    if state is not RequestState.WAITING_FOR_PARTS:
         await requests.move_request(session, tenant, request.id, RequestState.WAITING_FOR_PARTS, actor=actor,
-                                    note=note, now=now)
+                                    note="", now=now)
+    what = {"quantity": ask.quantity, "part": f"{part.code} ({part.name})", "supplier": supplier,
+            "expected": ask.expected_on}
+    reservations.on_timeline(session, request.id, _(
+        "{quantity} × {part} back-ordered from {supplier} (reference {reference}), expected on {expected}",
+        reference=reference, **what) if reference else _(
+        "{quantity} × {part} back-ordered from {supplier}, expected on {expected}", **what), actor=actor, now=now)
     await session.flush()
     await notices.repair_delayed(session, tenant, request, backorder, part, now=now)
     return backorder
@@ -121,14 +125,14 @@ async def receive(session: AsyncSession, tenant: CurrentTenant, backorder_id: UU
     backorder.reservation_id = held.id
     part = await find_part(session, backorder.part_id, "part_id", [])
     assert part is not None
-    note = f"{backorder.quantity} × {part.code} ({part.name}) arrived from {backorder.supplier} and is reserved"
     still_waiting = await session.scalar(select(Backorder.id).where(
         Backorder.request_id == request.id, Backorder.state == BackorderState.OPEN.value).limit(1))
     if RequestState(request.state) is RequestState.WAITING_FOR_PARTS and still_waiting is None:
-        await requests.move_request(session, tenant, request.id, RequestState.IN_REPAIR, actor=actor, note=note,
+        await requests.move_request(session, tenant, request.id, RequestState.IN_REPAIR, actor=actor, note="",
                                     now=now)
-    else:
-        await requests.add_note(session, request.id, actor=actor, note=note, now=now)
+    reservations.on_timeline(session, request.id, _(
+        "{quantity} × {part} arrived from {supplier} and is reserved for this repair", quantity=backorder.quantity,
+        part=f"{part.code} ({part.name})", supplier=backorder.supplier), actor=actor, now=now)
     await session.flush()
     await notices.part_arrived(session, tenant, request, backorder, part, now=now)
     return backorder

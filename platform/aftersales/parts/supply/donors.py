@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from aftersales.contract.text import CORE_DOMAIN, messages
 from aftersales.contract.values import UsedPartTerms
 from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
 from aftersales.parts import ledger, reservations
@@ -23,11 +24,11 @@ from aftersales.parts.supply.catalogue import check_quantity, clean_text, find_l
 from aftersales.parts.supply.models import DonorHarvest, DonorSource, DonorUnit
 from aftersales.parts.supply.terms import used_part_terms
 from aftersales.service.models import ServiceRequest
-from aftersales.service.requests import services as requests
 from aftersales.service.states import FINAL, RequestState
 from aftersales.tenancy.current import CurrentTenant
 from aftersales.warranty.models import Registration, Serial
 
+_ = messages(CORE_DOMAIN)
 MAX_SERIAL = 64
 MAX_HARVEST_LINES = 100
 
@@ -200,10 +201,10 @@ async def take_used(session: AsyncSession, tenant: CurrentTenant, *, request_id:
     terms = used_part_terms(tenant, part)
     today = now.astimezone(tenant.calendar.zone).date()
     until = today + timedelta(days=terms.warranty_days) if terms.warranty_days else None
-    cover = (f"warranty on the used part: {terms.warranty_days} days, until {until.isoformat()}" if until
-             else "no warranty on the used part")
-    reasons = "; ".join(str(reason) for reason in terms.reasons)
-    await requests.add_note(session, request.id, actor=actor, now=now, note=(
-        f"{quantity} × {part.code} ({part.name}) taken used, from a donor unit: {cover}"
-        f"{f' ({reasons})' if reasons else ''}"))
+    terms_said = terms.reasons[0] if terms.reasons else ""
+    what = {"quantity": quantity, "part": f"{part.code} ({part.name})", "terms": terms_said}
+    reservations.on_timeline(session, request.id, _(
+        "{quantity} × {part} taken used, from a donor unit; the customer's warranty on it runs until {until}: {terms}",
+        until=until, **what) if until else _(
+        "{quantity} × {part} taken used, from a donor unit; no warranty on it: {terms}", **what), actor=actor, now=now)
     return UsedPartTaken(reservation=held, terms=terms, warranty_until=until)
