@@ -24,6 +24,7 @@ from aftersales.web.console.orders.warehouses_page import ConsoleWarehousesContr
 from aftersales.web.console.providers_pages import ConsoleProviderController
 from aftersales.web.console.refunds_pages import ConsoleRefundController
 from aftersales.web.console.requests_pages import ConsoleRequestController
+from aftersales.web.console.stock.catalogue_page import ConsolePartsCatalogueController
 from aftersales.web.console.stock.import_page import ConsoleStockImportController
 from aftersales.web.console.stock.levels_page import ConsoleStockController
 from aftersales.web.console.stock.movements_page import ConsoleStockLedgerController
@@ -87,6 +88,7 @@ TENANT_PAGES: list[type[PageController]] = [
     ConsoleStockReservationsController,
     ConsoleStockImportController,
     ConsoleReturnBatchesController,
+    ConsolePartsCatalogueController,
     DashboardController,
     ImportController,
     ClonePagesController,
