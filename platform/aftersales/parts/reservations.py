@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.contract.text import CORE_DOMAIN, messages
@@ -132,6 +132,10 @@ async def get_reservation(session: AsyncSession, reservation_id: uuid.UUID) -> S
 
 async def _open(session: AsyncSession, reservation_id: uuid.UUID) -> tuple[StockReservation, PartPrice]:
     """The open reservation, read under its part's lock. :raises NotFound, Conflict: issued or released."""
+    if session.get_bind().dialect.name == "sqlite":  # the write lock before the first read (see ledger.lock_part)
+        await session.execute(update(StockReservation).where(StockReservation.id == reservation_id)
+                              .values(updated_at=StockReservation.updated_at)
+                              .execution_options(synchronize_session=False))
     part_id = await session.scalar(select(StockReservation.part_id).where(StockReservation.id == reservation_id))
     if part_id is None:
         raise NotFound("no such reservation")
