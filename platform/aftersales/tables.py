@@ -32,13 +32,13 @@ from aftersales.marketplace.models import (
 from aftersales.orders.fulfilment.models import DeliveryChange, FestivalCard, Fulfilment, Warehouse
 from aftersales.orders.models import Order, OrderCounter, OrderInstalment, OrderLine, ProForma
 from aftersales.outbox.models import OutboxMessage
-from aftersales.parts.supply.models import Backorder, DonorHarvest, DonorUnit, FaultyPart, ReturnBatch
 from aftersales.parts.models import (
     StockLocation,
     StockMinimum,
     StockMovement,
     StockReservation,
 )
+from aftersales.parts.supply.models import Backorder, DonorHarvest, DonorUnit, FaultyPart, ReturnBatch
 from aftersales.payments.ledger.models import LedgerEntry, Payment, Wallet
 from aftersales.payments.refunds.models import CustomerIdentity, Refund, RefundEvent
 from aftersales.payments.stripe.models import StripeAccount, StripeEvent
@@ -58,6 +58,7 @@ from aftersales.warranty.recalls.models import RecallCampaign, RecallUnit  # noq
 
 __all__ = [
     "ApiClient",
+    "Backorder",
     "BookedSlot",
     "Booking",
     "ChangeRequest",
@@ -68,6 +69,9 @@ __all__ = [
     "DeliveryChange",
     "Dispute",
     "DisputeNote",
+    "DonorHarvest",
+    "DonorUnit",
+    "FaultyPart",
     "FestivalCard",
     "FollowUp",
     "FollowUpFailure",
@@ -100,6 +104,7 @@ __all__ = [
     "RefundEvent",
     "RequestEvent",
     "RequestHold",
+    "ReturnBatch",
     "Serial",
     "SerialCheck",
     "ServicePoint",

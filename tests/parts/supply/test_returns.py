@@ -4,8 +4,12 @@ the warranty cost of the batch's jobs — or rejected with the supplier's reason
 
 from __future__ import annotations
 
-import pytest
+import asyncio
 
+import pytest
+from sqlalchemy import text
+
+from aftersales.db.session import Database
 from aftersales.errors import Conflict, InvalidInput
 from aftersales.parts import reservations
 from aftersales.parts.models import StockMovement
@@ -131,3 +135,31 @@ async def test_batches_refuse_a_taken_rma_an_empty_batch_and_foreign_parts(runti
     assert taken.value.code == "parts.rma_taken"
     async with runtime.db.transaction(tenant.id) as s:
         assert [p.part_id for p in await returns.awaiting_return(s)] == [screen]  # the refused batch took nothing
+
+
+@pytest.mark.postgres_only
+async def test_ten_racing_batches_over_the_same_faulty_parts_take_them_once(backend, runtime, make_tenant):
+    tenant = await mehr(make_tenant)
+    screen, location = await add_part(runtime, tenant), await add_location(runtime, tenant)
+    await tag(runtime, tenant, await warranty_repair(runtime, tenant, screen, location), screen)
+    db = Database(backend.app_url, pool_size=12, max_overflow=0)
+    everyone_in = asyncio.Barrier(10)
+
+    async def one(i: int) -> str:
+        try:
+            async with db.transaction(tenant.id) as s:
+                await s.execute(text("SELECT 1"))
+                await everyone_in.wait()
+                await returns.open_batch(s, supplier="Samsung Parts", rma_number=f"R-{i}", faulty_ids=None,
+                                         actor=f"staff:{i}", now=OPENED)
+            return "opened"
+        except Conflict:
+            return "refused"
+
+    try:
+        outcomes = await asyncio.gather(*(one(i) for i in range(10)))
+    finally:
+        await db.dispose()
+    assert (outcomes.count("opened"), outcomes.count("refused")) == (1, 9)
+    async with runtime.db.transaction(tenant.id) as s:
+        assert len(await returns.list_batches(s)) == 1

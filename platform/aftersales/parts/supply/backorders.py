@@ -100,7 +100,7 @@ async def receive(session: AsyncSession, tenant: CurrentTenant, backorder_id: UU
     quantity is reserved for the request; when the request waits for nothing else it moves on to ``in_repair``,
     and the customer is told. A request that ended meanwhile gets no reservation: the parts stay on the shelf.
 
-    :raises NotFound: no such back-order. :raises Conflict: it is not open (received already, or cancelled).
+    :raises NotFound: no such back-order. :raises Conflict: it was received already.
     """
     backorder = await get_backorder(session, backorder_id)
     claimed = await session.execute(update(Backorder).where(Backorder.id == backorder.id,
@@ -108,7 +108,7 @@ async def receive(session: AsyncSession, tenant: CurrentTenant, backorder_id: UU
                                      .values(state=BackorderState.RECEIVED.value, received_at=now,
                                              received_by=actor))
     if claimed.rowcount != 1:  # type: ignore[attr-defined]  # a concurrent receipt won the row
-        raise Conflict("the back-order is not open; it was received or cancelled already",
+        raise Conflict("the back-order was received already",
                        code="parts.backorder_not_open")
     await session.refresh(backorder)
     await ledger.record(session, StockMovement(

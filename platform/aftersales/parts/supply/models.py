@@ -36,7 +36,6 @@ class BackorderState(enum.StrEnum):
     """Placed with the supplier; nothing received yet."""
     RECEIVED = "received"
     """The supplier's parts arrived: a receipt posted, the job's quantity reserved."""
-    CANCELLED = "cancelled"
 
 
 class Backorder(TenantOwned, Base):

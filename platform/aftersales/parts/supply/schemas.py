@@ -49,7 +49,7 @@ class BackorderOut(BaseModel):
     supplier: str
     supplier_reference: str
     expected_on: date
-    state: str = Field(description="open, received or cancelled.")
+    state: str = Field(description="open, or received.")
     late: bool = Field(description="Open and past its expected date.")
     placed_by: str
     placed_at: datetime
