@@ -1,6 +1,5 @@
 """What the stock pages show of parts and locations: the part and location choices of the filters and forms
-(``[(id, "CODE · name")]``), a part named in the reader's language (:func:`~aftersales.parts.supply.catalogue.
-part_name`)."""
+(``[(id, "CODE · name")]``), and a part named in the reader's language as the catalogue names it."""
 
 from __future__ import annotations
 
@@ -10,9 +9,9 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from aftersales.marketplace.quotes.parts import name_for
 from aftersales.parts.locations import list_locations
 from aftersales.parts.models import StockLocation
-from aftersales.parts.supply.catalogue import part_name
 from aftersales.service.quotes.models import PartPrice
 from aftersales.service.quotes.price_list import RATE_CODES
 
@@ -33,6 +32,11 @@ async def locations_by_id(session: AsyncSession) -> dict[uuid.UUID, StockLocatio
 def part_choices(parts: Iterable[PartPrice], locale: str) -> list[tuple[str, str]]:
     """The parts as ``(id, "CODE · name")`` choices."""
     return [(str(p.id), f"{p.code} · {part_name(p, locale)}") for p in parts]
+
+
+def part_name(part: PartPrice, locale: str) -> str:
+    """The part's name for a reader of ``locale`` (:func:`aftersales.marketplace.quotes.parts.name_for`)."""
+    return name_for(part, locale)
 
 
 def location_choices(locations: Iterable[StockLocation]) -> list[tuple[str, str]]:
