@@ -7,7 +7,10 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from sqlalchemy import func, select
 
+from aftersales.parts.models import StockMinimum
+from support.pages import post_form
 from support.stock_pages import (
     add_location,
     add_part,
@@ -130,5 +133,49 @@ async def test_another_tenants_staff_see_none_of_this_tenants_stock(pages, runti
     assert "PUMP-7" not in (await pages.get("/t/other-test/console/stock/reorder")).text
     filtered = await pages.get(f"/t/other-test/console/stock?location={central}&part={pump}")
     assert filtered.status_code == 422 and "THR-C" not in filtered.text  # another tenant's ids are unknown here
+    buffer = await post_form(pages, "/t/other-test/console/stock/reorder",
+                             {"part_id": str(pump), "location_id": str(central), "minimum": "1"})
+    assert buffer.status_code == 422 and 'id="part_id-error"' in buffer.text and 'id="location_id-error"' in buffer.text
     across = await pages.get(PAGE)
     assert across.status_code == 303 and "/sign-in" in across.headers["location"]  # not signed in there
+
+
+async def test_a_writer_sets_a_buffer_on_the_reorder_page_and_the_part_is_listed(pages, runtime, make_tenant,
+                                                                                 sign_in_staff):
+    tenant, pump, _belt, central, _office = await _stocked(runtime, make_tenant)
+    await sign_in_staff(pages, tenant, "technician")
+    set_ = await post_form(pages, f"{PAGE}/reorder?lang=fa", {"part_id": str(pump), "location_id": str(central),
+                                                              "minimum": "۶", "reorder_quantity": "۱۰"})
+    assert set_.status_code == 303
+    reorder = await pages.get(f"{PAGE}/reorder")
+    assert 'data-part="PUMP-7" data-location="THR-C" data-suggested="10"' in reorder.text
+    unset = await post_form(pages, f"{PAGE}/reorder", {"part_id": str(pump), "location_id": str(central),
+                                                       "minimum": "0", "reorder_quantity": ""})
+    assert unset.status_code == 303
+    assert 'data-part="PUMP-7"' not in (await pages.get(f"{PAGE}/reorder")).text
+
+
+@pytest.mark.parametrize(("form", "field"), [
+    ({"minimum": "-1"}, "minimum"), ({"minimum": ""}, "minimum"), ({"minimum": "1000001"}, "minimum"),
+    ({"minimum": "9" * 30}, "minimum"), ({"reorder_quantity": "0"}, "reorder_quantity"),
+    ({"reorder_quantity": "x"}, "reorder_quantity"), ({"part_id": "nope"}, "part_id"),
+    ({"part_id": str(uuid.UUID(int=7))}, "part_id"), ({"location_id": str(uuid.UUID(int=7))}, "location_id"),
+])
+async def test_a_bad_buffer_is_refused_beside_its_field_and_nothing_is_written(pages, runtime, make_tenant,
+                                                                               sign_in_staff, form, field):
+    tenant, pump, _belt, central, _office = await _stocked(runtime, make_tenant)
+    await sign_in_staff(pages, tenant, "technician")
+    refused = await post_form(pages, f"{PAGE}/reorder", {"part_id": str(pump), "location_id": str(central),
+                                                         "minimum": "6", "reorder_quantity": "", **form})
+    assert refused.status_code == 422 and f'id="{field}-error"' in refused.text
+    async with runtime.db.transaction(tenant.id) as s:
+        assert await s.scalar(select(func.count()).select_from(StockMinimum)) == 0
+
+
+async def test_a_reader_cannot_set_a_buffer(pages, runtime, make_tenant, sign_in_staff):
+    tenant, pump, _belt, central, _office = await _stocked(runtime, make_tenant)
+    await sign_in_staff(pages, tenant, "finance")
+    assert 'data-action="set-buffer"' not in (await pages.get(f"{PAGE}/reorder")).text
+    refused = await post_form(pages, f"{PAGE}/reorder", {"part_id": str(pump), "location_id": str(central),
+                                                         "minimum": "6"})
+    assert refused.status_code == 403

@@ -22,6 +22,8 @@ def conflict_reason(clock: Clock, exc: Conflict) -> str:
             "state": labels.reservation(str(params.get("state")))},
         "parts.batch_state": lambda: _("The return batch is %(state)s: this cannot be done to it now.") % {
             "state": labels.batch(str(params.get("state")))},
+        "stock.minimum_concurrent": lambda: _("Someone set this buffer at the same moment: look at it and set it "
+                                              "again."),
         "parts.batch_empty": lambda: _("No faulty part of this supplier awaits return."),
         "parts.rma_taken": lambda: _("This supplier's RMA number is on another batch already."),
         "parts.batched_meanwhile": lambda: _("Someone put one of these parts into another batch meanwhile: look "
