@@ -152,9 +152,12 @@ async def transfer(session: AsyncSession, moved: Moved, *, to_location_id: uuid.
 
 async def movements_page(session: AsyncSession, *, part_id: uuid.UUID | None, location_id: uuid.UUID | None,
                          request_id: uuid.UUID | None, booking_id: uuid.UUID | None, after: uuid.UUID | None,
-                         limit: int) -> list[StockMovement]:
-    """Movements newest first (ids are time-ordered UUIDv7), ``limit`` of them after the id ``after``."""
+                         limit: int, kind: str | None = None) -> list[StockMovement]:
+    """Movements newest first (ids are time-ordered UUIDv7), ``limit`` of them after the id ``after`` (of one
+    ``kind`` when given: the console's ledger filters by it)."""
     query = select(StockMovement).order_by(StockMovement.id.desc())
+    if kind is not None:
+        query = query.where(StockMovement.kind == kind)
     if part_id is not None:
         query = query.where(StockMovement.part_id == part_id)
     if location_id is not None:

@@ -24,6 +24,12 @@ from aftersales.web.console.orders.warehouses_page import ConsoleWarehousesContr
 from aftersales.web.console.providers_pages import ConsoleProviderController
 from aftersales.web.console.refunds_pages import ConsoleRefundController
 from aftersales.web.console.requests_pages import ConsoleRequestController
+from aftersales.web.console.stock.catalogue_page import ConsolePartsCatalogueController
+from aftersales.web.console.stock.import_page import ConsoleStockImportController
+from aftersales.web.console.stock.levels_page import ConsoleStockController
+from aftersales.web.console.stock.movements_page import ConsoleStockLedgerController
+from aftersales.web.console.stock.reservations_page import ConsoleStockReservationsController
+from aftersales.web.console.stock.returns_page import ConsoleReturnBatchesController
 from aftersales.web.console.units_pages import ConsoleUnitController
 from aftersales.web.console.webhooks_pages import ConsoleWebhookController
 from aftersales.web.i18n.catalogues import compile_all
@@ -77,6 +83,12 @@ TENANT_PAGES: list[type[PageController]] = [
     ConsoleOrderActionController,
     ConsoleFulfilmentActionController,
     ConsoleWarehousesController,
+    ConsoleStockController,
+    ConsoleStockLedgerController,
+    ConsoleStockReservationsController,
+    ConsoleStockImportController,
+    ConsoleReturnBatchesController,
+    ConsolePartsCatalogueController,
     DashboardController,
     ImportController,
     ClonePagesController,

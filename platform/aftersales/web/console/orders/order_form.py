@@ -11,18 +11,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from babel.numbers import NumberFormatError, parse_decimal
-
-from aftersales.contract.money import Money
-from aftersales.contract.numerals import ascii_digits
 from aftersales.errors import FieldError, InvalidInput
 from aftersales.identity.customers import CustomerDetails
 from aftersales.orders.services import NewInstalment, NewLine, NewOrder
 from aftersales.web.forms import field as posted_field
-from aftersales.web.portal.account.forms import read_date, typed_amount
+from aftersales.web.portal.account.forms import read_date, typed_amount, typed_minor
 from aftersales.web.portal.rendering import Page
 
 LINE_ROWS = 5
@@ -51,22 +46,6 @@ class OrderForm:
         return self.typed.get(name, "")
 
 
-def _minor(text: str, currency: str, locale: str) -> int | None:
-    """``text`` as an amount of ``currency`` in minor units, read with the reader's separators (CLDR, through
-    Babel) or plainly (``۴۵۰٬۰۰۰``, ``450 000``); None when it is not a whole number of minor units."""
-    try:
-        value = parse_decimal(ascii_digits(text.strip()), locale=locale)
-    except (NumberFormatError, InvalidOperation):
-        try:
-            value = Decimal(typed_amount(text))
-        except InvalidOperation:
-            return None
-    value = value.scaleb(Money.minor_digits(currency))
-    if not value.is_finite() or value != value.to_integral_value():
-        return None
-    return int(value)
-
-
 def new_order(form: OrderForm, page: Page, currency: str) -> NewOrder | None:
     """The order the form asks for, or None with ``form.errors`` saying what could not be read."""
     _ = page.translations.gettext
@@ -92,7 +71,7 @@ def new_order(form: OrderForm, page: Page, currency: str) -> NewOrder | None:
             continue
         unit_price = None
         if price:
-            unit_price = _minor(price, currency, page.locale)
+            unit_price = typed_minor(price, currency, page.locale)
             if unit_price is None:
                 errors[f"price_{i}"] = _("Enter the price as a number in %(currency)s.") % {"currency": currency}
                 continue
@@ -102,7 +81,7 @@ def new_order(form: OrderForm, page: Page, currency: str) -> NewOrder | None:
         due, amount = form.get(f"due_on_{i}"), form.get(f"amount_{i}")
         if not (due or amount):
             continue
-        due_on, minor = read_date(due), _minor(amount, currency, page.locale)
+        due_on, minor = read_date(due), typed_minor(amount, currency, page.locale)
         if due_on is None:
             errors[f"due_on_{i}"] = _("Enter the date as year-month-day.")
         if minor is None:

@@ -6,11 +6,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import jdatetime
+from babel.numbers import NumberFormatError, parse_decimal
 from litestar.datastructures import UploadFile
 
+from aftersales.contract.money import Money
 from aftersales.contract.numerals import ascii_digits
 
 _DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
@@ -36,6 +39,22 @@ def read_date(typed: str) -> date | None:
 def typed_amount(typed: str) -> str:
     """An amount as typed (``۱۲٬۵۰۰٬۰۰۰``, ``12 500 000``) in the plain form the services parse."""
     return ascii_digits(typed).replace("٬", "").replace("٫", ".").replace(" ", "").replace("\u00a0", "")
+
+
+def typed_minor(text: str, currency: str, locale: str) -> int | None:
+    """``text`` as an amount of ``currency`` in minor units, read with the reader's separators (CLDR, through
+    Babel) or plainly (``۴۵۰٬۰۰۰``, ``450 000``); None when it is not a whole number of minor units."""
+    try:
+        value = parse_decimal(ascii_digits(text.strip()), locale=locale)
+    except (NumberFormatError, InvalidOperation):
+        try:
+            value = Decimal(typed_amount(text))
+        except InvalidOperation:
+            return None
+    value = value.scaleb(Money.minor_digits(currency))
+    if not value.is_finite() or value != value.to_integral_value():
+        return None
+    return int(value)
 
 
 @dataclass(frozen=True)
