@@ -116,7 +116,8 @@ def test_each_setting_defaults_to_the_core_defaults_constant():
                                    "warranty_months": defaults.DEFAULT_WARRANTY_MONTHS,
                                    "first_response_business_days": 2,  # defaults.aftersales_sla_targets' literal
                                    "rating_burst_per_day": defaults.RATING_BURST_PER_DAY,
-                                   "proforma_valid_business_days": defaults.PROFORMA_VALID_BUSINESS_DAYS}
+                                   "proforma_valid_business_days": defaults.PROFORMA_VALID_BUSINESS_DAYS,
+                                   "transfer_expected_business_days": defaults.TRANSFER_EXPECTED_BUSINESS_DAYS}
 
 
 # -- a new plugin behaves as the core does -------------------------------------------------------------------
@@ -168,6 +169,7 @@ FACTS: dict[str, Callable[[], st.SearchStrategy[dict[str, Any]]]] = {
     "followup_answered": lambda: st.fixed_dictionaries({"answer": strategies.followup_answers()}),
     "order_terms": lambda: st.just({}),
     "request_kinds": lambda: st.just({}),
+    "intake_checklist": lambda: st.fixed_dictionaries({"product": st.none() | strategies.products()}),
 }
 
 

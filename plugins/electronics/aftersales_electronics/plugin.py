@@ -16,6 +16,7 @@ from aftersales.contract import (
     FollowUpAnswer,
     FollowUpPlan,
     FollowUpRouting,
+    IntakeChecklist,
     OfferingSpec,
     ProductInfo,
     RefundDecision,
@@ -33,7 +34,7 @@ from aftersales.contract import (
     check_pattern,
     hookimpl,
 )
-from aftersales_electronics import __version__, catalogue, followups, refunds, sla, warranty
+from aftersales_electronics import __version__, catalogue, followups, intake, refunds, sla, warranty
 from aftersales_electronics.serials import check_imei, check_imeis
 from aftersales_electronics.settings import ElectronicsSettings
 
@@ -123,3 +124,8 @@ def aftersales_service_catalogue(tenant: TenantContext) -> list[OfferingSpec]:
 @hookimpl
 def aftersales_refund_policy(tenant: TenantContext, refund: RefundFacts) -> RefundDecision | None:
     return refunds.refund_decision(refund)
+
+
+@hookimpl
+def aftersales_intake_checklist(tenant: TenantContext, product: ProductInfo | None) -> IntakeChecklist:
+    return intake.intake_checklist(tenant.settings_as(ElectronicsSettings))
