@@ -43,6 +43,8 @@ from aftersales.service.models import (
     ServicePoint,
     ServiceRequest,
     SlaClock,
+    UnitIntake,
+    UnitTransfer,
 )
 from aftersales.service.quotes.models import PartPrice, ServiceQuote
 from aftersales.tenancy.models import Tenant
