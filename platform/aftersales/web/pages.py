@@ -24,6 +24,7 @@ from aftersales.web.console.orders.warehouses_page import ConsoleWarehousesContr
 from aftersales.web.console.providers_pages import ConsoleProviderController
 from aftersales.web.console.refunds_pages import ConsoleRefundController
 from aftersales.web.console.requests_pages import ConsoleRequestController
+from aftersales.web.console.unit_pages import ConsoleUnitMovesController
 from aftersales.web.console.units_pages import ConsoleUnitController
 from aftersales.web.console.webhooks_pages import ConsoleWebhookController
 from aftersales.web.i18n.catalogues import compile_all
@@ -66,7 +67,7 @@ TENANT_PAGES: list[type[PageController]] = [
     MyOrdersController,
     ConsoleRequestController,
     ConsoleCustomerController,
-    ConsoleUnitController,
+    ConsoleUnitController, ConsoleUnitMovesController,
     ConsoleRefundController,
     ConsoleProviderController,
     ConsoleWebhookController,

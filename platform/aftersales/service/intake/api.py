@@ -17,13 +17,11 @@ from aftersales.http.openapi import AS_FILED
 from aftersales.identity.guards import actor, requires_scope
 from aftersales.identity.scopes import REQUESTS_READ, REQUESTS_WRITE
 from aftersales.service.intake import services as intake
+from aftersales.service.intake.images import MAX_INTAKE_BODY
 from aftersales.service.intake.schemas import ChecklistOut, IntakeIn, IntakeOut, checklist_out, intake_out
 from aftersales.service.models import ServicePoint, UnitIntake
 from aftersales.service.requests.services import get_request
 from aftersales.warranty.registrations.attachments import attachment_path
-
-MAX_INTAKE_BODY = 40 * 1024 * 1024
-"""Six photos of 4 MiB for each photos item, in base64, and the signature: refused whole beyond this (413)."""
 
 
 class IntakeController(Controller):

@@ -20,6 +20,8 @@ MAX_PHOTO_BYTES = 4 * 1024 * 1024
 """One photo: a phone's JPEG fits; more is a raw camera file nobody needs at the counter."""
 MAX_SIGNATURE_BYTES = 256 * 1024
 """A drawn signature: a few hundred pixels of PNG lines is a few kilobytes."""
+MAX_INTAKE_BODY = 40 * 1024 * 1024
+"""A whole intake's body: photos of 4 MiB in base64 (or as files) and the signature; refused beyond this (413)."""
 DATA_URL = re.compile(r"data:(?P<type>[a-z]+/[a-z0-9.+-]+)(?:;[a-z0-9=.-]+)*;base64,(?P<data>.*)", re.DOTALL)
 CODE = "intake.bad_image"
 

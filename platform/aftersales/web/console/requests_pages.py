@@ -37,6 +37,7 @@ from aftersales.service.states import MOVES, IllegalTransition, RequestState
 from aftersales.tenancy.current import CurrentTenant
 from aftersales.warranty.registrations.services import model_and_serial
 from aftersales.web.console import queue, request_work
+from aftersales.web.console.unit_views import unit_view
 from aftersales.web.console.console_pages import (
     actor_of,
     console_page,
@@ -314,7 +315,13 @@ async def _detail(request: Request[Any, Any, Any], tenant: CurrentTenant, sessio
                 requested=_typed(problem), quotes=await request_work.quotes_of(session, found.id),
                 quotable=found.kind in quotes.QUOTED_KINDS, followups=await request_work.followups_of(session, found.id),
                 office_hours=weekly_hours(tenant.context.calendar, page.fmt),
-                around_the_clock=tenant.context.calendar.around_the_clock_channels)
+                around_the_clock=tenant.context.calendar.around_the_clock_channels,
+                unit=await unit_view(session, tenant, found))
+
+
+act_on_request = _act
+refused_on_request = _refused
+"""The request page's way of answering an action, for the unit actions (:mod:`~aftersales.web.console.unit_pages`)."""
 
 
 def _typed(problem: Problem | None) -> dict[str, str]:
