@@ -100,10 +100,20 @@ async def test_a_bad_waybill_is_refused_beside_its_field(pages, runtime, make_te
 async def test_another_tenants_staff_reach_no_unit_page(pages, runtime, make_tenant, sign_in_staff):
     record = await make_tenant("mehr")
     opened, workshop, office = await _repair(runtime, record)
+    await sign_in_staff(pages, record, "agent")
+    own = f"/t/mehr/console/requests/{opened.id}"
+    await post_form(pages, f"{own}/intake", {**INTAKE, "service_point_id": str(office)},
+                    files={"answer_photos": ("front.jpg", JPEG, "image/jpeg")})
+    await post_form(pages, f"{own}/transfers", {"to_point_id": str(workshop), "waybill": "W1", "carrier": "Post"})
+    [leg] = await _rows(runtime, record, UnitTransfer)
     rival = await make_tenant("rival")
     await sign_in_staff(pages, rival, "admin")
     url = f"/t/rival/console/requests/{opened.id}"
+    assert (await pages.get(url)).status_code == 404
     assert (await pages.get(f"{url}/receipt")).status_code == 404
-    refused = await post_form(pages, f"{url}/intake", {**INTAKE, "service_point_id": str(office)})
-    assert refused.status_code == 404
-    assert await _rows(runtime, record, UnitIntake) == []
+    assert (await pages.get(f"{url}/intake/files/{hashlib.sha256(PNG).hexdigest()}")).status_code == 404
+    for path, form in ((f"{url}/intake", {**INTAKE, "service_point_id": str(office)}),
+                       (f"{url}/transfers", {"to_point_id": str(office), "waybill": "W2", "carrier": "Post"}),
+                       (f"{url}/transfers/{leg.id}/receive", {})):
+        assert (await post_form(pages, path, form)).status_code == 404
+    assert [t.received_at for t in await _rows(runtime, record, UnitTransfer)] == [None]
