@@ -137,6 +137,11 @@ async def transfers_of(session: AsyncSession, request_id: UUID) -> list[UnitTran
                                       .order_by(UnitTransfer.sent_at, UnitTransfer.id)))
 
 
+async def service_points(session: AsyncSession) -> list[ServicePoint]:
+    """Every service point of the tenant, retired ones too, by name (a leg may name a retired one)."""
+    return list(await session.scalars(select(ServicePoint).order_by(ServicePoint.name)))
+
+
 def in_state(state: TransferState | None) -> Select[tuple[UnitTransfer]]:
     """Legs on their way, received, or reported missing and still not received."""
     query = select(UnitTransfer)

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from litestar.datastructures import UploadFile
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.contract.values import IntakeChecklist, IntakeItem
@@ -49,7 +48,7 @@ async def unit_view(session: AsyncSession, tenant: CurrentTenant, request: Servi
     """The unit of ``request`` as its page shows it."""
     taken = await intake.intake_of(session, request.id)
     where = await location_of(session, request)
-    every = list(await session.scalars(select(ServicePoint).order_by(ServicePoint.name)))
+    every = await transfers.service_points(session)
     return UnitView(
         checklist=None if taken else await intake.checklist_for(session, tenant, request), intake=taken,
         items=intake.asked_items(taken) if taken else [], points=[p for p in every if p.active],
