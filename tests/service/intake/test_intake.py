@@ -4,9 +4,33 @@ nothing; another tenant reaches none of it."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 
-from support.transit import JPEG, PHOTO, PNG, data_url, intake_body, open_request, points, taken_in
+import pytest
+from sqlalchemy import select, text
+
+from aftersales.db.base import utcnow
+from aftersales.db.session import Database
+from aftersales.errors import Conflict
+from aftersales.identity.customers import CustomerDetails
+from aftersales.service.intake.services import IntakeAsked, take_in
+from aftersales.service.models import RequestEvent, ServicePoint, UnitIntake
+from aftersales.service.requests.services import NewRequest
+from aftersales.service.requests.services import open_request as open_service_request
+from aftersales.tenancy.current import bind_tenant
+from support.transit import (
+    JPEG,
+    MEHR_ANSWERS,
+    PHOTO,
+    PNG,
+    SIGNATURE,
+    data_url,
+    intake_body,
+    open_request,
+    points,
+    taken_in,
+)
 
 
 async def test_a_mehr_unit_is_taken_in_with_its_checklist_and_the_customers_signature(client, make_tenant, staff_token):
@@ -143,3 +167,38 @@ async def test_another_tenant_can_neither_read_nor_take_in_the_unit(client, make
                               headers=intruder)).status_code == 404
     assert (await client.post(f"/api/v1/requests/{other['id']}/intake", json=intake_body(rival_office),
                               headers=owner)).status_code == 422  # the rival's point is unknown here
+
+
+@pytest.mark.postgres_only
+async def test_ten_racing_intakes_take_the_unit_in_once(backend, runtime, make_tenant):
+    record = await make_tenant("mehr")
+    tenant = bind_tenant(record, runtime.plugins)
+    async with runtime.db.transaction(record.id) as s:
+        office = ServicePoint(name="Tajrish office", latitude=35.8, longitude=51.43, country="IR")
+        s.add(office)
+        request = await open_service_request(s, tenant, NewRequest(kind="repair", channel="walk_in", summary="screen",
+                                                           customer=CustomerDetails(name="Sara", phone="+98 912 345 6789")),
+                                     actor="staff:1", now=utcnow())
+    db = Database(backend.app_url, pool_size=12, max_overflow=0)
+    everyone_in = asyncio.Barrier(10)
+
+    async def take(i: int) -> str:
+        try:
+            async with db.transaction(record.id) as s:
+                await s.execute(text("SELECT 1"))
+                await everyone_in.wait()
+                await take_in(s, tenant, runtime.settings.data_dir, request.id, IntakeAsked(
+                    service_point_id=office.id, answers=MEHR_ANSWERS, signer_name=f"Signer {i}", signature=SIGNATURE),
+                    actor=f"staff:{i}", now=utcnow())
+            return "taken"
+        except Conflict:
+            return "refused"
+
+    try:
+        outcomes = await asyncio.gather(*(take(i) for i in range(10)))
+    finally:
+        await db.dispose()
+    assert (outcomes.count("taken"), outcomes.count("refused")) == (1, 9)
+    async with runtime.db.transaction(record.id) as s:
+        assert len((await s.scalars(select(UnitIntake))).all()) == 1
+        assert len((await s.scalars(select(RequestEvent).where(RequestEvent.kind == "taken_in"))).all()) == 1

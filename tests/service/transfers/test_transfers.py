@@ -132,3 +132,15 @@ async def test_another_tenant_reaches_no_transfer(client, make_tenant, staff_tok
     assert [t["id"] for t in (await client.get("/api/v1/transfers?state=in_transit", headers=owner)).json()] == [
         leg["id"]]
     assert (await client.get(f"{url}/transfers", headers=owner)).json()[0]["received_at"] is None
+
+
+async def test_a_service_point_is_a_workshop_or_an_office(client, make_tenant, staff_token):
+    admin = await staff_token(await make_tenant("mehr"), "admin")
+    workshop, office = await points(client, admin)
+    kinds = {p["id"]: p["kind"] for p in (await client.get("/api/v1/service-points/", headers=admin)).json()}
+    assert kinds == {workshop: "workshop", office: "office"}
+    plain = {"name": "Karaj office", "latitude": 35.8, "longitude": 50.9, "country": "IR"}
+    assert (await client.post("/api/v1/service-points/", json=plain, headers=admin)).json()["kind"] == "office"
+    bad = await client.post("/api/v1/service-points/", json={**plain, "name": "Depot", "kind": "depot"},
+                            headers=admin)
+    assert bad.status_code == 400 and "kind" in bad.text
