@@ -108,6 +108,8 @@ __all__ = [
     "StripeEvent",
     "Tenant",
     "TrainingSignOff",
+    "UnitIntake",
+    "UnitTransfer",
     "Wallet",
     "Warehouse",
     "WorkItem",

@@ -37,7 +37,6 @@ from aftersales.service.states import MOVES, IllegalTransition, RequestState
 from aftersales.tenancy.current import CurrentTenant
 from aftersales.warranty.registrations.services import model_and_serial
 from aftersales.web.console import queue, request_work
-from aftersales.web.console.unit_views import unit_view
 from aftersales.web.console.console_pages import (
     actor_of,
     console_page,
@@ -46,6 +45,7 @@ from aftersales.web.console.console_pages import (
     staff_names,
 )
 from aftersales.web.console.labels import Labels
+from aftersales.web.console.unit_views import unit_view
 from aftersales.web.forms import field, form_fields
 from aftersales.web.page_auth import ViewerDep
 from aftersales.web.page_controller import PageController
