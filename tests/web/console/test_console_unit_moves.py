@@ -50,7 +50,7 @@ async def test_staff_take_the_unit_in_send_it_to_the_workshop_and_receive_it(pag
 
     missing = await post_form(pages, f"{url}/intake", {**INTAKE, "service_point_id": str(office),
                                                        "answer_charger": ""}, files={"answer_photos": ("f.jpg", JPEG, "image/jpeg")})
-    assert missing.status_code == 422 and 'data-error-for="answers.charger"' in missing.text
+    assert missing.status_code == 422 and 'data-error-for="answers.charger">This must be answered.' in missing.text
     assert await _rows(runtime, record, UnitIntake) == []
 
     taken = await post_form(pages, f"{url}/intake", {**INTAKE, "service_point_id": str(office)},
@@ -85,7 +85,7 @@ async def test_staff_take_the_unit_in_send_it_to_the_workshop_and_receive_it(pag
 
 
 async def test_a_bad_waybill_is_refused_beside_its_field(pages, runtime, make_tenant, sign_in_staff):
-    record = await make_tenant("mehr")
+    record = await make_tenant("mehr", locales=["en", "fa"])
     opened, workshop, office = await _repair(runtime, record)
     await sign_in_staff(pages, record, "agent")
     url = f"/t/mehr/console/requests/{opened.id}"
@@ -93,8 +93,10 @@ async def test_a_bad_waybill_is_refused_beside_its_field(pages, runtime, make_te
                     files={"answer_photos": ("front.jpg", JPEG, "image/jpeg")})
     refused = await post_form(pages, f"{url}/transfers", {"to_point_id": str(workshop), "waybill": "",
                                                           "carrier": "Post"})
-    assert refused.status_code == 422 and 'data-error-for="waybill"' in refused.text
+    assert refused.status_code == 422 and 'data-error-for="waybill">Fill this in.' in refused.text
     assert await _rows(runtime, record, UnitTransfer) == []
+    again = await post_form(pages, f"{url}/intake?lang=fa", {**INTAKE, "service_point_id": str(office)})
+    assert again.status_code == 409 and "دستگاه این درخواست پیش‌تر تحویل گرفته شده است." in again.text
 
 
 async def test_another_tenants_staff_reach_no_unit_page(pages, runtime, make_tenant, sign_in_staff):

@@ -93,7 +93,8 @@ async def take_in(session: AsyncSession, tenant: CurrentTenant, data_dir: Path, 
     if not signer:
         errors.append(FieldError("signer_name", "must not be empty", code="intake.required"))
     elif len(signer) > MAX_SIGNER_NAME:
-        errors.append(FieldError("signer_name", f"must be at most {MAX_SIGNER_NAME} characters"))
+        errors.append(FieldError("signer_name", f"must be at most {MAX_SIGNER_NAME} characters", code="intake.too_long",
+                                 params={"limit": MAX_SIGNER_NAME}))
     signature = decode(asked.signature, "signature", types=("image/png",), limit=MAX_SIGNATURE_BYTES)
     if isinstance(signature, FieldError):
         errors.append(signature)
@@ -147,14 +148,16 @@ def _checked_answers(checklist: IntakeChecklist, given: Mapping[str, Answer]) ->
             elif not value.strip() and item.required:
                 errors.append(FieldError(field, "must be answered", code="intake.required", params={"item": item.code}))
             elif len(value.strip()) > MAX_ANSWER_TEXT:
-                errors.append(FieldError(field, f"must be at most {MAX_ANSWER_TEXT} characters"))
+                errors.append(FieldError(field, f"must be at most {MAX_ANSWER_TEXT} characters", code="intake.too_long",
+                                         params={"limit": MAX_ANSWER_TEXT}))
             elif value.strip():
                 answers[item.code] = value.strip()
         else:
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 errors.append(FieldError(field, "must be a list of image data: URLs", code="intake.wrong_kind"))
             elif len(value) > MAX_PHOTOS_PER_ITEM:
-                errors.append(FieldError(field, f"must be at most {MAX_PHOTOS_PER_ITEM} photos"))
+                errors.append(FieldError(field, f"must be at most {MAX_PHOTOS_PER_ITEM} photos",
+                                         code="intake.too_many_photos", params={"limit": MAX_PHOTOS_PER_ITEM}))
             else:
                 decoded = [decode(v, f"{field}.{n}", types=PHOTO_TYPES, limit=MAX_PHOTO_BYTES)
                            for n, v in enumerate(value)]

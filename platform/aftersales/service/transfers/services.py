@@ -162,9 +162,10 @@ def transfer_state(transfer: UnitTransfer) -> TransferState:
 
 def _text_errors(field: str, value: str, limit: int) -> list[FieldError]:
     if not value:
-        return [FieldError(field, "must not be empty")]
+        return [FieldError(field, "must not be empty", code="transfer.empty")]
     if len(value) > limit:
-        return [FieldError(field, f"must be at most {limit} characters")]
+        return [FieldError(field, f"must be at most {limit} characters", code="transfer.too_long",
+                           params={"limit": limit})]
     return text_problems(value, field)
 
 

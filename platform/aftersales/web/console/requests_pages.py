@@ -319,9 +319,8 @@ async def _detail(request: Request[Any, Any, Any], tenant: CurrentTenant, sessio
                 unit=await unit_view(session, tenant, found))
 
 
-act_on_request = _act
 refused_on_request = _refused
-"""The request page's way of answering an action, for the unit actions (:mod:`~aftersales.web.console.unit_pages`)."""
+"""The request page showing a refused action, for the unit actions (:mod:`~aftersales.web.console.unit_pages`)."""
 
 
 def _typed(problem: Problem | None) -> dict[str, str]:

@@ -7,6 +7,7 @@ answer as the request page's other actions do: back to the request when done, th
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 from uuid import UUID
 
@@ -15,7 +16,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from aftersales.db.base import utcnow
-from aftersales.errors import NotFound
+from aftersales.errors import Conflict, InvalidInput, NotFound
 from aftersales.http.context import RuntimeDep, SessionDep, TenantDep
 from aftersales.identity.scopes import REQUESTS_READ, REQUESTS_WRITE
 from aftersales.service.intake import services as intake
@@ -25,7 +26,8 @@ from aftersales.service.requests import services as service
 from aftersales.service.transfers import services as transfers
 from aftersales.warranty.registrations.attachments import attachment_path
 from aftersales.web.console.console_pages import actor_of, console_page, parse_id, show
-from aftersales.web.console.requests_pages import REQUEST, Problem, act_on_request, refused_on_request
+from aftersales.web.console.requests_pages import REQUEST, Problem, refused_on_request
+from aftersales.web.console.unit_refusals import worded
 from aftersales.web.console.unit_views import intake_asked, unit_view
 from aftersales.web.forms import form_fields
 from aftersales.web.page_auth import ViewerDep
@@ -48,7 +50,7 @@ class ConsoleUnitMovesController(PageController):
             _ = console_page(request, tenant, viewer)[0].translations.gettext
             return await refused_on_request(request, tenant, session, viewer, me, request_id, Problem(
                 "intake", fields={"service_point_id": _("Choose where the unit is taken in.")}, typed=typed))
-        return await act_on_request(
+        return await _act(
             request, tenant, session, viewer, me, request_id, "intake", typed,
             lambda: intake.take_in(session, tenant, runtime.settings.data_dir, request_id, asked, actor=actor_of(me),
                                    now=utcnow()))
@@ -64,7 +66,7 @@ class ConsoleUnitMovesController(PageController):
             _ = console_page(request, tenant, viewer)[0].translations.gettext
             return await refused_on_request(request, tenant, session, viewer, me, request_id, Problem(
                 "transfer", fields={"to_point_id": _("Choose where the unit goes.")}, typed=typed))
-        return await act_on_request(
+        return await _act(
             request, tenant, session, viewer, me, request_id, "transfer", typed,
             lambda: transfers.send_unit(session, tenant, request_id, transfers.TransferAsked(
                 to_point_id=to_point, waybill=typed["waybill"], carrier=typed["carrier"]),
@@ -75,7 +77,7 @@ class ConsoleUnitMovesController(PageController):
                       tenant: TenantDep, session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
         """Record the unit's arrival at the leg's destination."""
         me = viewer.staff(REQUESTS_WRITE)
-        return await act_on_request(
+        return await _act(
             request, tenant, session, viewer, me, request_id, "receive", {},
             lambda: transfers.receive_unit(session, tenant, request_id, transfer_id, received_at=None,
                                            actor=actor_of(me), now=utcnow()))
@@ -104,3 +106,19 @@ class ConsoleUnitMovesController(PageController):
             raise NotFound("no such file in this intake")
         return Response(attachment_path(runtime.settings.data_dir, tenant.record.id, sha256).read_bytes(),
                         media_type=content_type)
+
+
+async def _act(request: Request[Any, Any, Any], tenant: Any, session: Any, viewer: Any, me: Any, request_id: UUID,
+               action: str, typed: dict[str, str], work: Callable[[], Awaitable[object]]) -> Template | Redirect:
+    """Run ``work()`` in a savepoint: back to the request when done; the request with the refusal worded by its
+    code in the reader's language (422 beside the fields, 409 for the action) when refused, nothing written."""
+    page = console_page(request, tenant, viewer)[0]
+    try:
+        async with session.begin_nested():
+            await work()
+    except (Conflict, InvalidInput) as exc:
+        fields, reason = worded(exc, page.translations.gettext)
+        return await refused_on_request(request, tenant, session, viewer, me, request_id, Problem(
+            action, reason=reason or None, fields=fields, typed=typed),
+            status_code=422 if isinstance(exc, InvalidInput) else 409)
+    return Redirect(page.url(f"/console/requests/{request_id}"), status_code=303)
