@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from sqlalchemy import select
+
+from aftersales.outbox.models import OutboxMessage
 from support.transit import open_request, points, taken_in
 
 NOBODY = "00000000-0000-0000-0000-000000000001"
 
 
-async def test_a_unit_goes_to_the_central_workshop_and_back(client, make_tenant, staff_token, customer_token):
+async def test_a_unit_goes_to_the_central_workshop_and_back(runtime, client, make_tenant, staff_token, customer_token):
     tenant = await make_tenant("mehr")
     admin = await staff_token(tenant, "admin")
     workshop, office = await points(client, admin)
@@ -34,6 +37,10 @@ async def test_a_unit_goes_to_the_central_workshop_and_back(client, make_tenant,
     back = (await client.post(f"{url}/transfers", json={"to_point_id": office, "waybill": "PST-1002",
                                                         "carrier": "Post"}, headers=admin)).json()
     await client.post(f"{url}/transfers/{back['id']}/receive", json={}, headers=admin)
+    async with runtime.db.transaction(tenant.id) as s:
+        [told] = (await s.scalars(select(OutboxMessage).where(OutboxMessage.event == "unit.back_at_office"))).all()
+    assert told.channel == "sms"  # the customer gave a phone, no e-mail
+    assert "is back from the central workshop at Tajrish office" in told.body  # once: the first leg went to the workshop
     legs = (await client.get(f"{url}/transfers", headers=admin)).json()
     assert [(t["waybill"], t["state"]) for t in legs] == [("PST-1001", "received"), ("PST-1002", "received")]
     kinds = [e["kind"] for e in (await client.get(f"{url}/timeline", headers=admin)).json()]

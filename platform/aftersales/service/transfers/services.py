@@ -27,6 +27,7 @@ from aftersales.service.models import RequestEvent, ServicePoint, UnitTransfer
 from aftersales.service.requests.location import Whereabouts, location_of
 from aftersales.service.requests.services import get_request
 from aftersales.service.states import FINAL, RequestState
+from aftersales.service.transfers.notices import tell_back_at_office
 from aftersales.tenancy.current import CurrentTenant
 
 _ = messages(CORE_DOMAIN)
@@ -102,7 +103,8 @@ async def send_unit(session: AsyncSession, tenant: CurrentTenant, request_id: UU
 
 async def receive_unit(session: AsyncSession, tenant: CurrentTenant, request_id: UUID, transfer_id: UUID, *,
                        received_at: datetime | None, actor: str, now: datetime) -> UnitTransfer:
-    """Record the unit's arrival at the leg's destination (a unit reported missing may still arrive).
+    """Record the unit's arrival at the leg's destination (a unit reported missing may still arrive); a unit back
+    from the workshop at a service office is told to its customer (:mod:`.notices`).
 
     :raises NotFound: no such request, or no such leg of it. :raises Conflict: the leg was received already.
     :raises InvalidInput: a time in the future or before the leg was sent.
@@ -121,11 +123,13 @@ async def receive_unit(session: AsyncSession, tenant: CurrentTenant, request_id:
     if errors:
         raise InvalidInput("the unit cannot be received", errors)
     transfer.received_at, transfer.received_by = at, actor
-    point = await session.scalar(select(ServicePoint).where(ServicePoint.id == transfer.to_point_id))
-    assert point is not None
+    points = {p.id: p for p in await session.scalars(select(ServicePoint).where(
+        ServicePoint.id.in_({transfer.from_point_id, transfer.to_point_id})))}
+    point = points[transfer.to_point_id]
     session.add(RequestEvent(request_id=request.id, occurred_at=at, actor=actor, kind="transfer_received",
                              note=_("received at {point} (waybill {waybill})", point=point.name,
                                     waybill=transfer.waybill)))
+    await tell_back_at_office(session, tenant, request, transfer, points[transfer.from_point_id], point, now)
     await session.flush()
     return transfer
 
