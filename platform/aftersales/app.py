@@ -57,10 +57,12 @@ from aftersales.service.followups.api import (
     PublicSurveyController,
     TrainingSignOffController,
 )
+from aftersales.service.intake.api import IntakeController
 from aftersales.service.quotes.api import ServiceQuoteController
 from aftersales.service.requests.api import ServiceRequestController
 from aftersales.service.requests.replacement import ReplacementOfferController
 from aftersales.service.service_points import ServicePointController
+from aftersales.service.transfers.api import RequestTransferController, TransferController
 from aftersales.warranty.api import CatalogController, PublicWarrantyController, SerialController
 from aftersales.warranty.imports.api import SerialImportController
 from aftersales.warranty.recalls.api import PublicRecallController, RecallController
@@ -120,6 +122,9 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             ServiceQuoteController,
             CustomerController,
             ServicePointController,
+            IntakeController,
+            RequestTransferController,
+            TransferController,
             RecallController,
             PublicRecallController,
             ComplaintController,

@@ -50,6 +50,8 @@ from aftersales.service.models import (
     ServicePoint,
     ServiceRequest,
     SlaClock,
+    UnitIntake,
+    UnitTransfer,
 )
 from aftersales.service.quotes.models import PartPrice, ServiceQuote
 from aftersales.tenancy.models import Tenant
@@ -122,6 +124,8 @@ __all__ = [
     "StripeEvent",
     "Tenant",
     "TrainingSignOff",
+    "UnitIntake",
+    "UnitTransfer",
     "Wallet",
     "Warehouse",
     "WorkItem",

@@ -32,6 +32,7 @@ from aftersales.outbox.delivery import BATCH, deliver_due
 from aftersales.runtime import Runtime
 from aftersales.service.clocks.escalation import sweep_breaches, warn_at_risk
 from aftersales.service.followups.delivery import retry_failed_followups, send_due_followups
+from aftersales.service.transfers.missing import mark_missing_units
 from aftersales.tenancy.models import Tenant
 
 log = logging.getLogger(__name__)
@@ -63,8 +64,9 @@ async def forget_rate_counters(runtime: Runtime, tenant_id: UUID, now: datetime)
 
 
 JOBS: list[Job] = [sweep_breaches, warn_at_risk, retry_failed_followups, send_due_followups, sweep_orders,
-                   send_late_delivery_notices, deliver_outbox, forget_rate_counters]
-"""In order: jobs that write messages (breaches, clocks at risk, follow-ups, orders, late deliveries) run before
+                   send_late_delivery_notices, mark_missing_units, deliver_outbox, forget_rate_counters]
+"""In order: jobs that write messages (breaches, clocks at risk, follow-ups, orders, late deliveries, missing
+units) run before
 delivery, so one pass sends them; housekeeping last."""
 """What the worker runs for each active tenant on every pass, in this order."""
 

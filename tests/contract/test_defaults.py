@@ -199,6 +199,14 @@ def test_aftersales_refund_policy_default_caps_at_what_was_paid_with_finance_app
     assert decision.methods == (RefundMethod.ORIGINAL_PAYMENT,) and decision.needs_finance_approval
 
 
+def test_aftersales_intake_checklist_default_requires_the_condition_and_expects_a_transfer_in_5_business_days(
+        hooks, tenant):
+    checklist = hooks.aftersales_intake_checklist(tenant=tenant, product=None)
+    assert [(i.code, i.kind, i.required) for i in checklist.items] == [
+        ("condition", "text", True), ("accessories", "text", False), ("photos", "photos", False)]
+    assert checklist.transfer_expected_business_days == 5
+
+
 def test_aftersales_used_part_terms_default_gives_no_warranty_and_says_so(hooks, tenant):
     from aftersales.contract.values import PartFacts
 

@@ -117,7 +117,8 @@ def test_each_setting_defaults_to_the_core_defaults_constant():
                                    "first_response_business_days": 2,  # defaults.aftersales_sla_targets' literal
                                    "rating_burst_per_day": defaults.RATING_BURST_PER_DAY,
                                    "proforma_valid_business_days": defaults.PROFORMA_VALID_BUSINESS_DAYS,
-                                   "used_part_warranty_days": defaults.USED_PART_WARRANTY_DAYS}
+                                   "used_part_warranty_days": defaults.USED_PART_WARRANTY_DAYS,
+                                   "transfer_expected_business_days": defaults.TRANSFER_EXPECTED_BUSINESS_DAYS}
 
 
 # -- a new plugin behaves as the core does -------------------------------------------------------------------
@@ -168,6 +169,7 @@ FACTS: dict[str, Callable[[], st.SearchStrategy[dict[str, Any]]]] = {
     "refund_policy": lambda: st.fixed_dictionaries({"refund": strategies.refund_facts()}),
     "followup_answered": lambda: st.fixed_dictionaries({"answer": strategies.followup_answers()}),
     "order_terms": lambda: st.just({}),
+    "intake_checklist": lambda: st.fixed_dictionaries({"product": st.none() | strategies.products()}),
     "request_kinds": lambda: st.just({}),
     "used_part_terms": lambda: st.fixed_dictionaries({"part": strategies.part_facts()}),
 }

@@ -21,6 +21,7 @@ from aftersales.contract.settings_rules import at_least, valid_regular_expressio
 from aftersales.contract.text import Message, messages
 from aftersales.contract.values import (
     HOLD_REASONS,
+    INTAKE_ITEM_KINDS,
     MILESTONES,
     REQUEST_KINDS,
     ROUTING_STEPS,
@@ -38,6 +39,8 @@ from aftersales.contract.values import (
     FollowUpPlan,
     FollowUpRouting,
     GeoPoint,
+    IntakeChecklist,
+    IntakeItem,
     JobFacts,
     JobItem,
     LateDelivery,
@@ -76,6 +79,7 @@ from aftersales.contract.values import (
 __all__ = [
     "ENTRY_POINT_GROUP",
     "HOLD_REASONS",
+    "INTAKE_ITEM_KINDS",
     "MILESTONES",
     "PROJECT",
     "REQUEST_KINDS",
@@ -95,6 +99,8 @@ __all__ = [
     "FollowUpPlan",
     "FollowUpRouting",
     "GeoPoint",
+    "IntakeChecklist",
+    "IntakeItem",
     "JobFacts",
     "JobItem",
     "LateDelivery",

@@ -27,6 +27,8 @@ from aftersales.contract.values import (
     FollowUpAnswer,
     FollowUpPlan,
     FollowUpRouting,
+    IntakeChecklist,
+    IntakeItem,
     JobFacts,
     LateDelivery,
     LateDeliveryCompensation,
@@ -340,6 +342,20 @@ def aftersales_order_terms(tenant: TenantContext) -> OrderTerms:
                       unfunded_followup_days=UNFUNDED_FOLLOWUP_DAYS)
 
 
+
+
+TRANSFER_EXPECTED_BUSINESS_DAYS = 5
+"""How long a unit may be on its way between two service points when the vertical says nothing (an assumption:
+no seed names a number)."""
+
+
+@hookimpl(trylast=True)
+def aftersales_intake_checklist(tenant: TenantContext, product: ProductInfo | None) -> IntakeChecklist:
+    return IntakeChecklist(
+        items=(IntakeItem("condition", _("Condition of the unit as handed in"), "text"),
+               IntakeItem("accessories", _("Accessories handed in with the unit"), "text", required=False),
+               IntakeItem("photos", _("Photos of the unit"), "photos", required=False)),
+        transfer_expected_business_days=TRANSFER_EXPECTED_BUSINESS_DAYS)
 @hookimpl(trylast=True)
 def aftersales_request_kinds(tenant: TenantContext) -> RequestKinds:
     return RequestKinds(offered=REQUEST_KINDS)

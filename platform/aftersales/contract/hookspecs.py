@@ -29,6 +29,7 @@ from aftersales.contract.values import (
     FollowUpAnswer,
     FollowUpPlan,
     FollowUpRouting,
+    IntakeChecklist,
     JobFacts,
     LateDelivery,
     LateDeliveryCompensation,
@@ -361,6 +362,25 @@ def aftersales_used_part_terms(tenant: TenantContext, part: PartFacts) -> UsedPa
 
     :param part: the part taken.
     :return: :class:`~aftersales.contract.values.UsedPartTerms`, or None to leave it to the next plugin.
+    """
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Units on the move
+# ---------------------------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def aftersales_intake_checklist(tenant: TenantContext, product: ProductInfo | None) -> IntakeChecklist | None:
+    """What is checked when a unit of ``product`` is taken in for service (Mehr: box, charger, accessories,
+    visible damage, photos), and how many business days a transfer of it between service points may take.
+
+    Called when the intake form is shown, when a unit is taken in (answers to unknown items are refused, required
+    ones must be answered) and when the unit is sent to another service point (the transfer's expected time).
+    ``product`` is None for a request without a registered unit. ``firstresult``; the core default asks for the
+    unit's condition, the accessories and photos, and expects a transfer within 5 business days.
+
+    :return: :class:`~aftersales.contract.values.IntakeChecklist`, or None to leave it to the next plugin.
     """
 
 

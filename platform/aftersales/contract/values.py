@@ -859,6 +859,59 @@ class RequestKinds:
 
 
 # ---------------------------------------------------------------------------------------------------------
+# Units on the move: intake
+# ---------------------------------------------------------------------------------------------------------
+
+
+INTAKE_ITEM_KINDS: tuple[str, ...] = ("yes_no", "text", "photos")
+"""How an intake item is answered: a yes or no, a short text, or photos of the unit."""
+
+
+@dataclass(frozen=True)
+class IntakeItem:
+    """One question asked when a unit is taken in (Mehr: "is the original box handed in?")."""
+
+    code: str
+    """Stable id of the item (``box``): the key of its answer; lower-case letters, digits and ``_``."""
+    label: str
+    """The question as staff and the customer's receipt read it: a :class:`~aftersales.contract.text.Message`."""
+    kind: str
+    """One of :data:`INTAKE_ITEM_KINDS`."""
+    required: bool = True
+    """A required item must be answered (a ``photos`` item with at least one photo) before the unit is taken in."""
+
+    def __post_init__(self) -> None:
+        if not is_component_code(self.code):
+            raise ValueError(f"intake item code {self.code!r} must be lower-case letters, digits and _")
+        if self.kind not in INTAKE_ITEM_KINDS:
+            raise ValueError(f"intake item kind must be one of {INTAKE_ITEM_KINDS}, not {self.kind!r}")
+        if not str(self.label).strip():
+            raise ValueError(f"intake item {self.code!r} needs a label")
+
+
+@dataclass(frozen=True)
+class IntakeChecklist:
+    """What a vertical checks when a unit is taken in (``aftersales_intake_checklist``), and how long the unit
+    may be on its way between two service points before it is reported missing."""
+
+    items: tuple[IntakeItem, ...]
+    """The questions, in the order the form and the receipt list them; codes unique."""
+    transfer_expected_business_days: int
+    """A transfer of this unit not received within this many business days of being sent is a missing unit."""
+
+    def __post_init__(self) -> None:
+        codes = [item.code for item in self.items]
+        if len(set(codes)) != len(codes):
+            raise ValueError("intake checklist names an item code twice")
+        if self.transfer_expected_business_days < 1:
+            raise ValueError("transfer_expected_business_days must be at least 1")
+
+    def item(self, code: str) -> IntakeItem | None:
+        """The item with ``code``, or None."""
+        return next((item for item in self.items if item.code == code), None)
+
+
+# ---------------------------------------------------------------------------------------------------------
 # Used parts
 # ---------------------------------------------------------------------------------------------------------
 

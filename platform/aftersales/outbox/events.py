@@ -500,6 +500,23 @@ class WebhookTest(Event):
     requested_at: datetime
 
 
+class UnitMissing(Event):
+    """A unit sent between two service points was not received within the vertical's expected business days
+    (issue 20 §2): reported once per transfer by the worker."""
+
+    name = "unit.missing"
+    transfer_id: uuid.UUID
+    request_id: uuid.UUID
+    number: int
+    from_point_id: uuid.UUID
+    to_point_id: uuid.UUID
+    waybill: str
+    carrier: str
+    sent_at: datetime
+    expected_by: datetime = Field(description="When it was due at its destination (the vertical's business days).")
+    reported_at: datetime
+
+
 CATALOGUE: dict[str, type[Event]] = {event.name: event for event in (
     RequestOpened, RequestMoved, RequestClosed, RequestAssigned, SlaAtRisk, SlaBreached,
     ComplaintFiled, ComplaintEscalated, ComplaintAnswered,
@@ -510,7 +527,7 @@ CATALOGUE: dict[str, type[Event]] = {event.name: event for event in (
     OrderCreated, OrderFunded, OrderCancelled,
     OrderDispatched, OrderDelivered, OrderInstalled, OrderDeliveryLate,
     StockBelowMinimum,
-    WebhookTest,
+    WebhookTest, UnitMissing,
 )}
 """Every event, by name."""
 

@@ -170,6 +170,8 @@ class ServicePoint(TenantOwned, Base):
     country: Mapped[str] = mapped_column(String(2))
     active: Mapped[bool] = mapped_column(default=True)
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    kind: Mapped[str] = mapped_column(String(10), default="office", server_default="office")
+    """``workshop`` (the central workshop, Mehr) or ``office`` (a service office): where a unit is sent to."""
 
 
 class Complaint(TenantOwned, Base):
@@ -218,3 +220,65 @@ class Complaint(TenantOwned, Base):
     """``sms`` or ``email``: how the answer was sent."""
     answer_message_id: Mapped[uuid.UUID | None] = mapped_column()
     """The outbox message that carries the answer to the customer."""
+
+
+class UnitIntake(TenantOwned, Base):
+    """A unit taken in for a request (issue 20 §2): where, the vertical's checklist as asked and its answers, and
+    the customer's signature on the receipt. One per request; never changed (append-only)."""
+
+    __tablename__ = "unit_intakes"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "request_id"),
+        ForeignKeyConstraint(["tenant_id", "request_id"], ["service_requests.tenant_id", "service_requests.id"]),
+        ForeignKeyConstraint(["tenant_id", "service_point_id"], ["service_points.tenant_id", "service_points.id"]),
+    )
+
+    request_id: Mapped[uuid.UUID] = mapped_column()
+    service_point_id: Mapped[uuid.UUID] = mapped_column()
+    """Where the unit was taken in: its first location."""
+    checklist: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    """The items as asked (code, label as its message JSON, kind, required), so the receipt reads as signed."""
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    """Per item code: a bool (``yes_no``), a text, or the photos (``sha256``, ``content_type``, ``size``)."""
+    signer_name: Mapped[str] = mapped_column(String(200))
+    signature_sha256: Mapped[str] = mapped_column(String(64))
+    """The drawn signature (PNG), kept by content hash in the tenant's attachments folder."""
+    signed_at: Mapped[datetime] = mapped_column()
+    taken_by: Mapped[str] = mapped_column(String(120))
+    taken_at: Mapped[datetime] = mapped_column()
+
+
+OPEN_TRANSFER = "received_at IS NULL"
+"""A transfer on its way (the partial indexes of ``unit_transfers``)."""
+
+
+class UnitTransfer(TenantOwned, Base):
+    """One leg of a unit's journey between two service points: the waybill and carrier, who sent and who received
+    it and when, and when it is expected (the vertical's business days); ``missing_at`` once the worker reported
+    it missing. At most one leg of a request is on its way at a time."""
+
+    __tablename__ = "unit_transfers"
+    __table_args__ = (
+        ForeignKeyConstraint(["tenant_id", "request_id"], ["service_requests.tenant_id", "service_requests.id"]),
+        ForeignKeyConstraint(["tenant_id", "from_point_id"], ["service_points.tenant_id", "service_points.id"]),
+        ForeignKeyConstraint(["tenant_id", "to_point_id"], ["service_points.tenant_id", "service_points.id"]),
+        Index("ix_unit_transfers_request", "tenant_id", "request_id", "sent_at"),
+        Index("uq_unit_transfers_one_open", "tenant_id", "request_id", unique=True,
+              sqlite_where=text(OPEN_TRANSFER), postgresql_where=text(OPEN_TRANSFER)),
+        Index("ix_unit_transfers_due", "tenant_id", "expected_by",
+              sqlite_where=text(f"{OPEN_TRANSFER} AND missing_at IS NULL"),
+              postgresql_where=text(f"{OPEN_TRANSFER} AND missing_at IS NULL")),
+    )
+
+    request_id: Mapped[uuid.UUID] = mapped_column()
+    from_point_id: Mapped[uuid.UUID] = mapped_column()
+    to_point_id: Mapped[uuid.UUID] = mapped_column()
+    waybill: Mapped[str] = mapped_column(String(60))
+    carrier: Mapped[str] = mapped_column(String(100))
+    sent_at: Mapped[datetime] = mapped_column()
+    sent_by: Mapped[str] = mapped_column(String(120))
+    expected_by: Mapped[datetime] = mapped_column()
+    received_at: Mapped[datetime | None] = mapped_column()
+    received_by: Mapped[str | None] = mapped_column(String(120))
+    missing_at: Mapped[datetime | None] = mapped_column()
+    """When the worker reported the unit missing (``unit.missing``): once per transfer."""

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 from litestar import Controller, get, post, put
@@ -29,6 +29,8 @@ class ServicePointIn(BaseModel):
     country: str = Field(min_length=2, max_length=2)
     active: bool = True
     address: str = Field(default="", max_length=500)
+    kind: Literal["workshop", "office"] = Field(default="office", description=(
+        "workshop (the central workshop units are sent to for repair) or office (a service office)"))
 
 
 class ServicePointOut(BaseModel):
@@ -39,11 +41,12 @@ class ServicePointOut(BaseModel):
     country: str
     active: bool
     address: str
+    kind: str
 
 
 def point_out(p: ServicePoint) -> ServicePointOut:
     return ServicePointOut(id=p.id, name=p.name, latitude=p.latitude, longitude=p.longitude, country=p.country,
-                           active=p.active, address=str(p.details.get("address", "")))
+                           active=p.active, address=str(p.details.get("address", "")), kind=p.kind)
 
 
 def _checked(data: ServicePointIn) -> dict[str, Any]:
@@ -54,7 +57,7 @@ def _checked(data: ServicePointIn) -> dict[str, Any]:
     if not name:
         raise InvalidInput("invalid service point", [FieldError("name", "must not be empty")])
     return {"name": name, "latitude": data.latitude, "longitude": data.longitude, "country": country,
-            "active": data.active, "details": {"address": data.address.strip()}}
+            "active": data.active, "details": {"address": data.address.strip()}, "kind": data.kind}
 
 
 class ServicePointController(Controller):

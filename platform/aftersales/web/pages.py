@@ -24,6 +24,7 @@ from aftersales.web.console.orders.warehouses_page import ConsoleWarehousesContr
 from aftersales.web.console.providers_pages import ConsoleProviderController
 from aftersales.web.console.refunds_pages import ConsoleRefundController
 from aftersales.web.console.requests_pages import ConsoleRequestController
+from aftersales.web.console.unit_pages import ConsoleUnitMovesController
 from aftersales.web.console.stock.catalogue_page import ConsolePartsCatalogueController
 from aftersales.web.console.stock.import_page import ConsoleStockImportController
 from aftersales.web.console.stock.levels_page import ConsoleStockController
@@ -72,7 +73,7 @@ TENANT_PAGES: list[type[PageController]] = [
     MyOrdersController,
     ConsoleRequestController,
     ConsoleCustomerController,
-    ConsoleUnitController,
+    ConsoleUnitController, ConsoleUnitMovesController,
     ConsoleRefundController,
     ConsoleProviderController,
     ConsoleWebhookController,

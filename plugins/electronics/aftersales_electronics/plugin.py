@@ -16,6 +16,7 @@ from aftersales.contract import (
     FollowUpAnswer,
     FollowUpPlan,
     FollowUpRouting,
+    IntakeChecklist,
     OfferingSpec,
     PartFacts,
     ProductInfo,
@@ -35,7 +36,7 @@ from aftersales.contract import (
     check_pattern,
     hookimpl,
 )
-from aftersales_electronics import __version__, catalogue, followups, refunds, sla, used_parts, warranty
+from aftersales_electronics import __version__, catalogue, followups, intake, refunds, sla, used_parts, warranty
 from aftersales_electronics.serials import check_imei, check_imeis
 from aftersales_electronics.settings import ElectronicsSettings
 
@@ -123,6 +124,11 @@ def aftersales_service_catalogue(tenant: TenantContext) -> list[OfferingSpec]:
 
 
 @hookimpl
+
+
+@hookimpl
+def aftersales_intake_checklist(tenant: TenantContext, product: ProductInfo | None) -> IntakeChecklist:
+    return intake.intake_checklist(tenant.settings_as(ElectronicsSettings))
 def aftersales_refund_policy(tenant: TenantContext, refund: RefundFacts) -> RefundDecision | None:
     return refunds.refund_decision(refund)
 

@@ -156,6 +156,17 @@ class ElectronicsSettings(PluginSettings):
         ),
     )
 
+    transfer_expected_business_days: int = Field(
+        default=3,
+        ge=1,
+        le=60,
+        description=(
+            "seed 000: a device goes to the central workshop or the nearest service office and back; a transfer "
+            "not received within this many business days is a missing unit. The seed names no number; 3 is an "
+            "assumption."
+        ),
+    )
+
     @field_validator("replacement_after_business_days")
     @classmethod
     def _replacement_comes_after_the_repair_deadline(cls, value: int, info: ValidationInfo) -> int:

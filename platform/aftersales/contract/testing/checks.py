@@ -29,6 +29,7 @@ from aftersales.contract.values import (
     ClaimKind,
     DefectType,
     FollowUpRouting,
+    IntakeChecklist,
     LateDeliveryCompensation,
     OrderTerms,
     Quote,
@@ -220,6 +221,15 @@ def _used_part_terms(answer: UsedPartTerms, args: Mapping[str, Any], probe: Prob
     _require(_said(answer.reasons), "the warranty on a used part says why (a call-centre agent reads it out)")
 
 
+def _intake_checklist(answer: IntakeChecklist, args: Mapping[str, Any], probe: Probe) -> None:
+    codes = [item.code for item in answer.items]
+    _require(len(set(codes)) == len(codes), f"the intake checklist names an item twice: {codes}")
+    _require(answer.transfer_expected_business_days >= 1, "a transfer is expected within at least 1 business day")
+    for item in answer.items:
+        _require(is_component_code(item.code), f"intake item code {item.code!r} is not a plain identifier")
+        _require(bool(str(item.label).strip()), f"intake item {item.code!r} has no label")
+
+
 # -- the facts each hook is called with ------------------------------------------------------------------
 
 
@@ -299,6 +309,7 @@ CHECKS: dict[str, HookCheck] = {
     "aftersales_followup_answered": HookCheck(_fixed(answer=facts.followup_answers()), _routing),
     "aftersales_order_terms": HookCheck(_fixed(), _order_terms),
     "aftersales_request_kinds": HookCheck(_fixed(), _request_kinds),
+    "aftersales_intake_checklist": HookCheck(_fixed(product=st.none() | facts.products()), _intake_checklist),
     "aftersales_used_part_terms": HookCheck(_fixed(part=facts.part_facts()), _used_part_terms),
 }
 """Every hook of the contract the kit knows how to exercise; a hook missing here is reported unchecked."""

@@ -123,6 +123,26 @@ class HoldOut(BaseModel):
     actor: str
 
 
+class ReceiptItemOut(BaseModel):
+    """One checklist item on the receipt, with what was recorded at the counter."""
+
+    code: str
+    label: Said
+    kind: str
+    answer: bool | str | None = Field(description="The yes_no or text answer; null for photos or when not answered.")
+    photos: int = Field(description="How many photos were taken for a photos item.")
+
+
+class ReceiptIntakeOut(BaseModel):
+    """The intake as the receipt states it: where, the checklist's answers, and the customer's signature."""
+
+    service_point_name: str
+    items: list[ReceiptItemOut]
+    signer_name: str
+    signed_at: datetime
+    signed: bool = Field(description="Always true: an intake is recorded only with the customer's signature.")
+
+
 class ReceiptOut(BaseModel):
     """What the customer takes home at intake: the request number and the promised result date."""
 
@@ -138,6 +158,7 @@ class ReceiptOut(BaseModel):
     model: str | None
     promised_at: datetime | None
     promised_local_date: str | None = Field(description="The promised date in the tenant's time zone (ISO).")
+    intake: ReceiptIntakeOut | None = Field(default=None, description="The unit's intake; null before it is taken in.")
 
 
 def request_fields(r: ServiceRequest) -> dict[str, object]:

@@ -45,6 +45,8 @@ EVENTS = {
     "contacted": N_("Customer contacted"), "on_site": N_("Technician on site"), "held": N_("Put on hold"),
     "released": N_("Hold ended"), "sla_breached": N_("Promise breached"), "escalated": N_("Escalated"),
     "answered": N_("Answered"),
+    "taken_in": N_("Unit taken in"), "transfer_sent": N_("Unit sent"), "transfer_received": N_("Unit received"),
+    "unit_missing": N_("Unit missing"),
 }
 CLOCKS = {
     "first_contact": N_("First contact"), "first_response": N_("First response"), "result": N_("Result"),

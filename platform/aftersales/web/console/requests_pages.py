@@ -45,6 +45,7 @@ from aftersales.web.console.console_pages import (
     staff_names,
 )
 from aftersales.web.console.labels import Labels
+from aftersales.web.console.unit_views import unit_view
 from aftersales.web.forms import field, form_fields
 from aftersales.web.page_auth import ViewerDep
 from aftersales.web.page_controller import PageController
@@ -314,7 +315,12 @@ async def _detail(request: Request[Any, Any, Any], tenant: CurrentTenant, sessio
                 requested=_typed(problem), quotes=await request_work.quotes_of(session, found.id),
                 quotable=found.kind in quotes.QUOTED_KINDS, followups=await request_work.followups_of(session, found.id),
                 office_hours=weekly_hours(tenant.context.calendar, page.fmt),
-                around_the_clock=tenant.context.calendar.around_the_clock_channels)
+                around_the_clock=tenant.context.calendar.around_the_clock_channels,
+                unit=await unit_view(session, tenant, found))
+
+
+refused_on_request = _refused
+"""The request page showing a refused action, for the unit actions (:mod:`~aftersales.web.console.unit_pages`)."""
 
 
 def _typed(problem: Problem | None) -> dict[str, str]:

@@ -31,6 +31,7 @@ from aftersales.service.quotes import services as quotes
 from aftersales.service.quotes.models import PartPrice
 from aftersales.service.requests import services as service
 from aftersales.service.requests.kinds import offered
+from aftersales.service.requests.location import location_of
 from aftersales.service.requests.services import MAX_SUMMARY
 from aftersales.tenancy.current import CurrentTenant
 from aftersales.warranty.registrations.services import get_registration, units_of_customer
@@ -62,6 +63,13 @@ class RequestForm:
 async def visible_events(session: Any, request: ServiceRequest) -> list[RequestEvent]:
     """The request's timeline as the customer sees it: oldest first, internal events left out."""
     return [event for event in await service.timeline(session, request.id) if event.kind in EVENTS]
+
+
+async def unit_location(session: Any, tenant: CurrentTenant, request: ServiceRequest) -> str | None:
+    """Where the customer's unit is ("at the central workshop, …, since …"), dated in the tenant's calendar and
+    rendered in the reader's language by the page; None before it is taken in."""
+    where = await location_of(session, request)
+    return where.sentence(tenant.calendar.zone) if where else None
 
 
 async def promises(session: Any, tenant: CurrentTenant, request: ServiceRequest) -> list[clocks.ClockView]:
@@ -166,7 +174,8 @@ class RequestsController(PageController):
                     promises=await promises(session, tenant, found),
                     office_hours=weekly_hours(tenant.context.calendar, page.fmt),
                     quotes=await quotes_shown(session, found.id, customer_id),
-                    parts_expected=await expected_parts(session, found.id, page))
+                    parts_expected=await expected_parts(session, found.id, page),
+                    unit_location=await unit_location(session, tenant, found))
 
     @post("/my/requests/{request_id:uuid}/quotes/{quote_id:uuid}/{decision:str}")
     async def decide_quote(self, request: Request[Any, Any, Any], request_id: FromPath[UUID], quote_id: FromPath[UUID],

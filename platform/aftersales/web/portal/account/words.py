@@ -92,6 +92,9 @@ EVENTS = Words({
     "answered": N_("We answered your complaint"),
     "training_signed": N_("Training signed off"),
     "refund": N_("Refund"),
+    "taken_in": N_("We took your device in"),
+    "transfer_sent": N_("Your device is on its way"),
+    "transfer_received": N_("Your device arrived"),
 }, "")
 """Timeline events a customer sees; any other kind (notes, assignments, escalations) is internal."""
 
