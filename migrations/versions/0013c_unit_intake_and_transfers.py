@@ -2,7 +2,7 @@
 get a kind (workshop or office)
 
 Revision ID: 0013c
-Revises: 0012e
+Revises: 0013b
 Create Date: 2026-12-07 23:30:00
 """
 
@@ -16,7 +16,7 @@ from aftersales.db.append_only import forbid_changes
 from aftersales.db.rls import enable_tenant_isolation
 
 revision = '0013c'
-down_revision = '0012e'
+down_revision = '0013b'
 branch_labels = None
 depends_on = None
 
