@@ -124,11 +124,11 @@ def aftersales_service_catalogue(tenant: TenantContext) -> list[OfferingSpec]:
 
 
 @hookimpl
+def aftersales_intake_checklist(tenant: TenantContext, product: ProductInfo | None) -> IntakeChecklist:
+    return intake.intake_checklist(tenant.settings_as(ElectronicsSettings))
 
 
 @hookimpl
-def aftersales_intake_checklist(tenant: TenantContext, product: ProductInfo | None) -> IntakeChecklist:
-    return intake.intake_checklist(tenant.settings_as(ElectronicsSettings))
 def aftersales_refund_policy(tenant: TenantContext, refund: RefundFacts) -> RefundDecision | None:
     return refunds.refund_decision(refund)
 
