@@ -1,5 +1,6 @@
 """Every table of the platform, imported in one place (for Alembic, the schema tests and ``create_all``)."""
 
+from aftersales.dispatch.models import Technician, TechnicianAuthorisation, Visit
 from aftersales.disputes.models import Dispute, DisputeNote
 from aftersales.identity.models import (
     ApiClient,
@@ -105,7 +106,10 @@ __all__ = [
     "StripeAccount",
     "StripeEvent",
     "Tenant",
+    "Technician",
+    "TechnicianAuthorisation",
     "TrainingSignOff",
+    "Visit",
     "Wallet",
     "Warehouse",
     "WorkItem",
