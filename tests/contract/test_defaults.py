@@ -197,3 +197,8 @@ def test_aftersales_refund_policy_default_caps_at_what_was_paid_with_finance_app
     )
     assert decision.allowed == Money(3000, "EUR")
     assert decision.methods == (RefundMethod.ORIGINAL_PAYMENT,) and decision.needs_finance_approval
+
+
+def test_aftersales_dispatch_terms_default_has_no_cutoff_and_no_authorisation_rule(hooks, tenant):
+    terms = hooks.aftersales_dispatch_terms(tenant=tenant)
+    assert terms.plan_cutoff_hour is None and terms.warranty_needs_authorisation is False

@@ -168,6 +168,7 @@ FACTS: dict[str, Callable[[], st.SearchStrategy[dict[str, Any]]]] = {
     "followup_answered": lambda: st.fixed_dictionaries({"answer": strategies.followup_answers()}),
     "order_terms": lambda: st.just({}),
     "request_kinds": lambda: st.just({}),
+    "dispatch_terms": lambda: st.just({}),
 }
 
 

@@ -24,6 +24,7 @@ from aftersales.contract.values import (
     ClaimFacts,
     ClaimKind,
     CoverageItem,
+    DispatchTerms,
     FollowUpAnswer,
     FollowUpPlan,
     FollowUpRouting,
@@ -340,3 +341,7 @@ def aftersales_order_terms(tenant: TenantContext) -> OrderTerms:
 def aftersales_request_kinds(tenant: TenantContext) -> RequestKinds:
     return RequestKinds(offered=REQUEST_KINDS)
 
+
+@hookimpl(trylast=True)
+def aftersales_dispatch_terms(tenant: TenantContext) -> DispatchTerms:
+    return DispatchTerms()

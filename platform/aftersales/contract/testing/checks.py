@@ -28,6 +28,7 @@ from aftersales.contract.values import (
     ClaimDecision,
     ClaimKind,
     DefectType,
+    DispatchTerms,
     FollowUpRouting,
     LateDeliveryCompensation,
     OrderTerms,
@@ -215,6 +216,11 @@ def _request_kinds(answer: RequestKinds, args: Mapping[str, Any], probe: Probe) 
         _require(_said([reason]), f"the refusal of {kind!r} requests says why")
 
 
+def _dispatch_terms(answer: DispatchTerms, args: Mapping[str, Any], probe: Probe) -> None:
+    hour = answer.plan_cutoff_hour
+    _require(hour is None or 0 <= hour <= 23, f"fixes the plan at hour {hour}, which is no hour of a day")
+
+
 # -- the facts each hook is called with ------------------------------------------------------------------
 
 
@@ -294,5 +300,6 @@ CHECKS: dict[str, HookCheck] = {
     "aftersales_followup_answered": HookCheck(_fixed(answer=facts.followup_answers()), _routing),
     "aftersales_order_terms": HookCheck(_fixed(), _order_terms),
     "aftersales_request_kinds": HookCheck(_fixed(), _request_kinds),
+    "aftersales_dispatch_terms": HookCheck(_fixed(), _dispatch_terms),
 }
 """Every hook of the contract the kit knows how to exercise; a hook missing here is reported unchecked."""
