@@ -13,10 +13,11 @@ from sqlalchemy import select
 
 from aftersales.dispatch import planning
 from aftersales.dispatch.models import Visit
-from aftersales.dispatch.visits import list_visits
+from aftersales.dispatch.visits import get_visit, list_visits
 from aftersales.outbox.models import OutboxMessage, WebhookEndpoint
 from aftersales.service.models import RequestEvent
-from support.dispatch import add_request, add_technician, add_visit, plan
+from support.dispatch import add_request, add_technician, add_visit, bound, future_weekday, plan
+from support.marketplace import add_booking, add_customer, add_provider
 from support.service import at
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -123,3 +124,24 @@ async def test_an_iranian_customer_reads_the_window_in_persian_digits_and_the_ja
         await planning.fix_day(s, entekhab, date(2027, 3, 13), actor="staff:dispatcher", now=now)
     [sms] = await outbox(runtime, entekhab, "dispatch.visit_fixed")
     assert "۰۹:۰۰–۱۲:۰۰" in sms.body and "اسفند" in sms.body and "۱۴۰۵" in sms.body
+
+
+async def test_a_booking_visit_takes_the_bookings_warranty_and_tells_its_customer(runtime, make_tenant):
+    acme = await make_tenant("acme")
+    garage = await add_provider(runtime, acme)
+    customer = await add_customer(runtime, acme)
+    booking = await add_booking(runtime, acme, garage, customer, under_warranty=True)
+    day = future_weekday(runtime, acme, 1)
+    technician = await add_technician(runtime, acme, "Mobile", at=SITE)
+    visit_id = await add_visit(runtime, acme, day, booking_id=booking, site=SITE)
+    async with runtime.db.transaction(acme.id) as s:
+        visit = await get_visit(s, visit_id)
+        assert (visit.booking_id, visit.request_id, visit.in_warranty) == (booking, None, True)
+    await plan(runtime, acme, visit_id, technician)
+    async with runtime.db.transaction(acme.id) as s:
+        await planning.fix_day(s, bound(runtime, acme), day, actor="staff:dispatcher",
+                               now=at(ZoneInfo("Europe/Berlin"), "2026-12-08", 9))
+        events = list(await s.scalars(select(RequestEvent)))
+    [told] = await outbox(runtime, bound(runtime, acme), "dispatch.visit_fixed")
+    assert told.channel == "email" and "Our technician will come on" in told.body
+    assert events == []  # a booking without a request has no timeline to write on

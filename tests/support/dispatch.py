@@ -127,8 +127,8 @@ async def add_visit(runtime: Any, tenant: Any, day: date, *, request_id: uuid.UU
         visit = await visits.create_visit(s, current, visits.NewVisit(
             day=day, window_start=time(window[0]), window_end=time(window[1]), skill=skill,
             address="Valiasr St. 12, Tehran", request_id=request_id, booking_id=booking_id,
-            site_latitude=site[0] if site and booking_id is None else None,
-            site_longitude=site[1] if site and booking_id is None else None), actor="staff:dispatcher", now=utcnow())
+            site_latitude=site[0] if site else None, site_longitude=site[1] if site else None),
+            actor="staff:dispatcher", now=utcnow())
         return visit.id
 
 
