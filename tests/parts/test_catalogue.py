@@ -4,12 +4,15 @@ list price."""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from sqlalchemy import select
 
 from aftersales.service.quotes.models import PartPrice
 from aftersales.warranty.models import ProductModel
-from support.stock import RESERVATIONS, receive, shop
+from support.quotes import garage, new_job
+from support.stock import RESERVATIONS, location, receive, shop
 
 PARTS = "/api/v1/marketplace/parts"
 
@@ -94,3 +97,22 @@ async def test_a_requests_quote_charges_its_reserved_and_issued_parts_at_list_pr
     assert quoted.status_code == 201, quoted.text
     parts = [(line["description"], line["amount_minor"]) for line in quoted.json()["lines"] if line["kind"] == "part"]
     assert parts == [("drum belt × 1", 45_00), ("drain pump × 1", 120_00)], "the released belts are not charged"
+
+
+@pytest.mark.parametrize("under_warranty", [False, True])
+async def test_a_bookings_quote_charges_its_reserved_parts_and_warranty_frees_them_as_the_vertical_says(
+        client, runtime, make_tenant, staff_token, provider_token, customer_token, under_warranty):
+    tenant = await garage(runtime, make_tenant)
+    job = await new_job(runtime, tenant, provider_token, customer_token, under_warranty=under_warranty)
+    admin = await staff_token(tenant, "admin")
+    van = await location(client, admin, "VAN-1", kind="van", technician_id=str(uuid.uuid4()))
+    async with runtime.db.transaction(tenant.id) as s:
+        seal = await s.scalar(select(PartPrice.id).where(PartPrice.code == "SEAL"))
+    await receive(client, admin, seal, van, 2)
+    held = await client.post(RESERVATIONS, headers=admin, json={"part_id": str(seal), "quantity": 2,
+                                                               "booking_id": str(job.booking_id)})
+    assert held.status_code == 201, held.text
+    quote = await client.post(f"/api/v1/marketplace/bookings/{job.booking_id}/quotes", json={}, headers=job.provider)
+    assert quote.status_code == 201, quote.text
+    [part] = [line for line in quote.json()["lines"] if line["kind"] == "part"]
+    assert (part["amount_minor"], part["covered_by_warranty"]) == (40_00, under_warranty)

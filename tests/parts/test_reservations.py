@@ -13,6 +13,7 @@ from aftersales.db.session import Database
 from aftersales.errors import Conflict
 from aftersales.parts import reservations
 from aftersales.parts.models import StockReservation
+from aftersales.service.quotes.models import PartPrice
 from aftersales.tenancy.current import bind_tenant
 from support.stock import RESERVATIONS, receive, shop, stock_of
 
@@ -70,6 +71,12 @@ async def test_issue_uses_some_and_releases_the_rest_then_the_reservation_is_clo
                                                 params={"state": "released"})).json()] == [other["id"]]
     kinds = [m["kind"] for m in (await client.get("/api/v1/stock/movements", headers=here.admin)).json()["items"]]
     assert kinds == ["release", "reserve", "release", "issue", "reserve", "receipt"]
+    timeline = f"/api/v1/requests/{here.request_id}/timeline"
+    notes = [e["note"] for e in (await client.get(timeline, headers=here.admin)).json()]
+    assert notes == ["part BELT-1 reserved: 3 at WH", "part BELT-1 used: 2", "part BELT-1 reserved: 1 at WH",
+                     "part BELT-1 released: 1"]
+    persian = (await client.get(timeline, headers={**here.admin, "Accept-Language": "fa"})).json()
+    assert persian[1]["note"] == "قطعه \u2068BELT-1\u2069 مصرف شد: \u2068۲\u2069 عدد"
 
 
 @pytest.mark.parametrize(("body", "fields"), [
@@ -176,3 +183,48 @@ async def test_another_tenant_finds_none_of_the_stock_nor_can_use_it(client, run
         assert "part_id" in {e["field"] for e in refused.json()["errors"]}
     assert await stock_of(client, here.admin, here.parts["BELT-1"]) == {(str(here.warehouse), "new"): (2, 1)}
     assert await reservations_count(runtime, here) == 1
+
+
+async def test_available_counts_active_locations_by_place_and_condition_and_locking_changes_no_part(
+        client, runtime, make_tenant, staff_token):
+    here = await shop(runtime, client, make_tenant, staff_token)
+    belt = here.parts["BELT-1"]
+    async with runtime.db.transaction(here.tenant.id) as s:
+        listed_at = (await s.scalar(select(PartPrice).where(PartPrice.id == belt))).updated_at
+    await receive(client, here.admin, belt, here.warehouse, 3)
+    await receive(client, here.admin, belt, here.workshop, 2, condition="used")
+    await client.post(RESERVATIONS, headers=here.admin, json=reserve_body(here, location_id=str(here.warehouse)))
+    async with runtime.db.transaction(here.tenant.id) as s:
+        assert await reservations.available(s, belt) == 4
+        assert await reservations.available(s, belt, location_id=here.warehouse) == 2
+        assert await reservations.available(s, belt, condition="used") == 2
+        assert await reservations.available(s, here.parts["PUMP-2"]) == 0
+        assert (await s.scalar(select(PartPrice).where(PartPrice.id == belt))).updated_at == listed_at
+
+
+async def test_issuing_and_releasing_one_reservation_at_once_leave_one_outcome(backend, client, runtime,
+                                                                               make_tenant, staff_token):
+    here = await shop(runtime, client, make_tenant, staff_token)
+    await receive(client, here.admin, here.parts["BELT-1"], here.warehouse, 1)
+    held = (await client.post(RESERVATIONS, headers=here.admin, json=reserve_body(here))).json()
+    db = Database(backend.app_url, pool_size=4, max_overflow=0)
+    everyone_in = asyncio.Barrier(2)
+
+    async def attempt(action) -> str:
+        try:
+            async with db.transaction(here.tenant.id) as session:
+                await session.execute(text("SELECT 1"))
+                await everyone_in.wait()
+                await action(session, uuid.UUID(held["id"]), actor="staff:race")
+            return "done"
+        except Conflict as refused:
+            return refused.code
+
+    try:
+        outcomes = await asyncio.gather(attempt(reservations.issue), attempt(reservations.release))
+    finally:
+        await db.dispose()
+    assert sorted(outcomes) == ["done", "stock.reservation_closed"]
+    on_hand, reserved = (await stock_of(client, here.admin, here.parts["BELT-1"])).get(
+        (str(here.warehouse), "new"), (0, 0))
+    assert reserved == 0 and on_hand in (0, 1)

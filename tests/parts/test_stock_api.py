@@ -57,6 +57,8 @@ async def test_receipt_transfer_return_scrap_and_adjustment_are_sums_over_the_le
     returned = await client.post(f"{STOCK}/returns", headers=here.admin, json={
         "part_id": str(belt), "location_id": ws, "quantity": 1, "request_id": str(here.request_id)})
     assert returned.status_code == 201 and returned.json()["request_id"] == str(here.request_id)
+    timeline = (await client.get(f"/api/v1/requests/{here.request_id}/timeline", headers=here.admin)).json()
+    assert timeline[-1]["note"] == "part BELT-1 returned to stock: 1"
     counted = await client.post(f"{STOCK}/adjustments", headers=here.admin, json={
         "part_id": str(belt), "location_id": wh, "quantity": -1, "reason": "count on Monday found 2"})
     assert counted.status_code == 201

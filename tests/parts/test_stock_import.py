@@ -3,10 +3,17 @@ row is named by line and field; hostile rows (NUL, 10^20, negative, unknown code
 
 from __future__ import annotations
 
-import pytest
-from sqlalchemy import func, select
+import asyncio
 
+import pytest
+from sqlalchemy import func, select, text
+
+from aftersales.db.base import utcnow
+from aftersales.db.session import Database
+from aftersales.errors import Conflict, InvalidInput
+from aftersales.parts import imports, reservations
 from aftersales.parts.models import StockMovement
+from aftersales.tenancy.current import bind_tenant
 from support.stock import RESERVATIONS, STOCK, receive, shop, stock_of
 
 IMPORT = f"{STOCK}/import"
@@ -104,3 +111,39 @@ async def test_another_tenant_cannot_import_into_these_locations(client, runtime
     assert refused.status_code == 422
     assert [e["field"] for e in refused.json()["errors"]] == ["rows.2.location"]
     assert await written(runtime, here) == 0
+
+
+async def test_a_count_racing_a_reservation_for_the_last_unit_leaves_one_of_them(backend, client, runtime,
+                                                                                make_tenant, staff_token):
+    here = await shop(runtime, client, make_tenant, staff_token)
+    await receive(client, here.admin, here.parts["BELT-1"], here.warehouse, 1)
+    tenant = bind_tenant(here.tenant, runtime.plugins)
+    db = Database(backend.app_url, pool_size=4, max_overflow=0)
+    everyone_in = asyncio.Barrier(2)
+
+    async def count(session):
+        await imports.import_stock(session, b"part,location,quantity,condition\nBELT-1,WH,0,new\n",
+                                   mode=imports.ImportMode.COUNT, reason="lost", actor="staff:count", now=utcnow())
+
+    async def reserve(session):
+        await reservations.reserve(session, tenant, part_id=here.parts["BELT-1"], quantity=1,
+                                   request_id=here.request_id, actor="staff:job")
+
+    async def attempt(action) -> str:
+        try:
+            async with db.transaction(here.tenant.id) as session:
+                await session.execute(text("SELECT 1"))
+                await everyone_in.wait()
+                await action(session)
+            return "done"
+        except (Conflict, InvalidInput) as refused:
+            return refused.code or refused.errors[0].code
+
+    try:
+        outcomes = sorted(await asyncio.gather(attempt(count), attempt(reserve)))
+    finally:
+        await db.dispose()
+    assert outcomes in (["done", "parts.short"], ["done", "stock.below_reserved"])
+    on_hand, reserved = (await stock_of(client, here.admin, here.parts["BELT-1"])).get(
+        (str(here.warehouse), "new"), (0, 0))
+    assert (on_hand, reserved) in ((0, 0), (1, 1))

@@ -49,7 +49,8 @@ async def lock_part(session: AsyncSession, part_id: uuid.UUID, *, field: str = "
     if session.get_bind().dialect.name == "sqlite":
         # SQLite has no row locks: a write is the lock, taken before this transaction reads anything of the part.
         await session.execute(update(PartPrice).where(PartPrice.id == part_id)
-                              .values(active=PartPrice.active).execution_options(synchronize_session=False))
+                              .values(active=PartPrice.active, updated_at=PartPrice.updated_at)  # changes nothing
+                              .execution_options(synchronize_session=False))
         part = await session.scalar(select(PartPrice).where(PartPrice.id == part_id))
     else:
         part = await session.scalar(select(PartPrice).where(PartPrice.id == part_id).with_for_update())

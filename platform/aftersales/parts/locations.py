@@ -96,10 +96,3 @@ async def get_location(session: AsyncSession, location_id: uuid.UUID) -> StockLo
         raise NotFound("no such stock location")
     return found
 
-
-async def retire_location(session: AsyncSession, location_id: uuid.UUID) -> StockLocation:
-    """Retire a location: no movement or reservation names it from now on (its history stays)."""
-    found = await get_location(session, location_id)
-    found.active = False
-    await session.flush()
-    return found

@@ -15,12 +15,15 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from aftersales.contract.text import CORE_DOMAIN, messages
 from aftersales.db.base import new_id
 from aftersales.errors import FieldError, InvalidInput
 from aftersales.parts import ledger
 from aftersales.parts.models import Condition, MovementKind, StockMovement
-from aftersales.parts.reservations import job_errors
+from aftersales.parts.reservations import job_errors, on_timeline
 from aftersales.service.quotes.models import PartPrice
+
+_ = messages(CORE_DOMAIN)
 
 MAX_REASON = 500
 
@@ -93,6 +96,9 @@ async def give_back(session: AsyncSession, moved: Moved, *, actor: str, now: dat
     await _checked(session, moved, what="returned")
     if errors := await job_errors(session, moved.request_id, moved.booking_id):
         raise InvalidInput("the stock cannot be returned", errors)
+    part = await ledger.part(session, moved.part_id)
+    on_timeline(session, moved.request_id, _("part {part} returned to stock: {quantity}", part=part.code,
+                                             quantity=moved.quantity), actor=actor, now=now)
     return await ledger.record(session, _row(moved, MovementKind.RETURN, moved.quantity, actor), now=now)
 
 

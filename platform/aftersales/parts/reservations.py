@@ -12,9 +12,10 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from aftersales.contract.text import CORE_DOMAIN, messages
 from aftersales.db.base import utcnow
 from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
 from aftersales.marketplace.models import Booking
@@ -28,10 +29,12 @@ from aftersales.parts.models import (
     StockMovement,
     StockReservation,
 )
-from aftersales.service.models import ServiceRequest
+from aftersales.service.models import RequestEvent, ServiceRequest
 from aftersales.service.quotes.models import PartPrice
 from aftersales.service.quotes.price_list import ItemAsked
 from aftersales.tenancy.current import CurrentTenant
+
+_ = messages(CORE_DOMAIN)
 
 HELD = (ReservationState.OPEN, ReservationState.ISSUED)
 """The reservations whose parts a job's quote charges: held for it, or used on it."""
@@ -49,6 +52,13 @@ async def job_errors(session: AsyncSession, request_id: uuid.UUID | None,
     if booking_id is not None and await session.scalar(select(Booking.id).where(Booking.id == booking_id)) is None:
         errors.append(FieldError("booking_id", "is not a booking of the tenant", code="stock.unknown_job"))
     return errors
+
+
+def on_timeline(session: AsyncSession, request_id: uuid.UUID | None, note: str, *, actor: str,
+                now: datetime) -> None:
+    """Note a job's parts on its service request's timeline (a booking has none of its own)."""
+    if request_id is not None:
+        session.add(RequestEvent(request_id=request_id, occurred_at=now, actor=actor, kind="note", note=note))
 
 
 async def available(session: AsyncSession, part_id: uuid.UUID, *, location_id: uuid.UUID | None = None,
@@ -107,6 +117,9 @@ async def reserve(session: AsyncSession, tenant: CurrentTenant, *, part_id: uuid
         part_id=part.id, location_id=best.location_id, condition=best.condition, kind=MovementKind.RESERVE,
         on_hand_delta=0, reserved_delta=quantity, reservation_id=reservation.id, request_id=request_id,
         booking_id=booking_id, actor=actor), now=now)
+    place = await ledger.location(session, best.location_id, active_only=False)
+    on_timeline(session, request_id, _("part {part} reserved: {quantity} at {location}", part=part.code,
+                                       quantity=quantity, location=place.code), actor=actor, now=now)
     return reservation
 
 
@@ -119,6 +132,10 @@ async def get_reservation(session: AsyncSession, reservation_id: uuid.UUID) -> S
 
 async def _open(session: AsyncSession, reservation_id: uuid.UUID) -> tuple[StockReservation, PartPrice]:
     """The open reservation, read under its part's lock. :raises NotFound, Conflict: issued or released."""
+    if session.get_bind().dialect.name == "sqlite":  # the write lock before the first read (see ledger.lock_part)
+        await session.execute(update(StockReservation).where(StockReservation.id == reservation_id)
+                              .values(updated_at=StockReservation.updated_at)
+                              .execution_options(synchronize_session=False))
     part_id = await session.scalar(select(StockReservation.part_id).where(StockReservation.id == reservation_id))
     if part_id is None:
         raise NotFound("no such reservation")
@@ -146,7 +163,7 @@ async def issue(session: AsyncSession, reservation_id: uuid.UUID, *, quantity: i
     :raises Conflict: the reservation is no longer open. :raises InvalidInput: more than reserved, or under 1.
     """
     now = now or utcnow()
-    reservation, _part = await _open(session, reservation_id)
+    reservation, part = await _open(session, reservation_id)
     used = reservation.quantity if quantity is None else quantity
     errors = ledger.quantity_errors(used)
     if not errors and used > reservation.quantity:
@@ -160,6 +177,8 @@ async def issue(session: AsyncSession, reservation_id: uuid.UUID, *, quantity: i
                                                    actor), now=now)
         reservation.quantity = used
     reservation.state, reservation.decided_by, reservation.decided_at = ReservationState.ISSUED, actor, now
+    on_timeline(session, reservation.request_id, _("part {part} used: {quantity}", part=part.code, quantity=used),
+                actor=actor, now=now)
     await session.flush()
     return reservation
 
@@ -168,10 +187,12 @@ async def release(session: AsyncSession, reservation_id: uuid.UUID, *, actor: st
                   now: datetime | None = None) -> StockReservation:
     """The job no longer needs the parts: they are available again. :raises Conflict: no longer open."""
     now = now or utcnow()
-    reservation, _part = await _open(session, reservation_id)
+    reservation, part = await _open(session, reservation_id)
     await ledger.record(session, _job_movement(reservation, MovementKind.RELEASE, reservation.quantity, actor),
                         now=now)
     reservation.state, reservation.decided_by, reservation.decided_at = ReservationState.RELEASED, actor, now
+    on_timeline(session, reservation.request_id, _("part {part} released: {quantity}", part=part.code,
+                                                   quantity=reservation.quantity), actor=actor, now=now)
     await session.flush()
     return reservation
 
