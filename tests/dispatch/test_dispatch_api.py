@@ -7,10 +7,14 @@ tenant's token (and another technician's) finds nothing (404)."""
 from __future__ import annotations
 
 import uuid
+from datetime import time
 
 from sqlalchemy import func, select
 
 from aftersales.dispatch.models import Technician, Visit
+from aftersales.identity.models import StaffUser
+from aftersales.identity.services import staff_principal
+from aftersales.marketplace.models import Provider
 from aftersales.parts.models import StockLocation, StockMovement, StockReservation
 from aftersales.parts.reservations import reserve
 from aftersales.service.models import RequestEvent
@@ -206,3 +210,23 @@ async def test_another_tenant_or_technician_finds_nothing(client, runtime, seed_
     async with runtime.db.transaction(entekhab.record.id) as s:
         visit = await s.scalar(select(Visit).where(Visit.id == visit_id))
     assert (visit.state, visit.technician_id) == ("planned", technician)
+
+
+async def test_a_providers_user_reads_the_day_of_the_technician_their_provider_is(client, runtime, seed_tenant):
+    entekhab = await seed_tenant("entekhab")
+    async with runtime.db.transaction(entekhab.record.id) as s:
+        provider = Provider(name="Mobile Fix", kind="mobile_technician", status="active", email="fix@example.ir")
+        s.add(provider)
+        await s.flush()
+        user = StaffUser(email="owner@mobilefix.example", name="Owner", roles=["provider"], provider_id=provider.id)
+        s.add(user)
+        await s.flush()
+        s.add(Technician(name="Mobile Fix", provider_id=provider.id, skills=["repair"], home_latitude=35.7,
+                         home_longitude=51.4, works_from=time(8), works_until=time(18), weekdays=list(range(7)),
+                         daily_capacity=3))
+        headers = {"Authorization": f"Bearer {runtime.tokens.issue(staff_principal(user))}"}
+    day = future_weekday(runtime, entekhab, 3)
+    sheet = await client.get(f"{TECHNICIANS}/me/day/{day}", headers=headers)
+    assert (sheet.status_code, sheet.json()["name"], sheet.json()["visits"]) == (200, "Mobile Fix", [])
+    _, stranger = await add_staff(runtime, entekhab, "technician")
+    assert (await client.get(f"{TECHNICIANS}/me/day/{day}", headers=stranger)).status_code == 404
