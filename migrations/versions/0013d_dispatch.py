@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 import aftersales.db.base
 from aftersales.db.rls import enable_tenant_isolation
@@ -27,12 +28,12 @@ def upgrade() -> None:
     sa.Column('staff_user_id', sa.Uuid(), nullable=True),
     sa.Column('provider_id', sa.Uuid(), nullable=True),
     sa.Column('email', sa.String(length=254), nullable=True),
-    sa.Column('skills', sa.JSON(), nullable=False),
+    sa.Column('skills', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('home_latitude', sa.Float(), nullable=False),
     sa.Column('home_longitude', sa.Float(), nullable=False),
     sa.Column('works_from', sa.Time(), nullable=False),
     sa.Column('works_until', sa.Time(), nullable=False),
-    sa.Column('weekdays', sa.JSON(), nullable=False),
+    sa.Column('weekdays', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('daily_capacity', sa.Integer(), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('updated_at', aftersales.db.base.UTCDateTime(timezone=True), nullable=False),

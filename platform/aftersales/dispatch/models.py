@@ -26,9 +26,14 @@ from sqlalchemy import (
     Time,
     UniqueConstraint,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from aftersales.db.base import Base, TenantOwned, utcnow
+
+
+LIST = JSON().with_variant(JSONB(), "postgresql")
+"""A JSON list; ``jsonb`` on PostgreSQL, so the suggestion's membership tests (``@>``) parse nothing per row."""
 
 
 def _fk(column: str, table: str) -> ForeignKeyConstraint:
@@ -57,12 +62,12 @@ class Technician(TenantOwned, Base):
     """Or the marketplace provider (a mobile technician) this technician works for."""
     email: Mapped[str | None] = mapped_column(String(254))
     """Where the fixed plan is sent; the staff user's or provider's address when empty."""
-    skills: Mapped[list[str]] = mapped_column(JSON, default=list)
+    skills: Mapped[list[str]] = mapped_column(LIST, default=list)
     home_latitude: Mapped[float] = mapped_column(Float)
     home_longitude: Mapped[float] = mapped_column(Float)
     works_from: Mapped[time] = mapped_column(Time)
     works_until: Mapped[time] = mapped_column(Time)
-    weekdays: Mapped[list[int]] = mapped_column(JSON, default=list)
+    weekdays: Mapped[list[int]] = mapped_column(LIST, default=list)
     """The days they work, Monday 0 … Sunday 6 (Python's ``date.weekday()``)."""
     daily_capacity: Mapped[int] = mapped_column(Integer)
     """How many visits a day they take."""
