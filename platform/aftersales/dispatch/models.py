@@ -31,7 +31,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from aftersales.db.base import Base, TenantOwned, utcnow
 
-
 LIST = JSON().with_variant(JSONB(), "postgresql")
 """A JSON list; ``jsonb`` on PostgreSQL, so the suggestion's membership tests (``@>``) parse nothing per row."""
 
