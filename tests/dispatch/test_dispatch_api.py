@@ -105,6 +105,12 @@ async def test_a_visit_from_technician_to_signature(client, runtime, seed_tenant
     assert (early.status_code, early.json()["code"]) == (409, "dispatch.visit_out_of_order")
     assert (await client.post(f"{VISITS}/{visit['id']}/arrive", headers=reza)).json()["state"] == "arrived"
     assert (await client.post(f"{VISITS}/{visit['id']}/start", headers=reza)).json()["state"] == "started"
+    for hostile in (10**12, 0, -1):
+        too_many = await client.post(f"{VISITS}/{visit['id']}/finish", headers=reza, json={
+            "signature": PNG, "signed_by": "Test Customer",
+            "parts_used": [{"reservation_id": str(reservation), "quantity": hostile}]})
+        assert too_many.status_code == 422 and [e["field"] for e in too_many.json()["errors"]] == [
+            "parts_used.0.quantity"], too_many.text
     finished = await client.post(f"{VISITS}/{visit['id']}/finish", headers=reza, json={
         "signature": PNG, "signed_by": "Test Customer",
         "parts_used": [{"reservation_id": str(reservation), "quantity": 1}]})
