@@ -146,5 +146,6 @@ def aftersales_request_kinds(tenant: TenantContext) -> RequestKinds:
 
 @hookimpl
 def aftersales_dispatch_terms(tenant: TenantContext) -> DispatchTerms:
-    """Yizhongyi fixes the next day's plan the afternoon before, at the tenant's cut-off hour."""
-    return DispatchTerms(plan_cutoff_hour=tenant.settings_as(AutoServiceSettings).next_day_plan_cutoff_hour)
+    """Yizhongyi fixes the next day's plan the afternoon before, at the tenant's cut-off hour; Carmax does not."""
+    settings = tenant.settings_as(AutoServiceSettings)
+    return DispatchTerms(plan_cutoff_hour=settings.next_day_plan_cutoff_hour if settings.fixes_next_day_plan else None)

@@ -181,15 +181,21 @@ class AutoServiceSettings(PluginSettings):
         le=10_000,
         description="The platform's fee on a charged job, in basis points (1000 = 10 %); the rest is the provider's.",
     )
-    next_day_plan_cutoff_hour: int | None = Field(
+    fixes_next_day_plan: bool = Field(
+        default=True,
+        description=(
+            "seed 003: the next day's on-site work is scheduled the afternoon before, at next_day_plan_cutoff_hour: "
+            "the technicians' plan is fixed and told to them and the customers, and a visit still unplanned is "
+            "flagged. False for a tenant without that rule (seed 002, Carmax: the dispatcher fixes each day's plan)."
+        ),
+    )
+    next_day_plan_cutoff_hour: int = Field(
         default=15,
         ge=0,
         le=23,
         description=(
-            "seed 003: the next day's on-site work is scheduled the afternoon before. The seed names no hour; 15 "
-            "(3 pm, local) is assumed: at it, on the last business day before the visits' day, the technicians' "
-            "plan is fixed and told to them and the customers, and a visit still unplanned is flagged. None: no "
-            "cut-off (the dispatcher fixes each day's plan)."
+            "The local hour the next day's plan is fixed, on the last business day before it. Seed 003 says 'the "
+            "afternoon before' and names no hour: 15 (3 pm) is assumed."
         ),
     )
 

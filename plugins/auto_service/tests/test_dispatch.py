@@ -12,8 +12,13 @@ def test_aftersales_dispatch_terms_yizhongyi_fixes_the_plan_at_15(tenant_context
         plan_cutoff_hour=15, warranty_needs_authorisation=False)
 
 
-def test_the_cutoff_hour_is_the_tenants_setting_and_none_turns_it_off(tenant_context):
+def test_the_cutoff_hour_is_the_tenants_setting_and_a_tenant_may_have_none(tenant_context):
     assert plugin.aftersales_dispatch_terms(
         tenant=tenant_context("auto_service", {"next_day_plan_cutoff_hour": 14})).plan_cutoff_hour == 14
     assert plugin.aftersales_dispatch_terms(
-        tenant=tenant_context("auto_service", {"next_day_plan_cutoff_hour": None})).plan_cutoff_hour is None
+        tenant=tenant_context("auto_service", {"fixes_next_day_plan": False})).plan_cutoff_hour is None
+
+
+def test_carmax_fixes_no_plan_the_day_before_and_yizhongyi_does_at_15(seed_tenant):
+    assert plugin.aftersales_dispatch_terms(tenant=seed_tenant("carmax")).plan_cutoff_hour is None
+    assert plugin.aftersales_dispatch_terms(tenant=seed_tenant("yizhongyi")).plan_cutoff_hour == 15
