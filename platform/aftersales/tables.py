@@ -1,5 +1,6 @@
 """Every table of the platform, imported in one place (for Alembic, the schema tests and ``create_all``)."""
 
+from aftersales.dispatch.models import Technician, TechnicianAuthorisation, Visit
 from aftersales.disputes.models import Dispute, DisputeNote
 from aftersales.identity.models import (
     ApiClient,
@@ -123,9 +124,12 @@ __all__ = [
     "StripeAccount",
     "StripeEvent",
     "Tenant",
+    "Technician",
+    "TechnicianAuthorisation",
     "TrainingSignOff",
     "UnitIntake",
     "UnitTransfer",
+    "Visit",
     "Wallet",
     "Warehouse",
     "WorkItem",

@@ -212,3 +212,8 @@ def test_aftersales_used_part_terms_default_gives_no_warranty_and_says_so(hooks,
 
     terms = hooks.aftersales_used_part_terms(tenant=tenant, part=PartFacts(code="LCD-1", name="Screen"))
     assert terms.warranty_days == 0 and "no warranty" in str(terms.reasons[0])
+
+
+def test_aftersales_dispatch_terms_default_has_no_cutoff_and_no_authorisation_rule(hooks, tenant):
+    terms = hooks.aftersales_dispatch_terms(tenant=tenant)
+    assert terms.plan_cutoff_hour is None and terms.warranty_needs_authorisation is False

@@ -40,7 +40,7 @@ async def test_one_pass_runs_the_jobs_of_every_active_tenant_and_skips_suspended
 
     assert await run_once(tuned(data_dir=tmp_path), T0) == {
         "sweep_breaches": 0, "warn_at_risk": 0, "retry_failed_followups": 0, "send_due_followups": 0, "sweep_orders": 0,
-        "send_late_delivery_notices": 0, "mark_missing_units": 0, "deliver_outbox": 2, "forget_rate_counters": 0}
+        "send_late_delivery_notices": 0, "mark_missing_units": 0, "fix_due_plans": 0, "deliver_outbox": 2, "forget_rate_counters": 0}
     assert [(await reload(texts[slug])).status for slug in ("mehr", "entekhab", "carmax")] == [
         "delivered", "delivered", "pending"]
 
@@ -161,7 +161,7 @@ async def test_worker_once_runs_one_pass_and_reports_it(make_tenant, queue, smtp
     assert once.stdout is not None
     assert once.stdout.read().strip() == (
         "sweep_breaches: 0, warn_at_risk: 0, retry_failed_followups: 0, send_due_followups: 0, sweep_orders: 0, "
-        "send_late_delivery_notices: 0, mark_missing_units: 0, deliver_outbox: 1, forget_rate_counters: 0")
+        "send_late_delivery_notices: 0, mark_missing_units: 0, fix_due_plans: 0, deliver_outbox: 1, forget_rate_counters: 0")
     assert (await reload(queued)).status == "delivered"
 
 
@@ -213,13 +213,13 @@ async def test_one_pass_escalates_a_breach_and_delivers_its_e_mail(runtime, make
     worker = tuned(smtp_url=smtp_server.url)
     assert await run_once(worker, T0 + timedelta(days=2) - timedelta(minutes=1)) == {  # at risk since Tuesday
         "sweep_breaches": 0, "warn_at_risk": 1, "retry_failed_followups": 0, "send_due_followups": 0, "sweep_orders": 0,
-        "send_late_delivery_notices": 0, "mark_missing_units": 0, "deliver_outbox": 0, "forget_rate_counters": 0}
+        "send_late_delivery_notices": 0, "mark_missing_units": 0, "fix_due_plans": 0, "deliver_outbox": 0, "forget_rate_counters": 0}
     assert await run_once(worker, T0 + timedelta(days=2)) == {
         "sweep_breaches": 1, "warn_at_risk": 0, "retry_failed_followups": 0, "send_due_followups": 0, "sweep_orders": 0,
-        "send_late_delivery_notices": 0, "mark_missing_units": 0, "deliver_outbox": 1, "forget_rate_counters": 0}
+        "send_late_delivery_notices": 0, "mark_missing_units": 0, "fix_due_plans": 0, "deliver_outbox": 1, "forget_rate_counters": 0}
     (mail,) = smtp_server.inbox.wait_for(1)
     assert mail["To"] == "help@acme-demo.com"
     assert mail["Subject"] == f"Request #{request.number}: first response overdue"
     assert await run_once(worker, T0 + timedelta(days=3)) == {
         "sweep_breaches": 0, "warn_at_risk": 0, "retry_failed_followups": 0, "send_due_followups": 0, "sweep_orders": 0,
-        "send_late_delivery_notices": 0, "mark_missing_units": 0, "deliver_outbox": 0, "forget_rate_counters": 0}
+        "send_late_delivery_notices": 0, "mark_missing_units": 0, "fix_due_plans": 0, "deliver_outbox": 0, "forget_rate_counters": 0}

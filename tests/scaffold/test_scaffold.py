@@ -172,6 +172,7 @@ FACTS: dict[str, Callable[[], st.SearchStrategy[dict[str, Any]]]] = {
     "intake_checklist": lambda: st.fixed_dictionaries({"product": st.none() | strategies.products()}),
     "request_kinds": lambda: st.just({}),
     "used_part_terms": lambda: st.fixed_dictionaries({"part": strategies.part_facts()}),
+    "dispatch_terms": lambda: st.just({}),
 }
 
 

@@ -24,6 +24,7 @@ from aftersales.contract.values import (
     ClaimFacts,
     ClaimKind,
     CoverageItem,
+    DispatchTerms,
     FollowUpAnswer,
     FollowUpPlan,
     FollowUpRouting,
@@ -342,8 +343,6 @@ def aftersales_order_terms(tenant: TenantContext) -> OrderTerms:
                       unfunded_followup_days=UNFUNDED_FOLLOWUP_DAYS)
 
 
-
-
 TRANSFER_EXPECTED_BUSINESS_DAYS = 5
 """How long a unit may be on its way between two service points when the vertical says nothing (an assumption:
 no seed names a number)."""
@@ -356,12 +355,18 @@ def aftersales_intake_checklist(tenant: TenantContext, product: ProductInfo | No
                IntakeItem("accessories", _("Accessories handed in with the unit"), "text", required=False),
                IntakeItem("photos", _("Photos of the unit"), "photos", required=False)),
         transfer_expected_business_days=TRANSFER_EXPECTED_BUSINESS_DAYS)
+
+
 @hookimpl(trylast=True)
 def aftersales_request_kinds(tenant: TenantContext) -> RequestKinds:
     return RequestKinds(offered=REQUEST_KINDS)
 
 
-
 @hookimpl(trylast=True)
 def aftersales_used_part_terms(tenant: TenantContext, part: PartFacts) -> UsedPartTerms:
     return UsedPartTerms(warranty_days=USED_PART_WARRANTY_DAYS, reasons=(_("a used part carries no warranty of its own"),))
+
+
+@hookimpl(trylast=True)
+def aftersales_dispatch_terms(tenant: TenantContext) -> DispatchTerms:
+    return DispatchTerms()

@@ -26,6 +26,7 @@ from aftersales.contract.values import (
     CardVerdict,
     ClaimAssessment,
     ClaimFacts,
+    DispatchTerms,
     FollowUpAnswer,
     FollowUpPlan,
     FollowUpRouting,
@@ -381,6 +382,24 @@ def aftersales_intake_checklist(tenant: TenantContext, product: ProductInfo | No
     unit's condition, the accessories and photos, and expects a transfer within 5 business days.
 
     :return: :class:`~aftersales.contract.values.IntakeChecklist`, or None to leave it to the next plugin.
+    """
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Technician dispatch
+# ---------------------------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def aftersales_dispatch_terms(tenant: TenantContext) -> DispatchTerms | None:
+    """How the tenant plans its technicians' on-site visits: the hour the next day's plan is fixed, and whether
+    an in-warranty visit needs a technician authorised for the product's category.
+
+    Called when the dispatcher's suggestion is read, when a visit is planned to a technician, and by the
+    worker's plan job (``fix_due_plans``). ``firstresult``; the core default has no cut-off and no
+    authorisation rule.
+
+    :return: :class:`~aftersales.contract.values.DispatchTerms`, or None to leave it to the next plugin.
     """
 
 

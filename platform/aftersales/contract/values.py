@@ -857,7 +857,6 @@ class RequestKinds:
         return None if kind in self.offered else self.refusals.get(kind)
 
 
-
 # ---------------------------------------------------------------------------------------------------------
 # Units on the move: intake
 # ---------------------------------------------------------------------------------------------------------
@@ -936,3 +935,25 @@ class UsedPartTerms:
     def __post_init__(self) -> None:
         if not 0 <= self.warranty_days <= 3660:
             raise ValueError("warranty_days must be between 0 and 3660")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Technician dispatch
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DispatchTerms:
+    """How a vertical plans its technicians' on-site visits (``aftersales_dispatch_terms``)."""
+
+    plan_cutoff_hour: int | None = None
+    """The local hour (0–23) at which the next day's plan is fixed, on the last business day before that day
+    (Yizhongyi: "the afternoon before"); at it the planned visits are fixed and their technicians and customers
+    told, and a visit still unplanned is flagged. None: no cut-off (the dispatcher fixes a day's plan by hand)."""
+    warranty_needs_authorisation: bool = False
+    """An in-warranty visit goes only to a technician holding a valid authorisation for the product's category
+    on the visit's day (Entekhab)."""
+
+    def __post_init__(self) -> None:
+        if self.plan_cutoff_hour is not None and not 0 <= self.plan_cutoff_hour <= 23:
+            raise ValueError("plan_cutoff_hour must be an hour of the day, 0 to 23, or None")

@@ -15,6 +15,7 @@ from datetime import date
 from aftersales.contract import (
     ClaimAssessment,
     ClaimFacts,
+    DispatchTerms,
     JobFacts,
     LateDelivery,
     LateDeliveryCompensation,
@@ -128,3 +129,11 @@ def aftersales_refund_policy(tenant: TenantContext, refund: RefundFacts) -> Refu
 @hookimpl
 def aftersales_late_delivery_compensation(tenant: TenantContext, delivery: LateDelivery) -> LateDeliveryCompensation:
     return delivery_rules.compensation(tenant.settings_as(AppliancesSettings), delivery)
+
+
+@hookimpl
+def aftersales_dispatch_terms(tenant: TenantContext) -> DispatchTerms:
+    """Entekhab (seed 001): an in-warranty visit goes only to a technician authorised for the product's category
+    on the day. The seed names no plan cut-off, so none is set."""
+    settings = tenant.settings_as(AppliancesSettings)
+    return DispatchTerms(warranty_needs_authorisation=settings.authorised_technician_required)

@@ -11,6 +11,7 @@ from datetime import date
 from aftersales.contract import (
     ClaimAssessment,
     ClaimFacts,
+    DispatchTerms,
     FollowUpPlan,
     JobFacts,
     OfferingSpec,
@@ -142,3 +143,9 @@ def aftersales_refund_policy(tenant: TenantContext, refund: RefundFacts) -> Refu
 def aftersales_request_kinds(tenant: TenantContext) -> RequestKinds:
     return kinds.request_kinds(tenant.settings_as(AutoServiceSettings))
 
+
+@hookimpl
+def aftersales_dispatch_terms(tenant: TenantContext) -> DispatchTerms:
+    """Yizhongyi fixes the next day's plan the afternoon before, at the tenant's cut-off hour; Carmax does not."""
+    settings = tenant.settings_as(AutoServiceSettings)
+    return DispatchTerms(plan_cutoff_hour=settings.next_day_plan_cutoff_hour if settings.fixes_next_day_plan else None)

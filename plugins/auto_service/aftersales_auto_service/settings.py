@@ -181,6 +181,23 @@ class AutoServiceSettings(PluginSettings):
         le=10_000,
         description="The platform's fee on a charged job, in basis points (1000 = 10 %); the rest is the provider's.",
     )
+    fixes_next_day_plan: bool = Field(
+        default=True,
+        description=(
+            "seed 003: the next day's on-site work is scheduled the afternoon before, at next_day_plan_cutoff_hour: "
+            "the technicians' plan is fixed and told to them and the customers, and a visit still unplanned is "
+            "flagged. False for a tenant without that rule (seed 002, Carmax: the dispatcher fixes each day's plan)."
+        ),
+    )
+    next_day_plan_cutoff_hour: int = Field(
+        default=15,
+        ge=0,
+        le=23,
+        description=(
+            "The local hour the next day's plan is fixed, on the last business day before it. Seed 003 says 'the "
+            "afternoon before' and names no hour: 15 (3 pm) is assumed."
+        ),
+    )
 
     def is_large(self, product: ProductInfo | None) -> bool:
         """The tenant's large-item rule holds for ``product`` (False when the tenant has none, or size unknown)."""

@@ -28,6 +28,7 @@ from aftersales.contract.values import (
     ClaimDecision,
     ClaimKind,
     DefectType,
+    DispatchTerms,
     FollowUpRouting,
     IntakeChecklist,
     LateDeliveryCompensation,
@@ -230,6 +231,11 @@ def _intake_checklist(answer: IntakeChecklist, args: Mapping[str, Any], probe: P
         _require(bool(str(item.label).strip()), f"intake item {item.code!r} has no label")
 
 
+def _dispatch_terms(answer: DispatchTerms, args: Mapping[str, Any], probe: Probe) -> None:
+    hour = answer.plan_cutoff_hour
+    _require(hour is None or 0 <= hour <= 23, f"fixes the plan at hour {hour}, which is no hour of a day")
+
+
 # -- the facts each hook is called with ------------------------------------------------------------------
 
 
@@ -311,5 +317,6 @@ CHECKS: dict[str, HookCheck] = {
     "aftersales_request_kinds": HookCheck(_fixed(), _request_kinds),
     "aftersales_intake_checklist": HookCheck(_fixed(product=st.none() | facts.products()), _intake_checklist),
     "aftersales_used_part_terms": HookCheck(_fixed(part=facts.part_facts()), _used_part_terms),
+    "aftersales_dispatch_terms": HookCheck(_fixed(), _dispatch_terms),
 }
 """Every hook of the contract the kit knows how to exercise; a hook missing here is reported unchecked."""
