@@ -1,7 +1,7 @@
 """dispatch: technicians, their authorisations per product category, on-site visits
 
 Revision ID: 0013d
-Revises: 0013a
+Revises: 0013c
 Create Date: 2026-12-07 23:20:45.067989
 """
 
@@ -15,7 +15,7 @@ import aftersales.db.base
 from aftersales.db.rls import enable_tenant_isolation
 
 revision = '0013d'
-down_revision = '0013a'
+down_revision = '0013c'
 branch_labels = None
 depends_on = None
 
@@ -111,8 +111,15 @@ def upgrade() -> None:
     for table in ('technicians', 'technician_authorisations', 'visits'):
         enable_tenant_isolation(op.get_bind(), table)
 
+    # A van's stock location names its technician (0013a kept the column without the key: technicians came here).
+    with op.batch_alter_table('stock_locations', schema=None) as batch_op:
+        batch_op.create_foreign_key(op.f('fk_stock_locations_tenant_id_technician_id_technicians'), 'technicians',
+                                    ['tenant_id', 'technician_id'], ['tenant_id', 'id'])
+
 
 def downgrade() -> None:
+    with op.batch_alter_table('stock_locations', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('fk_stock_locations_tenant_id_technician_id_technicians'), type_='foreignkey')
     op.drop_table('visits')
     op.drop_table('technician_authorisations')
     op.drop_table('technicians')

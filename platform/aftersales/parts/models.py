@@ -72,6 +72,7 @@ class StockLocation(TenantOwned, Base):
         UniqueConstraint("tenant_id", "code"),
         _fk("warehouse_id", "warehouses"),
         _fk("service_point_id", "service_points"),
+        _fk("technician_id", "technicians"),
         CheckConstraint(
             "(kind = 'warehouse' AND warehouse_id IS NOT NULL AND service_point_id IS NULL"
             " AND technician_id IS NULL)"
@@ -90,7 +91,7 @@ class StockLocation(TenantOwned, Base):
     warehouse_id: Mapped[uuid.UUID | None] = mapped_column()
     service_point_id: Mapped[uuid.UUID | None] = mapped_column()
     technician_id: Mapped[uuid.UUID | None] = mapped_column()
-    """The technician whose van it is (dispatch's ``technicians``; the foreign key comes with that table)."""
+    """The technician whose van it is (dispatch's ``technicians``; its key is added by migration 0013d)."""
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
