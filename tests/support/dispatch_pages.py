@@ -1,0 +1,90 @@
+"""A dispatch day for the dispatch pages' tests: an Entekhab tenant in Tehran (``support.order_pages``) with
+technicians (staff users with a technician record) and on-site visits for customers' repair requests, made
+through the request and dispatch services."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, time
+from typing import Any
+
+from sqlalchemy import select
+
+from aftersales.accounts.services import create_staff
+from aftersales.db.base import utcnow
+from aftersales.dispatch.models import Technician, Visit
+from aftersales.identity.customers import CustomerDetails
+from aftersales.service.requests import services as requests
+from aftersales.tenancy.current import bind_tenant
+from aftersales.tenancy.models import Tenant
+
+VANAK = (35.7575, 51.4100)
+"""Vanak square, Tehran: the first technician's home base."""
+TAJRISH = (35.8043, 51.4330)
+"""Tajrish, north Tehran: the second technician's home base (about 5 km from Vanak)."""
+SITE = (35.7600, 51.4150)
+"""A customer's flat near Vanak."""
+
+
+async def current(runtime: Any, tenant: Any) -> Any:
+    """``tenant`` bound to its plugins, as a request sees it."""
+    async with runtime.db.platform_session() as s:
+        return bind_tenant(await s.scalar(select(Tenant).where(Tenant.id == tenant.id)), runtime.plugins)
+
+
+@dataclass(frozen=True)
+class Crew:
+    """A technician made for a test: the technician record and the staff user who signs in as them."""
+
+    technician_id: uuid.UUID
+    staff_id: uuid.UUID
+    email: str
+
+
+async def add_technician(runtime: Any, tenant: Any, name: str, *, home: tuple[float, float] = VANAK,
+                         skills: tuple[str, ...] = ("fridge",), capacity: int = 6,
+                         staff_id: uuid.UUID | None = None) -> Crew:
+    """A technician working 08:00–18:00 every day: the staff user ``staff_id`` (one signed in with
+    ``sign_in_staff(pages, tenant, "technician")``), or a new staff user with the technician role."""
+    async with runtime.db.transaction(tenant.id) as s:
+        if staff_id is None:
+            email = f"tech-{uuid.uuid4().hex[:6]}@{tenant.slug}-demo.com"
+            staff_id = (await create_staff(s, email=email, name=name, roles=["technician"], password=None)).id
+        else:
+            email = ""
+        technician = Technician(name=name, staff_user_id=staff_id, skills=list(skills), home_latitude=home[0],
+                                home_longitude=home[1], works_from=time(8), works_until=time(18),
+                                weekdays=list(range(7)), daily_capacity=capacity, active=True)
+        s.add(technician)
+        await s.flush()
+        return Crew(technician.id, staff_id, email)
+
+
+async def add_visit(runtime: Any, tenant: Any, day: date, *, customer: str = "Maryam Karimi",
+                    phone: str | None = None, technician_id: uuid.UUID | None = None, route_order: int | None = None,
+                    state: str = "unplanned", window: tuple[int, int] = (9, 12), site: tuple[float, float] = SITE,
+                    address: str = "تهران، خیابان ونک، پلاک ۱۲") -> tuple[uuid.UUID, uuid.UUID]:
+    """A repair request of a new customer and its visit on ``day``: (visit id, customer id)."""
+    bound = await current(runtime, tenant)
+    async with runtime.db.transaction(tenant.id) as s:
+        opened = await requests.open_request(s, bound, requests.NewRequest(
+            kind="repair", channel="phone", summary="the fridge does not cool",
+            customer=CustomerDetails(name=customer, phone=phone, email=f"{uuid.uuid4().hex[:8]}@example.com")),
+            actor="test", now=utcnow())
+        visit = Visit(request_id=opened.id, skill="fridge", category="refrigerator", in_warranty=False,
+                      site_latitude=site[0], site_longitude=site[1], address=address, day=day,
+                      window_start=time(window[0]), window_end=time(window[1]), technician_id=technician_id,
+                      route_order=route_order, state=state, created_by="test")
+        s.add(visit)
+        await s.flush()
+        return visit.id, opened.customer_id
+
+
+async def visit_of(runtime: Any, tenant: Any, visit_id: uuid.UUID) -> Visit:
+    """The visit as stored now."""
+    async with runtime.db.transaction(tenant.id) as s:
+        found = await s.scalar(select(Visit).where(Visit.id == visit_id))
+        assert found is not None
+        s.expunge(found)
+        return found
