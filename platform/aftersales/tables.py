@@ -33,6 +33,12 @@ from aftersales.marketplace.models import (
 from aftersales.orders.fulfilment.models import DeliveryChange, FestivalCard, Fulfilment, Warehouse
 from aftersales.orders.models import Order, OrderCounter, OrderInstalment, OrderLine, ProForma
 from aftersales.outbox.models import OutboxMessage
+from aftersales.parts.models import (
+    StockLocation,
+    StockMinimum,
+    StockMovement,
+    StockReservation,
+)
 from aftersales.payments.ledger.models import LedgerEntry, Payment, Wallet
 from aftersales.payments.refunds.models import CustomerIdentity, Refund, RefundEvent
 from aftersales.payments.stripe.models import StripeAccount, StripeEvent
@@ -103,6 +109,10 @@ __all__ = [
     "SlaClock",
     "SsoAttempt",
     "StaffUser",
+    "StockLocation",
+    "StockMinimum",
+    "StockMovement",
+    "StockReservation",
     "StripeAccount",
     "StripeEvent",
     "Tenant",

@@ -68,6 +68,15 @@ WAREHOUSES_MANAGE = "warehouses:manage"
 INSTALLATIONS_CONFIRM = "installations:confirm"
 """Confirm an order's installation with the invoice's date (technicians)."""
 
+DISPATCH_READ = "dispatch:read"
+"""The technicians, their authorisations, visits, the dispatcher's suggestions and any technician's day sheet."""
+DISPATCH_PLAN = "dispatch:plan"
+"""Add and edit technicians and their authorisations, take on-site visits, plan them to technicians and fix a
+day's plan (dispatchers: agents, admins)."""
+DISPATCH_OWN = "dispatch:own"
+"""A technician's own day sheet and visits: arrival, start, finish with parts used and the customer's signature.
+Only the technician the token's staff user (or provider) is; never another's visits."""
+
 TENANT_SCOPES = frozenset({
     TENANT_READ, STAFF_READ, STAFF_WRITE, CLIENTS_WRITE, SERIALS_READ, CATALOG_WRITE, SERIALS_WRITE,
     REGISTRATIONS_READ, REGISTRATIONS_WRITE, CLAIMS_WRITE, REQUESTS_READ, REQUESTS_WRITE, SERVICE_POINTS_WRITE,
@@ -75,6 +84,7 @@ TENANT_SCOPES = frozenset({
     DISPUTES_READ, DISPUTES_MEDIATE, DISPUTES_RULE,
     PAYMENTS_READ, PAYMENTS_WRITE, REFUNDS_WRITE, REFUNDS_APPROVE, PAYMENTS_CONFIGURE,
     FULFILMENT_READ, FULFILMENT_WRITE, WAREHOUSES_MANAGE, INSTALLATIONS_CONFIRM,
+    DISPATCH_READ, DISPATCH_PLAN,
 })
 """Everything a tenant admin may do or grant to an API client (``provider:work`` and ``customer:self`` are
 carried by provider and customer tokens, which name whose rows they reach)."""
@@ -89,14 +99,14 @@ ROLE_SCOPES: dict[str, frozenset[str]] = {
     "agent": frozenset({TENANT_READ, STAFF_READ, SERIALS_READ, REGISTRATIONS_READ, REGISTRATIONS_WRITE,
                         CLAIMS_WRITE, REQUESTS_READ, REQUESTS_WRITE, MARKETPLACE_READ, BOOKINGS_WRITE,
                         PAYMENTS_READ, REFUNDS_WRITE, DISPUTES_READ, DISPUTES_MEDIATE, FULFILMENT_READ,
-                        FULFILMENT_WRITE}),
+                        FULFILMENT_WRITE, DISPATCH_READ, DISPATCH_PLAN}),
     "technician": frozenset({TENANT_READ, SERIALS_READ, REGISTRATIONS_READ, CLAIMS_WRITE, REQUESTS_READ,
-                             REQUESTS_WRITE, FULFILMENT_READ, INSTALLATIONS_CONFIRM}),
+                             REQUESTS_WRITE, FULFILMENT_READ, INSTALLATIONS_CONFIRM, DISPATCH_OWN}),
     "finance": frozenset({TENANT_READ, STAFF_READ, REQUESTS_READ, MARKETPLACE_READ, PAYMENTS_READ, PAYMENTS_WRITE,
                           REFUNDS_WRITE, REFUNDS_APPROVE, FULFILMENT_READ}),
     "customer_service": frozenset({TENANT_READ, STAFF_READ, REGISTRATIONS_READ, REQUESTS_READ, MARKETPLACE_READ,
                                    DISPUTES_READ, DISPUTES_MEDIATE, DISPUTES_RULE}),
-    "provider": frozenset({PROVIDER_WORK}),
+    "provider": frozenset({PROVIDER_WORK, DISPATCH_OWN}),
 }
 
 

@@ -481,6 +481,24 @@ class WebhookTest(Event):
     requested_at: datetime
 
 
+
+# -- technician dispatch ------------------------------------------------------------------------------------
+
+
+class VisitUnplannedAtCutoff(Event):
+    """The plan of a day was fixed at the vertical's cut-off with this on-site visit still unplanned: it needs a
+    technician (flagged on the dispatcher's list, ``GET /api/v1/visits?flagged=true``)."""
+
+    name = "visit.unplanned_at_cutoff"
+    visit_id: uuid.UUID
+    request_id: uuid.UUID | None
+    booking_id: uuid.UUID | None
+    day: date
+    window_start: str = Field(description="The window's start, local wall-clock time HH:MM.")
+    window_end: str = Field(description="The window's end, local wall-clock time HH:MM.")
+    cutoff_at: datetime
+    flagged_at: datetime
+
 CATALOGUE: dict[str, type[Event]] = {event.name: event for event in (
     RequestOpened, RequestMoved, RequestClosed, RequestAssigned, SlaAtRisk, SlaBreached,
     ComplaintFiled, ComplaintEscalated, ComplaintAnswered,
@@ -490,6 +508,7 @@ CATALOGUE: dict[str, type[Event]] = {event.name: event for event in (
     DisputeOpened, DisputeAnswered, DisputeDecided,
     OrderCreated, OrderFunded, OrderCancelled,
     OrderDispatched, OrderDelivered, OrderInstalled, OrderDeliveryLate,
+    VisitUnplannedAtCutoff,
     WebhookTest,
 )}
 """Every event, by name."""

@@ -24,7 +24,8 @@ from aftersales.db.base import Base, TenantOwned, utcnow
 
 
 class PartPrice(TenantOwned, Base):
-    """An entry of the tenant's parts and consumables price list: the manufacturer's list price quotes use.
+    """An entry of the tenant's parts catalogue (parts and consumables): its part number, names, compatible models
+    and supplier, and the manufacturer's list price quotes use. Stock of it is kept in :mod:`aftersales.parts`.
 
     Two codes are rates rather than parts: ``labour_hour`` (labour per hour) and ``travel_km`` (travel per km);
     quotes on service requests (and travel on bookings) charge by them when they are on the list.
@@ -34,7 +35,15 @@ class PartPrice(TenantOwned, Base):
     __table_args__ = (UniqueConstraint("tenant_id", "code"),)
 
     code: Mapped[str] = mapped_column(String(60))
+    """The part number."""
     name: Mapped[str] = mapped_column(String(200))
+    names: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    """The name in other languages, ``{locale: name}``; a reader's locale missing here reads ``name``."""
+    compatible_models: Mapped[list[str]] = mapped_column(JSON, default=list)
+    """The product SKUs (of the tenant's catalogue, ``ProductModel.sku``) the part fits."""
+    wear_part: Mapped[bool] = mapped_column(Boolean, default=False)
+    """A consumable that wears in normal use (filters, belts, brushes): verticals may not cover it."""
+    supplier: Mapped[str | None] = mapped_column(String(200))
     price_minor: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
     active: Mapped[bool] = mapped_column(Boolean, default=True)

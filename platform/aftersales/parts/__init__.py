@@ -1,0 +1,1 @@
+"""Spare parts: the stock per location, its append-only ledger, jobs' reservations, buffers and reorders."""
