@@ -25,7 +25,7 @@ async def test_the_board_shows_routes_and_the_suggestions_for_an_unplanned_visit
     near = await add_technician(runtime, tenant, "Reza Ahmadi")
     far = await add_technician(runtime, tenant, "Ali Rostami", home=TAJRISH)
     planned, _ = await add_visit(runtime, tenant, tenant_today, customer="Sara Mohammadi",
-                                 technician_id=far.technician_id, route_order=1, state="planned", window=(8, 10))
+                                 technician_id=far.technician_id, route_order=1, state="planned", window=(14, 16))
     unplanned, _ = await add_visit(runtime, tenant, day, customer="Maryam Karimi")
     await sign_in_staff(pages, tenant, DISPATCHER)
     console = await pages.get("/t/entekhab-test/console/")

@@ -143,7 +143,7 @@ class ConsoleDispatchBoardController(PageController):
         many visits were fixed, and how many were flagged as unplanned when the cut-off has passed. A second
         press fixes only what was planned since."""
         staff = viewer.staff(access.PLAN_SCOPE)
-        page, clock = console_page(request, tenant, viewer)
+        _page, clock = console_page(request, tenant, viewer)
         tomorrow = tenant.today() + date.resolution
         try:
             async with session.begin_nested():

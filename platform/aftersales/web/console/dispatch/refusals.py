@@ -9,7 +9,6 @@ from aftersales.errors import Conflict, InvalidInput
 from aftersales.web.console.console_pages import Clock
 from aftersales.web.console.dispatch.words import DispatchLabels
 
-
 FORM_FIELDS = {"window_start": "window", "window_end": "window"}
 """The form's field for a service's field the form shows together (the window's two times)."""
 

@@ -26,9 +26,9 @@ from aftersales.web.console.console_pages import console_page, parse_id, show
 from aftersales.web.console.dispatch import access
 from aftersales.web.console.dispatch.refusals import conflict_reason, field_reasons
 from aftersales.web.console.dispatch.words import DispatchLabels
+from aftersales.web.forms import fields
 from aftersales.web.page_auth import Viewer, ViewerDep
 from aftersales.web.page_controller import PageController
-from aftersales.web.forms import fields
 
 PAGE = "/console/technicians"
 FIELDS = ("staff_user_id", "name", "skills", "home_latitude", "home_longitude", "works_from", "works_until",
