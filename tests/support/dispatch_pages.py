@@ -15,6 +15,8 @@ from aftersales.accounts.services import create_staff
 from aftersales.db.base import utcnow
 from aftersales.dispatch.models import Technician, Visit
 from aftersales.identity.customers import CustomerDetails
+from aftersales.parts.models import StockLocation, StockReservation
+from aftersales.service.quotes.models import PartPrice
 from aftersales.service.requests import services as requests
 from aftersales.tenancy.current import bind_tenant
 from aftersales.tenancy.models import Tenant
@@ -88,3 +90,22 @@ async def visit_of(runtime: Any, tenant: Any, visit_id: uuid.UUID) -> Visit:
         assert found is not None
         s.expunge(found)
         return found
+
+
+async def add_reservation(runtime: Any, tenant: Any, visit_id: uuid.UUID, technician_id: uuid.UUID, *,
+                          quantity: int = 2) -> uuid.UUID:
+    """A compressor (named in Persian too) held for the visit's request in the technician's van: the
+    reservation's id. Written as rows: the stock branch's ``reserve`` service is not on this branch yet."""
+    async with runtime.db.transaction(tenant.id) as s:
+        visit = await s.scalar(select(Visit).where(Visit.id == visit_id))
+        assert visit is not None
+        part = PartPrice(code=f"COMP-{uuid.uuid4().hex[:4]}", name="Compressor", names={"fa": "کمپرسور"},
+                         price_minor=9_000_000, currency="IRR", updated_by="test")
+        van = StockLocation(code=f"VAN-{uuid.uuid4().hex[:4]}", name="Van", kind="van", technician_id=technician_id)
+        s.add_all([part, van])
+        await s.flush()
+        held = StockReservation(part_id=part.id, location_id=van.id, condition="new", quantity=quantity,
+                                request_id=visit.request_id, reserved_by="test")
+        s.add(held)
+        await s.flush()
+        return held.id

@@ -64,7 +64,7 @@ async def _day_of_work(live_server, token: str, *, day_offset: int, state: str) 
 async def test_the_dispatcher_assigns_the_suggested_technician(live_server, open_phone, sign_in_browser, screenshot):
     token = os.urandom(3).hex()
     _email, technician_id, visit_id, day = await _day_of_work(live_server, token, day_offset=2, state="unplanned")
-    staff = await open_phone(lang="en")
+    staff = await open_phone(lang="fa")
     await staff.set_viewport_size({"width": 1280, "height": 900})
     await sign_in_browser(staff, SLUG, email=ADMIN, kind="staff")
     await staff.goto(f"/t/{SLUG}/console/dispatch?day={day.isoformat()}")
@@ -78,7 +78,7 @@ async def test_the_dispatcher_assigns_the_suggested_technician(live_server, open
     await expect(route).to_be_visible()
     await expect(route.locator("[data-state]")).to_have_attribute("data-state", "planned")
     await expect(staff.locator(f"article[data-visit='{visit_id}']")).to_have_count(0)
-    await screenshot(staff, "dispatch-board-en")
+    await screenshot(staff, "dispatch-board-fa")
 
 
 async def test_the_technician_works_the_day_on_a_phone(live_server, open_phone, sign_in_browser, screenshot):

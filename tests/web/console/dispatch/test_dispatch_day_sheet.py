@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 
 from aftersales.db.base import utcnow
-from support.dispatch_pages import add_technician, add_visit, visit_of
+from support.dispatch_pages import add_reservation, add_technician, add_visit, visit_of
 from support.order_pages import order_desk
 from support.pages import post_form
 
@@ -147,3 +147,27 @@ async def test_another_tenants_technician_cannot_move_this_tenants_visit(pages, 
     moved = await post_form(pages, f"/t/other-test/console/visits/{visit_id}/arrive")
     assert moved.status_code == 404
     assert (await visit_of(runtime, tenant, visit_id)).state == "fixed"
+
+
+async def test_the_parts_to_bring_are_listed_and_the_parts_used_sent_at_finish(pages, runtime, make_tenant,
+                                                                              sign_in_staff):
+    tenant = await order_desk(make_tenant, runtime)
+    tech = await _technician_signed_in(pages, runtime, tenant, sign_in_staff)
+    visit_id, _ = await add_visit(runtime, tenant, _today(), technician_id=tech.technician_id, route_order=1,
+                                  state="fixed")
+    held = await add_reservation(runtime, tenant, visit_id, tech.technician_id, quantity=2)
+    sheet = await pages.get(f"{OWN}?lang=fa")
+    assert "۲ × <bdi>کمپرسور</bdi>" in sheet.text
+    await post_form(pages, f"{VISITS}/{visit_id}/arrive")
+    await post_form(pages, f"{VISITS}/{visit_id}/start")
+    started = await pages.get(OWN)
+    assert f'name="used-{held}"' in started.text and 'max="2"' in started.text
+    for typed in ("3", "two"):
+        refused = await post_form(pages, f"{VISITS}/{visit_id}/finish", {
+            "signed_by": "Maryam Karimi", "signature": PNG, f"used-{held}": typed})
+        assert refused.status_code == 422 and f'id="{visit_id}-parts_used-error"' in refused.text
+        assert (await visit_of(runtime, tenant, visit_id)).state == "started"
+    finished = await post_form(pages, f"{VISITS}/{visit_id}/finish", {
+        "signed_by": "Maryam Karimi", "signature": PNG, f"used-{held}": "۱"})
+    assert finished.status_code == 303
+    assert (await visit_of(runtime, tenant, visit_id)).state == "finished"

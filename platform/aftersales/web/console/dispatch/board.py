@@ -27,7 +27,7 @@ from aftersales.identity.principals import Principal
 from aftersales.tenancy.current import CurrentTenant
 from aftersales.web.console.console_pages import actor_of, console_page, parse_id, show
 from aftersales.web.console.dispatch import access
-from aftersales.web.console.dispatch.day_param import chosen_day
+from aftersales.web.console.dispatch.day_param import as_typed, chosen_day
 from aftersales.web.console.dispatch.refusals import conflict_reason, field_reasons
 from aftersales.web.console.dispatch.views import Days, VisitLine, visit_line
 from aftersales.web.console.dispatch.words import DispatchLabels
@@ -85,7 +85,7 @@ async def board_page(request: Request[Any, Any, Any], tenant: CurrentTenant, ses
         day, day_error = chosen_day(typed_day, tenant.today(), clock)
     return show(request, page, clock, "console/dispatch/board.html", section="dispatch",
                 status_code=422 if day_error else status_code, board=await board_of(session, tenant, staff, day),
-                typed_day=typed_day or day.isoformat(), day_error=day_error, problem=problem or {},
+                typed_day=typed_day or as_typed(day, page.fmt), day_error=day_error, problem=problem or {},
                 can_plan=staff.has_scope(access.PLAN_SCOPE), fixed=fixed,
                 dispatch_labels=DispatchLabels(page.translations))
 

@@ -4,10 +4,10 @@ finish the parts used and the customer's signature drawn on a ``<canvas>`` (sent
 signer's name).
 
 ``/console/technician/day?day=`` is the signed-in technician's own sheet; a dispatcher reads anyone's at
-``/console/technicians/{id}/day``. A technician acts on their own visits only: another's visit, like another
-tenant's, is not found (404). Each action calls the service the dispatch API calls and goes back to the visit
-on the sheet (post/redirect/get); a refusal shows the sheet again with the reason by its code (409) or beside
-the field (422), and nothing is written."""
+``/console/technicians/{id}/day`` (without the buttons). A technician acts on their own visits only: another's
+visit, like another tenant's, is not found (404). Each action calls the service the dispatch API calls
+(:mod:`aftersales.dispatch.onsite`) and goes back to the visit on the sheet (post/redirect/get); a refusal shows
+the sheet again with the reason by its code (409) or beside the field (422), and nothing is written."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.contract.numerals import ascii_digits
 from aftersales.db.base import utcnow
-from aftersales.dispatch import day_sheets, technicians
+from aftersales.dispatch import day_sheet, onsite, technicians, visits
 from aftersales.dispatch.models import Technician
 from aftersales.errors import Conflict, FieldError, InvalidInput
 from aftersales.http.context import SessionDep, TenantDep
@@ -33,7 +33,7 @@ from aftersales.web.console.console_pages import actor_of, console_page, show
 from aftersales.web.console.dispatch import access
 from aftersales.web.console.dispatch.day_param import chosen_day
 from aftersales.web.console.dispatch.refusals import conflict_reason, field_reasons
-from aftersales.web.console.dispatch.views import Days, PartToBring, VisitLine, visit_line
+from aftersales.web.console.dispatch.views import Days, VisitLine, visit_line
 from aftersales.web.console.dispatch.words import DispatchLabels
 from aftersales.web.forms import fields
 from aftersales.web.page_auth import Viewer, ViewerDep
@@ -41,6 +41,8 @@ from aftersales.web.page_controller import PageController
 
 OWN_SHEET = "/console/technician/day"
 VISIT = "/console/visits/{visit_id:uuid}"
+USED = "used-"
+"""The prefix of a finish form's count of a reservation's parts used (``used-<reservation id>``)."""
 
 
 @dataclass(frozen=True)
@@ -54,44 +56,39 @@ class Sheet(Days):
 async def sheet_page(request: Request[Any, Any, Any], tenant: CurrentTenant, session: AsyncSession, viewer: Viewer,
                      staff: Principal, technician: Technician, base: str, *, day: date | None = None,
                      status_code: int = 200, problem: dict[str, Any] | None = None) -> Template:
-    """The sheet of ``technician`` (``base`` is the sheet's own address, for the day links)."""
+    """The sheet of ``technician``; ``base`` is the sheet's own address (the day links, and whether the reader
+    is the technician, who gets the buttons)."""
     page, clock = console_page(request, tenant, viewer)
     typed_day = request.query_params.get("day", "")
     day_error = None
     if day is None:
         day, day_error = chosen_day(typed_day, tenant.today(), clock)
-    lines = []
-    for stop in await day_sheets.day_sheet(session, tenant, technician.id, day):
-        parts = tuple(PartToBring(p.part_id, p.number, p.names.get(page.locale) or p.name, p.quantity)
-                      for p in stop.parts)
-        lines.append(await visit_line(session, staff, stop.visit, parts))
-    return show(request, page, clock, "console/dispatch/day.html", section="my-day" if base == OWN_SHEET else "dispatch",
+    sheet = await day_sheet.day_sheet(session, tenant, technician, day, page.locale)
+    lines = [await visit_line(session, staff, line.visit, customer=line.customer, parts=tuple(line.parts))
+             for line in sheet.lines]
+    own = base == OWN_SHEET
+    return show(request, page, clock, "console/dispatch/day.html", section="my-day" if own else "dispatch",
                 status_code=422 if day_error else status_code, sheet=Sheet(day, technician, lines),
-                base=page.url(base), day_error=day_error, problem=problem or {}, can_act=base == OWN_SHEET,
+                base=page.url(base), day_error=day_error, problem=problem or {}, can_act=own,
                 dispatch_labels=DispatchLabels(page.translations))
 
 
-async def _own(session: AsyncSession, staff: Principal) -> Technician:
-    """The signed-in person's technician record. :raises NotFound: they are no technician."""
-    return await technicians.technician_of(session, staff)
-
-
-def _used(posted: Any) -> dict[UUID, int]:
-    """The parts used, typed as ``used-<part id>`` = quantity (in any digits). :raises InvalidInput: not a count."""
-    used, errors = {}, []
+def parts_used(posted: Any) -> tuple[tuple[UUID, int | None], ...]:
+    """The reservations whose parts were used, from the ``used-<reservation id>`` counts (any digits); a count of
+    0 leaves the reservation unused. :raises InvalidInput: a count or id the page cannot read."""
+    used: list[tuple[UUID, int | None]] = []
     for name in posted:
-        if not name.startswith("used-"):
+        if not name.startswith(USED):
             continue
+        typed = fields(posted, name)[name]
         try:
-            part_id = UUID(name.removeprefix("used-"))
-            count = int(ascii_digits(fields(posted, name)[name]) or "0")
+            reservation_id, count = UUID(name.removeprefix(USED)), int(ascii_digits(typed) or "0")
         except ValueError:
-            errors.append(FieldError(name, "give a whole number", code="form.unreadable"))
-            continue
-        used[part_id] = count
-    if errors:
-        raise InvalidInput("the parts used could not be read", errors)
-    return used
+            raise InvalidInput("the parts used could not be read", [
+                FieldError("parts_used", "give a whole number", code="form.unreadable")]) from None
+        if count:
+            used.append((reservation_id, count))
+    return tuple(used)
 
 
 class ConsoleDaySheetController(PageController):
@@ -100,9 +97,10 @@ class ConsoleDaySheetController(PageController):
     @get(OWN_SHEET)
     async def own(self, request: Request[Any, Any, Any], tenant: TenantDep, session: SessionDep,
                   viewer: ViewerDep) -> Template:
-        """The signed-in technician's sheet (today without ``?day=``)."""
+        """The signed-in technician's sheet (today without ``?day=``); staff who are no technician get a 404."""
         staff = viewer.staff(access.WORK_SCOPE)
-        return await sheet_page(request, tenant, session, viewer, staff, await _own(session, staff), OWN_SHEET)
+        technician = await technicians.technician_of(session, staff)
+        return await sheet_page(request, tenant, session, viewer, staff, technician, OWN_SHEET)
 
     @get("/console/technicians/{technician_id:uuid}/day")
     async def of_technician(self, request: Request[Any, Any, Any], technician_id: FromPath[UUID], tenant: TenantDep,
@@ -115,23 +113,24 @@ class ConsoleDaySheetController(PageController):
 
     async def _act(self, request: Request[Any, Any, Any], tenant: CurrentTenant, session: AsyncSession,
                    viewer: Viewer, visit_id: UUID, move: str) -> Template | Redirect:
+        """Record ``move`` on the signed-in technician's own visit."""
         staff = viewer.staff(access.WORK_SCOPE)
         page, clock = console_page(request, tenant, viewer)
-        technician = await _own(session, staff)
-        visit = await day_sheets.visit_of(session, technician.id, visit_id)
+        technician = await technicians.technician_of(session, staff)
+        visit = await visits.get_visit(session, visit_id, technician_id=technician.id)
         posted = await request.form()
-        typed = fields(posted, "signed_by", *(name for name in posted if name.startswith("used-")))
+        typed = fields(posted, "signed_by", *(name for name in posted if name.startswith(USED)))
         try:
             async with session.begin_nested():
-                actor, now = actor_of(staff), utcnow()
+                mine = {"actor": actor_of(staff), "now": utcnow(), "technician_id": technician.id}
                 if move == "arrive":
-                    await day_sheets.arrive(session, tenant, technician.id, visit_id, actor=actor, now=now)
+                    await onsite.arrive(session, tenant, visit_id, **mine)
                 elif move == "start":
-                    await day_sheets.start(session, tenant, technician.id, visit_id, actor=actor, now=now)
+                    await onsite.start(session, visit_id, **mine)
                 else:
-                    await day_sheets.finish(session, tenant, technician.id, visit_id, parts_used=_used(posted),
-                                            signature=fields(posted, "signature")["signature"],
-                                            signed_by=typed["signed_by"], actor=actor, now=now)
+                    await onsite.finish(session, visit_id, onsite.Finish(
+                        signature=fields(posted, "signature")["signature"], signed_by=typed["signed_by"],
+                        parts_used=parts_used(posted)), **mine)
         except (Conflict, InvalidInput) as exc:
             await session.refresh(visit)
             problem = {"target": str(visit_id), "typed": typed,
@@ -144,7 +143,7 @@ class ConsoleDaySheetController(PageController):
     @post(f"{VISIT}/arrive")
     async def arrive(self, request: Request[Any, Any, Any], visit_id: FromPath[UUID], tenant: TenantDep,
                      session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
-        """The technician is at the customer's."""
+        """The technician is at the customer's (the request's on-site clock is met)."""
         return await self._act(request, tenant, session, viewer, visit_id, "arrive")
 
     @post(f"{VISIT}/start")
@@ -156,6 +155,5 @@ class ConsoleDaySheetController(PageController):
     @post(f"{VISIT}/finish")
     async def finish(self, request: Request[Any, Any, Any], visit_id: FromPath[UUID], tenant: TenantDep,
                      session: SessionDep, viewer: ViewerDep) -> Template | Redirect:
-        """The work is done: the parts used and the customer's signature."""
+        """The work is done: the parts used and the customer's signature and name."""
         return await self._act(request, tenant, session, viewer, visit_id, "finish")
-

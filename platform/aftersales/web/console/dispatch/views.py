@@ -3,27 +3,21 @@ number or booking) and the parts reserved for it, read through the owning domain
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aftersales.dispatch.models import Visit
 from aftersales.identity.customers import customer_by_id
+from aftersales.identity.models import Customer
 from aftersales.identity.principals import Principal
 from aftersales.marketplace.access import visible_booking
 from aftersales.service.requests.services import get_request
 
-
-@dataclass(frozen=True)
-class PartToBring:
-    """A part reserved for a visit: its id, number, name in the reader's language and quantity."""
-
-    part_id: uuid.UUID
-    number: str
-    name: str
-    quantity: int
+if TYPE_CHECKING:
+    from aftersales.dispatch.day_sheet import PartToBring
 
 
 @dataclass(frozen=True)
@@ -35,6 +29,7 @@ class VisitLine:
     phone: str | None
     reference: str
     parts: tuple[PartToBring, ...] = ()
+    """The job's open reservations (the day sheet's; the board shows none)."""
 
 
 @dataclass(frozen=True)
@@ -52,7 +47,7 @@ class Days:
         return self.day + timedelta(days=1)
 
 
-async def visit_line(session: AsyncSession, who: Principal, visit: Visit,
+async def visit_line(session: AsyncSession, who: Principal, visit: Visit, *, customer: Customer | None = None,
                      parts: tuple[PartToBring, ...] = ()) -> VisitLine:
     """``visit`` with its customer and reference (``#1042`` for a request, the booking's short id otherwise);
     ``who`` reads the booking (a provider's technician reaches their provider's bookings only)."""
@@ -63,6 +58,6 @@ async def visit_line(session: AsyncSession, who: Principal, visit: Visit,
         assert visit.booking_id is not None  # a visit serves a request or a booking
         booking = await visible_booking(session, who, visit.booking_id)
         customer_id, reference = booking.customer_id, str(booking.id)[:8]
-    customer = await customer_by_id(session, customer_id)
+    customer = customer or await customer_by_id(session, customer_id)
     return VisitLine(visit, customer.name if customer else "—", customer.phone if customer else None, reference,
                      parts)
