@@ -1,7 +1,7 @@
 """dispatch: technicians, their authorisations per product category, on-site visits
 
 Revision ID: 0013d
-Revises: 0012e
+Revises: 0013a
 Create Date: 2026-12-07 23:20:45.067989
 """
 
@@ -14,7 +14,7 @@ import aftersales.db.base
 from aftersales.db.rls import enable_tenant_isolation
 
 revision = '0013d'
-down_revision = '0012e'
+down_revision = '0013a'
 branch_labels = None
 depends_on = None
 

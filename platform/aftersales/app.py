@@ -10,6 +10,7 @@ from litestar.datastructures import State
 from aftersales import __version__
 from aftersales.accounts.api import OAuthController, SignInController, TenantIdentityController
 from aftersales.contract import Message
+from aftersales.dispatch.api import DispatchPlanController, TechnicianController, VisitController
 from aftersales.disputes.api import DisputeController
 from aftersales.http.context import DEPENDENCIES
 from aftersales.http.control_characters import ControlCharacterMiddleware
@@ -125,6 +126,9 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             BookingController,
             WarehouseController,
             FulfilmentController,
+            TechnicianController,
+            VisitController,
+            DispatchPlanController,
             RatingController,
             DisputeController,
             PaymentController,

@@ -23,6 +23,7 @@ from uuid import UUID
 from sqlalchemy import select
 
 from aftersales.db.base import utcnow
+from aftersales.dispatch.planning import fix_due_plans
 from aftersales.errors import PluginFailed, VerticalUnavailable
 from aftersales.identity.rate_limits import forget_idle_counters
 from aftersales.observability.metrics import WORKER_ITEMS, WORKER_PASSES
@@ -63,9 +64,9 @@ async def forget_rate_counters(runtime: Runtime, tenant_id: UUID, now: datetime)
 
 
 JOBS: list[Job] = [sweep_breaches, warn_at_risk, retry_failed_followups, send_due_followups, sweep_orders,
-                   send_late_delivery_notices, deliver_outbox, forget_rate_counters]
-"""In order: jobs that write messages (breaches, clocks at risk, follow-ups, orders, late deliveries) run before
-delivery, so one pass sends them; housekeeping last."""
+                   send_late_delivery_notices, fix_due_plans, deliver_outbox, forget_rate_counters]
+"""In order: jobs that write messages (breaches, clocks at risk, follow-ups, orders, late deliveries, the fixed
+day plans of technicians) run before delivery, so one pass sends them; housekeeping last."""
 """What the worker runs for each active tenant on every pass, in this order."""
 
 
