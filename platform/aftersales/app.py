@@ -37,6 +37,12 @@ from aftersales.onboarding.api import OperatorController, TenantSelfController
 from aftersales.orders.api import OrderController
 from aftersales.orders.fulfilment.api import FulfilmentController, WarehouseController
 from aftersales.outbox.api import OutboxController, WebhookController, WebhookEventController
+from aftersales.parts.api import (
+    MinimumController,
+    ReservationController,
+    StockController,
+    StockLocationController,
+)
 from aftersales.payments.customer_payments.api import PaymentController
 from aftersales.payments.refunds.api import RefundController
 from aftersales.payments.refunds.identity_api import CustomerIdentityController
@@ -129,6 +135,10 @@ def create_app(runtime: Runtime | None = None) -> Litestar:
             TechnicianController,
             VisitController,
             DispatchPlanController,
+            StockLocationController,
+            ReservationController,
+            MinimumController,
+            StockController,
             RatingController,
             DisputeController,
             PaymentController,

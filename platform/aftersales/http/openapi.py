@@ -96,7 +96,7 @@ DESCRIPTIONS = {
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 READS_BODY_ITSELF = frozenset({"issueToken", "importSerials", "attachProofOfPurchase", "fileProviderDocument",
-                               "receiveStripeEvent"})
+                               "receiveStripeEvent", "importStock"})
 """Operations that read the request's body by hand (a form, an upload, a signed event), with no ``data``."""
 EXTRA_STATUSES: dict[str, frozenset[int]] = {}
 """Statuses no route metadata reveals, per operation id: rate limits, refused sign-ins."""

@@ -68,6 +68,12 @@ WAREHOUSES_MANAGE = "warehouses:manage"
 INSTALLATIONS_CONFIRM = "installations:confirm"
 """Confirm an order's installation with the invoice's date (technicians)."""
 
+STOCK_READ = "stock:read"
+"""Stock locations, stock per location, the stock ledger, reservations, minimums and the reorder list."""
+STOCK_WRITE = "stock:write"
+"""Receive, transfer, scrap, adjust and import stock; reserve parts for a job, issue and release them; add
+locations and set minimums; keep the parts catalogue's entries of stock."""
+
 DISPATCH_READ = "dispatch:read"
 """The technicians, their authorisations, visits, the dispatcher's suggestions and any technician's day sheet."""
 DISPATCH_PLAN = "dispatch:plan"
@@ -84,6 +90,7 @@ TENANT_SCOPES = frozenset({
     DISPUTES_READ, DISPUTES_MEDIATE, DISPUTES_RULE,
     PAYMENTS_READ, PAYMENTS_WRITE, REFUNDS_WRITE, REFUNDS_APPROVE, PAYMENTS_CONFIGURE,
     FULFILMENT_READ, FULFILMENT_WRITE, WAREHOUSES_MANAGE, INSTALLATIONS_CONFIRM,
+    STOCK_READ, STOCK_WRITE,
     DISPATCH_READ, DISPATCH_PLAN,
 })
 """Everything a tenant admin may do or grant to an API client (``provider:work`` and ``customer:self`` are
@@ -99,11 +106,12 @@ ROLE_SCOPES: dict[str, frozenset[str]] = {
     "agent": frozenset({TENANT_READ, STAFF_READ, SERIALS_READ, REGISTRATIONS_READ, REGISTRATIONS_WRITE,
                         CLAIMS_WRITE, REQUESTS_READ, REQUESTS_WRITE, MARKETPLACE_READ, BOOKINGS_WRITE,
                         PAYMENTS_READ, REFUNDS_WRITE, DISPUTES_READ, DISPUTES_MEDIATE, FULFILMENT_READ,
-                        FULFILMENT_WRITE, DISPATCH_READ, DISPATCH_PLAN}),
+                        FULFILMENT_WRITE, STOCK_READ, DISPATCH_READ, DISPATCH_PLAN}),
     "technician": frozenset({TENANT_READ, SERIALS_READ, REGISTRATIONS_READ, CLAIMS_WRITE, REQUESTS_READ,
-                             REQUESTS_WRITE, FULFILMENT_READ, INSTALLATIONS_CONFIRM, DISPATCH_OWN}),
+                             REQUESTS_WRITE, FULFILMENT_READ, INSTALLATIONS_CONFIRM, STOCK_READ, STOCK_WRITE,
+                             DISPATCH_OWN}),
     "finance": frozenset({TENANT_READ, STAFF_READ, REQUESTS_READ, MARKETPLACE_READ, PAYMENTS_READ, PAYMENTS_WRITE,
-                          REFUNDS_WRITE, REFUNDS_APPROVE, FULFILMENT_READ}),
+                          REFUNDS_WRITE, REFUNDS_APPROVE, FULFILMENT_READ, STOCK_READ}),
     "customer_service": frozenset({TENANT_READ, STAFF_READ, REGISTRATIONS_READ, REQUESTS_READ, MARKETPLACE_READ,
                                    DISPUTES_READ, DISPUTES_MEDIATE, DISPUTES_RULE}),
     "provider": frozenset({PROVIDER_WORK, DISPATCH_OWN}),

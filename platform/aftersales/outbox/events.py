@@ -471,6 +471,25 @@ class DisputeDecided(Event):
     decided_at: datetime
 
 
+# -- parts ------------------------------------------------------------------------------------------------------
+
+
+class StockBelowMinimum(Event):
+    """A stock movement took a part's available quantity at a location below the buffer kept there: it is on the
+    reorder list with the suggested quantity."""
+
+    name = "stock.below_minimum"
+    part_id: uuid.UUID
+    part_code: str
+    location_id: uuid.UUID
+    location_code: str
+    available: int
+    minimum: int
+    suggested_quantity: int = Field(description="What to order: the reorder quantity, else up to the minimum.")
+    movement_id: uuid.UUID = Field(description="The movement that took it below.")
+    occurred_at: datetime
+
+
 class WebhookTest(Event):
     """Sent to one endpoint when the tenant asks for a test (``POST /api/v1/webhooks/{id}/test``), whatever the
     endpoint subscribes to."""
@@ -508,6 +527,7 @@ CATALOGUE: dict[str, type[Event]] = {event.name: event for event in (
     DisputeOpened, DisputeAnswered, DisputeDecided,
     OrderCreated, OrderFunded, OrderCancelled,
     OrderDispatched, OrderDelivered, OrderInstalled, OrderDeliveryLate,
+    StockBelowMinimum,
     VisitUnplannedAtCutoff,
     WebhookTest,
 )}

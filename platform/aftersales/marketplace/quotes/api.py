@@ -49,10 +49,11 @@ class PartPriceController(Controller):
     @put("/{code:str}", operation_id="setPartPrice", guards=[requires_scope(MARKETPLACE_MANAGE)])
     async def set_price(self, request: Request[Any, Any, Any], code: PartCode, data: JSONBody[PartPriceIn],
                         session: SessionDep) -> PartPriceOut:
-        """Add or change the list price of ``code`` (a negative price is refused with 422)."""
+        """Add or change the catalogue entry and list price of ``code`` (422 for a negative price, a language the
+        platform does not speak, or a compatible model that is not in the tenant's catalogue, named by field)."""
         entry = await parts.set_price(session, code=code, name=data.name,
                                       price=Money(data.price_minor, data.currency.upper()), active=data.active,
-                                      actor=actor(request))
+                                      actor=actor(request), facts=data.facts())
         return part_price_out(entry)
 
 

@@ -7,7 +7,7 @@ services (422 with the field), not here, so every bad amount is reported alongsi
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -15,9 +15,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from aftersales.contract.text import loaded_text
 from aftersales.contract.values import LineKind
 from aftersales.http.bodies import AmountMinor, CurrencyCode
-from aftersales.http.language import Said
+from aftersales.http.language import Said, reader
 from aftersales.marketplace.models import Quote
-from aftersales.marketplace.quotes.parts import ItemAsked
+from aftersales.marketplace.quotes.parts import CatalogueFacts, ItemAsked, name_for
 from aftersales.service.quotes.models import PartPrice
 
 
@@ -32,11 +32,28 @@ class PartPriceIn(StrictBody):
     price_minor: AmountMinor = Field(description="The manufacturer's list price, in minor units of the currency.")
     currency: CurrencyCode
     active: bool = True
+    names: dict[str, Annotated[str, Field(max_length=200)]] | None = Field(
+        default=None, max_length=10, description="The name in other languages, by locale (en, fa, zh, ka); "
+                                                 "omitted: kept as it is.")
+    compatible_models: list[Annotated[str, Field(max_length=80)]] | None = Field(
+        default=None, max_length=200, description="SKUs of the tenant's product models the part fits; omitted: kept.")
+    wear_part: bool | None = Field(default=None, description="A part that wears in normal use; omitted: kept.")
+    supplier: str | None = Field(default=None, max_length=200, description="Who supplies it; omitted: kept, "
+                                                                           "empty: none.")
+
+    def facts(self) -> CatalogueFacts:
+        return CatalogueFacts(names=self.names, compatible_models=self.compatible_models, wear_part=self.wear_part,
+                              supplier=self.supplier)
 
 
 class PartPriceOut(BaseModel):
+    id: UUID = Field(description="The part's id: what stock, reservations and minimums name.")
     code: str
-    name: str
+    name: str = Field(description="The name in the reader's language (Accept-Language), else the entry's name.")
+    names: dict[str, str]
+    compatible_models: list[str]
+    wear_part: bool
+    supplier: str | None
     price_minor: int
     currency: str
     active: bool
@@ -45,7 +62,9 @@ class PartPriceOut(BaseModel):
 
 
 def part_price_out(entry: PartPrice) -> PartPriceOut:
-    return PartPriceOut(code=entry.code, name=entry.name, price_minor=entry.price_minor, currency=entry.currency,
+    return PartPriceOut(id=entry.id, code=entry.code, name=name_for(entry, reader().locale), names=entry.names or {},
+                        compatible_models=entry.compatible_models or [], wear_part=entry.wear_part,
+                        supplier=entry.supplier, price_minor=entry.price_minor, currency=entry.currency,
                         active=entry.active, updated_by=entry.updated_by, updated_at=entry.updated_at)
 
 

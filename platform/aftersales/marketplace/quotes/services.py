@@ -32,7 +32,7 @@ from aftersales.marketplace.models import Booking, Offering, Quote
 from aftersales.marketplace.quotes.parts import ItemAsked, priced_items
 from aftersales.outbox.events import QuoteAccepted
 from aftersales.outbox.webhooks import emit
-from aftersales.service.quotes.price_list import rates
+from aftersales.service.quotes.price_list import held_parts, rates
 from aftersales.tenancy.current import CurrentTenant
 
 OPEN_STATES = ("booked", "arrived", "in_progress")
@@ -48,23 +48,25 @@ def lines_of(quote: values.Quote) -> list[dict[str, Any]]:
 async def price_job(session: AsyncSession, tenant: CurrentTenant, booking: Booking, *, labour: Money,
                     parts: Sequence[ItemAsked], consumables: Sequence[ItemAsked],
                     consumables_requested: Sequence[str], offering_label: str | None = None,
-                    travel: bool = True) -> values.Quote:
+                    travel: bool = True, held: Sequence[ItemAsked] = ()) -> values.Quote:
     """Ask the vertical to price work on ``booking``; bad input (a negative labour price, parts off the price
     list, consumables the vertical refuses) is an :class:`InvalidInput` listing every reason. ``travel=False``
-    prices work done on a visit already paid for (a change request): no distance is charged again."""
+    prices work done on a visit already paid for (a change request): no distance is charged again. ``held``: the
+    parts reserved for or issued to the booking from stock, charged at the list price like ``parts``."""
     errors = []
     if labour.amount_minor < 0:
         errors.append(FieldError("labour_minor", "must not be negative"))
     part_items, part_errors = await priced_items(session, parts, field="parts", currency=booking.currency)
     used, consumable_errors = await priced_items(session, consumables, field="consumables",
                                                  currency=booking.currency)
-    errors += part_errors + consumable_errors
+    held_items, held_errors = await priced_items(session, held, field="reserved_parts", currency=booking.currency)
+    errors += part_errors + consumable_errors + held_errors
     if errors:
         raise InvalidInput("the job cannot be priced", errors)
     offering = (await session.scalars(select(Offering).where(Offering.id == booking.offering_id))).one()
     distance = booking.distance_km if travel else None
     job = values.JobFacts(
-        offering=offering_label or offering.name, labour_price=labour, parts=part_items,
+        offering=offering_label or offering.name, labour_price=labour, parts=held_items + part_items,
         consumables_requested=tuple(consumables_requested), consumables_used=used,
         distance_km=(booking.distance_km or 0.0) if travel else 0.0, under_warranty=booking.under_warranty,
         # A warranty here is the tenant's own: a booking under it is of a unit the tenant sold.
@@ -98,7 +100,8 @@ async def offer_quote(session: AsyncSession, tenant: CurrentTenant, principal: P
         raise Conflict("a quote for this booking was accepted; extra work needs a change request")
     priced = await price_job(session, tenant, booking, labour=Money(booking.price_minor, booking.currency),
                              parts=parts, consumables=consumables,
-                             consumables_requested=booking.consumables_requested)
+                             consumables_requested=booking.consumables_requested,
+                             held=await held_parts(session, booking_id=booking.id))
     if too_much := beyond_cap("parts", priced.total(booking.currency), "the quote's total"):
         raise InvalidInput("the quote is too large", too_much)
     quote = Quote(booking_id=booking.id, state="offered", lines=lines_of(priced),

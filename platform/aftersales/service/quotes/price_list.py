@@ -8,7 +8,8 @@ not parts: the core gives them to the vertical as ``JobFacts.labour_rate_per_hou
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -74,3 +75,22 @@ async def priced_items(session: AsyncSession, asked: Sequence[ItemAsked], *, fie
             else:
                 items.append(JobItem(entry.code, entry.name, item.quantity, price))
     return tuple(items), errors
+
+
+HeldParts = Callable[..., Awaitable[Sequence[ItemAsked]]]
+"""``(session, *, request_id=None, booking_id=None)``: the parts held for a job (reserved or issued)."""
+_held_parts_sources: list[HeldParts] = []
+
+
+def read_held_parts_from(source: HeldParts) -> None:
+    """Have quotes charge the parts ``source`` says a job holds. The stock domain (:mod:`aftersales.parts`, a
+    layer above) subscribes when imported, so the service domain need not know it."""
+    if source not in _held_parts_sources:
+        _held_parts_sources.append(source)
+
+
+async def held_parts(session: AsyncSession, *, request_id: uuid.UUID | None = None,
+                     booking_id: uuid.UUID | None = None) -> list[ItemAsked]:
+    """The parts reserved for or issued to the job, which its quote charges besides the parts staff name."""
+    return [item for source in _held_parts_sources
+            for item in await source(session, request_id=request_id, booking_id=booking_id)]

@@ -1,7 +1,9 @@
 """Quotes on service requests: the tenant's own visits and paid repairs, priced by the vertical.
 
 Staff ask for a quote on an open repair, installation or maintenance request, naming the labour hours (or a flat
-labour price) and the parts from the tenant's price list. The core builds the job's facts from the request (its
+labour price) and the parts from the tenant's price list; the parts reserved for or issued to the request from
+stock are charged too, at the list price (:func:`~aftersales.service.quotes.price_list.held_parts`), and the
+vertical decides what warranty covers of them as of any part. The core builds the job's facts from the request (its
 kind, unit and warranty, the distance from the unit's site to the nearest service point, the tenant's labour and
 travel rates from its price list) and stores the vertical's lines and reasons (``aftersales_quote``). The customer
 accepts or declines; accepting supersedes the other quotes on offer, and the accepted quote caps what the
@@ -31,7 +33,7 @@ from aftersales.outbox.webhooks import emit
 from aftersales.service.clocks import services as clocks
 from aftersales.service.models import RequestEvent, ServiceRequest
 from aftersales.service.quotes.models import ServiceQuote
-from aftersales.service.quotes.price_list import ItemAsked, priced_items, rates
+from aftersales.service.quotes.price_list import ItemAsked, held_parts, priced_items, rates
 from aftersales.service.requests import services as requests
 from aftersales.service.states import FINAL, RequestState
 from aftersales.tenancy.current import CurrentTenant
@@ -82,13 +84,15 @@ async def price_request(session: AsyncSession, tenant: CurrentTenant, request: S
         errors.append(FieldError("labour_hours", "give the labour hours or a flat labour price (labour_minor)"))
     parts, part_errors = await priced_items(session, asked.parts, field="parts", currency=currency)
     used, consumable_errors = await priced_items(session, asked.consumables, field="consumables", currency=currency)
-    errors += part_errors + consumable_errors
+    held, held_errors = await priced_items(session, await held_parts(session, request_id=request.id),
+                                           field="reserved_parts", currency=currency)
+    errors += part_errors + consumable_errors + held_errors
     if errors:
         raise InvalidInput("the request cannot be priced", errors)
     facts = await clocks.request_facts(session, tenant, request)
     rate = await rates(session, currency)
     job = values.JobFacts(
-        offering=KIND_NAMES.get(request.kind, request.kind), labour_price=Money(asked.labour_minor or 0, currency), parts=parts,
+        offering=KIND_NAMES.get(request.kind, request.kind), labour_price=Money(asked.labour_minor or 0, currency), parts=held + parts,
         consumables_used=used, under_warranty=facts.under_warranty,
         sold_by_tenant=request.registration_id is not None, offering_category=request.kind,
         labour_hours=asked.labour_hours, visit_distance_km=facts.site_distance_km,
