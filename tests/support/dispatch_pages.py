@@ -1,6 +1,6 @@
 """A dispatch day for the dispatch pages' tests: an Entekhab tenant in Tehran (``support.order_pages``) with
 technicians (staff users with a technician record) and on-site visits for customers' repair requests, made
-through the request and dispatch services."""
+through the request and dispatch services (technicians and stock reservations as rows)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from aftersales.accounts.services import create_staff
 from aftersales.db.base import utcnow
+from aftersales.dispatch import planning, visits
 from aftersales.dispatch.models import Technician, Visit
 from aftersales.identity.customers import CustomerDetails
 from aftersales.parts.models import StockLocation, StockReservation
@@ -64,22 +65,27 @@ async def add_technician(runtime: Any, tenant: Any, name: str, *, home: tuple[fl
 
 
 async def add_visit(runtime: Any, tenant: Any, day: date, *, customer: str = "Maryam Karimi",
-                    phone: str | None = None, technician_id: uuid.UUID | None = None, route_order: int | None = None,
-                    state: str = "unplanned", window: tuple[int, int] = (9, 12), site: tuple[float, float] = SITE,
+                    phone: str | None = None, technician_id: uuid.UUID | None = None, state: str = "unplanned",
+                    window: tuple[int, int] = (9, 12), site: tuple[float, float] = SITE,
                     address: str = "تهران، خیابان ونک، پلاک ۱۲") -> tuple[uuid.UUID, uuid.UUID]:
-    """A repair request of a new customer and its visit on ``day``: (visit id, customer id)."""
+    """A repair request of a new customer and its visit on ``day``, taken by a dispatcher through the services;
+    ``state`` ``planned`` plans it to ``technician_id``, ``fixed`` then fixes the day's plan: (visit id,
+    customer id)."""
     bound = await current(runtime, tenant)
     async with runtime.db.transaction(tenant.id) as s:
         opened = await requests.open_request(s, bound, requests.NewRequest(
             kind="repair", channel="phone", summary="the fridge does not cool",
             customer=CustomerDetails(name=customer, phone=phone, email=f"{uuid.uuid4().hex[:8]}@example.com")),
             actor="test", now=utcnow())
-        visit = Visit(request_id=opened.id, skill="fridge", category="refrigerator", in_warranty=False,
-                      site_latitude=site[0], site_longitude=site[1], address=address, day=day,
-                      window_start=time(window[0]), window_end=time(window[1]), technician_id=technician_id,
-                      route_order=route_order, state=state, created_by="test")
-        s.add(visit)
-        await s.flush()
+        visit = await visits.create_visit(s, bound, visits.NewVisit(
+            day=day, window_start=time(window[0]), window_end=time(window[1]), skill="fridge", address=address,
+            request_id=opened.id, site_latitude=site[0], site_longitude=site[1]), actor="staff:dispatcher",
+            now=utcnow())
+        if state in ("planned", "fixed"):
+            assert technician_id is not None
+            await planning.plan_visit(s, bound, visit.id, technician_id, actor="staff:dispatcher", now=utcnow())
+        if state == "fixed":
+            await planning.fix_day(s, bound, day, actor="staff:dispatcher", now=utcnow())
         return visit.id, opened.customer_id
 
 

@@ -25,7 +25,7 @@ async def test_the_board_shows_routes_and_the_suggestions_for_an_unplanned_visit
     near = await add_technician(runtime, tenant, "Reza Ahmadi")
     far = await add_technician(runtime, tenant, "Ali Rostami", home=TAJRISH)
     planned, _ = await add_visit(runtime, tenant, tenant_today, customer="Sara Mohammadi",
-                                 technician_id=far.technician_id, route_order=1, state="planned", window=(14, 16))
+                                 technician_id=far.technician_id, state="planned", window=(14, 16))
     unplanned, _ = await add_visit(runtime, tenant, day, customer="Maryam Karimi")
     await sign_in_staff(pages, tenant, DISPATCHER)
     console = await pages.get("/t/entekhab-test/console/")
@@ -113,8 +113,7 @@ async def test_fixing_tomorrows_plan_fixes_the_planned_visits_and_says_how_many(
     tenant = await order_desk(make_tenant, runtime)
     tomorrow = (utcnow() + timedelta(hours=3, minutes=30)).date() + timedelta(days=1)
     tech = await add_technician(runtime, tenant, "Reza Ahmadi")
-    visit_id, _ = await add_visit(runtime, tenant, tomorrow, technician_id=tech.technician_id, route_order=1,
-                                  state="planned")
+    visit_id, _ = await add_visit(runtime, tenant, tomorrow, technician_id=tech.technician_id, state="planned")
     await sign_in_staff(pages, tenant, DISPATCHER)
     fixed = await post_form(pages, f"{BOARD}/plan", {})
     assert fixed.status_code == 200 and 'data-fixed="1"' in fixed.text
@@ -154,3 +153,31 @@ async def test_another_tenants_dispatcher_neither_sees_nor_assigns_this_tenants_
     assert (await visit_of(runtime, tenant, visit_id)).state == "unplanned"
     sheet = await pages.get(f"/t/other-test/console/technicians/{mine.technician_id}/day")
     assert sheet.status_code == 404
+
+
+async def test_a_visit_still_unplanned_at_the_cut_off_is_flagged_on_the_board(pages, runtime, sign_in_staff):
+    from aftersales.dispatch import planning
+    from aftersales.dispatch.terms import plan_cutoff
+    from aftersales.onboarding.manifest import read_manifest_file
+    from aftersales.onboarding.services import onboard
+    from aftersales.settings import REPO_ROOT
+    from support.dispatch_pages import current
+
+    async with runtime.db.transaction(None) as s:  # Yizhongyi fixes the next day's plan at 15:00 the day before
+        record, _ = await onboard(s, runtime.plugins, read_manifest_file(REPO_ROOT / "tenants" / "yizhongyi.toml"))
+    yizhongyi = await current(runtime, record)
+    day = yizhongyi.today() + timedelta(days=14)
+    left, _ = await add_visit(runtime, record, day, customer="王芳", site=(31.2304, 121.4737))
+    cutoff = plan_cutoff(yizhongyi, day)
+    assert cutoff is not None
+    async with runtime.db.transaction(record.id) as s:
+        before = await planning.fix_day(s, yizhongyi, day, actor="worker", now=cutoff - timedelta(minutes=1))
+        assert before.flagged == []
+    await sign_in_staff(pages, record, DISPATCHER)
+    board = await pages.get(f"/t/yizhongyi/console/dispatch?day={day.isoformat()}&lang=zh")
+    assert "data-flag>" not in board.text
+    async with runtime.db.transaction(record.id) as s:
+        await planning.fix_day(s, yizhongyi, day, actor="worker", now=cutoff)
+    board = await pages.get(f"/t/yizhongyi/console/dispatch?day={day.isoformat()}&lang=zh")
+    assert f'data-visit="{left}" data-flagged' in board.text
+    assert "截止时间（" in board.text and "前未安排" in board.text

@@ -14,7 +14,8 @@ from sqlalchemy import select
 
 from aftersales.accounts.services import create_staff
 from aftersales.db.base import utcnow
-from aftersales.dispatch.models import Technician, Visit
+from aftersales.dispatch import planning, visits
+from aftersales.dispatch.models import Technician
 from aftersales.identity.customers import CustomerDetails
 from aftersales.runtime import build_runtime
 from aftersales.service.requests import services as requests
@@ -29,7 +30,8 @@ ADMIN = f"admin@{SLUG}-demo.com"
 
 async def _day_of_work(live_server, token: str, *, day_offset: int, state: str) -> tuple[str, str, str, date]:
     """A technician (a staff user with the technician role, skill ``fridge-<token>``) and a repair visit needing
-    that skill: (technician's e-mail, technician id, visit id, the visit's day)."""
+    that skill, unplanned or planned to them and fixed, through the dispatch services: (technician's e-mail,
+    technician id, visit id, the visit's day)."""
     runtime = build_runtime(live_server.settings, plugins=live_server.plugins)
     try:
         async with runtime.db.platform_session() as session:
@@ -44,18 +46,19 @@ async def _day_of_work(live_server, token: str, *, day_offset: int, state: str) 
                                     home_latitude=35.7575, home_longitude=51.41, works_from=time(8),
                                     works_until=time(18), weekdays=list(range(7)), daily_capacity=6)
             session.add(technician)
+            await session.flush()
             opened = await requests.open_request(session, tenant, requests.NewRequest(
                 kind="repair", channel="phone", summary="یخچال سرد نمی‌کند",
                 customer=CustomerDetails(name=f"مریم کریمی {token}", phone="+989121234567")),
                 actor="staff:journey", now=utcnow())
-            await session.flush()
-            planned = state != "unplanned"
-            visit = Visit(request_id=opened.id, skill=f"fridge-{token}", category="refrigerator",
-                          site_latitude=35.76, site_longitude=51.415, address="تهران، خیابان ونک، پلاک ۱۲", day=day,
-                          window_start=time(9), window_end=time(12), state=state, created_by="staff:journey",
-                          technician_id=technician.id if planned else None, route_order=1 if planned else None)
-            session.add(visit)
-            await session.flush()
+            visit = await visits.create_visit(session, tenant, visits.NewVisit(
+                day=day, window_start=time(9), window_end=time(12), skill=f"fridge-{token}",
+                address="تهران، خیابان ونک، پلاک ۱۲", request_id=opened.id, site_latitude=35.76,
+                site_longitude=51.415), actor="staff:journey", now=utcnow())
+            if state == "fixed":
+                await planning.plan_visit(session, tenant, visit.id, technician.id, actor="staff:journey",
+                                          now=utcnow())
+                await planning.fix_day(session, tenant, day, actor="staff:journey", now=utcnow())
             return email, str(technician.id), str(visit.id), day
     finally:
         await runtime.close()

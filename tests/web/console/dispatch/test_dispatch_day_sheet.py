@@ -36,9 +36,9 @@ async def test_the_technician_reads_their_route_in_order_with_address_and_maps_l
     tenant = await order_desk(make_tenant, runtime)
     tech = await _technician_signed_in(pages, runtime, tenant, sign_in_staff)
     second, _ = await add_visit(runtime, tenant, _today(), customer="Sara Mohammadi", phone="+989121234567",
-                                technician_id=tech.technician_id, route_order=2, state="fixed", window=(13, 15))
+                                technician_id=tech.technician_id, state="fixed", window=(13, 15))
     first, _ = await add_visit(runtime, tenant, _today(), customer="Maryam Karimi",
-                               technician_id=tech.technician_id, route_order=1, state="fixed", window=(9, 11))
+                               technician_id=tech.technician_id, state="fixed", window=(9, 11))
     console = await pages.get("/t/entekhab-test/console/")
     assert 'href="/t/entekhab-test/console/technician/day"' in console.text
     sheet = await pages.get(OWN)
@@ -55,8 +55,7 @@ async def test_the_technician_reads_their_route_in_order_with_address_and_maps_l
 async def test_arrive_start_and_finish_with_the_customers_signature(pages, runtime, make_tenant, sign_in_staff):
     tenant = await order_desk(make_tenant, runtime)
     tech = await _technician_signed_in(pages, runtime, tenant, sign_in_staff)
-    visit_id, _ = await add_visit(runtime, tenant, _today(), technician_id=tech.technician_id, route_order=1,
-                                  state="fixed")
+    visit_id, _ = await add_visit(runtime, tenant, _today(), technician_id=tech.technician_id, state="fixed")
     for move, state in (("arrive", "arrived"), ("start", "started")):
         moved = await post_form(pages, f"{VISITS}/{visit_id}/{move}")
         assert moved.status_code == 303 and moved.headers["location"].endswith(f"#visit-{visit_id}")
@@ -83,8 +82,7 @@ async def test_a_finish_without_a_signature_or_name_is_refused_and_nothing_is_wr
                                                                                       sign_in_staff, form, field):
     tenant = await order_desk(make_tenant, runtime)
     tech = await _technician_signed_in(pages, runtime, tenant, sign_in_staff)
-    visit_id, _ = await add_visit(runtime, tenant, _today(), technician_id=tech.technician_id, route_order=1,
-                                  state="fixed")
+    visit_id, _ = await add_visit(runtime, tenant, _today(), technician_id=tech.technician_id, state="fixed")
     await post_form(pages, f"{VISITS}/{visit_id}/arrive")
     await post_form(pages, f"{VISITS}/{visit_id}/start")
     refused = await post_form(pages, f"{VISITS}/{visit_id}/finish", {"signed_by": "Maryam Karimi", "signature": PNG,
@@ -97,8 +95,7 @@ async def test_a_finish_without_a_signature_or_name_is_refused_and_nothing_is_wr
 async def test_a_move_out_of_order_is_refused_by_its_code(pages, runtime, make_tenant, sign_in_staff):
     tenant = await order_desk(make_tenant, runtime)
     tech = await _technician_signed_in(pages, runtime, tenant, sign_in_staff)
-    visit_id, _ = await add_visit(runtime, tenant, _today(), technician_id=tech.technician_id, route_order=1,
-                                  state="fixed")
+    visit_id, _ = await add_visit(runtime, tenant, _today(), technician_id=tech.technician_id, state="fixed")
     refused = await post_form(pages, f"{VISITS}/{visit_id}/start?lang=fa")
     assert refused.status_code == 409 and f'data-refused="{visit_id}"' in refused.text
     assert (await visit_of(runtime, tenant, visit_id)).state == "fixed"
@@ -109,7 +106,7 @@ async def test_a_technician_cannot_open_or_move_another_technicians_visits(pages
     tenant = await order_desk(make_tenant, runtime)
     other = await add_technician(runtime, tenant, "Ali Rostami")
     theirs, _ = await add_visit(runtime, tenant, _today(), customer="Sara Mohammadi",
-                                technician_id=other.technician_id, route_order=1, state="fixed")
+                                technician_id=other.technician_id, state="fixed")
     await _technician_signed_in(pages, runtime, tenant, sign_in_staff)
     assert (await pages.get(f"/t/entekhab-test/console/technicians/{other.technician_id}/day")).status_code == 403
     own = await pages.get(OWN)
@@ -129,8 +126,7 @@ async def test_staff_who_are_no_technician_have_no_sheet(pages, runtime, make_te
 async def test_a_dispatcher_reads_a_technicians_sheet(pages, runtime, make_tenant, sign_in_staff):
     tenant = await order_desk(make_tenant, runtime)
     tech = await add_technician(runtime, tenant, "Reza Ahmadi")
-    await add_visit(runtime, tenant, _today(), customer="Maryam Karimi", technician_id=tech.technician_id,
-                    route_order=1, state="fixed")
+    await add_visit(runtime, tenant, _today(), customer="Maryam Karimi", technician_id=tech.technician_id, state="fixed")
     await sign_in_staff(pages, tenant, "agent")
     sheet = await pages.get(f"/t/entekhab-test/console/technicians/{tech.technician_id}/day?lang=zh")
     assert sheet.status_code == 200 and "Maryam Karimi" in sheet.text and "Reza Ahmadi" in sheet.text
@@ -139,7 +135,7 @@ async def test_a_dispatcher_reads_a_technicians_sheet(pages, runtime, make_tenan
 async def test_another_tenants_technician_cannot_move_this_tenants_visit(pages, runtime, make_tenant, sign_in_staff):
     tenant = await order_desk(make_tenant, runtime)
     mine = await add_technician(runtime, tenant, "Reza Ahmadi")
-    visit_id, _ = await add_visit(runtime, tenant, _today(), technician_id=mine.technician_id, route_order=1,
+    visit_id, _ = await add_visit(runtime, tenant, _today(), technician_id=mine.technician_id,
                                   state="fixed")
     other = await order_desk(make_tenant, runtime, "other-test")
     staff_id = await sign_in_staff(pages, other, "technician")
@@ -153,8 +149,7 @@ async def test_the_parts_to_bring_are_listed_and_the_parts_used_sent_at_finish(p
                                                                               sign_in_staff):
     tenant = await order_desk(make_tenant, runtime)
     tech = await _technician_signed_in(pages, runtime, tenant, sign_in_staff)
-    visit_id, _ = await add_visit(runtime, tenant, _today(), technician_id=tech.technician_id, route_order=1,
-                                  state="fixed")
+    visit_id, _ = await add_visit(runtime, tenant, _today(), technician_id=tech.technician_id, state="fixed")
     held = await add_reservation(runtime, tenant, visit_id, tech.technician_id, quantity=2)
     sheet = await pages.get(f"{OWN}?lang=fa")
     assert "۲ × <bdi>کمپرسور</bdi>" in sheet.text

@@ -28,7 +28,7 @@ async def test_the_customer_reads_the_fixed_window_in_their_calendar(pages, runt
     await current(runtime, tenant)
     day = (utcnow() + timedelta(days=1)).date()
     tech = await add_technician(runtime, tenant, "Reza Ahmadi")
-    visit_id, customer_id = await add_visit(runtime, tenant, day, technician_id=tech.technician_id, route_order=1,
+    visit_id, customer_id = await add_visit(runtime, tenant, day, technician_id=tech.technician_id,
                                             state="fixed", window=(9, 12))
     request_id = await _request_of(runtime, tenant, visit_id)
     await sign_in_customer(pages, tenant, customer_id)
@@ -44,7 +44,7 @@ async def test_a_visit_not_yet_fixed_is_not_shown(pages, runtime, make_tenant, s
     tenant = await order_desk(make_tenant, runtime)
     tech = await add_technician(runtime, tenant, "Reza Ahmadi")
     visit_id, customer_id = await add_visit(runtime, tenant, (utcnow() + timedelta(days=1)).date(),
-                                            technician_id=tech.technician_id, route_order=1, state="planned")
+                                            technician_id=tech.technician_id, state="planned")
     request_id = await _request_of(runtime, tenant, visit_id)
     await sign_in_customer(pages, tenant, customer_id)
     page = await pages.get(f"/t/entekhab-test/my/requests/{request_id}")
@@ -55,7 +55,7 @@ async def test_another_customer_sees_neither_the_request_nor_its_visit(pages, ru
     tenant = await order_desk(make_tenant, runtime)
     tech = await add_technician(runtime, tenant, "Reza Ahmadi")
     visit_id, _ = await add_visit(runtime, tenant, (utcnow() + timedelta(days=1)).date(),
-                                  technician_id=tech.technician_id, route_order=1, state="fixed")
+                                  technician_id=tech.technician_id, state="fixed")
     request_id = await _request_of(runtime, tenant, visit_id)
     await sign_in_customer(pages, tenant)
     assert (await pages.get(f"/t/entekhab-test/my/requests/{request_id}")).status_code == 404
