@@ -7,10 +7,16 @@ from __future__ import annotations
 
 from datetime import time, timedelta
 
+import jdatetime
 import pytest
 
 from aftersales.db.base import utcnow
-from support.dispatch_pages import TAJRISH, add_technician, add_visit, visit_of
+from aftersales.dispatch import planning
+from aftersales.dispatch.terms import plan_cutoff
+from aftersales.onboarding.manifest import read_manifest_file
+from aftersales.onboarding.services import onboard
+from aftersales.settings import REPO_ROOT
+from support.dispatch_pages import TAJRISH, add_technician, add_visit, current, visit_of
 from support.order_pages import order_desk
 from support.pages import post_form
 
@@ -86,8 +92,6 @@ async def test_the_day_is_read_in_jalali_and_written_in_the_readers_calendar(pag
     day = (utcnow() + timedelta(days=3)).date()
     visit_id, _ = await add_visit(runtime, tenant, day)
     await sign_in_staff(pages, tenant, DISPATCHER)
-    import jdatetime
-
     jalali = jdatetime.date.fromgregorian(date=day)
     typed = f"{jalali.year}/{jalali.month:02d}/{jalali.day:02d}".translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
     board = await pages.get(BOARD, params={"day": typed, "lang": "fa"})
@@ -155,17 +159,16 @@ async def test_another_tenants_dispatcher_neither_sees_nor_assigns_this_tenants_
     assert sheet.status_code == 404
 
 
-async def test_a_visit_still_unplanned_at_the_cut_off_is_flagged_on_the_board(pages, runtime, sign_in_staff):
-    from aftersales.dispatch import planning
-    from aftersales.dispatch.terms import plan_cutoff
-    from aftersales.onboarding.manifest import read_manifest_file
-    from aftersales.onboarding.services import onboard
-    from aftersales.settings import REPO_ROOT
-    from support.dispatch_pages import current
-
-    async with runtime.db.transaction(None) as s:  # Yizhongyi fixes the next day's plan at 15:00 the day before
+async def _yizhongyi(runtime):
+    """Yizhongyi (seed 003) from its manifest: the next day's plan fixed at 15:00 the day before, staff on site
+    within 24 hours: (record, bound tenant)."""
+    async with runtime.db.transaction(None) as s:
         record, _ = await onboard(s, runtime.plugins, read_manifest_file(REPO_ROOT / "tenants" / "yizhongyi.toml"))
-    yizhongyi = await current(runtime, record)
+    return record, await current(runtime, record)
+
+
+async def test_a_visit_still_unplanned_at_the_cut_off_is_flagged_on_the_board(pages, runtime, sign_in_staff):
+    record, yizhongyi = await _yizhongyi(runtime)
     day = yizhongyi.today() + timedelta(days=14)
     left, _ = await add_visit(runtime, record, day, customer="王芳", site=(31.2304, 121.4737))
     cutoff = plan_cutoff(yizhongyi, day)
@@ -181,3 +184,21 @@ async def test_a_visit_still_unplanned_at_the_cut_off_is_flagged_on_the_board(pa
     board = await pages.get(f"/t/yizhongyi/console/dispatch?day={day.isoformat()}&lang=zh")
     assert f'data-visit="{left}" data-flagged' in board.text
     assert "截止时间（" in board.text and "前未安排" in board.text
+    assert 'data-breach="onsite"' in board.text  # the 24-hour on-site promise ends long before the window
+
+
+async def test_the_board_warns_when_the_window_would_breach_the_on_site_promise(pages, runtime, sign_in_staff):
+    record, yizhongyi = await _yizhongyi(runtime)
+    today = yizhongyi.today()
+    await add_technician(runtime, record, "Wang Wei", home=(31.2304, 121.4737))
+    soon, _ = await add_visit(runtime, record, today, customer="Li Na", site=(31.2304, 121.4737), window=(17, 18))
+    late, _ = await add_visit(runtime, record, today + timedelta(days=5), customer="Zhang Wei",
+                              site=(31.2304, 121.4737))
+    await sign_in_staff(pages, record, DISPATCHER)
+    board = await pages.get(f"/t/yizhongyi/console/dispatch?day={today + timedelta(days=5)}&lang=en")
+    visit = board.text[board.text.index(f'data-visit="{late}"'):]
+    assert 'data-breach="onsite"' in visit[:visit.index("</article>")]
+    assert "whoever goes arrives late" in visit
+    today = await pages.get(f"/t/yizhongyi/console/dispatch?day={today}&lang=en")
+    kept = today.text[today.text.index(f'data-visit="{soon}"'):]
+    assert "data-breach" not in kept[:kept.index("</article>")]
