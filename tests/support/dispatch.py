@@ -139,3 +139,19 @@ async def plan(runtime: Any, tenant: Any, visit_id: uuid.UUID, technician_id: uu
         return await planning.plan_visit(
             s, current, visit_id, technician_id, window_start=time(window[0]) if window else None,
             window_end=time(window[1]) if window else None, actor="staff:dispatcher", now=now or utcnow())
+
+
+async def add_staff(runtime: Any, tenant: Any, *roles: str) -> tuple[uuid.UUID, dict[str, str]]:
+    """A staff user with ``roles``, and their bearer header."""
+    async with runtime.db.transaction(record(tenant).id) as s:
+        staff = StaffUser(email=f"{uuid.uuid4().hex[:8]}@staff.example", name="Staff " + "-".join(roles),
+                          roles=list(roles))
+        s.add(staff)
+        await s.flush()
+        principal = staff_principal(staff)
+    return staff.id, {"Authorization": f"Bearer {runtime.tokens.issue(principal)}"}
+
+
+PNG = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAAB"
+       "JRU5ErkJggg==")
+"""A 1×1 PNG: a customer's signature as a phone's canvas sends it."""

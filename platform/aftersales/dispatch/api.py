@@ -4,11 +4,11 @@ fixing a day's plan, the technician's day sheet and their steps on site."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, Request, get, post, put
-from litestar.params import FromPath, JSONBody, Parameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 
 from aftersales.db.base import utcnow
 from aftersales.dispatch import day_sheet, onsite, planning, suggestions, technicians, visits
@@ -62,7 +62,8 @@ class TechnicianController(Controller):
         return technician_out(await technicians.create_technician(session, data.value()), [])
 
     @get("/", operation_id="listTechnicians", guards=[requires_scope(DISPATCH_READ)])
-    async def list_all(self, session: SessionDep, active: bool | None = None) -> list[TechnicianOut]:
+    async def list_all(self, session: SessionDep,
+                       active: Annotated[bool | None, QueryParameter(name="active")] = None) -> list[TechnicianOut]:
         """Every technician of the tenant by name (only the active or inactive ones with ``active``)."""
         found = await technicians.list_technicians(session, active=active)
         return [technician_out(t, await technicians.authorisations_of(session, t.id)) for t in found]
@@ -129,13 +130,17 @@ class VisitController(Controller):
         return visit_out(visit)
 
     @get("/", operation_id="listVisits", guards=[requires_scope(DISPATCH_READ)])
-    async def list_all(self, session: SessionDep, day: date | None = None, state: str | None = Parameter(
-            default=None, max_length=20), technician_id: UUID | None = None, request_id: UUID | None = None,
-            flagged: bool | None = Parameter(default=None, description="true: only the visits left unplanned at "
-                                                                       "their plan's cut-off.")) -> list[VisitOut]:
+    async def list_all(
+            self, session: SessionDep, day: Annotated[date | None, QueryParameter(name="day")] = None,
+            in_state: Annotated[str | None, QueryParameter(name="state", max_length=20)] = None,
+            technician_id: Annotated[UUID | None, QueryParameter(name="technician_id")] = None,
+            request_id: Annotated[UUID | None, QueryParameter(name="request_id")] = None,
+            flagged: Annotated[bool | None, QueryParameter(
+                name="flagged", description="true: only the visits left unplanned at their plan's cut-off.")] = None,
+    ) -> list[VisitOut]:
         """The tenant's visits by day and route, narrowed by day, state, technician, request or flag."""
         check_filters(day=day)
-        found = await visits.list_visits(session, day=day, state=state, technician_id=technician_id,
+        found = await visits.list_visits(session, day=day, state=in_state, technician_id=technician_id,
                                          request_id=request_id, flagged=flagged)
         return [visit_out(v) for v in found]
 
@@ -150,8 +155,8 @@ class VisitController(Controller):
 
     @get("/{visit_id:uuid}/suggestions", operation_id="suggestTechnicians", guards=[requires_scope(DISPATCH_READ)])
     async def suggest(self, visit_id: FromPath[UUID], session: SessionDep, tenant: TenantDep,
-                      limit: int = Parameter(default=suggestions.DEFAULT_LIMIT, ge=1,
-                                             le=suggestions.MAX_LIMIT)) -> SuggestionsOut:
+                      limit: Annotated[int, QueryParameter(name="limit", ge=1, le=suggestions.MAX_LIMIT)]
+                      = suggestions.DEFAULT_LIMIT) -> SuggestionsOut:
         """The nearest technicians who can take the visit, how many can, why the others cannot (counted by
         rule), and the on-site clocks of its request the window would breach."""
         visit = await visits.get_visit(session, visit_id)

@@ -1,5 +1,6 @@
 """A visit on site: the technician arrives (the request's ``on_site`` milestone, which meets its on-site clock),
-starts, and finishes with the parts used and the customer's signature. Each step is on the request's
+starts, and finishes with the parts used (the job's reservations, issued through :mod:`aftersales.parts`) and the
+customer's signature. Each step is on the request's
 timeline; a step out of order is refused (409 ``dispatch.visit_out_of_order``)."""
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from aftersales.dispatch.technicians import MAX_NAME, text_errors
 from aftersales.dispatch.visits import get_visit
 from aftersales.errors import Conflict, FieldError, InvalidInput
 from aftersales.parts.models import StockReservation
+from aftersales.parts.reservations import issue
 from aftersales.service.requests import services as requests
 from aftersales.tenancy.current import CurrentTenant
 
@@ -76,9 +78,11 @@ async def finish(session: AsyncSession, visit_id: uuid.UUID, done: Finish, *, ac
         raise InvalidInput("the visit cannot be finished", errors)
     visit = await _step(session, visit_id, technician_id, (VisitState.STARTED,), VisitState.FINISHED)
     visit.finished_at, visit.signature_png, visit.signed_by = now, done.signature, done.signed_by.strip()
+    issued = [await issue(session, reservation.id, quantity=quantity, actor=actor, now=now)
+              for reservation, quantity in reservations]
     await timeline.record(session, visit, "visit_finished", actor=actor, now=now)
     await session.flush()
-    return visit, reservations
+    return visit, issued
 
 
 def signature_errors(signature: str) -> list[FieldError]:
@@ -101,22 +105,24 @@ def signature_errors(signature: str) -> list[FieldError]:
 
 
 async def _reservations(session: AsyncSession, visit: Visit, ids: tuple[tuple[uuid.UUID, int | None], ...],
-                        errors: list[FieldError]) -> list[StockReservation]:
-    found = []
+                        errors: list[FieldError]) -> list[tuple[StockReservation, int | None]]:
+    found: list[tuple[StockReservation, int | None]] = []
+    seen: set[uuid.UUID] = set()
     for index, (reservation_id, quantity) in enumerate(ids):
         reservation = await session.scalar(select(StockReservation).where(
             StockReservation.id == reservation_id, StockReservation.state == "open",
             (StockReservation.request_id == visit.request_id) if visit.request_id is not None
             else (StockReservation.booking_id == visit.booking_id)))
-        if reservation is None:
-            errors.append(FieldError(f"parts_used.{index}", "no open reservation of this job",
+        if reservation is None or reservation_id in seen:
+            errors.append(FieldError(f"parts_used.{index}", "no open reservation of this job (or named twice)",
                                      code="dispatch.unknown_reservation"))
         elif quantity is not None and not 1 <= quantity <= reservation.quantity:
             errors.append(FieldError(f"parts_used.{index}.quantity", f"must be 1 to the {reservation.quantity} "
                                      "reserved", code="dispatch.quantity_out_of_range",
                                      params={"reserved": reservation.quantity}))
         else:
-            found.append(reservation)
+            found.append((reservation, quantity))
+        seen.add(reservation_id)
     return found
 
 

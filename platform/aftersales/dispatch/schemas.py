@@ -20,8 +20,8 @@ from aftersales.dispatch.suggestions import REASONS, Suggestions
 from aftersales.http.bodies import limited_text
 
 
-def _bounded(low: float, high: float, description: str) -> object:
-    return Field(json_schema_extra={"minimum": low, "maximum": high}, description=description)
+def _bounded(low: float, high: float, description: str, **default: object) -> object:
+    return Field(json_schema_extra={"minimum": low, "maximum": high}, description=description, **default)
 
 
 class _Body(BaseModel):
@@ -108,8 +108,8 @@ class VisitIn(_Body):
     window_end: time
     skill: limited_text(technicians.MAX_SKILL)  # type: ignore[valid-type]
     address: limited_text(visits.MAX_ADDRESS)  # type: ignore[valid-type]
-    site_latitude: float | None = _bounded(-90, 90, "The site; the job's own when left out.")  # type: ignore
-    site_longitude: float | None = _bounded(-180, 180, "The site; the job's own when left out.")  # type: ignore
+    site_latitude: float | None = _bounded(-90, 90, "The site; the job's own when left out.", default=None)  # type: ignore
+    site_longitude: float | None = _bounded(-180, 180, "The site; the job's own when left out.", default=None)  # type: ignore
 
     def value(self) -> visits.NewVisit:
         return visits.NewVisit(day=self.day, window_start=self.window_start, window_end=self.window_end,
