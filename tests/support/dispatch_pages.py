@@ -1,6 +1,6 @@
 """A dispatch day for the dispatch pages' tests: an Entekhab tenant in Tehran (``support.order_pages``) with
 technicians (staff users with a technician record) and on-site visits for customers' repair requests, made
-through the request and dispatch services (technicians and stock reservations as rows)."""
+through the request, dispatch and stock services (technicians as rows, as ``support.dispatch`` makes them)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from aftersales.db.base import utcnow
 from aftersales.dispatch import planning, visits
 from aftersales.dispatch.models import Technician, Visit
 from aftersales.identity.customers import CustomerDetails
-from aftersales.parts.models import StockLocation, StockReservation
+from aftersales.parts import locations, movements, reservations
 from aftersales.service.quotes.models import PartPrice
 from aftersales.service.requests import services as requests
 from aftersales.tenancy.current import bind_tenant
@@ -100,18 +100,26 @@ async def visit_of(runtime: Any, tenant: Any, visit_id: uuid.UUID) -> Visit:
 
 async def add_reservation(runtime: Any, tenant: Any, visit_id: uuid.UUID, technician_id: uuid.UUID, *,
                           quantity: int = 2) -> uuid.UUID:
-    """A compressor (named in Persian too) held for the visit's request in the technician's van: the
-    reservation's id. Written as rows: the stock branch's ``reserve`` service is not on this branch yet."""
+    """A compressor (named in Persian too) received into the technician's van and reserved there for the visit's
+    request, through the stock services: the reservation's id."""
+    bound = await current(runtime, tenant)
     async with runtime.db.transaction(tenant.id) as s:
         visit = await s.scalar(select(Visit).where(Visit.id == visit_id))
         assert visit is not None
         part = PartPrice(code=f"COMP-{uuid.uuid4().hex[:4]}", name="Compressor", names={"fa": "کمپرسور"},
                          price_minor=9_000_000, currency="IRR", updated_by="test")
-        van = StockLocation(code=f"VAN-{uuid.uuid4().hex[:4]}", name="Van", kind="van", technician_id=technician_id)
-        s.add_all([part, van])
+        s.add(part)
         await s.flush()
-        held = StockReservation(part_id=part.id, location_id=van.id, condition="new", quantity=quantity,
-                                request_id=visit.request_id, reserved_by="test")
-        s.add(held)
-        await s.flush()
+        van = await locations.create_location(s, locations.NewLocation(
+            code=f"VAN-{uuid.uuid4().hex[:4]}", name="Van", kind="van", technician_id=technician_id))
+        await movements.receive(s, movements.Moved(part_id=part.id, location_id=van.id, quantity=quantity),
+                                actor="test", now=utcnow())
+        held = await reservations.reserve(s, bound, part_id=part.id, quantity=quantity, location_id=van.id,
+                                          request_id=visit.request_id, actor="test", now=utcnow())
         return held.id
+
+
+async def reservation_state(runtime: Any, tenant: Any, reservation_id: uuid.UUID) -> str:
+    """The reservation's state now (``open``, ``issued``, ``released``)."""
+    async with runtime.db.transaction(tenant.id) as s:
+        return (await reservations.get_reservation(s, reservation_id)).state

@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 
 from aftersales.db.base import utcnow
-from support.dispatch_pages import add_reservation, add_technician, add_visit, visit_of
+from support.dispatch_pages import add_reservation, add_technician, add_visit, reservation_state, visit_of
 from support.order_pages import order_desk
 from support.pages import post_form
 
@@ -162,7 +162,9 @@ async def test_the_parts_to_bring_are_listed_and_the_parts_used_sent_at_finish(p
             "signed_by": "Maryam Karimi", "signature": PNG, f"used-{held}": typed})
         assert refused.status_code == 422 and f'id="{visit_id}-parts_used-error"' in refused.text
         assert (await visit_of(runtime, tenant, visit_id)).state == "started"
+        assert await reservation_state(runtime, tenant, held) == "open"
     finished = await post_form(pages, f"{VISITS}/{visit_id}/finish", {
         "signed_by": "Maryam Karimi", "signature": PNG, f"used-{held}": "۱"})
     assert finished.status_code == 303
     assert (await visit_of(runtime, tenant, visit_id)).state == "finished"
+    assert await reservation_state(runtime, tenant, held) == "issued"
