@@ -116,3 +116,35 @@ async def test_another_tenants_staff_member_cannot_be_made_a_technician_here(pag
     await sign_in_staff(pages, other, "agent")
     listed = await pages.get("/t/other-test/console/technicians")
     assert listed.status_code == 200 and "Mine" not in listed.text
+
+
+async def test_a_dispatcher_edits_a_technician_and_makes_them_inactive(pages, runtime, make_tenant, sign_in_staff):
+    tenant = await order_desk(make_tenant, runtime)
+    crew = await add_technician(runtime, tenant, "Reza Ahmadi")
+    await sign_in_staff(pages, tenant, "agent")
+    listed = await pages.get(PAGE)
+    assert f'href="/t/entekhab-test/console/technicians/{crew.technician_id}" data-edit' in listed.text
+    form = await pages.get(f"{PAGE}/{crew.technician_id}")
+    assert form.status_code == 200 and 'value="Reza Ahmadi"' in form.text
+    assert 'name="active" value="yes" checked' in form.text
+    changed = _form(crew.staff_id, name="Reza Ahmadi", skills="fridge, oven", daily_capacity="3")
+    refused = await post_form(pages, f"{PAGE}/{crew.technician_id}", {**changed, "works_until": "07:00"})
+    assert refused.status_code == 422 and 'id="works_until-error"' in refused.text
+    assert (await _technicians(runtime, tenant))[0].daily_capacity == 6
+    saved = await post_form(pages, f"{PAGE}/{crew.technician_id}", changed)  # "active" unticked
+    assert saved.status_code == 303
+    [technician] = await _technicians(runtime, tenant)
+    assert (technician.skills, technician.daily_capacity, technician.active) == (["fridge", "oven"], 3, False)
+
+
+async def test_another_tenants_dispatcher_cannot_edit_this_tenants_technician(pages, runtime, make_tenant,
+                                                                              sign_in_staff):
+    tenant = await order_desk(make_tenant, runtime)
+    crew = await add_technician(runtime, tenant, "Reza Ahmadi")
+    other = await order_desk(make_tenant, runtime, "other-test")
+    await sign_in_staff(pages, other, "agent")
+    assert (await pages.get(f"/t/other-test/console/technicians/{crew.technician_id}")).status_code == 404
+    edited = await post_form(pages, f"/t/other-test/console/technicians/{crew.technician_id}",
+                             _form(crew.staff_id, name="Taken over"))
+    assert edited.status_code == 404
+    assert [t.name for t in await _technicians(runtime, tenant)] == ["Reza Ahmadi"]
