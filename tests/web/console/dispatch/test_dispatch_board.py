@@ -202,3 +202,22 @@ async def test_the_board_warns_when_the_window_would_breach_the_on_site_promise(
     today = await pages.get(f"/t/yizhongyi/console/dispatch?day={today}&lang=en")
     kept = today.text[today.text.index(f'data-visit="{soon}"'):]
     assert "data-breach" not in kept[:kept.index("</article>")]
+
+
+async def test_a_technician_busy_in_the_window_is_refused_by_the_rules_code(pages, runtime, make_tenant,
+                                                                            sign_in_staff):
+    tenant = await order_desk(make_tenant, runtime)
+    day = (utcnow() + timedelta(days=2)).date()
+    tech = await add_technician(runtime, tenant, "Reza Ahmadi")
+    await add_visit(runtime, tenant, day, technician_id=tech.technician_id, state="planned", window=(9, 12))
+    second, _ = await add_visit(runtime, tenant, day, customer="Sara Mohammadi", window=(10, 12))
+    await sign_in_staff(pages, tenant, DISPATCHER)
+    board = await pages.get(f"{BOARD}?day={day.isoformat()}")
+    shown = board.text[board.text.index(f'data-visit="{second}"'):]
+    assert f'data-suggestion="{tech.technician_id}"' not in shown[:shown.index("</article>")]
+    assert "busy in the window 1" in shown  # why he is left out
+    stale = await post_form(pages, f"{BOARD}/visits/{second}/assign?lang=fa", {
+        "technician_id": str(tech.technician_id), "window_start": "10:00", "window_end": "12:00"})
+    assert stale.status_code == 409 and f'data-refused="{second}"' in stale.text
+    assert "این تکنسین در آن بازه بازدید دیگری دارد." in stale.text
+    assert (await visit_of(runtime, tenant, second)).state == "unplanned"
