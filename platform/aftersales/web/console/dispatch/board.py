@@ -8,7 +8,7 @@ unplanned-at-cut-off flag, and fixing tomorrow's plan. Every action calls the se
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, time, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -64,14 +64,16 @@ class Board(Days):
 
 
 async def board_of(session: AsyncSession, tenant: CurrentTenant, staff: Principal, day: date) -> Board:
-    """The board of ``day``: every active technician's route, and the unplanned visits with suggestions."""
+    """The board of ``day``: the route of every technician with a visit that day (by name: a tenant with
+    thousands of technicians lists only those on the road), and the unplanned visits with suggestions."""
     of_day = await visits.list_visits(session, day=day)
-    crew = await technicians.list_technicians(session, active=True)
+    on_the_road = {v.technician_id for v in of_day if v.technician_id is not None}
+    crew = sorted([await technicians.get_technician(session, t) for t in on_the_road], key=lambda t: (t.name, t.id))
     rows = [Route(t, [await visit_line(session, staff, v) for v in of_day if v.technician_id == t.id])
             for t in crew]
     unplanned = [Unplanned(await visit_line(session, staff, v), await suggestions.suggest(session, tenant, v))
                  for v in of_day if v.state == VisitState.UNPLANNED]
-    return Board(day, tenant.today() + (date.resolution), rows, unplanned)
+    return Board(day, tenant.today() + timedelta(days=1), rows, unplanned)
 
 
 async def board_page(request: Request[Any, Any, Any], tenant: CurrentTenant, session: AsyncSession, viewer: Viewer,
@@ -144,7 +146,7 @@ class ConsoleDispatchBoardController(PageController):
         press fixes only what was planned since."""
         staff = viewer.staff(access.PLAN_SCOPE)
         _page, clock = console_page(request, tenant, viewer)
-        tomorrow = tenant.today() + date.resolution
+        tomorrow = tenant.today() + timedelta(days=1)
         try:
             async with session.begin_nested():
                 fixed = await planning.fix_day(session, tenant, tomorrow, actor=actor_of(staff), now=utcnow())
