@@ -18,13 +18,25 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import datetime, time
 
 from haversine import haversine
-from sqlalchemy import ColumnElement, and_, case, exists, func, literal, not_, or_, select
+from sqlalchemy import (
+    CTE,
+    ColumnElement,
+    and_,
+    case,
+    exists,
+    func,
+    literal,
+    not_,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Subquery
 
 from aftersales.contract.values import DispatchTerms
@@ -85,35 +97,69 @@ def _holds(dialect: str, column: ColumnElement[object], value: object) -> Column
     return exists(select(literal(1)).select_from(items).where(items.c.value == value))
 
 
-def _loads(tenant_id: uuid.UUID, day: date, visit_id: uuid.UUID) -> Subquery:
-    """Each technician's planned visits on ``day`` other than ``visit_id``: their load."""
-    return (select(Visit.technician_id.label("technician_id"), func.count().label("load"))
-            .where(Visit.tenant_id == tenant_id, Visit.day == day, Visit.state.in_(LOADING), Visit.id != visit_id,
-                   Visit.technician_id.is_not(None))
-            .group_by(Visit.technician_id).subquery("loads"))
+def _day_visits(tenant_id: uuid.UUID, visit: Visit) -> CTE:
+    """The visits of the day that take a place, other than ``visit`` itself: found once by ``ix_visits_day``
+    and kept (``MATERIALIZED``) for the two aggregates over them. A visit taking a place has its technician."""
+    return (select(Visit.technician_id, Visit.window_start, Visit.window_end, Visit.site_latitude,
+                   Visit.site_longitude, Visit.id)
+            .where(Visit.tenant_id == tenant_id, Visit.day == visit.day, Visit.state.in_(LOADING),
+                   Visit.id != visit.id)
+            .cte("day_visits").prefix_with("MATERIALIZED"))
 
 
-def _rules(dialect: str, tenant_id: uuid.UUID, visit: Visit, needs_authorisation: bool,
-           load: ColumnElement[int]) -> list[tuple[str, ColumnElement[bool]]]:
-    """Each rule as the condition that *breaks* it, in :data:`REASONS` order."""
-    other = aliased(Visit)
-    overlapping = exists().where(
-        other.tenant_id == tenant_id, other.technician_id == Technician.id, other.day == visit.day,
-        other.state.in_(LOADING), other.id != visit.id, other.window_start < visit.window_end,
-        other.window_end > visit.window_start)
-    authorised = exists().where(
-        TechnicianAuthorisation.tenant_id == tenant_id, TechnicianAuthorisation.technician_id == Technician.id,
-        TechnicianAuthorisation.category == visit.category, TechnicianAuthorisation.until >= visit.day)
-    rules: list[tuple[str, ColumnElement[bool]]] = [
+def _loads(day: CTE, visit: Visit) -> Subquery:
+    """Each technician's load that day, and whether one of their visits overlaps the window (``busy``): one
+    aggregate over the day's visits, joined once (no subquery per technician)."""
+    overlapping = and_(day.c.window_start < visit.window_end, day.c.window_end > visit.window_start)
+    return (select(day.c.technician_id.label("technician_id"), func.count().label("load"),
+                   func.max(case((overlapping, 1), else_=0)).label("busy"))
+            .group_by(day.c.technician_id).subquery("loads"))
+
+
+def _previous_sites(day: CTE, visit: Visit) -> Subquery:
+    """Each technician's latest visit that day ending by the window's start: where they come from."""
+    ranked = (select(day.c.technician_id.label("technician_id"), day.c.site_latitude, day.c.site_longitude,
+                     func.row_number().over(partition_by=day.c.technician_id,
+                                            order_by=(day.c.window_end.desc(), day.c.id)).label("rank"))
+              .where(day.c.window_end <= visit.window_start).subquery("ranked"))
+    return (select(ranked.c.technician_id, ranked.c.site_latitude, ranked.c.site_longitude)
+            .where(ranked.c.rank == 1).subquery("previous"))
+
+
+def _authorised(tenant_id: uuid.UUID, visit: Visit) -> Subquery:
+    """The technicians holding an authorisation for the visit's category valid on its day."""
+    held = TechnicianAuthorisation
+    return (select(held.technician_id.label("technician_id")).distinct()
+            .where(held.tenant_id == tenant_id, held.category == visit.category, held.until >= visit.day)
+            .subquery("authorised"))
+
+
+def _judged(dialect: str, tenant_id: uuid.UUID, visit: Visit, authorisation_required: bool) -> CTE:
+    """Every technician of the tenant with their load, where they come from, and the first rule they break
+    (``reason``; NULL for those who can take the visit), in :data:`REASONS` order."""
+    day = _day_visits(tenant_id, visit)
+    loads, previous = _loads(day, visit), _previous_sites(day, visit)
+    joined = (Technician.__table__.outerjoin(loads, loads.c.technician_id == Technician.id)
+              .outerjoin(previous, previous.c.technician_id == Technician.id))
+    breaks: list[tuple[str, ColumnElement[bool]]] = [
         ("inactive", Technician.active.is_(False)),
         ("not_working_that_day", not_(_holds(dialect, Technician.weekdays, visit.day.weekday()))),
         ("outside_hours", or_(Technician.works_from > visit.window_start, Technician.works_until < visit.window_end)),
         ("no_skill", not_(_holds(dialect, Technician.skills, visit.skill))),
     ]
-    if needs_authorisation:
-        rules.append(("not_authorised", not_(authorised)))
-    rules += [("full", load >= Technician.daily_capacity), ("busy_in_window", overlapping)]
-    return rules
+    if authorisation_required:
+        authorised = _authorised(tenant_id, visit)
+        joined = joined.outerjoin(authorised, authorised.c.technician_id == Technician.id)
+        breaks.append(("not_authorised", authorised.c.technician_id.is_(None)))
+    load = func.coalesce(loads.c.load, 0)
+    breaks += [("full", load >= Technician.daily_capacity), ("busy_in_window", func.coalesce(loads.c.busy, 0) == 1)]
+    reason = case(*[(broken, literal(name)) for name, broken in breaks], else_=null())
+    return (select(Technician.id.label("id"), Technician.name.label("name"),
+                   Technician.home_latitude.label("home_latitude"), Technician.home_longitude.label("home_longitude"),
+                   Technician.daily_capacity.label("daily_capacity"), load.label("load"),
+                   previous.c.site_latitude.label("previous_latitude"),
+                   previous.c.site_longitude.label("previous_longitude"), reason.label("reason"))
+            .select_from(joined).where(Technician.tenant_id == tenant_id).cte("judged"))
 
 
 def needs_authorisation(terms: DispatchTerms, visit: Visit) -> bool:
@@ -124,54 +170,35 @@ def needs_authorisation(terms: DispatchTerms, visit: Visit) -> bool:
 async def suggest(session: AsyncSession, tenant: CurrentTenant, visit: Visit, *,
                   limit: int = DEFAULT_LIMIT) -> Suggestions:
     """The ``limit`` nearest technicians who can take ``visit`` (then the least loaded, then by name), with the
-    count of those left out by reason and the on-site clocks the window would breach."""
+    count of those left out by reason and the on-site clocks the window would breach.
+
+    One statement: a row per technician who can take the visit, then the counts of the others by reason."""
     dialect = session.get_bind().dialect.name
-    tenant_id = tenant.record.id
     required = needs_authorisation(dispatch_terms(tenant), visit)
-    loads = _loads(tenant_id, visit.day, visit.id)
-    load = func.coalesce(loads.c.load, 0)
-    rules = _rules(dialect, tenant_id, visit, required, load)
-    technicians = Technician.__table__.outerjoin(loads, loads.c.technician_id == Technician.id)
-
-    reason = case(*[(broken, literal(name)) for name, broken in rules], else_=literal(None))
-    counted = await session.execute(
-        select(reason.label("reason"), func.count().label("n")).select_from(technicians)
-        .where(Technician.tenant_id == tenant_id).group_by(reason))
-    left_out = {name: 0 for name, _ in rules}
-    eligible = 0
-    for name, count in counted.all():
-        if name is None:
-            eligible = count
-        else:
-            left_out[name] = count
-
-    previous = _previous_sites(tenant_id, visit)
-    rows = await session.execute(
-        select(Technician.id, Technician.name, Technician.home_latitude, Technician.home_longitude,
-               Technician.daily_capacity, load.label("load"), previous.c.site_latitude, previous.c.site_longitude)
-        .select_from(technicians.outerjoin(previous, and_(previous.c.technician_id == Technician.id,
-                                                          previous.c.rank == 1)))
-        .where(Technician.tenant_id == tenant_id, *[not_(broken) for _, broken in rules]))
+    judged = _judged(dialect, tenant.record.id, visit, required)
+    counts = (select(judged.c.reason, func.count().label("n"), *[null().label(name) for name in _SURVIVOR])
+              .where(judged.c.reason.is_not(None)).group_by(judged.c.reason))
+    survivors = select(judged.c.reason, literal(1).label("n"), *[judged.c[name] for name in _SURVIVOR]).where(
+        judged.c.reason.is_(None))
+    left_out = dict.fromkeys(REASONS if required else [r for r in REASONS if r != "not_authorised"], 0)
     site = (visit.site_latitude, visit.site_longitude)
     found = []
-    for tech_id, name, home_lat, home_lon, capacity, busy, prev_lat, prev_lon in rows.all():
-        start, travels_from = ((prev_lat, prev_lon), "previous_visit") if prev_lat is not None else (
-            (home_lat, home_lon), "home")
-        found.append(Suggestion(tech_id, name, round(haversine(start, site), 2), travels_from, busy, capacity))
+    for row in (await session.execute(union_all(survivors, counts))).all():
+        if row.reason is not None:
+            left_out[row.reason] = row.n
+            continue
+        start, travels_from = (((row.previous_latitude, row.previous_longitude), "previous_visit")
+                               if row.previous_latitude is not None else
+                               ((row.home_latitude, row.home_longitude), "home"))
+        found.append(Suggestion(row.id, row.name, round(haversine(start, site), 2), travels_from, row.load,
+                                row.daily_capacity))
     found.sort(key=lambda s: (s.distance_km, s.load, s.name, str(s.technician_id)))
     warnings = await sla_warnings(session, tenant, visit)
-    return Suggestions(visit, found[:limit], eligible, left_out, warnings, required)
+    return Suggestions(visit, found[:limit], len(found), left_out, warnings, required)
 
 
-def _previous_sites(tenant_id: uuid.UUID, visit: Visit) -> Subquery:
-    """Each technician's visits that day ending by the window's start, latest first (``rank`` 1: the one they
-    come from)."""
-    return (select(Visit.technician_id.label("technician_id"), Visit.site_latitude, Visit.site_longitude,
-                   func.row_number().over(partition_by=Visit.technician_id,
-                                          order_by=(Visit.window_end.desc(), Visit.id)).label("rank"))
-            .where(Visit.tenant_id == tenant_id, Visit.day == visit.day, Visit.state.in_(LOADING),
-                   Visit.id != visit.id, Visit.technician_id.is_not(None), Visit.window_end <= visit.window_start)
-            .subquery("previous"))
+_SURVIVOR = ("id", "name", "home_latitude", "home_longitude", "daily_capacity", "load", "previous_latitude",
+             "previous_longitude")
 
 
 async def sla_warnings(session: AsyncSession, tenant: CurrentTenant, visit: Visit,
