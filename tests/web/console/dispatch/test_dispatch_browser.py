@@ -1,6 +1,6 @@
 """Browser journeys of dispatch (Chromium): the dispatcher assigns the suggested technician to an unplanned visit
-from the board; the technician, on a phone (390 × 844), works through the day sheet — arrive, start, finish with
-the customer's signature drawn on the canvas. Each run takes its own technician, skill and visit on the demo's
+from the board; the technician, on a phone (390 × 844), works through the day sheet — the compressor to bring,
+arrive, start, finish with it used and the customer's signature drawn on the canvas. Each run takes its own technician, skill and visit on the demo's
 Entekhab tenant (the live server is shared)."""
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ from aftersales.db.base import utcnow
 from aftersales.dispatch import planning, visits
 from aftersales.dispatch.models import Technician
 from aftersales.identity.customers import CustomerDetails
+from aftersales.parts import locations, movements, reservations
 from aftersales.runtime import build_runtime
+from aftersales.service.quotes.models import PartPrice
 from aftersales.service.requests import services as requests
 from aftersales.tenancy.current import bind_tenant
 from aftersales.tenancy.models import Tenant
@@ -30,8 +32,8 @@ ADMIN = f"admin@{SLUG}-demo.com"
 
 async def _day_of_work(live_server, token: str, *, day_offset: int, state: str) -> tuple[str, str, str, date]:
     """A technician (a staff user with the technician role, skill ``fridge-<token>``) and a repair visit needing
-    that skill, unplanned or planned to them and fixed, through the dispatch services: (technician's e-mail,
-    technician id, visit id, the visit's day)."""
+    that skill, unplanned, or planned to them and fixed with a compressor reserved in their van, through the
+    dispatch and stock services: (technician's e-mail, technician id, visit id, the visit's day)."""
     runtime = build_runtime(live_server.settings, plugins=live_server.plugins)
     try:
         async with runtime.db.platform_session() as session:
@@ -59,6 +61,16 @@ async def _day_of_work(live_server, token: str, *, day_offset: int, state: str) 
                 await planning.plan_visit(session, tenant, visit.id, technician.id, actor="staff:journey",
                                           now=utcnow())
                 await planning.fix_day(session, tenant, day, actor="staff:journey", now=utcnow())
+                part = PartPrice(code=f"COMP-{token}", name="Compressor", names={"fa": f"کمپرسور {token}"},
+                                 price_minor=9_000_000, currency="IRR", updated_by="staff:journey")
+                session.add(part)
+                await session.flush()
+                van = await locations.create_location(session, locations.NewLocation(
+                    code=f"VAN-{token}", name="Van", kind="van", technician_id=technician.id))
+                await movements.receive(session, movements.Moved(part_id=part.id, location_id=van.id, quantity=1),
+                                        actor="staff:journey", now=utcnow())
+                await reservations.reserve(session, tenant, part_id=part.id, quantity=1, location_id=van.id,
+                                           request_id=opened.id, actor="staff:journey", now=utcnow())
             return email, str(technician.id), str(visit.id), day
     finally:
         await runtime.close()
@@ -95,6 +107,7 @@ async def test_the_technician_works_the_day_on_a_phone(live_server, open_phone, 
     stop = phone.locator(f"article[data-visit='{visit_id}']")
     await expect(stop.locator("[data-state]")).to_have_attribute("data-state", "fixed")
     await expect(stop).to_contain_text("خیابان ونک")
+    await expect(stop.locator("ul.parts")).to_contain_text(f"کمپرسور {token}")
     await screenshot(phone, "dispatch-day-sheet-fa")
 
     arrive = stop.locator("[data-action=arrive] button")
@@ -114,6 +127,7 @@ async def test_the_technician_works_the_day_on_a_phone(live_server, open_phone, 
     for step in range(1, 12):
         await phone.mouse.move(area["x"] + 20 + step * 25, area["y"] + 30 + (step % 3) * 30)
     await phone.mouse.up()
+    await expect(stop.locator("input[type=number]")).to_have_value("1")  # the reserved compressor, used
     await stop.locator("input[name=signed_by]").fill(f"مریم کریمی {token}")
     await screenshot(phone, "dispatch-signature-fa")
     await stop.locator("[data-action=finish] button[type=submit]").click()
