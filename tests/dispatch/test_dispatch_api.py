@@ -185,6 +185,7 @@ async def test_another_tenant_or_technician_finds_nothing(client, runtime, seed_
          {"category": "refrigerator", "reference": "X", "until": str(day)}),
         ("GET", f"{TECHNICIANS}/{technician}/day/{day}", None), ("GET", f"{VISITS}/{visit_id}", None),
         ("GET", f"{VISITS}/{visit_id}/suggestions", None), ("POST", f"{VISITS}/{visit_id}/unplan", None),
+        ("POST", f"{VISITS}/{visit_id}/cancel", None),
         ("POST", f"{VISITS}/{visit_id}/plan", {"technician_id": str(technician)}),
         ("POST", f"{VISITS}/{visit_id}/arrive", None), ("POST", f"{VISITS}/{visit_id}/start", None),
         ("POST", f"{VISITS}/{visit_id}/finish", {"signature": PNG, "signed_by": "X"}),

@@ -141,3 +141,22 @@ async def test_two_dispatchers_never_overbook_the_last_place_of_the_day(backend,
     async with runtime.db.transaction(entekhab.record.id) as s:
         planned = (await s.scalars(select(Visit.id).where(Visit.technician_id == technician))).all()
     assert len(planned) == 2
+
+
+async def test_a_planned_visit_is_cancelled_and_frees_its_place_but_a_fixed_one_is_not(runtime, seed_tenant):
+    entekhab = await seed_tenant("entekhab")
+    day = future_weekday(runtime, entekhab, 2)
+    technician = await add_technician(runtime, entekhab, "One a day", capacity=1)
+    first = await add_visit(runtime, entekhab, day, window=(9, 10))
+    await plan(runtime, entekhab, first, technician)
+    async with runtime.db.transaction(entekhab.record.id) as s:
+        cancelled = await planning.cancel_visit(s, first, actor="staff:dispatcher", now=datetime.now(UTC))
+    assert (cancelled.state, cancelled.route_order) == ("cancelled", None)
+    second = await add_visit(runtime, entekhab, day, window=(11, 12))
+    assert (await plan(runtime, entekhab, second, technician)).state == "planned"
+    async with runtime.db.transaction(entekhab.record.id) as s:
+        await planning.fix_day(s, entekhab, day, actor="staff:dispatcher", now=datetime.now(UTC))
+    with pytest.raises(Conflict) as refused:
+        async with runtime.db.transaction(entekhab.record.id) as s:
+            await planning.cancel_visit(s, second, actor="staff:dispatcher", now=datetime.now(UTC))
+    assert refused.value.code == "dispatch.visit_not_cancellable"

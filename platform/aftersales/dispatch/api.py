@@ -179,6 +179,13 @@ class VisitController(Controller):
         """Take a planned (not yet fixed) visit back from its technician."""
         return visit_out(await planning.unplan_visit(session, visit_id))
 
+    @post("/{visit_id:uuid}/cancel", operation_id="cancelVisit", status_code=200,
+          guards=[requires_scope(DISPATCH_PLAN)])
+    async def cancel(self, request: Request[Any, Any, Any], visit_id: FromPath[UUID],
+                     session: SessionDep) -> VisitOut:
+        """Cancel a visit nobody was told of yet (unplanned or planned; 409 once fixed)."""
+        return visit_out(await planning.cancel_visit(session, visit_id, actor=actor(request), now=utcnow()))
+
     @post("/{visit_id:uuid}/arrive", operation_id="arriveAtVisit", status_code=200, guards=[ON_SITE])
     async def arrive(self, request: Request[Any, Any, Any], visit_id: FromPath[UUID], session: SessionDep,
                      tenant: TenantDep) -> VisitOut:

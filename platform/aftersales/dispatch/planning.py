@@ -143,6 +143,24 @@ async def unplan_visit(session: AsyncSession, visit_id: uuid.UUID) -> Visit:
     return visit
 
 
+async def cancel_visit(session: AsyncSession, visit_id: uuid.UUID, *, actor: str, now: datetime) -> Visit:
+    """Cancel a visit nobody was told of yet (unplanned or planned), on the request's timeline.
+
+    :raises Conflict: it is fixed or later (its technician and customer were told the window).
+    """
+    visit = await _locked_visit(session, visit_id)
+    if visit.state not in PLANNABLE:
+        raise Conflict(f"the visit is {visit.state}; only an unplanned or planned visit is cancelled",
+                       code="dispatch.visit_not_cancellable", params={"state": visit.state})
+    technician_id = visit.technician_id
+    visit.state, visit.route_order = VisitState.CANCELLED, None
+    await session.flush()
+    if technician_id is not None:
+        await _renumber(session, visit.day, technician_id)
+    await timeline.record(session, visit, "visit_cancelled", actor=actor, now=now)
+    return visit
+
+
 async def fix_day(session: AsyncSession, tenant: CurrentTenant, day: date, *, actor: str,
                   now: datetime) -> FixedPlan:
     """Fix the plan of ``day``: its planned visits are fixed and told; once the day's cut-off has passed, its

@@ -1,5 +1,5 @@
 """A visit's steps on its request's timeline (the request itself, or the booking's request): taken, planned,
-fixed, flagged at the cut-off, started and finished; arrival is the request's ``on_site`` milestone, which
+fixed, cancelled, flagged at the cut-off, started and finished; arrival is the request's ``on_site`` milestone, which
 stops its on-site clock (:mod:`aftersales.service.requests.services`)."""
 
 from __future__ import annotations
@@ -33,6 +33,8 @@ def _note(kind: str, visit: Visit, technician: str) -> Message:
     if kind == "visit_fixed":
         return _("the visit on {day}, {window} is fixed with {technician}; the customer was told", day=day,
                  window=window, technician=technician)
+    if kind == "visit_cancelled":
+        return _("the visit on {day}, {window} was cancelled", day=day, window=window)
     if kind == "visit_unplanned":
         return _("the visit on {day} was still unplanned at the plan's cut-off", day=day)
     if kind == "visit_started":
