@@ -9,6 +9,9 @@ from litestar.plugins import InitPluginProtocol
 from litestar.static_files import create_static_files_router
 
 from aftersales.web.console.customers_pages import ConsoleCustomerController
+from aftersales.web.console.dispatch.board import ConsoleDispatchBoardController
+from aftersales.web.console.dispatch.day_sheet import ConsoleDaySheetController
+from aftersales.web.console.dispatch.technicians_page import ConsoleTechniciansController
 from aftersales.web.console.disputes_pages import ConsoleDisputeController
 from aftersales.web.console.insight.clones import ClonePagesController
 from aftersales.web.console.insight.dashboard import DashboardController
@@ -90,6 +93,9 @@ TENANT_PAGES: list[type[PageController]] = [
     ConsoleStockImportController,
     ConsoleReturnBatchesController,
     ConsolePartsCatalogueController,
+    ConsoleDispatchBoardController,
+    ConsoleTechniciansController,
+    ConsoleDaySheetController,
     DashboardController,
     ImportController,
     ClonePagesController,

@@ -40,6 +40,7 @@ from aftersales.web.page_auth import ViewerDep, htmx_asked
 from aftersales.web.page_controller import PageController
 from aftersales.web.portal.account import mine
 from aftersales.web.portal.account.pages import customer_actor, customer_page, show
+from aftersales.web.portal.account.visit_window import planned_visit
 from aftersales.web.portal.account.words import EVENTS
 from aftersales.web.portal.booking.views import Line, lines_of
 from aftersales.web.portal.rendering import Page
@@ -171,6 +172,7 @@ class RequestsController(PageController):
         partial = htmx_asked(request)
         return show(page, tenant, "account/request_status.html" if partial else "account/request.html",
                     item=found, device=device, events=await visible_events(session, found),
+                    planned_visit=await planned_visit(session, found.id),
                     promises=await promises(session, tenant, found),
                     office_hours=weekly_hours(tenant.context.calendar, page.fmt),
                     quotes=await quotes_shown(session, found.id, customer_id),
