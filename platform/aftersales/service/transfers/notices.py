@@ -1,6 +1,6 @@
 """What a unit's owner is told as it moves (seed 000: the device goes to the central workshop and back to the
 customer): when it comes back from the workshop to a service office, the customer hears where to collect it, in
-their language, on each channel they have (SMS, e-mail), once per leg."""
+their language, on each channel they have (SMS, e-mail), once per leg, and the request's timeline notes it."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from aftersales.contract.text import CORE_DOMAIN, messages
 from aftersales.i18n.rendering import reader_format, render
 from aftersales.identity.models import Customer
 from aftersales.outbox.messages import Message, enqueue
-from aftersales.service.models import ServicePoint, ServiceRequest, UnitTransfer
+from aftersales.service.models import RequestEvent, ServicePoint, ServiceRequest, UnitTransfer
 from aftersales.tenancy.current import CurrentTenant
 
 _ = messages(CORE_DOMAIN)
@@ -24,7 +24,8 @@ BACK_AT_OFFICE = "unit.back_at_office"
 async def tell_back_at_office(session: AsyncSession, tenant: CurrentTenant, request: ServiceRequest,
                               transfer: UnitTransfer, origin: ServicePoint, point: ServicePoint,
                               now: datetime) -> None:
-    """Tell the customer their unit is back at service office ``point`` from the workshop ``origin``."""
+    """Tell the customer their unit is back at service office ``point`` from the workshop ``origin``, and note on
+    the request's timeline on which channels they were told."""
     if origin.kind != "workshop" or point.kind != "office":
         return
     customer = await session.scalar(select(Customer).where(Customer.id == request.customer_id))
@@ -38,8 +39,12 @@ async def tell_back_at_office(session: AsyncSession, tenant: CurrentTenant, requ
                     number=request.number, point=point.name), reader)
     payload = {"request_id": str(request.id), "number": request.number, "transfer_id": str(transfer.id),
                "point_id": str(point.id), "locale": locale}
-    for channel, recipient in (("sms", customer.phone), ("email", customer.email)):
-        if recipient:
-            await enqueue(session, Message(channel=channel, recipient=recipient, event=BACK_AT_OFFICE,
-                                           key=f"unit-back:{transfer.id}:{channel}", subject=subject, body=body,
-                                           payload=payload), now=now)
+    told = [channel for channel, recipient in (("sms", customer.phone), ("email", customer.email)) if recipient]
+    for channel in told:
+        await enqueue(session, Message(channel=channel, recipient=customer.phone if channel == "sms" else customer.email,
+                                       event=BACK_AT_OFFICE, key=f"unit-back:{transfer.id}:{channel}", subject=subject,
+                                       body=body, payload=payload), now=now)
+    if told:
+        session.add(RequestEvent(request_id=request.id, occurred_at=now, actor="system", kind="note", note=_(
+            "the customer was told the device is back at {point} ({channels})", point=point.name,
+            channels=", ".join(told))))
