@@ -1,0 +1,75 @@
+"""The Mehr journey's intake and legs on the pages staff and the customer use (``tenants/mehr.toml``, seed 000,
+Persian): the agent takes the phone in on the console request page with the checklist, a photo and the drawn
+signature, prints the receipt (checklist and signature), sends it to the central workshop and receives it there,
+back to the office; after each step Sara's portal request page says where her phone is, in Persian with the
+Jalali year, and its timeline shows the step."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+
+import jdatetime
+from sqlalchemy import select
+
+from aftersales.service.models import UnitTransfer
+from support.pages import post_form
+from support.transit import JPEG, PNG, SIGNATURE, points
+
+INTAKE = {"answer_box": "yes", "answer_charger": "no", "answer_accessories": "cable",
+          "answer_visible_damage": "scratch on the back", "signer_name": "Sara Ahmadi", "signature": SIGNATURE}
+PHONE = {"kind": "repair", "channel": "walk_in", "summary": "screen flickers",
+         "customer": {"name": "Sara Ahmadi", "phone": "+98 912 345 6789"}}
+
+
+def jalali_year_today() -> str:
+    return str(jdatetime.date.today().year).translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
+
+
+async def test_the_phone_taken_in_and_moved_on_the_console_and_followed_on_the_portal_in_persian(
+        client, pages, runtime, seed_tenant, staff_token, sign_in_staff, sign_in_customer):
+    mehr = await seed_tenant("mehr")
+    admin = await staff_token(mehr.record, "admin")
+    workshop, office = await points(client, admin)
+    opened = (await client.post("/api/v1/requests/", json=PHONE, headers=admin)).json()
+    customer = uuid.UUID(opened["customer_id"])
+    console = f"/t/mehr/console/requests/{opened['id']}"
+    portal = f"/t/mehr/my/requests/{opened['id']}?lang=fa"
+
+    async def as_sara() -> str:
+        await sign_in_customer(pages, mehr.record, customer)
+        page = await pages.get(portal)
+        assert page.status_code == 200, page.text
+        return page.text
+
+    async def as_agent() -> None:
+        await sign_in_staff(pages, mehr.record, "agent")
+
+    await as_agent()
+    taken = await post_form(pages, f"{console}/intake", {**INTAKE, "service_point_id": office},
+                            files={"answer_photos": ("front.jpg", JPEG, "image/jpeg")})
+    assert taken.status_code == 303, taken.text
+    receipt = (await pages.get(f"{console}/receipt")).text
+    assert 'data-answer="visible_damage"' in receipt and "scratch on the back" in receipt
+    assert "Sara Ahmadi" in receipt and "data-signature" in receipt
+    signature = await pages.get(f"{console}/intake/files/{hashlib.sha256(PNG).hexdigest()}")
+    assert signature.status_code == 200 and signature.content == PNG
+
+    places = []
+    places.append(await as_sara())
+    await as_agent()
+    assert (await post_form(pages, f"{console}/transfers", {"to_point_id": workshop, "waybill": "PST-1001",
+                                                            "carrier": "Post"})).status_code == 303
+    places.append(await as_sara())
+    async with runtime.db.transaction(mehr.record.id) as s:
+        [leg] = await s.scalars(select(UnitTransfer))
+    await as_agent()
+    assert (await post_form(pages, f"{console}/transfers/{leg.id}/receive")).status_code == 303
+    assert 'data-location="at_point"' in (await pages.get(console)).text
+    places.append(await as_sara())
+    for page, place in zip(places, ["تحویل گرفته شد", "در راه", "در تعمیرگاه مرکزی"], strict=True):
+        line = page[page.index("data-unit-location"):].split("</p>")[0]
+        assert "دستگاه شما:" in line and place in line and jalali_year_today() in line, line
+    timeline = places[-1][places[-1].index("روند رسیدگی"):]  # "how it goes": the customer's timeline
+    steps = ["درخواست دریافت شد", "دستگاه شما را تحویل گرفتیم", "دستگاه شما در راه است", "دستگاه شما رسید"]
+    assert [timeline.index(step) for step in steps] == sorted(timeline.index(step) for step in steps)
