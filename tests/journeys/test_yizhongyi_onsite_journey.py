@@ -56,7 +56,7 @@ def clocks(detail: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 async def test_a_yizhongyi_onsite_job_planned_by_the_cutoff_waits_for_a_backordered_part(
-        client, runtime, seed_tenant, staff_token, customer_token):
+        client, pages, runtime, seed_tenant, staff_token, customer_token, sign_in_customer):
     yizhongyi = await seed_tenant("yizhongyi")
     admin = await staff_token(yizhongyi.record, "admin")
 
@@ -130,7 +130,11 @@ async def test_a_yizhongyi_onsite_job_planned_by_the_cutoff_waits_for_a_backorde
     [expected] = await call("GET", f"/api/v1/stock/backorders/requests/{job['id']}",
                             headers={**li, "Accept-Language": "zh"})
     assert (expected["expected_on"], expected["arrived"]) == (expected_on.isoformat(), False)
-    assert expected["expected"] == f"预计 {expected_on.year}年{expected_on.month}月{expected_on.day}日 到货"
+    said = f"{expected_on.year}年{expected_on.month}月{expected_on.day}日"
+    assert expected["expected"] == f"预计 {said} 到货"
+    await sign_in_customer(pages, yizhongyi.record, uuid.UUID(job["customer_id"]))
+    portal = (await pages.get(f"/t/yizhongyi/my/requests/{job['id']}?lang=zh")).text
+    assert f"零件预计于 {said} 到货：液压泵" in portal, portal
     [told] = await outbox(runtime, yizhongyi, "parts.backordered")
     assert told.recipient == "+8613912345678" and "液压泵" in told.body
 
