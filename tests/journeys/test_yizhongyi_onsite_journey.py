@@ -102,6 +102,7 @@ async def test_a_yizhongyi_onsite_job_planned_by_the_cutoff_waits_for_a_backorde
     # The visit nobody planned by the cut-off is flagged.
     flagged = await call("GET", "/api/v1/visits/?flagged=true")
     assert [v["id"] for v in (flagged["items"] if isinstance(flagged, dict) else flagged)] == [forgotten["id"]]
+    assert "visit_unplanned" in [e["kind"] for e in await call("GET", f"/api/v1/requests/{other['id']}/timeline")]
 
     # In the workshop the pump is found leaking and none is on the shelf: it is back-ordered.
     await call("POST", f"{url}/moves", {"to": "in_repair"})

@@ -43,8 +43,10 @@ async def test_a_unit_goes_to_the_central_workshop_and_back(runtime, client, mak
     assert "is back from the central workshop at Tajrish office" in told.body  # once: the first leg went to the workshop
     legs = (await client.get(f"{url}/transfers", headers=admin)).json()
     assert [(t["waybill"], t["state"]) for t in legs] == [("PST-1001", "received"), ("PST-1002", "received")]
-    kinds = [e["kind"] for e in (await client.get(f"{url}/timeline", headers=admin)).json()]
-    assert kinds[-4:] == ["transfer_sent", "transfer_received", "transfer_sent", "transfer_received"]
+    timeline = (await client.get(f"{url}/timeline", headers=admin)).json()
+    assert [e["kind"] for e in timeline][-5:] == ["transfer_sent", "transfer_received", "transfer_sent",
+                                                  "transfer_received", "note"]
+    assert timeline[-1]["note"] == "the customer was told the device is back at Tajrish office (sms)"
     _, own = await customer_token(tenant, UUID(request["customer_id"]))
     persian = (await client.get(f"{url}/location", headers={**own, "Accept-Language": "fa"})).json()
     assert persian["state"] == "at_point" and persian["said"].startswith("از ") and "دفتر خدمات" in persian["said"]
