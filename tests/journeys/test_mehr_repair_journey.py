@@ -9,6 +9,7 @@ on the customer's own portal page (Persian, Jalali dates), and the receipt with 
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 import jdatetime
@@ -16,6 +17,7 @@ from sqlalchemy import select
 
 from aftersales.outbox.models import OutboxMessage
 from aftersales.service.quotes.models import PartPrice
+from support.service import TEHRAN
 from support.transit import MEHR_ANSWERS, SIGNATURE, points
 
 REQUESTS = "/api/v1/requests"
@@ -114,7 +116,7 @@ async def told_back_at_the_office(runtime: Any, mehr: Any) -> OutboxMessage:
 
 def jalali_year_today() -> str:
     """This year in the Jalali calendar in Persian digits (the pages date the unit's place in it)."""
-    year = str(jdatetime.date.today().year)
+    year = str(jdatetime.date.fromgregorian(date=datetime.now(TEHRAN).date()).year)
     return year.translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
 
 

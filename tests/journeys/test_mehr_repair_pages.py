@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from datetime import datetime
 
 import jdatetime
 from sqlalchemy import select
@@ -15,6 +16,7 @@ from sqlalchemy import select
 from aftersales.service.models import UnitTransfer
 from aftersales.service.quotes.models import PartPrice
 from support.pages import post_form
+from support.service import TEHRAN
 from support.transit import JPEG, PNG, SIGNATURE, points
 
 INTAKE = {"answer_box": "yes", "answer_charger": "no", "answer_accessories": "cable",
@@ -40,7 +42,7 @@ async def a_shelf_with_a_screen(client, runtime, mehr, admin, workshop) -> tuple
 
 
 def jalali_year_today() -> str:
-    return str(jdatetime.date.today().year).translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
+    return str(jdatetime.date.fromgregorian(date=datetime.now(TEHRAN).date()).year).translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
 
 
 async def test_the_phone_taken_in_and_moved_on_the_console_and_followed_on_the_portal_in_persian(
