@@ -168,12 +168,14 @@ async def test_a_yizhongyi_onsite_job_planned_by_the_cutoff_waits_for_a_backorde
     timeline = await call("GET", f"{url}/timeline")
     assert [(e["kind"], e["to_state"]) for e in timeline] == [
         ("opened", "received"), ("moved", "diagnosing"), ("visit_taken", None), ("visit_planned", None),
-        ("moved", "in_repair"), ("moved", "waiting_for_parts"), ("note", None), ("note", None),
-        ("moved", "in_repair"), ("note", None), ("on_site", None), ("visit_started", None), ("note", None),
-        ("visit_finished", None), ("moved", "ready"), ("visit_fixed", None)]
+        ("moved", "in_repair"), ("moved", "waiting_for_parts"), ("note", None), ("note", None), ("note", None),
+        ("moved", "in_repair"), ("note", None), ("note", None), ("on_site", None), ("visit_started", None),
+        ("note", None), ("visit_finished", None), ("moved", "ready"), ("visit_fixed", None)]
     notes = [e["note"] for e in timeline]
     assert notes[6].startswith(f"1 × PUMP-H2 (Hydraulic pump) back-ordered from Hydraulics Co (reference HC-778), "
                                f"expected on {expected_on.isoformat()}")
-    assert notes[9] == "1 × PUMP-H2 (Hydraulic pump) arrived from Hydraulics Co and is reserved for this repair"
-    assert (notes[12], notes[13]) == ("part PUMP-H2 used: 1", "the technician finished the visit; Li Na signed for it")
-    assert notes[15].endswith("is fixed with Wang Wei; the customer was told")
+    assert notes[10] == "1 × PUMP-H2 (Hydraulic pump) arrived from Hydraulics Co and is reserved for this repair"
+    assert sorted(notes[7:9] + notes[11:12]) == sorted(["part PUMP-H2 reserved: 1 at SH-1",
+                                                        "the customer was told (sms)", "the customer was told (sms)"])
+    assert (notes[14], notes[15]) == ("part PUMP-H2 used: 1", "the technician finished the visit; Li Na signed for it")
+    assert notes[17].endswith("is fixed with Wang Wei; the customer was told")

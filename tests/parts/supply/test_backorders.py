@@ -51,9 +51,10 @@ async def test_a_backorder_makes_the_request_wait_and_tells_the_customer_the_jal
         [message] = (await s.scalars(select(OutboxMessage).where(OutboxMessage.event == "parts.backordered"))).all()
     assert request.state == "waiting_for_parts"
     assert [e.to_state for e in events if e.kind == "moved"][-1] == "waiting_for_parts"
-    [note] = [e.note for e in events if e.kind == "note"]
-    assert str(note) == ("2 × LCD-A52 (Part LCD-A52) back-ordered from Samsung Parts (reference SP-7781), "
+    [told, note] = sorted((str(e.note) for e in events if e.kind == "note"), key=lambda n: n.startswith("2 ×"))
+    assert note == ("2 × LCD-A52 (Part LCD-A52) back-ordered from Samsung Parts (reference SP-7781), "
                          "expected on 2026-03-08")
+    assert told == "the customer was told (sms)"
     # 8 March 2026 is 17 Esfand 1404; the part's Persian name, Persian digits.
     assert "۱۷ اسفند ۱۴۰۴" in message.body and "قطعه LCD-A52" in message.body
     assert message.channel == "sms" and message.payload["expected_on"] == "2026-03-08"

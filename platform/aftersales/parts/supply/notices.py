@@ -3,7 +3,8 @@ calendar (a Persian reader gets the Jalali date): a back-order delays the repair
 part has arrived.
 
 One message per notice, by SMS when the customer has a phone, else by e-mail (none without either); each has its
-own outbox key, so telling twice queues one message. Sentences are the core's (catalogue ``aftersales``).
+own outbox key, so telling twice queues one message; the request's timeline notes that the customer was told.
+Sentences are the core's (catalogue ``aftersales``).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from aftersales.outbox.messages import Message as Outgoing
 from aftersales.outbox.messages import enqueue
 from aftersales.parts.supply.catalogue import part_name
 from aftersales.parts.supply.models import Backorder
-from aftersales.service.models import ServiceRequest
+from aftersales.service.models import RequestEvent, ServiceRequest
 from aftersales.service.quotes.models import PartPrice
 from aftersales.tenancy.current import CurrentTenant
 
@@ -53,7 +54,8 @@ async def part_arrived(session: AsyncSession, tenant: CurrentTenant, request: Se
 async def _tell(session: AsyncSession, tenant: CurrentTenant, request: ServiceRequest, backorder: Backorder,
                 part: PartPrice, *,
                 event: str, lines: Callable[[str], list[Message]], now: datetime) -> bool:
-    """Queue the message ``lines`` gives for the part's name in the customer's language."""
+    """Queue the message ``lines`` gives for the part's name in the customer's language, and note it on the
+    request's timeline."""
     customer = await session.scalar(select(Customer).where(Customer.id == request.customer_id))
     assert customer is not None  # a request's customer is a foreign key
     channel, recipient = ("sms", customer.phone) if customer.phone else ("email", customer.email)
@@ -67,6 +69,8 @@ async def _tell(session: AsyncSession, tenant: CurrentTenant, request: ServiceRe
         body="\n".join(said), payload={"request_id": str(request.id), "number": request.number,
                                        "backorder_id": str(backorder.id), "locale": locale,
                                        "expected_on": backorder.expected_on.isoformat()}), now=now)
+    session.add(RequestEvent(request_id=request.id, occurred_at=now, actor="system", kind="note",
+                             note=_("the customer was told ({channel})", channel=channel)))
     return True
 
 
