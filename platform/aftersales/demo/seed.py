@@ -15,6 +15,7 @@ from aftersales.accounts.services import create_operator, create_staff
 from aftersales.db.base import utcnow
 from aftersales.demo.account import seed_demo_account
 from aftersales.demo.console import seed_demo_console
+from aftersales.demo.dispatch import seed_demo_dispatch
 from aftersales.demo.disputes import seed_demo_disputes
 from aftersales.demo.insight import seed_demo_insight
 from aftersales.demo.marketplace import seed_demo_marketplace
@@ -22,6 +23,7 @@ from aftersales.demo.orders import seed_demo_orders
 from aftersales.demo.pay import seed_demo_pay
 from aftersales.demo.service import seed_demo_service
 from aftersales.demo.units import seed_demo_units
+from aftersales.demo.workshop import seed_demo_workshop
 from aftersales.identity.models import Operator, StaffUser
 from aftersales.identity.passwords import hash_password
 from aftersales.onboarding.manifest import read_manifest_file
@@ -50,6 +52,11 @@ CONSOLE_PAGES = [
     ("/console/orders", "order desk (entekhab: an order in every state)"),
     ("/console/orders/follow-up", "orders unfunded over a month"), ("/console/orders/escalations", "cheque escalations"),
     ("/console/disputes", "disputes under way (carmax, yizhongyi); ?state=all shows the ruled one"),
+    ("/console/stock", "stock by location (mehr: the workshop's charging port below its minimum; yizhongyi: a van)"),
+    ("/console/stock/reorder", "reorder list (mehr); /console/stock/returns: the RMA batch sent to the supplier"),
+    ("/console/requests", "mehr: the demo unit's request is on the way to the central workshop (/my/requests too)"),
+    ("/console/dispatch?day=", "dispatcher's board (yizhongyi: the next working day's visits, one unplanned)"),
+    ("/console/technicians", "technicians (yizhongyi: skills, hours; entekhab: authorisations per category)"),
 ]
 OPS_PAGES = [("/ops/", "tenants, their plugins and health"), ("/ops/tenants/new", "onboard a tenant")]
 """Where to click (docs/pages/README.md has every page); printed by ``make demo``."""
@@ -118,7 +125,11 @@ async def seed_demo(runtime: Runtime, *, password: str) -> Path:
         await seed_demo_console(runtime, tenant)
         await seed_demo_orders(runtime, tenant)
         await seed_demo_disputes(runtime, tenant)
+        await seed_demo_workshop(runtime, tenant)
+        await seed_demo_dispatch(runtime, tenant, password=password)
         lines.append(f"{tenant.slug:<13} {'  '.join(serials)}")
+    lines.append("technicians (same password; their day sheet: /t/{slug}/console/technician/day?day=<next working "
+                 "day>): tech-a, tech-b, tech-c @yizhongyi-demo.com; tech-a to tech-d @entekhab-demo.com")
     lines.append(f"try: curl -X POST {base}/public/t/mehr/warranty/check -H 'content-type: application/json' "
                  "-d '{\"serial\": \"<a serial above>\"}'")
     lines += ["", *where_to_click(base, [tenant.slug for tenant in tenants])]

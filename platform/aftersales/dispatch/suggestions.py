@@ -19,12 +19,14 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
+from functools import cache
 
 from haversine import haversine
 from sqlalchemy import (
     CTE,
     ColumnElement,
     and_,
+    bindparam,
     case,
     exists,
     func,
@@ -37,7 +39,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql import Subquery
+from sqlalchemy.sql import CompoundSelect, Subquery
 
 from aftersales.contract.values import DispatchTerms
 from aftersales.dispatch import timeline
@@ -89,66 +91,69 @@ class Suggestions:
     authorisation_required: bool
 
 
-def _holds(dialect: str, column: ColumnElement[object], value: object) -> ColumnElement[bool]:
-    """Whether the JSON list ``column`` holds ``value``: ``@>`` on PostgreSQL, ``json_each`` on SQLite."""
+def _holds(dialect: str, column: ColumnElement[object], name: str) -> ColumnElement[bool]:
+    """Whether the JSON list ``column`` holds the parameter ``name``: ``@>`` on PostgreSQL (given as a one-item
+    list, :func:`_parameters`), ``json_each`` on SQLite."""
     if dialect == "postgresql":
-        return column.cast(JSONB).contains([value])
+        return column.cast(JSONB).contains(bindparam(name, type_=JSONB))
     items = func.json_each(column).table_valued("value")
-    return exists(select(literal(1)).select_from(items).where(items.c.value == value))
+    return exists(select(literal(1)).select_from(items).where(items.c.value == bindparam(name)))
 
 
-def _day_visits(tenant_id: uuid.UUID, visit: Visit) -> CTE:
-    """The visits of the day that take a place, other than ``visit`` itself: found once by ``ix_visits_day``
+def _day_visits() -> CTE:
+    """The visits of the day that take a place, other than the visit itself: found once by ``ix_visits_day``
     and kept (``MATERIALIZED``) for the two aggregates over them. A visit taking a place has its technician."""
     return (select(Visit.technician_id, Visit.window_start, Visit.window_end, Visit.site_latitude,
                    Visit.site_longitude, Visit.id)
-            .where(Visit.tenant_id == tenant_id, Visit.day == visit.day, Visit.state.in_(LOADING),
-                   Visit.id != visit.id)
+            .where(Visit.tenant_id == bindparam("tenant_id"), Visit.day == bindparam("day"),
+                   Visit.state.in_(LOADING), Visit.id != bindparam("visit_id"))
             .cte("day_visits").prefix_with("MATERIALIZED"))
 
 
-def _loads(day: CTE, visit: Visit) -> Subquery:
+def _loads(day: CTE) -> Subquery:
     """Each technician's load that day, and whether one of their visits overlaps the window (``busy``): one
     aggregate over the day's visits, joined once (no subquery per technician)."""
-    overlapping = and_(day.c.window_start < visit.window_end, day.c.window_end > visit.window_start)
+    overlapping = and_(day.c.window_start < bindparam("window_end"), day.c.window_end > bindparam("window_start"))
     return (select(day.c.technician_id.label("technician_id"), func.count().label("load"),
                    func.max(case((overlapping, 1), else_=0)).label("busy"))
             .group_by(day.c.technician_id).subquery("loads"))
 
 
-def _previous_sites(day: CTE, visit: Visit) -> Subquery:
+def _previous_sites(day: CTE) -> Subquery:
     """Each technician's latest visit that day ending by the window's start: where they come from."""
     ranked = (select(day.c.technician_id.label("technician_id"), day.c.site_latitude, day.c.site_longitude,
                      func.row_number().over(partition_by=day.c.technician_id,
                                             order_by=(day.c.window_end.desc(), day.c.id)).label("rank"))
-              .where(day.c.window_end <= visit.window_start).subquery("ranked"))
+              .where(day.c.window_end <= bindparam("window_start")).subquery("ranked"))
     return (select(ranked.c.technician_id, ranked.c.site_latitude, ranked.c.site_longitude)
             .where(ranked.c.rank == 1).subquery("previous"))
 
 
-def _authorised(tenant_id: uuid.UUID, visit: Visit) -> Subquery:
+def _authorised() -> Subquery:
     """The technicians holding an authorisation for the visit's category valid on its day."""
     held = TechnicianAuthorisation
     return (select(held.technician_id.label("technician_id")).distinct()
-            .where(held.tenant_id == tenant_id, held.category == visit.category, held.until >= visit.day)
+            .where(held.tenant_id == bindparam("tenant_id"), held.category == bindparam("category"),
+                   held.until >= bindparam("day"))
             .subquery("authorised"))
 
 
-def _judged(dialect: str, tenant_id: uuid.UUID, visit: Visit, authorisation_required: bool) -> CTE:
+def _judged(dialect: str, authorisation_required: bool) -> CTE:
     """Every technician of the tenant with their load, where they come from, and the first rule they break
     (``reason``; NULL for those who can take the visit), in :data:`REASONS` order."""
-    day = _day_visits(tenant_id, visit)
-    loads, previous = _loads(day, visit), _previous_sites(day, visit)
+    day = _day_visits()
+    loads, previous = _loads(day), _previous_sites(day)
     joined = (Technician.__table__.outerjoin(loads, loads.c.technician_id == Technician.id)
               .outerjoin(previous, previous.c.technician_id == Technician.id))
     breaks: list[tuple[str, ColumnElement[bool]]] = [
         ("inactive", Technician.active.is_(False)),
-        ("not_working_that_day", not_(_holds(dialect, Technician.weekdays, visit.day.weekday()))),
-        ("outside_hours", or_(Technician.works_from > visit.window_start, Technician.works_until < visit.window_end)),
-        ("no_skill", not_(_holds(dialect, Technician.skills, visit.skill))),
+        ("not_working_that_day", not_(_holds(dialect, Technician.weekdays, "weekday"))),
+        ("outside_hours", or_(Technician.works_from > bindparam("window_start"),
+                              Technician.works_until < bindparam("window_end"))),
+        ("no_skill", not_(_holds(dialect, Technician.skills, "skill"))),
     ]
     if authorisation_required:
-        authorised = _authorised(tenant_id, visit)
+        authorised = _authorised()
         joined = joined.outerjoin(authorised, authorised.c.technician_id == Technician.id)
         breaks.append(("not_authorised", authorised.c.technician_id.is_(None)))
     load = func.coalesce(loads.c.load, 0)
@@ -159,7 +164,7 @@ def _judged(dialect: str, tenant_id: uuid.UUID, visit: Visit, authorisation_requ
                    Technician.daily_capacity.label("daily_capacity"), load.label("load"),
                    previous.c.site_latitude.label("previous_latitude"),
                    previous.c.site_longitude.label("previous_longitude"), reason.label("reason"))
-            .select_from(joined).where(Technician.tenant_id == tenant_id).cte("judged"))
+            .select_from(joined).where(Technician.tenant_id == bindparam("tenant_id")).cte("judged"))
 
 
 def needs_authorisation(terms: DispatchTerms, visit: Visit) -> bool:
@@ -175,15 +180,11 @@ async def suggest(session: AsyncSession, tenant: CurrentTenant, visit: Visit, *,
     One statement: a row per technician who can take the visit, then the counts of the others by reason."""
     dialect = session.get_bind().dialect.name
     required = needs_authorisation(dispatch_terms(tenant), visit)
-    judged = _judged(dialect, tenant.record.id, visit, required)
-    counts = (select(judged.c.reason, func.count().label("n"), *[null().label(name) for name in _SURVIVOR])
-              .where(judged.c.reason.is_not(None)).group_by(judged.c.reason))
-    survivors = select(judged.c.reason, literal(1).label("n"), *[judged.c[name] for name in _SURVIVOR]).where(
-        judged.c.reason.is_(None))
+    statement = _statement(dialect, required)
     left_out = dict.fromkeys(REASONS if required else [r for r in REASONS if r != "not_authorised"], 0)
     site = (visit.site_latitude, visit.site_longitude)
     found = []
-    for row in (await session.execute(union_all(survivors, counts))).all():
+    for row in (await session.execute(statement, _parameters(dialect, tenant, visit))).all():
         if row.reason is not None:
             left_out[row.reason] = row.n
             continue
@@ -199,6 +200,28 @@ async def suggest(session: AsyncSession, tenant: CurrentTenant, visit: Visit, *,
 
 _SURVIVOR = ("id", "name", "home_latitude", "home_longitude", "daily_capacity", "load", "previous_latitude",
              "previous_longitude")
+
+
+@cache
+def _statement(dialect: str, authorisation_required: bool) -> CompoundSelect:
+    """The suggestion's one statement for a dialect, with or without the authorisation rule: a row per technician
+    who can take the visit, then the counts of the others by reason. Built once (the visit's facts are bound
+    parameters, :func:`_parameters`): building it per call cost more than running it."""
+    judged = _judged(dialect, authorisation_required)
+    counts = (select(judged.c.reason, func.count().label("n"), *[null().label(name) for name in _SURVIVOR])
+              .where(judged.c.reason.is_not(None)).group_by(judged.c.reason))
+    survivors = select(judged.c.reason, literal(1).label("n"), *[judged.c[name] for name in _SURVIVOR]).where(
+        judged.c.reason.is_(None))
+    return union_all(survivors, counts)
+
+
+def _parameters(dialect: str, tenant: CurrentTenant, visit: Visit) -> dict[str, object]:
+    """The visit's facts for :func:`_statement`; on PostgreSQL a JSON list's member is tested as a one-item list."""
+    weekday, skill = visit.day.weekday(), visit.skill
+    return {"tenant_id": tenant.record.id, "day": visit.day, "visit_id": visit.id, "window_start": visit.window_start,
+            "window_end": visit.window_end, "category": visit.category,
+            "weekday": [weekday] if dialect == "postgresql" else weekday,
+            "skill": [skill] if dialect == "postgresql" else skill}
 
 
 async def sla_warnings(session: AsyncSession, tenant: CurrentTenant, visit: Visit,
