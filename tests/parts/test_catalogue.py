@@ -4,13 +4,13 @@ list price."""
 
 from __future__ import annotations
 
-import uuid
 
 import pytest
 from sqlalchemy import select
 
 from aftersales.service.quotes.models import PartPrice
 from aftersales.warranty.models import ProductModel
+from support.dispatch import add_technician
 from support.quotes import garage, new_job
 from support.stock import RESERVATIONS, location, receive, shop
 
@@ -105,7 +105,8 @@ async def test_a_bookings_quote_charges_its_reserved_parts_and_warranty_frees_th
     tenant = await garage(runtime, make_tenant)
     job = await new_job(runtime, tenant, provider_token, customer_token, under_warranty=under_warranty)
     admin = await staff_token(tenant, "admin")
-    van = await location(client, admin, "VAN-1", kind="van", technician_id=str(uuid.uuid4()))
+    van = await location(client, admin, "VAN-1", kind="van",
+                         technician_id=str(await add_technician(runtime, tenant, "Mobile fitter")))
     async with runtime.db.transaction(tenant.id) as s:
         seal = await s.scalar(select(PartPrice.id).where(PartPrice.code == "SEAL"))
     await receive(client, admin, seal, van, 2)

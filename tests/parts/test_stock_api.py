@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from aftersales.parts.models import StockMovement
+from support.dispatch import add_technician
 from support.stock import LOCATIONS, STOCK, location, receive, shop, stock_of
 
 
@@ -20,13 +21,17 @@ async def movements_count(runtime, tenant) -> int:
 
 async def test_locations_of_each_kind_name_their_place_and_only_it(client, runtime, make_tenant, staff_token):
     here = await shop(runtime, client, make_tenant, staff_token)
-    van = await location(client, here.admin, "VAN-7", kind="van", technician_id=str(uuid.uuid4()))
+    driver = await add_technician(runtime, here.tenant, "Driver")
+    unknown = await client.post(LOCATIONS, headers=here.admin, json={"code": "VAN-0", "name": "Van", "kind": "van",
+                                                                    "technician_id": str(uuid.uuid4())})
+    assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "technician_id"
+    van = await location(client, here.admin, "VAN-7", kind="van", technician_id=str(driver))
     listed = (await client.get(LOCATIONS, headers=here.admin)).json()
     assert [(row["code"], row["kind"]) for row in listed] == [
         ("VAN-7", "van"), ("WH", "warehouse"), ("WS", "service_point")]
     assert (await client.get(f"{LOCATIONS}/{van}", headers=here.admin)).json()["technician_id"]
     taken = await client.post(LOCATIONS, headers=here.admin, json={"code": "WH", "name": "again", "kind": "van",
-                                                                  "technician_id": str(uuid.uuid4())})
+                                                                  "technician_id": str(driver)})
     assert taken.status_code == 409 and taken.json()["code"] == "stock.location_code_taken"
     wrong = await client.post(LOCATIONS, headers=here.admin, json={
         "code": "X", "name": "X", "kind": "warehouse", "warehouse_id": str(uuid.uuid4()),

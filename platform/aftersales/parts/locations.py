@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Uuid, column, select, table
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from aftersales.db.session import bound_tenant
 from aftersales.errors import Conflict, FieldError, InvalidInput, NotFound
 from aftersales.orders.fulfilment.models import Warehouse
 from aftersales.parts.models import LocationKind, StockLocation
@@ -30,6 +31,11 @@ class NewLocation:
     technician_id: uuid.UUID | None = None
 
 
+TECHNICIANS = table("technicians", column("tenant_id", Uuid()), column("id", Uuid()))
+"""Dispatch's technicians, named by table: parts stands below dispatch, so a van's technician is looked up here
+(the tenant named in the WHERE, row-level security on PostgreSQL too), not imported."""
+
+
 async def _place_errors(session: AsyncSession, new: NewLocation) -> list[FieldError]:
     """The place a location of its kind must name, and nothing else."""
     places = {"warehouse_id": new.warehouse_id, "service_point_id": new.service_point_id,
@@ -45,6 +51,10 @@ async def _place_errors(session: AsyncSession, new: NewLocation) -> list[FieldEr
     if new.kind == LocationKind.WAREHOUSE and await session.scalar(
             select(Warehouse.id).where(Warehouse.id == new.warehouse_id)) is None:
         errors.append(FieldError("warehouse_id", "is not a warehouse of the tenant", code="stock.unknown_place"))
+    if new.kind == LocationKind.VAN and await session.scalar(
+            select(TECHNICIANS.c.id).where(TECHNICIANS.c.tenant_id == bound_tenant(session),
+                                           TECHNICIANS.c.id == new.technician_id)) is None:
+        errors.append(FieldError("technician_id", "is not a technician of the tenant", code="stock.unknown_place"))
     if new.kind == LocationKind.SERVICE_POINT and await session.scalar(
             select(ServicePoint.id).where(ServicePoint.id == new.service_point_id)) is None:
         errors.append(FieldError("service_point_id", "is not a service point of the tenant",
