@@ -36,7 +36,7 @@ async def test_an_admin_adds_a_provider_user_whose_token_names_the_provider(clie
                                                             "password": "a long provider password"})
     me = await client.get("/api/v1/me", headers={"Authorization": f"Bearer {login.json()['access_token']}"})
     assert me.json()["provider_id"] == str(provider_id)
-    assert me.json()["scopes"] == ["provider:work"]
+    assert me.json()["scopes"] == ["dispatch:own", "provider:work"], "their jobs and their own technicians' visits"
 
 
 async def test_a_provider_user_must_name_a_provider_of_the_same_tenant_and_hold_no_staff_role(

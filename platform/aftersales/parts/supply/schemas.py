@@ -12,6 +12,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from aftersales.contract.money import MAX_MINOR_UNITS
 from aftersales.contract.text import CORE_DOMAIN, messages
 from aftersales.http.bodies import limited_text
 from aftersales.http.language import Said
@@ -152,7 +153,9 @@ class BatchIn(_Body):
 
 
 class CreditIn(_Body):
-    credit_minor: int = Field(description="The supplier's credit in minor units of the tenant's currency.")
+    credit_minor: int = Field(description="The supplier's credit in minor units of the tenant's currency.",
+                              json_schema_extra={"minimum": 0, "maximum": MAX_MINOR_UNITS})
+    """Documented bounds only: the service checks them with the rest of the body (422 naming the field)."""
 
 
 class RejectionIn(_Body):
